@@ -1,0 +1,68 @@
+/**
+ * The bus as the rest of Relais sees it. Only core/bus/ knows which Kafka client sits behind
+ * it (see docs/adr/0002-kafka-client.md), so the client can change without touching callers.
+ */
+
+/** A message to publish: the key orders it (the pivot id), headers carry the CloudEvents attributes. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** A message read from a topic. */
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  /** Decimal string: Kafka offsets are 64-bit. */
+  offset: string;
+  key: string | undefined;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs?: Record<string, string>;
+}
+
+/**
+ * Handles the messages of ONE partition, in offset order. The bus commits the offsets of a
+ * batch only after the handler resolves; if it throws, the bus stops consuming that partition
+ * and re-reads from the last committed offset (at-least-once), so handlers own their retries.
+ */
+export type PartitionBatchHandler = (messages: IncomingMessage[], signal: AbortSignal) => Promise<void>;
+
+export interface ConsumeOptions {
+  groupId: string;
+  topics: string[];
+  handler: PartitionBatchHandler;
+  /** Read from the earliest offset when the group has no committed offset (default true). */
+  fromBeginning?: boolean;
+  /** Longest time the broker holds a fetch waiting for data; keeps latency low. */
+  maxWaitMs?: number;
+  /** Largest number of messages handed to the handler at once. */
+  maxBatchSize?: number;
+}
+
+export interface Subscription {
+  /** Resolves once the group has joined and partitions are assigned. */
+  ready: Promise<void>;
+  /** Stops fetching, lets the in-flight handler finish, commits, and leaves the group. */
+  close(): Promise<void>;
+}
+
+export interface Bus {
+  /** Publishes every message, batched, and resolves when all are acknowledged by the cluster (acks=all). */
+  publish(messages: OutgoingMessage[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Subscription>;
+  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Names of the existing topics. */
+  listTopics(): Promise<string[]>;
+  close(): Promise<void>;
+}

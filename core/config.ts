@@ -1,0 +1,151 @@
+/**
+ * Configuration from environment variables, declared once in `settings` below: each entry has
+ * its variable, default, parser and description, so validation, types and the configuration
+ * reference (docs/configuration.md) all derive from one table. Every problem is reported at
+ * once, naming the variable, instead of failing on the first.
+ */
+import { RelaisError } from './errors.ts';
+
+type Parser<T> = (raw: string) => T;
+
+interface Setting<T> {
+  env: string;
+  description: string;
+  /** Undefined means optional with no value; a string is parsed like a set variable. */
+  default?: string;
+  parse: Parser<T>;
+  /** Secrets are never echoed back in errors or docs. */
+  secret?: boolean;
+}
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new Error(`expected an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+const text: Parser<string> = (raw) => {
+  if (raw.trim() === '') throw new Error('expected a non-empty value');
+  return raw.trim();
+};
+
+function oneOf<const T extends string>(...values: T[]): Parser<T> {
+  return (raw) => {
+    if (!(values as string[]).includes(raw)) throw new Error(`expected one of ${values.join(', ')}`);
+    return raw as T;
+  };
+}
+
+const brokerList: Parser<string[]> = (raw) => {
+  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`"${broker}" is not host:port`);
+  }
+  if (brokers.length === 0) throw new Error('expected host:port[,host:port…]');
+  return brokers;
+};
+
+const postgresUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('expected a postgres:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('expected a postgres:// URL');
+  return raw;
+};
+
+const httpUrl: Parser<string> = (raw) => {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new Error('expected an http(s):// URL');
+  }
+  return raw.replace(/\/$/, '');
+};
+
+const topicPrefix: Parser<string> = (raw) => {
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(raw)) throw new Error('expected letters, digits, ".", "_" or "-"');
+  return raw;
+};
+
+export const settings = {
+  port: { env: 'PORT', default: '8080', parse: integer(0, 65535), description: 'HTTP port of the gateway (0 picks a free port).' },
+  host: { env: 'HOST', default: '127.0.0.1', parse: text, description: 'Interface the gateway binds to (0.0.0.0 in containers).' },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    parse: postgresUrl,
+    secret: true,
+    description: 'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) stores data under RELAIS_DATA_DIR.',
+  },
+  dataDir: { env: 'RELAIS_DATA_DIR', default: '.relais', parse: text, description: 'Directory for embedded state (PGlite, local Kafka, simulators).' },
+  kafkaBrokers: {
+    env: 'KAFKA_BROKERS',
+    parse: brokerList,
+    description: 'Bootstrap servers of an existing Kafka cluster. When unset, the quick start launches a local broker.',
+  },
+  kafkaPort: { env: 'RELAIS_KAFKA_PORT', default: '9092', parse: integer(1, 65535), description: 'Client port of the local broker started when KAFKA_BROKERS is unset.' },
+  kafkaVersion: { env: 'RELAIS_KAFKA_VERSION', default: '3.9.1', parse: text, description: 'Apache Kafka version of the local broker (3.9.x or 4.1.x).' },
+  kafkaClientId: { env: 'RELAIS_KAFKA_CLIENT_ID', default: 'relais', parse: text, description: 'Kafka client id prefix.' },
+  topicPrefix: { env: 'RELAIS_TOPIC_PREFIX', default: 'relais', parse: topicPrefix, description: 'Prefix of every topic (relais.events, relais.delivery.<system>, …).' },
+  topicPartitions: { env: 'RELAIS_TOPIC_PARTITIONS', default: '3', parse: integer(1, 1000), description: 'Partitions of each topic Relais creates.' },
+  topicReplication: { env: 'RELAIS_TOPIC_REPLICATION', default: '1', parse: integer(1, 10), description: 'Replication factor of each topic Relais creates (3 in production).' },
+  topicMinInsyncReplicas: { env: 'RELAIS_TOPIC_MIN_ISR', default: '1', parse: integer(1, 10), description: 'min.insync.replicas of each topic (2 in production).' },
+  flowsDir: { env: 'RELAIS_FLOWS_DIR', default: 'flows', parse: text, description: 'Directory of the flow files (*.yaml).' },
+  devToken: {
+    env: 'RELAIS_DEV_TOKEN',
+    parse: text,
+    secret: true,
+    description: 'A development bearer credential with every scope. The quick start generates one when unset.',
+  },
+  tokensFile: { env: 'RELAIS_TOKENS_FILE', parse: text, description: 'YAML file of API credentials (sha256 of the token, caller name, scopes, optional system).' },
+  logLevel: { env: 'LOG_LEVEL', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), description: 'Log level.' },
+  logSalt: { env: 'RELAIS_LOG_SALT', default: 'relais', parse: text, secret: true, description: 'Salt of the hashes that stand for identifiers in logs.' },
+  maxBodyBytes: { env: 'RELAIS_MAX_BODY_BYTES', default: '65536', parse: integer(1024, 10_485_760), description: 'Largest accepted request body.' },
+  outboxBatchSize: { env: 'RELAIS_OUTBOX_BATCH', default: '500', parse: integer(1, 10_000), description: 'Outbox rows published per batch.' },
+  outboxPollMs: { env: 'RELAIS_OUTBOX_POLL_MS', default: '200', parse: integer(10, 60_000), description: 'Outbox relay idle poll interval.' },
+  outboxLeaseMs: { env: 'RELAIS_OUTBOX_LEASE_MS', default: '15000', parse: integer(1000, 600_000), description: 'How long one relay instance holds the publishing lease before another may take over.' },
+  sinkMaxAttempts: { env: 'RELAIS_SINK_MAX_ATTEMPTS', default: '6', parse: integer(1, 100), description: 'Attempts per delivery before it is dead-lettered.' },
+  sinkBackoffMs: { env: 'RELAIS_SINK_BACKOFF_MS', default: '250', parse: integer(1, 600_000), description: 'First retry delay; doubles each attempt (with jitter).' },
+  sinkBackoffMaxMs: { env: 'RELAIS_SINK_BACKOFF_MAX_MS', default: '15000', parse: integer(1, 3_600_000), description: 'Longest retry delay.' },
+  sinkTimeoutMs: { env: 'RELAIS_SINK_TIMEOUT_MS', default: '5000', parse: integer(10, 600_000), description: 'Time limit of one apply attempt.' },
+  socialServicesUrl: { env: 'SOCIAL_SERVICES_URL', default: 'http://127.0.0.1:8081', parse: httpUrl, description: 'Base URL of the social-services REST API.' },
+  socialServicesApiKey: { env: 'SOCIAL_SERVICES_API_KEY', parse: text, secret: true, description: 'API key sent to the social-services API (X-Api-Key).' },
+  socialServicesPort: { env: 'SOCIAL_SERVICES_PORT', default: '8081', parse: integer(0, 65535), description: 'Port of the social-services simulator.' },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+export type RelaisConfig = {
+  [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined;
+};
+
+/** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): RelaisConfig {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    const raw = env[setting.env];
+    const value = raw === undefined || raw === '' ? setting.default : raw;
+    if (value === undefined) {
+      config[key] = undefined;
+      continue;
+    }
+    try {
+      config[key] = setting.parse(value);
+    } catch (error) {
+      const shown = setting.secret ? '(hidden)' : JSON.stringify(value);
+      problems.push(`${setting.env}=${shown}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new RelaisError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return config as RelaisConfig;
+}

@@ -1,0 +1,59 @@
+/**
+ * The closed set of Relais errors. Every error that crosses a module boundary is a RelaisError
+ * with a stable code (never reused, listed in docs/errors.md), a `retriable` flag that tells the
+ * caller whether trying again can help, and the original cause.
+ */
+export const errorCodes = {
+  CONFIG_INVALID: { retriable: false, meaning: 'An environment variable is missing or malformed.' },
+  FLOW_INVALID: { retriable: false, meaning: 'A flow file breaks the flow schema or names an unknown event type or system.' },
+  SCHEMA_UNKNOWN: { retriable: false, meaning: 'An event type has no schema in schemas/.' },
+  EVENT_INVALID: { retriable: false, meaning: 'An event or delivery does not match its schema or envelope.' },
+  KAFKA_UNAVAILABLE: { retriable: true, meaning: 'The Kafka cluster could not be reached or did not acknowledge in time.' },
+  STORE_UNAVAILABLE: { retriable: true, meaning: 'The state store (PostgreSQL or PGlite) failed.' },
+  SILO_UNAVAILABLE: { retriable: true, meaning: 'A silo did not answer, timed out or answered 5xx.' },
+  SILO_REFUSED: { retriable: false, meaning: 'A silo refused a delivery (4xx or a business rule).' },
+  CONNECTOR_FAILED: { retriable: false, meaning: 'A connector threw an unexpected error; the delivery is dead-lettered.' },
+  IDENTITY_UNKNOWN: { retriable: false, meaning: 'No identifier is known for the citizen in the recipient system.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class RelaisError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RelaisError';
+    this.code = code;
+    this.retriable = options.retriable ?? errorCodes[code].retriable;
+  }
+}
+
+/** A failure worth retrying: the runtime backs off and tries again, then dead-letters. */
+export class RetryableError extends RelaisError {
+  constructor(message: string, options: { cause?: unknown; code?: ErrorCode } = {}) {
+    super(options.code ?? 'SILO_UNAVAILABLE', message, { cause: options.cause, retriable: true });
+    this.name = 'RetryableError';
+  }
+}
+
+export function isRetriable(error: unknown): boolean {
+  return error instanceof RelaisError && error.retriable;
+}
+
+/** A one-line description of an error and its causes, safe for logs and DLQ headers. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    if (current instanceof Error) {
+      parts.push(current instanceof RelaisError ? `${current.code}: ${current.message}` : current.message);
+      current = current.cause;
+    } else {
+      parts.push(typeof current === 'string' ? current : JSON.stringify(current));
+      break;
+    }
+  }
+  return parts.join(' <- ');
+}

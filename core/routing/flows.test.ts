@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFlows, parseFlows } from './flows.ts';
+
+const flowsDir = join(dirname(fileURLToPath(import.meta.url)), '../../flows');
+
+function problemsOf(text: string, connectors?: string[]): string {
+  try {
+    parseFlows([{ file: 'flows/test.yaml', text }], connectors ? { connectors } : {});
+  } catch (error) {
+    return (error as Error).message;
+  }
+  assert.fail('expected the flow to be rejected');
+}
+
+const system = 'systems:\n  social-services:\n    connector: social-services\n';
+
+test('the shipped flow files load and name only known types, fields and systems', () => {
+  const flows = loadFlows(flowsDir, { connectors: ['social-services'] });
+  assert.ok(flows.routes.length >= 2);
+  assert.ok(flows.systems.has('social-services'));
+});
+
+test('a YAML syntax error is reported with file and line', () => {
+  const message = problemsOf(`${system}routes:\n  - id: x\n    id: y\n`);
+  assert.match(message, /flows\/test\.yaml:6: Map keys must be unique/);
+});
+
+test('a schema violation names the file, the line and the place in the file', () => {
+  const message = problemsOf(
+    `${system}routes:\n  - id: a-route\n    event: fr.relais.citizen.address.changed.v1\n    basis:\n      kind: because-we-can\n      reference: nothing\n    to:\n      - system: social-services\n        fields: [address]\n`,
+  );
+  assert.match(message, /flows\/test\.yaml:8: routes\[0\]\.basis\.kind: must be one of/);
+});
+
+test('unknown event type, unknown field, undeclared system and unknown connector are each reported at their line', () => {
+  const message = problemsOf(
+    [
+      'systems:',
+      '  social-services:',
+      '    connector: ftp-thing',
+      'routes:',
+      '  - id: r1',
+      '    event: fr.relais.citizen.nothing.happened.v1',
+      '    basis: { kind: public-task, reference: some law }',
+      '    to: [{ system: social-services, fields: [a] }]',
+      '  - id: r2',
+      '    event: fr.relais.citizen.address.changed.v1',
+      '    basis: { kind: public-task, reference: some law }',
+      '    filter: { field: data.address.zipcode, equals: "69003" }',
+      '    to:',
+      '      - system: tax',
+      '        fields: [address.postcode, adress.street]',
+      '',
+    ].join('\n'),
+    ['social-services'],
+  );
+  assert.match(message, /test\.yaml:3: systems\.social-services\.connector: unknown connector "ftp-thing"/);
+  assert.match(message, /test\.yaml:6: routes\[0\]\.event: unknown event type/);
+  assert.match(message, /test\.yaml:12: routes\[1\]\.filter\.field: "data\.address\.zipcode" is not a field/);
+  assert.match(message, /test\.yaml:14: routes\[1\]\.to\[0\]\.system: system "tax" is not declared/);
+  assert.match(message, /test\.yaml:15: routes\[1\]\.to\[0\]\.fields\[1\]: "adress\.street" is not a field/);
+});
+
+test('one system receiving one event type through two routes is refused', () => {
+  const route = (id: string) =>
+    `  - id: ${id}\n    event: fr.relais.citizen.address.changed.v1\n    basis: { kind: public-task, reference: some law }\n    to: [{ system: social-services, fields: [address] }]\n`;
+  const message = problemsOf(`${system}routes:\n${route('first')}${route('second')}`);
+  assert.match(message, /already receives fr\.relais\.citizen\.address\.changed\.v1 through route "first"/);
+});

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFlows } from './flows.ts';
+import { planDeliveries, project } from './plan.ts';
+
+const flows = parseFlows([
+  {
+    file: 'flows/plan.yaml',
+    text: `
+systems:
+  social-services: { connector: social-services }
+  tax: { connector: tax }
+  waste: { connector: waste }
+routes:
+  - id: address-public-task
+    event: fr.relais.citizen.address.changed.v1
+    basis: { kind: public-task, reference: some law }
+    filter: { field: data.address.country, equals: FR }
+    to:
+      - { system: social-services, fields: [address.streetName, address.postcode, effectiveDate] }
+      - { system: tax, fields: [address, effectiveDate] }
+  - id: address-on-request
+    event: fr.relais.citizen.address.changed.v1
+    basis: { kind: citizen-request, reference: the citizen asked }
+    filter: { any: [{ field: channel, in: [web, mobile] }, { field: data.address.communeInsee, startsWith: "69" }] }
+    to:
+      - { system: waste, fields: [address.communeInsee] }
+`,
+  },
+]);
+
+const data = {
+  address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR', banId: 'x' },
+  effectiveDate: '2026-11-01',
+  previousAddress: { streetName: 'old', postcode: '75001', communeName: 'Paris', country: 'FR' },
+};
+const type = 'fr.relais.citizen.address.changed.v1';
+
+test('each recipient gets only its allow-listed fields', () => {
+  const deliveries = planDeliveries(flows, { type, data, channel: 'desk' });
+  assert.deepEqual(
+    deliveries.map((d) => [d.system, d.data]),
+    [
+      ['social-services', { address: { streetName: 'rue des Lilas', postcode: '69003' }, effectiveDate: '2026-11-01' }],
+      ['tax', { address: data.address, effectiveDate: '2026-11-01' }],
+    ],
+  );
+});
+
+test('the system an event came from never receives it back', () => {
+  const systems = planDeliveries(flows, { type, data, origin: 'tax' }).map((d) => d.system);
+  assert.deepEqual(systems, ['social-services']);
+});
+
+test('under a citizen-request basis only the systems the citizen chose receive it', () => {
+  assert.ok(!planDeliveries(flows, { type, data, channel: 'web' }).some((d) => d.system === 'waste'));
+  const chosen = planDeliveries(flows, { type, data, channel: 'web', recipients: ['waste'] });
+  assert.deepEqual(chosen.find((d) => d.system === 'waste')?.data, { address: { communeInsee: '69383' } });
+  // Choosing recipients does not remove systems that receive it under another basis.
+  assert.deepEqual(chosen.map((d) => d.system), ['social-services', 'tax', 'waste']);
+});
+
+test('filters decide: a foreign address goes nowhere on the public-task route', () => {
+  const abroad = { ...data, address: { ...data.address, country: 'BE', communeInsee: undefined } };
+  assert.deepEqual(planDeliveries(flows, { type, data: abroad, channel: 'desk' }), []);
+});
+
+test('an event type with no route is delivered nowhere', () => {
+  assert.deepEqual(planDeliveries(flows, { type: 'fr.relais.citizen.death.registered.v1', data: {} }), []);
+});
+
+test('projection keeps nested paths, whole objects and lists element by element', () => {
+  assert.deepEqual(project({ a: { b: 1, c: 2 }, d: 3 }, ['a.b']), { a: { b: 1 } });
+  assert.deepEqual(project({ a: { b: 1, c: 2 }, d: 3 }, ['a']), { a: { b: 1, c: 2 } });
+  assert.deepEqual(project({ m: [{ r: 'x', n: 'secret' }, { r: 'y' }] }, ['m.r']), { m: [{ r: 'x' }, { r: 'y' }] });
+  assert.deepEqual(project({ a: 1 }, ['missing.path']), {});
+});

@@ -1,0 +1,366 @@
+/**
+ * Starts and stops a real Apache Kafka broker (KRaft, combined broker/controller) assembled
+ * from Maven Central jars — no tarball, no Docker. Used by the quick start, the test runner
+ * and the `kafka` CLI verbs below.
+ *
+ * Layout on disk:
+ *   infra/kafka/lib/<version>/      jars copied by Maven (pom.xml next to this file)
+ *   .relais/kafka/<version>-<port>/ one directory per cluster: node-N/{server.properties,data,broker.log}
+ *
+ * Facts this relies on (checked here, see docs/kafka-local.md): the client port opens only once
+ * the broker is unfenced, so a TCP connect is a valid readiness probe; SIGTERM triggers a
+ * controlled shutdown; a JVM whose stdout pipe is not read blocks, so output goes to a file.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
+
+export interface KafkaClusterOptions {
+  /** Apache Kafka version, e.g. 3.9.1 or 4.1.1. */
+  version?: string;
+  /** Client port of the first node; node N listens on port + N - 1. */
+  port?: number;
+  /** Number of combined broker/controller nodes (1 locally, 3 for failover tests). */
+  nodes?: number;
+  /** Maximum heap per node, in MiB. */
+  heapMiB?: number;
+  /** Root directory for this cluster's data and logs. */
+  dir?: string;
+  /** Wipe the data directory before starting (a fresh cluster). */
+  fresh?: boolean;
+  /** How long to wait for every node to answer. */
+  startTimeoutMs?: number;
+}
+
+export interface KafkaCluster {
+  /** Bootstrap list for clients: "127.0.0.1:port,…". */
+  brokers: string;
+  version: string;
+  dir: string;
+  /** Stops every node (SIGTERM, then SIGKILL after the grace period). */
+  stop(graceMs?: number): Promise<void>;
+  /** Stops one node abruptly (failover tests). */
+  killNode(nodeId: number): void;
+  pids(): number[];
+}
+
+export const DEFAULT_KAFKA_VERSION = '3.9.1';
+
+export function libDir(version: string): string {
+  return join(here, 'lib', version);
+}
+
+/** Copies the broker jars from Maven Central (or the local Maven cache) once per version. */
+export function ensureKafkaJars(version: string): string {
+  const lib = libDir(version);
+  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('kafka_2.13-'))) return lib;
+  const profile = version.startsWith('3.') ? 'kafka-3' : 'kafka-4';
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-f', join(here, 'pom.xml'), `-P${profile}`, `-Dkafka.version=${version}`, 'dependency:copy-dependencies'],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (result.status !== 0) {
+    throw new Error(`fetching Apache Kafka ${version} jars with Maven failed (exit ${String(result.status)}); is Maven Central reachable?`);
+  }
+  return lib;
+}
+
+function clusterId(dir: string): string {
+  const file = join(dir, 'cluster-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  // Any 22-character URL-safe base64 UUID will do; all nodes of one cluster share it.
+  const id = randomBytes(16).toString('base64url').slice(0, 22);
+  writeFileSync(file, id);
+  return id;
+}
+
+interface NodeLayout {
+  id: number;
+  port: number;
+  controllerPort: number;
+  dir: string;
+  properties: string;
+}
+
+function nodeLayouts(port: number, nodes: number, dir: string): NodeLayout[] {
+  return Array.from({ length: nodes }, (_, i) => {
+    const id = i + 1;
+    return {
+      id,
+      port: port + i,
+      // Controller ports sit 100 above the client ports so both ranges stay predictable.
+      controllerPort: port + 100 + i,
+      dir: join(dir, `node-${id}`),
+      properties: join(dir, `node-${id}`, 'server.properties'),
+    };
+  });
+}
+
+function serverProperties(node: NodeLayout, all: NodeLayout[]): string {
+  const voters = all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  const replication = Math.min(3, all.length);
+  const minIsr = all.length >= 3 ? 2 : 1;
+  return [
+    'process.roles=broker,controller',
+    `node.id=${node.id}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${join(node.dir, 'data')}`,
+    // Defaults assume three brokers; one node would never find its group coordinator.
+    `offsets.topic.replication.factor=${replication}`,
+    'offsets.topic.num.partitions=10',
+    `transaction.state.log.replication.factor=${replication}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    'transaction.state.log.num.partitions=4',
+    `share.coordinator.state.topic.replication.factor=${replication}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
+    `default.replication.factor=${replication}`,
+    `min.insync.replicas=${minIsr}`,
+    'auto.create.topics.enable=false',
+    // Test friendliness and footprint.
+    'group.initial.rebalance.delay.ms=0',
+    'num.network.threads=2',
+    'num.io.threads=2',
+    'log.cleaner.dedupe.buffer.size=4194304',
+    'broker.heartbeat.interval.ms=500',
+    'broker.session.timeout.ms=3000',
+    '',
+  ].join('\n');
+}
+
+function log4jConfig(version: string, file: string): { path: string; flag: string } {
+  if (version.startsWith('3.')) {
+    writeFileSync(
+      file,
+      [
+        'log4j.rootLogger=INFO, stdout',
+        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+        'log4j.logger.kafka=INFO',
+        'log4j.logger.org.apache.kafka=INFO',
+        'log4j.logger.state.change.logger=WARN',
+        '',
+      ].join('\n'),
+    );
+    return { path: file, flag: `-Dlog4j.configuration=file:${file}` };
+  }
+  writeFileSync(
+    file,
+    [
+      'Configuration:',
+      '  Appenders:',
+      '    Console:',
+      '      name: STDOUT',
+      '      PatternLayout:',
+      '        pattern: "[%d] %p %m (%c)%n"',
+      '  Loggers:',
+      '    Root:',
+      '      level: INFO',
+      '      AppenderRef:',
+      '        - ref: STDOUT',
+      '',
+    ].join('\n'),
+  );
+  return { path: file, flag: `-Dlog4j2.configurationFile=${file}` };
+}
+
+function java(): string {
+  return process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
+}
+
+function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag: string): void {
+  if (existsSync(join(node.dir, 'data', 'meta.properties'))) return;
+  const result = spawnSync(
+    java(),
+    ['-Xmx256m', logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', node.properties, '--ignore-formatted'],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new Error(`formatting KRaft storage in ${node.dir} failed: ${result.stderr || result.stdout}`);
+  }
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+export function waitForPort(port: number, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolvePromise, reject) => {
+    const attempt = (): void => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolvePromise();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (!isAlive()) reject(new Error(`Kafka node on port ${port} exited before it was ready`));
+        else if (Date.now() > deadline) reject(new Error(`Kafka on 127.0.0.1:${port} did not answer within ${timeoutMs} ms`));
+        else setTimeout(attempt, 200);
+      });
+    };
+    attempt();
+  });
+}
+
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pids.every((pid) => !isRunning(pid))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return pids.every((pid) => !isRunning(pid));
+}
+
+export function clusterDir(version: string, port: number): string {
+  return join(repoRoot, '.relais', 'kafka', `${version}-${port}`);
+}
+
+/**
+ * Starts a local cluster and waits until every node answers. `detached` nodes outlive this
+ * process (the CLI's `start`); otherwise the caller must call stop().
+ */
+export async function startKafka(options: KafkaClusterOptions & { detached?: boolean } = {}): Promise<KafkaCluster> {
+  const version = options.version ?? DEFAULT_KAFKA_VERSION;
+  const port = options.port ?? 9092;
+  const nodes = options.nodes ?? 1;
+  const heap = options.heapMiB ?? (nodes > 1 ? 384 : 512);
+  const dir = options.dir ?? clusterDir(version, port);
+
+  for (const layout of nodeLayouts(port, nodes, dir)) {
+    if (await portIsOpen(layout.port)) {
+      throw new Error(`port ${layout.port} is already in use: stop what listens there, or set KAFKA_BROKERS to use a running cluster`);
+    }
+  }
+  if (options.fresh) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  const classpath = `${ensureKafkaJars(version)}/*`;
+  const id = clusterId(dir);
+  const layouts = nodeLayouts(port, nodes, dir);
+  const children: { id: number; pid: number; exited: boolean }[] = [];
+
+  for (const node of layouts) {
+    mkdirSync(node.dir, { recursive: true });
+    writeFileSync(node.properties, serverProperties(node, layouts));
+    const log = log4jConfig(version, join(node.dir, version.startsWith('3.') ? 'log4j.properties' : 'log4j2.yaml'));
+    formatStorage(classpath, node, id, log.flag);
+    const out = openSync(join(node.dir, 'broker.log'), 'a');
+    const child = spawn(
+      java(),
+      [
+        '-Xms128m',
+        `-Xmx${heap}m`,
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=20',
+        '-XX:+ExitOnOutOfMemoryError',
+        '-Djava.awt.headless=true',
+        log.flag,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        node.properties,
+      ],
+      { stdio: ['ignore', out, out], detached: options.detached ?? false },
+    );
+    if (child.pid === undefined) throw new Error(`could not start java for Kafka node ${node.id}`);
+    const entry = { id: node.id, pid: child.pid, exited: false };
+    child.once('exit', () => {
+      entry.exited = true;
+    });
+    if (options.detached) child.unref();
+    children.push(entry);
+    writeFileSync(join(node.dir, 'pid'), String(child.pid));
+  }
+
+  const cluster: KafkaCluster = {
+    brokers: layouts.map((n) => `127.0.0.1:${n.port}`).join(','),
+    version,
+    dir,
+    pids: () => children.filter((c) => !c.exited).map((c) => c.pid),
+    killNode(nodeId) {
+      const child = children.find((c) => c.id === nodeId);
+      if (child && !child.exited) process.kill(child.pid, 'SIGKILL');
+    },
+    async stop(graceMs = 15_000) {
+      await stopPids(children.map((c) => c.pid), graceMs);
+      for (const node of layouts) rmSync(join(node.dir, 'pid'), { force: true });
+    },
+  };
+
+  try {
+    await Promise.all(
+      layouts.map((node, i) =>
+        waitForPort(node.port, options.startTimeoutMs ?? 90_000, () => !children[i]!.exited),
+      ),
+    );
+  } catch (error) {
+    await cluster.stop(2_000);
+    const logFile = join(layouts[0]!.dir, 'broker.log');
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    throw new Error(`${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail}`, { cause: error });
+  }
+  return cluster;
+}
+
+async function stopPids(pids: number[], graceMs: number): Promise<void> {
+  // Stop all nodes together: a node whose quorum is gone can wait minutes for controlled shutdown.
+  for (const pid of pids) if (isRunning(pid)) process.kill(pid, 'SIGTERM');
+  if (!(await waitForExit(pids, graceMs))) {
+    for (const pid of pids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    await waitForExit(pids, 5_000);
+  }
+}
+
+/** Stops a cluster started detached (by pid files), e.g. `kafka stop` after `kafka start`. */
+export async function stopKafkaAt(dir: string, graceMs = 15_000): Promise<number> {
+  if (!existsSync(dir)) return 0;
+  const pidFiles = readdirSync(dir)
+    .filter((d) => d.startsWith('node-'))
+    .map((d) => join(dir, d, 'pid'))
+    .filter((f) => existsSync(f));
+  const pids = pidFiles.map((f) => Number(readFileSync(f, 'utf8'))).filter((pid) => pid > 0 && isRunning(pid));
+  await stopPids(pids, graceMs);
+  for (const f of pidFiles) rmSync(f, { force: true });
+  return pids.length;
+}
+
+export function runningPidsAt(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((d) => d.startsWith('node-'))
+    .map((d) => join(dir, d, 'pid'))
+    .filter((f) => existsSync(f))
+    .map((f) => Number(readFileSync(f, 'utf8')))
+    .filter((pid) => pid > 0 && isRunning(pid));
+}
