@@ -1,0 +1,179 @@
+/**
+ * The three message kinds on the bus, built on the CloudEvents codec: canonical events
+ * (<prefix>.events), deliveries (<prefix>.delivery.<system>) and receipts (<prefix>.receipts).
+ * Relais' own attributes are CloudEvents extensions, named here once.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, OutgoingMessage } from './bus/types.ts';
+import { decodeEvent, encodeEvent, type CloudEvent } from './cloudevents.ts';
+import { RelaisError } from './errors.ts';
+import { createAjv, toIssues } from './validation.ts';
+
+export const extensions = {
+  /** Channel the citizen used: web, mobile, desk, mail, phone, email. */
+  channel: 'relaischannel',
+  /** System the event came from; the router never sends it back there. */
+  origin: 'relaisorigin',
+  /** Comma-separated systems the citizen chose (citizen-request basis). */
+  recipients: 'relaisrecipients',
+  /** Recipient system of a delivery. */
+  system: 'relaissystem',
+  /** Flow route that produced a delivery. */
+  route: 'relaisroute',
+} as const;
+
+export const RECEIPT_TYPE = 'fr.relais.receipt.v1';
+
+const envelopesDir = join(dirname(fileURLToPath(import.meta.url)), '../schemas/envelopes');
+const ajv = createAjv();
+const validateDelivery = ajv.compile(JSON.parse(readFileSync(join(envelopesDir, 'delivery.v1.json'), 'utf8')) as object);
+const validateReceipt = ajv.compile(JSON.parse(readFileSync(join(envelopesDir, 'receipt.v1.json'), 'utf8')) as object);
+
+function checked<T>(validate: typeof validateDelivery, value: unknown, what: string): T {
+  if (!validate(value)) {
+    const issues = toIssues(validate.errors).map((i) => `${i.field} ${i.message}`);
+    throw new RelaisError('EVENT_INVALID', `${what} is invalid: ${issues.join('; ')}`);
+  }
+  return value as T;
+}
+
+/** A canonical event as the router reads it. */
+export interface CanonicalEvent {
+  id: string;
+  type: string;
+  source: string;
+  pivotId: string;
+  time: string;
+  data: unknown;
+  dataschema?: string | undefined;
+  traceparent?: string | undefined;
+  channel?: string | undefined;
+  origin?: string | undefined;
+  recipients?: string[] | undefined;
+}
+
+export function encodeCanonical(event: CanonicalEvent, topic: string): OutgoingMessage {
+  const ext: Record<string, string> = {};
+  if (event.channel) ext[extensions.channel] = event.channel;
+  if (event.origin) ext[extensions.origin] = event.origin;
+  if (event.recipients?.length) ext[extensions.recipients] = event.recipients.join(',');
+  const cloudEvent: CloudEvent = {
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    subject: event.pivotId,
+    time: event.time,
+    extensions: ext,
+    data: event.data,
+  };
+  if (event.dataschema) cloudEvent.dataschema = event.dataschema;
+  if (event.traceparent) cloudEvent.traceparent = event.traceparent;
+  return encodeEvent(cloudEvent, topic);
+}
+
+export function decodeCanonical(message: Pick<IncomingMessage, 'headers' | 'value'>): CanonicalEvent {
+  const event = decodeEvent(message);
+  const recipients = event.extensions[extensions.recipients];
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    pivotId: event.subject,
+    time: event.time,
+    data: event.data,
+    dataschema: event.dataschema,
+    traceparent: event.traceparent,
+    channel: event.extensions[extensions.channel],
+    origin: event.extensions[extensions.origin],
+    recipients: recipients ? recipients.split(',').filter(Boolean) : undefined,
+  };
+}
+
+/** What a sink connector is handed: one event, for one system, minimised. */
+export interface Delivery {
+  /** The event id: the idempotency key of the apply. */
+  eventId: string;
+  type: string;
+  pivotId: string;
+  system: string;
+  routeId: string;
+  /** The recipient system's own identifier of the citizen. */
+  citizenId: string;
+  /** Only the fields the route allows this system. */
+  data: Record<string, unknown>;
+  time: string;
+  traceparent?: string | undefined;
+}
+
+export function encodeDelivery(delivery: Delivery, topic: string, source = '/relais/router'): OutgoingMessage {
+  const cloudEvent: CloudEvent = {
+    id: delivery.eventId,
+    source,
+    type: delivery.type,
+    subject: delivery.pivotId,
+    time: delivery.time,
+    extensions: { [extensions.system]: delivery.system, [extensions.route]: delivery.routeId },
+    data: checkedDeliveryValue({ citizenId: delivery.citizenId, data: delivery.data }),
+  };
+  if (delivery.traceparent) cloudEvent.traceparent = delivery.traceparent;
+  return encodeEvent(cloudEvent, topic);
+}
+
+function checkedDeliveryValue(value: unknown): { citizenId: string; data: Record<string, unknown> } {
+  return checked(validateDelivery, value, 'delivery');
+}
+
+export function decodeDelivery(message: Pick<IncomingMessage, 'headers' | 'value'>): Delivery {
+  const event = decodeEvent(message);
+  const value = checkedDeliveryValue(event.data);
+  const system = event.extensions[extensions.system];
+  if (!system) throw new RelaisError('EVENT_INVALID', `delivery has no ce_${extensions.system} header`);
+  return {
+    eventId: event.id,
+    type: event.type,
+    pivotId: event.subject,
+    system,
+    routeId: event.extensions[extensions.route] ?? '',
+    citizenId: value.citizenId,
+    data: value.data,
+    time: event.time,
+    traceparent: event.traceparent,
+  };
+}
+
+export type ReceiptStatus = 'delivered' | 'applied' | 'rejected' | 'dead_lettered';
+
+export interface Receipt {
+  eventId: string;
+  system: string;
+  status: ReceiptStatus;
+  reason?: string | undefined;
+  attempts?: number | undefined;
+  at: string;
+}
+
+export function encodeReceipt(receipt: Receipt, context: { pivotId: string; source: string; topic: string; traceparent?: string | undefined }): OutgoingMessage {
+  const data: Receipt = { eventId: receipt.eventId, system: receipt.system, status: receipt.status, at: receipt.at };
+  if (receipt.reason !== undefined) data.reason = receipt.reason.slice(0, 2000);
+  if (receipt.attempts !== undefined) data.attempts = receipt.attempts;
+  const cloudEvent: CloudEvent = {
+    // One receipt per (event, system, status): a replayed receipt keeps its id.
+    id: `${receipt.eventId}:${receipt.system}:${receipt.status}`,
+    source: context.source,
+    type: RECEIPT_TYPE,
+    subject: context.pivotId,
+    time: receipt.at,
+    extensions: {},
+    data: checked(validateReceipt, data, 'receipt'),
+  };
+  if (context.traceparent) cloudEvent.traceparent = context.traceparent;
+  return encodeEvent(cloudEvent, context.topic);
+}
+
+export function decodeReceipt(message: Pick<IncomingMessage, 'headers' | 'value'>): Receipt & { pivotId: string } {
+  const event = decodeEvent(message);
+  if (event.type !== RECEIPT_TYPE) throw new RelaisError('EVENT_INVALID', `unexpected receipt type ${event.type}`);
+  return { ...checked<Receipt>(validateReceipt, event.data, 'receipt'), pivotId: event.subject };
+}

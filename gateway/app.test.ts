@@ -1,0 +1,160 @@
+/**
+ * Integration tests of the HTTP API against real PostgreSQL (no Kafka needed: accepting a
+ * change only writes the store and its outbox). Bad input must get the right problem, name
+ * the failing field, and store nothing.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../core/logger.ts';
+import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { loadFlows } from '../core/routing/flows.ts';
+import { topicNames } from '../core/topics.ts';
+import { createTestDatabase, type TestDatabase } from '../test/support/databases.ts';
+import { listen } from '../test/support/http.ts';
+import { createApp } from './app.ts';
+import { Authenticator, devCredential, sha256Hex } from './auth.ts';
+
+const flows = loadFlows(join(dirname(fileURLToPath(import.meta.url)), '../flows'));
+const token = 'test-token-all-scopes';
+const readOnly = 'test-token-read-only';
+const pivotId = '6f1c1a52-8a47-4c3e-9a43-5d8f1a0c2b11';
+
+let database: TestDatabase;
+let server: { url: string; close(): Promise<void> };
+
+before(async () => {
+  database = await createTestDatabase('postgres');
+  await linkIdentifier(database.db, pivotId, 'social-services', 'SS-000123');
+  const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex(readOnly), scopes: ['changes:read'] }]);
+  server = await listen(
+    createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger: createLogger({ component: 'test', level: 'silent' }), maxBodyBytes: 4096 }),
+  );
+});
+
+after(async () => {
+  await server.close();
+  await database.drop();
+});
+
+const validChange = {
+  type: 'fr.relais.citizen.address.changed.v1',
+  citizen: { pivotId },
+  channel: 'web',
+  data: {
+    address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+    effectiveDate: '2026-11-01',
+  },
+};
+
+function post(body: string | object, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}/v1/changes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function storedRows(): Promise<{ changes: number; outbox: number; audit: number }> {
+  const count = async (table: string) => (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  return { changes: await count('changes'), outbox: await count('outbox'), audit: await count('audit_log') };
+}
+
+async function expectProblem(response: Response, status: number, code: string, field?: string): Promise<void> {
+  assert.equal(response.status, status);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const problem = (await response.json()) as { code: string; status: number; errors?: { field: string }[] };
+  assert.equal(problem.code, code);
+  assert.equal(problem.status, status);
+  if (field) assert.ok(problem.errors?.some((e) => e.field === field), `expected ${field} among ${JSON.stringify(problem.errors)}`);
+}
+
+test('bad input gets the right problem naming the field, and nothing is stored', async () => {
+  const before = await storedRows();
+  await expectProblem(await post('{"type": "fr.relais'), 400, 'malformed-json');
+  await expectProblem(await post({ ...validChange, data: { ...validChange.data, effectiveDate: 'yesterday' } }), 422, 'validation-failed', '/data/effectiveDate');
+  await expectProblem(
+    await post({ ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, postcode: '6900' } } }),
+    422,
+    'validation-failed',
+    '/data/address/postcode',
+  );
+  await expectProblem(await post({ ...validChange, channel: 'pigeon' }), 422, 'validation-failed', '/channel');
+  await expectProblem(await post({ ...validChange, type: 'fr.relais.citizen.moon.landed.v1' }), 422, 'validation-failed', '/type');
+  await expectProblem(await post({ ...validChange, citizen: { pivotId: '00000000-0000-4000-8000-000000000000' } }), 422, 'validation-failed', '/citizen/pivotId');
+  await expectProblem(await post({ ...validChange, recipients: ['nowhere'] }), 422, 'validation-failed', '/recipients/0');
+  await expectProblem(await post({ ...validChange, extra: true }), 422, 'validation-failed', '/extra');
+  await expectProblem(await post({ ...validChange, data: { ...validChange.data, padding: 'x'.repeat(5000) } }), 413, 'payload-too-large');
+  await expectProblem(await post('type=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported-media-type');
+  await expectProblem(await post(validChange, { authorization: '' }), 401, 'unauthenticated');
+  await expectProblem(await post(validChange, { authorization: 'Bearer wrong' }), 401, 'unauthenticated');
+  await expectProblem(await post(validChange, { authorization: `Bearer ${readOnly}` }), 403, 'forbidden');
+  assert.deepEqual(await storedRows(), before);
+});
+
+test('a missing credential is answered with a WWW-Authenticate challenge', async () => {
+  const response = await fetch(`${server.url}/v1/changes/${pivotId}`);
+  assert.equal(response.status, 401);
+  assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
+});
+
+test('an accepted change is stored with its audit entry and outbox row, and shows its recipients pending', async () => {
+  const before = await storedRows();
+  const response = await post(validChange);
+  assert.equal(response.status, 202);
+  const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
+  assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
+  assert.equal(change.status, 'in_progress');
+  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending']]);
+  assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
+
+  const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [change.id]);
+  assert.deepEqual(audit.rows, [{ actor: 'dev', channel: 'web' }]);
+  const outbox = await database.db.query<{ headers: Record<string, string>; message_key: string }>('SELECT headers, message_key FROM outbox ORDER BY id DESC LIMIT 1');
+  assert.equal(outbox.rows[0]!.message_key, pivotId);
+  assert.equal(outbox.rows[0]!.headers['ce_id'], change.id);
+  assert.equal(outbox.rows[0]!.headers['ce_relaischannel'], 'web');
+  assert.match(outbox.rows[0]!.headers['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+
+  const read = await fetch(`${server.url}/v1/changes/${change.id}`, { headers: { authorization: `Bearer ${readOnly}` } });
+  assert.equal(read.status, 200);
+  assert.equal(((await read.json()) as { id: string }).id, change.id);
+});
+
+test('Idempotency-Key: same key and body give the same change; same key, other body is a 409', async () => {
+  const key = `key-${Date.now()}`;
+  const first = await post(validChange, { 'idempotency-key': key });
+  const second = await post({ channel: validChange.channel, data: validChange.data, citizen: validChange.citizen, type: validChange.type }, { 'idempotency-key': key });
+  assert.equal(first.status, 202);
+  assert.equal(second.status, 202);
+  const [a, b] = (await Promise.all([first.json(), second.json()])) as [{ id: string }, { id: string }];
+  assert.equal(a.id, b.id);
+  const count = await database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes WHERE idempotency_key = $1', [key]);
+  assert.equal(count.rows[0]!.n, 1);
+  await expectProblem(await post({ ...validChange, channel: 'phone' }, { 'idempotency-key': key }), 409, 'idempotency-conflict');
+});
+
+test('a citizen named by a system identifier is resolved to the same pivot id', async () => {
+  const response = await post({ ...validChange, citizen: { system: 'social-services', id: 'SS-000123' } });
+  assert.equal(response.status, 202);
+  assert.equal(((await response.json()) as { pivotId: string }).pivotId, pivotId);
+});
+
+test('the timeline lists the citizen\'s changes; an unknown citizen is a 404', async () => {
+  const response = await fetch(`${server.url}/v1/citizens/${pivotId}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200);
+  const body = (await response.json()) as { entries: { kind: string; channel: string }[] };
+  assert.ok(body.entries.length >= 2);
+  assert.ok(body.entries.every((e) => e.kind === 'change_accepted' && e.channel === 'web'));
+  const unknown = await fetch(`${server.url}/v1/citizens/00000000-0000-4000-8000-000000000000/timeline`, { headers: { authorization: `Bearer ${token}` } });
+  await expectProblem(unknown, 404, 'not-found');
+});
+
+test('health, readiness and the OpenAPI document need no credential', async () => {
+  assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  const ready = await fetch(`${server.url}/readyz`);
+  assert.equal(ready.status, 200);
+  const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string };
+  assert.equal(doc.openapi, '3.1.0');
+});

@@ -1,0 +1,188 @@
+/**
+ * The tell-us-once HTTP API, built by a function so tests drive it on an ephemeral port.
+ * Routes stay thin: validate, call the store, shape the answer. Errors become RFC 9457
+ * problems in one handler at the end.
+ */
+import { createHash } from 'node:crypto';
+import type { ValidateFunction } from 'ajv';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { RelaisError } from '../core/errors.ts';
+import { isUuid } from '../core/ids.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Flows } from '../core/routing/flows.ts';
+import { planDeliveries } from '../core/routing/plan.ts';
+import type { Db } from '../core/store/db.ts';
+import type { TopicNames } from '../core/topics.ts';
+import { childTraceparent } from '../core/trace.ts';
+import { toIssues, type ValidationIssue } from '../core/validation.ts';
+import { isEventType, schemaIdOf, validateEventData } from '../schemas/index.ts';
+import { componentValidator, openApiDocument } from './api-document.ts';
+import { requireScope, type Authenticator } from './auth.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { acceptChange, getChange, timeline } from './changes-store.ts';
+import type { components } from './generated/api.ts';
+import { HttpProblem, problemBody, sendProblem } from './problems.ts';
+
+type ChangeRequest = components['schemas']['ChangeRequest'];
+
+export interface GatewayDeps {
+  db: Db;
+  /** Read on every request, so a reload is seen at once. */
+  flows: () => Flows;
+  topics: TopicNames;
+  auth: Authenticator;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Called after a change is committed: wakes the outbox relay. */
+  onChangeAccepted?: () => void;
+  /** Extra readiness facts (e.g. Kafka state); informative, not a readiness condition. */
+  status?: () => Record<string, string>;
+}
+
+function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Flows): { request: ChangeRequest; issues: ValidationIssue[] } {
+  if (!validate(body)) return { request: body as ChangeRequest, issues: toIssues(validate.errors) };
+  const request = body as ChangeRequest;
+  if (!isEventType(request.type)) {
+    return { request, issues: [{ field: '/type', message: `unknown event type "${request.type}" (see GET /openapi.json and schemas/events/)` }] };
+  }
+  const issues = validateEventData(request.type, request.data, '/data');
+  if ('system' in request.citizen && !flows.systems.has(request.citizen.system)) {
+    issues.push({ field: '/citizen/system', message: `unknown system "${request.citizen.system}"` });
+  }
+  (request.recipients ?? []).forEach((system, i) => {
+    if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
+  });
+  return { request, issues };
+}
+
+export function createApp(deps: GatewayDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const json = express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true });
+  const validateChangeRequest = componentValidator('ChangeRequest');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = { ...(deps.status?.() ?? {}) };
+    try {
+      await deps.db.query('SELECT 1');
+      checks['store'] = 'ok';
+      res.json({ status: 'ok', checks });
+    } catch {
+      checks['store'] = 'unavailable';
+      res.status(503).json({ status: 'unavailable', checks });
+    }
+  });
+
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  app.post(
+    '/v1/changes',
+    requireScope(deps.auth, 'changes:write'),
+    (req, _res, next) => {
+      // Checked before parsing so a form post or a file upload gets 415, not a parse error.
+      if (!req.is(['application/json', 'application/*+json'])) return next(new HttpProblem('unsupported-media-type'));
+      next();
+    },
+    json,
+    async (req: Request, res: Response) => {
+      const flows = deps.flows();
+      const { request, issues } = checkChangeRequest(validateChangeRequest, req.body, flows);
+      if (issues.length > 0) throw new HttpProblem('validation-failed', `${issues.length} problem(s) in the request body`, issues);
+
+      const idempotencyKey = req.get('idempotency-key');
+      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+        throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 200 characters');
+      }
+      const caller = req.caller!;
+      const plannedSystems = planDeliveries(flows, {
+        type: request.type,
+        data: request.data,
+        channel: request.channel,
+        origin: caller.system,
+        recipients: request.recipients,
+      }).map((d) => d.system);
+
+      const outcome = await acceptChange(deps.db, {
+        type: request.type,
+        citizen: request.citizen,
+        channel: request.channel,
+        data: request.data,
+        recipients: request.recipients,
+        caller: caller.name,
+        originSystem: caller.system,
+        idempotencyKey,
+        requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
+        traceparent: childTraceparent(req.get('traceparent')),
+        dataschema: schemaIdOf(request.type),
+        plannedSystems: [...new Set(plannedSystems)],
+        eventsTopic: deps.topics.events,
+      });
+
+      switch (outcome.outcome) {
+        case 'unknown-citizen':
+          throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [{ field: '/citizen/pivotId', message: 'unknown citizen' }]);
+        case 'idempotency-conflict':
+          throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
+        case 'created':
+          deps.onChangeAccepted?.();
+          break;
+        case 'replayed':
+          break;
+      }
+      res.status(202).location(`/v1/changes/${outcome.change.id}`).json(outcome.change);
+    },
+  );
+
+  app.get('/v1/changes/:id', requireScope(deps.auth, 'changes:read'), async (req, res) => {
+    const id = String(req.params['id'] ?? '');
+    if (!isUuid(id)) throw new HttpProblem('invalid-parameter', 'the change id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
+    const change = await getChange(deps.db, id.toLowerCase());
+    if (!change) throw new HttpProblem('not-found', `no change ${id}`);
+    res.json(change);
+  });
+
+  app.get('/v1/citizens/:pivotId/timeline', requireScope(deps.auth, 'citizens:read'), async (req, res) => {
+    const pivotId = String(req.params['pivotId'] ?? '');
+    if (!isUuid(pivotId)) throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
+    const entries = await timeline(deps.db, pivotId.toLowerCase());
+    if (!entries) throw new HttpProblem('not-found', 'no such citizen');
+    res.json({ pivotId: pivotId.toLowerCase(), entries });
+  });
+
+  app.use((req, _res, next) => {
+    next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const instance = req.originalUrl;
+    if (error instanceof HttpProblem) {
+      const headers: Record<string, string> = error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : {};
+      return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
+    }
+    const parserError = error as { type?: string; status?: number };
+    if (parserError.type === 'entity.too.large') {
+      return sendProblem(res, problemBody('payload-too-large', { detail: `the limit is ${deps.maxBodyBytes} bytes`, instance }));
+    }
+    if (parserError.type === 'entity.parse.failed') {
+      return sendProblem(res, problemBody('malformed-json', { detail: 'the body could not be parsed as JSON', instance, errors: [{ field: '/', message: 'malformed JSON' }] }));
+    }
+    if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
+      return sendProblem(res, problemBody('unsupported-media-type', { detail: 'use UTF-8 JSON', instance }));
+    }
+    if (error instanceof RelaisError && error.code === 'STORE_UNAVAILABLE') {
+      deps.logger.error({ err: error, route: req.route?.path }, 'state store failed');
+      return sendProblem(res, problemBody('store-unavailable', { instance }), { 'Retry-After': '5' });
+    }
+    deps.logger.error({ err: error, route: req.route?.path }, 'unhandled error');
+    sendProblem(res, problemBody('internal', { instance }));
+  });
+
+  return app;
+}

@@ -1,0 +1,51 @@
+/**
+ * RFC 9457 problem details. Each problem has a stable code (never reused; docs/errors.md) and,
+ * for validation failures, the failing fields as JSON pointers into the request body.
+ */
+import type { Response } from 'express';
+import type { ValidationIssue } from '../core/validation.ts';
+import type { components } from './generated/api.ts';
+
+type Problem = components['schemas']['Problem'];
+
+export const problemTypes = {
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'invalid-parameter': { status: 400, title: 'A path or header parameter is invalid' },
+  unauthenticated: { status: 401, title: 'A valid bearer credential is required' },
+  forbidden: { status: 403, title: 'The credential lacks the required scope' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'idempotency-conflict': { status: 409, title: 'This Idempotency-Key was used for a different request' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'validation-failed': { status: 422, title: 'The request does not match the schema' },
+  'store-unavailable': { status: 503, title: 'The state store is unavailable; nothing was stored, retry later' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemCode = keyof typeof problemTypes;
+
+export class HttpProblem extends Error {
+  readonly code: ProblemCode;
+  readonly detail: string | undefined;
+  readonly errors: ValidationIssue[] | undefined;
+
+  constructor(code: ProblemCode, detail?: string, errors?: ValidationIssue[]) {
+    super(detail ?? problemTypes[code].title);
+    this.code = code;
+    this.detail = detail;
+    this.errors = errors;
+  }
+}
+
+export function problemBody(code: ProblemCode, options: { detail?: string | undefined; instance?: string; errors?: ValidationIssue[] | undefined } = {}): Problem {
+  const { status, title } = problemTypes[code];
+  const body: Problem = { type: `https://relais.example/problems/${code}`, title, status, code };
+  if (options.detail) body.detail = options.detail;
+  if (options.instance) body.instance = options.instance;
+  if (options.errors?.length) body.errors = options.errors;
+  return body;
+}
+
+export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
+  res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify(problem));
+}
