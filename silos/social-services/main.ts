@@ -1,0 +1,79 @@
+/**
+ * Process entry of the social-services simulator.
+ * SOCIAL_SERVICES_PORT (default 8081), SOCIAL_SERVICES_HOST (default 127.0.0.1),
+ * SOCIAL_SERVICES_DATA_DIR (absent: in memory), SOCIAL_SERVICES_API_KEY (absent: no check),
+ * SOCIAL_SERVICES_SEED=demo (loads the demo files missing from the store).
+ * Logs never carry names, addresses or file contents.
+ */
+import { pino } from 'pino';
+import { seedStore } from './seed.ts';
+import { startSocialServicesSilo, type SocialServicesSiloOptions } from './server.ts';
+import { SocialServicesStore } from './store.ts';
+
+const logger = pino({ base: { component: 'silo-social-services' }, timestamp: pino.stdTimeFunctions.isoTime });
+
+function readPort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8081;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SOCIAL_SERVICES_PORT: not a port: ${value}`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const dataDir = env['SOCIAL_SERVICES_DATA_DIR'] || undefined;
+  const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
+  const options: SocialServicesSiloOptions = {
+    port: readPort(env['SOCIAL_SERVICES_PORT']),
+    host: env['SOCIAL_SERVICES_HOST'] || '127.0.0.1',
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(apiKey === undefined ? {} : { apiKey }),
+  };
+
+  let seeded = 0;
+  if (env['SOCIAL_SERVICES_SEED'] === 'demo') {
+    if (dataDir === undefined) throw new Error('SOCIAL_SERVICES_SEED=demo needs SOCIAL_SERVICES_DATA_DIR');
+    const store = await SocialServicesStore.open({ dataDir });
+    seeded = await seedStore(store);
+    await store.flush();
+  }
+
+  const silo = await startSocialServicesSilo(options);
+  logger.info(
+    {
+      event: 'silo.started',
+      url: silo.url,
+      port: silo.port,
+      persistence: dataDir === undefined ? 'memory' : 'file',
+      authentication: apiKey !== undefined,
+      seeded,
+    },
+    'social-services simulator started',
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    silo.close().then(
+      () => {
+        logger.info({ event: 'silo.stopped', signal }, 'social-services simulator stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ event: 'silo.stop_failed', signal, error: error instanceof Error ? error.message : String(error) }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  logger.fatal(
+    { event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) },
+    'social-services simulator failed to start',
+  );
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/** Starts the simulator on a port (0 = ephemeral) with its store, in memory or in a data directory. */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createSocialServicesApp } from './app.ts';
+import { SocialServicesStore } from './store.ts';
+
+export interface SocialServicesSiloOptions {
+  /** 0 picks an ephemeral port; default 0. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Directory of the JSON data file; absent, the data lives in memory. */
+  dataDir?: string;
+  /** Value required in `X-Api-Key` on `/dossiers` routes; absent, no check. */
+  apiKey?: string;
+}
+
+export interface SocialServicesSilo {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets requests in flight finish, then flushes the store. */
+  close(): Promise<void>;
+}
+
+export async function startSocialServicesSilo(options: SocialServicesSiloOptions = {}): Promise<SocialServicesSilo> {
+  const host = options.host ?? '127.0.0.1';
+  const store = await SocialServicesStore.open(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const app = createSocialServicesApp(options.apiKey === undefined ? { store } : { store, apiKey: options.apiKey });
+  const server = app.listen(options.port ?? 0, host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }).then(() => store.flush());
+      return closing;
+    },
+  };
+}
