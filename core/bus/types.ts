@@ -30,12 +30,22 @@ export interface TopicSpec {
   configs?: Record<string, string>;
 }
 
+export interface BatchContext {
+  /** Aborted when the subscription is closing: finish the message in hand, then return. */
+  signal: AbortSignal;
+  /**
+   * Marks a message as done. The bus commits the offset after the last marked message when
+   * the handler returns or throws; unmarked messages are read again (at-least-once).
+   */
+  markProcessed(message: IncomingMessage): void;
+}
+
 /**
- * Handles the messages of ONE partition, in offset order. The bus commits the offsets of a
- * batch only after the handler resolves; if it throws, the bus stops consuming that partition
- * and re-reads from the last committed offset (at-least-once), so handlers own their retries.
+ * Handles a batch of messages of ONE partition, in offset order; batches of one partition never
+ * overlap, batches of different partitions may run concurrently. Handlers own their retries: a
+ * handler that throws makes the bus re-read from the first unmarked message after a pause.
  */
-export type PartitionBatchHandler = (messages: IncomingMessage[], signal: AbortSignal) => Promise<void>;
+export type PartitionBatchHandler = (messages: IncomingMessage[], context: BatchContext) => Promise<void>;
 
 export interface ConsumeOptions {
   groupId: string;

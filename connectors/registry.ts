@@ -1,0 +1,12 @@
+/**
+ * The connector registry: the one place that imports connector folders. Adding a silo means
+ * adding its folder and one line here.
+ */
+import type { ConnectorDefinition } from '../core/connector/contract.ts';
+import { socialServicesConnector } from './social-services/index.ts';
+
+export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([socialServicesConnector].map((c) => [c.kind, c]));
+
+export function connectorKinds(): string[] {
+  return [...connectors.keys()];
+}

@@ -1,0 +1,53 @@
+/**
+ * Canonical events → the social-services API's own vocabulary. Pure: no I/O. Only the fields
+ * present in the delivery are mapped: what the flow did not allow never reaches the silo.
+ */
+import type { components } from './generated/silo-api.ts';
+
+type Adresse = components['schemas']['Adresse'];
+type ChangementAdresse = components['schemas']['ChangementAdresse'];
+type DemandeCloture = components['schemas']['DemandeCloture'];
+
+/** The canonical address as a delivery may carry it (every field optional after projection). */
+export interface CanonicalAddress {
+  number?: string;
+  suffix?: string;
+  streetName?: string;
+  complement?: string;
+  postcode?: string;
+  communeName?: string;
+  communeInsee?: string;
+  country?: string;
+}
+
+const countryNames: Record<string, string> = {
+  FR: 'FRANCE', BE: 'BELGIQUE', CH: 'SUISSE', DE: 'ALLEMAGNE', ES: 'ESPAGNE', IT: 'ITALIE', LU: 'LUXEMBOURG', MC: 'MONACO', GB: 'ROYAUME-UNI',
+};
+
+export class MappingError extends Error {}
+
+export function toAdresse(address: CanonicalAddress): Adresse {
+  if (!address.streetName || !address.postcode || !address.communeName) {
+    throw new MappingError('the delivery lacks streetName, postcode or communeName: the flow must allow them for this silo');
+  }
+  const adresse: Adresse = { libelleVoie: address.streetName, codePostal: address.postcode, commune: address.communeName };
+  if (address.number !== undefined) adresse.numeroVoie = address.number;
+  if (address.suffix !== undefined) adresse.indiceRepetition = address.suffix;
+  if (address.complement !== undefined) adresse.complement = address.complement;
+  if (address.communeInsee !== undefined) adresse.codeInsee = address.communeInsee;
+  if (address.country !== undefined) adresse.pays = countryNames[address.country] ?? address.country;
+  return adresse;
+}
+
+export function toChangementAdresse(data: Record<string, unknown>): ChangementAdresse {
+  const effectiveDate = data['effectiveDate'];
+  if (typeof effectiveDate !== 'string') throw new MappingError('the delivery lacks effectiveDate');
+  return { adresse: toAdresse((data['address'] ?? {}) as CanonicalAddress), dateEffet: effectiveDate };
+}
+
+/** A death closes the file, dated the day of death. */
+export function toDemandeCloture(data: Record<string, unknown>): DemandeCloture {
+  const dateOfDeath = data['dateOfDeath'];
+  if (typeof dateOfDeath !== 'string') throw new MappingError('the delivery lacks dateOfDeath');
+  return { motif: 'DECES', dateDeces: dateOfDeath, dateCloture: dateOfDeath };
+}

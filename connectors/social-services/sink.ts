@@ -1,0 +1,38 @@
+/**
+ * social-services sink: an address change updates the beneficiary's file; a death closes it.
+ * The event id is the silo's Idempotency-Key, so a redelivery after a crash applies nothing twice.
+ */
+import type { Delivery, Sink, SinkOutcome } from '../../core/connector/contract.ts';
+import { RelaisError } from '../../core/errors.ts';
+import type { SocialServicesClient, WriteResult } from './client.ts';
+import { MappingError, toChangementAdresse, toDemandeCloture } from './mapping.ts';
+
+export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
+export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';
+
+function outcomeOf(result: WriteResult, citizenId: string): SinkOutcome {
+  if (result.ok) return { status: 'applied' };
+  // The silo's messages may quote the file number: keep identifiers out of receipts and logs.
+  const message = result.message.split(citizenId).join('[dossier]');
+  return { status: 'rejected', reason: `social-services refused (${result.status} ${result.code}): ${message}` };
+}
+
+export function createSocialServicesSink(client: SocialServicesClient): Sink {
+  return {
+    async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
+      try {
+        switch (delivery.type) {
+          case ADDRESS_CHANGED:
+            return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(delivery.data), delivery.eventId, signal), delivery.citizenId);
+          case DEATH_REGISTERED:
+            return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(delivery.data), delivery.eventId, signal), delivery.citizenId);
+          default:
+            return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
+        }
+      } catch (error) {
+        if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
+        throw error;
+      }
+    },
+  };
+}

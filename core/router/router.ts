@@ -1,0 +1,129 @@
+/**
+ * The router: reads canonical events, asks the routing engine (core/routing/plan.ts) who
+ * receives each, finds each recipient's own identifier of the citizen, and publishes — in one
+ * batch per fetched batch — the minimised deliveries plus a receipt per recipient:
+ * `delivered`, or `rejected` when the recipient has no identifier for this citizen (a clear
+ * status, never a silent drop). Events that are not valid CloudEvents or break their schema
+ * go to <prefix>.dlq.router with the reason.
+ */
+import type { Bus, IncomingMessage, OutgoingMessage } from '../bus/types.ts';
+import { decodeCanonical, encodeDelivery, encodeReceipt, type CanonicalEvent } from '../envelopes.ts';
+import { describeError, RelaisError } from '../errors.ts';
+import { identifiersFor } from '../identity/identity-store.ts';
+import type { Logger } from '../logger.ts';
+import type { Flows } from '../routing/flows.ts';
+import { planDeliveries } from '../routing/plan.ts';
+import type { Db } from '../store/db.ts';
+import type { TopicNames } from '../topics.ts';
+import { childTraceparent } from '../trace.ts';
+import { isEventType, validateEventData } from '../../schemas/index.ts';
+
+export const ROUTER_DLQ = 'router';
+
+export interface RouterOptions {
+  bus: Bus;
+  db: Db;
+  /** Read for every batch, so reloaded flows apply from the next batch on. */
+  flows: () => Flows;
+  topics: TopicNames;
+  groupId: string;
+  logger: Logger;
+  metrics?: { routed?(system: string, outcome: 'delivered' | 'rejected'): void; invalid?(): void };
+}
+
+export interface RunningRouter {
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function decodeValid(message: IncomingMessage): CanonicalEvent {
+  const event = decodeCanonical(message);
+  if (!isEventType(event.type)) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${event.type}`);
+  const issues = validateEventData(event.type, event.data);
+  if (issues.length > 0) {
+    throw new RelaisError('EVENT_INVALID', `data breaks ${event.type}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+  }
+  return event;
+}
+
+function poison(topics: TopicNames, message: IncomingMessage, error: unknown): OutgoingMessage {
+  return {
+    topic: topics.dlq(ROUTER_DLQ),
+    key: message.key ?? '',
+    value: message.value,
+    headers: {
+      ...message.headers,
+      relais_error_code: error instanceof RelaisError ? error.code : 'UNKNOWN',
+      relais_error_message: describeError(error).slice(0, 1000),
+      relais_failed_at: new Date().toISOString(),
+      relais_source_topic: message.topic,
+      relais_source_partition: String(message.partition),
+      relais_source_offset: message.offset,
+    },
+  };
+}
+
+/** Routes one batch of events: the messages to publish for it. Pure but for the identity lookup. */
+export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics'>, messages: IncomingMessage[]): Promise<OutgoingMessage[]> {
+  const { topics } = options;
+  const flows = options.flows();
+  const out: OutgoingMessage[] = [];
+  const planned: { event: CanonicalEvent; plans: ReturnType<typeof planDeliveries> }[] = [];
+  for (const message of messages) {
+    try {
+      const event = decodeValid(message);
+      planned.push({ event, plans: planDeliveries(flows, event) });
+    } catch (error) {
+      options.metrics?.invalid?.();
+      options.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid event dead-lettered');
+      out.push(poison(topics, message, error));
+    }
+  }
+  const identifiers = await identifiersFor(
+    options.db,
+    planned.map((p) => p.event.pivotId),
+    planned.flatMap((p) => p.plans.map((d) => d.system)),
+  );
+  const now = new Date().toISOString();
+  for (const { event, plans } of planned) {
+    const traceparent = childTraceparent(event.traceparent);
+    for (const plan of plans) {
+      const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
+      const receipt = { eventId: event.id, system: plan.system, at: now };
+      if (citizenId === undefined) {
+        options.metrics?.routed?.(plan.system, 'rejected');
+        out.push(
+          encodeReceipt(
+            { ...receipt, status: 'rejected', reason: `IDENTITY_UNKNOWN: no identifier is known for this citizen in ${plan.system}` },
+            { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
+          ),
+        );
+        continue;
+      }
+      options.metrics?.routed?.(plan.system, 'delivered');
+      out.push(
+        encodeDelivery(
+          { eventId: event.id, type: event.type, pivotId: event.pivotId, system: plan.system, routeId: plan.routeId, citizenId, data: plan.data, time: event.time, traceparent },
+          topics.delivery(plan.system),
+        ),
+        encodeReceipt({ ...receipt, status: 'delivered' }, { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent }),
+      );
+    }
+  }
+  return out;
+}
+
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const subscription = await options.bus.consume({
+    groupId: options.groupId,
+    topics: [options.topics.events],
+    fromBeginning: true,
+    handler: async (messages, context) => {
+      const out = await routeBatch(options, messages);
+      // One publish per batch: deliveries and receipts go out together, then offsets commit.
+      if (out.length > 0) await options.bus.publish(out);
+      for (const message of messages) context.markProcessed(message);
+    },
+  });
+  return { ready: subscription.ready, stop: () => subscription.close() };
+}

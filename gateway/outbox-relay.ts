@@ -1,0 +1,160 @@
+/**
+ * The outbox relay: publishes stored changes to Kafka, in batches, and marks them sent.
+ *
+ * Why a lease and not per-row claims: events of one citizen must reach Kafka in the order they
+ * were accepted. Two relays claiming disjoint row sets (FOR UPDATE SKIP LOCKED) could publish a
+ * citizen's second change before their first. So among gateway replicas, one relay holds a
+ * time-limited lease (a row in `leases`, renewed every round) and publishes; the others stand
+ * by and take over when it expires. The relay reads every unsent row in id order rather than
+ * "ids above the last one", so a row whose transaction committed late is never skipped.
+ *
+ * Guarantees: at-least-once (a crash or a timed-out publish that did reach Kafka sends a row
+ * again; the sinks' ledger makes the effect exactly-once). Kafka down: rows wait, the relay
+ * backs off and retries; nothing accepted is lost.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Bus, OutgoingMessage } from '../core/bus/types.ts';
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Db } from '../core/store/db.ts';
+
+export interface OutboxRelayOptions {
+  db: Db;
+  bus: Bus;
+  logger: Logger;
+  batchSize: number;
+  pollMs: number;
+  leaseMs: number;
+  /** Distinguishes replicas in the lease; defaults to host + random suffix. */
+  instanceId?: string;
+}
+
+export interface OutboxStats {
+  published: number;
+  failures: number;
+  leader: boolean;
+  lastError?: string;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  headers: Record<string, string>;
+  payload: string;
+}
+
+const LEASE = 'outbox-relay';
+
+export class OutboxRelay {
+  readonly stats: OutboxStats = { published: 0, failures: 0, leader: false };
+  private readonly instanceId: string;
+  private stopping = new AbortController();
+  private wake = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** A change was committed: publish now rather than at the next poll. */
+  nudge(): void {
+    this.wake.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.wake.abort();
+    await this.loop;
+    this.loop = undefined;
+    if (this.stats.leader) {
+      // Hand over at once instead of making a replica wait for the lease to expire.
+      await this.options.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [LEASE, this.instanceId]).catch(() => undefined);
+    }
+  }
+
+  /** Unsent rows, for readiness and metrics. */
+  async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
+    const result = await this.options.db.query<{ count: number; oldest: Date | null }>(
+      'SELECT count(*)::int AS count, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL',
+    );
+    const row = result.rows[0];
+    return { count: row?.count ?? 0, oldestAgeMs: row?.oldest ? Date.now() - new Date(row.oldest).getTime() : 0 };
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const result = await this.options.db.query(
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at < now()
+       RETURNING holder`,
+      [LEASE, this.instanceId, this.options.leaseMs],
+    );
+    return result.rows.length > 0;
+  }
+
+  /** Publishes one batch; returns how many rows went out. */
+  async publishBatch(): Promise<number> {
+    const { db, bus, batchSize } = this.options;
+    const rows = await db.query<OutboxRow>(
+      'SELECT id::text AS id, topic, message_key, headers, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1',
+      [batchSize],
+    );
+    if (rows.rows.length === 0) return 0;
+    const messages: OutgoingMessage[] = rows.rows.map((row) => ({
+      topic: row.topic,
+      key: row.message_key,
+      headers: row.headers,
+      value: Buffer.from(row.payload, 'utf8'),
+    }));
+    const ids = rows.rows.map((row) => row.id);
+    try {
+      await bus.publish(messages);
+    } catch (error) {
+      await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, describeError(error).slice(0, 500)]);
+      throw error;
+    }
+    await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
+    this.stats.published += ids.length;
+    return ids.length;
+  }
+
+  /** Waits `ms`, or less if nudged meanwhile (a nudge during a publish is not lost). */
+  private async idle(ms: number): Promise<void> {
+    if (!this.wake.signal.aborted) {
+      await sleep(ms, undefined, { signal: AbortSignal.any([this.wake.signal, this.stopping.signal]) }).catch(() => undefined);
+    }
+    this.wake = new AbortController();
+  }
+
+  private async run(): Promise<void> {
+    const { logger, pollMs } = this.options;
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      try {
+        this.stats.leader = await this.holdLease();
+        if (!this.stats.leader) {
+          await this.idle(pollMs * 5);
+          continue;
+        }
+        const sent = await this.publishBatch();
+        if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
+        failures = 0;
+        // A full batch means more may be waiting: go again at once.
+        if (sent < this.options.batchSize) await this.idle(pollMs);
+      } catch (error) {
+        failures++;
+        this.stats.failures++;
+        this.stats.lastError = describeError(error);
+        if (failures === 1 || failures % 20 === 0) logger.warn({ failures, error: this.stats.lastError }, 'outbox relay cannot publish; changes wait in the outbox');
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Keeps each change's per-system status: consumes <prefix>.receipts and applies them in one
+ * transaction per batch. Gateway replicas share the consumer group. A malformed receipt is
+ * logged and skipped: it cannot be applied, and blocking the partition would stop every
+ * status behind it.
+ */
+import type { Bus } from '../core/bus/types.ts';
+import { decodeReceipt, type Receipt } from '../core/envelopes.ts';
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Db } from '../core/store/db.ts';
+import type { TopicNames } from '../core/topics.ts';
+import { applyReceipts } from './changes-store.ts';
+
+export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics: TopicNames; groupId: string; logger: Logger }) {
+  return options.bus.consume({
+    groupId: options.groupId,
+    topics: [options.topics.receipts],
+    fromBeginning: true,
+    handler: async (messages, context) => {
+      const receipts: Receipt[] = [];
+      for (const message of messages) {
+        try {
+          receipts.push(decodeReceipt(message));
+        } catch (error) {
+          options.logger.warn({ partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid receipt skipped');
+        }
+      }
+      await applyReceipts(options.db, receipts);
+      for (const message of messages) context.markProcessed(message);
+    },
+  });
+}
