@@ -1,0 +1,59 @@
+/**
+ * What every Relais process starts from: validated configuration, logger, state store
+ * (migrated), bus, flows and topic names. Process entry points (gateway, router, connectors,
+ * the quick start) build one and add their own parts.
+ */
+import { join, resolve } from 'node:path';
+import { createBus } from './bus/index.ts';
+import type { Bus } from './bus/types.ts';
+import { loadConfig, type RelaisConfig } from './config.ts';
+import { RelaisError } from './errors.ts';
+import { createLogger, setLogSalt, type Logger } from './logger.ts';
+import { loadFlows, type Flows } from './routing/flows.ts';
+import { openStore, type Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { topicNames, type TopicNames } from './topics.ts';
+
+export interface Runtime {
+  config: RelaisConfig;
+  logger: Logger;
+  db: Db;
+  bus: Bus;
+  flows: () => Flows;
+  topics: TopicNames;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  component: string;
+  config?: RelaisConfig;
+  /** Connector kinds the flows may name (the registry's), checked at load. */
+  connectors?: string[];
+  /** An already open store (the quick start shares one PGlite among components). */
+  db?: Db;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const config = options.config ?? loadConfig();
+  setLogSalt(config.logSalt);
+  const logger = createLogger({ component: options.component, level: config.logLevel });
+  if (!config.kafkaBrokers) {
+    throw new RelaisError('CONFIG_INVALID', 'KAFKA_BROKERS is not set (the quick start `npm start` launches a local broker and sets it)');
+  }
+  const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: options.connectors } : {});
+  const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
+  if (!options.db) await migrate(db);
+  const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
+  return {
+    config,
+    logger,
+    db,
+    bus,
+    flows: () => flows,
+    topics: topicNames(config.topicPrefix),
+    async close() {
+      await bus.close();
+      if (!options.db) await db.close();
+    },
+  };
+}
