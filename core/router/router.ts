@@ -12,9 +12,10 @@ import { describeError, RelaisError } from '../errors.ts';
 import { identifiersFor } from '../identity/identity-store.ts';
 import type { Logger } from '../logger.ts';
 import type { Flows } from '../routing/flows.ts';
-import { planDeliveries } from '../routing/plan.ts';
+import { planDeliveries, subscribedSystems } from '../routing/plan.ts';
 import type { Db } from '../store/db.ts';
-import type { TopicNames } from '../topics.ts';
+import { ensureTopics, topicSpecs, type TopicNames } from '../topics.ts';
+import type { Runtime } from '../runtime.ts';
 import { childTraceparent } from '../trace.ts';
 import { isEventType, validateEventData } from '../../schemas/index.ts';
 
@@ -126,4 +127,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     },
   });
   return { ready: subscription.ready, stop: () => subscription.close() };
+}
+
+/** Starts the router on a runtime, creating the topics it reads and writes. */
+export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
+  const { bus, config, topics, logger, db } = runtime;
+  const systems = subscribedSystems(runtime.flows());
+  await ensureTopics(bus, config, systems);
+  await bus.ensureTopics(
+    topicSpecs(config, []).slice(0, 1).map((spec) => ({ ...spec, name: topics.dlq(ROUTER_DLQ), configs: { ...spec.configs, 'retention.ms': String(30 * 24 * 3600 * 1000) } })),
+  );
+  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId: `${config.topicPrefix}-router` });
 }

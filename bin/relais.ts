@@ -1,0 +1,121 @@
+/**
+ * The `relais` command.
+ *   relais start                 everything in one process on embedded defaults (the quick start)
+ *   relais gateway               the HTTP API, outbox relay and receipts consumer
+ *   relais router                the router
+ *   relais connector <system>    the sink connector of one system declared in flows/
+ * Configuration comes from environment variables (core/config.ts, docs/configuration.md).
+ * SIGINT/SIGTERM stop what the command started, in reverse order; a second signal forces exit.
+ */
+import { connectorKinds } from '../connectors/registry.ts';
+import { startConnector } from '../connectors/runner.ts';
+import { describeError } from '../core/errors.ts';
+import { startRouterOn } from '../core/router/router.ts';
+import { createRuntime } from '../core/runtime.ts';
+import { startGateway } from '../gateway/server.ts';
+import { startAll, type RunningRelais } from './start-all.ts';
+
+type Stop = () => Promise<void>;
+
+function onSignals(stop: Stop): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.error(`${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`stop failed: ${describeError(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+function banner(running: RelaisInfo): string {
+  const body = JSON.stringify({
+    type: 'fr.relais.citizen.address.changed.v1',
+    citizen: { system: 'social-services', id: 'SS-000123' },
+    channel: 'web',
+    data: {
+      address: { number: '12', suffix: 'bis', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      effectiveDate: new Date().toISOString().slice(0, 10),
+    },
+  });
+  return [
+    '',
+    `Relais is running (store: ${running.store}, Kafka: ${running.brokers}).`,
+    `  gateway         ${running.gatewayUrl}   (API: ${running.gatewayUrl}/openapi.json)`,
+    `  dev credential  ${running.devToken}`,
+    `  social-services ${running.siloUrls['social-services']} (simulator)`,
+    '',
+    'Tell Relais that a demo citizen moved:',
+    `  curl -s -X POST ${running.gatewayUrl}/v1/changes -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${body}'`,
+    'Then follow it (use the id from the answer):',
+    `  curl -s ${running.gatewayUrl}/v1/changes/<id> -H 'Authorization: Bearer ${running.devToken}'`,
+    'And see it in the silo:',
+    `  curl -s ${running.siloUrls['social-services']}/dossiers/SS-000123`,
+    '',
+    'Ctrl-C stops everything, the Kafka broker included.',
+  ].join('\n');
+}
+
+type RelaisInfo = Omit<RunningRelais, 'stop'>;
+
+async function main(): Promise<void> {
+  const [command, argument] = process.argv.slice(2);
+  switch (command) {
+    case 'start': {
+      const running = await startAll({ say: (line) => console.log(line) });
+      onSignals(running.stop);
+      console.log(banner(running));
+      return;
+    }
+    case 'gateway': {
+      const runtime = await createRuntime({ component: 'gateway', connectors: connectorKinds() });
+      const gateway = await startGateway(runtime);
+      onSignals(async () => {
+        await gateway.close();
+        await runtime.close();
+      });
+      return;
+    }
+    case 'router': {
+      const runtime = await createRuntime({ component: 'router', connectors: connectorKinds() });
+      const router = await startRouterOn(runtime);
+      onSignals(async () => {
+        await router.stop();
+        await runtime.close();
+      });
+      await router.ready;
+      runtime.logger.info('router ready');
+      return;
+    }
+    case 'connector': {
+      if (!argument) throw new Error('usage: relais connector <system>');
+      const runtime = await createRuntime({ component: `connector-${argument}`, connectors: connectorKinds() });
+      const sink = await startConnector(runtime, argument);
+      onSignals(async () => {
+        await sink.stop();
+        await runtime.close();
+      });
+      await sink.ready;
+      runtime.logger.info({ system: argument }, 'connector ready');
+      return;
+    }
+    default:
+      console.error('usage: relais start | gateway | router | connector <system>');
+      process.exitCode = 2;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`relais: ${describeError(error)}`);
+  process.exit(1);
+});

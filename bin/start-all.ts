@@ -1,0 +1,115 @@
+/**
+ * The quick start in one function: a local Kafka broker (unless KAFKA_BROKERS is set), the
+ * store (PGlite unless DATABASE_URL is set), the silo simulators, one sink connector per
+ * subscribed system, the router and the gateway — all in this process, sharing one store.
+ * `relais start` calls it; the end-to-end tests call it too.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { connectorKinds } from '../connectors/registry.ts';
+import { startConnector } from '../connectors/runner.ts';
+import { loadConfig, type RelaisConfig } from '../core/config.ts';
+import type { RunningSink } from '../core/connector/sink-runner.ts';
+import { startRouterOn } from '../core/router/router.ts';
+import { subscribedSystems } from '../core/routing/plan.ts';
+import { createRuntime } from '../core/runtime.ts';
+import { openStore } from '../core/store/db.ts';
+import { migrate } from '../core/store/migrate.ts';
+import { startGateway } from '../gateway/server.ts';
+import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { seedStore } from '../silos/social-services/seed.ts';
+import { startSocialServicesSilo } from '../silos/social-services/server.ts';
+import { SocialServicesStore } from '../silos/social-services/store.ts';
+
+export interface StartAllOptions {
+  env?: Record<string, string | undefined>;
+  /** Called with a line to show the user (progress, not logs). */
+  say?: (line: string) => void;
+}
+
+export interface RunningRelais {
+  gatewayUrl: string;
+  devToken: string;
+  brokers: string;
+  store: 'postgres' | 'pglite';
+  siloUrls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function devToken(config: RelaisConfig, dataDir: string): string {
+  if (config.devToken) return config.devToken;
+  // Generated once per data directory, so a restart keeps the credential the user copied.
+  const file = join(dataDir, 'dev-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = `relais-dev-${randomBytes(18).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
+  const say = options.say ?? (() => undefined);
+  const config = loadConfig(options.env ?? process.env);
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+    stops.length = 0;
+  };
+
+  try {
+    let kafka: KafkaCluster | undefined;
+    if (!config.kafkaBrokers) {
+      const started = Date.now();
+      say(`starting Apache Kafka ${config.kafkaVersion} on 127.0.0.1:${config.kafkaPort} (jars from Maven Central, first run only)…`);
+      kafka = await startKafka({ version: config.kafkaVersion, port: config.kafkaPort });
+      stops.push(() => kafka!.stop());
+      config.kafkaBrokers = kafka.brokers.split(',');
+      say(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+
+    const siloDir = join(dataDir, 'silos', 'social-services');
+    const siloStore = await SocialServicesStore.open({ dataDir: siloDir });
+    await seedStore(siloStore);
+    await siloStore.flush();
+    const silo = await startSocialServicesSilo({
+      port: config.socialServicesPort,
+      dataDir: siloDir,
+      ...(config.socialServicesApiKey ? { apiKey: config.socialServicesApiKey } : {}),
+    });
+    stops.push(() => silo.close());
+    config.socialServicesUrl = silo.url;
+
+    const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
+    stops.push(() => db.close());
+    await migrate(db);
+    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
+    stops.push(() => runtime.close());
+
+    const sinks: RunningSink[] = [];
+    for (const system of subscribedSystems(runtime.flows())) {
+      const sink = await startConnector(runtime, system);
+      sinks.push(sink);
+      stops.push(() => sink.stop());
+    }
+    const router = await startRouterOn(runtime);
+    stops.push(() => router.stop());
+    const token = devToken(config, dataDir);
+    const gateway = await startGateway(runtime, { devToken: token });
+    stops.push(() => gateway.close());
+    await Promise.all([router.ready, ...sinks.map((s) => s.ready)]);
+
+    return {
+      gatewayUrl: gateway.url,
+      devToken: token,
+      brokers: config.kafkaBrokers.join(','),
+      store: db.kind,
+      siloUrls: { 'social-services': silo.url },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

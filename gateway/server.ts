@@ -1,0 +1,69 @@
+/**
+ * The gateway process's parts: the HTTP API, the outbox relay and the receipts consumer,
+ * started on a shared runtime and stopped in the reverse order.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Runtime } from '../core/runtime.ts';
+import { ensureTopics } from '../core/topics.ts';
+import { subscribedSystems } from '../core/routing/plan.ts';
+import { createApp } from './app.ts';
+import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+import { startReceiptsConsumer } from './receipts-consumer.ts';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export function gatewayCredentials(runtime: Runtime, devToken?: string): Credential[] {
+  const credentials: Credential[] = runtime.config.tokensFile ? loadCredentials(runtime.config.tokensFile) : [];
+  const token = devToken ?? runtime.config.devToken;
+  if (token) credentials.push(devCredential(token));
+  return credentials;
+}
+
+export async function startGateway(runtime: Runtime, options: { devToken?: string; port?: number } = {}): Promise<RunningGateway> {
+  const { config, logger, db, bus, topics } = runtime;
+  // Topics are created up front when Kafka answers; if it does not, the gateway still starts
+  // (changes wait in the outbox) and the relay's publish creates nothing on its own.
+  await ensureTopics(bus, config, subscribedSystems(runtime.flows())).catch((error: unknown) => {
+    logger.warn({ error: (error as Error).message }, 'could not create topics yet (Kafka down?)');
+  });
+  const relay = new OutboxRelay({ db, bus, logger, batchSize: config.outboxBatchSize, pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs });
+  relay.start();
+  const receipts = await startReceiptsConsumer({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-receipts`, logger });
+  const app = createApp({
+    db,
+    flows: runtime.flows,
+    topics,
+    auth: new Authenticator(gatewayCredentials(runtime, options.devToken)),
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    onChangeAccepted: () => relay.nudge(),
+    status: () => ({ outbox: relay.stats.lastError && relay.stats.failures > 0 ? `failing: ${relay.stats.lastError}` : 'ok' }),
+  });
+  const server: Server = app.listen(options.port ?? config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, host: config.host }, 'gateway listening');
+  return {
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    port,
+    relay,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await receipts.close();
+      await relay.stop();
+    },
+  };
+}
