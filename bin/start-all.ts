@@ -26,6 +26,8 @@ export interface StartAllOptions {
   env?: Record<string, string | undefined>;
   /** Called with a line to show the user (progress, not logs). */
   say?: (line: string) => void;
+  /** Run the sink connectors in this process (default true; tests run one in its own process). */
+  connectors?: boolean;
 }
 
 export interface RunningRelais {
@@ -88,7 +90,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => runtime.close());
 
     const sinks: RunningSink[] = [];
-    for (const system of subscribedSystems(runtime.flows())) {
+    for (const system of options.connectors === false ? [] : subscribedSystems(runtime.flows())) {
       const sink = await startConnector(runtime, system);
       sinks.push(sink);
       stops.push(() => sink.stop());

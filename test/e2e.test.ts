@@ -1,0 +1,186 @@
+/**
+ * End to end on real parts: gateway → PostgreSQL + outbox → Kafka → router → social-services
+ * connector → the simulator over HTTP → receipts → status. Checked from outside: the gateway's
+ * API, the simulator's own API, and the Kafka topics.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IncomingMessage } from '../core/bus/types.ts';
+import { sha256Hex } from '../gateway/auth.ts';
+import { eventually, testBus } from './support/kafka.ts';
+import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
+
+const systemToken = 'social-services-front-desk-token';
+
+function tokensFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'relais-tokens-'));
+  const file = join(dir, 'tokens.yaml');
+  writeFileSync(
+    file,
+    `credentials:\n  - name: social-services-front-desk\n    tokenSha256: ${sha256Hex(systemToken)}\n    scopes: [changes:write, changes:read]\n    system: social-services\n`,
+  );
+  return file;
+}
+
+/** Reads a topic from the beginning with a fresh group until `enough` says so. */
+async function readTopic(topic: string, enough: (messages: IncomingMessage[]) => boolean): Promise<IncomingMessage[]> {
+  const bus = testBus(undefined, 'e2e-reader');
+  const seen: IncomingMessage[] = [];
+  const sub = await bus.consume({ groupId: `reader-${randomUUID()}`, topics: [topic], handler: async (batch, c) => batch.forEach((m) => (seen.push(m), c.markProcessed(m))) });
+  try {
+    await eventually(async () => (enough(seen) ? true : undefined), 20_000, `messages on ${topic}`);
+    return seen;
+  } finally {
+    await sub.close();
+    await bus.close();
+  }
+}
+
+describe('one change, told once, applied in the social-services silo (PostgreSQL store)', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ store: 'postgres', env: { RELAIS_TOKENS_FILE: tokensFile() } });
+  });
+  after(() => stack.stop());
+
+  test('a posted change reaches the simulator and shows applied', async () => {
+    const posted = await stack.postChange(addressChange('SS-000123', 'rue des Lilas'));
+    assert.equal(posted.status, 202);
+    const change = await stack.waitForStatus(posted.body.id, settledAll);
+    assert.equal(change.status, 'completed');
+    assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'applied']]);
+    const file = await stack.file('SS-000123');
+    assert.equal(file.adresse['libelleVoie'], 'rue des Lilas');
+    assert.equal(file.adresse['codeInsee'], '69383');
+
+    const timeline = (await (
+      await fetch(`${stack.relais.gatewayUrl}/v1/citizens/${change.pivotId}/timeline`, { headers: { authorization: 'Bearer e2e-dev-token' } })
+    ).json()) as { entries: { kind: string; status?: string; system?: string }[] };
+    assert.ok(timeline.entries.some((e) => e.kind === 'system_outcome' && e.system === 'social-services' && e.status === 'applied'));
+  });
+
+  test('a death closes the beneficiary\'s file', async () => {
+    await stack.openFile('SS-300001');
+    const posted = await stack.postChange({
+      type: 'fr.relais.citizen.death.registered.v1',
+      citizen: { system: 'social-services', id: 'SS-300001' },
+      channel: 'desk',
+      data: { dateOfDeath: '2026-11-20', placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' }, actReference: 'DC-1' },
+    });
+    assert.equal(posted.status, 202);
+    assert.equal((await stack.waitForStatus(posted.body.id, settledAll)).status, 'completed');
+    assert.equal((await stack.file('SS-300001')).statut, 'clos');
+  });
+
+  test('fields the flow does not list never reach the silo, nor its delivery topic', async () => {
+    await stack.openFile('SS-300002');
+    const change = addressChange('SS-300002', 'rue Minimale', { banId: '69383_1234_00012' }) as { data: Record<string, unknown> };
+    change.data['previousAddress'] = { streetName: 'rue Ancienne', postcode: '69001', communeName: 'Lyon', country: 'FR' };
+    const posted = await stack.postChange(change);
+    await stack.waitForStatus(posted.body.id, settledAll);
+    const journal = await stack.journal('SS-300002');
+    assert.equal(journal.length, 1);
+    const received = JSON.stringify(journal[0]!.body);
+    assert.doesNotMatch(received, /69383_1234_00012|rue Ancienne|banId|previous/);
+    const deliveries = await readTopic(`${stack.prefix}.delivery.social-services`, (all) => all.some((m) => m.headers['ce_id'] === posted.body.id));
+    const delivery = deliveries.find((m) => m.headers['ce_id'] === posted.body.id)!;
+    const value = JSON.parse(delivery.value.toString()) as { citizenId: string; data: Record<string, unknown> };
+    assert.equal(value.citizenId, 'SS-300002');
+    assert.deepEqual(Object.keys(value.data).sort(), ['address', 'effectiveDate']);
+    assert.ok(!('banId' in (value.data['address'] as object)));
+    assert.equal(delivery.headers['ce_subject'], posted.body.pivotId);
+  });
+
+  test('a change told by the silo itself is never sent back to it', async () => {
+    await stack.openFile('SS-300003');
+    const response = await fetch(`${stack.relais.gatewayUrl}/v1/changes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${systemToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(addressChange('SS-300003', 'rue du Retour')),
+    });
+    assert.equal(response.status, 202);
+    const body = (await response.json()) as { id: string; status: string; recipients: unknown[] };
+    assert.equal(body.status, 'no_recipients');
+    // A later change for the same silo from another caller overtakes it: if the first had been
+    // delivered, it would have been applied before this one (same key, same partition).
+    const later = await stack.postChange(addressChange('SS-300003', 'rue Suivante'));
+    await stack.waitForStatus(later.body.id, settledAll);
+    const journal = await stack.journal('SS-300003');
+    assert.deepEqual(journal.map((e) => (e.body['adresse'] as { libelleVoie: string }).libelleVoie), ['rue Suivante']);
+    assert.deepEqual((await stack.getChange(body.id)).recipients, []);
+  });
+
+  test('the simulator refuses (4xx): rejected with the simulator\'s reason', async () => {
+    const unknown = await stack.postChange(addressChange('SS-404404'));
+    const change = await stack.waitForStatus(unknown.body.id, settledAll);
+    assert.equal(change.status, 'completed_with_errors');
+    assert.equal(change.recipients[0]!.status, 'rejected');
+    assert.match(change.recipients[0]!.reason ?? '', /404 DOSSIER_INCONNU/);
+
+    await stack.openFile('SS-300004');
+    await stack.setFault({ mode: 'refus', statut: 422, restant: 1, message: 'adresse hors du département' });
+    const refused = await stack.postChange(addressChange('SS-300004'));
+    const settled = await stack.waitForStatus(refused.body.id, settledAll);
+    assert.equal(settled.recipients[0]!.status, 'rejected');
+    assert.match(settled.recipients[0]!.reason ?? '', /422 REFUS_SIMULE.*hors du département/);
+    assert.equal((await stack.journal('SS-300004')).length, 1, 'a refusal is not retried');
+  });
+
+  test('the simulator fails persistently (5xx): bounded retries, then dead-lettered with the reason and the message in the DLQ', async () => {
+    await stack.openFile('SS-300005');
+    await stack.setFault({ mode: 'erreur', statut: 503 });
+    try {
+      const posted = await stack.postChange(addressChange('SS-300005'));
+      const change = await stack.waitForStatus(posted.body.id, settledAll);
+      assert.equal(change.recipients[0]!.status, 'dead_lettered');
+      assert.match(change.recipients[0]!.reason ?? '', /gave up after 3 attempts.*503/);
+      assert.equal((await stack.journal('SS-300005')).length, 3, 'exactly the configured attempts');
+      const dlq = await readTopic(`${stack.prefix}.dlq.social-services`, (all) => all.some((m) => m.headers['ce_id'] === posted.body.id));
+      const dead = dlq.find((m) => m.headers['ce_id'] === posted.body.id)!;
+      assert.equal(dead.headers['relais_error_code'], 'SILO_UNAVAILABLE');
+      assert.equal(dead.headers['relais_attempts'], '3');
+      assert.match(dead.headers['relais_error_message'] ?? '', /503/);
+      assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'SS-300005');
+    } finally {
+      await stack.setFault(null);
+    }
+  });
+
+  test('the simulator times out persistently: dead-lettered with the timeout as reason', async () => {
+    await stack.openFile('SS-300006');
+    await stack.setFault({ mode: 'lenteur', delaiMs: 3000 });
+    try {
+      const posted = await stack.postChange(addressChange('SS-300006'));
+      const change = await stack.waitForStatus(posted.body.id, settledAll, 40_000);
+      assert.equal(change.recipients[0]!.status, 'dead_lettered');
+      assert.match(change.recipients[0]!.reason ?? '', /timed out after 2000 ms/);
+    } finally {
+      await stack.setFault(null);
+    }
+  });
+
+  test('the simulator fails transiently: applied after retries', async () => {
+    await stack.openFile('SS-300007');
+    await stack.setFault({ mode: 'erreur', statut: 500, restant: 2 });
+    const posted = await stack.postChange(addressChange('SS-300007', 'rue de la Persévérance'));
+    const change = await stack.waitForStatus(posted.body.id, settledAll);
+    assert.equal(change.recipients[0]!.status, 'applied');
+    const journal = await stack.journal('SS-300007');
+    assert.deepEqual(journal.map((e) => e.statutHttp), [500, 500, 200]);
+    assert.equal((await stack.file('SS-300007')).adresse['libelleVoie'], 'rue de la Persévérance');
+  });
+
+  test('a recipient that does not know the citizen: rejected with the reason, not dropped', async () => {
+    const pivotId = randomUUID();
+    await stack.database!.db.query('INSERT INTO citizens (pivot_id) VALUES ($1)', [pivotId]);
+    const posted = await stack.postChange({ ...addressChange('unused'), citizen: { pivotId } });
+    assert.equal(posted.status, 202);
+    const change = await stack.waitForStatus(posted.body.id, settledAll);
+    assert.equal(change.recipients[0]!.status, 'rejected');
+    assert.match(change.recipients[0]!.reason ?? '', /IDENTITY_UNKNOWN: no identifier is known for this citizen in social-services/);
+  });
+});

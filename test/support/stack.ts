@@ -1,0 +1,145 @@
+/**
+ * A whole Relais for an end-to-end test: startAll() on the test broker, with its own topic
+ * prefix, its own store (a fresh PostgreSQL database or an in-memory PGlite), ephemeral ports,
+ * quick retries, and helpers to post changes and read the silo from outside.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAll, type RunningRelais } from '../../bin/start-all.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { eventually, testBrokers, uniquePrefix } from './kafka.ts';
+
+export interface Stack {
+  relais: RunningRelais;
+  prefix: string;
+  env: Record<string, string>;
+  database?: TestDatabase;
+  siloUrl: string;
+  postChange(body: object, headers?: Record<string, string>): Promise<{ status: number; body: ChangeView }>;
+  getChange(id: string): Promise<ChangeView>;
+  waitForStatus(id: string, settled: (change: ChangeView) => boolean, timeoutMs?: number): Promise<ChangeView>;
+  openFile(fileNumber: string): Promise<void>;
+  file(fileNumber: string): Promise<SiloFile>;
+  journal(fileNumber: string): Promise<JournalEntry[]>;
+  setFault(fault: object | null): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChangeView {
+  id: string;
+  pivotId: string;
+  status: string;
+  recipients: { system: string; status: string; reason?: string }[];
+}
+
+export interface SiloFile {
+  statut: string;
+  adresse: Record<string, string>;
+}
+
+export interface JournalEntry {
+  operation: string;
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+  statutHttp: number;
+  rejoue: boolean;
+}
+
+export interface StackOptions {
+  store?: 'postgres' | 'pglite';
+  env?: Record<string, string>;
+  connectors?: boolean;
+}
+
+export const devToken = 'e2e-dev-token';
+
+export function addressChange(fileNumber: string, streetName = 'rue des Lilas', extra: Record<string, unknown> = {}): object {
+  return {
+    type: 'fr.relais.citizen.address.changed.v1',
+    citizen: { system: 'social-services', id: fileNumber },
+    channel: 'web',
+    data: {
+      address: { number: '12', streetName, postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR', ...extra },
+      effectiveDate: '2026-11-01',
+    },
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const prefix = uniquePrefix('e2e');
+  const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
+  const database = options.store === 'pglite' ? undefined : await createTestDatabase('postgres');
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: testBrokers().join(','),
+    RELAIS_TOPIC_PREFIX: prefix,
+    RELAIS_DATA_DIR: dataDir,
+    PORT: '0',
+    SOCIAL_SERVICES_PORT: '0',
+    RELAIS_DEV_TOKEN: devToken,
+    RELAIS_SINK_MAX_ATTEMPTS: '3',
+    RELAIS_SINK_BACKOFF_MS: '50',
+    RELAIS_SINK_BACKOFF_MAX_MS: '200',
+    RELAIS_SINK_TIMEOUT_MS: '2000',
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  };
+  const relais = await startAll({ env, connectors: options.connectors ?? true });
+  const siloUrl = relais.siloUrls['social-services']!;
+  env['SOCIAL_SERVICES_URL'] = siloUrl;
+  const auth = { authorization: `Bearer ${devToken}` };
+
+  const stack: Stack = {
+    relais,
+    prefix,
+    env,
+    ...(database ? { database } : {}),
+    siloUrl,
+    async postChange(body, headers = {}) {
+      const response = await fetch(`${relais.gatewayUrl}/v1/changes`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as ChangeView };
+    },
+    async getChange(id) {
+      const response = await fetch(`${relais.gatewayUrl}/v1/changes/${id}`, { headers: auth });
+      if (response.status !== 200) throw new Error(`GET change ${id}: ${response.status}`);
+      return (await response.json()) as ChangeView;
+    },
+    waitForStatus(id, settled, timeoutMs = 30_000) {
+      return eventually(async () => {
+        const change = await stack.getChange(id);
+        return settled(change) ? change : undefined;
+      }, timeoutMs, `change ${id} to settle`);
+    },
+    async openFile(fileNumber) {
+      const response = await fetch(`${siloUrl}/dossiers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ numeroDossier: fileNumber, nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+      });
+      if (response.status !== 201) throw new Error(`opening ${fileNumber}: ${response.status}`);
+    },
+    async file(fileNumber) {
+      return (await (await fetch(`${siloUrl}/dossiers/${fileNumber}`)).json()) as SiloFile;
+    },
+    async journal(fileNumber) {
+      return (await (await fetch(`${siloUrl}/dossiers/${fileNumber}/journal`)).json()) as JournalEntry[];
+    },
+    async setFault(fault) {
+      await fetch(`${siloUrl}/_admin/pannes`, fault === null ? { method: 'DELETE' } : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    },
+    async stop() {
+      await relais.stop();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+export const settledAll = (change: ChangeView): boolean =>
+  change.recipients.length > 0 && change.recipients.every((r) => ['applied', 'rejected', 'dead_lettered'].includes(r.status));
