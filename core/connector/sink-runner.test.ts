@@ -1,0 +1,119 @@
+/**
+ * The sink runtime with a scripted sink, on the real broker and a real PostgreSQL ledger:
+ * duplicates are applied once, poison messages and non-retriable errors are dead-lettered at
+ * once, retryable errors are retried with backoff, and receipts say what happened.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from '../bus/types.ts';
+import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../envelopes.ts';
+import { RetryableError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { ensureTopics, topicNames } from '../topics.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { eventually, testBus, uniquePrefix } from '../../test/support/kafka.ts';
+import type { Sink, SinkOutcome } from './contract.ts';
+import { backoffDelay, startSinkRunner } from './sink-runner.ts';
+
+const system = 'scripted';
+const prefix = uniquePrefix('sink');
+const topics = topicNames(prefix);
+const bus = testBus();
+let database: TestDatabase;
+const applied: string[] = [];
+const script = new Map<string, (attempt: number) => SinkOutcome>();
+const receipts: Receipt[] = [];
+const dlq: IncomingMessage[] = [];
+
+const sink: Sink = {
+  async apply(delivery, { attempt }) {
+    applied.push(`${delivery.eventId}#${attempt}`);
+    const step = script.get(delivery.eventId);
+    return step ? step(attempt) : { status: 'applied' };
+  },
+};
+
+function delivery(eventId = randomUUID()): Delivery {
+  return { eventId, type: 'fr.relais.citizen.address.changed.v1', pivotId: randomUUID(), system, routeId: 'r', citizenId: 'X1', data: {}, time: new Date().toISOString() };
+}
+
+let stop: () => Promise<void>;
+before(async () => {
+  database = await createTestDatabase('postgres');
+  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+  const runner = await startSinkRunner({
+    system, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    logger: createLogger({ component: 'test', level: 'silent' }),
+  });
+  const watchers = await Promise.all([
+    bus.consume({ groupId: `${prefix}-r`, topics: [topics.receipts], handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))) }),
+    bus.consume({ groupId: `${prefix}-d`, topics: [topics.dlq(system)], handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))) }),
+  ]);
+  await runner.ready;
+  stop = async () => {
+    await runner.stop();
+    await Promise.all(watchers.map((w) => w.close()));
+  };
+});
+
+after(async () => {
+  await stop();
+  await bus.close();
+  await database.drop();
+});
+
+const receiptFor = (eventId: string) => eventually(async () => receipts.find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
+
+test('a delivery published twice is applied once; the duplicate gets its receipt again', async () => {
+  const d = delivery();
+  await bus.publish([encodeDelivery(d, topics.delivery(system)), encodeDelivery(d, topics.delivery(system))]);
+  await eventually(async () => (receipts.filter((r) => r.eventId === d.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
+  assert.deepEqual(applied.filter((a) => a.startsWith(d.eventId)), [`${d.eventId}#1`]);
+  assert.ok(receipts.filter((r) => r.eventId === d.eventId).every((r) => r.status === 'applied'));
+});
+
+test('a retryable error is retried, then applied; a rejection is final', async () => {
+  const flaky = delivery();
+  script.set(flaky.eventId, (attempt) => {
+    if (attempt < 3) throw new RetryableError('busy');
+    return { status: 'applied' };
+  });
+  const refused = delivery();
+  script.set(refused.eventId, () => ({ status: 'rejected', reason: 'not ours' }));
+  await bus.publish([encodeDelivery(flaky, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
+  assert.deepEqual(await receiptFor(flaky.eventId).then((r) => [r.status, r.attempts]), ['applied', 3]);
+  assert.deepEqual(await receiptFor(refused.eventId).then((r) => [r.status, r.reason, r.attempts]), ['rejected', 'not ours', 1]);
+});
+
+test('a non-retriable error is dead-lettered at once, with the cause in the DLQ headers', async () => {
+  const bug = delivery();
+  script.set(bug.eventId, () => {
+    throw new TypeError('cannot read properties of undefined');
+  });
+  await bus.publish([encodeDelivery(bug, topics.delivery(system))]);
+  const receipt = await receiptFor(bug.eventId);
+  assert.equal(receipt.status, 'dead_lettered');
+  assert.equal(receipt.attempts, 1);
+  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === bug.eventId), 15_000, 'the DLQ message');
+  assert.equal(dead.headers['relais_error_code'], 'UNKNOWN');
+  assert.match(dead.headers['relais_error_message'] ?? '', /cannot read properties/);
+  assert.equal(dead.headers['relais_error_retriable'], 'false');
+});
+
+test('a message that is not a delivery is dead-lettered without being applied', async () => {
+  const before = applied.length;
+  await bus.publish([{ topic: topics.delivery(system), key: 'k', value: Buffer.from('not json'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } }]);
+  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
+  assert.equal(dead.headers['relais_error_code'], 'EVENT_INVALID');
+  assert.equal(applied.length, before);
+});
+
+test('backoff doubles up to the ceiling, with jitter between half and all of it', () => {
+  const policy = { maxAttempts: 10, baseMs: 100, maxMs: 1000 };
+  assert.equal(backoffDelay(1, policy, () => 1), 100);
+  assert.equal(backoffDelay(3, policy, () => 1), 400);
+  assert.equal(backoffDelay(8, policy, () => 1), 1000);
+  assert.equal(backoffDelay(3, policy, () => 0), 200);
+});
