@@ -103,7 +103,8 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const { db, bus, batchSize } = this.options;
     const rows = await db.query<OutboxRow>(
-      'SELECT id::text AS id, topic, message_key, headers, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1',
+      // ORDER BY the column, not the text alias: '10' sorts before '9'.
+      'SELECT id::text AS id, topic, message_key, headers, payload FROM outbox WHERE sent_at IS NULL ORDER BY outbox.id LIMIT $1',
       [batchSize],
     );
     if (rows.rows.length === 0) return 0;
