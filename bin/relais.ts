@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   switch (command) {
     case 'start': {
       const running = await startAll({ say: (line) => console.log(line) });
-      onSignals(running.stop);
+      onSignals(() => running.stop());
       console.log(banner(running));
       return;
     }

@@ -40,7 +40,7 @@ export interface GatewayDeps {
 }
 
 function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Flows): { request: ChangeRequest; issues: ValidationIssue[] } {
-  if (!validate(body)) return { request: body as ChangeRequest, issues: toIssues(validate.errors) };
+  if (!validate(body)) return { request: body, issues: toIssues(validate.errors) };
   const request = body as ChangeRequest;
   if (!isEventType(request.type)) {
     return { request, issues: [{ field: '/type', message: `unknown event type "${request.type}" (see GET /openapi.json and schemas/events/)` }] };
@@ -53,6 +53,12 @@ function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Fl
     if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
   });
   return { request, issues };
+}
+
+/** The matched route pattern (`/v1/changes/:id`), never the path with its ids. */
+function routeOf(req: Request): string {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : 'unmatched';
 }
 
 export function createApp(deps: GatewayDeps): express.Express {
@@ -177,10 +183,10 @@ export function createApp(deps: GatewayDeps): express.Express {
       return sendProblem(res, problemBody('unsupported-media-type', { detail: 'use UTF-8 JSON', instance }));
     }
     if (error instanceof RelaisError && error.code === 'STORE_UNAVAILABLE') {
-      deps.logger.error({ err: error, route: req.route?.path }, 'state store failed');
+      deps.logger.error({ err: error, route: routeOf(req) }, 'state store failed');
       return sendProblem(res, problemBody('store-unavailable', { instance }), { 'Retry-After': '5' });
     }
-    deps.logger.error({ err: error, route: req.route?.path }, 'unhandled error');
+    deps.logger.error({ err: error, route: routeOf(req) }, 'unhandled error');
     sendProblem(res, problemBody('internal', { instance }));
   });
 

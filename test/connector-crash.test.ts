@@ -23,7 +23,7 @@ async function startConnectorProcess(): Promise<ChildProcess> {
   child.once('exit', () => children.delete(child));
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('connector ready')) resolve();
     });

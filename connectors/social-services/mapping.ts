@@ -42,7 +42,7 @@ export function toAdresse(address: CanonicalAddress): Adresse {
 export function toChangementAdresse(data: Record<string, unknown>): ChangementAdresse {
   const effectiveDate = data['effectiveDate'];
   if (typeof effectiveDate !== 'string') throw new MappingError('the delivery lacks effectiveDate');
-  return { adresse: toAdresse((data['address'] ?? {}) as CanonicalAddress), dateEffet: effectiveDate };
+  return { adresse: toAdresse((data['address'] ?? {})), dateEffet: effectiveDate };
 }
 
 /** A death closes the file, dated the day of death. */
