@@ -18,13 +18,16 @@ import { startAll, type RunningRelais } from './start-all.ts';
 type Stop = () => Promise<void>;
 
 function onSignals(stop: Stop): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C reaches us twice (from the terminal's process group and relayed by npm/tsx):
+      // only a signal sent deliberately later forces the exit.
+      if (Date.now() - stoppingSince < 2000) return;
       console.error(`${signal} again: exiting now`);
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.error(`${signal}: stopping…`);
     stop().then(
       () => process.exit(0),

@@ -17,7 +17,7 @@ import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
-import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { seedStore } from '../silos/social-services/seed.ts';
 import { startSocialServicesSilo } from '../silos/social-services/server.ts';
 import { SocialServicesStore } from '../silos/social-services/store.ts';
@@ -65,6 +65,9 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     if (!config.kafkaBrokers) {
       const started = Date.now();
       say(`starting Apache Kafka ${config.kafkaVersion} on 127.0.0.1:${config.kafkaPort} (jars from Maven Central, first run only)…`);
+      // A broker left running by a quick start that was killed outright would hold the port.
+      const stale = await stopKafkaAt(clusterDir(config.kafkaVersion, config.kafkaPort));
+      if (stale > 0) say(`stopped a Kafka broker left over by an earlier run`);
       kafka = await startKafka({ version: config.kafkaVersion, port: config.kafkaPort });
       stops.push(() => kafka!.stop());
       config.kafkaBrokers = kafka.brokers.split(',');
