@@ -29,6 +29,11 @@ export interface OutboxRelayOptions {
   leaseMs: number;
   /** Distinguishes replicas in the lease; defaults to host + random suffix. */
   instanceId?: string;
+  /**
+   * Run before the first publish, retried until it succeeds: creates the topics, so a gateway
+   * started while Kafka was down still publishes once Kafka is up.
+   */
+  prepare?: () => Promise<void>;
 }
 
 export interface OutboxStats {
@@ -51,6 +56,7 @@ const LEASE = 'outbox-relay';
 export class OutboxRelay {
   readonly stats: OutboxStats = { published: 0, failures: 0, leader: false };
   private readonly instanceId: string;
+  private prepared = false;
   private stopping = new AbortController();
   private wake = new AbortController();
   private loop: Promise<void> | undefined;
@@ -144,6 +150,8 @@ export class OutboxRelay {
           await this.idle(pollMs * 5);
           continue;
         }
+        if (!this.prepared && this.options.prepare) await this.options.prepare();
+        this.prepared = true;
         const sent = await this.publishBatch();
         if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
         failures = 0;

@@ -28,12 +28,17 @@ export function gatewayCredentials(runtime: Runtime, devToken?: string): Credent
 
 export async function startGateway(runtime: Runtime, options: { devToken?: string; port?: number } = {}): Promise<RunningGateway> {
   const { config, logger, db, bus, topics } = runtime;
-  // Topics are created up front when Kafka answers; if it does not, the gateway still starts
-  // (changes wait in the outbox) and the relay's publish creates nothing on its own.
-  await ensureTopics(bus, config, subscribedSystems(runtime.flows())).catch((error: unknown) => {
-    logger.warn({ error: (error as Error).message }, 'could not create topics yet (Kafka down?)');
+  // The relay creates the topics before its first publish, retrying while Kafka is down: the
+  // gateway starts and accepts changes without Kafka (they wait in the outbox).
+  const relay = new OutboxRelay({
+    db,
+    bus,
+    logger,
+    batchSize: config.outboxBatchSize,
+    pollMs: config.outboxPollMs,
+    leaseMs: config.outboxLeaseMs,
+    prepare: () => ensureTopics(bus, config, subscribedSystems(runtime.flows())),
   });
-  const relay = new OutboxRelay({ db, bus, logger, batchSize: config.outboxBatchSize, pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs });
   relay.start();
   const receipts = await startReceiptsConsumer({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-receipts`, logger });
   const app = createApp({

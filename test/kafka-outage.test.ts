@@ -60,3 +60,29 @@ test('changes posted while Kafka is down are all accepted, then all applied once
     assert.equal((await stack.file(file)).adresse['libelleVoie'], mine.at(-1)!.street);
   }
 });
+
+test('the gateway starts, accepts changes and stops cleanly with no Kafka at all', { timeout: 60_000 }, async () => {
+  const { createRuntime } = await import('../core/runtime.ts');
+  const { loadConfig } = await import('../core/config.ts');
+  const { startGateway } = await import('../gateway/server.ts');
+  const { createTestDatabase } = await import('./support/databases.ts');
+  const database = await createTestDatabase('postgres');
+  const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', RELAIS_DEV_TOKEN: 'no-kafka' });
+  const runtime = await createRuntime({ component: 'gateway', config });
+  const gateway = await startGateway(runtime);
+  try {
+    const response = await fetch(`${gateway.url}/v1/changes`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer no-kafka', 'content-type': 'application/json' },
+      body: JSON.stringify(addressChange('SS-000123')),
+    });
+    assert.equal(response.status, 202);
+    assert.equal((await fetch(`${gateway.url}/readyz`)).status, 200);
+  } finally {
+    const started = Date.now();
+    await gateway.close();
+    await runtime.close();
+    assert.ok(Date.now() - started < 20_000, `stopped in ${Date.now() - started} ms`);
+    await database.drop();
+  }
+});

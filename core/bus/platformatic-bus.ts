@@ -186,6 +186,8 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
   });
   const closing = new AbortController();
   let stream: Stream | undefined;
+  /** True while a consume() call is joining (it waits as long as the broker is unreachable). */
+  let joining = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   consumer.once('consumer:group:join', () => markReady());
@@ -249,12 +251,17 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
     let failures = 0;
     while (!closing.signal.aborted) {
       try {
-        stream = await consumer.consume({
-          topics: options.topics,
-          mode: 'committed',
-          fallbackMode: options.fromBeginning === false ? 'latest' : 'earliest',
-          autocommit: false,
-        });
+        joining = true;
+        try {
+          stream = await consumer.consume({
+            topics: options.topics,
+            mode: 'committed',
+            fallbackMode: options.fromBeginning === false ? 'latest' : 'earliest',
+            autocommit: false,
+          });
+        } finally {
+          joining = false;
+        }
         if (closing.signal.aborted) break;
         for await (const record of stream as AsyncIterable<Record_>) {
           const batch = takeBatch(stream, record);
@@ -285,6 +292,9 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
     close() {
       closed ??= (async () => {
         closing.abort();
+        // Still joining (e.g. the broker is down): closing the client makes consume() give up.
+        // Streaming: end the stream, let the handler in hand finish and commit, then leave.
+        if (joining) await consumer.close(true).catch(() => undefined);
         await stream?.close().catch(() => undefined);
         await loop;
         // Leaving the group lets the other members take the partitions at once.

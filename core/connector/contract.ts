@@ -39,6 +39,13 @@ export interface SinkContext {
 
 export interface Sink {
   apply(delivery: Delivery, context: SinkContext): Promise<SinkOutcome>;
+  /**
+   * Optional batch form, for silos that take several records in one call. When present, the
+   * runtime calls it (instead of apply) with the undecided deliveries of one Kafka partition's
+   * batch, in order, and expects one outcome per delivery, in the same order. A RetryableError
+   * (or a timeout) retries the whole batch; any other error dead-letters the whole batch.
+   */
+  applyBatch?(deliveries: Delivery[], context: SinkContext): Promise<SinkOutcome[]>;
   close?(): Promise<void>;
 }
 

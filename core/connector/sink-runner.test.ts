@@ -117,3 +117,36 @@ test('backoff doubles up to the ceiling, with jitter between half and all of it'
   assert.equal(backoffDelay(8, policy, () => 1), 1000);
   assert.equal(backoffDelay(3, policy, () => 0), 200);
 });
+
+test('the batch form gets a partition\'s deliveries in order, one outcome each; a retryable failure retries the batch', async () => {
+  const batchSystem = 'batched';
+  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, [batchSystem]);
+  const calls: string[][] = [];
+  let failNext = true;
+  const batchSink: Sink = {
+    apply: async () => {
+      throw new Error('the runtime must use applyBatch');
+    },
+    async applyBatch(deliveries) {
+      calls.push(deliveries.map((d) => d.citizenId));
+      if (failNext) {
+        failNext = false;
+        throw new RetryableError('upload failed');
+      }
+      return deliveries.map((d) => (d.citizenId === 'refuse-me' ? { status: 'rejected', reason: 'bad record' } : { status: 'applied' }));
+    },
+  };
+  const runner = await startSinkRunner({
+    system: batchSystem, sink: batchSink, bus, db: database.db, topics, groupId: `${prefix}-batched`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    logger: createLogger({ component: 'test', level: 'silent' }),
+  });
+  await runner.ready;
+  const ids = ['a', 'refuse-me', 'c'].map((citizenId) => ({ ...delivery(), system: batchSystem, citizenId }));
+  await bus.publish(ids.map((d) => encodeDelivery(d, topics.delivery(batchSystem))));
+  const outcomes = await Promise.all(ids.map((d) => receiptFor(d.eventId).then((r) => [r.status, r.attempts])));
+  await runner.stop();
+  assert.deepEqual(outcomes, [['applied', 2], ['rejected', 2], ['applied', 2]]);
+  assert.deepEqual(calls.flat().slice(-3), ['a', 'refuse-me', 'c']);
+  assert.ok(calls.length >= 2, 'the failed batch was tried again');
+});

@@ -7,8 +7,9 @@
  *   2. a delivery already in the ledger is not applied again; its receipt is re-sent;
  *   3. apply() with a per-attempt timeout; retryable failures back off exponentially (with
  *      jitter) up to maxAttempts, then the delivery is dead-lettered;
- *   4. the outcome is written: DLQ message (if any) → ledger → receipt, then the offset is
- *      marked. Each step is safe to repeat, so a crash anywhere repeats work, never loses it.
+ *   4. the batch's outcomes are written together — DLQ messages (one publish), ledger rows,
+ *      receipts (one publish) — then the offsets are marked. Each step is safe to repeat, so a
+ *      crash anywhere repeats work (the silo sees the same idempotency key), never loses it.
  * On stop, the apply in hand finishes (it is never cut in the middle); a backoff wait is cut
  * short and that delivery is left uncommitted, to be read again by the next instance.
  */
@@ -101,7 +102,8 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
   const { system, sink, bus, db, topics, logger } = options;
   const source = `/connectors/${system}`;
 
-  async function applyWithTimeout(delivery: Delivery, attempt: number): Promise<SinkOutcome> {
+  /** Runs one attempt with the per-attempt time limit, whether or not the sink honours the signal. */
+  async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -111,34 +113,35 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       }, options.timeoutMs);
     });
     try {
-      return await Promise.race([sink.apply(delivery, { signal: controller.signal, attempt, logger }), timeout]);
+      return await Promise.race([run(controller.signal), timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async function decide(delivery: Delivery, signal: AbortSignal): Promise<Settlement> {
+  const toSettlement = (outcome: SinkOutcome, attempts: number): Settlement =>
+    outcome.status === 'applied' ? { outcome: 'applied', attempts } : { outcome: 'rejected', reason: outcome.reason, attempts };
+
+  /**
+   * Attempts `run` until it returns, a non-retriable error occurs or the attempts are spent;
+   * resolves to the settlements of the deliveries it covers (one, or a batch).
+   */
+  async function decide(count: number, run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>, stop: AbortSignal): Promise<Settlement[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await applyWithTimeout(delivery, attempt);
-        return outcome.status === 'applied'
-          ? { outcome: 'applied', attempts: attempt }
-          : { outcome: 'rejected', reason: outcome.reason, attempts: attempt };
+        const outcomes = await withTimeout((signal) => run(attempt, signal));
+        if (outcomes.length !== count) throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
+        return outcomes.map((outcome) => toSettlement(outcome, attempt));
       } catch (error) {
-        if (!isRetriable(error)) {
-          return { outcome: 'dead_lettered', reason: `not retriable: ${describeError(error)}`.slice(0, 2000), attempts: attempt, error: errorFacts(error) };
-        }
-        if (attempt >= options.retry.maxAttempts) {
-          return {
-            outcome: 'dead_lettered',
-            reason: `gave up after ${attempt} attempts: ${describeError(error)}`.slice(0, 2000),
-            attempts: attempt,
-            error: errorFacts(error),
-          };
+        const retriable = isRetriable(error);
+        if (!retriable || attempt >= options.retry.maxAttempts) {
+          const reason = retriable ? `gave up after ${attempt} attempts: ${describeError(error)}` : `not retriable: ${describeError(error)}`;
+          const settlement: Settlement = { outcome: 'dead_lettered', reason: reason.slice(0, 2000), attempts: attempt, error: errorFacts(error) };
+          return Array.from({ length: count }, () => settlement);
         }
         options.metrics?.retried?.(system, errorFacts(error).code);
         try {
-          await sleep(backoffDelay(attempt, options.retry), undefined, { signal });
+          await sleep(backoffDelay(attempt, options.retry), undefined, { signal: stop });
         } catch {
           throw new StopRequested('stopping during a retry wait');
         }
@@ -146,7 +149,13 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     }
   }
 
-  async function publishReceipt(delivery: Pick<Delivery, 'eventId' | 'pivotId' | 'traceparent'>, settlement: Settlement): Promise<void> {
+  const decideOne = (delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> =>
+    decide(1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger })], stop);
+
+  const decideBatch = (applyBatch: NonNullable<Sink['applyBatch']>, deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
+    decide(deliveries.length, (attempt, signal) => applyBatch.call(sink, deliveries, { signal, attempt, logger }), stop);
+
+  function receiptMessage(delivery: Pick<Delivery, 'eventId' | 'pivotId' | 'traceparent'>, settlement: Settlement): OutgoingMessage {
     const receipt: Receipt = {
       eventId: delivery.eventId,
       system,
@@ -155,39 +164,47 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       attempts: settlement.attempts,
       at: new Date().toISOString(),
     };
-    await bus.publish([encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: delivery.traceparent })]);
+    return encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: delivery.traceparent });
   }
 
-  async function handle(message: IncomingMessage, settled: Set<string>, signal: AbortSignal): Promise<void> {
+  /** What one batch decided, written together: DLQ messages, then the ledger, then receipts. */
+  interface Decided {
+    message: IncomingMessage;
+    delivery?: Delivery;
+    settlement: Settlement;
+    /** Already in the ledger: only its receipt is sent again. */
+    replay?: boolean;
+  }
+
+  async function write(decided: Decided[]): Promise<void> {
+    const dead = decided.filter((d) => d.settlement.outcome === 'dead_lettered' && !d.replay);
+    for (const d of dead) {
+      logger.warn({ system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code }, 'delivery dead-lettered');
+    }
+    await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement)));
+    for (const d of decided) {
+      if (d.delivery && !d.replay) await recordSettled(db, system, d.delivery.eventId, d.settlement.outcome, d.settlement.reason);
+    }
+    await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : [])));
+  }
+
+  /** Decodes a message; poison and already-settled deliveries are decided without the sink. */
+  async function triage(message: IncomingMessage, settled: Set<string>): Promise<Decided | Delivery> {
     let delivery: Delivery;
     try {
       delivery = decodeDelivery(message);
     } catch (error) {
       // Poison: nothing to apply and no trustworthy event id for a receipt.
-      logger.warn({ system, topic: message.topic, partition: message.partition, offset: message.offset, code: errorFacts(error).code }, 'invalid delivery dead-lettered');
-      await bus.publish([dlqMessage(topics.dlq(system), message, { outcome: 'dead_lettered', attempts: 0, error: errorFacts(error) })]);
-      return;
+      return { message, settlement: { outcome: 'dead_lettered', attempts: 0, error: errorFacts(error), reason: describeError(error) } };
     }
-    if (settled.has(delivery.eventId)) {
-      options.metrics?.skippedDuplicate?.(system);
-      const previous = await db.query<{ outcome: LedgerOutcome; reason: string | null }>(
-        'SELECT outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = $2',
-        [system, delivery.eventId],
-      );
-      const row = previous.rows[0];
-      if (row) await publishReceipt(delivery, { outcome: row.outcome, reason: row.reason ?? undefined, attempts: 0 });
-      return;
-    }
-    const started = performance.now();
-    const settlement = await decide(delivery, signal);
-    if (settlement.outcome === 'dead_lettered') {
-      logger.warn({ system, eventId: delivery.eventId, attempts: settlement.attempts, code: settlement.error?.code }, 'delivery dead-lettered');
-      await bus.publish([dlqMessage(topics.dlq(system), message, settlement)]);
-    }
-    await recordSettled(db, system, delivery.eventId, settlement.outcome, settlement.reason);
-    settled.add(delivery.eventId);
-    await publishReceipt(delivery, settlement);
-    options.metrics?.settled?.(system, settlement.outcome, settlement.attempts, performance.now() - started);
+    if (!settled.has(delivery.eventId)) return delivery;
+    options.metrics?.skippedDuplicate?.(system);
+    const previous = await db.query<{ outcome: LedgerOutcome; reason: string | null }>('SELECT outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = $2', [
+      system,
+      delivery.eventId,
+    ]);
+    const row = previous.rows[0];
+    return { message, delivery, replay: true, settlement: { outcome: row?.outcome ?? 'applied', reason: row?.reason ?? undefined, attempts: 0 } };
   }
 
   const subscription: Subscription = await bus.consume({
@@ -197,15 +214,43 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     handler: async (messages, context) => {
       const ids = messages.map((m) => m.headers['ce_id']).filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
       const settled = await settledEvents(db, system, ids);
-      for (const message of messages) {
-        if (context.signal.aborted) return;
-        try {
-          await handle(message, settled, context.signal);
-        } catch (error) {
-          if (error instanceof StopRequested) return;
-          throw error;
+      const decided: Decided[] = [];
+      try {
+        const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
+        for (const message of messages) {
+          const triaged = await triage(message, settled);
+          if ('eventId' in triaged) {
+            settled.add(triaged.eventId);
+            pending.push({ message, delivery: triaged });
+          } else decided.push(triaged);
         }
-        context.markProcessed(message);
+        const started = performance.now();
+        if (sink.applyBatch && pending.length > 0) {
+          const settlements = await decideBatch(sink.applyBatch, pending.map((p) => p.delivery), context.signal);
+          pending.forEach((p, i) => decided.push({ ...p, settlement: settlements[i]! }));
+        } else {
+          for (const p of pending) {
+            if (context.signal.aborted) break;
+            const [settlement] = await decideOne(p.delivery, context.signal);
+            decided.push({ ...p, settlement: settlement! });
+          }
+        }
+        for (const d of decided) options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
+      } catch (error) {
+        if (!(error instanceof StopRequested)) throw error;
+      } finally {
+        // What was decided is written even when stopping or failing, so it is not applied again;
+        // written in offset order, so the marked offsets never skip an undecided message.
+        decided.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
+        const prefix: Decided[] = [];
+        for (const d of decided) {
+          if (d.message !== messages[prefix.length]) break;
+          prefix.push(d);
+        }
+        if (prefix.length > 0) {
+          await write(prefix);
+          for (const d of prefix) context.markProcessed(d.message);
+        }
       }
     },
   });

@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
   const database = options.store === 'pglite' ? undefined : await createTestDatabase('postgres');
   const env: Record<string, string> = {
-    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_BROKERS: options.env?.['KAFKA_BROKERS'] ?? testBrokers().join(','),
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
