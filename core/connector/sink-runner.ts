@@ -152,8 +152,12 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
   const decideOne = (delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> =>
     decide(1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger })], stop);
 
-  const decideBatch = (applyBatch: NonNullable<Sink['applyBatch']>, deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
-    decide(deliveries.length, (attempt, signal) => applyBatch.call(sink, deliveries, { signal, attempt, logger }), stop);
+  const decideBatch = (deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
+    decide(
+      deliveries.length,
+      async (attempt, signal) => (sink.applyBatch ? sink.applyBatch(deliveries, { signal, attempt, logger }) : Promise.all(deliveries.map((d) => sink.apply(d, { signal, attempt, logger })))),
+      stop,
+    );
 
   function receiptMessage(delivery: Pick<Delivery, 'eventId' | 'pivotId' | 'traceparent'>, settlement: Settlement): OutgoingMessage {
     const receipt: Receipt = {
@@ -226,7 +230,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
         }
         const started = performance.now();
         if (sink.applyBatch && pending.length > 0) {
-          const settlements = await decideBatch(sink.applyBatch, pending.map((p) => p.delivery), context.signal);
+          const settlements = await decideBatch(pending.map((p) => p.delivery), context.signal);
           pending.forEach((p, i) => decided.push({ ...p, settlement: settlements[i]! }));
         } else {
           for (const p of pending) {
