@@ -84,7 +84,7 @@ export const settings = {
     secret: true,
     description: 'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) stores data under RELAIS_DATA_DIR.',
   },
-  dataDir: { env: 'RELAIS_DATA_DIR', default: '.relais', parse: text, description: 'Directory for embedded state (PGlite, local Kafka, simulators).' },
+  dataDir: { env: 'RELAIS_DATA_DIR', default: '.relais', parse: text, description: 'Directory for embedded state: PGlite, the simulators\' data, the generated dev credential (the local broker keeps its data under .relais/kafka).' },
   kafkaBrokers: {
     env: 'KAFKA_BROKERS',
     parse: brokerList,

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { settings } from '../core/config.ts';
 
 const targets = [
   { source: 'gateway/openapi.yaml', output: 'gateway/generated/api.ts' },
@@ -14,11 +15,37 @@ const targets = [
   { source: 'silos/social-services/openapi.yaml', output: 'connectors/social-services/generated/silo-api.ts' },
 ];
 
+/** docs/configuration.md, from the settings table of core/config.ts. */
+function configurationReference(): string {
+  const rows = Object.values(settings).map((s) => {
+    const fallback = 'default' in s && s.default !== undefined ? `\`${s.default}\`` : '(unset)';
+    return `| \`${s.env}\` | ${fallback} | ${s.description.replaceAll('|', '\\|')}${'secret' in s && s.secret ? ' (secret)' : ''} |`;
+  });
+  return [
+    '# Configuration',
+    '',
+    'Generated from `core/config.ts` by `npm run gen`; do not edit. Every process reads these',
+    'environment variables at start and reports every invalid one at once.',
+    '',
+    '| variable | default | meaning |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+const outputs: { output: string; text: () => Promise<string> }[] = [
+  ...targets.map(({ source, output }) => ({
+    output,
+    text: async () => `// Generated from ${source} by \`npm run gen\`. Do not edit.\n${astToString(await openapiTS(pathToFileURL(resolve(source))))}`,
+  })),
+  { output: 'docs/configuration.md', text: async () => configurationReference() },
+];
+
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const { source, output } of targets) {
-  const ast = await openapiTS(pathToFileURL(resolve(source)));
-  const text = `// Generated from ${source} by \`npm run gen\`. Do not edit.\n${astToString(ast)}`;
+for (const { output, text: generate } of outputs) {
+  const text = await generate();
   let current = '';
   try {
     current = readFileSync(output, 'utf8');
