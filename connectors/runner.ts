@@ -25,6 +25,7 @@ export async function startConnector(runtime: Runtime, system: string): Promise<
     groupId: `${config.topicPrefix}-sink-${system}`,
     retry: { maxAttempts: config.sinkMaxAttempts, baseMs: config.sinkBackoffMs, maxMs: config.sinkBackoffMaxMs },
     timeoutMs: config.sinkTimeoutMs,
+    concurrency: config.sinkConcurrency,
     logger: logger.child({ system }),
   });
 }

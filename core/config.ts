@@ -114,6 +114,7 @@ export const settings = {
   sinkMaxAttempts: { env: 'RELAIS_SINK_MAX_ATTEMPTS', default: '6', parse: integer(1, 100), description: 'Attempts per delivery before it is dead-lettered.' },
   sinkBackoffMs: { env: 'RELAIS_SINK_BACKOFF_MS', default: '250', parse: integer(1, 600_000), description: 'First retry delay; doubles each attempt (with jitter).' },
   sinkBackoffMaxMs: { env: 'RELAIS_SINK_BACKOFF_MAX_MS', default: '15000', parse: integer(1, 3_600_000), description: 'Longest retry delay.' },
+  sinkConcurrency: { env: 'RELAIS_SINK_CONCURRENCY', default: '8', parse: integer(1, 256), description: 'Citizens whose deliveries a connector applies side by side (each citizen\'s stay in order).' },
   sinkTimeoutMs: { env: 'RELAIS_SINK_TIMEOUT_MS', default: '5000', parse: integer(10, 600_000), description: 'Time limit of one apply attempt.' },
   socialServicesUrl: { env: 'SOCIAL_SERVICES_URL', default: 'http://127.0.0.1:8081', parse: httpUrl, description: 'Base URL of the social-services REST API.' },
   socialServicesApiKey: { env: 'SOCIAL_SERVICES_API_KEY', parse: text, secret: true, description: 'API key sent to the social-services API (X-Api-Key).' },

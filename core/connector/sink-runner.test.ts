@@ -150,3 +150,31 @@ test('the batch form gets a partition\'s deliveries in order, one outcome each; 
   assert.deepEqual(calls.flat().slice(-3), ['a', 'refuse-me', 'c']);
   assert.ok(calls.length >= 2, 'the failed batch was tried again');
 });
+
+test('a rejected delivery that appears twice in one batch is applied once and both copies say rejected', async () => {
+  const refused = delivery();
+  script.set(refused.eventId, () => ({ status: 'rejected', reason: 'twice refused' }));
+  await bus.publish([encodeDelivery(refused, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
+  await eventually(async () => (receipts.filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
+  assert.deepEqual(receipts.filter((r) => r.eventId === refused.eventId).map((r) => r.status), ['rejected', 'rejected']);
+  assert.equal(applied.filter((a) => a.startsWith(refused.eventId)).length, 1);
+});
+
+test('citizens are applied side by side, each citizen\'s deliveries in order', async () => {
+  const citizens = [randomUUID(), randomUUID(), randomUUID()];
+  const batch = Array.from({ length: 30 }, (_, i) => ({ ...delivery(), pivotId: citizens[i % 3]!, citizenId: `seq-${i}` }));
+  const order: string[] = [];
+  for (const d of batch) {
+    script.set(d.eventId, () => {
+      order.push(`${d.pivotId}|${d.citizenId}`);
+      return { status: 'applied' };
+    });
+  }
+  await bus.publish(batch.map((d) => encodeDelivery(d, topics.delivery(system))));
+  await Promise.all(batch.map((d) => receiptFor(d.eventId)));
+  for (const citizen of citizens) {
+    const seqs = order.filter((o) => o.startsWith(citizen)).map((o) => Number(o.split('|seq-')[1]));
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.equal(seqs.length, 10);
+  }
+});

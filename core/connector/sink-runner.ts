@@ -2,7 +2,8 @@
  * The sink runtime: consumes <prefix>.delivery.<system> and drives a connector's apply() with
  * everything a connector must not re-implement (see contract.ts for the author's side).
  *
- * Per message, in partition order (the key is the pivot id, so per citizen):
+ * Per message, in order per citizen (the Kafka key, the pivot id; different citizens of one
+ * batch are applied side by side, up to `concurrency`):
  *   1. a message that is not a valid delivery is dead-lettered at once (poison);
  *   2. a delivery already in the ledger is not applied again; its receipt is re-sent;
  *   3. apply() with a per-attempt timeout; retryable failures back off exponentially (with
@@ -46,6 +47,8 @@ export interface SinkRunnerOptions {
   groupId: string;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** How many citizens' deliveries are applied side by side (each citizen's stay in order). */
+  concurrency?: number;
   logger: Logger;
   metrics?: SinkMetrics;
 }
@@ -57,6 +60,22 @@ export interface RunningSink {
 }
 
 class StopRequested extends Error {}
+
+/**
+ * Runs each lane with at most `limit` at a time and waits for all of them, even when one fails
+ * (so nothing is still applying when the batch's outcomes are written); then rethrows the first
+ * failure that is not a stop request.
+ */
+async function runLanes<T>(lanes: T[], limit: number, run: (lane: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, lanes.length) }, async () => {
+      while (next < lanes.length) await run(lanes[next++]!);
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof StopRequested));
+  if (failure) throw failure.reason;
+}
 
 export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
@@ -218,42 +237,54 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     handler: async (messages, context) => {
       const ids = messages.map((m) => m.headers['ce_id']).filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
       const settled = await settledEvents(db, system, ids);
-      const decided: Decided[] = [];
-      try {
-        const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
-        for (const message of messages) {
-          const triaged = await triage(message, settled);
-          if ('eventId' in triaged) {
-            settled.add(triaged.eventId);
-            pending.push({ message, delivery: triaged });
-          } else decided.push(triaged);
+      const decided = new Map<IncomingMessage, Decided>();
+      const firstOf = new Map<string, IncomingMessage>();
+      const duplicates: { message: IncomingMessage; delivery: Delivery; of: IncomingMessage }[] = [];
+      const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
+      for (const message of messages) {
+        const triaged = await triage(message, settled);
+        if (!('eventId' in triaged)) {
+          decided.set(message, triaged);
+          continue;
         }
-        const started = performance.now();
+        // The same event twice in one batch: apply once, answer both.
+        const first = firstOf.get(triaged.eventId);
+        if (first) duplicates.push({ message, delivery: triaged, of: first });
+        else {
+          firstOf.set(triaged.eventId, message);
+          pending.push({ message, delivery: triaged });
+        }
+      }
+      const started = performance.now();
+      try {
         if (sink.applyBatch && pending.length > 0) {
           const settlements = await decideBatch(pending.map((p) => p.delivery), context.signal);
-          pending.forEach((p, i) => decided.push({ ...p, settlement: settlements[i]! }));
+          pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
         } else {
-          for (const p of pending) {
-            if (context.signal.aborted) break;
-            const [settlement] = await decideOne(p.delivery, context.signal);
-            decided.push({ ...p, settlement: settlement! });
-          }
+          // One lane per citizen (the key): a citizen's deliveries in order, citizens side by side.
+          const lanes = new Map<string, typeof pending>();
+          for (const p of pending) lanes.set(p.message.key ?? '', [...(lanes.get(p.message.key ?? '') ?? []), p]);
+          await runLanes([...lanes.values()], options.concurrency ?? 8, async (lane) => {
+            for (const p of lane) {
+              if (context.signal.aborted) return;
+              const [settlement] = await decideOne(p.delivery, context.signal);
+              decided.set(p.message, { ...p, settlement: settlement! });
+            }
+          });
         }
-        for (const d of decided) options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
-      } catch (error) {
-        if (!(error instanceof StopRequested)) throw error;
       } finally {
-        // What was decided is written even when stopping or failing, so it is not applied again;
-        // written in offset order, so the marked offsets never skip an undecided message.
-        decided.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
-        const prefix: Decided[] = [];
-        for (const d of decided) {
-          if (d.message !== messages[prefix.length]) break;
-          prefix.push(d);
+        for (const d of duplicates) {
+          const original = decided.get(d.of);
+          if (original) decided.set(d.message, { message: d.message, delivery: d.delivery, settlement: original.settlement, replay: true });
         }
-        if (prefix.length > 0) {
-          await write(prefix);
-          for (const d of prefix) context.markProcessed(d.message);
+        // Everything decided is written, even when stopping or failing, so it is not applied
+        // again; offsets are marked only up to the first undecided message.
+        const outcomes = messages.flatMap((m) => decided.get(m) ?? []);
+        if (outcomes.length > 0) await write(outcomes);
+        for (const d of outcomes) options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
+        for (const message of messages) {
+          if (!decided.has(message)) break;
+          context.markProcessed(message);
         }
       }
     },
