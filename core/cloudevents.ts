@@ -65,8 +65,9 @@ export function decodeEvent(message: Pick<IncomingMessage, 'headers' | 'value'>)
   let data: unknown;
   try {
     data = JSON.parse(message.value.toString('utf8'));
-  } catch (error) {
-    throw new RelaisError('EVENT_INVALID', 'event value is not JSON', { cause: error });
+  } catch {
+    // The parser's message quotes the value, which may hold personal data: do not chain it.
+    throw new RelaisError('EVENT_INVALID', 'event value is not JSON');
   }
   const extensions: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, OutgoingMessage } from './bus/types.ts';
 import { decodeEvent, encodeEvent, type CloudEvent } from './cloudevents.ts';
 import { RelaisError } from './errors.ts';
+import { isUuid } from './ids.ts';
 import { createAjv, toIssues } from './validation.ts';
 
 export const extensions = {
@@ -73,8 +74,15 @@ export function encodeCanonical(event: CanonicalEvent, topic: string): OutgoingM
   return encodeEvent(cloudEvent, topic);
 }
 
+/** Relais' ids are UUIDs end to end; anything else is poison, never retried. */
+function requireUuids(event: CloudEvent, what: string): void {
+  if (!isUuid(event.id)) throw new RelaisError('EVENT_INVALID', `${what}: ce_id is not a UUID`);
+  if (!isUuid(event.subject)) throw new RelaisError('EVENT_INVALID', `${what}: ce_subject is not a pivot id (UUID)`);
+}
+
 export function decodeCanonical(message: Pick<IncomingMessage, 'headers' | 'value'>): CanonicalEvent {
   const event = decodeEvent(message);
+  requireUuids(event, 'event');
   const recipients = event.extensions[extensions.recipients];
   return {
     id: event.id,
@@ -127,6 +135,7 @@ function checkedDeliveryValue(value: unknown): { citizenId: string; data: Record
 
 export function decodeDelivery(message: Pick<IncomingMessage, 'headers' | 'value'>): Delivery {
   const event = decodeEvent(message);
+  requireUuids(event, 'delivery');
   const value = checkedDeliveryValue(event.data);
   const system = event.extensions[extensions.system];
   if (!system) throw new RelaisError('EVENT_INVALID', `delivery has no ce_${extensions.system} header`);
@@ -175,5 +184,7 @@ export function encodeReceipt(receipt: Receipt, context: { pivotId: string; sour
 export function decodeReceipt(message: Pick<IncomingMessage, 'headers' | 'value'>): Receipt & { pivotId: string } {
   const event = decodeEvent(message);
   if (event.type !== RECEIPT_TYPE) throw new RelaisError('EVENT_INVALID', `unexpected receipt type ${event.type}`);
-  return { ...checked<Receipt>(validateReceipt, event.data, 'receipt'), pivotId: event.subject };
+  const receipt = checked<Receipt>(validateReceipt, event.data, 'receipt');
+  if (!isUuid(receipt.eventId) || !isUuid(event.subject)) throw new RelaisError('EVENT_INVALID', 'receipt: eventId or ce_subject is not a UUID');
+  return { ...receipt, pivotId: event.subject };
 }

@@ -49,6 +49,8 @@ export function describeError(error: unknown): string {
   for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
     if (current instanceof Error) {
       parts.push(current instanceof RelaisError ? `${current.code}: ${current.message}` : current.message);
+      // A Relais error's message is written for logs; its cause (a driver's error) may quote data.
+      if (current instanceof RelaisError && current.code === 'STORE_UNAVAILABLE') break;
       current = current.cause;
     } else {
       parts.push(typeof current === 'string' ? current : JSON.stringify(current));

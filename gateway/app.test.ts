@@ -83,6 +83,7 @@ test('bad input gets the right problem naming the field, and nothing is stored',
   await expectProblem(await post({ ...validChange, channel: 'pigeon' }), 422, 'validation-failed', '/channel');
   await expectProblem(await post({ ...validChange, type: 'fr.relais.citizen.moon.landed.v1' }), 422, 'validation-failed', '/type');
   await expectProblem(await post({ ...validChange, citizen: { pivotId: '00000000-0000-4000-8000-000000000000' } }), 422, 'validation-failed', '/citizen/pivotId');
+  await expectProblem(await post({ ...validChange, citizen: { pivotId: `urn:uuid:${pivotId}` } }), 422, 'validation-failed', '/citizen/pivotId');
   await expectProblem(await post({ ...validChange, recipients: ['nowhere'] }), 422, 'validation-failed', '/recipients/0');
   await expectProblem(await post({ ...validChange, extra: true }), 422, 'validation-failed', '/extra');
   await expectProblem(await post({ ...validChange, data: { ...validChange.data, padding: 'x'.repeat(5000) } }), 413, 'payload-too-large');

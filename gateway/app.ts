@@ -46,6 +46,9 @@ function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Fl
     return { request, issues: [{ field: '/type', message: `unknown event type "${request.type}" (see GET /openapi.json and schemas/events/)` }] };
   }
   const issues = validateEventData(request.type, request.data, '/data');
+  if ('pivotId' in request.citizen && !isUuid(request.citizen.pivotId)) {
+    issues.push({ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' });
+  }
   if ('system' in request.citizen && !flows.systems.has(request.citizen.system)) {
     issues.push({ field: '/citizen/system', message: `unknown system "${request.citizen.system}"` });
   }

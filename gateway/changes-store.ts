@@ -125,6 +125,10 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       }
       const pivotId = await resolveCitizen(tx, input.citizen);
       if (!pivotId) return { outcome: 'unknown-citizen' } as const;
+      // One citizen's changes are accepted one after the other: the second waits for the first
+      // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
+      // (which publishes in id order) cannot send them out of order.
+      await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
 
       const id = newEventId();
       const acceptedAt = new Date();

@@ -145,6 +145,16 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
       assert.equal(dead.headers['relais_attempts'], '3');
       assert.match(dead.headers['relais_error_message'] ?? '', /503/);
       assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'SS-300005');
+
+      // Once the cause is fixed, the dead letter put back on the delivery topic is applied.
+      await stack.setFault(null);
+      const headers = Object.fromEntries(Object.entries(dead.headers).filter(([name]) => !name.startsWith('relais_')));
+      const bus = testBus(undefined, 'e2e-replay');
+      await bus.publish([{ topic: `${stack.prefix}.delivery.social-services`, key: dead.key!, value: dead.value, headers }]);
+      await bus.close();
+      const replayed = await stack.waitForStatus(posted.body.id, (c) => c.recipients[0]!.status === 'applied');
+      assert.equal(replayed.status, 'completed');
+      assert.equal((await stack.journal('SS-300005')).filter((e) => e.statutHttp === 200).length, 1);
     } finally {
       await stack.setFault(null);
     }
@@ -158,6 +168,14 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
       const change = await stack.waitForStatus(posted.body.id, settledAll, 40_000);
       assert.equal(change.recipients[0]!.status, 'dead_lettered');
       assert.match(change.recipients[0]!.reason ?? '', /timed out after 2000 ms/);
+      // The slow silo applied the first attempt after Relais gave up, once only (the retries
+      // carried the same idempotency key): "dead_lettered" here means "not confirmed"
+      // (docs/contracts.md), and a replay would settle it as applied.
+      const journal = await eventually(async () => {
+        const entries = await stack.journal('SS-300006');
+        return entries.length >= 3 ? entries : undefined;
+      }, 10_000, 'the slow attempts to land');
+      assert.equal(journal.filter((e) => e.statutHttp === 200 && !e.rejoue).length, 1);
     } finally {
       await stack.setFault(null);
     }

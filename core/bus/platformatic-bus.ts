@@ -198,13 +198,30 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
   /** Per partition, the first offset this member has not handled yet. */
   const position = new Map<string, bigint>();
 
+  async function commitThrough(record: Record_, key: string): Promise<void> {
+    position.set(key, record.offset + 1n);
+    try {
+      await record.commit();
+    } catch (error) {
+      // A commit lost to a rebalance is harmless: the next owner re-reads (at-least-once).
+      logger.debug({ group: options.groupId, error: describeError(error) }, 'offset commit failed');
+    }
+  }
+
+  /**
+   * Hands one partition's records to the handler until all are marked. Unmarked records are
+   * handed over again after a pause (the contract in types.ts), unless this member is closing
+   * (they stay uncommitted for the next owner) or no longer owns the partition.
+   */
   async function runPartition(records: Record_[]): Promise<void> {
     const first = records[0]!;
     const key = `${first.topic}:${first.partition}`;
     let pending = records;
-    for (let failures = 0; pending.length > 0 && !closing.signal.aborted; failures++) {
+    let stalls = 0;
+    while (pending.length > 0 && !closing.signal.aborted) {
       let lastMarked: Record_ | undefined;
       const byOffset = new Map(pending.map((r) => [r.offset.toString(), r]));
+      let failure: unknown;
       try {
         await options.handler(pending.map(toIncoming), {
           signal: closing.signal,
@@ -213,27 +230,19 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
             if (record && message.topic === first.topic && message.partition === first.partition) lastMarked = record;
           },
         });
-        pending = [];
       } catch (error) {
-        if (failures === 0 || failures % 10 === 0) {
-          logger.warn({ group: options.groupId, topic: first.topic, partition: first.partition, error: describeError(error) }, 'handler failed; retrying the batch');
-        }
-        // Keep the unhandled remainder and try again, unless the partition moved elsewhere.
-        const done = lastMarked?.offset ?? -1n;
-        pending = pending.filter((r) => r.offset > done);
-        if (!owns(first.topic, first.partition)) pending = [];
-        else await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), undefined, { signal: closing.signal }).catch(() => undefined);
-      } finally {
-        if (lastMarked) {
-          position.set(key, lastMarked.offset + 1n);
-          try {
-            await lastMarked.commit();
-          } catch (error) {
-            // A commit lost to a rebalance is harmless: the next owner re-reads (at-least-once).
-            logger.debug({ group: options.groupId, error: describeError(error) }, 'offset commit failed');
-          }
-        }
+        failure = error;
       }
+      if (lastMarked) await commitThrough(lastMarked, key);
+      const done = lastMarked?.offset ?? -1n;
+      pending = pending.filter((r) => r.offset > done);
+      if (pending.length === 0 || closing.signal.aborted) return;
+      if (!owns(first.topic, first.partition)) return;
+      stalls = lastMarked ? 0 : stalls + 1;
+      if (failure !== undefined && (stalls <= 1 || stalls % 10 === 0)) {
+        logger.warn({ group: options.groupId, topic: first.topic, partition: first.partition, error: describeError(failure) }, 'handler failed; retrying the rest of the batch');
+      }
+      await sleep(Math.min(30_000, 250 * 2 ** Math.min(stalls, 7)), undefined, { signal: closing.signal }).catch(() => undefined);
     }
   }
 

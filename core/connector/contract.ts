@@ -4,8 +4,10 @@
  * backoff, dead letters, receipts, idempotency, metrics and graceful shutdown.
  *
  * Sink lifecycle: the runtime builds the sink once with createSink(), calls apply() for each
- * delivery of the system's topic (one at a time per Kafka partition, so one citizen's deliveries
- * arrive in order), and close() once on shutdown, after the last apply has returned.
+ * delivery of the system's topic, and close() once on shutdown, after the last apply returned.
+ * One citizen's deliveries arrive one at a time and in order; deliveries of DIFFERENT citizens
+ * may be applied concurrently (RELAIS_SINK_CONCURRENCY, default 8), so apply() must be safe to
+ * call concurrently (set the concurrency to 1 for a silo that cannot take parallel calls).
  *
  * What apply() returns or throws decides what happens next:
  *   { status: 'applied' }                  → receipt `applied`; never applied again.

@@ -19,6 +19,8 @@ import type { Bus, IncomingMessage, OutgoingMessage, Subscription } from '../bus
 import { decodeDelivery, encodeReceipt, type Delivery, type Receipt } from '../envelopes.ts';
 import { describeError, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { isUuid } from '../ids.ts';
+import { childTraceparent } from '../trace.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
@@ -187,7 +189,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       attempts: settlement.attempts,
       at: new Date().toISOString(),
     };
-    return encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: delivery.traceparent });
+    return encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: childTraceparent(delivery.traceparent) });
   }
 
   /** What one batch decided, written together: DLQ messages, then the ledger, then receipts. */
@@ -235,7 +237,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     topics: [topics.delivery(system)],
     fromBeginning: true,
     handler: async (messages, context) => {
-      const ids = messages.map((m) => m.headers['ce_id']).filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
+      const ids = messages.map((m) => m.headers['ce_id']).filter((id): id is string => typeof id === 'string' && isUuid(id));
       const settled = await settledEvents(db, system, ids);
       const decided = new Map<IncomingMessage, Decided>();
       const firstOf = new Map<string, IncomingMessage>();
@@ -272,6 +274,9 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
             }
           });
         }
+      } catch (error) {
+        // Stopping during a retry wait: that delivery stays undecided and uncommitted.
+        if (!(error instanceof StopRequested)) throw error;
       } finally {
         for (const d of duplicates) {
           const original = decided.get(d.of);

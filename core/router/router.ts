@@ -24,7 +24,7 @@ export const ROUTER_DLQ = 'router';
 export interface RouterOptions {
   bus: Bus;
   db: Db;
-  /** Read for every batch, so reloaded flows apply from the next batch on. */
+  /** Read for every batch, so a future flow reload applies from the next batch on. */
   flows: () => Flows;
   topics: TopicNames;
   groupId: string;

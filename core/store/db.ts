@@ -33,8 +33,12 @@ export interface Db extends Queryable {
 }
 
 function storeError(action: string, error: unknown): RelaisError {
-  // A constraint violation is the caller's business (e.g. an idempotency race); keep its code.
-  return new RelaisError('STORE_UNAVAILABLE', `${action}: ${(error as Error).message}`, { cause: error });
+  // PostgreSQL quotes offending values in its messages ("invalid input syntax for type uuid:
+  // "SS-000123""); they may be personal data, so messages keep the SQLSTATE and drop literals.
+  // The original error stays available as the cause (constraint codes are read from it).
+  const sqlState = (error as { code?: unknown }).code;
+  const message = (error as Error).message.replace(/"[^"]*"/g, '"…"');
+  return new RelaisError('STORE_UNAVAILABLE', `${action}: ${message}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`, { cause: error });
 }
 
 export function isUniqueViolation(error: unknown): boolean {

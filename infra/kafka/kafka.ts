@@ -233,6 +233,18 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** A pid from a pid file is ours only if it still runs Kafka with this cluster's properties. */
+function isOurBroker(pid: number, dir: string): boolean {
+  if (!isRunning(pid)) return false;
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine.includes('kafka.Kafka') && commandLine.includes(dir);
+  } catch {
+    // No /proc (not Linux): fall back to the pid file alone.
+    return true;
+  }
+}
+
 async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -349,7 +361,7 @@ export async function stopKafkaAt(dir: string, graceMs = 15_000): Promise<number
     .filter((d) => d.startsWith('node-'))
     .map((d) => join(dir, d, 'pid'))
     .filter((f) => existsSync(f));
-  const pids = pidFiles.map((f) => Number(readFileSync(f, 'utf8'))).filter((pid) => pid > 0 && isRunning(pid));
+  const pids = pidFiles.map((f) => Number(readFileSync(f, 'utf8'))).filter((pid) => pid > 0 && isOurBroker(pid, dir));
   await stopPids(pids, graceMs);
   for (const f of pidFiles) rmSync(f, { force: true });
   return pids.length;
@@ -362,5 +374,5 @@ export function runningPidsAt(dir: string): number[] {
     .map((d) => join(dir, d, 'pid'))
     .filter((f) => existsSync(f))
     .map((f) => Number(readFileSync(f, 'utf8')))
-    .filter((pid) => pid > 0 && isRunning(pid));
+    .filter((pid) => pid > 0 && isOurBroker(pid, dir));
 }
