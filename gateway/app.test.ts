@@ -159,3 +159,16 @@ test('health, readiness and the OpenAPI document need no credential', async () =
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string };
   assert.equal(doc.openapi, '3.1.0');
 });
+
+test('concurrent changes for one citizen reach the outbox in the order they were accepted', async () => {
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => post({ ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, streetName: `rue ${i}` } } })),
+  );
+  assert.ok(responses.every((r) => r.status === 202));
+  const rows = await database.db.query<{ accepted_at: Date }>(
+    `SELECT c.accepted_at FROM outbox o JOIN changes c ON c.id = (o.headers->>'ce_id')::uuid WHERE c.pivot_id = $1 ORDER BY o.id`,
+    [pivotId],
+  );
+  const times = rows.rows.map((r) => new Date(r.accepted_at).getTime());
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+});
