@@ -75,8 +75,10 @@ export function ensureKafkaJars(version: string): string {
 function clusterId(dir: string): string {
   const file = join(dir, 'cluster-id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  // Any 22-character URL-safe base64 UUID will do; all nodes of one cluster share it.
-  const id = randomBytes(16).toString('base64url').slice(0, 22);
+  // Any 22-character URL-safe base64 UUID will do; all nodes of one cluster share it. Like
+  // Kafka's own Uuid.randomUuid(), avoid a leading '-': the format tool would read it as a flag.
+  let id = '';
+  while (id === '' || id.startsWith('-')) id = randomBytes(16).toString('base64url').slice(0, 22);
   writeFileSync(file, id);
   return id;
 }
@@ -184,7 +186,7 @@ function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag:
   if (existsSync(join(node.dir, 'data', 'meta.properties'))) return;
   const result = spawnSync(
     java(),
-    ['-Xmx256m', logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', node.properties, '--ignore-formatted'],
+    ['-Xmx256m', logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${id}`, '-c', node.properties, '--ignore-formatted'],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
