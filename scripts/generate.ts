@@ -11,6 +11,8 @@ import { settings } from '../core/config.ts';
 
 const targets = [
   { source: 'gateway/openapi.yaml', output: 'gateway/generated/api.ts' },
+  // The simulator's own types come from its document, like any server's.
+  { source: 'silos/social-services/openapi.yaml', output: 'silos/social-services/generated/api.ts' },
   // The silo's published contract types the connector's client (connectors never import silos/).
   { source: 'silos/social-services/openapi.yaml', output: 'connectors/social-services/generated/silo-api.ts' },
 ];
