@@ -24,7 +24,7 @@ import { childTraceparent } from '../trace.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
-import { recordSettled, settledEvents, type LedgerOutcome } from './ledger.ts';
+import { recordSettled, settledEvents, type LedgerEntry, type LedgerOutcome } from './ledger.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -176,7 +176,8 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
   const decideBatch = (deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
     decide(
       deliveries.length,
-      async (attempt, signal) => (sink.applyBatch ? sink.applyBatch(deliveries, { signal, attempt, logger }) : Promise.all(deliveries.map((d) => sink.apply(d, { signal, attempt, logger })))),
+      // Only called when the sink has applyBatch; the check keeps the method bound to its sink.
+      async (attempt, signal) => (sink.applyBatch ? sink.applyBatch(deliveries, { signal, attempt, logger }) : []),
       stop,
     );
 
@@ -207,14 +208,16 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       logger.warn({ system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code }, 'delivery dead-lettered');
     }
     await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement)));
-    for (const d of decided) {
-      if (d.delivery && !d.replay) await recordSettled(db, system, d.delivery.eventId, d.settlement.outcome, d.settlement.reason);
-    }
+    await recordSettled(
+      db,
+      system,
+      decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
+    );
     await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : [])));
   }
 
   /** Decodes a message; poison and already-settled deliveries are decided without the sink. */
-  async function triage(message: IncomingMessage, settled: Set<string>): Promise<Decided | Delivery> {
+  function triage(message: IncomingMessage, settled: Map<string, LedgerEntry>): Decided | Delivery {
     let delivery: Delivery;
     try {
       delivery = decodeDelivery(message);
@@ -222,14 +225,10 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       // Poison: nothing to apply and no trustworthy event id for a receipt.
       return { message, settlement: { outcome: 'dead_lettered', attempts: 0, error: errorFacts(error), reason: describeError(error) } };
     }
-    if (!settled.has(delivery.eventId)) return delivery;
+    const previous = settled.get(delivery.eventId);
+    if (!previous) return delivery;
     options.metrics?.skippedDuplicate?.(system);
-    const previous = await db.query<{ outcome: LedgerOutcome; reason: string | null }>('SELECT outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = $2', [
-      system,
-      delivery.eventId,
-    ]);
-    const row = previous.rows[0];
-    return { message, delivery, replay: true, settlement: { outcome: row?.outcome ?? 'applied', reason: row?.reason ?? undefined, attempts: 0 } };
+    return { message, delivery, replay: true, settlement: { outcome: previous.outcome, reason: previous.reason, attempts: 0 } };
   }
 
   const subscription: Subscription = await bus.consume({
@@ -244,7 +243,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       const duplicates: { message: IncomingMessage; delivery: Delivery; of: IncomingMessage }[] = [];
       const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
       for (const message of messages) {
-        const triaged = await triage(message, settled);
+        const triaged = triage(message, settled);
         if (!('eventId' in triaged)) {
           decided.set(message, triaged);
           continue;
