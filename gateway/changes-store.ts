@@ -89,7 +89,7 @@ async function readChange(db: Queryable, id: string): Promise<(Change & { reques
   const row = changes.rows[0];
   if (!row) return undefined;
   const recipients = await db.query<RecipientRow>(
-    'SELECT change_id, system, status, reason, status_at FROM change_recipients WHERE change_id = $1 ORDER BY system',
+    'SELECT change_id, system, status, reason, status_at FROM change_recipients WHERE change_id = $1 ORDER BY system COLLATE "C"',
     [id],
   );
   return { ...toChange(row, recipients.rows), requestHash: row.request_hash };
@@ -170,8 +170,11 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       await tx.query('INSERT INTO outbox (topic, message_key, headers, payload) VALUES ($1, $2, $3, $4)', [
         message.topic, message.key, JSON.stringify(message.headers), message.value.toString('utf8'),
       ]);
-      const change = await getChange(tx, id);
-      if (!change) throw new Error('the change vanished inside its own transaction');
+      // The answer is what was just written: no need to read it back.
+      const change = toChange(
+        { id, type: input.type, pivot_id: pivotId, channel: input.channel, accepted_at: acceptedAt, request_hash: input.requestHash },
+        [...input.plannedSystems].sort().map((system) => ({ change_id: id, system, status: 'pending', reason: null, status_at: acceptedAt })),
+      );
       return { outcome: 'created', change } as const;
     });
   } catch (error) {
