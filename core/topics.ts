@@ -9,6 +9,8 @@ import type { Bus, TopicSpec } from './bus/types.ts';
 export interface TopicNames {
   events: string;
   receipts: string;
+  /** Where the router puts events it cannot route (not CloudEvents, or breaking their schema). */
+  routerDlq: string;
   delivery(system: string): string;
   dlq(system: string): string;
 }
@@ -17,6 +19,7 @@ export function topicNames(prefix: string): TopicNames {
   return {
     events: `${prefix}.events`,
     receipts: `${prefix}.receipts`,
+    routerDlq: `${prefix}.dlq.router`,
     delivery: (system) => `${prefix}.delivery.${system}`,
     dlq: (system) => `${prefix}.dlq.${system}`,
   };
@@ -38,6 +41,7 @@ export function topicSpecs(config: TopicConfig, systems: string[]): TopicSpec[] 
   return [
     spec(names.events, 7),
     spec(names.receipts, 7),
+    spec(names.routerDlq, 30),
     ...systems.flatMap((system) => [spec(names.delivery(system), 7), spec(names.dlq(system), 30)]),
   ];
 }

@@ -4,7 +4,7 @@
  * batch per fetched batch — the minimised deliveries plus a receipt per recipient:
  * `delivered`, or `rejected` when the recipient has no identifier for this citizen (a clear
  * status, never a silent drop). Events that are not valid CloudEvents or break their schema
- * go to <prefix>.dlq.router with the reason.
+ * go to <prefix>.dlq.router (topics.routerDlq) with the reason.
  */
 import type { Bus, IncomingMessage, OutgoingMessage } from '../bus/types.ts';
 import { decodeCanonical, encodeDelivery, encodeReceipt, type CanonicalEvent } from '../envelopes.ts';
@@ -14,12 +14,10 @@ import type { Logger } from '../logger.ts';
 import type { Flows } from '../routing/flows.ts';
 import { planDeliveries, subscribedSystems } from '../routing/plan.ts';
 import type { Db } from '../store/db.ts';
-import { ensureTopics, topicSpecs, type TopicNames } from '../topics.ts';
+import { ensureTopics, type TopicNames } from '../topics.ts';
 import type { Runtime } from '../runtime.ts';
 import { childTraceparent } from '../trace.ts';
 import { isEventType, validateEventData } from '../../schemas/index.ts';
-
-export const ROUTER_DLQ = 'router';
 
 export interface RouterOptions {
   bus: Bus;
@@ -49,7 +47,7 @@ function decodeValid(message: IncomingMessage): CanonicalEvent {
 
 function poison(topics: TopicNames, message: IncomingMessage, error: unknown): OutgoingMessage {
   return {
-    topic: topics.dlq(ROUTER_DLQ),
+    topic: topics.routerDlq,
     key: message.key ?? '',
     value: message.value,
     headers: {
@@ -134,8 +132,5 @@ export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
   const { bus, config, topics, logger, db } = runtime;
   const systems = subscribedSystems(runtime.flows());
   await ensureTopics(bus, config, systems);
-  await bus.ensureTopics(
-    topicSpecs(config, []).slice(0, 1).map((spec) => ({ ...spec, name: topics.dlq(ROUTER_DLQ), configs: { ...spec.configs, 'retention.ms': String(30 * 24 * 3600 * 1000) } })),
-  );
   return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId: `${config.topicPrefix}-router` });
 }
