@@ -11,7 +11,7 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { startConnector } from '../connectors/runner.ts';
 import { describeError } from '../core/errors.ts';
 import { startRouterOn } from '../core/router/router.ts';
-import { createRuntime } from '../core/runtime.ts';
+import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startGateway } from '../gateway/server.ts';
 import { startAll, type RunningRelais } from './start-all.ts';
 
@@ -71,6 +71,18 @@ function banner(running: RelaisInfo): string {
 
 type RelaisInfo = Omit<RunningRelais, 'stop'>;
 
+/** Runs one part as its own process: its runtime, the part, a "ready" log line, stop on signals. */
+async function runPart(command: string, component: string, start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void> }>): Promise<void> {
+  const runtime = await createRuntime({ component, connectors: connectorKinds() });
+  const part = await start(runtime);
+  onSignals(async () => {
+    await part.stop();
+    await runtime.close();
+  });
+  await part.ready;
+  runtime.logger.info(`${command} ready`);
+}
+
 async function main(): Promise<void> {
   const [command, argument] = process.argv.slice(2);
   switch (command) {
@@ -80,37 +92,16 @@ async function main(): Promise<void> {
       console.log(banner(running));
       return;
     }
-    case 'gateway': {
-      const runtime = await createRuntime({ component: 'gateway', connectors: connectorKinds() });
-      const gateway = await startGateway(runtime);
-      onSignals(async () => {
-        await gateway.close();
-        await runtime.close();
+    case 'gateway':
+      return runPart('gateway', 'gateway', async (runtime) => {
+        const gateway = await startGateway(runtime);
+        return { ready: Promise.resolve(), stop: () => gateway.close() };
       });
-      return;
-    }
-    case 'router': {
-      const runtime = await createRuntime({ component: 'router', connectors: connectorKinds() });
-      const router = await startRouterOn(runtime);
-      onSignals(async () => {
-        await router.stop();
-        await runtime.close();
-      });
-      await router.ready;
-      runtime.logger.info('router ready');
-      return;
-    }
+    case 'router':
+      return runPart('router', 'router', startRouterOn);
     case 'connector': {
       if (!argument) throw new Error('usage: relais connector <system>');
-      const runtime = await createRuntime({ component: `connector-${argument}`, connectors: connectorKinds() });
-      const sink = await startConnector(runtime, argument);
-      onSignals(async () => {
-        await sink.stop();
-        await runtime.close();
-      });
-      await sink.ready;
-      runtime.logger.info({ system: argument }, 'connector ready');
-      return;
+      return runPart('connector', `connector-${argument}`, (runtime) => startConnector(runtime, argument));
     }
     default:
       console.error('usage: relais start | gateway | router | connector <system>');
