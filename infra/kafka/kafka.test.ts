@@ -6,19 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from '../../core/bus/types.ts';
 import { eventually, testBus } from '../../test/support/kafka.ts';
-import { startKafka } from './kafka.ts';
-
-const portIsOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+import { portIsOpen, startKafka } from './kafka.ts';
 
 test('Kafka 4.1.1 from Maven jars: starts, serves the bus, stops cleanly', { timeout: 180_000 }, async () => {
   const port = Number(process.env['RELAIS_TEST_KAFKA41_PORT'] ?? 19792);

@@ -215,7 +215,7 @@ export function waitForPort(port: number, timeoutMs: number, isAlive: () => bool
   });
 }
 
-function portIsOpen(port: number): Promise<boolean> {
+export function portIsOpen(port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -356,25 +356,25 @@ async function stopPids(pids: number[], graceMs: number): Promise<void> {
   }
 }
 
-/** Stops a cluster started detached (by pid files), e.g. `kafka stop` after `kafka start`. */
-export async function stopKafkaAt(dir: string, graceMs = 15_000): Promise<number> {
-  if (!existsSync(dir)) return 0;
-  const pidFiles = readdirSync(dir)
-    .filter((d) => d.startsWith('node-'))
-    .map((d) => join(dir, d, 'pid'))
-    .filter((f) => existsSync(f));
-  const pids = pidFiles.map((f) => Number(readFileSync(f, 'utf8'))).filter((pid) => pid > 0 && isOurBroker(pid, dir));
-  await stopPids(pids, graceMs);
-  for (const f of pidFiles) rmSync(f, { force: true });
-  return pids.length;
-}
-
-export function runningPidsAt(dir: string): number[] {
+function pidFilesAt(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((d) => d.startsWith('node-'))
     .map((d) => join(dir, d, 'pid'))
-    .filter((f) => existsSync(f))
+    .filter((f) => existsSync(f));
+}
+
+/** Pids of this cluster's brokers that are still running (checked, never just trusted). */
+export function runningPidsAt(dir: string): number[] {
+  return pidFilesAt(dir)
     .map((f) => Number(readFileSync(f, 'utf8')))
     .filter((pid) => pid > 0 && isOurBroker(pid, dir));
+}
+
+/** Stops a cluster started detached (by pid files), e.g. `kafka stop` after `kafka start`. */
+export async function stopKafkaAt(dir: string, graceMs = 15_000): Promise<number> {
+  const pids = runningPidsAt(dir);
+  await stopPids(pids, graceMs);
+  for (const f of pidFilesAt(dir)) rmSync(f, { force: true });
+  return pids.length;
 }
