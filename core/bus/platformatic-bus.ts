@@ -31,6 +31,7 @@ import {
   type MessagesStream,
 } from '@platformatic/kafka';
 import { describeError, RelaisError } from '../errors.ts';
+import { groupBy } from '../group-by.ts';
 import type { Logger } from '../logger.ts';
 import type { Bus, ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, TopicSpec } from './types.ts';
 
@@ -274,11 +275,7 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
         if (closing.signal.aborted) break;
         for await (const record of stream as AsyncIterable<Record_>) {
           const batch = takeBatch(stream, record);
-          const byPartition = new Map<string, Record_[]>();
-          for (const r of batch) {
-            const key = `${r.topic}:${r.partition}`;
-            byPartition.set(key, [...(byPartition.get(key) ?? []), r]);
-          }
+          const byPartition = groupBy(batch, (r) => `${r.topic}:${r.partition}`);
           await Promise.all([...byPartition.values()].map(runPartition));
           failures = 0;
           if (closing.signal.aborted) break;

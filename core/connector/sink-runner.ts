@@ -19,6 +19,7 @@ import type { Bus, IncomingMessage, OutgoingMessage, Subscription } from '../bus
 import { decodeDelivery, encodeReceipt, type Delivery, type Receipt } from '../envelopes.ts';
 import { describeError, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { groupBy } from '../group-by.ts';
 import { isUuid } from '../ids.ts';
 import { childTraceparent } from '../trace.ts';
 import type { Db } from '../store/db.ts';
@@ -263,8 +264,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
           pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
         } else {
           // One lane per citizen (the key): a citizen's deliveries in order, citizens side by side.
-          const lanes = new Map<string, typeof pending>();
-          for (const p of pending) lanes.set(p.message.key ?? '', [...(lanes.get(p.message.key ?? '') ?? []), p]);
+          const lanes = groupBy(pending, (p) => p.message.key ?? '');
           await runLanes([...lanes.values()], options.concurrency ?? 8, async (lane) => {
             for (const p of lane) {
               if (context.signal.aborted) return;
