@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { Bus, OutgoingMessage } from '../core/bus/types.ts';
 import { createLogger } from '../core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/databases.ts';
-import { eventually } from '../test/support/kafka.ts';
+import { eventually } from '../test/support/eventually.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 
 let database: TestDatabase;

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from '../core/bus/types.ts';
 import { sha256Hex } from '../gateway/auth.ts';
-import { eventually, testBus } from './support/kafka.ts';
+import { testBus } from './support/kafka.ts';
+import { eventually } from './support/eventually.ts';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const systemToken = 'social-services-front-desk-token';

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testBus, uniquePrefix, eventually } from '../../test/support/kafka.ts';
+import { testBus, uniquePrefix } from '../../test/support/kafka.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import type { IncomingMessage, OutgoingMessage } from './types.ts';
 
 function messages(topic: string, count: number, keys = 10): OutgoingMessage[] {

@@ -12,7 +12,8 @@ import { RetryableError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { ensureTopics, topicNames } from '../topics.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import { eventually, testBus, uniquePrefix } from '../../test/support/kafka.ts';
+import { testBus, uniquePrefix } from '../../test/support/kafka.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
 import { backoffDelay, startSinkRunner } from './sink-runner.ts';
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
-import { eventually, testBrokers, uniquePrefix } from './kafka.ts';
+import { testBrokers, uniquePrefix } from './kafka.ts';
+import { eventually } from './eventually.ts';
 
 export interface Stack {
   relais: RunningRelais;
