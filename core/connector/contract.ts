@@ -58,6 +58,82 @@ export interface ConnectorContext {
   logger: Logger;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Source side: changes that start inside a silo (a death recorded at the town hall, an address
+// declared to the tax office) become canonical events.
+//
+// Poll lifecycle: the runtime builds the source once with createSource(), then calls poll()
+// with the last saved checkpoint (null the first time), one call at a time, on a schedule. It
+// publishes every returned event to <prefix>.events, waits for Kafka's acknowledgement, and only
+// then saves `checkpoint`. A crash before the save re-polls from the older checkpoint, so poll()
+// must return the same records again with the same `recordKey`s: the event id is derived from
+// (system, recordKey), so the re-published events carry the same ids and downstream sinks
+// (idempotent on the event id) apply nothing twice.
+//
+// What poll() returns or throws decides what happens next:
+//   { events, checkpoint }                 → published in order, then the checkpoint saved.
+//   { events: [], checkpoint: same }       → nothing new; the next poll waits the poll interval.
+//   throws RetryableError                  → backed off (exponential, capped) and polled again.
+//   throws anything else                   → logged, counted, backed off the same way: a source
+//                                            cannot dead-letter what it has not read. A record
+//                                            that cannot be mapped should be skipped by the
+//                                            connector with a logged reason, not thrown.
+// Push sources (webhooks) get `publish()` instead: it resolves once Kafka has acknowledged, so
+// the push can be acknowledged to the silo only then (the silo retries otherwise).
+// ---------------------------------------------------------------------------------------------
+
+declare const checkpointBrand: unique symbol;
+/** Opaque to the runtime: only the source that produced it reads it (a cursor, a timestamp+id…). */
+export type Checkpoint = string & { readonly [checkpointBrand]: 'Checkpoint' };
+
+export function asCheckpoint(value: string): Checkpoint {
+  return value as Checkpoint;
+}
+
+/** A canonical event as a source hands it over, before identity resolution and publishing. */
+export interface SourceEvent {
+  /**
+   * The silo's own stable key for this record (and version, if a record can change): the event
+   * id is a UUID v5 of (system, recordKey), so the same record always yields the same event id.
+   */
+  recordKey: string;
+  /** A catalogue event type, e.g. `fr.relais.citizen.death.registered.v1`; data must match its schema. */
+  type: string;
+  /** The citizen as this silo knows them; the runtime maps it to the pivot id (identity map). */
+  citizenLocalId: string;
+  data: Record<string, unknown>;
+  /** When it happened in the silo (RFC 3339); the runtime uses the poll time when absent. */
+  time?: string;
+}
+
+export interface PollResult {
+  events: SourceEvent[];
+  /** Covers every returned event; return the checkpoint you were given when nothing is new. */
+  checkpoint: Checkpoint | null;
+}
+
+export interface SourceContext {
+  /** Aborted on shutdown or when the poll times out; pass it to every I/O call. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export interface Source {
+  poll(checkpoint: Checkpoint | null, context: SourceContext): Promise<PollResult>;
+  close?(): Promise<void>;
+}
+
+export interface PushSourceContext extends ConnectorContext {
+  /** Publishes the events (same rules as polled ones); resolves after Kafka's acknowledgement. */
+  publish(events: SourceEvent[], signal?: AbortSignal): Promise<void>;
+}
+
+export interface PushSource {
+  /** Starts listening (an HTTP endpoint, a queue…); returns once it accepts pushes. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** What a connector folder's index.ts exports; connectors/registry.ts lists them. */
 export interface ConnectorDefinition {
   /** The connector kind: its folder name, the `connector:` value in flow files. */
@@ -65,5 +141,9 @@ export interface ConnectorDefinition {
   description: string;
   /** Event types its sink can apply. */
   accepts: string[];
+  /** Event types its source can emit. */
+  emits?: string[];
   createSink?(context: ConnectorContext): Sink | Promise<Sink>;
+  createSource?(context: ConnectorContext): Source | Promise<Source>;
+  createPushSource?(context: PushSourceContext): PushSource | Promise<PushSource>;
 }
