@@ -11,6 +11,8 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { startConnector } from '../connectors/runner.ts';
 import { describeError } from '../core/errors.ts';
 import { startRouterOn } from '../core/router/router.ts';
+import { kafkaCheck, storeCheck } from '../core/health.ts';
+import { startOpsServer } from '../core/ops-server.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startGateway } from '../gateway/server.ts';
 import { startAll, type RunningRelais } from './start-all.ts';
@@ -71,16 +73,41 @@ function banner(running: RelaisInfo): string {
 
 type RelaisInfo = Omit<RunningRelais, 'stop'>;
 
-/** Runs one part as its own process: its runtime, the part, a "ready" log line, stop on signals. */
-async function runPart(command: string, component: string, start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void> }>): Promise<void> {
+/**
+ * Runs one part as its own process: its runtime, the part, a "ready" log line, stop on signals.
+ * Parts without an HTTP API of their own (router, connectors) get the operations listener
+ * (RELAIS_OPS_PORT): /metrics, /healthz, /readyz.
+ */
+async function runPart(
+  command: string,
+  component: string,
+  start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void> }>,
+  options: { ops?: boolean } = {},
+): Promise<void> {
   const runtime = await createRuntime({ component, connectors: connectorKinds() });
   const part = await start(runtime);
+  let joined = false;
+  const ops = options.ops
+    ? await startOpsServer({
+        port: runtime.config.opsPort,
+        host: runtime.config.host,
+        metrics: runtime.metrics,
+        logger: runtime.logger,
+        checks: () => [
+          storeCheck(runtime.db),
+          kafkaCheck(runtime.bus),
+          { name: 'consumer', required: true, run: async () => (joined ? undefined : 'not yet joined its consumer group') },
+        ],
+      })
+    : undefined;
   onSignals(async () => {
+    await ops?.close();
     await part.stop();
     await runtime.close();
   });
   await part.ready;
-  runtime.logger.info(`${command} ready`);
+  joined = true;
+  runtime.logger.info({ ...(ops ? { opsPort: ops.port } : {}) }, `${command} ready`);
 }
 
 async function main(): Promise<void> {
@@ -98,10 +125,10 @@ async function main(): Promise<void> {
         return { ready: Promise.resolve(), stop: () => gateway.close() };
       });
     case 'router':
-      return runPart('router', 'router', startRouterOn);
+      return runPart('router', 'router', startRouterOn, { ops: true });
     case 'connector': {
       if (!argument) throw new Error('usage: relais connector <system>');
-      return runPart('connector', `connector-${argument}`, (runtime) => startConnector(runtime, argument));
+      return runPart('connector', `connector-${argument}`, (runtime) => startConnector(runtime, argument), { ops: true });
     }
     default:
       console.error('usage: relais start | gateway | router | connector <system>');

@@ -4,6 +4,7 @@
  */
 import { startSinkRunner, type RunningSink } from '../core/connector/sink-runner.ts';
 import { RelaisError } from '../core/errors.ts';
+import { sinkMetricsHooks, watchGroup } from '../core/metrics.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { ensureTopics } from '../core/topics.ts';
 import { connectors } from './registry.ts';
@@ -16,16 +17,19 @@ export async function startConnector(runtime: Runtime, system: string): Promise<
   const { config, logger } = runtime;
   await ensureTopics(runtime.bus, config, [system]);
   const sink = await definition.createSink({ system, config, logger: logger.child({ system }) });
+  const groupId = `${config.topicPrefix}-sink-${system}`;
+  watchGroup(runtime.metrics, runtime.bus, groupId, [runtime.topics.delivery(system)]);
   return startSinkRunner({
     system,
     sink,
     bus: runtime.bus,
     db: runtime.db,
     topics: runtime.topics,
-    groupId: `${config.topicPrefix}-sink-${system}`,
+    groupId,
     retry: { maxAttempts: config.sinkMaxAttempts, baseMs: config.sinkBackoffMs, maxMs: config.sinkBackoffMaxMs },
     timeoutMs: config.sinkTimeoutMs,
     concurrency: config.sinkConcurrency,
     logger: logger.child({ system }),
+    metrics: sinkMetricsHooks(runtime.metrics),
   });
 }

@@ -84,6 +84,12 @@ export const settings = {
     secret: true,
     description: 'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) stores data under RELAIS_DATA_DIR.',
   },
+  opsPort: {
+    env: 'RELAIS_OPS_PORT',
+    default: '9464',
+    parse: integer(0, 65535),
+    description: 'Port of the operations listener (GET /metrics, /healthz, /readyz) of the router and connector processes; the gateway serves them on PORT. Give each process on one host its own (0 picks a free port, logged at start).',
+  },
   dataDir: { env: 'RELAIS_DATA_DIR', default: '.relais', parse: text, description: 'Directory for embedded state: PGlite, the simulators\' data, the generated dev credential (the local broker keeps its data under .relais/kafka).' },
   kafkaBrokers: {
     env: 'KAFKA_BROKERS',
@@ -105,6 +111,12 @@ export const settings = {
     description: 'A development bearer credential with every scope. The quick start generates one when unset.',
   },
   tokensFile: { env: 'RELAIS_TOKENS_FILE', parse: text, description: 'YAML file of API credentials (sha256 of the token, caller name, scopes, optional system).' },
+  otlpEndpoint: {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    parse: httpUrl,
+    description: 'OTLP/HTTP collector base URL (spans go to <url>/v1/traces). Tracing is off when unset.',
+  },
+  serviceName: { env: 'OTEL_SERVICE_NAME', parse: text, description: 'service.name of exported spans (default relais-<component>).' },
   logLevel: { env: 'LOG_LEVEL', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), description: 'Log level.' },
   logSalt: { env: 'RELAIS_LOG_SALT', default: 'relais', parse: text, secret: true, description: 'Salt of the hashes that stand for identifiers in logs.' },
   maxBodyBytes: { env: 'RELAIS_MAX_BODY_BYTES', default: '65536', parse: integer(1024, 10_485_760), description: 'Largest accepted request body.' },

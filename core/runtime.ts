@@ -9,10 +9,12 @@ import type { Bus } from './bus/types.ts';
 import { loadConfig, type RelaisConfig } from './config.ts';
 import { RelaisError } from './errors.ts';
 import { createLogger, setLogSalt, type Logger } from './logger.ts';
+import { metricsOfProcess, type RelaisMetrics } from './metrics.ts';
 import { loadFlows, type Flows } from './routing/flows.ts';
 import { openStore, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { topicNames, type TopicNames } from './topics.ts';
+import { initTracing } from './tracing.ts';
 
 export interface Runtime {
   config: RelaisConfig;
@@ -21,6 +23,8 @@ export interface Runtime {
   bus: Bus;
   flows: () => Flows;
   topics: TopicNames;
+  /** The process's Prometheus registry (core/metrics.ts). */
+  metrics: RelaisMetrics;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,8 @@ export interface RuntimeOptions {
   connectors?: string[];
   /** An already open store (the quick start shares one PGlite among components). */
   db?: Db;
+  /** Another registry than the process's (tests that count from zero). */
+  metrics?: RelaisMetrics;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -43,6 +49,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: options.connectors } : {});
   const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
   if (!options.db) await migrate(db);
+  const tracing = await initTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName ?? `relais-${options.component}` });
   const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
   return {
     config,
@@ -51,9 +58,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     bus,
     flows: () => flows,
     topics: topicNames(config.topicPrefix),
+    metrics: options.metrics ?? metricsOfProcess(),
     async close() {
       await bus.close();
       if (!options.db) await db.close();
+      await tracing.shutdown();
     },
   };
 }

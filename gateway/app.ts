@@ -7,13 +7,15 @@ import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RelaisError } from '../core/errors.ts';
+import { checkReadiness, storeCheck, type Readiness } from '../core/health.ts';
+import { scrape, type RelaisMetrics } from '../core/metrics.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/routing/flows.ts';
 import { planDeliveries } from '../core/routing/plan.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
-import { childTraceparent } from '../core/trace.ts';
+import { startSpan } from '../core/tracing.ts';
 import { toIssues, type ValidationIssue } from '../core/validation.ts';
 import { isEventType, schemaIdOf, validateEventData } from '../schemas/index.ts';
 import { componentValidator, openApiDocument } from './api-document.ts';
@@ -35,8 +37,10 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   /** Called after a change is committed: wakes the outbox relay. */
   onChangeAccepted?: () => void;
-  /** Extra readiness facts (e.g. Kafka state); informative, not a readiness condition. */
-  status?: () => Record<string, string>;
+  /** Readiness of every dependency (core/health.ts); without it, the store alone is checked. */
+  readiness?: () => Promise<Readiness>;
+  /** The process's registry: served at GET /metrics, and counts accepted changes. */
+  metrics?: RelaisMetrics;
 }
 
 function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Flows): { request: ChangeRequest; issues: ValidationIssue[] } {
@@ -76,15 +80,14 @@ export function createApp(deps: GatewayDeps): express.Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = { ...(deps.status?.() ?? {}) };
-    try {
-      await deps.db.query('SELECT 1');
-      checks['store'] = 'ok';
-      res.json({ status: 'ok', checks });
-    } catch {
-      checks['store'] = 'unavailable';
-      res.status(503).json({ status: 'unavailable', checks });
-    }
+    const readiness = await (deps.readiness ?? (() => checkReadiness([storeCheck(deps.db)])))();
+    res.status(readiness.status === 'unavailable' ? 503 : 200).json(readiness);
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) throw new HttpProblem('not-found', 'metrics are not enabled in this process');
+    const { contentType, body } = await scrape(deps.metrics);
+    res.type(contentType).send(body);
   });
 
   app.get('/openapi.json', (_req, res) => {
@@ -101,6 +104,11 @@ export function createApp(deps: GatewayDeps): express.Express {
     },
     json,
     async (req: Request, res: Response) => {
+      const span = startSpan('POST /v1/changes', { parent: req.get('traceparent'), kind: 'server', attributes: { 'http.request.method': 'POST', 'http.route': '/v1/changes' } });
+      res.once('finish', () => {
+        span.setAttributes({ 'http.response.status_code': res.statusCode });
+        span.end(res.statusCode >= 500 ? new Error(`answered ${res.statusCode}`) : undefined);
+      });
       const flows = deps.flows();
       const { request, issues } = checkChangeRequest(validateChangeRequest, req.body, flows);
       if (issues.length > 0) throw new HttpProblem('validation-failed', `${issues.length} problem(s) in the request body`, issues);
@@ -128,7 +136,7 @@ export function createApp(deps: GatewayDeps): express.Express {
         originSystem: caller.system,
         idempotencyKey,
         requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
-        traceparent: childTraceparent(req.get('traceparent')),
+        traceparent: span.traceparent,
         dataschema: schemaIdOf(request.type),
         plannedSystems: [...new Set(plannedSystems)],
         eventsTopic: deps.topics.events,
@@ -140,6 +148,7 @@ export function createApp(deps: GatewayDeps): express.Express {
         case 'idempotency-conflict':
           throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
         case 'created':
+          deps.metrics?.changesAccepted.inc({ type: request.type, channel: request.channel });
           deps.onChangeAccepted?.();
           break;
         case 'replayed':

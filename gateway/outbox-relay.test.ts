@@ -39,6 +39,13 @@ class RecordingBus implements Bus {
   async listTopics(): Promise<string[]> {
     return [];
   }
+  async probe(): Promise<void> {}
+  async describeGroups(): Promise<[]> {
+    return [];
+  }
+  async topicOffsets(): Promise<[]> {
+    return [];
+  }
   async close(): Promise<void> {}
 }
 

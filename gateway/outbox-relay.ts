@@ -34,11 +34,15 @@ export interface OutboxRelayOptions {
    * started while Kafka was down still publishes once Kafka is up.
    */
   prepare?: () => Promise<void>;
+  /** Hooks for metrics; every hook is optional. */
+  metrics?: { published?(count: number): void };
 }
 
 export interface OutboxStats {
   published: number;
   failures: number;
+  /** Failed rounds since the last successful one (0 when publishing works). */
+  consecutiveFailures: number;
   leader: boolean;
   lastError?: string;
 }
@@ -54,7 +58,7 @@ interface OutboxRow {
 const LEASE = 'outbox-relay';
 
 export class OutboxRelay {
-  readonly stats: OutboxStats = { published: 0, failures: 0, leader: false };
+  readonly stats: OutboxStats = { published: 0, failures: 0, consecutiveFailures: 0, leader: false };
   private readonly instanceId: string;
   private prepared = false;
   private stopping = new AbortController();
@@ -129,6 +133,7 @@ export class OutboxRelay {
     }
     await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
     this.stats.published += ids.length;
+    this.options.metrics?.published?.(ids.length);
     return ids.length;
   }
 
@@ -155,11 +160,13 @@ export class OutboxRelay {
         const sent = await this.publishBatch();
         if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
         failures = 0;
+        this.stats.consecutiveFailures = 0;
         // A full batch means more may be waiting: go again at once.
         if (sent < this.options.batchSize) await this.idle(pollMs);
       } catch (error) {
         failures++;
         this.stats.failures++;
+        this.stats.consecutiveFailures = failures;
         this.stats.lastError = describeError(error);
         if (failures === 1 || failures % 20 === 0) logger.warn({ failures, error: this.stats.lastError }, 'outbox relay cannot publish; changes wait in the outbox');
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), undefined, { signal: this.stopping.signal }).catch(() => undefined);

@@ -12,7 +12,14 @@ import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import { applyReceipts } from './changes-store.ts';
 
-export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics: TopicNames; groupId: string; logger: Logger }) {
+/** Hooks for metrics (core/metrics.ts fills them); every hook is optional. */
+export interface ReceiptMetrics {
+  received?(system: string, status: string): void;
+  /** A system's first `applied` for a change: seconds since the gateway accepted it. */
+  firstApplied?(system: string, seconds: number): void;
+}
+
+export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics: TopicNames; groupId: string; logger: Logger; metrics?: ReceiptMetrics }) {
   return options.bus.consume({
     groupId: options.groupId,
     topics: [options.topics.receipts],
@@ -26,7 +33,9 @@ export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics:
           options.logger.warn({ partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid receipt skipped');
         }
       }
-      await applyReceipts(options.db, receipts);
+      const applied = await applyReceipts(options.db, receipts);
+      for (const receipt of receipts) options.metrics?.received?.(receipt.system, receipt.status);
+      for (const { system, seconds } of applied) options.metrics?.firstApplied?.(system, seconds);
       for (const message of messages) context.markProcessed(message);
     },
   });

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Runtime } from '../core/runtime.ts';
 import { ensureTopics } from '../core/topics.ts';
+import { checkReadiness, groupCheck, kafkaCheck, storeCheck, type Check } from '../core/health.ts';
+import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/routing/plan.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
@@ -26,6 +28,25 @@ export function gatewayCredentials(runtime: Runtime, devToken?: string): Credent
   return credentials;
 }
 
+/**
+ * What the gateway's readiness covers: the store and Kafka (required), the outbox relay, and
+ * whether the router and each subscribed system's connector run somewhere (seen from Kafka).
+ */
+function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
+  const { bus, db, config } = runtime;
+  return [
+    storeCheck(db),
+    kafkaCheck(bus),
+    {
+      name: 'outbox',
+      required: false,
+      run: async () => (relay.stats.consecutiveFailures > 0 ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}` : undefined),
+    },
+    groupCheck(bus, 'router', `${config.topicPrefix}-router`, 'router'),
+    ...subscribedSystems(runtime.flows()).map((system) => groupCheck(bus, `connector:${system}`, `${config.topicPrefix}-sink-${system}`, `${system} connector`)),
+  ];
+}
+
 export async function startGateway(runtime: Runtime, options: { devToken?: string; port?: number } = {}): Promise<RunningGateway> {
   const { config, logger, db, bus, topics } = runtime;
   // The relay creates the topics before its first publish, retrying while Kafka is down: the
@@ -38,9 +59,24 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
     pollMs: config.outboxPollMs,
     leaseMs: config.outboxLeaseMs,
     prepare: () => ensureTopics(bus, config, subscribedSystems(runtime.flows())),
+    metrics: { published: (count) => metrics.outboxPublished.inc(count) },
   });
   relay.start();
-  const receipts = await startReceiptsConsumer({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-receipts`, logger });
+  const { metrics } = runtime;
+  metrics.watched.outbox = () => relay.backlog();
+  const receiptsGroup = `${config.topicPrefix}-gateway-receipts`;
+  watchGroup(metrics, bus, receiptsGroup, [topics.receipts]);
+  const receipts = await startReceiptsConsumer({
+    bus,
+    db,
+    topics,
+    groupId: receiptsGroup,
+    logger,
+    metrics: {
+      received: (system, status) => metrics.receipts.inc({ system, status }),
+      firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
+    },
+  });
   const app = createApp({
     db,
     flows: runtime.flows,
@@ -49,7 +85,8 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
     logger,
     maxBodyBytes: config.maxBodyBytes,
     onChangeAccepted: () => relay.nudge(),
-    status: () => ({ outbox: relay.stats.lastError && relay.stats.failures > 0 ? `failing: ${relay.stats.lastError}` : 'ok' }),
+    metrics,
+    readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
   });
   const server: Server = app.listen(options.port ?? config.port, config.host);
   await new Promise<void>((resolve, reject) => {

@@ -76,8 +76,13 @@ test('the gateway starts, accepts changes and stops cleanly with no Kafka at all
       headers: { authorization: 'Bearer no-kafka', 'content-type': 'application/json' },
       body: JSON.stringify(addressChange('SS-000123')),
     });
-    assert.equal(response.status, 202);
-    assert.equal((await fetch(`${gateway.url}/readyz`)).status, 200);
+    assert.equal(response.status, 202, 'accepted without Kafka: the change waits in the outbox');
+    const ready = await fetch(`${gateway.url}/readyz`);
+    assert.equal(ready.status, 503, 'not ready: Kafka is a required dependency');
+    const body = (await ready.json()) as { checks: Record<string, { status: string; reason?: string }> };
+    assert.equal(body.checks['store']?.status, 'ok');
+    assert.equal(body.checks['kafka']?.status, 'unavailable');
+    assert.ok(body.checks['kafka']?.reason, 'with a reason');
   } finally {
     const started = Date.now();
     await gateway.close();

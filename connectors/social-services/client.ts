@@ -13,6 +13,11 @@ import type { components, paths } from './generated/silo-api.ts';
 
 type Erreur = components['schemas']['Erreur'];
 
+/** W3C Trace Context travels as a plain HTTP header (the silo's logs can join the trace). */
+function traceHeaders(traceparent: string | undefined): Record<string, string> {
+  return traceparent ? { traceparent } : {};
+}
+
 export type WriteResult = { ok: true } | { ok: false; status: number; code: string; message: string };
 
 export interface SocialServicesClientOptions {
@@ -47,20 +52,22 @@ export class SocialServicesClient {
     return { ok: false, status: response.status, code: body.code ?? 'INCONNU', message: body.message ?? response.statusText };
   }
 
-  changeAddress(fileNumber: string, body: components['schemas']['ChangementAdresse'], idempotencyKey: string, signal: AbortSignal): Promise<WriteResult> {
+  changeAddress(fileNumber: string, body: components['schemas']['ChangementAdresse'], idempotencyKey: string, signal: AbortSignal, traceparent?: string): Promise<WriteResult> {
     return this.settle('changing an address', () =>
       this.http.PUT('/dossiers/{numeroDossier}/adresse', {
         params: { path: { numeroDossier: fileNumber }, header: this.headers(idempotencyKey) },
+        headers: traceHeaders(traceparent),
         body,
         signal,
       }),
     );
   }
 
-  closeFile(fileNumber: string, body: components['schemas']['DemandeCloture'], idempotencyKey: string, signal: AbortSignal): Promise<WriteResult> {
+  closeFile(fileNumber: string, body: components['schemas']['DemandeCloture'], idempotencyKey: string, signal: AbortSignal, traceparent?: string): Promise<WriteResult> {
     return this.settle('closing a file', () =>
       this.http.POST('/dossiers/{numeroDossier}/cloture', {
         params: { path: { numeroDossier: fileNumber }, header: this.headers(idempotencyKey) },
+        headers: traceHeaders(traceparent),
         body,
         signal,
       }),

@@ -19,13 +19,13 @@ function outcomeOf(result: WriteResult, citizenId: string): SinkOutcome {
 
 export function createSocialServicesSink(client: SocialServicesClient): Sink {
   return {
-    async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
+    async apply(delivery: Delivery, { signal, traceparent }): Promise<SinkOutcome> {
       try {
         switch (delivery.type) {
           case ADDRESS_CHANGED:
-            return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(delivery.data), delivery.eventId, signal), delivery.citizenId);
+            return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(delivery.data), delivery.eventId, signal, traceparent), delivery.citizenId);
           case DEATH_REGISTERED:
-            return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(delivery.data), delivery.eventId, signal), delivery.citizenId);
+            return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(delivery.data), delivery.eventId, signal, traceparent), delivery.citizenId);
           default:
             return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
         }

@@ -1,5 +1,6 @@
 /**
- * The bus on @platformatic/kafka (ADR 0002). This file is the only one that imports the client.
+ * The bus on @platformatic/kafka (ADR 0002). This file and platformatic-ops.ts (the operations'
+ * view: probe, lag, offsets) are the only ones that import the client.
  *
  * Producer: idempotent (acks=-1, one request in flight per broker), Java-compatible partitioner
  * (the same key lands on the same partition as with Java or KafkaJS producers), bounded retries
@@ -33,6 +34,7 @@ import {
 import { describeError, RelaisError } from '../errors.ts';
 import { groupBy } from '../group-by.ts';
 import type { Logger } from '../logger.ts';
+import { createOpsClient } from './platformatic-ops.ts';
 import type { Bus, ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, TopicSpec } from './types.ts';
 
 type Record_ = Message<string, Buffer, string, string>;
@@ -78,6 +80,7 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
   let producer: Producer<string, Buffer, string, string> | undefined;
   let admin: Admin | undefined;
   const subscriptions = new Set<Subscription>();
+  const ops = createOpsClient(brokers, clientId);
 
   const getProducer = (): Producer<string, Buffer, string, string> =>
     (producer ??= new Producer<string, Buffer, string, string>({
@@ -147,6 +150,10 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
       }
     },
 
+    probe: (timeoutMs) => ops.probe(timeoutMs),
+    describeGroups: (groups, timeoutMs) => ops.describeGroups(groups, timeoutMs),
+    topicOffsets: (topics, timeoutMs) => ops.topicOffsets(topics, timeoutMs),
+
     async consume(consumeOptions: ConsumeOptions): Promise<Subscription> {
       const subscription = startConsumer(brokers, clientId, logger, consumeOptions);
       subscriptions.add(subscription);
@@ -164,6 +171,7 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
       subscriptions.clear();
       await producer?.close().catch(() => undefined);
       await admin?.close().catch(() => undefined);
+      await ops.close();
       producer = undefined;
       admin = undefined;
     },

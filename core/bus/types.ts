@@ -66,6 +66,35 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** One partition of a consumer group: what it committed, where the partition ends, the gap. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Next offset the group will read; undefined when the group never committed there. */
+  committed: bigint | undefined;
+  /** The partition's end offset (high watermark). */
+  end: bigint;
+  /** Messages written but not yet processed by the group (end − committed, or end − start). */
+  lag: number;
+}
+
+export interface GroupState {
+  groupId: string;
+  /** Members currently in the group (0: nobody consumes). */
+  members: number;
+  /** The broker's view of the group: Stable, Empty, PreparingRebalance, Dead… */
+  state: string;
+  partitions: PartitionLag[];
+}
+
+/** Per partition of a topic: the earliest offset still kept and the end offset. */
+export interface TopicOffsets {
+  topic: string;
+  partition: number;
+  start: bigint;
+  end: bigint;
+}
+
 export interface Bus {
   /** Publishes every message, batched, and resolves when all are acknowledged by the cluster (acks=all). */
   publish(messages: OutgoingMessage[]): Promise<void>;
@@ -74,5 +103,13 @@ export interface Bus {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   /** Names of the existing topics. */
   listTopics(): Promise<string[]>;
+  /**
+   * Operations' view (metrics, readiness, /v1/systems). Each asks the cluster once, with no
+   * retry, and fails with KAFKA_UNAVAILABLE after `timeoutMs` (default 2 s) instead of waiting
+   * for the cluster to come back: a probe must answer, not heal.
+   */
+  probe(timeoutMs?: number): Promise<void>;
+  describeGroups(groups: { groupId: string; topics: string[] }[], timeoutMs?: number): Promise<GroupState[]>;
+  topicOffsets(topics: string[], timeoutMs?: number): Promise<TopicOffsets[]>;
   close(): Promise<void>;
 }

@@ -37,6 +37,12 @@ export interface SinkContext {
   /** 1 for the first try. */
   attempt: number;
   logger: Logger;
+  /**
+   * W3C traceparent of this delivery's call to the silo (apply() only): send it with the
+   * request where the protocol has a place for it (an HTTP `traceparent` header, a SOAP
+   * header), so the silo's own logs join the citizen's trace.
+   */
+  traceparent?: string;
 }
 
 export interface Sink {

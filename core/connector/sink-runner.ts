@@ -22,6 +22,7 @@ import type { Logger } from '../logger.ts';
 import { groupBy } from '../group-by.ts';
 import { isUuid } from '../ids.ts';
 import { childTraceparent } from '../trace.ts';
+import { startSpan } from '../tracing.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
@@ -33,7 +34,7 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
-/** Hooks for metrics (issue #6 wires Prometheus); every hook is optional. */
+/** Hooks for metrics (core/metrics.ts fills them from Prometheus); every hook is optional. */
 export interface SinkMetrics {
   settled?(system: string, outcome: LedgerOutcome, attempts: number, durationMs: number): void;
   retried?(system: string, code: string): void;
@@ -171,8 +172,19 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     }
   }
 
-  const decideOne = (delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> =>
-    decide(1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger })], stop);
+  /** One delivery, traced: the span covers its call(s) to the silo, which receives the span's traceparent. */
+  async function decideOne(delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> {
+    const span = startSpan(`apply ${delivery.type}`, { parent: delivery.traceparent, kind: 'client', attributes: { 'relais.system': system } });
+    let settlements: Settlement[] | undefined;
+    try {
+      settlements = await decide(1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })], stop);
+      return settlements;
+    } finally {
+      const settlement = settlements?.[0];
+      if (settlement) span.setAttributes({ 'relais.outcome': settlement.outcome, 'relais.attempts': settlement.attempts });
+      span.end(settlement?.outcome === 'dead_lettered' ? new Error(settlement.error?.code ?? 'dead-lettered') : undefined);
+    }
+  }
 
   const decideBatch = (deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
     decide(
@@ -279,13 +291,19 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
       } finally {
         for (const d of duplicates) {
           const original = decided.get(d.of);
-          if (original) decided.set(d.message, { message: d.message, delivery: d.delivery, settlement: original.settlement, replay: true });
+          if (!original) continue;
+          options.metrics?.skippedDuplicate?.(system);
+          decided.set(d.message, { message: d.message, delivery: d.delivery, settlement: original.settlement, replay: true });
         }
         // Everything decided is written, even when stopping or failing, so it is not applied
         // again; offsets are marked only up to the first undecided message.
         const outcomes = messages.flatMap((m) => decided.get(m) ?? []);
         if (outcomes.length > 0) await write(outcomes);
-        for (const d of outcomes) options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
+        for (const d of outcomes) {
+          // A replay (already settled, or a duplicate within the batch) is counted once, as such.
+          if (d.replay) continue;
+          options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
+        }
         for (const message of messages) {
           if (!decided.has(message)) break;
           context.markProcessed(message);

@@ -16,7 +16,8 @@ import { planDeliveries, subscribedSystems } from '../routing/plan.ts';
 import type { Db } from '../store/db.ts';
 import { ensureTopics, type TopicNames } from '../topics.ts';
 import type { Runtime } from '../runtime.ts';
-import { childTraceparent } from '../trace.ts';
+import { routerMetricsHooks, watchGroup } from '../metrics.ts';
+import { startSpan } from '../tracing.ts';
 import { isEventType, validateEventData } from '../../schemas/index.ts';
 
 export interface RouterOptions {
@@ -27,7 +28,13 @@ export interface RouterOptions {
   topics: TopicNames;
   groupId: string;
   logger: Logger;
-  metrics?: { routed?(system: string, outcome: 'delivered' | 'rejected'): void; invalid?(): void };
+  metrics?: RouterMetrics;
+}
+
+/** Hooks for metrics (core/metrics.ts fills them from Prometheus); every hook is optional. */
+export interface RouterMetrics {
+  routed?(system: string, outcome: 'delivered' | 'rejected'): void;
+  invalid?(): void;
 }
 
 export interface RunningRouter {
@@ -85,7 +92,9 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
   );
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
-    const traceparent = childTraceparent(event.traceparent);
+    const span = startSpan(`route ${event.type}`, { parent: event.traceparent, kind: 'consumer', attributes: { 'messaging.system': 'kafka', 'relais.recipients': plans.length } });
+    const { traceparent } = span;
+    span.end();
     for (const plan of plans) {
       const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
       const receipt = { eventId: event.id, system: plan.system, at: now };
@@ -132,5 +141,7 @@ export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
   const { bus, config, topics, logger, db } = runtime;
   const systems = subscribedSystems(runtime.flows());
   await ensureTopics(bus, config, systems);
-  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId: `${config.topicPrefix}-router` });
+  const groupId = `${config.topicPrefix}-router`;
+  watchGroup(runtime.metrics, bus, groupId, [topics.events]);
+  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId, metrics: routerMetricsHooks(runtime.metrics) });
 }

@@ -77,6 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    RELAIS_OPS_PORT: '0',
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
     RELAIS_SINK_BACKOFF_MS: '50',
