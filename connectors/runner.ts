@@ -6,7 +6,7 @@ import { startSinkRunner, type RunningSink } from '../core/connector/sink-runner
 import { RelaisError } from '../core/errors.ts';
 import { sinkMetricsHooks, watchGroup } from '../core/metrics.ts';
 import type { Runtime } from '../core/runtime.ts';
-import { ensureTopics } from '../core/topics.ts';
+import { consumerGroups, ensureTopics } from '../core/topics.ts';
 import { connectors } from './registry.ts';
 
 export async function startConnector(runtime: Runtime, system: string): Promise<RunningSink> {
@@ -17,7 +17,7 @@ export async function startConnector(runtime: Runtime, system: string): Promise<
   const { config, logger } = runtime;
   await ensureTopics(runtime.bus, config, [system]);
   const sink = await definition.createSink({ system, config, logger: logger.child({ system }) });
-  const groupId = `${config.topicPrefix}-sink-${system}`;
+  const groupId = consumerGroups(config.topicPrefix).sink(system);
   watchGroup(runtime.metrics, runtime.bus, groupId, [runtime.topics.delivery(system)]);
   return startSinkRunner({
     system,

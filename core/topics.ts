@@ -25,6 +25,15 @@ export function topicNames(prefix: string): TopicNames {
   };
 }
 
+/** Consumer group ids: also part of the contract (operators read their lag; /v1/systems too). */
+export function consumerGroups(prefix: string) {
+  return {
+    router: `${prefix}-router`,
+    receipts: `${prefix}-gateway-receipts`,
+    sink: (system: string) => `${prefix}-sink-${system}`,
+  };
+}
+
 type TopicConfig = Pick<RelaisConfig, 'topicPrefix' | 'topicPartitions' | 'topicReplication' | 'topicMinInsyncReplicas'>;
 
 export function topicSpecs(config: TopicConfig, systems: string[]): TopicSpec[] {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Bus } from '../core/bus/types.ts';
 import { RelaisError } from '../core/errors.ts';
 import { checkReadiness, storeCheck, type Readiness } from '../core/health.ts';
 import { scrape, type RelaisMetrics } from '../core/metrics.ts';
@@ -23,6 +24,7 @@ import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { acceptChange, getChange, timeline } from './changes-store.ts';
 import type { components } from './generated/api.ts';
+import { operationsRoutes } from './operations-routes.ts';
 import { HttpProblem, problemBody, sendProblem } from './problems.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
@@ -41,6 +43,10 @@ export interface GatewayDeps {
   readiness?: () => Promise<Readiness>;
   /** The process's registry: served at GET /metrics, and counts accepted changes. */
   metrics?: RelaisMetrics;
+  /** Kafka figures for GET /v1/systems (lag, dead letters, connector instances). */
+  bus?: Bus;
+  /** Consumer group of a system's connector, for GET /v1/systems. */
+  connectorGroup?: (system: string) => string;
 }
 
 function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Flows): { request: ChangeRequest; issues: ValidationIssue[] } {
@@ -173,6 +179,8 @@ export function createApp(deps: GatewayDeps): express.Express {
     if (!entries) throw new HttpProblem('not-found', 'no such citizen');
     res.json({ pivotId: pivotId.toLowerCase(), entries });
   });
+
+  app.use(operationsRoutes(deps));
 
   app.use((req, _res, next) => {
     next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Runtime } from '../core/runtime.ts';
-import { ensureTopics } from '../core/topics.ts';
+import { consumerGroups, ensureTopics } from '../core/topics.ts';
 import { checkReadiness, groupCheck, kafkaCheck, storeCheck, type Check } from '../core/health.ts';
 import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/routing/plan.ts';
@@ -34,6 +34,7 @@ export function gatewayCredentials(runtime: Runtime, devToken?: string): Credent
  */
 function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
   const { bus, db, config } = runtime;
+  const groups = consumerGroups(config.topicPrefix);
   return [
     storeCheck(db),
     kafkaCheck(bus),
@@ -42,8 +43,8 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
       required: false,
       run: async () => (relay.stats.consecutiveFailures > 0 ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}` : undefined),
     },
-    groupCheck(bus, 'router', `${config.topicPrefix}-router`, 'router'),
-    ...subscribedSystems(runtime.flows()).map((system) => groupCheck(bus, `connector:${system}`, `${config.topicPrefix}-sink-${system}`, `${system} connector`)),
+    groupCheck(bus, 'router', groups.router, 'router'),
+    ...subscribedSystems(runtime.flows()).map((system) => groupCheck(bus, `connector:${system}`, groups.sink(system), `${system} connector`)),
   ];
 }
 
@@ -64,7 +65,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
   relay.start();
   const { metrics } = runtime;
   metrics.watched.outbox = () => relay.backlog();
-  const receiptsGroup = `${config.topicPrefix}-gateway-receipts`;
+  const receiptsGroup = consumerGroups(config.topicPrefix).receipts;
   watchGroup(metrics, bus, receiptsGroup, [topics.receipts]);
   const receipts = await startReceiptsConsumer({
     bus,
@@ -86,6 +87,8 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
     maxBodyBytes: config.maxBodyBytes,
     onChangeAccepted: () => relay.nudge(),
     metrics,
+    bus,
+    connectorGroup: consumerGroups(config.topicPrefix).sink,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
   });
   const server: Server = app.listen(options.port ?? config.port, config.host);

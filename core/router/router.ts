@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts';
 import type { Flows } from '../routing/flows.ts';
 import { planDeliveries, subscribedSystems } from '../routing/plan.ts';
 import type { Db } from '../store/db.ts';
-import { ensureTopics, type TopicNames } from '../topics.ts';
+import { consumerGroups, ensureTopics, type TopicNames } from '../topics.ts';
 import type { Runtime } from '../runtime.ts';
 import { routerMetricsHooks, watchGroup } from '../metrics.ts';
 import { startSpan } from '../tracing.ts';
@@ -141,7 +141,7 @@ export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
   const { bus, config, topics, logger, db } = runtime;
   const systems = subscribedSystems(runtime.flows());
   await ensureTopics(bus, config, systems);
-  const groupId = `${config.topicPrefix}-router`;
+  const groupId = consumerGroups(config.topicPrefix).router;
   watchGroup(runtime.metrics, bus, groupId, [topics.events]);
   return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId, metrics: routerMetricsHooks(runtime.metrics) });
 }

@@ -86,10 +86,78 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness (the store answers; Kafka state is reported, not required)
-         * @description The gateway accepts changes while Kafka is down (they wait in the outbox), so readiness depends on the store only.
+         * Readiness of every dependency, with a reason for each one that is not ready
+         * @description `store` and `kafka` are required: when either fails the answer is 503 `unavailable`.
+         *     The others (`outbox`, `router`, `connector:<system>`: whether an instance runs, seen from
+         *     Kafka) make it `degraded` but still 200, since the gateway can accept changes without
+         *     them. The gateway keeps accepting changes while Kafka is down (they wait in the outbox);
+         *     an orchestrator that should keep it in rotation then probes /healthz for liveness.
          */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of this process (names in docs/observability.md) */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the bus achieved over a period, by channel and by system
+         * @description Requires scope `kpis:read`. Changes accepted in [from, to) (default: the last 30 days).
+         *     Volumes; median and 95th percentile of the time from acceptance to a system's first
+         *     `applied`; success, rejection and dead-letter rates over settled deliveries (null when
+         *     none settled); contacts avoided: systems that applied a change the citizen told once,
+         *     other than the one they told. `?format=csv` or `Accept: text/csv` gives the same
+         *     figures as CSV, one row per total, channel and system (service requests in their own rows).
+         */
+        get: operations["getKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connected systems, their subscriptions, last success, lag and dead letters
+         * @description Requires scope `systems:read`. One entry per system declared in the flows. Lag, dead
+         *     letters in the topic and running connector instances are read from Kafka; they are null
+         *     (and `kafka` says why) when Kafka cannot be reached.
+         */
+        get: operations["getSystems"];
         put?: never;
         post?: never;
         delete?: never;
@@ -189,10 +257,102 @@ export interface components {
         };
         Health: {
             /** @enum {string} */
+            status: "ok";
+        };
+        Check: {
+            /** @enum {string} */
             status: "ok" | "unavailable";
-            checks?: {
-                [key: string]: string;
+            /** @description Why it is not ready. */
+            reason?: string;
+            /** @description Whether this check alone makes the process unready. */
+            required: boolean;
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "unavailable";
+            /** @description By dependency (store, kafka, outbox, router, connector:<system>). */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
             };
+        };
+        /** @description A share of the settled deliveries (0 to 1), null when none settled. */
+        Rate: number | null;
+        Seconds: number | null;
+        DeliveryFigures: {
+            /** @description Pairs (change, system) routed. */
+            deliveries: number;
+            applied: number;
+            rejected: number;
+            deadLettered: number;
+            /** @description Pending or delivered: not settled yet. */
+            inProgress: number;
+            successRate: components["schemas"]["Rate"];
+            rejectionRate: components["schemas"]["Rate"];
+            deadLetterRate: components["schemas"]["Rate"];
+            medianSecondsToApply: components["schemas"]["Seconds"];
+            p95SecondsToApply: components["schemas"]["Seconds"];
+        };
+        ChannelKpis: components["schemas"]["DeliveryFigures"] & {
+            /** @description Changes accepted. */
+            changes: number;
+            /** @description Systems that applied a change the citizen did not have to contact. */
+            contactsAvoided: number;
+            contactsAvoidedPerChange: number | null;
+        };
+        Kpis: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            total: components["schemas"]["ChannelKpis"];
+            byChannel: (components["schemas"]["ChannelKpis"] & {
+                channel: components["schemas"]["Channel"];
+            })[];
+            bySystem: (components["schemas"]["DeliveryFigures"] & {
+                system: components["schemas"]["SystemName"];
+            })[];
+            /** @description Service requests submitted in the period, by channel and by competent system (empty where none exist). */
+            serviceRequests: components["schemas"]["ServiceRequestKpis"][];
+        };
+        ServiceRequestKpis: {
+            /** @enum {string} */
+            dimension: "total" | "channel" | "system";
+            key: string;
+            submitted: number;
+            resolved: number;
+            open: number;
+            medianSecondsToResolve: components["schemas"]["Seconds"];
+            p95SecondsToResolve: components["schemas"]["Seconds"];
+        };
+        Subscription: {
+            route: string;
+            event: string;
+            /** @enum {string} */
+            basis: "legal-obligation" | "public-task" | "citizen-request";
+            fields: string[];
+        };
+        SystemStatus: {
+            name: components["schemas"]["SystemName"];
+            connector: string;
+            description?: string;
+            subscriptions: components["schemas"]["Subscription"][];
+            /** @description The connector's last applied delivery. */
+            lastSuccessAt: string | null;
+            /** @description Deliveries the connector applied (its ledger). */
+            applied: number;
+            /** @description Deliveries the connector dead-lettered and that were not applied since. */
+            deadLetteredRecorded: number;
+            /** @description Deliveries waiting for the connector. */
+            lag: number | null;
+            /** @description Messages kept in the system's dead-letter topic. */
+            deadLettersInTopic: number | null;
+            /** @description Connector processes in the consumer group. */
+            connectorInstances: number | null;
+        };
+        Systems: {
+            /** @description `ok`, or why Kafka figures are missing. */
+            kafka: string;
+            systems: components["schemas"]["SystemStatus"][];
         };
         ValidationIssue: {
             /** @description JSON pointer into the request body. */
@@ -350,24 +510,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready. */
+            /** @description Ready (`ok`, or `degraded` with the reasons). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Not ready. */
+            /** @description Not ready; the failing checks say why. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    getKpis: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The KPIs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Kpis"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getSystems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The systems. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Systems"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     getOpenApi: {

@@ -1,0 +1,78 @@
+/**
+ * The operators' and decision-makers' routes: GET /v1/kpis (JSON or CSV) and GET /v1/systems.
+ * Kept apart from the change routes of app.ts; same problems, same scopes mechanism.
+ */
+import { Router, type Request } from 'express';
+import type { Bus } from '../core/bus/types.ts';
+import type { Flows } from '../core/routing/flows.ts';
+import type { Db } from '../core/store/db.ts';
+import type { TopicNames } from '../core/topics.ts';
+import { requireScope, type Authenticator } from './auth.ts';
+import { computeKpis, kpisToCsv, type Period } from './kpis.ts';
+import { HttpProblem } from './problems.ts';
+import { describeSystems } from './systems.ts';
+
+export interface OperationsDeps {
+  db: Db;
+  flows: () => Flows;
+  topics: TopicNames;
+  auth: Authenticator;
+  /** Kafka figures of /v1/systems (lag, dead-letter topics, instances); null without it. */
+  bus?: Bus | undefined;
+  /** The consumer group of a system's connector (`<prefix>-sink-<system>`). */
+  connectorGroup?: (system: string) => string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function instant(req: Request, name: 'from' | 'to'): Date | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(value) || typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
+    throw new HttpProblem('invalid-parameter', `${name} must be an RFC 3339 date-time`, [{ field: `/${name}`, message: 'must be a date-time' }]);
+  }
+  return new Date(value);
+}
+
+function periodOf(req: Request): Period {
+  const to = instant(req, 'to') ?? new Date();
+  const from = instant(req, 'from') ?? new Date(to.getTime() - 30 * DAY_MS);
+  if (from.getTime() >= to.getTime()) throw new HttpProblem('invalid-parameter', 'from must be before to', [{ field: '/from', message: 'must be before to' }]);
+  return { from, to };
+}
+
+function wantsCsv(req: Request): boolean {
+  const format = req.query['format'];
+  if (format !== undefined && format !== 'csv' && format !== 'json') {
+    throw new HttpProblem('invalid-parameter', 'format is json or csv', [{ field: '/format', message: 'must be json or csv' }]);
+  }
+  if (format !== undefined) return format === 'csv';
+  return req.accepts(['application/json', 'text/csv']) === 'text/csv';
+}
+
+export function operationsRoutes(deps: OperationsDeps): Router {
+  const router = Router();
+
+  router.get('/v1/kpis', requireScope(deps.auth, 'kpis:read'), async (req, res) => {
+    const csv = wantsCsv(req);
+    const kpis = await computeKpis(deps.db, periodOf(req));
+    if (!csv) return void res.json(kpis);
+    const name = `relais-kpis-${kpis.from.slice(0, 10)}-${kpis.to.slice(0, 10)}.csv`;
+    res.type('text/csv; charset=utf-8').attachment(name).send(kpisToCsv(kpis));
+  });
+
+  router.get('/v1/systems', requireScope(deps.auth, 'systems:read'), async (_req, res) => {
+    res.json(
+      await describeSystems({
+        db: deps.db,
+        bus: deps.bus,
+        flows: deps.flows(),
+        topics: deps.topics,
+        groupOf: deps.connectorGroup ?? ((system) => `relais-sink-${system}`),
+      }),
+    );
+  });
+
+  return router;
+}
