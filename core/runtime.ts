@@ -49,7 +49,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: options.connectors } : {});
   const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
   if (!options.db) await migrate(db);
-  const tracing = await initTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName ?? `relais-${options.component}` });
+  const tracing = await initTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName ?? (options.component === 'relais' ? 'relais' : `relais-${options.component}`) });
   const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
   return {
     config,
