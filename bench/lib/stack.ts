@@ -1,0 +1,120 @@
+/**
+ * A Relais for one benchmark phase: its own PostgreSQL database and topic prefix, and the parts
+ * as separate processes (as deployed): the gateway, and for the pipeline the router, one
+ * connector per system with a simulator, and the simulators.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { loadFlows } from '../../core/routing/flows.ts';
+import { subscribedSystems } from '../../core/routing/plan.ts';
+import { openPostgres, type Db } from '../../core/store/db.ts';
+import { migrate } from '../../core/store/migrate.ts';
+import { answers, freePort, startPart, type Part } from './processes.ts';
+import { siloBenches, type RunningSilo } from './silos.ts';
+
+export const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const token = 'bench-token';
+
+export interface BenchStack {
+  prefix: string;
+  env: Record<string, string>;
+  db: Db;
+  gatewayUrl: string;
+  gateway: Part;
+  parts: Part[];
+  /** Systems the pipeline delivers to (a simulator and a connector each). */
+  systems: string[];
+  /** Systems declared in the flows that the harness cannot run yet. */
+  skipped: string[];
+  citizens: { index: number; pivotId: string }[];
+  /** The running simulators, by system. */
+  silos: Map<string, RunningSilo>;
+  stop(): Promise<void>;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabase(name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgres(url.toString());
+  await migrate(db);
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.close();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+export async function startBenchStack(options: { brokers: string; pipeline: boolean; citizens: number; name: string }): Promise<BenchStack> {
+  const prefix = `bench-${options.name}-${Date.now().toString(36)}`;
+  const database = await createDatabase(prefix.replaceAll('-', '_'));
+  const stops: (() => Promise<void>)[] = [() => database.drop()];
+  const parts: Part[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(`bench: stopping: ${String(error)}`));
+  };
+  try {
+    const port = await freePort();
+    const env: Record<string, string> = {
+      KAFKA_BROKERS: options.brokers,
+      DATABASE_URL: database.url,
+      RELAIS_TOPIC_PREFIX: prefix,
+      RELAIS_DEV_TOKEN: token,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    };
+    const declared = subscribedSystems(loadFlows('flows'));
+    const benches = options.pipeline ? siloBenches.filter((s) => declared.includes(s.system)) : [];
+    const silos: RunningSilo[] = [];
+    for (const bench of benches) {
+      const silo = await bench.start();
+      silos.push(silo);
+      parts.push(silo.part);
+      stops.push(() => silo.part.stop());
+    }
+    const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
+    for (const silo of silos) await silo.prepare(database.db, citizens);
+
+    const start = async (name: string, args: string[], extra: Record<string, string>, ready: RegExp | (() => Promise<boolean>)): Promise<Part> => {
+      const part = await startPart(name, 'bin/relais.ts', args, { ...env, RELAIS_OPS_PORT: String(await freePort()), ...extra }, ready);
+      parts.push(part);
+      stops.push(() => part.stop());
+      return part;
+    };
+    if (options.pipeline) {
+      await start('router', ['router'], {}, /router ready/);
+      for (const [i, bench] of benches.entries()) await start(`connector ${bench.system}`, ['connector', bench.system], silos[i]!.connectorEnv, /connector ready/);
+    }
+    const gatewayUrl = `http://127.0.0.1:${port}`;
+    const gateway = await start('gateway', ['gateway'], {}, answers(`${gatewayUrl}/healthz`));
+    return {
+      prefix,
+      env,
+      db: database.db,
+      gatewayUrl,
+      gateway,
+      parts,
+      systems: benches.map((b) => b.system),
+      skipped: declared.filter((s) => !benches.some((b) => b.system === s)),
+      citizens,
+      silos: new Map(benches.map((b, i) => [b.system, silos[i]!])),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Gateway: durable changes/s and latency under max-rate and fixed-rate load, beside a bare
+ * node:http server and a bare express app doing no work, each in its own process. "Durable"
+ * means answered 202: committed to PostgreSQL with its outbox row (checked against the store).
+ */
+import type { BenchContext } from '../run.ts';
+import { load, type LoadResult } from '../lib/load.ts';
+import { freePort, startPart, type Part } from '../lib/processes.ts';
+import type { Row } from '../lib/report.ts';
+import { startBenchStack, token } from '../lib/stack.ts';
+
+const change = JSON.stringify({
+  type: 'fr.relais.citizen.address.changed.v1',
+  citizen: { system: 'social-services', id: 'B-[<id>]' },
+  channel: 'web',
+  data: { address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' },
+});
+
+async function baseline(kind: 'node-http' | 'express'): Promise<{ part: Part; url: string }> {
+  const port = await freePort();
+  const part = await startPart(`baseline ${kind}`, 'bench/baselines.ts', [kind, String(port)], {}, /baseline ready/);
+  return { part, url: `http://127.0.0.1:${port}/v1/changes` };
+}
+
+export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
+  const seconds = ctx.quick ? 3 : 10;
+  const rate = ctx.quick ? 500 : 1000;
+  const connections = 32;
+  const measure = async (url: string, headers: Record<string, string> = {}): Promise<{ max: LoadResult; fixed: LoadResult }> => {
+    await load({ url, body: change, headers, seconds: 1, connections }); // warm-up (JIT, pools)
+    const max = await load({ url, body: change, headers, seconds, connections });
+    const fixed = await load({ url, body: change, headers, seconds, connections, rate });
+    return { max, fixed };
+  };
+
+  const results: Record<string, { max: LoadResult; fixed: LoadResult }> = {};
+  for (const kind of ['node-http', 'express'] as const) {
+    const server = await baseline(kind);
+    try {
+      results[kind] = await measure(server.url);
+    } finally {
+      await server.part.stop();
+      ctx.rss(`baseline ${kind}`, server.part.peakRssMiB());
+    }
+  }
+  const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name: 'gateway' });
+  let gateway: { max: LoadResult; fixed: LoadResult };
+  let stored: number;
+  try {
+    gateway = await measure(`${stack.gatewayUrl}/v1/changes`, { authorization: `Bearer ${token}` });
+    stored = (await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes')).rows[0]!.n;
+  } finally {
+    await stack.gateway.stop();
+    ctx.rss('gateway', stack.gateway.peakRssMiB());
+    await stack.stop();
+  }
+  const accepted = gateway.max.ok + gateway.fixed.ok;
+  const node = results['node-http']!;
+  const express = results['express']!;
+  const note = `${accepted} answered 202, ${stored} in the store (warm-up included: ${stored - accepted}); failed ${gateway.max.failed + gateway.fixed.failed}`;
+  return [
+    { phase: 'gateway', metric: 'durable changes/s, max rate', value: gateway.max.okPerSecond, unit: '/s', baseline: { name: 'bare express', value: express.max.okPerSecond }, target: { value: 1000, higher: true }, note },
+    { phase: 'gateway', metric: 'durable changes/s, max rate', value: gateway.max.okPerSecond, unit: '/s', baseline: { name: 'bare node:http', value: node.max.okPerSecond } },
+    { phase: 'gateway', metric: 'latency p50, max rate', value: gateway.max.p50Ms, unit: 'ms', baseline: { name: 'bare express', value: express.max.p50Ms } },
+    { phase: 'gateway', metric: 'latency p99, max rate', value: gateway.max.p99Ms, unit: 'ms', baseline: { name: 'bare express', value: express.max.p99Ms } },
+    { phase: 'gateway', metric: `durable changes/s at ${rate}/s offered`, value: gateway.fixed.okPerSecond, unit: '/s', baseline: { name: 'bare express', value: express.fixed.okPerSecond } },
+    { phase: 'gateway', metric: `latency p50 at ${rate}/s`, value: gateway.fixed.p50Ms, unit: 'ms', baseline: { name: 'bare express', value: express.fixed.p50Ms } },
+    { phase: 'gateway', metric: `latency p99 at ${rate}/s`, value: gateway.fixed.p99Ms, unit: 'ms', baseline: { name: 'bare express', value: express.fixed.p99Ms }, target: { value: 50, higher: false } },
+    { phase: 'gateway', metric: `latency p99 at ${rate}/s`, value: gateway.fixed.p99Ms, unit: 'ms', baseline: { name: 'bare node:http', value: node.fixed.p99Ms } },
+  ];
+}

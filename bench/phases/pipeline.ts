@@ -1,0 +1,130 @@
+/**
+ * Pipeline: changes posted to the gateway at a steady 10, 100 and 500 changes/s, fanned out by
+ * the router to every system that has a simulator, applied by one connector process each.
+ * Measured from the store: time from acceptance to each system's first `applied` (p50, p99),
+ * and the rate at which changes were applied everywhere. Baseline at each rate: the same
+ * silo written directly (its own API, no Relais) at that rate — what applying costs anyway.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchContext } from '../run.ts';
+import { load } from '../lib/load.ts';
+import type { Row } from '../lib/report.ts';
+import { startBenchStack, token, type BenchStack } from '../lib/stack.ts';
+
+const address = (i: number) => ({ number: String(1 + (i % 99)), streetName: `rue ${i}`, postcode: '69003', communeName: 'Lyon', country: 'FR' });
+
+interface SystemTimes {
+  system: string;
+  applied: number;
+  p50: number | null;
+  p99: number | null;
+}
+
+async function settled(stack: BenchStack, from: Date, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await stack.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM change_recipients cr JOIN changes c ON c.id = cr.change_id
+        WHERE c.accepted_at >= $1 AND cr.status IN ('pending', 'delivered')`,
+      [from],
+    );
+    if (open.rows[0]!.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`bench: ${open.rows[0]!.n} deliveries still open after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+async function times(stack: BenchStack, from: Date): Promise<{ systems: SystemTimes[]; changes: number; appliedPerSecond: number }> {
+  const bySystem = await stack.db.query<SystemTimes>(
+    `SELECT cr.system, count(cr.applied_at)::int AS applied,
+            (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at) * 1000))::float8 AS p50,
+            (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at) * 1000))::float8 AS p99
+       FROM change_recipients cr JOIN changes c ON c.id = cr.change_id WHERE c.accepted_at >= $1 GROUP BY cr.system ORDER BY cr.system`,
+    [from],
+  );
+  const overall = await stack.db.query<{ changes: number; complete: number; span_s: number | null }>(
+    `WITH per_change AS (
+       SELECT c.id, c.accepted_at, bool_and(cr.status = 'applied') AS complete, max(cr.applied_at) AS last_applied
+         FROM changes c JOIN change_recipients cr ON cr.change_id = c.id WHERE c.accepted_at >= $1 GROUP BY c.id, c.accepted_at)
+     SELECT count(*)::int AS changes, count(*) FILTER (WHERE complete)::int AS complete,
+            extract(epoch FROM max(last_applied) - min(accepted_at))::float8 AS span_s FROM per_change`,
+    [from],
+  );
+  const { changes, complete, span_s } = overall.rows[0]!;
+  return { systems: bySystem.rows, changes, appliedPerSecond: span_s ? complete / span_s : 0 };
+}
+
+export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
+  const seconds = ctx.quick ? 3 : 10;
+  const rates = [10, 100, 500];
+  const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: true, citizens: 200, name: 'pipeline' });
+  const rows: Row[] = [];
+  try {
+    if (stack.skipped.length > 0) ctx.say(`pipeline: no simulator wired in bench/lib/silos.ts for ${stack.skipped.join(', ')}: left out`);
+    let n = 0;
+    const next = () => {
+      const i = n++;
+      const citizen = stack.citizens[i % stack.citizens.length]!;
+      return {
+        body: JSON.stringify({
+          type: 'fr.relais.citizen.address.changed.v1',
+          citizen: { pivotId: citizen.pivotId },
+          channel: 'web',
+          data: { address: address(i), effectiveDate: '2026-11-01' },
+        }),
+      };
+    };
+    // Warm-up: a few changes through every part (JIT, connections, consumer fetch loops).
+    const warm = new Date();
+    await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds: 1, connections: 4, rate: 20 });
+    await settled(stack, warm, 60_000);
+
+    for (const rate of rates) {
+      const direct = await silosDirect(stack, rate, seconds);
+      const from = new Date();
+      const posted = await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds, connections: Math.min(64, Math.max(4, rate / 5)), rate });
+      await settled(stack, from, 120_000);
+      const measured = await times(stack, from);
+      rows.push({
+        phase: 'pipeline',
+        metric: `changes/s applied in all ${stack.systems.length} system(s) at ${rate}/s offered`,
+        value: measured.appliedPerSecond,
+        unit: '/s',
+        baseline: { name: 'accepted by the gateway', value: posted.okPerSecond },
+        ...(rate === 500 ? { target: { value: 500, higher: true } } : {}),
+        note: `${measured.changes} changes; systems: ${stack.systems.join(', ')}${stack.skipped.length ? `; not run: ${stack.skipped.join(', ')}` : ''}`,
+      });
+      for (const s of measured.systems) {
+        const base = direct.get(s.system);
+        rows.push(
+          { phase: 'pipeline', metric: `time to applied p50 at ${rate}/s, ${s.system}`, value: s.p50 ?? Number.NaN, unit: 'ms', baseline: base ? { name: 'silo written directly', value: base.p50 } : null },
+          {
+            phase: 'pipeline',
+            metric: `time to applied p99 at ${rate}/s, ${s.system}`,
+            value: s.p99 ?? Number.NaN,
+            unit: 'ms',
+            baseline: base ? { name: 'silo written directly', value: base.p99 } : null,
+            ...(rate === 100 ? { target: { value: 250, higher: false } } : {}),
+            note: `${s.applied} applied`,
+          },
+        );
+      }
+    }
+  } finally {
+    for (const part of stack.parts) {
+      await part.stop();
+      ctx.rss(part.name, part.peakRssMiB());
+    }
+    await stack.stop();
+  }
+  return rows;
+}
+
+/** Each silo's own write path at `rate`, no Relais: latency p50/p99 per system that offers one. */
+async function silosDirect(stack: BenchStack, rate: number, seconds: number): Promise<Map<string, { p50: number; p99: number }>> {
+  const out = new Map<string, { p50: number; p99: number }>();
+  for (const [system, silo] of stack.silos) {
+    if (silo.direct) out.set(system, await silo.direct(rate, seconds, stack.citizens.length));
+  }
+  return out;
+}
