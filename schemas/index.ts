@@ -73,6 +73,35 @@ export function eventSchema(type: string): SchemaDocument | undefined {
   return load().schemas.get(type);
 }
 
+export interface InvalidExample {
+  /** JSON pointer (into the data) of the one field that makes it invalid. */
+  field: string;
+  why: string;
+  data: unknown;
+}
+
+/**
+ * The type's examples: the valid ones are the schema's own `examples`; the invalid ones sit in
+ * schemas/examples/<type>.invalid.json, each breaking one field. Tests run both.
+ */
+export function eventExamples(type: string): { valid: unknown[]; invalid: InvalidExample[] } {
+  const schema = load().schemas.get(type);
+  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const valid = Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [];
+  let invalid: InvalidExample[] = [];
+  try {
+    invalid = JSON.parse(readFileSync(join(here, 'examples', `${type}.invalid.json`), 'utf8')) as InvalidExample[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { valid, invalid };
+}
+
+/** Every schema document of the catalogue (events and shared definitions), for checks. */
+export function catalogueDocuments(): SchemaDocument[] {
+  return [...readSchemas('defs'), ...readSchemas('events'), ...readSchemas('envelopes')];
+}
+
 /** Issues found in `data` for `type` (empty when valid); `prefix` locates data in a request. */
 export function validateEventData(type: string, data: unknown, prefix = ''): ValidationIssue[] {
   const validate = load().validators.get(type);
