@@ -26,9 +26,11 @@ test('hooks count what the components report', async () => {
   router.routed('tax', 'rejected');
   router.invalid();
   const source = sourceMetricsHooks(metrics);
-  source.polled('civil-registry', 4);
-  source.pollFailed('civil-registry', 'SILO_UNAVAILABLE');
-  source.checkpointSaved('civil-registry', new Date(Date.now() - 60_000));
+  source.polled('civil-registry', 'ok');
+  source.published('civil-registry', 4);
+  source.invalid('civil-registry', 'fr.relais.citizen.death.registered.v1');
+  metrics.checkpoints.set('civil-registry', Date.now() - 60_000); // as if that good poll was a minute ago
+  source.polled('civil-registry', 'failed');
   await refreshGauges(metrics);
   const text = await metrics.registry.metrics();
   for (const line of [
@@ -41,7 +43,10 @@ test('hooks count what the components report', async () => {
     'relais_router_deliveries_total{system="tax",outcome="rejected"} 1',
     'relais_sink_decision_seconds_count{system="tax",outcome="dead_lettered"} 1',
     'relais_source_events_total{system="civil-registry"} 4',
-    'relais_source_poll_errors_total{system="civil-registry",code="SILO_UNAVAILABLE"} 1',
+    'relais_source_polls_total{system="civil-registry",outcome="ok"} 1',
+    'relais_source_polls_total{system="civil-registry",outcome="failed"} 1',
+    'relais_source_poll_errors_total{system="civil-registry"} 1',
+    'relais_source_invalid_events_total{system="civil-registry",type="fr.relais.citizen.death.registered.v1"} 1',
   ]) {
     assert.ok(text.includes(line), `missing: ${line}`);
   }

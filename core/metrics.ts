@@ -23,7 +23,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     /** What the gauges are read from at scrape time; components register here as they start. */
     watched: { groups: new Map<string, string[]>(), outbox: undefined as OutboxProbe | undefined, bus: undefined as Bus | undefined },
-    /** Last checkpoint save per source system (epoch ms). */
+    /** Last successful poll per source system (epoch ms). */
     checkpoints: new Map<string, number>(),
     changesAccepted: new Counter({ name: 'relais_changes_accepted_total', help: 'Changes accepted by the gateway (202, first time), by event type and channel.', labelNames: ['type', 'channel'] as const, registers }),
     outboxBacklog: new Gauge({ name: 'relais_outbox_backlog', help: 'Outbox rows not yet published to Kafka.', registers }),
@@ -41,9 +41,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     consumerLag: new Gauge({ name: 'relais_consumer_lag_messages', help: 'Messages not yet processed by a consumer group, per topic partition (read from Kafka at scrape time).', labelNames: ['group', 'topic', 'partition'] as const, registers }),
     consumerMembers: new Gauge({ name: 'relais_consumer_group_members', help: 'Members of a consumer group this process belongs to (read from Kafka at scrape time).', labelNames: ['group'] as const, registers }),
     kafkaUp: new Gauge({ name: 'relais_kafka_up', help: '1 when the last scrape could read consumer groups from Kafka, else 0.', registers }),
+    sourcePolls: new Counter({ name: 'relais_source_polls_total', help: 'Polls of a source connector, by system and outcome (ok, failed).', labelNames: ['system', 'outcome'] as const, registers }),
+    sourcePollErrors: new Counter({ name: 'relais_source_poll_errors_total', help: 'Failed polls of a source connector (the poll, the store or Kafka failed, or it timed out), by system.', labelNames: ['system'] as const, registers }),
     sourceEvents: new Counter({ name: 'relais_source_events_total', help: 'Events a source connector published, by system.', labelNames: ['system'] as const, registers }),
-    sourcePollErrors: new Counter({ name: 'relais_source_poll_errors_total', help: 'Failed polls of a source connector, by system and error code.', labelNames: ['system', 'code'] as const, registers }),
-    sourceCheckpointAge: new Gauge({ name: 'relais_source_checkpoint_age_seconds', help: 'Time since a source connector last saved its checkpoint (a successful poll), by system.', labelNames: ['system'] as const, registers }),
+    sourceInvalid: new Counter({ name: 'relais_source_invalid_events_total', help: 'Events a source connector skipped as invalid, by system and event type.', labelNames: ['system', 'type'] as const, registers }),
+    sourceCheckpointAge: new Gauge({ name: 'relais_source_checkpoint_age_seconds', help: 'Time since a source connector last polled successfully (its checkpoint is current as of then), by system.', labelNames: ['system'] as const, registers }),
   };
 }
 
@@ -86,18 +88,20 @@ export function routerMetricsHooks(metrics: RelaisMetrics) {
   };
 }
 
-/** Hooks for a source runtime: a poll published events, or failed. */
+/** Hooks for the source runtime (core/connector/source-runner.ts, SourceMetrics). */
 export function sourceMetricsHooks(metrics: RelaisMetrics) {
   return {
-    polled(system: string, published: number): void {
-      metrics.sourceEvents.inc({ system }, published);
+    polled(system: string, outcome: 'ok' | 'failed'): void {
+      metrics.sourcePolls.inc({ system, outcome });
+      if (outcome === 'failed') metrics.sourcePollErrors.inc({ system });
+      // The age is computed at scrape time from the last good poll, so it grows while polls fail.
+      else metrics.checkpoints.set(system, Date.now());
     },
-    checkpointSaved(system: string, at: Date = new Date()): void {
-      // The age is computed at scrape time from the last save, so it keeps growing while polls fail.
-      metrics.checkpoints.set(system, at.getTime());
+    published(system: string, count: number): void {
+      metrics.sourceEvents.inc({ system }, count);
     },
-    pollFailed(system: string, code: string): void {
-      metrics.sourcePollErrors.inc({ system, code });
+    invalid(system: string, type: string): void {
+      metrics.sourceInvalid.inc({ system, type });
     },
   };
 }

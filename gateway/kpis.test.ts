@@ -33,11 +33,11 @@ let database: TestDatabase;
 let server: { url: string; close(): Promise<void> };
 
 /** A change accepted at T0 + `offset` s, routed to `systems` (their rows start `pending`, as the gateway writes them). */
-async function change(n: number, channel: string, systems: string[], offset = 0): Promise<void> {
+async function change(n: number, channel: string | null, systems: string[], offset = 0, origin: string | null = null): Promise<void> {
   await database.db.query(
-    `INSERT INTO changes (id, type, pivot_id, channel, caller, data, request_hash, accepted_at)
-     VALUES ($1, 'fr.relais.citizen.address.changed.v1', $2, $3, 'test', '{}', 'h', $4)`,
-    [id(n), pivotId, channel, at(offset)],
+    `INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, data, request_hash, accepted_at)
+     VALUES ($1, 'fr.relais.citizen.address.changed.v1', $2, $3, 'test', $5, '{}', 'h', $4)`,
+    [id(n), pivotId, channel, at(offset), origin],
   );
   for (const system of systems) {
     await database.db.query(`INSERT INTO change_recipients (change_id, system, status, status_at) VALUES ($1, $2, 'pending', $3)`, [id(n), system, at(offset)]);
@@ -61,6 +61,7 @@ before(async () => {
   await change(6, 'mobile', [SS, TAX]);
   await change(7, 'desk', []);
   await change(8, 'web', [SS], -86_400); // the day before: outside the period
+  await change(9, null, [SS], 0, 'civil-registry'); // started inside a silo (a source connector): no channel
   // Receipts in the order independent producers may deliver them: a connector's `applied`
   // can overtake the router's `delivered`; a dead letter replayed later ends `applied`.
   const firstBatch = await applyReceipts(database.db, [
@@ -77,12 +78,13 @@ before(async () => {
     receipt(6, SS, 'rejected', 1),
     receipt(6, TAX, 'dead_lettered', 7),
     receipt(8, SS, 'applied', -86_399),
+    receipt(9, SS, 'applied', 2),
   ]);
   const replay = await applyReceipts(database.db, [receipt(3, SS, 'applied', 10), receipt(1, SS, 'applied', 20)]);
   // The receipt path reports each system's FIRST applied, with its time since acceptance.
   assert.deepEqual(
     firstBatch.map((f) => [f.system, f.seconds]),
-    [[SS, 1], [TAX, 3], [SS, 2], [TAX, 4], [SS, 5], [SS, 1]],
+    [[SS, 1], [TAX, 3], [SS, 2], [TAX, 4], [SS, 5], [SS, 1], [SS, 2]],
   );
   assert.deepEqual(replay.map((f) => [f.system, f.seconds]), [[SS, 10]], 'a duplicate applied is not a first one');
   const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex('reader'), scopes: ['changes:read'] }]);
@@ -106,9 +108,9 @@ test('KPIs by channel, by system and in total match the known scenario', async (
   assert.ok(validate(kpis), JSON.stringify(validate.errors));
 
   assert.deepEqual(kpis.total, {
-    changes: 7, deliveries: 10, applied: 6, rejected: 2, deadLettered: 1, inProgress: 1,
-    successRate: 6 / 9, rejectionRate: 2 / 9, deadLetterRate: 1 / 9,
-    medianSecondsToApply: 3.5, p95SecondsToApply: 8.75, contactsAvoided: 6, contactsAvoidedPerChange: 0.857,
+    changes: 8, deliveries: 11, applied: 7, rejected: 2, deadLettered: 1, inProgress: 1,
+    successRate: 0.7, rejectionRate: 0.2, deadLetterRate: 0.1,
+    medianSecondsToApply: 3, p95SecondsToApply: 8.5, contactsAvoided: 7, contactsAvoidedPerChange: 0.875,
   });
   const channel = (name: string) => kpis.byChannel.find((c) => c.channel === name);
   assert.deepEqual(channel('web'), {
@@ -126,8 +128,13 @@ test('KPIs by channel, by system and in total match the known scenario', async (
     successRate: null, rejectionRate: null, deadLetterRate: null,
     medianSecondsToApply: null, p95SecondsToApply: null, contactsAvoided: 0, contactsAvoidedPerChange: 0,
   });
+  assert.deepEqual(kpis.byChannel.find((c) => c.channel === null), {
+    channel: null, originSystem: 'civil-registry', changes: 1, deliveries: 1, applied: 1, rejected: 0, deadLettered: 0, inProgress: 0,
+    successRate: 1, rejectionRate: 0, deadLetterRate: 0,
+    medianSecondsToApply: 2, p95SecondsToApply: 2, contactsAvoided: 1, contactsAvoidedPerChange: 1,
+  });
   assert.deepEqual(kpis.bySystem, [
-    { system: 'social-services', deliveries: 6, applied: 4, rejected: 1, deadLettered: 0, inProgress: 1, successRate: 0.8, rejectionRate: 0.2, deadLetterRate: 0, medianSecondsToApply: 3.5, p95SecondsToApply: 9.25 },
+    { system: 'social-services', deliveries: 7, applied: 5, rejected: 1, deadLettered: 0, inProgress: 1, successRate: 5 / 6, rejectionRate: 1 / 6, deadLetterRate: 0, medianSecondsToApply: 2, p95SecondsToApply: 9 },
     { system: 'tax', deliveries: 4, applied: 2, rejected: 1, deadLettered: 1, inProgress: 0, successRate: 0.5, rejectionRate: 0.25, deadLetterRate: 0.25, medianSecondsToApply: 3.5, p95SecondsToApply: 3.95 },
   ]);
 });
@@ -145,11 +152,12 @@ test('the CSV export carries the same figures, by ?format=csv or Accept: text/cs
       assert.ok(row, `a ${dimension} row for ${key}`);
       return Object.fromEntries(columns.map((c, i) => [c, row[i]]));
     };
-    assert.equal(rows.length, 1 + 3 + 2, 'total, three channels, two systems');
+    assert.equal(rows.length, 1 + 3 + 1 + 2, 'total, three channels, one origin system, two systems');
     assert.deepEqual(
       [record('total', 'all')['changes'], record('total', 'all')['median_seconds_to_apply'], record('total', 'all')['contacts_avoided']],
-      ['7', '3.5', '6'],
+      ['8', '3', '7'],
     );
+    assert.equal(record('origin', 'civil-registry')['applied'], '1');
     assert.equal(record('channel', 'desk')['success_rate'], '', 'no settled delivery: empty, not 0');
     assert.equal(record('system', 'tax')['dead_letter_rate'], '0.25');
   }

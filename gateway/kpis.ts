@@ -5,7 +5,9 @@
  * `applied` receipt. Rates are over settled deliveries, so work still in progress does not
  * count as failure. "Contacts avoided": each system that applied a change the citizen told
  * once is one administration the citizen did not have to contact (the system they told is
- * never a recipient: the router does not send a change back where it came from).
+ * never a recipient: the router does not send a change back where it came from). Changes that
+ * started inside a silo (a death recorded at the town hall, through a source connector) have
+ * no channel: they are grouped by their origin system.
  */
 import type { Queryable } from '../core/store/db.ts';
 import type { components } from './generated/api.ts';
@@ -54,7 +56,10 @@ function figures(row: FigureRow | undefined): DeliveryFigures {
 }
 
 /** One pass over the period's deliveries, grouped by `key` (channel, system, or one total row). */
-async function deliveryFigures(db: Queryable, period: Period, key: 'c.channel' | 'cr.system' | 'NULL::text'): Promise<FigureRow[]> {
+/** Changes from a channel are keyed by the channel; changes that started in a silo by `origin:<system>`. */
+const channelKey = (alias: string) => `COALESCE(${alias}channel, 'origin:' || ${alias}origin_system)`;
+
+async function deliveryFigures(db: Queryable, period: Period, key: string): Promise<FigureRow[]> {
   const result = await db.query<FigureRow>(
     `SELECT ${key} AS key,
             count(*)::int AS deliveries,
@@ -75,7 +80,7 @@ async function deliveryFigures(db: Queryable, period: Period, key: 'c.channel' |
 
 async function changesByChannel(db: Queryable, period: Period): Promise<Map<string, number>> {
   const result = await db.query<{ channel: string; n: number }>(
-    'SELECT channel, count(*)::int AS n FROM changes WHERE accepted_at >= $1 AND accepted_at < $2 GROUP BY channel',
+    `SELECT ${channelKey('')} AS channel, count(*)::int AS n FROM changes WHERE accepted_at >= $1 AND accepted_at < $2 GROUP BY 1`,
     [period.from, period.to],
   );
   return new Map(result.rows.map((r) => [r.channel, r.n]));
@@ -89,7 +94,7 @@ function channelKpis(changes: number, row: FigureRow | undefined): ChannelKpis {
 export async function computeKpis(db: Queryable, period: Period): Promise<Kpis> {
   const [channels, byChannel, bySystem, [total]] = await Promise.all([
     changesByChannel(db, period),
-    deliveryFigures(db, period, 'c.channel'),
+    deliveryFigures(db, period, channelKey('c.')),
     deliveryFigures(db, period, 'cr.system'),
     deliveryFigures(db, period, 'NULL::text'),
   ]);
@@ -100,7 +105,10 @@ export async function computeKpis(db: Queryable, period: Period): Promise<Kpis> 
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     total: channelKpis(changes, total),
-    byChannel: allChannels.map((channel) => ({ channel: channel as Channel, ...channelKpis(channels.get(channel) ?? 0, channelRows.get(channel)) })),
+    byChannel: allChannels.map((key) => ({
+      ...(key.startsWith('origin:') ? { channel: null, originSystem: key.slice('origin:'.length) } : { channel: key as Channel }),
+      ...channelKpis(channels.get(key) ?? 0, channelRows.get(key)),
+    })),
     bySystem: bySystem.map((row) => ({ system: row.key ?? '', ...figures(row) })),
     serviceRequests: await serviceRequestKpis(db, period),
   };
@@ -138,7 +146,7 @@ export function kpisToCsv(kpis: Kpis): string {
   const channel = (key: string, k: ChannelKpis): CsvRow => ({ key, changes: k.changes, ...figureCells(k), contacts_avoided: k.contactsAvoided, contacts_avoided_per_change: k.contactsAvoidedPerChange });
   const rows: CsvRow[] = [
     { dimension: 'total', ...channel('all', kpis.total) },
-    ...kpis.byChannel.map((k) => ({ dimension: 'channel', ...channel(k.channel, k) })),
+    ...kpis.byChannel.map((k) => ({ dimension: k.channel === null ? 'origin' : 'channel', ...channel(k.channel ?? k.originSystem ?? '', k) })),
     ...kpis.bySystem.map((k) => ({ dimension: 'system', key: k.system, ...figureCells(k) })),
     ...kpis.serviceRequests.map((s) => ({
       dimension: `service_requests_${s.dimension}`, key: s.key, service_requests_submitted: s.submitted, service_requests_resolved: s.resolved,

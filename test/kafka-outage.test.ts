@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
-import { spareKafkaPort } from './support/kafka.ts';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
-const port = Number(process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ?? spareKafkaPort(1));
+const port = Number(process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ?? 19592);
 const kafkaDir = mkdtempSync(join(tmpdir(), 'relais-outage-kafka-'));
 let kafka: KafkaCluster;
 let stack: Stack;

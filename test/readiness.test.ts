@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { componentValidator } from '../gateway/api-document.ts';
 import { eventually } from './support/eventually.ts';
-import { spareKafkaPort } from './support/kafka.ts';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server.ts';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 
@@ -20,7 +19,7 @@ interface Readiness {
   checks: Record<string, { status: string; reason?: string; required: boolean }>;
 }
 
-const port = Number(process.env['RELAIS_TEST_READINESS_KAFKA_PORT'] ?? spareKafkaPort(2));
+const port = Number(process.env['RELAIS_TEST_READINESS_KAFKA_PORT'] ?? 19602);
 const kafkaDir = mkdtempSync(join(tmpdir(), 'relais-readiness-kafka-'));
 const validReadiness = componentValidator('Readiness');
 let kafka: KafkaCluster;

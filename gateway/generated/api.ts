@@ -132,7 +132,8 @@ export interface paths {
          *     Volumes; median and 95th percentile of the time from acceptance to a system's first
          *     `applied`; success, rejection and dead-letter rates over settled deliveries (null when
          *     none settled); contacts avoided: systems that applied a change the citizen told once,
-         *     other than the one they told. `?format=csv` or `Accept: text/csv` gives the same
+         *     other than the one they told. Changes that started inside a silo (source connectors)
+         *     have no channel: they are grouped by their origin system. `?format=csv` or `Accept: text/csv` gives the same
          *     figures as CSV, one row per total, channel and system (service requests in their own rows).
          */
         get: operations["getKpis"];
@@ -225,13 +226,19 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description A change told through a channel has `channel`; a change that started inside a silo (a
+         *     death recorded by the civil registry, published by its source connector) has `origin`
+         *     instead: the system it came from, which never receives it back.
+         */
         Change: {
             /** Format: uuid */
             id: string;
             type: string;
             /** Format: uuid */
             pivotId: string;
-            channel: components["schemas"]["Channel"];
+            channel?: components["schemas"]["Channel"];
+            origin?: components["schemas"]["SystemName"];
             /** Format: date-time */
             acceptedAt: string;
             status: components["schemas"]["ChangeStatus"];
@@ -245,7 +252,10 @@ export interface components {
             /** Format: uuid */
             changeId: string;
             type: string;
-            channel: components["schemas"]["Channel"];
+            /** @description How the citizen told Relais (absent when the change came from a silo). */
+            channel?: components["schemas"]["Channel"];
+            /** @description The system the change came from (changes that started inside a silo). */
+            origin?: components["schemas"]["SystemName"];
             system?: components["schemas"]["SystemName"];
             status?: components["schemas"]["RecipientStatus"];
             reason?: string;
@@ -306,7 +316,10 @@ export interface components {
             to: string;
             total: components["schemas"]["ChannelKpis"];
             byChannel: (components["schemas"]["ChannelKpis"] & {
-                channel: components["schemas"]["Channel"];
+                /** @description The channel the citizen used; null for changes that started inside a silo (see originSystem). */
+                channel: components["schemas"]["Channel"] | null;
+                /** @description For changes that started inside a silo (a source connector), that system. */
+                originSystem?: components["schemas"]["SystemName"];
             })[];
             bySystem: (components["schemas"]["DeliveryFigures"] & {
                 system: components["schemas"]["SystemName"];

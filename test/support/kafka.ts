@@ -20,11 +20,3 @@ export function uniquePrefix(name = 't'): string {
 export function testBus(brokers: string[] = testBrokers(), clientId = 'test'): Bus {
   return createBus({ brokers, clientId, logger: createLogger({ component: 'test', level: 'silent' }) });
 }
-
-/**
- * A port for a test that runs a broker of its own (to stop it): the suite's broker port plus
- * `offset`, so helpers that run the suite side by side on their own ports never collide.
- */
-export function spareKafkaPort(offset: number): number {
-  return Number(process.env['RELAIS_TEST_KAFKA_PORT'] ?? 19092) + offset;
-}
