@@ -11,7 +11,8 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { startConnector } from '../connectors/runner.ts';
 import { describeError } from '../core/errors.ts';
 import { startRouterOn } from '../core/router/router.ts';
-import { kafkaCheck, storeCheck } from '../core/health.ts';
+import type { SourceHealth } from '../core/connector/source-runner.ts';
+import { kafkaCheck, storeCheck, type Check } from '../core/health.ts';
 import { startOpsServer } from '../core/ops-server.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startGateway } from '../gateway/server.ts';
@@ -73,6 +74,18 @@ function banner(running: RelaisInfo): string {
 
 type RelaisInfo = Omit<RunningRelais, 'stop'>;
 
+/** A polled source that keeps failing makes its connector degraded (it still applies deliveries). */
+function sourceCheck(health: () => SourceHealth): Check {
+  return {
+    name: 'source',
+    required: false,
+    run: async () => {
+      const h = health();
+      return h.state === 'failing' ? `polling fails (${h.consecutiveFailures} in a row): ${h.lastError ?? ''}` : undefined;
+    },
+  };
+}
+
 /**
  * Runs one part as its own process: its runtime, the part, a "ready" log line, stop on signals.
  * Parts without an HTTP API of their own (router, connectors) get the operations listener
@@ -81,7 +94,7 @@ type RelaisInfo = Omit<RunningRelais, 'stop'>;
 async function runPart(
   command: string,
   component: string,
-  start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void> }>,
+  start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void>; sourceHealth?: () => SourceHealth }>,
   options: { ops?: boolean } = {},
 ): Promise<void> {
   const runtime = await createRuntime({ component, connectors: connectorKinds() });
@@ -96,7 +109,8 @@ async function runPart(
         checks: () => [
           storeCheck(runtime.db),
           kafkaCheck(runtime.bus),
-          { name: 'consumer', required: true, run: async () => (joined ? undefined : 'not yet joined its consumer group') },
+          { name: 'consumer', required: true, run: async () => (joined ? undefined : 'not yet started (joining its consumer group, reading its checkpoint)') },
+          ...(part.sourceHealth ? [sourceCheck(part.sourceHealth)] : []),
         ],
       })
     : undefined;

@@ -1,6 +1,7 @@
 /**
  * GET /v1/systems: each system declared in the flows, what it subscribes to, and how its
  * connector is doing — last success and dead letters from the connectors' ledger (the store),
+ * its source's checkpoint and failure streak (source_checkpoints) when it has a source,
  * lag, dead-letter topic size and running instances from Kafka (null, with the reason in
  * `kafka`, when Kafka cannot be reached: the store's figures are still shown).
  */
@@ -49,9 +50,31 @@ async function fromKafka(sources: SystemsSources, systems: string[]): Promise<{ 
   }
 }
 
+interface SourceRow {
+  system: string;
+  saved_at: Date | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  last_error_at: Date | null;
+}
+
+type SourceStatus = NonNullable<Systems['systems'][number]['source']>;
+
+function sourceStatus(row: SourceRow | undefined): { source: SourceStatus } | Record<string, never> {
+  if (!row) return {};
+  return {
+    source: {
+      checkpointSavedAt: row.saved_at ? new Date(row.saved_at).toISOString() : null,
+      consecutiveFailures: row.consecutive_failures,
+      ...(row.last_error ? { lastError: row.last_error } : {}),
+      ...(row.last_error_at ? { lastErrorAt: new Date(row.last_error_at).toISOString() } : {}),
+    },
+  };
+}
+
 export async function describeSystems(sources: SystemsSources): Promise<Systems> {
   const names = [...sources.flows.systems.keys()].sort();
-  const [ledger, kafka] = await Promise.all([
+  const [ledger, polled, kafka] = await Promise.all([
     sources.db.query<LedgerRow>(
       `SELECT system,
               count(*) FILTER (WHERE outcome = 'applied')::int AS applied,
@@ -60,9 +83,14 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
          FROM sink_ledger WHERE system = ANY($1::text[]) GROUP BY system`,
       [names],
     ),
+    sources.db.query<SourceRow>(
+      'SELECT system, saved_at, consecutive_failures, last_error, last_error_at FROM source_checkpoints WHERE system = ANY($1::text[])',
+      [names],
+    ),
     fromKafka(sources, names),
   ]);
   const bySystem = new Map(ledger.rows.map((r) => [r.system, r]));
+  const sourceOf = new Map(polled.rows.map((r) => [r.system, r]));
   return {
     kafka: typeof kafka === 'string' ? kafka : 'ok',
     systems: names.map((name) => {
@@ -81,6 +109,7 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
         lag: group ? group.partitions.reduce((sum, p) => sum + p.lag, 0) : null,
         deadLettersInTopic: dlq ? dlq.reduce((sum, p) => sum + Number(p.end - p.start), 0) : null,
         connectorInstances: group ? group.members : null,
+        ...sourceStatus(sourceOf.get(name)),
       };
     }),
   };

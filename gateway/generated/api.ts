@@ -361,6 +361,15 @@ export interface components {
             deadLettersInTopic: number | null;
             /** @description Connector processes in the consumer group. */
             connectorInstances: number | null;
+            /** @description The system's source connector (changes that start inside the silo), when it has polled at least once. */
+            source?: {
+                /** @description When its checkpoint last moved. */
+                checkpointSavedAt: string | null;
+                consecutiveFailures: number;
+                lastError?: string;
+                /** Format: date-time */
+                lastErrorAt?: string;
+            };
         };
         Systems: {
             /** @description `ok`, or why Kafka figures are missing. */
