@@ -67,6 +67,8 @@ describe('a missed collection reported at the desk, resolved by the waste servic
     }, 30_000, 'the incident in the waste database');
     assert.equal(incident!.categorie, 'COLLECTE_NON_EFFECTUEE');
     assert.equal(incident!.statut, 'OUVERT');
+    // The service's own acknowledgement (the new incident, read by the connector's source).
+    await eventually(async () => ((await get(submitted.id)).status === 'acknowledged' ? true : undefined), 30_000, 'the acknowledgement');
 
     const resolved = await fetch(`${stack.relais.silos.waste.url}/incidents/${incident!.id_incident}/resolution`, {
       method: 'POST',
