@@ -13,6 +13,7 @@ import { createApp } from './app.ts';
 import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
+import { startServiceRequestUpdates } from './service-request-updates.ts';
 
 export interface RunningGateway {
   url: string;
@@ -78,6 +79,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-service-requests`, logger });
   const app = createApp({
     db,
     flows: runtime.flows,
@@ -107,6 +109,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await requestUpdates.close();
       await receipts.close();
       await relay.stop();
     },

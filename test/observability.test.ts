@@ -130,7 +130,7 @@ test('/v1/kpis reports the same scenario', async () => {
     [7, 7, 4, 2, 1, 0, 4],
   );
   assert.equal(total.successRate, 4 / 7);
-  const byChannel = Object.fromEntries(kpis.byChannel.map((c) => [c.channel, [c.changes, c.applied, c.rejected, c.deadLettered]]));
+  const byChannel = Object.fromEntries(kpis.byChannel.map((c) => [c.channel ?? c.originSystem ?? '', [c.changes, c.applied, c.rejected, c.deadLettered]]));
   assert.deepEqual(byChannel, { mobile: [2, 2, 0, 0], phone: [1, 0, 1, 0], web: [4, 2, 1, 1] });
   const median = await stack.database!.db.query<{ m: number }>(
     `SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS m
