@@ -48,6 +48,34 @@ const receipt = (n: number, system: string, status: Receipt['status'], seconds: 
   eventId: id(n), system, status, at: at(seconds), ...(status === 'rejected' || status === 'dead_lettered' ? { reason: 'why' } : {}),
 });
 
+/**
+ * Ten days later, three service requests to waste-management: one resolved after an hour, one
+ * after ten minutes, one still open. The first was also notified by email (a notification
+ * system: informing the citizen is not a contact avoided).
+ */
+const T1 = 10 * 86_400;
+async function serviceRequests(): Promise<void> {
+  const request = async (n: number, channel: string, history: [string, number][]) => {
+    await change(n, channel, n === 10 ? ['waste-management', 'email'] : [], T1);
+    const status = history.at(-1)?.[0] ?? 'submitted';
+    await database.db.query(
+      `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at)
+       VALUES ($1, $2, $3, 'missed-collection', 'waste-management', $4, $5, $6)`,
+      [id(n), pivotId, channel, status, at(T1 + (history.at(-1)?.[1] ?? 0)), at(T1)],
+    );
+    for (const [i, [state, after]] of history.entries()) {
+      await database.db.query(
+        `INSERT INTO service_request_history (request_id, event_id, event_type, status, system, at) VALUES ($1, $2, 'fr.relais.service-request.updated.v1', $3, 'waste-management', $4)`,
+        [id(n), id(1000 + n * 10 + i), state, at(T1 + after)],
+      );
+    }
+  };
+  await request(10, 'web', [['acknowledged', 60], ['resolved', 3600]]);
+  await request(11, 'phone', [['acknowledged', 30]]);
+  await request(12, 'web', [['resolved', 600]]);
+  await applyReceipts(database.db, [receipt(10, 'waste-management', 'applied', T1 + 1), receipt(10, 'email', 'applied', T1 + 2)]);
+}
+
 before(async () => {
   database = await createTestDatabase('postgres');
   await linkIdentifier(database.db, pivotId, 'social-services', 'SS-1');
@@ -87,6 +115,7 @@ before(async () => {
     [[SS, 1], [TAX, 3], [SS, 2], [TAX, 4], [SS, 5], [SS, 1], [SS, 2]],
   );
   assert.deepEqual(replay.map((f) => [f.system, f.seconds]), [[SS, 10]], 'a duplicate applied is not a first one');
+  await serviceRequests();
   const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex('reader'), scopes: ['changes:read'] }]);
   server = await listen(createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger: createLogger({ component: 'test', level: 'silent' }), maxBodyBytes: 4096 }));
 });
@@ -173,4 +202,20 @@ test('the period is checked, the default is the last 30 days, and the scope is r
   assert.equal(recent.total.changes, 0, 'nothing was accepted in the last 30 days');
   const forbidden = await fetch(`${server.url}/v1/kpis`, { headers: { authorization: 'Bearer reader' } });
   assert.equal(forbidden.status, 403);
+});
+
+test('service requests: submitted, resolved, open and time to resolve, by channel and competent service; notifications are not contacts avoided', async () => {
+  const response = await get(`from=${encodeURIComponent(at(T1 - 3600))}&to=${encodeURIComponent(at(T1 + 86_400))}`);
+  const kpis = (await response.json()) as Kpis;
+  const validate = componentValidator('Kpis');
+  assert.ok(validate(kpis), JSON.stringify(validate.errors));
+  assert.deepEqual(kpis.serviceRequests, [
+    { dimension: 'total', key: 'all', submitted: 3, resolved: 2, open: 1, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
+    { dimension: 'channel', key: 'phone', submitted: 1, resolved: 0, open: 1, medianSecondsToResolve: null, p95SecondsToResolve: null },
+    { dimension: 'channel', key: 'web', submitted: 2, resolved: 2, open: 0, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
+    { dimension: 'system', key: 'waste-management', submitted: 3, resolved: 2, open: 1, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
+  ]);
+  assert.deepEqual([kpis.total.changes, kpis.total.deliveries, kpis.total.applied, kpis.total.contactsAvoided], [3, 2, 2, 1]);
+  const csv = await (await get(`from=${encodeURIComponent(at(T1 - 3600))}&to=${encodeURIComponent(at(T1 + 86_400))}&format=csv`)).text();
+  assert.match(csv, /\r\nservice_requests_system,waste-management(,){14}3,2,1,2100,3450\r\n/);
 });

@@ -23,6 +23,11 @@ export interface Period {
   to: Date;
 }
 
+export interface KpiOptions {
+  /** Systems that only inform the citizen (flows: `role: notification`): not contacts avoided. */
+  notificationSystems: string[];
+}
+
 interface FigureRow {
   key: string | null;
   deliveries: number;
@@ -59,7 +64,7 @@ function figures(row: FigureRow | undefined): DeliveryFigures {
 /** Changes from a channel are keyed by the channel; changes that started in a silo by `origin:<system>`. */
 const channelKey = (alias: string) => `COALESCE(${alias}channel, 'origin:' || ${alias}origin_system)`;
 
-async function deliveryFigures(db: Queryable, period: Period, key: string): Promise<FigureRow[]> {
+async function deliveryFigures(db: Queryable, period: Period, options: KpiOptions, key: string): Promise<FigureRow[]> {
   const result = await db.query<FigureRow>(
     `SELECT ${key} AS key,
             count(*)::int AS deliveries,
@@ -67,13 +72,13 @@ async function deliveryFigures(db: Queryable, period: Period, key: string): Prom
             count(*) FILTER (WHERE cr.status = 'rejected')::int AS rejected,
             count(*) FILTER (WHERE cr.status = 'dead_lettered')::int AS dead_lettered,
             count(*) FILTER (WHERE cr.status IN ('pending', 'delivered'))::int AS in_progress,
-            count(*) FILTER (WHERE cr.status = 'applied' AND cr.system IS DISTINCT FROM c.origin_system)::int AS contacts_avoided,
+            count(*) FILTER (WHERE cr.status = 'applied' AND cr.system IS DISTINCT FROM c.origin_system AND cr.system <> ALL($3::text[]))::int AS contacts_avoided,
             (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS median_s,
             (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS p95_s
        FROM changes c JOIN change_recipients cr ON cr.change_id = c.id
       WHERE c.accepted_at >= $1 AND c.accepted_at < $2
       GROUP BY 1 ORDER BY 1`,
-    [period.from, period.to],
+    [period.from, period.to, options.notificationSystems],
   );
   return result.rows;
 }
@@ -91,12 +96,13 @@ function channelKpis(changes: number, row: FigureRow | undefined): ChannelKpis {
   return { changes, ...figures(row), contactsAvoided, contactsAvoidedPerChange: changes === 0 ? null : Math.round((contactsAvoided / changes) * 1000) / 1000 };
 }
 
-export async function computeKpis(db: Queryable, period: Period): Promise<Kpis> {
-  const [channels, byChannel, bySystem, [total]] = await Promise.all([
+export async function computeKpis(db: Queryable, period: Period, options: KpiOptions): Promise<Kpis> {
+  const [channels, byChannel, bySystem, [total], serviceRequests] = await Promise.all([
     changesByChannel(db, period),
-    deliveryFigures(db, period, channelKey('c.')),
-    deliveryFigures(db, period, 'cr.system'),
-    deliveryFigures(db, period, 'NULL::text'),
+    deliveryFigures(db, period, options, channelKey('c.')),
+    deliveryFigures(db, period, options, 'cr.system'),
+    deliveryFigures(db, period, options, 'NULL::text'),
+    serviceRequestKpis(db, period),
   ]);
   const channelRows = new Map(byChannel.map((r) => [r.key ?? '', r]));
   const allChannels = [...new Set([...channels.keys(), ...channelRows.keys()])].sort();
@@ -110,13 +116,55 @@ export async function computeKpis(db: Queryable, period: Period): Promise<Kpis> 
       ...channelKpis(channels.get(key) ?? 0, channelRows.get(key)),
     })),
     bySystem: bySystem.map((row) => ({ system: row.key ?? '', ...figures(row) })),
-    serviceRequests: await serviceRequestKpis(db, period),
+    serviceRequests,
   };
 }
 
-/** Service requests are not stored by the gateway yet: none to report. */
-async function serviceRequestKpis(_db: Queryable, _period: Period): Promise<ServiceRequestKpis[]> {
-  return [];
+interface RequestRow {
+  key: string | null;
+  submitted: number;
+  resolved: number;
+  open: number;
+  median_s: number | null;
+  p95_s: number | null;
+}
+
+/** Statuses after which a request is closed (gateway/openapi.yaml, ServiceRequestStatus). */
+const closedStatuses = ['resolved', 'rejected', 'duplicate', 'withdrawn'];
+
+/**
+ * Service requests submitted in the period: how many, how many resolved (a `resolved` event
+ * from the competent service), how many still open, and the time from submission to the first
+ * `resolved` event — in total, by channel and by competent service.
+ */
+async function serviceRequestKpis(db: Queryable, period: Period): Promise<ServiceRequestKpis[]> {
+  const grouped = async (dimension: ServiceRequestKpis['dimension'], key: string): Promise<ServiceRequestKpis[]> => {
+    const result = await db.query<RequestRow>(
+      `WITH r AS (
+         SELECT sr.channel, sr.competent_service, sr.status,
+                extract(epoch FROM (SELECT min(h.at) FROM service_request_history h WHERE h.request_id = sr.id AND h.status = 'resolved') - sr.submitted_at) AS resolve_s
+           FROM service_requests sr WHERE sr.submitted_at >= $1 AND sr.submitted_at < $2)
+       SELECT ${key} AS key, count(*)::int AS submitted, count(resolve_s)::int AS resolved,
+              count(*) FILTER (WHERE status <> ALL($3::text[]))::int AS open,
+              (percentile_cont(0.5) WITHIN GROUP (ORDER BY resolve_s))::float8 AS median_s,
+              (percentile_cont(0.95) WITHIN GROUP (ORDER BY resolve_s))::float8 AS p95_s
+         FROM r GROUP BY 1 ORDER BY 1`,
+      [period.from, period.to, closedStatuses],
+    );
+    return result.rows
+      .filter((row) => dimension !== 'total' || row.submitted > 0)
+      .map((row) => ({
+        dimension,
+        key: row.key ?? 'all',
+        submitted: row.submitted,
+        resolved: row.resolved,
+        open: row.open,
+        medianSecondsToResolve: seconds(row.median_s),
+        p95SecondsToResolve: seconds(row.p95_s),
+      }));
+  };
+  const [total, byChannel, bySystem] = await Promise.all([grouped('total', 'NULL::text'), grouped('channel', 'channel'), grouped('system', 'competent_service')]);
+  return [...total, ...byChannel, ...bySystem];
 }
 
 const csvColumns = [

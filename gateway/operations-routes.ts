@@ -56,7 +56,9 @@ export function operationsRoutes(deps: OperationsDeps): Router {
 
   router.get('/v1/kpis', requireScope(deps.auth, 'kpis:read'), async (req, res) => {
     const csv = wantsCsv(req);
-    const kpis = await computeKpis(deps.db, periodOf(req));
+    const flows = deps.flows();
+    const notificationSystems = [...flows.systems].filter(([, declared]) => declared.role === 'notification').map(([name]) => name);
+    const kpis = await computeKpis(deps.db, periodOf(req), { notificationSystems });
     if (!csv) return void res.json(kpis);
     const name = `relais-kpis-${kpis.from.slice(0, 10)}-${kpis.to.slice(0, 10)}.csv`;
     res.type('text/csv; charset=utf-8').attachment(name).send(kpisToCsv(kpis));
