@@ -1,28 +1,35 @@
 /**
- * What the harness needs to know about each silo: how to start its simulator as a process,
- * what its connector is told about it, and how to give it the benchmark's citizens (records in
- * the silo, identifiers in Relais' identity map). One entry per simulator in silos/; systems
- * declared in flows/ without an entry here are left out of the pipeline phase (and said so).
+ * What the harness needs to know about each silo: how to start it (a simulator process, or a
+ * fresh vendor database), what its connector is told about it, and how to give it the
+ * benchmark's citizens (records in the silo, identifiers in Relais' identity map). One entry
+ * per silo; systems declared in flows/ without an entry are left out (and said so).
+ *
+ * The baseline of each silo is its own connector's apply() called directly at the same rate,
+ * without Relais around it (no gateway, outbox, Kafka or router): what writing to that silo
+ * costs anyway (direct.ts).
  */
 import { linkIdentifier } from '../../core/identity/identity-store.ts';
+import { openSqlClient } from '../../core/sql/sql-client.ts';
 import type { Db } from '../../core/store/db.ts';
-import { randomUUID } from 'node:crypto';
-import { load } from './load.ts';
+import { createVendorDatabase } from '../../silos/waste-management/database.ts';
+import { addHousehold, seedRounds } from '../../silos/waste-management/seed.ts';
 import { answers, freePort, startPart, type Part } from './processes.ts';
 
 export interface RunningSilo {
-  part: Part;
+  /** The simulator's process, when the silo is one (a vendor database is not). */
+  part?: Part;
   /** Environment the connector needs to reach it. */
   connectorEnv: Record<string, string>;
+  /** The silo's own identifier of citizen `index`. */
+  citizenId(index: number): string;
   /** Creates the silo's records for these citizens and links their identifiers. */
   prepare(db: Db, citizens: { index: number; pivotId: string }[]): Promise<void>;
-  /** The baseline: the silo's own write path at `rate` for `seconds`, no Relais (latency in ms). */
-  direct?(rate: number, seconds: number, citizens: number): Promise<{ p50: number; p99: number }>;
+  stop(): Promise<void>;
 }
 
 export interface SiloBench {
   system: string;
-  start(): Promise<RunningSilo>;
+  start(databaseServerUrl: string): Promise<RunningSilo>;
 }
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -35,39 +42,54 @@ const socialServices: SiloBench = {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const part = await startPart('silo social-services', 'silos/social-services/main.ts', [], { SOCIAL_SERVICES_PORT: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
+    const citizenId = (index: number) => `SS-9${String(index).padStart(5, '0')}`;
     return {
       part,
       connectorEnv: { SOCIAL_SERVICES_URL: url },
+      citizenId,
       async prepare(db, citizens) {
         await inBatches(citizens, 20, async ({ index, pivotId }) => {
-          const file = `SS-9${String(index).padStart(5, '0')}`;
           const response = await fetch(`${url}/dossiers`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ numeroDossier: file, nom: 'Bench', prenoms: 'Bench', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+            body: JSON.stringify({ numeroDossier: citizenId(index), nom: 'Bench', prenoms: 'Bench', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
           });
-          if (response.status !== 201 && response.status !== 409) throw new Error(`social-services: creating ${file} answered ${response.status}`);
-          await linkIdentifier(db, pivotId, 'social-services', file);
+          if (response.status !== 201 && response.status !== 409) throw new Error(`social-services: creating a file answered ${response.status}`);
+          await linkIdentifier(db, pivotId, 'social-services', citizenId(index));
         });
       },
-      async direct(rate, seconds, citizens) {
-        let n = 0;
-        const result = await load({
-          url,
-          method: 'PUT',
-          path: () => `/dossiers/SS-9${String(n % citizens).padStart(5, '0')}/adresse`,
-          next: () => ({
-            body: JSON.stringify({ adresse: { libelleVoie: `rue directe ${n++}`, codePostal: '69003', commune: 'Lyon' }, dateEffet: '2026-11-01' }),
-            headers: { 'idempotency-key': randomUUID() },
-          }),
-          seconds,
-          connections: Math.min(64, Math.max(4, rate / 5)),
-          rate,
+      stop: () => part.stop(),
+    };
+  },
+};
+
+/** The waste-management vendor database (the silo is its SQL database), fresh on the bench's PostgreSQL server. */
+const wasteManagement: SiloBench = {
+  system: 'waste-management',
+  async start(databaseServerUrl) {
+    const vendor = await createVendorDatabase(databaseServerUrl, `dechets_bench_${Date.now().toString(36)}`);
+    const sql = openSqlClient(vendor.url);
+    await seedRounds(sql);
+    const citizenId = (index: number) => `U-9${String(index).padStart(5, '0')}`;
+    return {
+      connectorEnv: { WASTE_MANAGEMENT_DATABASE_URL: vendor.url },
+      citizenId,
+      async prepare(db, citizens) {
+        await inBatches(citizens, 10, async ({ index, pivotId }) => {
+          await addHousehold(sql, {
+            numero_foyer: `F-9${String(index).padStart(5, '0')}`,
+            adresse: { numero: String(index), libelle_voie: 'rue de la Bench', code_postal: '69003', commune: 'Lyon' },
+            usagers: [{ numero_usager: citizenId(index), nom: 'Bench', prenom: 'Bench' }],
+          });
+          await linkIdentifier(db, pivotId, 'waste-management', citizenId(index));
         });
-        return { p50: result.p50Ms, p99: result.p99Ms };
+      },
+      async stop() {
+        await sql.close();
+        await vendor.drop();
       },
     };
   },
 };
 
-export const siloBenches: SiloBench[] = [socialServices];
+export const siloBenches: SiloBench[] = [socialServices, wasteManagement];

@@ -80,10 +80,10 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
     const benches = options.pipeline ? siloBenches.filter((s) => declared.includes(s.system)) : [];
     const silos: RunningSilo[] = [];
     for (const bench of benches) {
-      const silo = await bench.start();
+      const silo = await bench.start(serverUrl);
       silos.push(silo);
-      parts.push(silo.part);
-      stops.push(() => silo.part.stop());
+      if (silo.part) parts.push(silo.part);
+      stops.push(() => silo.stop());
     }
     const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
     for (const silo of silos) await silo.prepare(database.db, citizens);

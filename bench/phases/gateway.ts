@@ -23,7 +23,7 @@ async function baseline(kind: 'node-http' | 'express'): Promise<{ part: Part; ur
 }
 
 export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
-  const seconds = ctx.quick ? 3 : 10;
+  const seconds = ctx.quick ? 2 : 10;
   const rate = ctx.quick ? 500 : 1000;
   const connections = 32;
   const measure = async (url: string, headers: Record<string, string> = {}): Promise<{ max: LoadResult; fixed: LoadResult }> => {
