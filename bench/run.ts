@@ -19,7 +19,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
-import { machine, ratio, table, targetMet, writeResults, type Results, type Row } from './lib/report.ts';
+import { machine, notes, ratio, table, targetMet, writeResults, type Results, type Row } from './lib/report.ts';
 import { connectorPhase } from './phases/connector.ts';
 import { gatewayPhase } from './phases/gateway.ts';
 import { outboxPhase } from './phases/outbox.ts';
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
   const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
   console.log(`\nRelais benchmark ${startedAt.toISOString()} — ${quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, node ${process.version}`);
   console.log(table(rows));
+  console.log(`notes:\n${notes(rows)}`);
   const results: Results = {
     startedAt: startedAt.toISOString(),
     quick,

@@ -80,3 +80,8 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * p) / 100) - 1))]!;
 }
+
+/** The rows' notes (what the numbers include, where the time goes), one line each. */
+export function notes(rows: Row[]): string {
+  return rows.filter((r) => r.note).map((r) => `  ${r.phase} · ${r.metric}: ${r.note}`).join('\n');
+}

@@ -94,12 +94,17 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
       stops.push(() => part.stop());
       return part;
     };
-    if (options.pipeline) {
-      await start('router', ['router'], {}, /router ready/);
-      for (const [i, bench] of benches.entries()) await start(`connector ${bench.system}`, ['connector', bench.system], silos[i]!.connectorEnv, /connector ready/);
-    }
     const gatewayUrl = `http://127.0.0.1:${port}`;
-    const gateway = await start('gateway', ['gateway'], {}, answers(`${gatewayUrl}/healthz`));
+    // Started side by side: each waits for its own readiness (the topics exist either way).
+    const [gateway] = await Promise.all([
+      start('gateway', ['gateway'], {}, answers(`${gatewayUrl}/healthz`)),
+      ...(options.pipeline
+        ? [
+            start('router', ['router'], {}, /router ready/),
+            ...benches.map((bench, i) => start(`connector ${bench.system}`, ['connector', bench.system], silos[i]!.connectorEnv, /connector ready/)),
+          ]
+        : []),
+    ]);
     return {
       prefix,
       env,

@@ -33,9 +33,14 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
     return { max, fixed };
   };
 
+  // All three started side by side, then measured one at a time.
+  const [nodeHttp, bareExpress, stack] = await Promise.all([
+    baseline('node-http'),
+    baseline('express'),
+    startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name: 'gateway' }),
+  ]);
   const results: Record<string, { max: LoadResult; fixed: LoadResult }> = {};
-  for (const kind of ['node-http', 'express'] as const) {
-    const server = await baseline(kind);
+  for (const [kind, server] of [['node-http', nodeHttp], ['express', bareExpress]] as const) {
     try {
       results[kind] = await measure(server.url);
     } finally {
@@ -43,7 +48,6 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
       ctx.rss(`baseline ${kind}`, server.part.peakRssMiB());
     }
   }
-  const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name: 'gateway' });
   let gateway: { max: LoadResult; fixed: LoadResult };
   let stored: number;
   try {
