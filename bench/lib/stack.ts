@@ -78,15 +78,13 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
     };
     const declared = subscribedSystems(loadFlows('flows'));
     const benches = options.pipeline ? siloBenches.filter((s) => declared.includes(s.system)) : [];
-    const silos: RunningSilo[] = [];
-    for (const bench of benches) {
-      const silo = await bench.start(serverUrl);
-      silos.push(silo);
+    const silos: RunningSilo[] = await Promise.all(benches.map((bench) => bench.start(serverUrl)));
+    for (const silo of silos) {
       if (silo.part) parts.push(silo.part);
       stops.push(() => silo.stop());
     }
     const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
-    for (const silo of silos) await silo.prepare(database.db, citizens);
+    await Promise.all(silos.map((silo) => silo.prepare(database.db, citizens)));
 
     const start = async (name: string, args: string[], extra: Record<string, string>, ready: RegExp | (() => Promise<boolean>)): Promise<Part> => {
       const part = await startPart(name, 'bin/relais.ts', args, { ...env, RELAIS_OPS_PORT: String(await freePort()), ...extra }, ready);

@@ -66,9 +66,9 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
   // Quick mode keeps each rate's batch small (CI's two minutes include the settling), and stops
   // waiting for stragglers after 30 s: the rows then say how many were still open.
   const plan = ctx.quick
-    ? [{ rate: 10, seconds: 2 }, { rate: 100, seconds: 2 }, { rate: 500, seconds: 1 }]
+    ? [{ rate: 10, seconds: 1.5 }, { rate: 100, seconds: 1 }, { rate: 500, seconds: 0.4 }]
     : [{ rate: 10, seconds: 10 }, { rate: 100, seconds: 10 }, { rate: 500, seconds: 10 }];
-  const settleMs = ctx.quick ? 30_000 : 300_000;
+  const settleMs = ctx.quick ? 20_000 : 300_000;
   const directSeconds = ctx.quick ? 1 : 5;
   const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: true, citizens: ctx.quick ? 50 : 200, name: 'pipeline' });
   const rows: Row[] = [];
@@ -89,8 +89,9 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     };
     // Warm-up: a few changes through every part (JIT, connections, consumer fetch loops).
     const warm = new Date();
-    await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds: 1, connections: 4, rate: 20 });
-    await settled(stack, warm, 30_000);
+    await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds: ctx.quick ? 0.5 : 2, connections: 4, rate: 20 });
+    await settled(stack, warm, ctx.quick ? 15_000 : 60_000);
+    ctx.say(`pipeline: ${stack.systems.length} systems up and warm`);
 
     for (const { rate, seconds } of plan) {
       const direct = await silosDirect(stack, rate, directSeconds);
