@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     brokers,
     quick,
     rss: (name, mib) => void peaks.set(name, Math.max(peaks.get(name) ?? 0, mib)),
-    say: (line) => console.log(`# ${line}`),
+    say: (line) => console.log(`# ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)} s  ${line}`),
   };
   const phases: [string, Phase][] = [
     ['gateway', gatewayPhase],
