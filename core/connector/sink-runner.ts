@@ -17,13 +17,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, IncomingMessage, OutgoingMessage, Subscription } from '../bus/types.ts';
 import { decodeDelivery, encodeReceipt, type Delivery, type Receipt } from '../envelopes.ts';
-import { describeError, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../errors.ts';
+import { describeError, isRetriable, RelaisError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { groupBy } from '../group-by.ts';
 import { isUuid } from '../ids.ts';
 import { childTraceparent } from '../trace.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
+import { backoffDelay, withTimeLimit } from './backoff.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
 import { recordSettled, settledEvents, type LedgerEntry, type LedgerOutcome } from './ledger.ts';
 
@@ -80,11 +81,6 @@ async function runLanes<T>(lanes: T[], limit: number, run: (lane: T) => Promise<
   if (failure) throw failure.reason;
 }
 
-export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling * (0.5 + random() * 0.5));
-}
-
 interface Settlement {
   outcome: LedgerOutcome;
   reason?: string | undefined;
@@ -124,22 +120,8 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
   const { system, sink, bus, db, topics, logger } = options;
   const source = `/connectors/${system}`;
 
-  /** Runs one attempt with the per-attempt time limit, whether or not the sink honours the signal. */
-  async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new RetryableError(`apply timed out after ${options.timeoutMs} ms`));
-      }, options.timeoutMs);
-    });
-    try {
-      return await Promise.race([run(controller.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  /** One attempt with the per-attempt time limit, whether or not the sink honours the signal. */
+  const withTimeout = <T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> => withTimeLimit(options.timeoutMs, 'apply', run);
 
   const toSettlement = (outcome: SinkOutcome, attempts: number): Settlement =>
     outcome.status === 'applied' ? { outcome: 'applied', attempts } : { outcome: 'rejected', reason: outcome.reason, attempts };
