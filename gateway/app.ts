@@ -151,6 +151,8 @@ export function createApp(deps: GatewayDeps): express.Express {
         case 'idempotency-conflict':
           throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
         case 'created':
+          // At debug level only; the logger shows the data by its personal-data labels.
+          deps.logger.debug({ change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } }, 'change accepted');
           deps.onChangeAccepted?.();
           break;
         case 'replayed':

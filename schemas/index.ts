@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { RelaisError } from '../core/errors.ts';
-import { createAjv, toIssues, type ValidationIssue } from '../core/validation.ts';
+import { createAjv, toIssues, type PiiLevel, type ValidationIssue } from '../core/validation.ts';
+import { isPiiLevel, PII_KEYWORD } from './pii.ts';
 import type { EventDataByType } from './generated/events.ts';
 
 export type * from './generated/events.ts';
@@ -37,13 +38,20 @@ function readSchemas(folder: string): SchemaDocument[] {
 }
 
 interface Catalogue {
+  ajv: ReturnType<typeof createAjv>;
   schemas: Map<string, SchemaDocument>;
+  /** Compiled on first use of a type, once. */
   validators: Map<string, ValidateFunction>;
   /** Every document by `$id`, to follow `$ref`s. */
   byId: Map<string, SchemaDocument>;
+  labels: Map<string, Map<string, PiiLevel>>;
 }
 
 let catalogue: Catalogue | undefined;
+
+function typeOfSchema(schema: SchemaDocument): string {
+  return schema.$id.replace(/^.*\/events\//, '').replace(/\.json$/, '');
+}
 
 function load(): Catalogue {
   if (catalogue) return catalogue;
@@ -53,16 +61,32 @@ function load(): Catalogue {
     ajv.addSchema(schema);
     byId.set(schema.$id, schema);
   }
-  const schemas = new Map<string, SchemaDocument>();
-  const validators = new Map<string, ValidateFunction>();
-  for (const schema of readSchemas('events')) {
-    const type = schema.$id.replace(/^.*\/events\//, '').replace(/\.json$/, '');
-    schemas.set(type, schema);
-    byId.set(schema.$id, schema);
-    validators.set(type, ajv.compile(schema));
-  }
-  catalogue = { schemas, validators, byId };
+  catalogue = { ajv, schemas: new Map(), validators: new Map(), byId, labels: new Map() };
+  for (const schema of readSchemas('events')) registerEventSchema(schema);
   return catalogue;
+}
+
+/**
+ * Adds an event type to the catalogue of this process. The catalogue is schemas/events/; this
+ * is for a type that is not there (a test's v2 during a migration). Its `$id` names the type.
+ */
+export function registerEventSchema(schema: SchemaDocument): string {
+  const { schemas, byId } = load();
+  const type = typeOfSchema(schema);
+  schemas.set(type, schema);
+  byId.set(schema.$id, schema);
+  return type;
+}
+
+function validatorOf(type: string): ValidateFunction {
+  const { ajv, schemas, validators } = load();
+  const existing = validators.get(type);
+  if (existing) return existing;
+  const schema = schemas.get(type);
+  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const validate = ajv.compile(schema);
+  validators.set(type, validate);
+  return validate;
 }
 
 /** Every known event type, e.g. `fr.relais.citizen.address.changed.v1`. */
@@ -116,8 +140,7 @@ export function catalogueDocuments(): SchemaDocument[] {
 
 /** Issues found in `data` for `type` (empty when valid); `prefix` locates data in a request. */
 export function validateEventData(type: string, data: unknown, prefix = ''): ValidationIssue[] {
-  const validate = load().validators.get(type);
-  if (!validate) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const validate = validatorOf(type);
   return validate(data) ? [] : toIssues(validate.errors, prefix);
 }
 
@@ -151,29 +174,41 @@ function resolveRef(ref: string, base: string, byId: Map<string, SchemaDocument>
 }
 
 /**
- * Every field path of an event type's data, as dot paths (`address`, `address.postcode`, …),
- * following `$ref`s. Flows name fields with these paths.
+ * Every field of an event type's data with its personal-data label, by dot path (`address`,
+ * `address.postcode`, `members.role` for a field of the items of a list), following `$ref`s.
+ * Flows name fields with these paths; the router and the logger judge them by their label.
  */
-export function fieldPaths(type: string): Set<string> {
-  const { schemas, byId } = load();
+export function fieldLabels(type: string): Map<string, PiiLevel> {
+  const { schemas, byId, labels } = load();
+  const known = labels.get(type);
+  if (known) return known;
   const root = schemas.get(type);
   if (!root) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
-  const paths = new Set<string>();
+  const found = new Map<string, PiiLevel>();
   const walk = (node: SchemaNode, base: string, prefix: string, depth: number): void => {
-    if (depth > 10) return;
+    if (depth > 12) return;
     if (typeof node['$ref'] === 'string') {
       const target = resolveRef(node['$ref'], base, byId);
       walk(target.node, target.base, prefix, depth + 1);
     }
+    if (node['items'] && typeof node['items'] === 'object') walk(node['items'] as SchemaNode, base, prefix, depth + 1);
     const properties = node['properties'];
     if (properties && typeof properties === 'object') {
       for (const [name, child] of Object.entries(properties as Record<string, SchemaNode>)) {
         const path = prefix ? `${prefix}.${name}` : name;
-        paths.add(path);
+        const label = child[PII_KEYWORD];
+        // The schema check refuses unlabelled fields; should one slip through, it counts as sensitive.
+        found.set(path, isPiiLevel(label) ? label : 'sensitive');
         walk(child, base, path, depth + 1);
       }
     }
   };
   walk(root, root.$id, '', 0);
-  return paths;
+  labels.set(type, found);
+  return found;
+}
+
+/** Every field path of an event type's data (see fieldLabels). */
+export function fieldPaths(type: string): Set<string> {
+  return new Set(fieldLabels(type).keys());
 }
