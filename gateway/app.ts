@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { asyncApiYaml } from '../core/asyncapi.ts';
 import { RelaisError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
@@ -99,6 +100,15 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
+  });
+
+  // The bus as this gateway's flows make it (they may differ from the repository's flows/).
+  const asyncApi = new WeakMap<Flows, string>();
+  app.get('/asyncapi.yaml', (_req, res) => {
+    const flows = deps.flows();
+    let text = asyncApi.get(flows);
+    if (text === undefined) asyncApi.set(flows, (text = asyncApiYaml(flows)));
+    res.type('application/yaml').send(text);
   });
 
   app.post(
