@@ -173,37 +173,59 @@ function resolveRef(ref: string, base: string, byId: Map<string, SchemaDocument>
   return { node: node as SchemaNode, base: documentId };
 }
 
-/**
- * Every field of an event type's data with its personal-data label, by dot path (`address`,
- * `address.postcode`, `members.role` for a field of the items of a list), following `$ref`s.
- * Flows name fields with these paths; the router and the logger judge them by their label.
- */
-export function fieldLabels(type: string): Map<string, PiiLevel> {
-  const { schemas, byId, labels } = load();
-  const known = labels.get(type);
-  if (known) return known;
+/** One field of an event type's data, as `eachField` visits it. */
+export interface FieldInfo {
+  /** Dot path (`address.postcode`; `members.role` for a field of a list's items). */
+  path: string;
+  label: PiiLevel;
+  required: boolean;
+  /** The field's schema with its `$ref`s resolved (the label beside a `$ref` wins). */
+  schema: SchemaNode;
+}
+
+function resolved(node: SchemaNode, base: string, byId: Map<string, SchemaDocument>, depth = 0): { node: SchemaNode; base: string } {
+  if (typeof node['$ref'] !== 'string' || depth > 12) return { node, base };
+  const { $ref: _ref, ...siblings } = node;
+  const target = resolveRef(node['$ref'], base, byId);
+  const inner = resolved(target.node, target.base, byId, depth + 1);
+  return { node: { ...inner.node, ...siblings }, base: inner.base };
+}
+
+/** Visits every field of an event type's data, depth first, following `$ref`s and list items. */
+export function eachField(type: string, visit: (field: FieldInfo) => void): void {
+  const { schemas, byId } = load();
   const root = schemas.get(type);
   if (!root) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
-  const found = new Map<string, PiiLevel>();
-  const walk = (node: SchemaNode, base: string, prefix: string, depth: number): void => {
+  const walk = (start: SchemaNode, startBase: string, prefix: string, depth: number): void => {
     if (depth > 12) return;
-    if (typeof node['$ref'] === 'string') {
-      const target = resolveRef(node['$ref'], base, byId);
-      walk(target.node, target.base, prefix, depth + 1);
-    }
-    if (node['items'] && typeof node['items'] === 'object') walk(node['items'] as SchemaNode, base, prefix, depth + 1);
-    const properties = node['properties'];
-    if (properties && typeof properties === 'object') {
-      for (const [name, child] of Object.entries(properties as Record<string, SchemaNode>)) {
-        const path = prefix ? `${prefix}.${name}` : name;
-        const label = child[PII_KEYWORD];
-        // The schema check refuses unlabelled fields; should one slip through, it counts as sensitive.
-        found.set(path, isPiiLevel(label) ? label : 'sensitive');
-        walk(child, base, path, depth + 1);
-      }
+    let { node, base } = resolved(start, startBase, byId);
+    if (node['items'] && typeof node['items'] === 'object') ({ node, base } = resolved(node['items'] as SchemaNode, base, byId));
+    const required = new Set(Array.isArray(node['required']) ? (node['required'] as string[]) : []);
+    for (const [name, child] of Object.entries((node['properties'] ?? {}) as Record<string, SchemaNode>)) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const field = resolved(child, base, byId);
+      const items = field.node['items'];
+      // Shown resolved too (a list of `person`s), for readers; the walk below resolves on its own.
+      if (items && typeof items === 'object') field.node = { ...field.node, items: resolved(items as SchemaNode, field.base, byId).node };
+      const label = child[PII_KEYWORD];
+      // The schema check refuses unlabelled fields; should one slip through, it counts as sensitive.
+      visit({ path, label: isPiiLevel(label) ? label : 'sensitive', required: required.has(name), schema: field.node });
+      walk(child, base, path, depth + 1);
     }
   };
   walk(root, root.$id, '', 0);
+}
+
+/**
+ * Every field of an event type's data with its personal-data label, by dot path. Flows name
+ * fields with these paths; the router and the logger judge them by their label.
+ */
+export function fieldLabels(type: string): Map<string, PiiLevel> {
+  const { labels } = load();
+  const known = labels.get(type);
+  if (known) return known;
+  const found = new Map<string, PiiLevel>();
+  eachField(type, (field) => found.set(field.path, field.label));
   labels.set(type, found);
   return found;
 }
