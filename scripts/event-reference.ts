@@ -13,8 +13,11 @@ function typeOf(schema: FieldInfo['schema']): string {
   const items = schema['items'] as Record<string, unknown> | undefined;
   if (schema['type'] === 'array' && items) return `list of ${typeOf(items)}`;
   if (Array.isArray(schema['enum'])) return schema['enum'].map((v) => `\`${JSON.stringify(v)}\``).join(', ');
-  const type = Array.isArray(schema['type']) ? (schema['type'] as string[]).join(' or ') : String(schema['type'] ?? 'any');
-  const details = [schema['format'] && `format ${String(schema['format'])}`, schema['pattern'] && `\`${String(schema['pattern'])}\``].filter(Boolean);
+  const text = (keyword: string): string | undefined => (typeof schema[keyword] === 'string' ? schema[keyword] : undefined);
+  const type = Array.isArray(schema['type']) ? (schema['type'] as string[]).join(' or ') : (text('type') ?? 'any');
+  const format = text('format');
+  const pattern = text('pattern');
+  const details = [format && `format ${format}`, pattern && `\`${pattern}\``].filter(Boolean);
   return details.length > 0 ? `${type} (${details.join(', ')})` : type;
 }
 
