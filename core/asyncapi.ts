@@ -85,10 +85,9 @@ function operation(action: 'send' | 'receive', channel: string, messages: string
   return { action, channel: ref(`#/channels/${channel}`), summary, messages: messages.map((m) => channelRef(channel, m)) };
 }
 
-/** The AsyncAPI document for these flows (topic names with the default `relais` prefix). */
-export function asyncApiDocument(flows: Flows, version: string): Node {
+/** Channels (topics) and who sends or receives on them. */
+function channelsAndOperations(flows: Flows, types: string[]): { channels: Record<string, Node>; operations: Record<string, Node> } {
   const topics = topicNames('relais');
-  const types = eventTypes().sort();
   const eventRefs = Object.fromEntries(types.map((t) => [t, ref(`#/components/messages/${t}`)]));
   const channels: Record<string, Node> = {
     events: { address: topics.events, title: 'Canonical events', description: 'Every canonical event, from the gateway (outbox relay) and the source connectors; read by the router.', messages: eventRefs },
@@ -113,7 +112,31 @@ export function asyncApiDocument(flows: Flows, version: string): Node {
     operations[`apply.${system}`] = operation('receive', deliveryChannel, names, `The ${system} connector applies deliveries to its silo.`);
     operations[`deadLetter.${system}`] = operation('send', dlqChannel, ['deadLetter'], `The sink runtime dead-letters what ${system} could not apply.`);
   }
+  return { channels, operations };
+}
+
+function components(types: string[]): Node {
   const defs = readJson('defs/common.json')['$defs'] as Record<string, unknown>;
+  return {
+    schemas: {
+      ...(inline(defs) as Node),
+      ...Object.fromEntries(types.map((t) => [t, inline(eventSchema(t))])),
+      delivery: inline(readJson('envelopes/delivery.v1.json')),
+      receipt: inline(readJson('envelopes/receipt.v1.json')),
+    },
+    messages: {
+      ...Object.fromEntries(types.map((t) => [t, eventMessage(t)])),
+      receipt: { name: RECEIPT_TYPE, title: 'Receipt', contentType: 'application/json', headers: ceHeaders({ ce_type: { const: RECEIPT_TYPE } }, []), payload: ref('#/components/schemas/receipt'), ...pivotKey },
+      routerDeadLetter: { name: 'router-dead-letter', title: 'An event the router could not route', contentType: 'application/json', headers: dlqHeaders, payload: { description: 'The original message value, unchanged (it may not even be JSON).' } },
+      deliveryDeadLetter: { name: 'delivery-dead-letter', title: 'A delivery that could not be applied', contentType: 'application/json', headers: dlqHeaders, payload: ref('#/components/schemas/delivery'), ...pivotKey },
+    },
+  };
+}
+
+/** The AsyncAPI document for these flows (topic names with the default `relais` prefix). */
+export function asyncApiDocument(flows: Flows, version: string): Node {
+  const types = eventTypes().sort();
+  const { channels, operations } = channelsAndOperations(flows, types);
   return {
     asyncapi: '3.0.0',
     info: {
@@ -127,20 +150,7 @@ export function asyncApiDocument(flows: Flows, version: string): Node {
     servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'The quick start\'s broker (KAFKA_BROKERS elsewhere).' } },
     channels,
     operations,
-    components: {
-      schemas: {
-        ...(inline(defs) as Node),
-        ...Object.fromEntries(types.map((t) => [t, inline(eventSchema(t))])),
-        delivery: inline(readJson('envelopes/delivery.v1.json')),
-        receipt: inline(readJson('envelopes/receipt.v1.json')),
-      },
-      messages: {
-        ...Object.fromEntries(types.map((t) => [t, eventMessage(t)])),
-        receipt: { name: RECEIPT_TYPE, title: 'Receipt', contentType: 'application/json', headers: ceHeaders({ ce_type: { const: RECEIPT_TYPE } }, []), payload: ref('#/components/schemas/receipt'), ...pivotKey },
-        routerDeadLetter: { name: 'router-dead-letter', title: 'An event the router could not route', contentType: 'application/json', headers: dlqHeaders, payload: { description: 'The original message value, unchanged (it may not even be JSON).' } },
-        deliveryDeadLetter: { name: 'delivery-dead-letter', title: 'A delivery that could not be applied', contentType: 'application/json', headers: dlqHeaders, payload: ref('#/components/schemas/delivery'), ...pivotKey },
-      },
-    },
+    components: components(types),
   };
 }
 

@@ -48,6 +48,13 @@ interface Catalogue {
 }
 
 let catalogue: Catalogue | undefined;
+/** Bumped on every registration, so what is derived from the catalogue knows when to recompute. */
+let revision = 0;
+
+export function catalogueRevision(): number {
+  load();
+  return revision;
+}
 
 function typeOfSchema(schema: SchemaDocument): string {
   return schema.$id.replace(/^.*\/events\//, '').replace(/\.json$/, '');
@@ -71,10 +78,13 @@ function load(): Catalogue {
  * is for a type that is not there (a test's v2 during a migration). Its `$id` names the type.
  */
 export function registerEventSchema(schema: SchemaDocument): string {
-  const { schemas, byId } = load();
+  const { schemas, byId, validators, labels } = load();
   const type = typeOfSchema(schema);
+  validators.delete(type);
+  labels.delete(type);
   schemas.set(type, schema);
   byId.set(schema.$id, schema);
+  revision++;
   return type;
 }
 

@@ -4,7 +4,7 @@
  * schema does not know, is replaced. A field added to a schema later is therefore hidden until
  * someone labels it `none` on purpose (docs/events.md, "Personal data").
  */
-import { eventTypes, fieldLabels, isEventType } from './index.ts';
+import { catalogueRevision, eventTypes, fieldLabels, isEventType } from './index.ts';
 
 export const REDACTED = '[redacted]';
 
@@ -25,21 +25,21 @@ export function redactEventData(type: string, data: unknown): unknown {
   return walk(data, '');
 }
 
-let personalNames: { types: number; names: Set<string> } | undefined;
+let personalNames: { revision: number; names: Set<string> } | undefined;
 
 /**
  * The names of every field some event type labels as personal data (lower case). The logger
  * hides values under these keys wherever they appear, even outside an event.
  */
 export function personalFieldNames(): Set<string> {
-  const types = eventTypes();
-  if (personalNames?.types === types.length) return personalNames.names;
+  const revision = catalogueRevision();
+  if (personalNames?.revision === revision) return personalNames.names;
   const names = new Set<string>();
-  for (const type of types) {
+  for (const type of eventTypes()) {
     for (const [path, label] of fieldLabels(type)) {
       if (label !== 'none') names.add(path.slice(path.lastIndexOf('.') + 1).toLowerCase());
     }
   }
-  personalNames = { types: types.length, names };
+  personalNames = { revision, names };
   return names;
 }
