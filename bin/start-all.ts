@@ -21,6 +21,8 @@ import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra
 import { seedStore } from '../silos/social-services/seed.ts';
 import { startSocialServicesSilo } from '../silos/social-services/server.ts';
 import { SocialServicesStore } from '../silos/social-services/store.ts';
+import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
+import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
@@ -38,6 +40,8 @@ export interface RunningRelais {
   brokers: string;
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
+  /** The simulators started here, for tests and the banner: the waste database and desk, the mailbox. */
+  silos: { waste: WasteSilo; mailbox?: Mailbox };
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,25 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => silo.close());
     config.socialServicesUrl = silo.url;
 
+    // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
+    // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
+    const env = options.env ?? process.env;
+    const waste = await startWasteManagementSilo({
+      port: config.wasteManagementPort,
+      ...(env['WASTE_MANAGEMENT_DATABASE_URL']
+        ? { databaseUrl: config.wasteManagementDatabaseUrl }
+        : { dataDir: join(dataDir, 'silos', 'waste-management'), dbPort: config.wasteManagementDbPort, seed: true }),
+    });
+    stops.push(() => waste.close());
+    config.wasteManagementDatabaseUrl = waste.databaseUrl;
+
+    // Citizens' emails land in a local mailbox unless EMAIL_SMTP_URL names a real server.
+    const mailbox = env['EMAIL_SMTP_URL'] ? undefined : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
+    if (mailbox) {
+      stops.push(() => mailbox.close());
+      config.emailSmtpUrl = mailbox.url;
+    }
+
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
@@ -112,7 +135,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { 'social-services': silo.url },
+      siloUrls: { 'social-services': silo.url, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      silos: { waste, ...(mailbox ? { mailbox } : {}) },
       stop,
     };
   } catch (error) {

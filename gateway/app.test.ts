@@ -109,7 +109,7 @@ test('an accepted change is stored with its audit entry and outbox row, and show
   const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
   assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
   assert.equal(change.status, 'in_progress');
-  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending']]);
+  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending'], ['waste-management', 'pending']]);
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
   const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [change.id]);
@@ -181,9 +181,14 @@ function openApiExamples(): { type: string; citizen: object; channel: string; da
   return Object.values(paths['/v1/changes']!.post.requestBody.content['application/json']!.examples).map((e) => e.value);
 }
 
+const SUBMITTED = 'fr.relais.service-request.submitted.v1';
+
 test('every event type of the catalogue is accepted; the OpenAPI document has one example per type', async () => {
   const examples = openApiExamples();
-  assert.deepEqual(examples.map((e) => e.type).sort(), eventTypes().sort());
+  // A submitted service request is created by POST /v1/service-requests, which assigns its id and service.
+  assert.deepEqual(examples.map((e) => e.type).sort(), eventTypes().filter((t) => t !== SUBMITTED).sort());
+  const submitted = await post({ ...examples[0]!, type: SUBMITTED, data: eventExamples(SUBMITTED).valid[0] });
+  await expectProblem(submitted, 422, 'validation-failed', '/type');
   for (const example of examples) {
     const response = await post(example);
     assert.equal(response.status, 202, `${example.type}: ${await response.clone().text()}`);

@@ -10,9 +10,11 @@ import assert from 'node:assert/strict';
 import { Kafka, type CloudEvent, type KafkaMessage } from 'cloudevents';
 import type { IncomingMessage } from '../core/bus/types.ts';
 import { decodeCanonical } from '../core/envelopes.ts';
-import { eventExamples, eventTypes, schemaIdOf } from '../schemas/index.ts';
+import { eventExamples, eventTypes, schemaIdOf, validateEventData } from '../schemas/index.ts';
 import { readTopic, testBus } from './support/kafka.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { devToken, startStack, type Stack } from './support/stack.ts';
+
+const SUBMITTED = 'fr.relais.service-request.submitted.v1';
 
 interface Posted {
   id: string;
@@ -20,7 +22,21 @@ interface Posted {
   pivotId: string;
   acceptedAt: string;
   channel: string;
-  data: unknown;
+  /** What the data must be; a submitted service request's is built by the gateway (checked apart). */
+  data?: unknown;
+}
+
+/** POST /v1/service-requests: the gateway creates the submitted event (id, competent service). */
+async function submitServiceRequest(stack: Stack, channel: string): Promise<Posted> {
+  const response = await fetch(`${stack.relais.gatewayUrl}/v1/service-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${devToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ citizen: { system: 'social-services', id: 'SS-60099' }, channel, category: 'waste.missed-collection', location: { communeInsee: '69383' } }),
+  });
+  assert.equal(response.status, 202, await response.clone().text());
+  const { id } = (await response.json()) as { id: string };
+  const change = await stack.getChange(id);
+  return { ...(change as unknown as Posted), type: SUBMITTED, channel };
 }
 
 /** The SDK's view of a Relais message (binary mode: attributes in headers, data in the value). */
@@ -41,9 +57,13 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
   let messages: IncomingMessage[] = [];
 
   before(async () => {
-    stack = await startStack({ store: 'postgres', connectors: false });
+    stack = await startStack({ store: 'postgres', connectors: false, flows: ['social-services.yaml', 'waste-management.yaml'] });
     const channels = ['web', 'mobile', 'desk', 'mail', 'phone', 'email'];
     for (const [i, type] of eventTypes().entries()) {
+      if (type === SUBMITTED) {
+        posted.push(await submitServiceRequest(stack, channels[i % channels.length]!));
+        continue;
+      }
       const data = eventExamples(type).valid[0];
       const channel = channels[i % channels.length]!;
       const response = await stack.postChange({ type, citizen: { system: 'social-services', id: `SS-6000${i}` }, channel, data });
@@ -71,7 +91,10 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
       assert.equal(event.dataschema, schemaIdOf(change.type));
       assert.equal(event.datacontenttype, 'application/json');
       assert.equal(event['relaischannel'], change.channel);
-      assert.deepEqual(event.data, change.data);
+      if (change.type === SUBMITTED) {
+        assert.deepEqual(validateEventData(SUBMITTED, event.data), []);
+        assert.deepEqual([(event.data as { requestId: string }).requestId, (event.data as { competentService: string }).competentService], [change.id, 'waste-management']);
+      } else assert.deepEqual(event.data, change.data);
       assert.match(message.headers['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     }
   });
