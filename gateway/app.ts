@@ -45,8 +45,8 @@ export interface GatewayDeps {
   status?: () => Record<string, string>;
 }
 
-/** A change request whose data is valid against its event type's schema. */
-type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
+/** A change request whose data is valid against its event type's schema (narrowed by `type`). */
+type ValidChange = { [T in EventType]: Omit<ChangeRequest, 'type' | 'data'> & { type: T; data: EventData<T> } }[EventType];
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
   const issues = citizenIssues(request.citizen, flows);
@@ -65,12 +65,13 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
   const parsed = parseEventData(type, body.data, '/data');
   const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
   if (!parsed.ok || issues.length > 0) return { issues };
-  return { change: { ...body, type, data: parsed.data }, issues: [] };
+  // parseEventData checked `data` against `type`'s schema; TypeScript cannot correlate the two.
+  return { change: { ...body, type, data: parsed.data } as ValidChange, issues: [] };
 }
 
 /** A contact change with an email address also becomes the address notifications go to. */
 function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
-  const email = request.type === CONTACT_CHANGED ? (request.data as { email?: string }).email : undefined;
+  const email = request.type === CONTACT_CHANGED ? request.data.email : undefined;
   if (!email) return undefined;
   const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
   return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);
