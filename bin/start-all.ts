@@ -12,6 +12,7 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../core/router/router.ts';
+import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
@@ -29,6 +30,8 @@ export interface StartAllOptions {
   say?: (line: string) => void;
   /** Run the connectors in this process (default true; tests run one in its own process). */
   connectors?: boolean;
+  /** Where the logs go (default stdout). */
+  logDestination?: LogDestination;
 }
 
 export interface RunningRelais {
@@ -111,7 +114,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
-    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
+    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Bus } from '../core/bus/types.ts';
+import { asyncApiYaml } from '../core/asyncapi.ts';
 import { RelaisError } from '../core/errors.ts';
 import { checkReadiness, storeCheck, type Readiness } from '../core/health.ts';
 import { scrape, type RelaisMetrics } from '../core/metrics.ts';
@@ -54,8 +55,8 @@ export interface GatewayDeps {
   connectorGroup?: (system: string) => string;
 }
 
-/** A change request whose data is valid against its event type's schema. */
-type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
+/** A change request whose data is valid against its event type's schema (narrowed by `type`). */
+type ValidChange = { [T in EventType]: Omit<ChangeRequest, 'type' | 'data'> & { type: T; data: EventData<T> } }[EventType];
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
   const issues = citizenIssues(request.citizen, flows);
@@ -74,12 +75,13 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
   const parsed = parseEventData(type, body.data, '/data');
   const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
   if (!parsed.ok || issues.length > 0) return { issues };
-  return { change: { ...body, type, data: parsed.data }, issues: [] };
+  // parseEventData checked `data` against `type`'s schema; TypeScript cannot correlate the two.
+  return { change: { ...body, type, data: parsed.data } as ValidChange, issues: [] };
 }
 
 /** A contact change with an email address also becomes the address notifications go to. */
 function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
-  const email = request.type === CONTACT_CHANGED ? (request.data as { email?: string }).email : undefined;
+  const email = request.type === CONTACT_CHANGED ? request.data.email : undefined;
   if (!email) return undefined;
   const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
   return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);
@@ -115,6 +117,15 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
+  });
+
+  // The bus as this gateway's flows make it (they may differ from the repository's flows/).
+  const asyncApi = new WeakMap<Flows, string>();
+  app.get('/asyncapi.yaml', (_req, res) => {
+    const flows = deps.flows();
+    let text = asyncApi.get(flows);
+    if (text === undefined) asyncApi.set(flows, (text = asyncApiYaml(flows)));
+    res.type('application/yaml').send(text);
   });
 
   app.post(
@@ -170,6 +181,8 @@ export function createApp(deps: GatewayDeps): express.Express {
           throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
         case 'created':
           deps.metrics?.changesAccepted.inc({ type: request.type, channel: request.channel });
+          // At debug level only; the logger shows the data by its personal-data labels.
+          deps.logger.debug({ change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } }, 'change accepted');
           deps.onChangeAccepted?.();
           break;
         case 'replayed':
