@@ -30,6 +30,7 @@ export function consumerGroups(prefix: string) {
   return {
     router: `${prefix}-router`,
     receipts: `${prefix}-gateway-receipts`,
+    serviceRequests: `${prefix}-gateway-service-requests`,
     sink: (system: string) => `${prefix}-sink-${system}`,
   };
 }

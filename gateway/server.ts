@@ -79,7 +79,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
-  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-service-requests`, logger });
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: consumerGroups(config.topicPrefix).serviceRequests, logger });
   const app = createApp({
     db,
     flows: runtime.flows,
