@@ -27,6 +27,7 @@ let stack: Stack;
 let receiver: Server;
 let proxy: Server;
 let connector: ChildProcess | undefined;
+let opsUrl = '';
 const spans: ExportedSpan[] = [];
 const siloTraceparents: string[] = [];
 
@@ -93,7 +94,11 @@ before(async () => {
     let output = '';
     connector!.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('connector ready')) resolve();
+      const ready = /"opsPort":(\d+)[^\n]*connector ready/.exec(output);
+      if (ready) {
+        opsUrl = `http://127.0.0.1:${ready[1]}`;
+        resolve();
+      }
     });
     connector!.once('exit', (code) => reject(new Error(`connector exited (${code}) before it was ready: ${output}`)));
   });
@@ -130,4 +135,16 @@ test('one trace spans caller → gateway → router → connector → silo call'
   assert.equal(apply!.parentSpanId, router!.spanId, 'the connector is a child of the router (traceparent in the delivery)');
   assert.deepEqual([gateway!.kind, router!.kind, apply!.kind], [2, 5, 3], 'SERVER, CONSUMER, CLIENT (OTLP SpanKind numbers)');
   assert.deepEqual(siloTraceparents, [`00-${traceId}-${apply!.spanId}-01`], 'the silo received the connector span\'s traceparent');
+});
+
+test('the connector process serves /metrics, /healthz and /readyz on its operations port', async () => {
+  assert.equal((await fetch(`${opsUrl}/healthz`)).status, 200);
+  const ready = await fetch(`${opsUrl}/readyz`);
+  assert.equal(ready.status, 200);
+  const readiness = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
+  assert.deepEqual(Object.fromEntries(Object.entries(readiness.checks).map(([name, c]) => [name, c.status])), { store: 'ok', kafka: 'ok', consumer: 'ok' });
+  const metrics = await (await fetch(`${opsUrl}/metrics`)).text();
+  assert.match(metrics, /^relais_deliveries_total\{system="social-services",outcome="applied"\} 1$/m, 'the one change the trace test applied');
+  assert.match(metrics, new RegExp(`^relais_consumer_group_members\\{group="${stack.prefix}-sink-social-services"\\} 1$`, 'm'));
+  assert.equal((await fetch(`${opsUrl}/nothing`)).status, 404);
 });
