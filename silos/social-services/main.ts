@@ -6,25 +6,19 @@
  * Logs never carry names, addresses or file contents.
  */
 import { pino } from 'pino';
+import { readPort, stopOnSignals } from '../shared/process.ts';
 import { seedStore } from './seed.ts';
 import { startSocialServicesSilo, type SocialServicesSiloOptions } from './server.ts';
 import { SocialServicesStore } from './store.ts';
 
 const logger = pino({ base: { component: 'silo-social-services' }, timestamp: pino.stdTimeFunctions.isoTime });
 
-function readPort(value: string | undefined): number {
-  if (value === undefined || value === '') return 8081;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SOCIAL_SERVICES_PORT: not a port: ${value}`);
-  return port;
-}
-
 async function main(): Promise<void> {
   const env = process.env;
   const dataDir = env['SOCIAL_SERVICES_DATA_DIR'] || undefined;
   const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
   const options: SocialServicesSiloOptions = {
-    port: readPort(env['SOCIAL_SERVICES_PORT']),
+    port: readPort('SOCIAL_SERVICES_PORT', env['SOCIAL_SERVICES_PORT'], 8081),
     host: env['SOCIAL_SERVICES_HOST'] || '127.0.0.1',
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(apiKey === undefined ? {} : { apiKey }),
@@ -51,23 +45,7 @@ async function main(): Promise<void> {
     'social-services simulator started',
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    silo.close().then(
-      () => {
-        logger.info({ event: 'silo.stopped', signal }, 'social-services simulator stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ event: 'silo.stop_failed', signal, error: error instanceof Error ? error.message : String(error) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals('social-services', () => silo.close(), logger);
 }
 
 main().catch((error: unknown) => {

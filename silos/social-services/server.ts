@@ -1,6 +1,7 @@
 /** Starts the simulator on a port (0 = ephemeral) with its store, in memory or in a data directory. */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../shared/process.ts';
 import { createSocialServicesApp } from './app.ts';
 import { SocialServicesStore } from './store.ts';
 
@@ -36,10 +37,7 @@ export async function startSocialServicesSilo(options: SocialServicesSiloOptions
     url: `http://${urlHost}:${port}`,
     port,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }).then(() => store.flush());
+      closing ??= closeServer(server, () => store.flush());
       return closing;
     },
   };
