@@ -8,6 +8,7 @@ import { encodeCanonical, type Receipt } from '../core/envelopes.ts';
 import { resolveCitizen, type CitizenReference } from '../core/identity/identity-store.ts';
 import { newEventId } from '../core/ids.ts';
 import { isUniqueViolation, type Db, type Queryable } from '../core/store/db.ts';
+import type { EventData, EventType } from '../schemas/index.ts';
 import type { components } from './generated/api.ts';
 
 type Change = components['schemas']['Change'];
@@ -18,10 +19,11 @@ type Channel = components['schemas']['Channel'];
 type TimelineEntry = components['schemas']['TimelineEntry'];
 
 export interface NewChange {
-  type: string;
+  type: EventType;
   citizen: CitizenReference;
   channel: Channel;
-  data: unknown;
+  /** Valid against the type's schema (the caller checked it). */
+  data: EventData;
   recipients?: string[] | undefined;
   /** The credential's name: who told Relais. */
   caller: string;
