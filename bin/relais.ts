@@ -8,7 +8,7 @@
  * SIGINT/SIGTERM stop what the command started, in reverse order; a second signal forces exit.
  */
 import { connectorKinds } from '../connectors/registry.ts';
-import { startConnector } from '../connectors/runner.ts';
+import { identityResolverFor, startConnector } from '../connectors/runner.ts';
 import { describeError } from '../core/errors.ts';
 import { startRouterOn } from '../core/router/router.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     }
     case 'gateway':
       return runPart('gateway', 'gateway', async (runtime) => {
-        const gateway = await startGateway(runtime);
+        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime) });
         return { ready: Promise.resolve(), stop: () => gateway.close() };
       });
     case 'router':

@@ -3,9 +3,10 @@
  * adding its folder and one line here.
  */
 import type { ConnectorDefinition } from '../core/connector/contract.ts';
+import { civilRegistryConnector } from './civil-registry/index.ts';
 import { socialServicesConnector } from './social-services/index.ts';
 
-export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([socialServicesConnector].map((c) => [c.kind, c]));
+export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([civilRegistryConnector, socialServicesConnector].map((c) => [c.kind, c]));
 
 export function connectorKinds(): string[] {
   return [...connectors.keys()];

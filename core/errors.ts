@@ -14,6 +14,7 @@ export const errorCodes = {
   SILO_REFUSED: { retriable: false, meaning: 'A silo refused a delivery (4xx or a business rule).' },
   CONNECTOR_FAILED: { retriable: false, meaning: 'A connector threw an unexpected error; the delivery is dead-lettered.' },
   IDENTITY_UNKNOWN: { retriable: false, meaning: 'No identifier is known for the citizen in the recipient system.' },
+  XML_UNSAFE: { retriable: false, meaning: 'An XML message (SOAP, WSDL) had a DOCTYPE or entity declarations, nested too deep, was too large or not well-formed; refused before parsing.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RelaisError } from '../core/errors.ts';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/routing/flows.ts';
@@ -19,7 +20,10 @@ import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { acceptChange, getChange, timeline } from './changes-store.ts';
+import { acceptChange } from './changes-store.ts';
+import { getChange, timeline } from './changes-view.ts';
+import { resolveCivil } from './civil-resolution.ts';
+import { mountIdentityRoutes } from './identity-routes.ts';
 import type { components } from './generated/api.ts';
 import { HttpProblem, problemBody, sendProblem } from './problems.ts';
 
@@ -37,6 +41,10 @@ export interface GatewayDeps {
   onChangeAccepted?: () => void;
   /** Extra readiness facts (e.g. Kafka state); informative, not a readiness condition. */
   status?: () => Record<string, string>;
+  /** The register that resolves citizens named by civil data (a connector's capability, injected). */
+  identityResolver?: IdentityResolver | undefined;
+  /** Time limit of one register search (default 10 s). */
+  identityTimeoutMs?: number;
 }
 
 /** A change request whose data is valid against its event type's schema. */
@@ -101,15 +109,19 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.json(openApiDocument());
   });
 
-  app.post(
-    '/v1/changes',
-    requireScope(deps.auth, 'changes:write'),
+  const jsonBody: express.RequestHandler[] = [
     (req, _res, next) => {
       // Checked before parsing so a form post or a file upload gets 415, not a parse error.
       if (!req.is(['application/json', 'application/*+json'])) return next(new HttpProblem('unsupported-media-type'));
       next();
     },
     json,
+  ];
+
+  app.post(
+    '/v1/changes',
+    requireScope(deps.auth, 'changes:write'),
+    ...jsonBody,
     async (req: Request, res: Response) => {
       const flows = deps.flows();
       const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
@@ -129,9 +141,14 @@ export function createApp(deps: GatewayDeps): express.Express {
         recipients: request.recipients,
       }).map((d) => d.system);
 
+      const resolved =
+        'civil' in request.citizen
+          ? await resolveCivil(deps.identityResolver, request.citizen.civil, caller.name, { timeoutMs: deps.identityTimeoutMs ?? 10_000, logger: deps.logger })
+          : { citizen: request.citizen };
       const outcome = await acceptChange(deps.db, {
         type: request.type,
-        citizen: request.citizen,
+        citizen: resolved.citizen,
+        linkProvenance: 'linkProvenance' in resolved ? resolved.linkProvenance : undefined,
         channel: request.channel,
         data: request.data,
         recipients: request.recipients,
@@ -176,6 +193,8 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.json({ pivotId: pivotId.toLowerCase(), entries });
   });
 
+  mountIdentityRoutes(app, deps, jsonBody);
+
   app.use((req, _res, next) => {
     next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));
   });
@@ -183,7 +202,8 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const instance = req.originalUrl;
     if (error instanceof HttpProblem) {
-      const headers: Record<string, string> = error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : {};
+      const headers: Record<string, string> =
+        error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : error.code === 'register-unavailable' ? { 'Retry-After': '5' } : {};
       return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
     }
     const parserError = error as { type?: string; status?: number };

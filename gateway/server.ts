@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { ensureTopics } from '../core/topics.ts';
 import { subscribedSystems } from '../core/routing/plan.ts';
@@ -26,7 +27,14 @@ export function gatewayCredentials(runtime: Runtime, devToken?: string): Credent
   return credentials;
 }
 
-export async function startGateway(runtime: Runtime, options: { devToken?: string; port?: number } = {}): Promise<RunningGateway> {
+export interface GatewayOptions {
+  devToken?: string;
+  port?: number;
+  /** The register that resolves citizens named by civil data (connectors/runner.ts identityResolverFor). */
+  identityResolver?: IdentityResolver | undefined;
+}
+
+export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
   const { config, logger, db, bus, topics } = runtime;
   // The relay creates the topics before its first publish, retrying while Kafka is down: the
   // gateway starts and accepts changes without Kafka (they wait in the outbox).
@@ -49,6 +57,8 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
     logger,
     maxBodyBytes: config.maxBodyBytes,
     onChangeAccepted: () => relay.nudge(),
+    identityResolver: options.identityResolver,
+    identityTimeoutMs: config.civilRegistryTimeoutMs * 2,
     status: () => ({ outbox: relay.stats.lastError && relay.stats.failures > 0 ? `failing: ${relay.stats.lastError}` : 'ok' }),
   });
   const server: Server = app.listen(options.port ?? config.port, config.host);

@@ -24,6 +24,7 @@
  * data (names, addresses, identifiers) in them.
  */
 import type { Delivery } from '../envelopes.ts';
+import type { IdentityResolver } from '../identity/civil-identity.ts';
 import type { Logger } from '../logger.ts';
 import type { RelaisConfig } from '../config.ts';
 
@@ -164,4 +165,11 @@ export interface ConnectorDefinition {
   createSink?(context: ConnectorContext): Sink | Promise<Sink>;
   createSource?(context: ConnectorContext): Source | Promise<Source>;
   createPushSource?(context: PushSourceContext): PushSource | Promise<PushSource>;
+  /**
+   * For an authoritative register: finds the persons matching civil data (core/identity/
+   * civil-identity.ts). The gateway process builds it once at start, for the first system in the
+   * flows whose connector offers it, and calls search() when a change names a citizen by civil
+   * data; errors it throws are answered 503 (retriable) or 422 (the register refused the search).
+   */
+  createIdentityResolver?(context: ConnectorContext): IdentityResolver;
 }

@@ -4,7 +4,7 @@
  * with a stable code, which the SOAP layer turns into faults and the admin API into 4xx.
  */
 import type { RegistryStore } from './store.ts';
-import { typesEvenement, type Concordance, type Evenement, type Lieu, type NouvelEvenement, type Personne } from './types.ts';
+import { motifsDissolution, typesEvenement, type Concordance, type Evenement, type Lieu, type NouvelEvenement, type Personne } from './types.ts';
 
 export type Gravite = 'requete' | 'introuvable' | 'conflit';
 
@@ -152,6 +152,11 @@ export class Registre {
         const partenaire = this.obtenir(exigerTexte(nouvel.partenaire, 'partenaire'));
         if (partenaire.identifiant === personne.identifiant) throw new RegistreErreur('CHAMP_INVALIDE', 'partenaire : une autre personne est attendue');
         evenement.partenaire = partenaire.identifiant;
+        if (nouvel.type === 'DISSOLUTION_PACS') {
+          const motif = nouvel.motifDissolution ?? 'DECLARATION_CONJOINTE';
+          if (!motifsDissolution.includes(motif)) throw new RegistreErreur('CHAMP_INVALIDE', `motifDissolution : un de ${motifsDissolution.join(', ')}`);
+          evenement.motifDissolution = motif;
+        }
         break;
       }
       case 'CHANGEMENT_NOM': {

@@ -96,7 +96,7 @@ export function personneXml(p: Personne): Personne {
 function evenementXml(e: Evenement): Evenement {
   return withoutEmpty({
     numero: e.numero, type: e.type, numeroActe: e.numeroActe, dateEnregistrement: e.dateEnregistrement, dateEvenement: e.dateEvenement,
-    lieu: lieuXml(e.lieu), personne: e.personne, partenaire: e.partenaire, naissance: e.naissance, changementNom: e.changementNom && withoutEmpty(e.changementNom),
+    lieu: lieuXml(e.lieu), personne: e.personne, partenaire: e.partenaire, naissance: e.naissance, changementNom: e.changementNom && withoutEmpty(e.changementNom), motifDissolution: e.motifDissolution,
   });
 }
 

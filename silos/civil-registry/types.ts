@@ -8,6 +8,9 @@ export const typesEvenement: readonly TypeEvenement[] = ['NAISSANCE', 'DECES', '
 
 export type Sexe = 'M' | 'F';
 
+export type MotifDissolution = 'DECLARATION_CONJOINTE' | 'DECLARATION_UNILATERALE' | 'MARIAGE' | 'DECES';
+export const motifsDissolution: readonly MotifDissolution[] = ['DECLARATION_CONJOINTE', 'DECLARATION_UNILATERALE', 'MARIAGE', 'DECES'];
+
 export interface Lieu {
   commune: string;
   codeInsee?: string;
@@ -57,6 +60,8 @@ export interface Evenement {
   partenaire?: string;
   naissance?: Naissance;
   changementNom?: ChangementNom;
+  /** PACS dissolution only. */
+  motifDissolution?: MotifDissolution;
 }
 
 /** A search hit: the person and which criteria concorded (nomNaissance, prenoms, dateNaissance, lieuNaissance). */
@@ -76,6 +81,8 @@ export interface NouvelEvenement {
   partenaire?: string;
   naissance?: Naissance;
   changementNom?: { nouveauNom: string; nouveauxPrenoms?: string };
+  /** PACS dissolution; default DECLARATION_CONJOINTE. */
+  motifDissolution?: MotifDissolution;
   /** A birth may ask for a given identifier (demo data); otherwise the register numbers it. */
   identifiant?: string;
 }

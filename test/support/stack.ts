@@ -17,6 +17,8 @@ export interface Stack {
   env: Record<string, string>;
   database?: TestDatabase;
   siloUrl: string;
+  /** The civil-registry simulator's base URL (admin API; SOAP at /registre). */
+  registryUrl: string;
   postChange(body: object, headers?: Record<string, string>): Promise<{ status: number; body: ChangeView }>;
   getChange(id: string): Promise<ChangeView>;
   waitForStatus(id: string, settled: (change: ChangeView) => boolean, timeoutMs?: number): Promise<ChangeView>;
@@ -50,7 +52,7 @@ export interface JournalEntry {
 export interface StackOptions {
   store?: 'postgres' | 'pglite';
   env?: Record<string, string>;
-  connectors?: boolean;
+  connectors?: boolean | { except: string[] };
 }
 
 export const devToken = 'e2e-dev-token';
@@ -77,6 +79,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    CIVIL_REGISTRY_PORT: '0',
+    CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
+    RELAIS_SOURCE_POLL_MS: '100',
+    RELAIS_SOURCE_BACKOFF_MS: '50',
+    RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
     RELAIS_SINK_BACKOFF_MS: '50',
@@ -88,7 +95,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const relais = await startAll({ env, connectors: options.connectors ?? true });
   const siloUrl = relais.siloUrls['social-services']!;
+  const registryUrl = relais.siloUrls['civil-registry']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
+  env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {
@@ -97,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     ...(database ? { database } : {}),
     siloUrl,
+    registryUrl,
     async postChange(body, headers = {}) {
       const response = await fetch(`${relais.gatewayUrl}/v1/changes`, {
         method: 'POST',
