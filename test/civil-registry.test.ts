@@ -76,10 +76,10 @@ async function startRegistryConnector(extraEnv: Record<string, string> = {}): Pr
 const closures = async (file: string) => (await stack.journal(file)).filter((e) => e.operation === 'cloturerDossier' && e.statutHttp === 200 && !e.rejoue);
 
 test('killed between publishing and saving its cursor, then restarted: every death arrives, none is applied twice', { timeout: 180_000 }, async () => {
-  const citizens = [];
+  const citizens: Awaited<ReturnType<typeof knownCitizen>>[] = [];
   for (let n = 1; n <= 5; n++) citizens.push(await knownCitizen(n));
   const before = (await readSourceState(stack.database!.db, 'civil-registry')).checkpoint;
-  const numbers = [];
+  const numbers: number[] = [];
   for (const c of citizens) numbers.push(await recordDeath(c.registerId));
 
   const first = await startRegistryConnector({ CIVIL_REGISTRY_PAGE_SIZE: '2', RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH: '1' });

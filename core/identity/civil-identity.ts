@@ -6,8 +6,8 @@
  * capability, ConnectorDefinition.createIdentityResolver, wired by the process entry points).
  * The register returns candidates by its own, possibly loose, search; Relais decides with its own
  * normalisation, the same whatever register sits behind the resolver:
- *   - names: accents, case, hyphens, apostrophes and spacing do not matter ("Dupont-d'Arcy" =
- *     "DUPONT D ARCY");
+ *   - birth names: accents, case, hyphens, apostrophes and spacing do not matter ("Dupont-d'Arcy"
+ *     = "DUPONT D ARCY" = "dupontdarcy");
  *   - given names: the citizen may give only their first given name(s), in order, written with
  *     or without hyphens ("Jean Pierre" = "Jean-Pierre" as first given name of "Jean-Pierre
  *     Marie"), but "Jean" is not "Jean-Pierre";
@@ -89,9 +89,14 @@ export function placesMatch(a: Place, b: Place): boolean {
   return normaliseName(a.communeName) === normaliseName(b.communeName);
 }
 
+/** A birth name reduced to its letters: separators are written inconsistently ("L'Hôpital", "LHOPITAL"). */
+export function compactName(value: string): string {
+  return normaliseName(value).replace(/ /g, '');
+}
+
 export function score(asked: CivilIdentity, candidate: CivilIdentity): Criterion[] {
   const matched: Criterion[] = [];
-  if (normaliseName(asked.birthName) === normaliseName(candidate.birthName)) matched.push('birthName');
+  if (compactName(asked.birthName) === compactName(candidate.birthName)) matched.push('birthName');
   if (givenNamesMatch(asked.givenNames, candidate.givenNames)) matched.push('givenNames');
   if (asked.dateOfBirth === candidate.dateOfBirth) matched.push('dateOfBirth');
   if (placesMatch(asked.placeOfBirth, candidate.placeOfBirth)) matched.push('placeOfBirth');

@@ -79,13 +79,15 @@ export class Registre {
 
   /** Persons whose birth name and birth date concord (register's key), with the criteria that concord. */
   rechercher(criteres: { nomNaissance: string; prenoms: string; dateNaissance: string; lieuNaissance?: Lieu | undefined }): Concordance[] {
-    const nom = cleRecherche(exigerTexte(criteres.nomNaissance, 'nomNaissance'));
+    // Birth names compared without separators: "L'HÔPITAL", "L HOPITAL" and "LHOPITAL" are one name.
+    const compact = (value: string) => cleRecherche(value).replace(/ /g, '');
+    const nom = compact(exigerTexte(criteres.nomNaissance, 'nomNaissance'));
     const prenoms = cleRecherche(exigerTexte(criteres.prenoms, 'prenoms'));
     const date = exigerDate(criteres.dateNaissance, 'dateNaissance');
     const lieu = criteres.lieuNaissance ? exigerLieu(criteres.lieuNaissance, 'lieuNaissance') : undefined;
     return this.store
       .personnes()
-      .filter((p) => cleRecherche(p.nomNaissance) === nom && p.dateNaissance === date)
+      .filter((p) => compact(p.nomNaissance) === nom && p.dateNaissance === date)
       .map((personne) => {
         const critere = ['nomNaissance', 'dateNaissance'];
         if (cleRecherche(personne.prenoms).split(' ')[0] === prenoms.split(' ')[0]) critere.push('prenoms');
