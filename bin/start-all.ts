@@ -16,6 +16,8 @@ import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
+import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
 import { persistentSecret, startSilos } from './start-silos.ts';
 
@@ -36,6 +38,8 @@ export interface RunningRelais {
   brokers: string;
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
+  /** The simulators started here, for tests and the banner: the waste database and desk, the mailbox. */
+  silos: { waste: WasteSilo; mailbox?: Mailbox };
   stop(): Promise<void>;
 }
 
@@ -72,6 +76,25 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const silos = await startSilos(config, dataDir);
     stops.push(() => silos.stop());
 
+    // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
+    // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
+    const env = options.env ?? process.env;
+    const waste = await startWasteManagementSilo({
+      port: config.wasteManagementPort,
+      ...(env['WASTE_MANAGEMENT_DATABASE_URL']
+        ? { databaseUrl: config.wasteManagementDatabaseUrl }
+        : { dataDir: join(dataDir, 'silos', 'waste-management'), dbPort: config.wasteManagementDbPort, seed: true }),
+    });
+    stops.push(() => waste.close());
+    config.wasteManagementDatabaseUrl = waste.databaseUrl;
+
+    // Citizens' emails land in a local mailbox unless EMAIL_SMTP_URL names a real server.
+    const mailbox = env['EMAIL_SMTP_URL'] ? undefined : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
+    if (mailbox) {
+      stops.push(() => mailbox.close());
+      config.emailSmtpUrl = mailbox.url;
+    }
+
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
@@ -98,7 +121,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: silos.urls,
+      siloUrls: { ...silos.urls, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      silos: { waste, ...(mailbox ? { mailbox } : {}) },
       stop,
     };
   } catch (error) {

@@ -20,14 +20,19 @@ import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { acceptChange } from './changes-store.ts';
+import { acceptChange, type NewChange } from './changes-store.ts';
 import { getChange, timeline } from './changes-view.ts';
 import { resolveCivil } from './civil-resolution.ts';
 import { mountIdentityRoutes } from './identity-routes.ts';
 import type { components } from './generated/api.ts';
 import { HttpProblem, problemBody, sendProblem } from './problems.ts';
+import { citizenIssues, idempotencyKeyOf, requireJsonBody } from './request-checks.ts';
+import { serviceRequestRoutes } from './service-request-routes.ts';
+import { rememberEmail, serviceRequestTimeline, SUBMITTED } from './service-requests-store.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
+
+const CONTACT_CHANGED = 'fr.relais.citizen.contact.changed.v1';
 
 export interface GatewayDeps {
   db: Db;
@@ -51,13 +56,7 @@ export interface GatewayDeps {
 type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if ('pivotId' in request.citizen && !isUuid(request.citizen.pivotId)) {
-    issues.push({ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' });
-  }
-  if ('system' in request.citizen && !flows.systems.has(request.citizen.system)) {
-    issues.push({ field: '/citizen/system', message: `unknown system "${request.citizen.system}"` });
-  }
+  const issues = 'civil' in request.citizen ? [] : citizenIssues(request.citizen, flows);
   (request.recipients ?? []).forEach((system, i) => {
     if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
   });
@@ -74,6 +73,14 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
   const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
   if (!parsed.ok || issues.length > 0) return { issues };
   return { change: { ...body, type, data: parsed.data }, issues: [] };
+}
+
+/** A contact change with an email address also becomes the address notifications go to. */
+function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
+  const email = request.type === CONTACT_CHANGED ? (request.data as { email?: string }).email : undefined;
+  if (!email) return undefined;
+  const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
+  return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);
 }
 
 /** The matched route pattern (`/v1/changes/:id`), never the path with its ids. */
@@ -109,14 +116,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.json(openApiDocument());
   });
 
-  const jsonBody: express.RequestHandler[] = [
-    (req, _res, next) => {
-      // Checked before parsing so a form post or a file upload gets 415, not a parse error.
-      if (!req.is(['application/json', 'application/*+json'])) return next(new HttpProblem('unsupported-media-type'));
-      next();
-    },
-    json,
-  ];
+  const jsonBody: express.RequestHandler[] = [requireJsonBody, json];
 
   app.post(
     '/v1/changes',
@@ -127,11 +127,11 @@ export function createApp(deps: GatewayDeps): express.Express {
       const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
       if (!('change' in checked)) throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);
       const request = checked.change;
-
-      const idempotencyKey = req.get('idempotency-key');
-      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-        throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 200 characters');
+      if (request.type === SUBMITTED) {
+        throw new HttpProblem('validation-failed', 'a service request is posted to /v1/service-requests', [{ field: '/type', message: 'use POST /v1/service-requests' }]);
       }
+
+      const idempotencyKey = idempotencyKeyOf(req);
       const caller = req.caller!;
       const plannedSystems = planDeliveries(flows, {
         type: request.type,
@@ -160,6 +160,7 @@ export function createApp(deps: GatewayDeps): express.Express {
         dataschema: schemaIdOf(request.type),
         plannedSystems: [...new Set(plannedSystems)],
         eventsTopic: deps.topics.events,
+        within: contactEmailWriter(request, flows),
       });
 
       switch (outcome.outcome) {
@@ -190,9 +191,11 @@ export function createApp(deps: GatewayDeps): express.Express {
     if (!isUuid(pivotId)) throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
     const entries = await timeline(deps.db, pivotId.toLowerCase());
     if (!entries) throw new HttpProblem('not-found', 'no such citizen');
-    res.json({ pivotId: pivotId.toLowerCase(), entries });
+    const requests = await serviceRequestTimeline(deps.db, pivotId.toLowerCase());
+    res.json({ pivotId: pivotId.toLowerCase(), entries: [...entries, ...requests].sort((a, b) => b.at.localeCompare(a.at)) });
   });
 
+  app.use(serviceRequestRoutes(deps, json));
   mountIdentityRoutes(app, deps, jsonBody);
 
   app.use((req, _res, next) => {

@@ -40,6 +40,10 @@ export interface NewChange {
   /** Systems the flows route this change to (computed before storing). */
   plannedSystems: string[];
   eventsTopic: string;
+  /** The change's id when the caller needs it beforehand (a service request's data carries it). */
+  id?: string | undefined;
+  /** More writes in the change's transaction (a service request's own rows). */
+  within?: ((tx: Queryable, accepted: { id: string; pivotId: string; acceptedAt: Date }) => Promise<void>) | undefined;
 }
 
 export type AcceptOutcome =
@@ -88,14 +92,15 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
         const existing = await findByIdempotencyKey(tx, input.caller, input.idempotencyKey);
         if (existing) return replayOrConflict(tx, input, existing);
       }
-      if ('held' in input.citizen) return { outcome: 'created', change: await acceptHeld(tx, input, input.citizen.held, newEventId(), new Date()) } as const;
+      // A held change has no citizen yet: `within` (writes keyed by the pivot id) does not run for it.
+      if ('held' in input.citizen) return { outcome: 'created', change: await acceptHeld(tx, input, input.citizen.held, input.id ?? newEventId(), new Date()) } as const;
       const pivotId = await resolveCitizen(tx, input.citizen, input.linkProvenance ?? { method: 'first-sighting', by: input.caller });
       if (!pivotId) return { outcome: 'unknown-citizen' } as const;
       // One citizen's changes are accepted one after the other: the second waits for the first
       // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
       // (which publishes in id order) cannot send them out of order.
       await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
-      const id = newEventId();
+      const id = input.id ?? newEventId();
       const acceptedAt = new Date();
       await insertChange(tx, record(input, id, pivotId, acceptedAt));
       await enqueueEvent(
@@ -106,6 +111,7 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
         },
         input.eventsTopic,
       );
+      await input.within?.(tx, { id, pivotId, acceptedAt });
       // The answer is what was just written: no need to read it back.
       const change = toChange(
         { ...rowOf(input, id, pivotId, acceptedAt), review: null, review_id: null, review_status: null },

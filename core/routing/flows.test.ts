@@ -21,7 +21,8 @@ const system = 'systems:\n  social-services:\n    connector: social-services\n';
 test('the shipped flow files load and name only known types, fields and systems', () => {
   const flows = loadFlows(flowsDir, { connectors: connectorKinds() });
   assert.ok(flows.routes.length >= 2);
-  assert.ok(flows.systems.has('social-services'));
+  for (const system of ['social-services', 'waste-management', 'email']) assert.ok(flows.systems.has(system), system);
+  assert.equal(flows.systems.get('email')?.role, 'notification');
 });
 
 test('a YAML syntax error is reported with file and line', () => {

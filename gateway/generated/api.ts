@@ -61,6 +61,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report an incident or ask a service (e.g. a missed waste collection), from any channel
+         * @description Requires scope `service-requests:write`. The flows choose the competent service from the
+         *     category and the location (docs/flows.md); no service for them is a 422. The request is
+         *     stored with its status history and published as fr.relais.service-request.submitted.v1
+         *     (one transaction with the outbox), then delivered to the competent service and, when
+         *     Relais holds an email address for the citizen (`contact.email` here, or an earlier
+         *     contact change), acknowledged by email. Its status follows the service's updates.
+         *     With an `Idempotency-Key`, repeating the same request returns the same service request;
+         *     reusing the key for a different request is a 409.
+         */
+        post: operations["postServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A service request, its status and its history
+         * @description Requires scope `service-requests:read`.
+         */
+        get: operations["getServiceRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identity-reviews": {
         parameters: {
             query?: never;
@@ -188,21 +235,23 @@ export interface components {
         /** @enum {string} */
         Channel: "web" | "mobile" | "desk" | "mail" | "phone" | "email";
         SystemName: string;
-        /**
-         * @description The citizen, by Relais pivot id, by the identifier one connected system knows them by, or by
-         *     civil data, which the gateway resolves through the authoritative register: exactly one
-         *     person matches → their pivot id (created and linked to the register's identifier if new);
-         *     none → 422; several (homonyms) → the change is accepted but held for review
-         *     (`held_for_review`) and nothing propagates until an agent decides. Matching ignores accents,
-         *     case, hyphens and apostrophes, and accepts the first given name(s) only.
-         */
+        /** @description The citizen, by Relais pivot id or by the identifier one connected system knows them by. */
         CitizenReference: {
             /** Format: uuid */
             pivotId: string;
         } | {
             system: components["schemas"]["SystemName"];
             id: string;
-        } | {
+        };
+        /**
+         * @description The citizen a change is about: by Relais pivot id, by the identifier one connected system
+         *     knows them by, or by civil data, which the gateway resolves through the authoritative
+         *     register: exactly one person matches → their pivot id (created and linked to the register's
+         *     identifier if new); none → 422; several (homonyms) → the change is accepted but held for
+         *     review (`held_for_review`) and nothing propagates until an agent decides. Matching ignores
+         *     accents, case, hyphens and apostrophes, and accepts the first given name(s) only.
+         */
+        ChangeCitizen: components["schemas"]["CitizenReference"] | {
             civil: components["schemas"]["CivilIdentity"];
         };
         CivilIdentity: {
@@ -219,7 +268,7 @@ export interface components {
         ChangeRequest: {
             /** @description An event type of the catalogue, e.g. fr.relais.citizen.address.changed.v1. */
             type: string;
-            citizen: components["schemas"]["CitizenReference"];
+            citizen: components["schemas"]["ChangeCitizen"];
             channel: components["schemas"]["Channel"];
             /** @description The event data, valid against the type's schema in schemas/events/. */
             data: Record<string, never>;
@@ -275,8 +324,11 @@ export interface components {
         TimelineEntry: {
             /** Format: date-time */
             at: string;
-            /** @enum {string} */
-            kind: "change_accepted" | "system_outcome";
+            /**
+             * @description service_request entries are a request's status changes; their changeId is the request's id.
+             * @enum {string}
+             */
+            kind: "change_accepted" | "system_outcome" | "service_request";
             /** Format: uuid */
             changeId: string;
             type: string;
@@ -287,11 +339,68 @@ export interface components {
             system?: components["schemas"]["SystemName"];
             status?: components["schemas"]["RecipientStatus"];
             reason?: string;
+            requestStatus?: components["schemas"]["ServiceRequestStatus"];
         };
         Timeline: {
             /** Format: uuid */
             pivotId: string;
             entries: components["schemas"]["TimelineEntry"][];
+        };
+        /**
+         * @description submitted: accepted by Relais; acknowledged, scheduled, in-progress, on-hold, reassigned:
+         *     the service's updates while open; resolved, rejected, duplicate, withdrawn: closed.
+         * @enum {string}
+         */
+        ServiceRequestStatus: "submitted" | "acknowledged" | "scheduled" | "in-progress" | "on-hold" | "reassigned" | "resolved" | "rejected" | "duplicate" | "withdrawn";
+        ServiceRequestSubmission: {
+            citizen: components["schemas"]["CitizenReference"];
+            channel: components["schemas"]["Channel"];
+            /** @description <domain>.<subject>, e.g. waste.missed-collection (schemas/defs/common.json serviceRequestCategory). */
+            category: string;
+            /** @description Where, as schemas/defs/common.json location — an address (BAN vocabulary) and/or a commune's INSEE code. */
+            location: {
+                [key: string]: unknown;
+            };
+            /** @description The citizen's own words. */
+            description?: string;
+            /** @description How to tell the citizen of the outcome; kept as the citizen's email address in Relais (it replaces an older one). */
+            contact?: {
+                /** Format: email */
+                email?: string;
+            };
+        };
+        ServiceRequestHistoryEntry: {
+            status: components["schemas"]["ServiceRequestStatus"];
+            /** Format: date-time */
+            at: string;
+            system?: components["schemas"]["SystemName"];
+            /** @description The service's message to the citizen. */
+            comment?: string;
+        };
+        ServiceRequest: {
+            /**
+             * Format: uuid
+             * @description Also the requestId of its events and the id of its submission (GET /v1/changes/{id}).
+             */
+            id: string;
+            /** Format: uuid */
+            pivotId: string;
+            channel: components["schemas"]["Channel"];
+            category: string;
+            location?: {
+                [key: string]: unknown;
+            };
+            description?: string;
+            competentService: components["schemas"]["SystemName"];
+            status: components["schemas"]["ServiceRequestStatus"];
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Delivery of the submission to each system (the competent service, notifications). */
+            recipients: components["schemas"]["Recipient"][];
+            /** @description Oldest first. */
+            history: components["schemas"]["ServiceRequestHistoryEntry"][];
         };
         /** @enum {string} */
         IdentityReviewStatus: "pending" | "matched" | "rejected";
@@ -468,6 +577,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    postServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+                traceparent?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestSubmission"];
+            };
+        };
+        responses: {
+            /** @description Accepted and stored; routed to the competent service. */
+            202: {
+                headers: {
+                    /** @description The service request's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequest"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequest"];
                 };
             };
             400: components["responses"]["Problem"];

@@ -3,13 +3,14 @@
  * prefix, its own store (a fresh PostgreSQL database or an in-memory PGlite), ephemeral ports,
  * quick retries, and helpers to post changes and read the silo from outside.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { testBrokers, uniquePrefix } from './kafka.ts';
 import { eventually } from './eventually.ts';
+import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {
   relais: RunningRelais;
@@ -51,6 +52,10 @@ export interface JournalEntry {
 
 export interface StackOptions {
   store?: 'postgres' | 'pglite';
+  /** Flow files of flows/ to route with (default: social-services.yaml only, so each test sees only the systems it is about). */
+  flows?: string[];
+  /** The waste-management vendor database: embedded (PGlite, the quick start's) or a fresh one on the MariaDB or PostgreSQL server. */
+  waste?: 'embedded' | 'mariadb' | 'postgres';
   env?: Record<string, string>;
   connectors?: boolean | { except: string[] };
 }
@@ -73,6 +78,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
   const database = options.store === 'pglite' ? undefined : await createTestDatabase('postgres');
+  const flowsDir = join(dataDir, 'flows');
+  mkdirSync(flowsDir);
+  for (const file of options.flows ?? ['social-services.yaml']) copyFileSync(join('flows', file), join(flowsDir, file));
+  const vendor = options.waste === 'mariadb' || options.waste === 'postgres' ? await createWasteVendorDatabase(options.waste) : undefined;
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.env?.['KAFKA_BROKERS'] ?? testBrokers().join(','),
     RELAIS_TOPIC_PREFIX: prefix,
@@ -81,9 +90,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SOCIAL_SERVICES_PORT: '0',
     CIVIL_REGISTRY_PORT: '0',
     CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
+    WASTE_MANAGEMENT_PORT: '0',
+    WASTE_MANAGEMENT_DB_PORT: '0',
+    WASTE_MANAGEMENT_SETTLE_MS: '200',
+    MAILBOX_SMTP_PORT: '0',
     RELAIS_SOURCE_POLL_MS: '100',
     RELAIS_SOURCE_BACKOFF_MS: '50',
     RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
+    RELAIS_FLOWS_DIR: flowsDir,
+    ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
     RELAIS_SINK_BACKOFF_MS: '50',
@@ -146,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await relais.stop();
       await database?.drop();
+      await vendor?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
