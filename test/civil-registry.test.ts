@@ -25,7 +25,7 @@ const auth = { authorization: `Bearer ${devToken}` };
 
 before(async () => {
   // The civil-registry connector runs in its own process in the crash test; start it here for the others.
-  stack = await startStack({ store: 'postgres', connectors: { except: ['civil-registry'] } });
+  stack = await startStack({ store: 'postgres', flows: ['social-services.yaml', 'civil-registry.yaml'], connectors: { except: ['civil-registry'] } });
 });
 
 after(async () => {

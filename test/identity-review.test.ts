@@ -15,7 +15,7 @@ const auth = { authorization: `Bearer ${devToken}` };
 const bernard = { birthName: 'bérnard', givenNames: ['Jean Pierre'], dateOfBirth: '1962-07-14', placeOfBirth: { communeName: 'LYON', country: 'FR' } };
 
 before(async () => {
-  stack = await startStack({ store: 'postgres' });
+  stack = await startStack({ store: 'postgres', flows: ['social-services.yaml', 'civil-registry.yaml'] });
 });
 after(() => stack?.stop());
 
