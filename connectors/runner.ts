@@ -109,7 +109,8 @@ export async function startConnector(runtime: Runtime, system: string): Promise<
       parts.push(source);
     }
     if (definition.createPushSource) {
-      parts.push(await startPushSourceRunner({ ...publisher, create: (push) => definition.createPushSource!(push), context }));
+      const push = await startPushSourceRunner({ ...publisher, create: (c) => definition.createPushSource!(c), context });
+      if (push) parts.push(push);
     }
   } catch (error) {
     await stop();

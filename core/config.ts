@@ -155,6 +155,15 @@ export const settings = {
   civilRegistryPort: { env: 'CIVIL_REGISTRY_PORT', default: '8082', parse: integer(0, 65535), description: 'Port of the civil-registry simulator started by the quick start.' },
   socialServicesUrl: { env: 'SOCIAL_SERVICES_URL', default: 'http://127.0.0.1:8081', parse: httpUrl, description: 'Base URL of the social-services REST API.' },
   socialServicesApiKey: { env: 'SOCIAL_SERVICES_API_KEY', parse: text, secret: true, description: 'API key sent to the social-services API (X-Api-Key).' },
+  socialServicesWebhookSecret: {
+    env: 'SOCIAL_SERVICES_WEBHOOK_SECRET',
+    parse: text,
+    secret: true,
+    description: 'Shared secret of the signed webhooks social services send for changes recorded at their desk (HMAC-SHA256). Unset: the connector does not receive them. The quick start generates one.',
+  },
+  socialServicesWebhookPort: { env: 'SOCIAL_SERVICES_WEBHOOK_PORT', default: '8091', parse: integer(0, 65535), description: 'Port of the social-services connector\'s webhook receiver (POST /webhooks/social-services).' },
+  socialServicesWebhookHost: { env: 'SOCIAL_SERVICES_WEBHOOK_HOST', default: '127.0.0.1', parse: text, description: 'Interface the webhook receiver binds to (0.0.0.0 in containers).' },
+  socialServicesWebhookToleranceS: { env: 'SOCIAL_SERVICES_WEBHOOK_TOLERANCE_S', default: '300', parse: integer(10, 3600), description: 'How old (or far in the future) a webhook\'s signed timestamp may be before it is refused.' },
   socialServicesPort: { env: 'SOCIAL_SERVICES_PORT', default: '8081', parse: integer(0, 65535), description: 'Port of the social-services simulator.' },
   wasteManagementDatabaseUrl: {
     env: 'WASTE_MANAGEMENT_DATABASE_URL',

@@ -2,7 +2,8 @@
  * Process entry of the social-services simulator.
  * SOCIAL_SERVICES_PORT (default 8081), SOCIAL_SERVICES_HOST (default 127.0.0.1),
  * SOCIAL_SERVICES_DATA_DIR (absent: in memory), SOCIAL_SERVICES_API_KEY (absent: no check),
- * SOCIAL_SERVICES_SEED=demo (loads the demo files missing from the store).
+ * SOCIAL_SERVICES_SEED=demo (loads the demo files missing from the store),
+ * SOCIAL_SERVICES_WEBHOOK_URL + SOCIAL_SERVICES_WEBHOOK_SECRET (notify desk changes there, signed).
  * Logs never carry names, addresses or file contents.
  */
 import { pino } from 'pino';
@@ -17,11 +18,15 @@ async function main(): Promise<void> {
   const env = process.env;
   const dataDir = env['SOCIAL_SERVICES_DATA_DIR'] || undefined;
   const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
+  const webhookUrl = env['SOCIAL_SERVICES_WEBHOOK_URL'] || undefined;
+  const webhookSecret = env['SOCIAL_SERVICES_WEBHOOK_SECRET'] || undefined;
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) throw new Error('SOCIAL_SERVICES_WEBHOOK_URL and SOCIAL_SERVICES_WEBHOOK_SECRET go together');
   const options: SocialServicesSiloOptions = {
     port: readPort('SOCIAL_SERVICES_PORT', env['SOCIAL_SERVICES_PORT'], 8081),
     host: env['SOCIAL_SERVICES_HOST'] || '127.0.0.1',
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(apiKey === undefined ? {} : { apiKey }),
+    ...(webhookUrl && webhookSecret ? { webhook: { url: webhookUrl, secret: webhookSecret } } : {}),
   };
 
   let seeded = 0;

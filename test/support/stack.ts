@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
+import { freePort } from '../../bin/start-silos.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { testBrokers, uniquePrefix } from './kafka.ts';
 import { eventually } from './eventually.ts';
@@ -61,6 +62,8 @@ export interface StackOptions {
 }
 
 export const devToken = 'e2e-dev-token';
+/** The shared secret of the social-services webhooks in the test stack. */
+export const webhookSecret = 'e2e-webhook-secret';
 
 export function addressChange(fileNumber: string, streetName = 'rue des Lilas', extra: Record<string, unknown> = {}): object {
   return {
@@ -88,6 +91,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
+    SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
     CIVIL_REGISTRY_PORT: '0',
     CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
     WASTE_MANAGEMENT_PORT: '0',
