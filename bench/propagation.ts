@@ -54,6 +54,8 @@ const relais = await startAll({
     RELAIS_TOPIC_PREFIX: `bench-${Date.now()}`,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    SOCIAL_SERVICES_WEBHOOK_PORT: '0',
+    CIVIL_REGISTRY_PORT: '0',
     RELAIS_DEV_TOKEN: 'bench',
     LOG_LEVEL: 'warn',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -81,6 +81,10 @@ export async function startCivilRegistrySilo(options: CivilRegistrySiloOptions):
   const drawn = new WeakMap<object, PanneTiree>();
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const server = createServer(createAdminApp(registre, faults));
+  // SOAP clients keep connections open between the WSDL read and their calls (strong-soap can take
+  // seconds to compile a WSDL): Node's 5 s idle close would race with their next request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
