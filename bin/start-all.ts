@@ -11,6 +11,7 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../core/router/router.ts';
+import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
@@ -30,6 +31,8 @@ export interface StartAllOptions {
    * those (tests run some in their own process).
    */
   connectors?: boolean | { except: string[] };
+  /** Where the logs go (default stdout). */
+  logDestination?: LogDestination;
 }
 
 export interface RunningRelais {
@@ -99,7 +102,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => db.close());
     await migrate(db);
     await seedDemoIdentities(db);
-    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
+    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];

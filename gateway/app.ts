@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { asyncApiYaml } from '../core/asyncapi.ts';
 import { RelaisError } from '../core/errors.ts';
 import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import { isUuid } from '../core/ids.ts';
@@ -52,8 +53,8 @@ export interface GatewayDeps {
   identityTimeoutMs?: number;
 }
 
-/** A change request whose data is valid against its event type's schema. */
-type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
+/** A change request whose data is valid against its event type's schema (narrowed by `type`). */
+type ValidChange = { [T in EventType]: Omit<ChangeRequest, 'type' | 'data'> & { type: T; data: EventData<T> } }[EventType];
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
   const issues = 'civil' in request.citizen ? [] : citizenIssues(request.citizen, flows);
@@ -72,12 +73,13 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
   const parsed = parseEventData(type, body.data, '/data');
   const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
   if (!parsed.ok || issues.length > 0) return { issues };
-  return { change: { ...body, type, data: parsed.data }, issues: [] };
+  // parseEventData checked `data` against `type`'s schema; TypeScript cannot correlate the two.
+  return { change: { ...body, type, data: parsed.data } as ValidChange, issues: [] };
 }
 
 /** A contact change with an email address also becomes the address notifications go to. */
 function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
-  const email = request.type === CONTACT_CHANGED ? (request.data as { email?: string }).email : undefined;
+  const email = request.type === CONTACT_CHANGED ? request.data.email : undefined;
   if (!email) return undefined;
   const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
   return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);
@@ -117,6 +119,15 @@ export function createApp(deps: GatewayDeps): express.Express {
   });
 
   const jsonBody: express.RequestHandler[] = [requireJsonBody, json];
+
+  // The bus as this gateway's flows make it (they may differ from the repository's flows/).
+  const asyncApi = new WeakMap<Flows, string>();
+  app.get('/asyncapi.yaml', (_req, res) => {
+    const flows = deps.flows();
+    let text = asyncApi.get(flows);
+    if (text === undefined) asyncApi.set(flows, (text = asyncApiYaml(flows)));
+    res.type('application/yaml').send(text);
+  });
 
   app.post(
     '/v1/changes',
@@ -169,6 +180,8 @@ export function createApp(deps: GatewayDeps): express.Express {
         case 'idempotency-conflict':
           throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
         case 'created':
+          // At debug level only; the logger shows the data by its personal-data labels.
+          deps.logger.debug({ change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } }, 'change accepted');
           deps.onChangeAccepted?.();
           break;
         case 'replayed':

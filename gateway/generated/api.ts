@@ -11,8 +11,16 @@ export interface paths {
         put?: never;
         /**
          * Tell Relais about one change
-         * @description Requires scope `changes:write`. With an `Idempotency-Key`, repeating the same request
-         *     returns the same change; reusing the key for a different request is a 409.
+         * @description Requires scope `changes:write`. Any event type of the catalogue (one example each
+         *     below; the schemas are in `GET /asyncapi.yaml` and in schemas/events/): `data` is
+         *     validated against the type's JSON Schema, and a 422 names every failing field as a
+         *     JSON pointer into the body (e.g. `/data/address/postcode`). Nothing is stored unless
+         *     the whole request is valid. One exception: `fr.relais.service-request.submitted.v1`
+         *     is created by `POST /v1/service-requests` (Relais assigns the request id and the
+         *     competent service); here it is a 422 on `/type`.
+         *
+         *     With an `Idempotency-Key`, repeating the same request returns the same change;
+         *     reusing the key for a different request is a 409.
          */
         post: operations["postChange"];
         delete?: never;
@@ -211,6 +219,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/asyncapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event bus (AsyncAPI 3.0)
+         * @description Topics, messages (one per event type, with its JSON Schema and CloudEvents Kafka
+         *     headers) and deliveries as this gateway's flows define them; generated from schemas/
+         *     and the loaded flows (docs/asyncapi.yaml is the one of the repository's flows/).
+         */
+        get: operations["getAsyncApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -266,11 +296,17 @@ export interface components {
             };
         };
         ChangeRequest: {
-            /** @description An event type of the catalogue, e.g. fr.relais.citizen.address.changed.v1. */
+            /**
+             * @description An event type of the catalogue, versioned (fr.relais.citizen.address.changed.v1,
+             *     fr.relais.service-request.submitted.v1…; docs/events.md). An unknown type is a 422 on `/type`.
+             */
             type: string;
             citizen: components["schemas"]["ChangeCitizen"];
             channel: components["schemas"]["Channel"];
-            /** @description The event data, valid against the type's schema in schemas/events/. */
+            /**
+             * @description The event data, valid against the type's JSON Schema (schemas/events/<type>.json, its
+             *     `$id` travels as the event's `ce_dataschema`). Failures point into it: `/data/...`.
+             */
             data: Record<string, never>;
             /** @description Systems the citizen asks to inform, for routes whose legal basis is the citizen's own request. */
             recipients?: components["schemas"]["SystemName"][];
@@ -782,6 +818,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getAsyncApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The AsyncAPI document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
                 };
             };
         };

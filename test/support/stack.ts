@@ -59,6 +59,8 @@ export interface StackOptions {
   waste?: 'embedded' | 'mariadb' | 'postgres';
   env?: Record<string, string>;
   connectors?: boolean | { except: string[] };
+  /** Receives every log line of the stack (set LOG_LEVEL in env to see more than warnings). */
+  logs?: string[];
 }
 
 export const devToken = 'e2e-dev-token';
@@ -113,7 +115,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };
-  const relais = await startAll({ env, connectors: options.connectors ?? true });
+  const logs = options.logs;
+  const logDestination = logs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const relais = await startAll({ env, connectors: options.connectors ?? true, ...(logDestination ? { logDestination } : {}) });
   const siloUrl = relais.siloUrls['social-services']!;
   const registryUrl = relais.siloUrls['civil-registry']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
