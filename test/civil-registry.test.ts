@@ -69,13 +69,13 @@ async function startRegistryConnector(extraEnv: Record<string, string> = {}): Pr
   child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => (output.includes('connector ready') || child.exitCode !== null || child.signalCode !== null ? true : undefined), 30_000, 'the connector to start');
+  await eventually(async () => (output.includes('connector ready') || child.exitCode !== null || child.signalCode !== null ? true : undefined), 90_000, 'the connector to start');
   return Object.assign(child, { output: () => output });
 }
 
 const closures = async (file: string) => (await stack.journal(file)).filter((e) => e.operation === 'cloturerDossier' && e.statutHttp === 200 && !e.rejoue);
 
-test('killed between publishing and saving its cursor, then restarted: every death arrives, none is applied twice', { timeout: 180_000 }, async () => {
+test('killed between publishing and saving its cursor, then restarted: every death arrives, none is applied twice', { timeout: 300_000 }, async () => {
   const citizens: Awaited<ReturnType<typeof knownCitizen>>[] = [];
   for (let n = 1; n <= 5; n++) citizens.push(await knownCitizen(n));
   const before = (await readSourceState(stack.database!.db, 'civil-registry')).checkpoint;
@@ -102,7 +102,7 @@ test('killed between publishing and saving its cursor, then restarted: every dea
   assert.equal((await exited)[0], 0);
 });
 
-test('a death recorded in the register closes the social-services file, visible through the gateway and in the timeline', { timeout: 120_000 }, async () => {
+test('a death recorded in the register closes the social-services file, visible through the gateway and in the timeline', { timeout: 240_000 }, async () => {
   const connector = await startRegistryConnector();
   const citizen = await knownCitizen(10);
   const numero = await recordDeath(citizen.registerId);
@@ -125,7 +125,7 @@ test('a death recorded in the register closes the social-services file, visible 
   await once(connector, 'exit');
 });
 
-test('register faults and hostile XML: the connector backs off, shows it in its health, logs no payload, and recovers without losing its place', { timeout: 120_000 }, async () => {
+test('register faults and hostile XML: the connector backs off, shows it in its health, logs no payload, and recovers without losing its place', { timeout: 240_000 }, async () => {
   const connector = (await startRegistryConnector()) as ChildProcess & { output(): string };
   const citizen = await knownCitizen(20);
   await setRegistryFault({ mode: 'reponse-hostile', charge: 'xxe', restant: 2 });
