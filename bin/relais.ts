@@ -8,7 +8,7 @@
  * SIGINT/SIGTERM stop what the command started, in reverse order; a second signal forces exit.
  */
 import { connectorKinds } from '../connectors/registry.ts';
-import { startConnector } from '../connectors/runner.ts';
+import { identityResolverFor, startConnector } from '../connectors/runner.ts';
 import { describeError } from '../core/errors.ts';
 import { startRouterOn } from '../core/router/router.ts';
 import type { SourceHealth } from '../core/connector/source-runner.ts';
@@ -16,7 +16,8 @@ import { kafkaCheck, storeCheck, type Check } from '../core/health.ts';
 import { startOpsServer } from '../core/ops-server.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startGateway } from '../gateway/server.ts';
-import { startAll, type RunningRelais } from './start-all.ts';
+import { banner } from './banner.ts';
+import { startAll } from './start-all.ts';
 
 type Stop = () => Promise<void>;
 
@@ -44,51 +45,6 @@ function onSignals(stop: Stop): void {
   process.on('SIGTERM', handler);
 }
 
-function banner(running: RelaisInfo): string {
-  const body = JSON.stringify({
-    type: 'fr.relais.citizen.address.changed.v1',
-    citizen: { system: 'social-services', id: 'SS-000123' },
-    channel: 'web',
-    data: {
-      address: { number: '12', suffix: 'bis', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
-      effectiveDate: new Date().toISOString().slice(0, 10),
-    },
-  });
-  const request = JSON.stringify({
-    citizen: { system: 'waste-management', id: 'USG-000123' },
-    channel: 'desk',
-    category: 'waste.missed-collection',
-    location: { address: { number: '24', streetName: 'rue Paul Bert', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' } },
-    description: 'Bac jaune non collecté mardi.',
-    contact: { email: 'jeanne.martin@example.fr' },
-  });
-  return [
-    '',
-    `Relais is running (store: ${running.store}, Kafka: ${running.brokers}).`,
-    `  gateway         ${running.gatewayUrl}   (API: ${running.gatewayUrl}/openapi.json)`,
-    `  dev credential  ${running.devToken}`,
-    `  social-services ${running.siloUrls['social-services']} (simulator)`,
-    `  waste desk      ${running.siloUrls['waste-management']} (simulator's agent desk)`,
-    ...(running.siloUrls['email'] ? [`  mailbox         ${running.siloUrls['email']} (emails to citizens, kept under .relais/silos/email/)`] : []),
-    '',
-    'Tell Relais that a demo citizen moved:',
-    `  curl -s -X POST ${running.gatewayUrl}/v1/changes -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${body}'`,
-    'Then follow it (use the id from the answer):',
-    `  curl -s ${running.gatewayUrl}/v1/changes/<id> -H 'Authorization: Bearer ${running.devToken}'`,
-    'And see it in the silo:',
-    `  curl -s ${running.siloUrls['social-services']}/dossiers/SS-000123`,
-    '',
-    'Report a missed bin collection at the desk (then resolve the incident at the waste desk):',
-    `  curl -s -X POST ${running.gatewayUrl}/v1/service-requests -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${request}'`,
-    `  curl -s ${running.siloUrls['waste-management']}/incidents?reference=<id>`,
-    `  curl -s -X POST ${running.siloUrls['waste-management']}/incidents/<incident>/resolution -H 'Content-Type: application/json' -d '{"commentaire":"Bac collecté ce matin."}'`,
-    `  curl -s ${running.gatewayUrl}/v1/service-requests/<id> -H 'Authorization: Bearer ${running.devToken}'`,
-    '',
-    'Ctrl-C stops everything, the Kafka broker included.',
-  ].join('\n');
-}
-
-type RelaisInfo = Omit<RunningRelais, 'stop'>;
 
 /** A polled source that keeps failing makes its connector degraded (it still applies deliveries). */
 function sourceCheck(health: () => SourceHealth): Check {
@@ -151,7 +107,7 @@ async function main(): Promise<void> {
     }
     case 'gateway':
       return runPart('gateway', 'gateway', async (runtime) => {
-        const gateway = await startGateway(runtime);
+        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime) });
         return { ready: Promise.resolve(), stop: () => gateway.close() };
       });
     case 'router':

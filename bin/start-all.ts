@@ -5,11 +5,10 @@
  * process, sharing one store.
  * `relais start` calls it; the end-to-end tests call it too.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectorKinds } from '../connectors/registry.ts';
-import { runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
+import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../core/router/router.ts';
 import type { LogDestination } from '../core/logger.ts';
@@ -18,18 +17,20 @@ import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
-import { seedStore } from '../silos/social-services/seed.ts';
-import { startSocialServicesSilo } from '../silos/social-services/server.ts';
-import { SocialServicesStore } from '../silos/social-services/store.ts';
 import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
 import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
+import { seedDemoIdentities } from './demo-identities.ts';
+import { persistentSecret, startSilos } from './start-silos.ts';
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
   /** Called with a line to show the user (progress, not logs). */
   say?: (line: string) => void;
-  /** Run the connectors in this process (default true; tests run one in its own process). */
-  connectors?: boolean;
+  /**
+   * Run the connectors in this process (default true); false runs none, a list runs all but
+   * those (tests run some in their own process).
+   */
+  connectors?: boolean | { except: string[] };
   /** Where the logs go (default stdout). */
   logDestination?: LogDestination;
 }
@@ -46,13 +47,8 @@ export interface RunningRelais {
 }
 
 function devToken(config: RelaisConfig, dataDir: string): string {
-  if (config.devToken) return config.devToken;
   // Generated once per data directory, so a restart keeps the credential the user copied.
-  const file = join(dataDir, 'dev-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = `relais-dev-${randomBytes(18).toString('base64url')}`;
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  return config.devToken ?? persistentSecret(dataDir, 'dev-token', 'relais-dev-');
 }
 
 export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
@@ -80,17 +76,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       say(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
-    const siloDir = join(dataDir, 'silos', 'social-services');
-    const siloStore = await SocialServicesStore.open({ dataDir: siloDir });
-    await seedStore(siloStore);
-    await siloStore.flush();
-    const silo = await startSocialServicesSilo({
-      port: config.socialServicesPort,
-      dataDir: siloDir,
-      ...(config.socialServicesApiKey ? { apiKey: config.socialServicesApiKey } : {}),
-    });
-    stops.push(() => silo.close());
-    config.socialServicesUrl = silo.url;
+    const silos = await startSilos(config, dataDir);
+    stops.push(() => silos.stop());
 
     // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
     // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
@@ -114,11 +101,13 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
+    await seedDemoIdentities(db);
     const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];
-    for (const system of options.connectors === false ? [] : runnableSystems(runtime.flows())) {
+    const except = typeof options.connectors === 'object' ? options.connectors.except : [];
+    for (const system of options.connectors === false ? [] : runnableSystems(runtime.flows()).filter((s) => !except.includes(s))) {
       const connector = await startConnector(runtime, system);
       running.push(connector);
       stops.push(() => connector.stop());
@@ -126,7 +115,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const router = await startRouterOn(runtime);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
-    const gateway = await startGateway(runtime, { devToken: token });
+    const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime) });
     stops.push(() => gateway.close());
     await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
@@ -135,7 +124,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { 'social-services': silo.url, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      siloUrls: { ...silos.urls, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
       silos: { waste, ...(mailbox ? { mailbox } : {}) },
       stop,
     };

@@ -3,12 +3,13 @@
  * adding its folder and one line here.
  */
 import type { ConnectorDefinition } from '../core/connector/contract.ts';
+import { civilRegistryConnector } from './civil-registry/index.ts';
 import { emailConnector } from './email/index.ts';
 import { socialServicesConnector } from './social-services/index.ts';
 import { wasteManagementConnector } from './waste-management/index.ts';
 
 export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
-  [socialServicesConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
+  [civilRegistryConnector, socialServicesConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
 );
 
 export function connectorKinds(): string[] {

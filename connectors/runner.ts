@@ -9,6 +9,7 @@ import { startSinkRunner } from '../core/connector/sink-runner.ts';
 import { killAfterPublish, startPushSourceRunner, startSourceRunner, type SourceHealth } from '../core/connector/source-runner.ts';
 import { RelaisError } from '../core/errors.ts';
 import { sinkMetricsHooks, sourceMetricsHooks, watchGroup } from '../core/metrics.ts';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import type { Flows } from '../core/routing/flows.ts';
 import { subscribedSystems } from '../core/routing/plan.ts';
 import type { Runtime } from '../core/runtime.ts';
@@ -36,6 +37,21 @@ function definitionOf(runtime: Runtime, system: string): ConnectorDefinition {
     throw new RelaisError('CONFIG_INVALID', `connector "${declared.connector}" has neither a sink nor a source`);
   }
   return definition;
+}
+
+/**
+ * The identity resolver of the register (the first system in the flows, by name, whose connector
+ * offers one), for the gateway: it resolves citizens named by civil data. Undefined when no
+ * connected system offers one (the gateway then refuses civil data with a 422).
+ */
+export function identityResolverFor(runtime: Runtime): IdentityResolver | undefined {
+  for (const [system, declared] of [...runtime.flows().systems.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const definition = connectors.get(declared.connector);
+    if (definition?.createIdentityResolver) {
+      return definition.createIdentityResolver({ system, config: runtime.config, logger: runtime.logger.child({ system }) });
+    }
+  }
+  return undefined;
 }
 
 /** The systems whose connector has something to run: a sink some route delivers to, or a source. */
@@ -97,7 +113,8 @@ export async function startConnector(runtime: Runtime, system: string): Promise<
       parts.push(source);
     }
     if (definition.createPushSource) {
-      parts.push(await startPushSourceRunner({ ...publisher, create: (push) => definition.createPushSource!(push), context }));
+      const push = await startPushSourceRunner({ ...publisher, create: (c) => definition.createPushSource!(c), context });
+      if (push) parts.push(push);
     }
   } catch (error) {
     await stop();

@@ -11,6 +11,7 @@ import { asyncApiYaml } from '../core/asyncapi.ts';
 import { RelaisError } from '../core/errors.ts';
 import { checkReadiness, storeCheck, type Readiness } from '../core/health.ts';
 import { scrape, type RelaisMetrics } from '../core/metrics.ts';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/routing/flows.ts';
@@ -23,7 +24,10 @@ import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { acceptChange, getChange, timeline, type NewChange } from './changes-store.ts';
+import { acceptChange, type NewChange } from './changes-store.ts';
+import { getChange, timeline } from './changes-view.ts';
+import { resolveCivil } from './civil-resolution.ts';
+import { mountIdentityRoutes } from './identity-routes.ts';
 import type { components } from './generated/api.ts';
 import { operationsRoutes } from './operations-routes.ts';
 import { HttpProblem, problemBody, sendProblem } from './problems.ts';
@@ -53,13 +57,17 @@ export interface GatewayDeps {
   bus?: Bus;
   /** Consumer group of a system's connector, for GET /v1/systems. */
   connectorGroup?: (system: string) => string;
+  /** The register that resolves citizens named by civil data (a connector's capability, injected). */
+  identityResolver?: IdentityResolver | undefined;
+  /** Time limit of one register search (default 10 s). */
+  identityTimeoutMs?: number;
 }
 
 /** A change request whose data is valid against its event type's schema (narrowed by `type`). */
 type ValidChange = { [T in EventType]: Omit<ChangeRequest, 'type' | 'data'> & { type: T; data: EventData<T> } }[EventType];
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
-  const issues = citizenIssues(request.citizen, flows);
+  const issues = 'civil' in request.citizen ? [] : citizenIssues(request.citizen, flows);
   (request.recipients ?? []).forEach((system, i) => {
     if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
   });
@@ -119,6 +127,8 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.json(openApiDocument());
   });
 
+  const jsonBody: express.RequestHandler[] = [requireJsonBody, json];
+
   // The bus as this gateway's flows make it (they may differ from the repository's flows/).
   const asyncApi = new WeakMap<Flows, string>();
   app.get('/asyncapi.yaml', (_req, res) => {
@@ -131,8 +141,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.post(
     '/v1/changes',
     requireScope(deps.auth, 'changes:write'),
-    requireJsonBody,
-    json,
+    ...jsonBody,
     async (req: Request, res: Response) => {
       const span = startSpan('POST /v1/changes', { parent: req.get('traceparent'), kind: 'server', attributes: { 'http.request.method': 'POST', 'http.route': '/v1/changes' } });
       res.once('finish', () => {
@@ -157,9 +166,14 @@ export function createApp(deps: GatewayDeps): express.Express {
         recipients: request.recipients,
       }).map((d) => d.system);
 
+      const resolved =
+        'civil' in request.citizen
+          ? await resolveCivil(deps.identityResolver, request.citizen.civil, caller.name, { timeoutMs: deps.identityTimeoutMs ?? 10_000, logger: deps.logger })
+          : { citizen: request.citizen };
       const outcome = await acceptChange(deps.db, {
         type: request.type,
-        citizen: request.citizen,
+        citizen: resolved.citizen,
+        linkProvenance: 'linkProvenance' in resolved ? resolved.linkProvenance : undefined,
         channel: request.channel,
         data: request.data,
         recipients: request.recipients,
@@ -211,6 +225,7 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   app.use(operationsRoutes(deps));
   app.use(serviceRequestRoutes(deps, json));
+  mountIdentityRoutes(app, deps, jsonBody);
 
   app.use((req, _res, next) => {
     next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));
@@ -219,7 +234,8 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const instance = req.originalUrl;
     if (error instanceof HttpProblem) {
-      const headers: Record<string, string> = error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : {};
+      const headers: Record<string, string> =
+        error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : error.code === 'register-unavailable' ? { 'Retry-After': '5' } : {};
       return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
     }
     const parserError = error as { type?: string; status?: number };

@@ -15,10 +15,12 @@ export const problemTypes = {
   forbidden: { status: 403, title: 'The credential lacks the required scope' },
   'not-found': { status: 404, title: 'No such resource' },
   'idempotency-conflict': { status: 409, title: 'This Idempotency-Key was used for a different request' },
+  'review-decided': { status: 409, title: 'This identity review was already decided' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   'validation-failed': { status: 422, title: 'The request does not match the schema' },
   'store-unavailable': { status: 503, title: 'The state store is unavailable; nothing was stored, retry later' },
+  'register-unavailable': { status: 503, title: 'The civil register could not be asked; nothing was stored, retry later' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopics } from '../core/topics.ts';
 import { checkReadiness, groupCheck, kafkaCheck, storeCheck, type Check } from '../core/health.ts';
@@ -49,7 +50,14 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
   ];
 }
 
-export async function startGateway(runtime: Runtime, options: { devToken?: string; port?: number } = {}): Promise<RunningGateway> {
+export interface GatewayOptions {
+  devToken?: string;
+  port?: number;
+  /** The register that resolves citizens named by civil data (connectors/runner.ts identityResolverFor). */
+  identityResolver?: IdentityResolver | undefined;
+}
+
+export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
   const { config, logger, db, bus, topics } = runtime;
   // The relay creates the topics before its first publish, retrying while Kafka is down: the
   // gateway starts and accepts changes without Kafka (they wait in the outbox).
@@ -92,6 +100,8 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
     bus,
     connectorGroup: consumerGroups(config.topicPrefix).sink,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
+    identityResolver: options.identityResolver,
+    identityTimeoutMs: config.civilRegistryTimeoutMs * 2,
   });
   const server: Server = app.listen(options.port ?? config.port, config.host);
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,8 @@ import type { CitizenReference } from '../core/identity/identity-store.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import type { EventData } from '../schemas/index.ts';
-import { acceptChange, getChange, type AcceptOutcome, type NewChange } from './changes-store.ts';
+import { acceptChange, type AcceptOutcome, type NewChange } from './changes-store.ts';
+import { getChange } from './changes-view.ts';
 import type { components } from './generated/api.ts';
 
 type ServiceRequest = components['schemas']['ServiceRequest'];

@@ -1,13 +1,22 @@
 /**
- * Canonical events → the social-services API's own vocabulary. Pure: no I/O. Only the fields
- * present in the delivery are mapped: what the flow did not allow never reaches the silo.
+ * Canonical events ↔ the social-services API's own vocabulary. Pure: no I/O. Deliveries: only the
+ * fields present are mapped, so what the flow did not allow never reaches the silo. Notifications
+ * of changes recorded at the silo's desk (its webhook) become canonical events, keyed by the
+ * notification's id (the same at each delivery attempt, so the same event id).
  */
-import type { Address, DeliveredData, Projected } from '../../schemas/index.ts';
+import type { SourceEvent } from '../../core/connector/contract.ts';
+import type { Address, DeliveredData, EventData, HouseholdRole, Projected } from '../../schemas/index.ts';
 import type { components } from './generated/silo-api.ts';
 
 type Adresse = components['schemas']['Adresse'];
 type ChangementAdresse = components['schemas']['ChangementAdresse'];
 type DemandeCloture = components['schemas']['DemandeCloture'];
+type AdresseEnregistree = components['schemas']['AdresseEnregistree'];
+type MembreFoyer = components['schemas']['MembreFoyer'];
+export type Notification = components['schemas']['Notification'];
+
+export const HOUSEHOLD_CHANGED = 'fr.relais.citizen.household.changed.v1';
+const ADDRESS_CHANGED_TYPE = 'fr.relais.citizen.address.changed.v1';
 
 
 const countryNames: Record<string, string> = {
@@ -40,4 +49,57 @@ export function toDemandeCloture(data: DeliveredData<'fr.relais.citizen.death.re
   const { dateOfDeath } = data;
   if (dateOfDeath === undefined) throw new MappingError('the delivery lacks dateOfDeath');
   return { motif: 'DECES', dateDeces: dateOfDeath, dateCloture: dateOfDeath };
+}
+
+const countryCodes = Object.fromEntries(Object.entries(countryNames).map(([code, name]) => [name, code]));
+
+/** The silo's stored address → the canonical one (its country names → ISO codes). */
+export function fromAdresse(adresse: AdresseEnregistree): Address {
+  const country = countryCodes[adresse.pays.toUpperCase()] ?? (/^[A-Z]{2}$/.test(adresse.pays) ? adresse.pays : undefined);
+  if (!country) throw new MappingError('the address has a country the connector cannot code');
+  return {
+    ...(adresse.numeroVoie ? { number: adresse.numeroVoie } : {}),
+    ...(adresse.indiceRepetition ? { suffix: adresse.indiceRepetition as NonNullable<Address['suffix']> } : {}),
+    streetName: adresse.libelleVoie,
+    ...(adresse.complement ? { complement: adresse.complement } : {}),
+    postcode: adresse.codePostal,
+    communeName: adresse.commune,
+    ...(adresse.codeInsee ? { communeInsee: adresse.codeInsee } : {}),
+    country,
+  };
+}
+
+const roles: Record<MembreFoyer['lien'], HouseholdRole> = {
+  DEMANDEUR: 'reference-person',
+  CONJOINT: 'spouse',
+  PARTENAIRE: 'partner',
+  ENFANT: 'child',
+  AUTRE_PARENT: 'other-relative',
+  AUTRE: 'other',
+};
+
+function member(m: MembreFoyer): EventData<typeof HOUSEHOLD_CHANGED>['members'][number] {
+  return {
+    name: { birthName: m.nom, givenNames: m.prenoms.split(/\s+/).filter(Boolean) },
+    ...(m.dateNaissance ? { dateOfBirth: m.dateNaissance } : {}),
+    role: roles[m.lien],
+    ...(m.aCharge === undefined ? {} : { dependent: m.aCharge }),
+  };
+}
+
+/** A desk notification → the canonical event it stands for (the runtime checks it against its schema). */
+export function fromNotification(n: Notification): SourceEvent {
+  const base = { recordKey: `notification:${n.id}`, citizenLocalId: n.numeroDossier, time: n.survenuLe };
+  switch (n.type) {
+    case 'ADRESSE_MODIFIEE': {
+      if (!n.adresse) throw new MappingError('an address notification without its address');
+      const data: EventData<typeof ADDRESS_CHANGED_TYPE> = { address: fromAdresse(n.adresse), effectiveDate: n.dateEffet };
+      return { ...base, type: ADDRESS_CHANGED_TYPE, data: data as unknown as Record<string, unknown> };
+    }
+    case 'FOYER_MODIFIE': {
+      if (!n.foyer?.length) throw new MappingError('a household notification without its members');
+      const data: EventData<typeof HOUSEHOLD_CHANGED> = { effectiveDate: n.dateEffet, members: n.foyer.map(member) };
+      return { ...base, type: HOUSEHOLD_CHANGED, data: data as unknown as Record<string, unknown> };
+    }
+  }
 }

@@ -10,7 +10,10 @@ import type { Queryable } from '../store/db.ts';
 export interface ChangeRecord {
   id: string;
   type: string;
-  pivotId: string;
+  /** Null while the change is held for an identity review (who it is about is not decided). */
+  pivotId: string | null;
+  /** `held` for a change waiting for an identity review. */
+  review?: 'held' | undefined;
   /** How the citizen told Relais; absent for a change that started inside a silo. */
   channel?: string | undefined;
   /** Who told Relais: a credential's name, or `connector:<system>` for a source. */
@@ -35,28 +38,32 @@ export interface ChangeRecord {
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
   const inserted = await tx.query(
-    `INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (id) DO NOTHING`,
     [
       record.id, record.type, record.pivotId, record.channel ?? null, record.caller, record.originSystem ?? null, record.recipients ?? null,
-      JSON.stringify(record.data), record.traceparent, record.idempotencyKey ?? null, record.requestHash, record.acceptedAt,
+      JSON.stringify(record.data), record.traceparent, record.idempotencyKey ?? null, record.requestHash, record.acceptedAt, record.review ?? null,
     ],
   );
   if (inserted.rowCount === 0) return false;
-  if (record.plannedSystems.length > 0) {
-    await tx.query(
-      `INSERT INTO change_recipients (change_id, system, status, status_at)
-       SELECT $1, system, 'pending', $3 FROM unnest($2::text[]) AS system`,
-      [record.id, record.plannedSystems, record.acceptedAt],
-    );
-  }
+  await insertRecipients(tx, record.id, record.plannedSystems, record.acceptedAt);
   await tx.query(
     `INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details) VALUES ($1, 'change.accepted', $2, $3, $4, $5)`,
     [
       record.caller, record.id, record.pivotId, record.channel ?? null,
-      JSON.stringify({ type: record.type, recipients: record.plannedSystems, origin: record.originSystem ?? null }),
+      JSON.stringify({ type: record.type, recipients: record.plannedSystems, origin: record.originSystem ?? null, ...(record.review ? { review: record.review } : {}) }),
     ],
   );
   return true;
+}
+
+/** One `pending` status per system the change is routed to (at acceptance, or when a review releases it). */
+export async function insertRecipients(tx: Queryable, changeId: string, systems: string[], at: Date): Promise<void> {
+  if (systems.length === 0) return;
+  await tx.query(
+    `INSERT INTO change_recipients (change_id, system, status, status_at)
+     SELECT $1, system, 'pending', $3 FROM unnest($2::text[]) AS system`,
+    [changeId, systems, at],
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * The source runtime's checkpoints: per system, the last checkpoint a source returned whose
  * events Kafka has acknowledged, and the source's failure streak (its health, readable by any
- * process that shares the store). Rows are keyed by system name.
+ * process that shares the store). Rows are keyed by system name. Also the one-time values push
+ * sources have accepted (source_nonces), to refuse replays.
  */
 import { asCheckpoint, type Checkpoint } from './contract.ts';
 import type { Queryable } from '../store/db.ts';
@@ -56,4 +57,20 @@ export async function recordSourceHealth(db: Queryable, system: string, failures
        last_error_at = COALESCE(EXCLUDED.last_error_at, source_checkpoints.last_error_at)`,
     [system, failures, error ?? null],
   );
+}
+
+/** Records a push source's one-time value; true if it was not already recorded (and unexpired). */
+export async function recordNonce(db: Queryable, system: string, nonce: string, ttlMs: number): Promise<boolean> {
+  const inserted = await db.query(
+    `INSERT INTO source_nonces (system, nonce, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (system, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE source_nonces.expires_at < now()
+     RETURNING nonce`,
+    [system, nonce, ttlMs],
+  );
+  return inserted.rows.length > 0;
+}
+
+/** Forgets expired one-time values. */
+export async function forgetExpiredNonces(db: Queryable): Promise<void> {
+  await db.query('DELETE FROM source_nonces WHERE expires_at < now()');
 }

@@ -24,6 +24,7 @@
  * data (names, addresses, identifiers) in them.
  */
 import type { Delivery } from '../envelopes.ts';
+import type { IdentityResolver } from '../identity/civil-identity.ts';
 import type { Logger } from '../logger.ts';
 import type { RelaisConfig } from '../config.ts';
 
@@ -150,6 +151,12 @@ export interface PushSourceContext extends ConnectorContext {
    * store or Kafka failed: answer so that the silo retries (a retry is safe, ids are derived).
    */
   publish(events: SourceEvent[], signal?: AbortSignal): Promise<{ published: string[]; invalid: number }>;
+  /**
+   * Records a one-time value (a request signature, a nonce) for `ttlMs`: true the first time,
+   * false if it was seen before and has not expired — in any instance of this connector, across
+   * restarts (it is kept in the store). Refuse a push whose signature was seen: it is a replay.
+   */
+  firstSeen(nonce: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface PushSource {
@@ -169,5 +176,13 @@ export interface ConnectorDefinition {
   emits?: string[];
   createSink?(context: ConnectorContext): Sink | Promise<Sink>;
   createSource?(context: ConnectorContext): Source | Promise<Source>;
-  createPushSource?(context: PushSourceContext): PushSource | Promise<PushSource>;
+  /** Null when the connector's configuration leaves its push source off (the runtime runs without it). */
+  createPushSource?(context: PushSourceContext): PushSource | null | Promise<PushSource | null>;
+  /**
+   * For an authoritative register: finds the persons matching civil data (core/identity/
+   * civil-identity.ts). The gateway process builds it once at start, for the first system in the
+   * flows whose connector offers it, and calls search() when a change names a citizen by civil
+   * data; errors it throws are answered 503 (retriable) or 422 (the register refused the search).
+   */
+  createIdentityResolver?(context: ConnectorContext): IdentityResolver;
 }

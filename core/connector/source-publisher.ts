@@ -72,7 +72,7 @@ interface Recorded {
 }
 
 async function record(tx: Queryable, system: string, id: string, event: SourceEvent, flows: Flows): Promise<Recorded> {
-  const pivotId = await resolveCitizen(tx, { system, id: event.citizenLocalId });
+  const pivotId = await resolveCitizen(tx, { system, id: event.citizenLocalId }, { method: 'first-sighting', by: `connector:${system}` });
   if (!pivotId) throw new Error('unreachable: a system identifier always resolves');
   const candidate: Recorded = { pivotId, acceptedAt: new Date(), traceparent: childTraceparent() };
   const planned = planDeliveries(flows, { type: event.type, data: event.data, origin: system }).map((d) => d.system);

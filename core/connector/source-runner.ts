@@ -23,7 +23,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError, RelaisError } from '../errors.ts';
 import { backoffDelay, withTimeLimit, type BackoffPolicy } from './backoff.ts';
-import { readSourceState, recordSourceHealth, saveCheckpoint } from './checkpoints.ts';
+import { forgetExpiredNonces, readSourceState, recordNonce, recordSourceHealth, saveCheckpoint } from './checkpoints.ts';
 import type { Checkpoint, PollResult, PushSource, PushSourceContext, Source } from './contract.ts';
 import { createSourcePublisher, type SourcePublisher, type SourcePublisherOptions } from './source-publisher.ts';
 
@@ -180,8 +180,8 @@ export function killAfterPublish(rounds: number | undefined, logger: SourcePubli
 }
 
 export interface PushSourceRunnerOptions extends SourcePublisherOptions {
-  create(context: PushSourceContext): PushSource | Promise<PushSource>;
-  context: Omit<PushSourceContext, 'publish'>;
+  create(context: PushSourceContext): PushSource | null | Promise<PushSource | null>;
+  context: Omit<PushSourceContext, 'publish' | 'firstSeen'>;
 }
 
 export interface RunningPushSource {
@@ -195,15 +195,23 @@ export interface RunningPushSource {
  * the store or Kafka failed (the connector answers so that the silo retries: nothing was
  * saved that a retry would duplicate). Invalid events are skipped and counted, as for polls.
  */
-export async function startPushSourceRunner(options: PushSourceRunnerOptions): Promise<RunningPushSource> {
+export async function startPushSourceRunner(options: PushSourceRunnerOptions): Promise<RunningPushSource | undefined> {
   const publish: SourcePublisher = createSourcePublisher(options);
+  const { db, system } = options;
+  let calls = 0;
   const push = await options.create({
     ...options.context,
     publish: async (events, signal) => {
       signal?.throwIfAborted();
       return publish(events);
     },
+    firstSeen: async (nonce, ttlMs) => {
+      // Expired values are swept now and then, not on every push.
+      if (++calls % 100 === 1) await forgetExpiredNonces(db);
+      return recordNonce(db, system, nonce, ttlMs);
+    },
   });
+  if (!push) return undefined;
   await push.start();
   return { ready: Promise.resolve(), stop: () => push.close() };
 }

@@ -9,6 +9,14 @@ import type { Queryable } from '../store/db.ts';
 /** How a caller names the citizen: by pivot id, or by an identifier one system knows. */
 export type CitizenReference = { pivotId: string } | { system: string; id: string };
 
+/** How a crosswalk link was established (citizen_identifiers.link_method), and by whom. */
+export type LinkMethod = 'first-sighting' | 'civil-data-exact' | 'identity-review' | 'declared';
+export interface LinkProvenance {
+  method: LinkMethod;
+  /** Who established it: a credential's or agent's name, a connector, an operator. */
+  by?: string | undefined;
+}
+
 export async function pivotExists(db: Queryable, pivotId: string): Promise<boolean> {
   const result = await db.query('SELECT 1 FROM citizens WHERE pivot_id = $1', [pivotId]);
   return result.rows.length > 0;
@@ -19,7 +27,11 @@ export async function pivotExists(db: Queryable, pivotId: string): Promise<boole
  * pivot id (the citizen becomes known to Relais through the system that knows them); an
  * unknown pivot id resolves to undefined. Call inside the change's transaction.
  */
-export async function resolveCitizen(db: Queryable, reference: CitizenReference): Promise<PivotId | undefined> {
+export async function resolveCitizen(
+  db: Queryable,
+  reference: CitizenReference,
+  provenance: LinkProvenance = { method: 'first-sighting' },
+): Promise<PivotId | undefined> {
   if ('pivotId' in reference) {
     return (await pivotExists(db, reference.pivotId.toLowerCase())) ? (reference.pivotId.toLowerCase() as PivotId) : undefined;
   }
@@ -32,22 +44,51 @@ export async function resolveCitizen(db: Queryable, reference: CitizenReference)
   await db.query('INSERT INTO citizens (pivot_id) VALUES ($1)', [pivotId]);
   // A concurrent first sighting may have linked the identifier meanwhile: keep theirs.
   const linked = await db.query<{ pivot_id: string }>(
-    `INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3)
+    `INSERT INTO citizen_identifiers (system, local_id, pivot_id, link_method, linked_by) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (system, local_id) DO UPDATE SET system = EXCLUDED.system
      RETURNING pivot_id`,
-    [reference.system, reference.id, pivotId],
+    [reference.system, reference.id, pivotId, provenance.method, provenance.by ?? null],
   );
   return (linked.rows[0]?.pivot_id ?? pivotId) as PivotId;
 }
 
-/** Records that `system` knows the citizen as `localId` (idempotent). */
-export async function linkIdentifier(db: Queryable, pivotId: string, system: string, localId: string): Promise<void> {
+/** Records that `system` knows the citizen as `localId`, and how that is known (idempotent). */
+export async function linkIdentifier(
+  db: Queryable,
+  pivotId: string,
+  system: string,
+  localId: string,
+  provenance: LinkProvenance = { method: 'declared' },
+): Promise<void> {
   await db.query('INSERT INTO citizens (pivot_id) VALUES ($1) ON CONFLICT DO NOTHING', [pivotId]);
   await db.query(
-    `INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3)
+    `INSERT INTO citizen_identifiers (system, local_id, pivot_id, link_method, linked_by) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (system, local_id) DO NOTHING`,
-    [system, localId, pivotId],
+    [system, localId, pivotId, provenance.method, provenance.by ?? null],
   );
+}
+
+export interface IdentifierLink {
+  system: string;
+  localId: string;
+  method: LinkMethod;
+  linkedBy?: string | undefined;
+  linkedAt: string;
+}
+
+/** Every identifier systems know the citizen by, with how each link was established. */
+export async function linksOf(db: Queryable, pivotId: string): Promise<IdentifierLink[]> {
+  const result = await db.query<{ system: string; local_id: string; link_method: LinkMethod; linked_by: string | null; created_at: Date }>(
+    'SELECT system, local_id, link_method, linked_by, created_at FROM citizen_identifiers WHERE pivot_id = $1 ORDER BY created_at, system',
+    [pivotId],
+  );
+  return result.rows.map((r) => ({
+    system: r.system,
+    localId: r.local_id,
+    method: r.link_method,
+    ...(r.linked_by ? { linkedBy: r.linked_by } : {}),
+    linkedAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 /** The identifiers recipients know citizens by, for a batch: key `${pivotId} ${system}`. */

@@ -1,8 +1,8 @@
-import { connectorKinds } from '../../connectors/registry.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectorKinds } from '../../connectors/registry.ts';
 import { loadFlows, parseFlows } from './flows.ts';
 
 const flowsDir = join(dirname(fileURLToPath(import.meta.url)), '../../flows');

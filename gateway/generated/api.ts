@@ -116,6 +116,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/identity-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes held because their civil data matched several people in the register
+         * @description Requires scope `identity:review`. Pending reviews, oldest first (`status` selects others).
+         *     A pending review shows the civil data the change gave and the register's candidates, with
+         *     the criteria each matched; once decided, both are erased (data minimisation) and the review
+         *     keeps the decision.
+         */
+        get: operations["listIdentityReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One identity review
+         * @description Requires scope `identity:review`.
+         */
+        get: operations["getIdentityReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-reviews/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a held change's citizen — one of the candidates, or none
+         * @description Requires scope `identity:review`. `match` links the chosen register person to a pivot id
+         *     (created if new; the link records `identity-review` and the agent) and releases the change:
+         *     its recipients become `pending` and it propagates once. `reject` ends it: nothing
+         *     propagates. A review is decided once (409 `review-decided` afterwards).
+         */
+        post: operations["decideIdentityReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -276,13 +342,35 @@ export interface components {
             system: components["schemas"]["SystemName"];
             id: string;
         };
+        /**
+         * @description The citizen a change is about: by Relais pivot id, by the identifier one connected system
+         *     knows them by, or by civil data, which the gateway resolves through the authoritative
+         *     register: exactly one person matches → their pivot id (created and linked to the register's
+         *     identifier if new); none → 422; several (homonyms) → the change is accepted but held for
+         *     review (`held_for_review`) and nothing propagates until an agent decides. Matching ignores
+         *     accents, case, hyphens and apostrophes, and accepts the first given name(s) only.
+         */
+        ChangeCitizen: components["schemas"]["CitizenReference"] | {
+            civil: components["schemas"]["CivilIdentity"];
+        };
+        CivilIdentity: {
+            birthName: string;
+            givenNames: string[];
+            /** Format: date */
+            dateOfBirth: string;
+            placeOfBirth: {
+                communeName: string;
+                communeInsee?: string;
+                country: string;
+            };
+        };
         ChangeRequest: {
             /**
              * @description An event type of the catalogue, versioned (fr.relais.citizen.address.changed.v1,
              *     fr.relais.service-request.submitted.v1…; docs/events.md). An unknown type is a 422 on `/type`.
              */
             type: string;
-            citizen: components["schemas"]["CitizenReference"];
+            citizen: components["schemas"]["ChangeCitizen"];
             channel: components["schemas"]["Channel"];
             /**
              * @description The event data, valid against the type's JSON Schema (schemas/events/<type>.json, its
@@ -297,10 +385,12 @@ export interface components {
         /**
          * @description in_progress: some system has not settled yet; completed: every system applied it;
          *     completed_with_errors: every system settled and some rejected it or it was dead-lettered;
-         *     no_recipients: no flow routes this change anywhere.
+         *     no_recipients: no flow routes this change anywhere; held_for_review: its civil data matched
+         *     several people in the register and an agent must choose (nothing propagates meanwhile);
+         *     review_rejected: the agent found none of them was the citizen (nothing propagated).
          * @enum {string}
          */
-        ChangeStatus: "in_progress" | "completed" | "completed_with_errors" | "no_recipients";
+        ChangeStatus: "in_progress" | "completed" | "completed_with_errors" | "no_recipients" | "held_for_review" | "review_rejected";
         Recipient: {
             system: components["schemas"]["SystemName"];
             status: components["schemas"]["RecipientStatus"];
@@ -318,8 +408,17 @@ export interface components {
             /** Format: uuid */
             id: string;
             type: string;
-            /** Format: uuid */
-            pivotId: string;
+            /**
+             * Format: uuid
+             * @description The citizen; absent while the change is held for review (or after the review rejected every candidate).
+             */
+            pivotId?: string;
+            /** @description The identity review of a change whose civil data matched several people. */
+            identityReview?: {
+                /** Format: uuid */
+                id: string;
+                status: components["schemas"]["IdentityReviewStatus"];
+            };
             channel?: components["schemas"]["Channel"];
             origin?: components["schemas"]["SystemName"];
             /** Format: date-time */
@@ -407,6 +506,56 @@ export interface components {
             recipients: components["schemas"]["Recipient"][];
             /** @description Oldest first. */
             history: components["schemas"]["ServiceRequestHistoryEntry"][];
+        };
+        /** @enum {string} */
+        IdentityReviewStatus: "pending" | "matched" | "rejected";
+        /** @enum {string} */
+        MatchCriterion: "birthName" | "givenNames" | "dateOfBirth" | "placeOfBirth";
+        IdentityCandidate: {
+            /** @description The register's identifier of the person. */
+            registerId: string;
+            /** @description The criteria this person matches, by Relais' rules. */
+            matched: components["schemas"]["MatchCriterion"][];
+            identity: components["schemas"]["CivilIdentity"];
+        };
+        IdentityReview: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            changeId: string;
+            /** @description The held change's event type. */
+            type: string;
+            status: components["schemas"]["IdentityReviewStatus"];
+            registerSystem: components["schemas"]["SystemName"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The civil data the change gave (pending reviews only). */
+            civil?: components["schemas"]["CivilIdentity"];
+            /** @description The register's persons who plausibly match (pending reviews only). */
+            candidates?: components["schemas"]["IdentityCandidate"][];
+            /** Format: date-time */
+            decidedAt?: string;
+            decidedBy?: string;
+            chosenRegisterId?: string;
+            reason?: string;
+        };
+        IdentityReviewList: {
+            reviews: components["schemas"]["IdentityReview"][];
+        };
+        IdentityDecision: {
+            /** @constant */
+            decision: "match";
+            /** @description One of the review's candidates. */
+            registerId: string;
+        } | {
+            /** @constant */
+            decision: "reject";
+            /** @description Why none of the candidates is the citizen (no personal data). */
+            reason: string;
+        };
+        IdentityDecisionResult: {
+            review: components["schemas"]["IdentityReview"];
+            change: components["schemas"]["Change"];
         };
         Health: {
             /** @enum {string} */
@@ -707,6 +856,93 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listIdentityReviews: {
+        parameters: {
+            query?: {
+                status?: "pending" | "matched" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reviews. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityReviewList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getIdentityReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityReview"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    decideIdentityReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityDecision"];
+            };
+        };
+        responses: {
+            /** @description Decided; the review and its change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

@@ -1,17 +1,21 @@
 /** The simulator's express app (no listen): authentication, routes, legacy error shape. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { deskRoutes } from './desk-routes.ts';
 import { dossierRoutes } from './dossier-routes.ts';
 import { faultRoutes } from './fault-routes.ts';
 import { FaultInjector } from './faults.ts';
 import { sendErreur } from './http.ts';
 import type { SocialServicesStore } from './store.ts';
 import { loadValidators } from './validation.ts';
+import type { WebhookSender } from './webhook.ts';
 
 export interface SocialServicesAppOptions {
   store: SocialServicesStore;
   /** Value expected in `X-Api-Key` on every `/dossiers` route; absent or empty, no check. */
   apiKey?: string;
+  /** Where changes recorded at the desk are notified; absent, they are not notified. */
+  webhook?: WebhookSender;
 }
 
 function digest(value: string): Buffer {
@@ -52,6 +56,10 @@ export function createSocialServicesApp(options: SocialServicesAppOptions): Expr
     res.json({ statut: 'ok' });
   });
   app.use('/_admin/pannes', faultRoutes(faults, validators.configurationPanne));
+  app.get('/_admin/notifications', (_req, res) => {
+    res.json(options.webhook?.list() ?? []);
+  });
+  app.use('/_guichet', deskRoutes(options.store, validators, options.webhook));
   app.use('/dossiers', requireApiKey(options.apiKey), dossierRoutes({ store: options.store, faults, validators }));
   app.use((_req, res) => sendErreur(res, 404, 'RESSOURCE_INCONNUE', 'Ressource inconnue.'));
   app.use(handleError);

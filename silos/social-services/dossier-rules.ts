@@ -1,5 +1,5 @@
-/** How the legacy system changes a file: opening, address change, closure. Pure functions. */
-import type { ChangementAdresse, DemandeCloture, Dossier, NouveauDossier } from './types.ts';
+/** How the legacy system changes a file: opening, address change, household, closure. Pure functions. */
+import type { ChangementAdresse, ChangementFoyer, DemandeCloture, Dossier, NouveauDossier } from './types.ts';
 
 export function ouvrirDossier(demande: NouveauDossier, now: string): Dossier {
   return {
@@ -30,4 +30,8 @@ export function cloturerDossier(dossier: Dossier, demande: DemandeCloture, now: 
     ...(demande.dateDeces === undefined ? {} : { dateDeces: demande.dateDeces }),
     misAJourLe: now,
   };
+}
+
+export function changerFoyer(dossier: Dossier, demande: ChangementFoyer, now: string): Dossier {
+  return { ...dossier, foyer: demande.foyer, dateEffetFoyer: demande.dateEffet, misAJourLe: now };
 }

@@ -2,32 +2,31 @@
  * Process entry of the social-services simulator.
  * SOCIAL_SERVICES_PORT (default 8081), SOCIAL_SERVICES_HOST (default 127.0.0.1),
  * SOCIAL_SERVICES_DATA_DIR (absent: in memory), SOCIAL_SERVICES_API_KEY (absent: no check),
- * SOCIAL_SERVICES_SEED=demo (loads the demo files missing from the store).
+ * SOCIAL_SERVICES_SEED=demo (loads the demo files missing from the store),
+ * SOCIAL_SERVICES_WEBHOOK_URL + SOCIAL_SERVICES_WEBHOOK_SECRET (notify desk changes there, signed).
  * Logs never carry names, addresses or file contents.
  */
 import { pino } from 'pino';
+import { readPort, stopOnSignals } from '../shared/process.ts';
 import { seedStore } from './seed.ts';
 import { startSocialServicesSilo, type SocialServicesSiloOptions } from './server.ts';
 import { SocialServicesStore } from './store.ts';
 
 const logger = pino({ base: { component: 'silo-social-services' }, timestamp: pino.stdTimeFunctions.isoTime });
 
-function readPort(value: string | undefined): number {
-  if (value === undefined || value === '') return 8081;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SOCIAL_SERVICES_PORT: not a port: ${value}`);
-  return port;
-}
-
 async function main(): Promise<void> {
   const env = process.env;
   const dataDir = env['SOCIAL_SERVICES_DATA_DIR'] || undefined;
   const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
+  const webhookUrl = env['SOCIAL_SERVICES_WEBHOOK_URL'] || undefined;
+  const webhookSecret = env['SOCIAL_SERVICES_WEBHOOK_SECRET'] || undefined;
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) throw new Error('SOCIAL_SERVICES_WEBHOOK_URL and SOCIAL_SERVICES_WEBHOOK_SECRET go together');
   const options: SocialServicesSiloOptions = {
-    port: readPort(env['SOCIAL_SERVICES_PORT']),
+    port: readPort('SOCIAL_SERVICES_PORT', env['SOCIAL_SERVICES_PORT'], 8081),
     host: env['SOCIAL_SERVICES_HOST'] || '127.0.0.1',
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(apiKey === undefined ? {} : { apiKey }),
+    ...(webhookUrl && webhookSecret ? { webhook: { url: webhookUrl, secret: webhookSecret } } : {}),
   };
 
   let seeded = 0;
@@ -51,23 +50,7 @@ async function main(): Promise<void> {
     'social-services simulator started',
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    silo.close().then(
-      () => {
-        logger.info({ event: 'silo.stopped', signal }, 'social-services simulator stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ event: 'silo.stop_failed', signal, error: error instanceof Error ? error.message : String(error) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals('social-services', () => silo.close(), logger);
 }
 
 main().catch((error: unknown) => {

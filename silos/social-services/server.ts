@@ -1,8 +1,10 @@
 /** Starts the simulator on a port (0 = ephemeral) with its store, in memory or in a data directory. */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../shared/process.ts';
 import { createSocialServicesApp } from './app.ts';
 import { SocialServicesStore } from './store.ts';
+import { WebhookSender, type WebhookOptions } from './webhook.ts';
 
 export interface SocialServicesSiloOptions {
   /** 0 picks an ephemeral port; default 0. */
@@ -13,6 +15,8 @@ export interface SocialServicesSiloOptions {
   dataDir?: string;
   /** Value required in `X-Api-Key` on `/dossiers` routes; absent, no check. */
   apiKey?: string;
+  /** Subscriber of the desk's change notifications (signed webhook); absent, none are sent. */
+  webhook?: WebhookOptions;
 }
 
 export interface SocialServicesSilo {
@@ -25,7 +29,8 @@ export interface SocialServicesSilo {
 export async function startSocialServicesSilo(options: SocialServicesSiloOptions = {}): Promise<SocialServicesSilo> {
   const host = options.host ?? '127.0.0.1';
   const store = await SocialServicesStore.open(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
-  const app = createSocialServicesApp(options.apiKey === undefined ? { store } : { store, apiKey: options.apiKey });
+  const webhook = options.webhook ? new WebhookSender(options.webhook) : undefined;
+  const app = createSocialServicesApp({ store, ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }), ...(webhook ? { webhook } : {}) });
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -36,10 +41,10 @@ export async function startSocialServicesSilo(options: SocialServicesSiloOptions
     url: `http://${urlHost}:${port}`,
     port,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }).then(() => store.flush());
+      closing ??= closeServer(server, async () => {
+        await webhook?.close();
+        await store.flush();
+      });
       return closing;
     },
   };

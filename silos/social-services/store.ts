@@ -122,6 +122,13 @@ export class SocialServicesStore {
     return true;
   }
 
+  /** Replaces a file that exists (a change made at the desk: no idempotency key, no journal entry). */
+  async replaceDossier(dossier: Dossier): Promise<void> {
+    if (!this.#dossiers.has(dossier.numeroDossier)) throw new Error(`no file ${dossier.numeroDossier}`);
+    this.#dossiers.set(dossier.numeroDossier, structuredClone(dossier));
+    await this.#persist();
+  }
+
   /** Records a write request that changed nothing (refused, failed or replayed). */
   async appendJournal(numeroDossier: string, entree: EntreeJournal): Promise<void> {
     this.#append(numeroDossier, entree);

@@ -21,6 +21,10 @@ export type CodeErreur = Schemas['CodeErreur'];
 export type Erreur = Schemas['Erreur'];
 export type ModePanne = Schemas['ModePanne'];
 export type EntreeJournal = Schemas['EntreeJournal'];
+export type MembreFoyer = Schemas['MembreFoyer'];
+export type ChangementFoyer = Schemas['ChangementFoyer'];
+export type Notification = Schemas['Notification'];
+export type NotificationEnvoyee = Schemas['NotificationEnvoyee'];
 
 /** A response kept for an idempotency key, replayed as is when the key comes back. */
 export interface ReponseEnregistree {

@@ -7,7 +7,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import type { ConfigurationPanne } from './faults.ts';
-import type { ChangementAdresse, DemandeCloture, NouveauDossier } from './types.ts';
+import type { ChangementAdresse, ChangementFoyer, DemandeCloture, NouveauDossier } from './types.ts';
 
 // ajv-formats ships CommonJS with a default export that Node's ESM loader wraps once more.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -24,6 +24,7 @@ export interface Validators {
   nouveauDossier: Validator<NouveauDossier>;
   changementAdresse: Validator<ChangementAdresse>;
   demandeCloture: Validator<DemandeCloture>;
+  changementFoyer: Validator<ChangementFoyer>;
   configurationPanne: Validator<ConfigurationPanne>;
 }
 
@@ -67,6 +68,7 @@ export function loadValidators(url: URL = OPENAPI_URL): Validators {
     nouveauDossier: validator<NouveauDossier>('NouveauDossier'),
     changementAdresse: validator<ChangementAdresse>('ChangementAdresse'),
     demandeCloture: validator<DemandeCloture>('DemandeCloture'),
+    changementFoyer: validator<ChangementFoyer>('ChangementFoyer'),
     configurationPanne: validator<ConfigurationPanne>('ConfigurationPanne'),
   };
 }

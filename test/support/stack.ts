@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
+import { freePort } from '../../bin/start-silos.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { testBrokers, uniquePrefix } from './kafka.ts';
 import { eventually } from './eventually.ts';
@@ -18,6 +19,8 @@ export interface Stack {
   env: Record<string, string>;
   database?: TestDatabase;
   siloUrl: string;
+  /** The civil-registry simulator's base URL (admin API; SOAP at /registre). */
+  registryUrl: string;
   postChange(body: object, headers?: Record<string, string>): Promise<{ status: number; body: ChangeView }>;
   getChange(id: string): Promise<ChangeView>;
   waitForStatus(id: string, settled: (change: ChangeView) => boolean, timeoutMs?: number): Promise<ChangeView>;
@@ -55,12 +58,14 @@ export interface StackOptions {
   /** The waste-management vendor database: embedded (PGlite, the quick start's) or a fresh one on the MariaDB or PostgreSQL server. */
   waste?: 'embedded' | 'mariadb' | 'postgres';
   env?: Record<string, string>;
-  connectors?: boolean;
+  connectors?: boolean | { except: string[] };
   /** Receives every log line of the stack (set LOG_LEVEL in env to see more than warnings). */
   logs?: string[];
 }
 
 export const devToken = 'e2e-dev-token';
+/** The shared secret of the social-services webhooks in the test stack. */
+export const webhookSecret = 'e2e-webhook-secret';
 
 export function addressChange(fileNumber: string, streetName = 'rue des Lilas', extra: Record<string, unknown> = {}): object {
   return {
@@ -89,11 +94,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
     RELAIS_OPS_PORT: '0',
+    SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
+    SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
+    CIVIL_REGISTRY_PORT: '0',
+    CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
     WASTE_MANAGEMENT_PORT: '0',
     WASTE_MANAGEMENT_DB_PORT: '0',
     WASTE_MANAGEMENT_SETTLE_MS: '200',
     MAILBOX_SMTP_PORT: '0',
     RELAIS_SOURCE_POLL_MS: '100',
+    RELAIS_SOURCE_BACKOFF_MS: '50',
+    RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
     RELAIS_FLOWS_DIR: flowsDir,
     ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
@@ -109,7 +120,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logDestination = logs ? { write: (line: string) => void logs.push(line) } : undefined;
   const relais = await startAll({ env, connectors: options.connectors ?? true, ...(logDestination ? { logDestination } : {}) });
   const siloUrl = relais.siloUrls['social-services']!;
+  const registryUrl = relais.siloUrls['civil-registry']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
+  env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {
@@ -118,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     ...(database ? { database } : {}),
     siloUrl,
+    registryUrl,
     async postChange(body, headers = {}) {
       const response = await fetch(`${relais.gatewayUrl}/v1/changes`, {
         method: 'POST',

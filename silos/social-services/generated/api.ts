@@ -139,8 +139,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_guichet/dossiers/{numeroDossier}/adresse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numeroDossier: components["parameters"]["NumeroDossier"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Un agent enregistre au guichet la nouvelle adresse du bénéficiaire (notifiée par webhook). */
+        post: operations["saisirAdresse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_guichet/dossiers/{numeroDossier}/foyer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numeroDossier: components["parameters"]["NumeroDossier"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Un agent enregistre au guichet la composition du foyer (notifiée par webhook). */
+        post: operations["saisirFoyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les notifications envoyées par webhook et leur acheminement. */
+        get: operations["listerNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    changementDossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Un changement saisi au guichet, notifié à l'abonné (Relais).
+         * @description Envoyé en POST (JSON) à l'URL configurée (`SOCIAL_SERVICES_WEBHOOK_URL`) pour chaque saisie
+         *     au guichet. En-tête `X-Signature: t=<secondes Unix>,v1=<hex>` où `v1` est le HMAC-SHA256,
+         *     avec le secret partagé, de `<t>.<corps brut>` ; chaque tentative est signée à nouveau (nouveau
+         *     `t`). L'abonné répond 2xx une fois la notification prise en compte ; sinon (réseau, 5xx, 408,
+         *     429) le simulateur réessaie avec un délai croissant (8 tentatives) ; un autre 4xx est définitif.
+         *     Une même notification (même `id`) peut donc arriver plusieurs fois.
+         */
+        post: operations["notifierChangement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @example SS-000123 */
@@ -217,8 +298,52 @@ export interface components {
             dateCloture?: components["schemas"]["Date"];
             motifCloture?: components["schemas"]["MotifCloture"];
             dateDeces?: components["schemas"]["Date"];
+            /** @description Composition du foyer saisie au guichet. */
+            foyer?: components["schemas"]["MembreFoyer"][];
+            dateEffetFoyer?: components["schemas"]["Date"];
             /** Format: date-time */
             misAJourLe: string;
+        };
+        MembreFoyer: {
+            nom: string;
+            prenoms: string;
+            dateNaissance?: components["schemas"]["Date"];
+            /**
+             * @description Lien avec le demandeur.
+             * @enum {string}
+             */
+            lien: "DEMANDEUR" | "CONJOINT" | "PARTENAIRE" | "ENFANT" | "AUTRE_PARENT" | "AUTRE";
+            aCharge?: boolean;
+        };
+        ChangementFoyer: {
+            foyer: components["schemas"]["MembreFoyer"][];
+            dateEffet: components["schemas"]["Date"];
+        };
+        /** @enum {string} */
+        TypeNotification: "ADRESSE_MODIFIEE" | "FOYER_MODIFIE";
+        Notification: {
+            /**
+             * Format: uuid
+             * @description Identifiant de la notification (le même à chaque tentative).
+             */
+            id: string;
+            type: components["schemas"]["TypeNotification"];
+            numeroDossier: components["schemas"]["NumeroDossier"];
+            /** Format: date-time */
+            survenuLe: string;
+            dateEffet: components["schemas"]["Date"];
+            /** @description ADRESSE_MODIFIEE */
+            adresse?: components["schemas"]["AdresseEnregistree"];
+            /** @description FOYER_MODIFIE */
+            foyer?: components["schemas"]["MembreFoyer"][];
+        };
+        NotificationEnvoyee: {
+            notification: components["schemas"]["Notification"];
+            tentatives: number;
+            /** @enum {string} */
+            etat: "en_cours" | "livree" | "abandonnee";
+            /** @description Statut HTTP de la dernière réponse (absent si aucune réponse). */
+            dernierStatut?: number;
         };
         /** @enum {string} */
         OperationEcriture: "changerAdresse" | "cloturerDossier";
@@ -593,6 +718,110 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EtatPanne"];
                 };
+            };
+        };
+    };
+    saisirAdresse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numeroDossier: components["parameters"]["NumeroDossier"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangementAdresse"];
+            };
+        };
+        responses: {
+            /** @description Adresse enregistrée ; la notification part. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dossier"];
+                };
+            };
+            400: components["responses"]["CorpsIllisible"];
+            404: components["responses"]["DossierInconnu"];
+            409: components["responses"]["DossierClos"];
+            422: components["responses"]["RequeteInvalide"];
+        };
+    };
+    saisirFoyer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                numeroDossier: components["parameters"]["NumeroDossier"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangementFoyer"];
+            };
+        };
+        responses: {
+            /** @description Foyer enregistré ; la notification part. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dossier"];
+                };
+            };
+            400: components["responses"]["CorpsIllisible"];
+            404: components["responses"]["DossierInconnu"];
+            409: components["responses"]["DossierClos"];
+            422: components["responses"]["RequeteInvalide"];
+        };
+    };
+    listerNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dans l'ordre d'émission. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationEnvoyee"][];
+                };
+            };
+        };
+    };
+    notifierChangement: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Notification"];
+            };
+        };
+        responses: {
+            /** @description Prise en compte. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,0 +1,167 @@
+/**
+ * Identity reviews: a change whose civil data matched several people in the register is stored
+ * held (no pivot id, no recipients, nothing in the outbox) with a review listing the candidates.
+ * An agent's decision, in one transaction, either releases it — the chosen register person gets
+ * a pivot id (the crosswalk link records `identity-review` and the agent), the recipients the
+ * flows give become `pending`, the event goes to the outbox: it propagates once — or ends it.
+ * Either way the civil data and the candidates are erased from the review (data minimisation).
+ */
+import { randomUUID } from 'node:crypto';
+import { insertRecipients } from '../core/changes/change-record.ts';
+import type { CivilIdentity, Criterion } from '../core/identity/civil-identity.ts';
+import { resolveCitizen } from '../core/identity/identity-store.ts';
+import type { RoutableEvent } from '../core/routing/plan.ts';
+import type { Db, Queryable } from '../core/store/db.ts';
+import { schemaIdOf } from '../schemas/index.ts';
+import type { components } from './generated/api.ts';
+import { enqueueEvent } from './outbox.ts';
+
+type IdentityReview = components['schemas']['IdentityReview'];
+type ReviewStatus = components['schemas']['IdentityReviewStatus'];
+type Decision = components['schemas']['IdentityDecision'];
+
+export interface ReviewCandidate {
+  registerId: string;
+  matched: Criterion[];
+  identity: CivilIdentity;
+}
+
+export interface HeldIdentity {
+  registerSystem: string;
+  civil: CivilIdentity;
+  candidates: ReviewCandidate[];
+}
+
+interface ReviewRow {
+  id: string;
+  change_id: string;
+  type: string;
+  register_system: string;
+  civil: CivilIdentity | null;
+  candidates: ReviewCandidate[] | null;
+  status: ReviewStatus;
+  created_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  chosen_register_id: string | null;
+  reason: string | null;
+}
+
+const REVIEW_COLUMNS = `r.id, r.change_id, c.type, r.register_system, r.civil, r.candidates, r.status, r.created_at, r.decided_at, r.decided_by,
+  r.chosen_register_id, r.reason FROM identity_reviews r JOIN changes c ON c.id = r.change_id`;
+
+function toReview(row: ReviewRow): IdentityReview {
+  return {
+    id: row.id,
+    changeId: row.change_id,
+    type: row.type,
+    status: row.status,
+    registerSystem: row.register_system,
+    createdAt: new Date(row.created_at).toISOString(),
+    ...(row.civil ? { civil: row.civil } : {}),
+    ...(row.candidates ? { candidates: row.candidates } : {}),
+    ...(row.decided_at ? { decidedAt: new Date(row.decided_at).toISOString() } : {}),
+    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+    ...(row.chosen_register_id ? { chosenRegisterId: row.chosen_register_id } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
+  };
+}
+
+/** Stores the review of a held change (in the change's transaction); returns its id. */
+export async function insertReview(tx: Queryable, changeId: string, held: HeldIdentity): Promise<string> {
+  const id = randomUUID();
+  await tx.query('INSERT INTO identity_reviews (id, change_id, register_system, civil, candidates) VALUES ($1, $2, $3, $4, $5)', [
+    id, changeId, held.registerSystem, JSON.stringify(held.civil), JSON.stringify(held.candidates),
+  ]);
+  return id;
+}
+
+export async function listReviews(db: Queryable, status: ReviewStatus): Promise<IdentityReview[]> {
+  const result = await db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.status = $1 ORDER BY r.created_at LIMIT 500`, [status]);
+  return result.rows.map(toReview);
+}
+
+export async function getReview(db: Queryable, id: string): Promise<IdentityReview | undefined> {
+  const result = await db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.id = $1`, [id]);
+  return result.rows[0] && toReview(result.rows[0]);
+}
+
+export type DecisionOutcome =
+  | { outcome: 'decided'; review: IdentityReview }
+  | { outcome: 'not-found' }
+  | { outcome: 'already-decided'; review: IdentityReview }
+  | { outcome: 'not-a-candidate' };
+
+export interface DecisionInput {
+  reviewId: string;
+  decision: Decision;
+  /** The agent's credential name. */
+  agent: string;
+  /** The systems the flows route the released change to. */
+  plan: (event: RoutableEvent) => string[];
+  eventsTopic: string;
+}
+
+interface HeldChangeRow {
+  id: string;
+  type: string;
+  channel: string | null;
+  origin_system: string | null;
+  recipients: string[] | null;
+  data: unknown;
+  traceparent: string | null;
+  accepted_at: Date;
+}
+
+async function release(tx: Queryable, review: ReviewRow, registerId: string, input: DecisionInput): Promise<void> {
+  const changes = await tx.query<HeldChangeRow>(
+    'SELECT id, type, channel, origin_system, recipients, data, traceparent, accepted_at FROM changes WHERE id = $1',
+    [review.change_id],
+  );
+  const change = changes.rows[0]!;
+  const pivotId = (await resolveCitizen(tx, { system: review.register_system, id: registerId }, { method: 'identity-review', by: input.agent }))!;
+  // Same ordering rule as a new change: one citizen's outbox rows are written one at a time.
+  await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
+  const event = { type: change.type, data: change.data, channel: change.channel ?? undefined, origin: change.origin_system ?? undefined, recipients: change.recipients ?? undefined };
+  const planned = [...new Set(input.plan(event))];
+  await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched' WHERE id = $1", [change.id, pivotId]);
+  await insertRecipients(tx, change.id, planned, new Date());
+  await enqueueEvent(
+    tx,
+    {
+      id: change.id, type: change.type, pivotId, time: new Date(change.accepted_at).toISOString(), data: change.data, dataschema: schemaIdOf(change.type),
+      traceparent: change.traceparent ?? undefined, channel: event.channel, origin: event.origin, recipients: event.recipients,
+    },
+    input.eventsTopic,
+  );
+  await tx.query(`INSERT INTO audit_log (actor, action, change_id, pivot_id, details) VALUES ($1, 'identity.review.matched', $2, $3, $4)`, [
+    input.agent, change.id, pivotId, JSON.stringify({ review: review.id, register: review.register_system, recipients: planned }),
+  ]);
+}
+
+export async function decideReview(db: Db, input: DecisionInput): Promise<DecisionOutcome> {
+  return db.transaction(async (tx) => {
+    const found = await tx.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.id = $1 FOR UPDATE OF r`, [input.reviewId]);
+    const review = found.rows[0];
+    if (!review) return { outcome: 'not-found' };
+    if (review.status !== 'pending') return { outcome: 'already-decided', review: toReview(review) };
+    const { decision } = input;
+    if (decision.decision === 'match') {
+      if (!(review.candidates ?? []).some((c) => c.registerId === decision.registerId)) return { outcome: 'not-a-candidate' };
+      await release(tx, review, decision.registerId, input);
+    } else {
+      await tx.query("UPDATE changes SET review = 'rejected' WHERE id = $1", [review.change_id]);
+      await tx.query(`INSERT INTO audit_log (actor, action, change_id, details) VALUES ($1, 'identity.review.rejected', $2, $3)`, [
+        input.agent, review.change_id, JSON.stringify({ review: review.id }),
+      ]);
+    }
+    const status: ReviewStatus = decision.decision === 'match' ? 'matched' : 'rejected';
+    await tx.query(
+      `UPDATE identity_reviews SET status = $2, decided_at = now(), decided_by = $3, chosen_register_id = $4, reason = $5, civil = NULL, candidates = NULL
+       WHERE id = $1`,
+      [review.id, status, input.agent, decision.decision === 'match' ? decision.registerId : null, decision.decision === 'reject' ? decision.reason : null],
+    );
+    const decided = await tx.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.id = $1`, [review.id]);
+    return { outcome: 'decided', review: toReview(decided.rows[0]!) };
+  });
+}

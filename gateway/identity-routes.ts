@@ -1,0 +1,67 @@
+/**
+ * The identity review endpoints (scope identity:review): list and read the changes held because
+ * their civil data matched several people in the register, and decide them.
+ */
+import type { Express, RequestHandler } from 'express';
+import { isUuid } from '../core/ids.ts';
+import { planDeliveries } from '../core/routing/plan.ts';
+import { toIssues } from '../core/validation.ts';
+import { componentValidator } from './api-document.ts';
+import { requireScope } from './auth.ts';
+import { getChange } from './changes-view.ts';
+import type { components } from './generated/api.ts';
+import { decideReview, getReview, listReviews } from './identity-reviews-store.ts';
+import { HttpProblem } from './problems.ts';
+import type { GatewayDeps } from './app.ts';
+
+type Decision = components['schemas']['IdentityDecision'];
+type ReviewStatus = components['schemas']['IdentityReviewStatus'];
+const statuses: readonly ReviewStatus[] = ['pending', 'matched', 'rejected'];
+
+function reviewId(raw: unknown): string {
+  const id = typeof raw === 'string' ? raw : '';
+  if (!isUuid(id)) throw new HttpProblem('invalid-parameter', 'the review id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
+  return id.toLowerCase();
+}
+
+export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: RequestHandler[]): void {
+  const scope = requireScope(deps.auth, 'identity:review');
+  const validateDecision = componentValidator<Decision>('IdentityDecision');
+
+  app.get('/v1/identity-reviews', scope, async (req, res) => {
+    const status = (req.query['status'] ?? 'pending') as ReviewStatus;
+    if (!statuses.includes(status)) throw new HttpProblem('invalid-parameter', `status is one of ${statuses.join(', ')}`, [{ field: '/status', message: 'unknown status' }]);
+    res.json({ reviews: await listReviews(deps.db, status) });
+  });
+
+  app.get('/v1/identity-reviews/:id', scope, async (req, res) => {
+    const review = await getReview(deps.db, reviewId(req.params['id']));
+    if (!review) throw new HttpProblem('not-found', 'no such identity review');
+    res.json(review);
+  });
+
+  app.post('/v1/identity-reviews/:id/decision', scope, ...jsonBody, async (req, res) => {
+    const id = reviewId(req.params['id']);
+    const body: unknown = req.body;
+    if (!validateDecision(body)) throw new HttpProblem('validation-failed', 'the decision does not match the schema', toIssues(validateDecision.errors));
+    const flows = deps.flows();
+    const outcome = await decideReview(deps.db, {
+      reviewId: id,
+      decision: body,
+      agent: req.caller!.name,
+      plan: (event) => planDeliveries(flows, event).map((d) => d.system),
+      eventsTopic: deps.topics.events,
+    });
+    switch (outcome.outcome) {
+      case 'not-found':
+        throw new HttpProblem('not-found', 'no such identity review');
+      case 'already-decided':
+        throw new HttpProblem('review-decided', `this review was already decided (${outcome.review.status})`);
+      case 'not-a-candidate':
+        throw new HttpProblem('validation-failed', 'registerId is not one of the review’s candidates', [{ field: '/registerId', message: 'not a candidate' }]);
+      case 'decided':
+        deps.onChangeAccepted?.();
+        res.json({ review: outcome.review, change: await getChange(deps.db, outcome.review.changeId) });
+    }
+  });
+}
