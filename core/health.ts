@@ -75,3 +75,21 @@ export function groupCheck(bus: Bus, name: string, groupId: string, what: string
     },
   };
 }
+
+/**
+ * Source connectors, seen from the store (source_checkpoints, written by every source
+ * runtime): not ready when one is on a streak of failed polls, naming it and its last error.
+ */
+export function sourcesCheck(db: Queryable): Check {
+  return {
+    name: 'sources',
+    required: false,
+    async run() {
+      const failing = await db.query<{ system: string; consecutive_failures: number; last_error: string | null }>(
+        'SELECT system, consecutive_failures, last_error FROM source_checkpoints WHERE consecutive_failures > 0 ORDER BY system',
+      );
+      if (failing.rows.length === 0) return undefined;
+      return failing.rows.map((r) => `${r.system}: ${r.consecutive_failures} failed polls in a row (${(r.last_error ?? 'no error recorded').slice(0, 120)})`).join('; ');
+    },
+  };
+}

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { IdentityResolver } from '../core/identity/civil-identity.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopics } from '../core/topics.ts';
-import { checkReadiness, groupCheck, kafkaCheck, storeCheck, type Check } from '../core/health.ts';
+import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type Check } from '../core/health.ts';
 import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/routing/plan.ts';
 import { createApp } from './app.ts';
@@ -46,6 +46,7 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
       run: async () => (relay.stats.consecutiveFailures > 0 ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}` : undefined),
     },
     groupCheck(bus, 'router', groups.router, 'router'),
+    sourcesCheck(db),
     ...subscribedSystems(runtime.flows()).map((system) => groupCheck(bus, `connector:${system}`, groups.sink(system), `${system} connector`)),
   ];
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { openPostgres } from '../core/store/db.ts';
 import { componentValidator } from '../gateway/api-document.ts';
 import { eventually } from './support/eventually.ts';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server.ts';
@@ -53,7 +54,7 @@ const becomes = (what: string, ok: (r: { status: number; body: Readiness }) => b
 
 test('ready with every dependency ok: store, Kafka, outbox, router and the connector', { timeout: 60_000 }, async () => {
   const { body } = await becomes('ready', (r) => r.status === 200 && r.body.status === 'ok');
-  for (const name of ['store', 'kafka', 'outbox', 'router', 'connector:social-services']) assert.equal(body.checks[name]?.status, 'ok', name);
+  for (const name of ['store', 'kafka', 'outbox', 'router', 'sources', 'connector:social-services']) assert.equal(body.checks[name]?.status, 'ok', name);
   assert.equal(body.checks['store']?.required, true);
   assert.equal(body.checks['kafka']?.required, true);
   assert.equal(body.checks['connector:social-services']?.required, false);
@@ -88,4 +89,20 @@ test('the store stopped: not ready, with the reason; ready again when it returns
 
   await postgres.start();
   await becomes('ready again after the store', (r) => r.status === 200 && r.body.checks['store']?.status === 'ok');
+});
+
+test('a source connector failing its polls makes the gateway degraded, naming it and its error', { timeout: 60_000 }, async () => {
+  // The stack's store is this test's own PostgreSQL server (DATABASE_URL): write there.
+  const store = openPostgres(postgres.url);
+  try {
+    await store.query(
+      `INSERT INTO source_checkpoints (system, consecutive_failures, last_error, last_error_at) VALUES ('civil-registry', 3, 'SILO_UNAVAILABLE: registry unreachable', now())`,
+    );
+  } finally {
+    await store.close();
+  }
+  const { status, body } = await becomes('degraded (source)', (r) => r.body.checks['sources']?.status === 'unavailable');
+  assert.equal(status, 200, 'still ready: a failing source does not stop the gateway');
+  assert.equal(body.status, 'degraded');
+  assert.match(body.checks['sources']?.reason ?? '', /civil-registry: 3 failed polls in a row \(SILO_UNAVAILABLE: registry unreachable\)/);
 });
