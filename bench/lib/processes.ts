@@ -17,6 +17,12 @@ export interface Part {
   stop(): Promise<void>;
 }
 
+/** Every child still running; killed when the harness exits, even after a failed phase. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +57,8 @@ export async function startPart(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   let matched = false;
   const keep = (chunk: Buffer): void => {

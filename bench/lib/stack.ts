@@ -73,6 +73,8 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
       DATABASE_URL: database.url,
       RELAIS_TOPIC_PREFIX: prefix,
       RELAIS_DEV_TOKEN: token,
+      // The gateway builds its civil-register client at start; the bench names citizens by pivot id or system id, never by civil data.
+      CIVIL_REGISTRY_PASSWORD: 'bench',
       PORT: String(port),
       LOG_LEVEL: 'info',
     };
