@@ -189,6 +189,6 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
       system,
       decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
     );
-    await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement as Settlement & { outcome: LedgerOutcome })] : [])));
+    await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : [])));
   };
 }
