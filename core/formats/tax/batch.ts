@@ -82,6 +82,9 @@ export function batchRecordFrom(values: Record<string, string>): BatchRecord & {
 }
 
 /** Streams a batch file's details (raw values: the reader decides what a bad field means). */
-export function readTaxBatch(source: AsyncIterable<Uint8Array>): AsyncGenerator<{ line: number; values: Record<string, string> }, FileSummary> {
-  return readFile(source, taxBatchSpec, (header) => void parseBatchHeader(header));
+export function readTaxBatch(
+  source: AsyncIterable<Uint8Array>,
+  onHeader?: (header: { fileId: string; createdAt: string }) => void,
+): AsyncGenerator<{ line: number; values: Record<string, string> }, FileSummary> {
+  return readFile(source, taxBatchSpec, (values) => onHeader?.(parseBatchHeader(values)));
 }
