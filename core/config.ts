@@ -119,6 +119,26 @@ export const settings = {
   socialServicesUrl: { env: 'SOCIAL_SERVICES_URL', default: 'http://127.0.0.1:8081', parse: httpUrl, description: 'Base URL of the social-services REST API.' },
   socialServicesApiKey: { env: 'SOCIAL_SERVICES_API_KEY', parse: text, secret: true, description: 'API key sent to the social-services API (X-Api-Key).' },
   socialServicesPort: { env: 'SOCIAL_SERVICES_PORT', default: '8081', parse: integer(0, 65535), description: 'Port of the social-services simulator.' },
+  taxSftpHost: { env: 'TAX_SFTP_HOST', default: '127.0.0.1', parse: text, description: "Host of the tax office's SFTP server." },
+  taxSftpPort: { env: 'TAX_SFTP_PORT', default: '2222', parse: integer(0, 65535), description: "Port of the tax office's SFTP server (the quick start's simulator listens there; 0 picks a free port)." },
+  taxSftpUser: { env: 'TAX_SFTP_USER', default: 'relais', parse: text, description: 'SFTP login at the tax office.' },
+  taxSftpKeyFile: { env: 'TAX_SFTP_KEY_FILE', parse: text, description: "Private key file of the SFTP login (the quick start generates one under RELAIS_DATA_DIR/silos/tax)." },
+  taxSftpHostKey: {
+    env: 'TAX_SFTP_HOST_KEY',
+    parse: text,
+    description: "SHA256 fingerprint of the tax office's host key (`SHA256:…`, as `ssh-keygen -lf` prints it); when set, any other host key is refused.",
+  },
+  taxBatchMaxRecords: { env: 'RELAIS_TAX_BATCH_MAX_RECORDS', default: '5000', parse: integer(1, 1_000_000), description: 'A tax batch file is sent when it holds this many changes…' },
+  taxBatchMaxAgeMs: { env: 'RELAIS_TAX_BATCH_MAX_AGE_MS', default: '3600000', parse: integer(10, 604_800_000), description: '…or when its oldest change has waited this long.' },
+  taxAckPollMs: { env: 'RELAIS_TAX_ACK_POLL_MS', default: '10000', parse: integer(10, 3_600_000), description: 'How often the tax connector looks for acknowledgement files.' },
+  taxAckDeadlineMs: {
+    env: 'RELAIS_TAX_ACK_DEADLINE_MS',
+    default: '172800000',
+    parse: integer(100, 2_592_000_000),
+    description: 'A batch file with no acknowledgement this long after its upload is dead-lettered (with an error log: the alert).',
+  },
+  taxUploadTimeoutMs: { env: 'RELAIS_TAX_UPLOAD_TIMEOUT_MS', default: '300000', parse: integer(100, 3_600_000), description: 'Time limit of one batch upload attempt.' },
+  taxChangesPageSize: { env: 'RELAIS_TAX_CHANGES_PAGE', default: '500', parse: integer(1, 100_000), description: "Records of a tax change file published per poll (a large file is published in pages)." },
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;

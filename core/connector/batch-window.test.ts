@@ -143,11 +143,11 @@ test('no acknowledgement before the deadline: dead-lettered with the reason, the
   assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'X1');
 });
 
-test('a whole-file refusal dead-letters its deliveries with the silo\'s reason', async () => {
+test('a whole-file refusal (by reference) dead-letters its deliveries with the silo\'s reason', async () => {
   const refusedFile = delivery();
   await bus.publish([encodeDelivery(refusedFile, topics.delivery(system))]);
-  await windowWith(refusedFile.eventId);
-  answers.push({ eventId: refusedFile.eventId, outcome: { status: 'dead_lettered', reason: 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE' } });
+  const window = await windowWith(refusedFile.eventId);
+  answers.push({ reference: `file-${windows.indexOf(window) + 1}`, outcome: { status: 'dead_lettered', reason: 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE' } });
   const receipt = await receiptFor(refusedFile.eventId);
   assert.deepEqual([receipt.status, receipt.reason], ['dead_lettered', 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE']);
   const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === refusedFile.eventId), 10_000, 'the DLQ message');

@@ -140,11 +140,20 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
     const saved = await db.query<{ checkpoint: string }>('SELECT checkpoint FROM sink_ack_checkpoints WHERE system = $1', [system]);
     const checkpoint: Checkpoint | null = saved.rows[0] ? asCheckpoint(saved.rows[0].checkpoint) : null;
     const result = await acks.poll(checkpoint, { signal: stopping.signal, logger });
-    const byId = new Map<string, Acknowledgement>(result.acknowledgements.map((a) => [a.eventId, a]));
-    if (byId.size > 0) {
-      const rows = await db.query<InflightRow>('SELECT event_id, message, reference FROM sink_inflight WHERE system = $1 AND event_id = ANY($2::uuid[])', [system, [...byId.keys()]]);
-      await settle(rowsToDecided(rows.rows, (row) => acknowledged(byId.get(row.event_id)!)));
-      const ignored = byId.size - rows.rows.length;
+    const byId = new Map<string, Acknowledgement>();
+    const byReference = new Map<string, Acknowledgement>();
+    for (const ack of result.acknowledgements) {
+      if ('eventId' in ack) byId.set(ack.eventId, ack);
+      else byReference.set(ack.reference, ack);
+    }
+    if (byId.size > 0 || byReference.size > 0) {
+      const rows = await db.query<InflightRow>(
+        `SELECT event_id, message, reference FROM sink_inflight
+         WHERE system = $1 AND (event_id = ANY($2::uuid[]) OR (handed_over_at IS NOT NULL AND reference = ANY($3::text[])))`,
+        [system, [...byId.keys()], [...byReference.keys()]],
+      );
+      await settle(rowsToDecided(rows.rows, (row) => acknowledged((byId.get(row.event_id) ?? byReference.get(row.reference ?? ''))!)));
+      const ignored = [...byId.keys()].filter((id) => !rows.rows.some((r) => r.event_id === id)).length;
       if (ignored > 0) {
         metrics?.ackIgnored?.(system, ignored);
         logger.debug({ system, ignored }, 'acknowledgements for deliveries not awaiting one');

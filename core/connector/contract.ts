@@ -72,11 +72,13 @@ export interface BatchWindow {
   timeoutMs?: number;
 }
 
-/** A silo's later answer about one handed-over delivery. */
-export interface Acknowledgement {
-  eventId: string;
+/**
+ * A silo's later answer: about one handed-over delivery (by event id), or about every delivery
+ * handed over under one reference (a whole file the silo refused).
+ */
+export type Acknowledgement = ({ eventId: string } | { reference: string }) & {
   outcome: { status: 'applied' } | { status: 'rejected'; reason: string } | { status: 'dead_lettered'; reason: string };
-}
+};
 
 export interface AcknowledgementPoll {
   acknowledgements: Acknowledgement[];
