@@ -3,7 +3,7 @@
  *   relais start                 everything in one process on embedded defaults (the quick start)
  *   relais gateway               the HTTP API, outbox relay and receipts consumer
  *   relais router                the router
- *   relais connector <system>    the sink connector of one system declared in flows/
+ *   relais connector <system>    the connector of one system declared in flows/ (its sink and/or source)
  * Configuration comes from environment variables (core/config.ts, docs/configuration.md).
  * SIGINT/SIGTERM stop what the command started, in reverse order; a second signal forces exit.
  */

@@ -1,18 +1,17 @@
 /**
  * The quick start in one function: a local Kafka broker (unless KAFKA_BROKERS is set), the
- * store (PGlite unless DATABASE_URL is set), the silo simulators, one sink connector per
- * subscribed system, the router and the gateway — all in this process, sharing one store.
+ * store (PGlite unless DATABASE_URL is set), the silo simulators, the connector of every
+ * system with a subscribed sink or a source, the router and the gateway — all in this
+ * process, sharing one store.
  * `relais start` calls it; the end-to-end tests call it too.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectorKinds } from '../connectors/registry.ts';
-import { startConnector } from '../connectors/runner.ts';
+import { runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
-import type { RunningSink } from '../core/connector/sink-runner.ts';
 import { startRouterOn } from '../core/router/router.ts';
-import { subscribedSystems } from '../core/routing/plan.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
@@ -26,7 +25,7 @@ export interface StartAllOptions {
   env?: Record<string, string | undefined>;
   /** Called with a line to show the user (progress, not logs). */
   say?: (line: string) => void;
-  /** Run the sink connectors in this process (default true; tests run one in its own process). */
+  /** Run the connectors in this process (default true; tests run one in its own process). */
   connectors?: boolean;
 }
 
@@ -92,18 +91,18 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
     stops.push(() => runtime.close());
 
-    const sinks: RunningSink[] = [];
-    for (const system of options.connectors === false ? [] : subscribedSystems(runtime.flows())) {
-      const sink = await startConnector(runtime, system);
-      sinks.push(sink);
-      stops.push(() => sink.stop());
+    const running: RunningConnector[] = [];
+    for (const system of options.connectors === false ? [] : runnableSystems(runtime.flows())) {
+      const connector = await startConnector(runtime, system);
+      running.push(connector);
+      stops.push(() => connector.stop());
     }
     const router = await startRouterOn(runtime);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
     const gateway = await startGateway(runtime, { devToken: token });
     stops.push(() => gateway.close());
-    await Promise.all([router.ready, ...sinks.map((s) => s.ready)]);
+    await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
     return {
       gatewayUrl: gateway.url,

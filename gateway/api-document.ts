@@ -25,7 +25,7 @@ export function openApiDocument(): OpenApiDocument {
 }
 
 /** Compiles one component schema (OpenAPI 3.1 schemas are JSON Schema 2020-12). */
-export function componentValidator(name: string): ValidateFunction {
+export function componentValidator<T = unknown>(name: string): ValidateFunction<T> {
   // Component refs point into the OpenAPI document; re-root them under $defs for ajv.
   const defs = JSON.parse(JSON.stringify(openApiDocument().components.schemas).replaceAll('#/components/schemas/', '#/$defs/')) as Record<
     string,
@@ -33,7 +33,7 @@ export function componentValidator(name: string): ValidateFunction {
   >;
   const ajv = createAjv();
   ajv.addSchema({ $id: 'relais-gateway-api', $defs: defs });
-  const validate = ajv.getSchema(`relais-gateway-api#/$defs/${name}`);
+  const validate = ajv.getSchema<T>(`relais-gateway-api#/$defs/${name}`);
   if (!validate) throw new Error(`no component schema ${name} in ${openApiFile}`);
   return validate;
 }

@@ -15,7 +15,7 @@ import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { toIssues, type ValidationIssue } from '../core/validation.ts';
-import { isEventType, schemaIdOf, validateEventData } from '../schemas/index.ts';
+import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType } from '../schemas/index.ts';
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -39,13 +39,11 @@ export interface GatewayDeps {
   status?: () => Record<string, string>;
 }
 
-function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Flows): { request: ChangeRequest; issues: ValidationIssue[] } {
-  if (!validate(body)) return { request: body, issues: toIssues(validate.errors) };
-  const request = body as ChangeRequest;
-  if (!isEventType(request.type)) {
-    return { request, issues: [{ field: '/type', message: `unknown event type "${request.type}" (see GET /openapi.json and schemas/events/)` }] };
-  }
-  const issues = validateEventData(request.type, request.data, '/data');
+/** A change request whose data is valid against its event type's schema. */
+type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
+
+function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
   if ('pivotId' in request.citizen && !isUuid(request.citizen.pivotId)) {
     issues.push({ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' });
   }
@@ -55,7 +53,19 @@ function checkChangeRequest(validate: ValidateFunction, body: unknown, flows: Fl
   (request.recipients ?? []).forEach((system, i) => {
     if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
   });
-  return { request, issues };
+  return issues;
+}
+
+function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unknown, flows: Flows): { change: ValidChange; issues: [] } | { issues: ValidationIssue[] } {
+  if (!validate(body)) return { issues: toIssues(validate.errors) };
+  const { type } = body;
+  if (!isEventType(type)) {
+    return { issues: [{ field: '/type', message: `unknown event type "${type}" (see GET /asyncapi.yaml and schemas/events/)` }] };
+  }
+  const parsed = parseEventData(type, body.data, '/data');
+  const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
+  if (!parsed.ok || issues.length > 0) return { issues };
+  return { change: { ...body, type, data: parsed.data }, issues: [] };
 }
 
 /** The matched route pattern (`/v1/changes/:id`), never the path with its ids. */
@@ -69,7 +79,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const json = express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true });
-  const validateChangeRequest = componentValidator('ChangeRequest');
+  const validateChangeRequest = componentValidator<ChangeRequest>('ChangeRequest');
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -102,8 +112,9 @@ export function createApp(deps: GatewayDeps): express.Express {
     json,
     async (req: Request, res: Response) => {
       const flows = deps.flows();
-      const { request, issues } = checkChangeRequest(validateChangeRequest, req.body, flows);
-      if (issues.length > 0) throw new HttpProblem('validation-failed', `${issues.length} problem(s) in the request body`, issues);
+      const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
+      if (!('change' in checked)) throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);
+      const request = checked.change;
 
       const idempotencyKey = req.get('idempotency-key');
       if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {

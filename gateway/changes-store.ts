@@ -3,10 +3,12 @@
  * row are written in ONE transaction, so an accepted change is never lost and never published
  * without being stored. Receipts move a recipient's status forward only (see applyReceipts).
  */
+import { insertChange } from '../core/changes/change-record.ts';
 import { encodeCanonical, type Receipt } from '../core/envelopes.ts';
 import { resolveCitizen, type CitizenReference } from '../core/identity/identity-store.ts';
 import { newEventId } from '../core/ids.ts';
 import { isUniqueViolation, type Db, type Queryable } from '../core/store/db.ts';
+import type { EventData, EventType } from '../schemas/index.ts';
 import type { components } from './generated/api.ts';
 
 type Change = components['schemas']['Change'];
@@ -17,10 +19,11 @@ type Channel = components['schemas']['Channel'];
 type TimelineEntry = components['schemas']['TimelineEntry'];
 
 export interface NewChange {
-  type: string;
+  type: EventType;
   citizen: CitizenReference;
   channel: Channel;
-  data: unknown;
+  /** Valid against the type's schema (the caller checked it). */
+  data: EventData;
   recipients?: string[] | undefined;
   /** The credential's name: who told Relais. */
   caller: string;
@@ -53,7 +56,8 @@ interface ChangeRow {
   id: string;
   type: string;
   pivot_id: string;
-  channel: Channel;
+  channel: Channel | null;
+  origin_system: string | null;
   accepted_at: Date;
   request_hash: string;
 }
@@ -64,6 +68,11 @@ interface RecipientRow {
   status: RecipientStatus;
   reason: string | null;
   status_at: Date;
+}
+
+/** The channel the citizen used and/or the system the change came from, when known. */
+function channelOrOrigin(row: Pick<ChangeRow, 'channel' | 'origin_system'>): { channel?: Channel; origin?: string } {
+  return { ...(row.channel ? { channel: row.channel } : {}), ...(row.origin_system ? { origin: row.origin_system } : {}) };
 }
 
 function toChange(row: ChangeRow, recipients: RecipientRow[]): Change {
@@ -77,7 +86,7 @@ function toChange(row: ChangeRow, recipients: RecipientRow[]): Change {
     id: row.id,
     type: row.type,
     pivotId: row.pivot_id,
-    channel: row.channel,
+    ...channelOrOrigin(row),
     acceptedAt: new Date(row.accepted_at).toISOString(),
     status: overallStatus(list),
     recipients: list,
@@ -85,7 +94,7 @@ function toChange(row: ChangeRow, recipients: RecipientRow[]): Change {
 }
 
 async function readChange(db: Queryable, id: string): Promise<(Change & { requestHash: string }) | undefined> {
-  const changes = await db.query<ChangeRow>('SELECT id, type, pivot_id, channel, accepted_at, request_hash FROM changes WHERE id = $1', [id]);
+  const changes = await db.query<ChangeRow>('SELECT id, type, pivot_id, channel, origin_system, accepted_at, request_hash FROM changes WHERE id = $1', [id]);
   const row = changes.rows[0];
   if (!row) return undefined;
   const recipients = await db.query<RecipientRow>(
@@ -132,25 +141,11 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
 
       const id = newEventId();
       const acceptedAt = new Date();
-      await tx.query(
-        `INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          id, input.type, pivotId, input.channel, input.caller, input.originSystem ?? null, input.recipients ?? null,
-          JSON.stringify(input.data), input.traceparent, input.idempotencyKey ?? null, input.requestHash, acceptedAt,
-        ],
-      );
-      if (input.plannedSystems.length > 0) {
-        await tx.query(
-          `INSERT INTO change_recipients (change_id, system, status, status_at)
-           SELECT $1, system, 'pending', $3 FROM unnest($2::text[]) AS system`,
-          [id, input.plannedSystems, acceptedAt],
-        );
-      }
-      await tx.query(
-        `INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details) VALUES ($1, 'change.accepted', $2, $3, $4, $5)`,
-        [input.caller, id, pivotId, input.channel, JSON.stringify({ type: input.type, recipients: input.plannedSystems, origin: input.originSystem ?? null })],
-      );
+      await insertChange(tx, {
+        id, type: input.type, pivotId, channel: input.channel, caller: input.caller, originSystem: input.originSystem, recipients: input.recipients,
+        data: input.data, traceparent: input.traceparent, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, acceptedAt,
+        plannedSystems: input.plannedSystems,
+      });
       const message = encodeCanonical(
         {
           id,
@@ -172,7 +167,7 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       ]);
       // The answer is what was just written: no need to read it back.
       const change = toChange(
-        { id, type: input.type, pivot_id: pivotId, channel: input.channel, accepted_at: acceptedAt, request_hash: input.requestHash },
+        { id, type: input.type, pivot_id: pivotId, channel: input.channel, origin_system: input.originSystem ?? null, accepted_at: acceptedAt, request_hash: input.requestHash },
         [...input.plannedSystems].sort().map((system) => ({ change_id: id, system, status: 'pending', reason: null, status_at: acceptedAt })),
       );
       return { outcome: 'created', change } as const;
@@ -218,7 +213,7 @@ export async function timeline(db: Queryable, pivotId: string): Promise<Timeline
   const citizen = await db.query('SELECT 1 FROM citizens WHERE pivot_id = $1', [pivotId]);
   if (citizen.rows.length === 0) return undefined;
   const changes = await db.query<ChangeRow>(
-    'SELECT id, type, pivot_id, channel, accepted_at, request_hash FROM changes WHERE pivot_id = $1 ORDER BY accepted_at DESC LIMIT 500',
+    'SELECT id, type, pivot_id, channel, origin_system, accepted_at, request_hash FROM changes WHERE pivot_id = $1 ORDER BY accepted_at DESC LIMIT 500',
     [pivotId],
   );
   const ids = changes.rows.map((c) => c.id);
@@ -235,7 +230,7 @@ export async function timeline(db: Queryable, pivotId: string): Promise<Timeline
     kind: 'change_accepted',
     changeId: c.id,
     type: c.type,
-    channel: c.channel,
+    ...channelOrOrigin(c),
   }));
   for (const r of recipients.rows) {
     const change = byId.get(r.change_id);
@@ -245,7 +240,7 @@ export async function timeline(db: Queryable, pivotId: string): Promise<Timeline
       kind: 'system_outcome',
       changeId: r.change_id,
       type: change.type,
-      channel: change.channel,
+      ...channelOrOrigin(change),
       system: r.system,
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),

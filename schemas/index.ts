@@ -9,6 +9,18 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { RelaisError } from '../core/errors.ts';
 import { createAjv, toIssues, type ValidationIssue } from '../core/validation.ts';
+import type { EventDataByType } from './generated/events.ts';
+
+export type * from './generated/events.ts';
+
+/** An event type of the catalogue, e.g. `fr.relais.citizen.address.changed.v1`. */
+export type EventType = keyof EventDataByType;
+/** The data of an event of type `T` (of any type of the catalogue by default). */
+export type EventData<T extends EventType = EventType> = EventDataByType[T];
+/** A value after projection onto a route's fields: every field, at any depth, may be absent. */
+export type Projected<T> = T extends (infer U)[] ? Projected<U>[] : T extends object ? { [K in keyof T]?: Projected<T[K]> } : T;
+/** What a recipient system receives of an event of type `T`. */
+export type DeliveredData<T extends EventType> = Projected<EventData<T>>;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -54,11 +66,11 @@ function load(): Catalogue {
 }
 
 /** Every known event type, e.g. `fr.relais.citizen.address.changed.v1`. */
-export function eventTypes(): string[] {
-  return [...load().schemas.keys()];
+export function eventTypes(): EventType[] {
+  return [...load().schemas.keys()] as EventType[];
 }
 
-export function isEventType(type: string): boolean {
+export function isEventType(type: string): type is EventType {
   return load().schemas.has(type);
 }
 
@@ -73,11 +85,55 @@ export function eventSchema(type: string): SchemaDocument | undefined {
   return load().schemas.get(type);
 }
 
+export interface InvalidExample {
+  /** JSON pointer (into the data) of the one field that makes it invalid. */
+  field: string;
+  why: string;
+  data: unknown;
+}
+
+/**
+ * The type's examples: the valid ones are the schema's own `examples`; the invalid ones sit in
+ * schemas/examples/<type>.invalid.json, each breaking one field. Tests run both.
+ */
+export function eventExamples(type: string): { valid: unknown[]; invalid: InvalidExample[] } {
+  const schema = load().schemas.get(type);
+  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const valid = Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [];
+  let invalid: InvalidExample[] = [];
+  try {
+    invalid = JSON.parse(readFileSync(join(here, 'examples', `${type}.invalid.json`), 'utf8')) as InvalidExample[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { valid, invalid };
+}
+
+/** Every schema document of the catalogue (events and shared definitions), for checks. */
+export function catalogueDocuments(): SchemaDocument[] {
+  return [...readSchemas('defs'), ...readSchemas('events'), ...readSchemas('envelopes')];
+}
+
 /** Issues found in `data` for `type` (empty when valid); `prefix` locates data in a request. */
 export function validateEventData(type: string, data: unknown, prefix = ''): ValidationIssue[] {
   const validate = load().validators.get(type);
   if (!validate) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
   return validate(data) ? [] : toIssues(validate.errors, prefix);
+}
+
+/** `data` typed as the type's data when it is valid, or the issues found. */
+export function parseEventData<T extends EventType>(type: T, data: unknown, prefix = ''): { ok: true; data: EventData<T> } | { ok: false; issues: ValidationIssue[] } {
+  const issues = validateEventData(type, data, prefix);
+  return issues.length === 0 ? { ok: true, data: data as EventData<T> } : { ok: false, issues };
+}
+
+/**
+ * A delivery's data typed for its event type, or undefined when the delivery is of another
+ * type. The router validated the whole event before projecting it, so every field present
+ * has its schema's type; which fields are present depends on the route.
+ */
+export function deliveredData<T extends EventType>(delivery: { type: string; data: Record<string, unknown> }, type: T): DeliveredData<T> | undefined {
+  return delivery.type === type ? (delivery.data as DeliveredData<T>) : undefined;
 }
 
 type SchemaNode = Record<string, unknown>;

@@ -1,13 +1,15 @@
 /**
- * `npm run gen` regenerates the committed TypeScript types from the OpenAPI documents;
+ * `npm run gen` regenerates the committed TypeScript types from the OpenAPI documents and the
+ * event catalogue, and the generated references in docs/;
  * `npm run gen:check` (run by CI) fails when a committed file differs from what the document
  * generates, so types cannot drift from the contract.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { settings } from '../core/config.ts';
+import { eventTypesSource } from './event-types.ts';
 
 const targets = [
   { source: 'gateway/openapi.yaml', output: 'gateway/generated/api.ts' },
@@ -42,6 +44,7 @@ const outputs: { output: string; text: () => Promise<string> }[] = [
     text: async () => `// Generated from ${source} by \`npm run gen\`. Do not edit.\n${astToString(await openapiTS(pathToFileURL(resolve(source))))}`,
   })),
   { output: 'docs/configuration.md', text: async () => configurationReference() },
+  { output: 'schemas/generated/events.ts', text: () => eventTypesSource('schemas') },
 ];
 
 const check = process.argv.includes('--check');
@@ -59,6 +62,7 @@ for (const { output, text: generate } of outputs) {
     console.error(`${output} is stale: run npm run gen and commit the result`);
     stale++;
   } else {
+    mkdirSync(dirname(output), { recursive: true });
     writeFileSync(output, text);
     console.log(`wrote ${output}`);
   }

@@ -44,11 +44,17 @@ try {
   process.exit(1);
 }
 
+// Tests that start brokers of their own put them next to the base port, so two runs with
+// different RELAIS_TEST_KAFKA_PORTs (e.g. two worktrees) never collide.
+const basePort = Number(process.env['RELAIS_TEST_KAFKA_PORT'] ?? 19092);
+process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ??= String(basePort + 10);
+process.env['RELAIS_TEST_KAFKA41_PORT'] ??= String(basePort + 20);
+
 let kafka: KafkaCluster | undefined;
 if (!process.env['KAFKA_BROKERS']) {
   const started = Date.now();
   kafka = await startKafka({
-    port: Number(process.env['RELAIS_TEST_KAFKA_PORT'] ?? 19092),
+    port: basePort,
     version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1',
     fresh: true,
   });

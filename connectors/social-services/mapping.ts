@@ -2,23 +2,13 @@
  * Canonical events → the social-services API's own vocabulary. Pure: no I/O. Only the fields
  * present in the delivery are mapped: what the flow did not allow never reaches the silo.
  */
+import type { Address, DeliveredData, Projected } from '../../schemas/index.ts';
 import type { components } from './generated/silo-api.ts';
 
 type Adresse = components['schemas']['Adresse'];
 type ChangementAdresse = components['schemas']['ChangementAdresse'];
 type DemandeCloture = components['schemas']['DemandeCloture'];
 
-/** The canonical address as a delivery may carry it (every field optional after projection). */
-export interface CanonicalAddress {
-  number?: string;
-  suffix?: string;
-  streetName?: string;
-  complement?: string;
-  postcode?: string;
-  communeName?: string;
-  communeInsee?: string;
-  country?: string;
-}
 
 const countryNames: Record<string, string> = {
   FR: 'FRANCE', BE: 'BELGIQUE', CH: 'SUISSE', DE: 'ALLEMAGNE', ES: 'ESPAGNE', IT: 'ITALIE', LU: 'LUXEMBOURG', MC: 'MONACO', GB: 'ROYAUME-UNI',
@@ -26,7 +16,8 @@ const countryNames: Record<string, string> = {
 
 export class MappingError extends Error {}
 
-export function toAdresse(address: CanonicalAddress): Adresse {
+/** The canonical address as a delivery carries it (every field optional after projection). */
+export function toAdresse(address: Projected<Address>): Adresse {
   if (!address.streetName || !address.postcode || !address.communeName) {
     throw new MappingError('the delivery lacks streetName, postcode or communeName: the flow must allow them for this silo');
   }
@@ -39,15 +30,14 @@ export function toAdresse(address: CanonicalAddress): Adresse {
   return adresse;
 }
 
-export function toChangementAdresse(data: Record<string, unknown>): ChangementAdresse {
-  const effectiveDate = data['effectiveDate'];
-  if (typeof effectiveDate !== 'string') throw new MappingError('the delivery lacks effectiveDate');
-  return { adresse: toAdresse((data['address'] ?? {})), dateEffet: effectiveDate };
+export function toChangementAdresse(data: DeliveredData<'fr.relais.citizen.address.changed.v1'>): ChangementAdresse {
+  if (data.effectiveDate === undefined) throw new MappingError('the delivery lacks effectiveDate');
+  return { adresse: toAdresse(data.address ?? {}), dateEffet: data.effectiveDate };
 }
 
 /** A death closes the file, dated the day of death. */
-export function toDemandeCloture(data: Record<string, unknown>): DemandeCloture {
-  const dateOfDeath = data['dateOfDeath'];
-  if (typeof dateOfDeath !== 'string') throw new MappingError('the delivery lacks dateOfDeath');
+export function toDemandeCloture(data: DeliveredData<'fr.relais.citizen.death.registered.v1'>): DemandeCloture {
+  const { dateOfDeath } = data;
+  if (dateOfDeath === undefined) throw new MappingError('the delivery lacks dateOfDeath');
   return { motif: 'DECES', dateDeces: dateOfDeath, dateCloture: dateOfDeath };
 }

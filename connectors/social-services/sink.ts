@@ -4,6 +4,7 @@
  */
 import type { Delivery, Sink, SinkOutcome } from '../../core/connector/contract.ts';
 import { RelaisError } from '../../core/errors.ts';
+import { deliveredData } from '../../schemas/index.ts';
 import type { SocialServicesClient, WriteResult } from './client.ts';
 import { MappingError, toChangementAdresse, toDemandeCloture } from './mapping.ts';
 
@@ -21,14 +22,11 @@ export function createSocialServicesSink(client: SocialServicesClient): Sink {
   return {
     async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
       try {
-        switch (delivery.type) {
-          case ADDRESS_CHANGED:
-            return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(delivery.data), delivery.eventId, signal), delivery.citizenId);
-          case DEATH_REGISTERED:
-            return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(delivery.data), delivery.eventId, signal), delivery.citizenId);
-          default:
-            return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
-        }
+        const address = deliveredData(delivery, ADDRESS_CHANGED);
+        if (address) return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(address), delivery.eventId, signal), delivery.citizenId);
+        const death = deliveredData(delivery, DEATH_REGISTERED);
+        if (death) return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(death), delivery.eventId, signal), delivery.citizenId);
+        return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
       } catch (error) {
         if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
         throw error;

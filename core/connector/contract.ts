@@ -128,22 +128,35 @@ export interface ConnectorContext {
 // Source side: changes that start inside a silo (a death recorded at the town hall, an address
 // declared to the tax office) become canonical events.
 //
-// Poll lifecycle: the runtime builds the source once with createSource(), then calls poll()
-// with the last saved checkpoint (null the first time), one call at a time, on a schedule. It
-// publishes every returned event to <prefix>.events, waits for Kafka's acknowledgement, and only
-// then saves `checkpoint`. A crash before the save re-polls from the older checkpoint, so poll()
-// must return the same records again with the same `recordKey`s: the event id is derived from
-// (system, recordKey), so the re-published events carry the same ids and downstream sinks
-// (idempotent on the event id) apply nothing twice.
+// Poll lifecycle (runtime: source-runner.ts): the runtime builds the source once with
+// createSource(), reads the system's saved checkpoint (null the first time), then calls poll()
+// with it, one call at a time: again at once after a round that moved the checkpoint (more
+// pages may wait), after RELAIS_SOURCE_POLL_MS otherwise. For each returned event it checks the
+// data against the event type's schema, maps `citizenLocalId` (this silo's identifier) to the
+// pivot id through the identity map (a citizen first seen gets one), derives the event id, a
+// UUID v5 of (system, recordKey), records the change (visible through the gateway with its
+// per-system status), publishes to <prefix>.events with source `/connectors/<system>` and
+// origin <system> (so the router never sends it back), waits for Kafka's acknowledgement, and
+// only THEN saves `checkpoint`. A crash before the save re-polls from the older checkpoint, so
+// poll() must return the same records again with the same `recordKey`s: the re-published
+// events carry the same ids and downstream sinks (idempotent on the event id) apply nothing
+// twice.
 //
 // What poll() returns or throws decides what happens next:
 //   { events, checkpoint }                 → published in order, then the checkpoint saved.
 //   { events: [], checkpoint: same }       → nothing new; the next poll waits the poll interval.
-//   throws RetryableError                  → backed off (exponential, capped) and polled again.
-//   throws anything else                   → logged, counted, backed off the same way: a source
-//                                            cannot dead-letter what it has not read. A record
-//                                            that cannot be mapped should be skipped by the
-//                                            connector with a logged reason, not thrown.
+//   an event breaking its schema           → logged (no content), counted, skipped; the others
+//                                            are published and the checkpoint moves on.
+//   throws RetryableError, or times out    → nothing saved; backed off (exponential, capped,
+//   (RELAIS_SOURCE_TIMEOUT_MS)               jittered) and polled again from the same checkpoint.
+//   throws anything else                   → the same: a source cannot dead-letter what it has
+//                                            not read, so the failure streak shows in the
+//                                            source's health and logs until it is fixed. A
+//                                            record that cannot be mapped should be skipped by
+//                                            the connector with a logged reason, not thrown.
+// The context's signal aborts on timeout and on shutdown; a poll that already returned is
+// finished (published, checkpoint saved) before the runtime stops, then close() is called.
+//
 // Push sources (webhooks) get `publish()` instead: it resolves once Kafka has acknowledged, so
 // the push can be acknowledged to the silo only then (the silo retries otherwise).
 // ---------------------------------------------------------------------------------------------
@@ -190,8 +203,13 @@ export interface Source {
 }
 
 export interface PushSourceContext extends ConnectorContext {
-  /** Publishes the events (same rules as polled ones); resolves after Kafka's acknowledgement. */
-  publish(events: SourceEvent[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Publishes the events (same rules as polled ones) and resolves after Kafka's
+   * acknowledgement with the ids published and the count of invalid events skipped (answer
+   * the silo that these will never be accepted, so it does not retry them). Rejects when the
+   * store or Kafka failed: answer so that the silo retries (a retry is safe, ids are derived).
+   */
+  publish(events: SourceEvent[], signal?: AbortSignal): Promise<{ published: string[]; invalid: number }>;
 }
 
 export interface PushSource {

@@ -7,11 +7,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, IncomingMessage, OutgoingMessage } from '../bus/types.ts';
 import { encodeReceipt, type Delivery, type Receipt } from '../envelopes.ts';
-import { describeError, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../errors.ts';
+import { describeError, isRetriable, RelaisError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { childTraceparent } from '../trace.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
+import { backoffDelay, withTimeLimit } from './backoff.ts';
 import type { SinkOutcome } from './contract.ts';
 import { recordSettled, type LedgerOutcome } from './ledger.ts';
 
@@ -59,28 +60,6 @@ export function errorFacts(error: unknown): ErrorFacts {
   };
 }
 
-export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling * (0.5 + random() * 0.5));
-}
-
-/** Runs one attempt with a time limit, whether or not the sink honours the signal. */
-async function withTimeout<T>(timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new RetryableError(`apply timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([run(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export interface DecideOptions {
   system: string;
   retry: RetryPolicy;
@@ -110,7 +89,7 @@ function toSettlement(outcome: SinkOutcome, attempts: number, handOver: boolean)
 export async function decide(options: DecideOptions, count: number, run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>, stop: AbortSignal): Promise<Settlement[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcomes = await withTimeout(options.timeoutMs, (signal) => run(attempt, signal));
+      const outcomes = await withTimeLimit(options.timeoutMs, 'apply', (signal) => run(attempt, signal));
       if (outcomes.length !== count) throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
       return outcomes.map((outcome) => toSettlement(outcome, attempt, options.handOver));
     } catch (error) {

@@ -15,7 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { testBus, uniquePrefix } from '../../test/support/kafka.ts';
 import { eventually } from '../../test/support/eventually.ts';
 import type { Sink, SinkOutcome } from './contract.ts';
-import { backoffDelay, startSinkRunner } from './sink-runner.ts';
+import { backoffDelay } from './backoff.ts';
+import { startSinkRunner } from './sink-runner.ts';
 
 const system = 'scripted';
 const prefix = uniquePrefix('sink');

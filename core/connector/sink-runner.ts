@@ -31,7 +31,8 @@ import type { Sink } from './contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
 import { createWriter, decide, errorFacts, StopRequested, type Decided, type RetryPolicy, type Settlement, type SinkMetrics } from './outcomes.ts';
 
-export { backoffDelay, type RetryPolicy, type SinkMetrics } from './outcomes.ts';
+export { backoffDelay } from './backoff.ts';
+export type { RetryPolicy, SinkMetrics } from './outcomes.ts';
 
 export interface SinkRunnerOptions {
   system: string;

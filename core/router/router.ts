@@ -17,7 +17,7 @@ import type { Db } from '../store/db.ts';
 import { ensureTopics, type TopicNames } from '../topics.ts';
 import type { Runtime } from '../runtime.ts';
 import { childTraceparent } from '../trace.ts';
-import { isEventType, validateEventData } from '../../schemas/index.ts';
+import { isEventType, parseEventData, type EventData, type EventType } from '../../schemas/index.ts';
 
 export interface RouterOptions {
   bus: Bus;
@@ -35,14 +35,18 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-function decodeValid(message: IncomingMessage): CanonicalEvent {
+/** A canonical event whose data is valid against its type's schema. */
+type ValidEvent = CanonicalEvent & { type: EventType; data: EventData };
+
+function decodeValid(message: IncomingMessage): ValidEvent {
   const event = decodeCanonical(message);
-  if (!isEventType(event.type)) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${event.type}`);
-  const issues = validateEventData(event.type, event.data);
-  if (issues.length > 0) {
-    throw new RelaisError('EVENT_INVALID', `data breaks ${event.type}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+  const { type } = event;
+  if (!isEventType(type)) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const parsed = parseEventData(type, event.data);
+  if (!parsed.ok) {
+    throw new RelaisError('EVENT_INVALID', `data breaks ${type}: ${parsed.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
   }
-  return event;
+  return { ...event, type, data: parsed.data };
 }
 
 function poison(topics: TopicNames, message: IncomingMessage, error: unknown): OutgoingMessage {
@@ -67,7 +71,7 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
   const { topics } = options;
   const flows = options.flows();
   const out: OutgoingMessage[] = [];
-  const planned: { event: CanonicalEvent; plans: ReturnType<typeof planDeliveries> }[] = [];
+  const planned: { event: ValidEvent; plans: ReturnType<typeof planDeliveries> }[] = [];
   for (const message of messages) {
     try {
       const event = decodeValid(message);

@@ -157,13 +157,19 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description A change told through a channel has `channel`; a change that started inside a silo (a
+         *     death recorded by the civil registry, published by its source connector) has `origin`
+         *     instead: the system it came from, which never receives it back.
+         */
         Change: {
             /** Format: uuid */
             id: string;
             type: string;
             /** Format: uuid */
             pivotId: string;
-            channel: components["schemas"]["Channel"];
+            channel?: components["schemas"]["Channel"];
+            origin?: components["schemas"]["SystemName"];
             /** Format: date-time */
             acceptedAt: string;
             status: components["schemas"]["ChangeStatus"];
@@ -177,7 +183,10 @@ export interface components {
             /** Format: uuid */
             changeId: string;
             type: string;
-            channel: components["schemas"]["Channel"];
+            /** @description How the citizen told Relais (absent when the change came from a silo). */
+            channel?: components["schemas"]["Channel"];
+            /** @description The system the change came from (changes that started inside a silo). */
+            origin?: components["schemas"]["SystemName"];
             system?: components["schemas"]["SystemName"];
             status?: components["schemas"]["RecipientStatus"];
             reason?: string;

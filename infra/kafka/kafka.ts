@@ -52,6 +52,9 @@ export interface KafkaCluster {
 
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
 
+/** Node N's controller listens on its client port + this offset. */
+export const CONTROLLER_PORT_OFFSET = 1000;
+
 export function libDir(version: string): string {
   return join(here, 'lib', version);
 }
@@ -98,7 +101,8 @@ function nodeLayouts(port: number, nodes: number, dir: string): NodeLayout[] {
       id,
       port: port + i,
       // Controller ports sit 100 above the client ports so both ranges stay predictable.
-      controllerPort: port + 100 + i,
+      // Far from the client ports, so test brokers a few ports apart never take each other's.
+      controllerPort: port + CONTROLLER_PORT_OFFSET + i,
       dir: join(dir, `node-${id}`),
       properties: join(dir, `node-${id}`, 'server.properties'),
     };
