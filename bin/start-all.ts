@@ -16,9 +16,11 @@ import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
+import { linkDemoTaxpayer, startQuickStartTaxSilo } from './start-tax-silo.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { seedStore } from '../silos/social-services/seed.ts';
 import { startSocialServicesSilo } from '../silos/social-services/server.ts';
+import type { TaxSilo } from '../silos/tax/server.ts';
 import { SocialServicesStore } from '../silos/social-services/store.ts';
 
 export interface StartAllOptions {
@@ -35,6 +37,8 @@ export interface RunningRelais {
   brokers: string;
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
+  /** The tax office simulator (its store and fault injection, for tests and demos). */
+  taxSilo: TaxSilo;
   stop(): Promise<void>;
 }
 
@@ -84,10 +88,13 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     });
     stops.push(() => silo.close());
     config.socialServicesUrl = silo.url;
+    const taxSilo = await startQuickStartTaxSilo(config, dataDir);
+    stops.push(() => taxSilo.close());
 
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
+    await linkDemoTaxpayer(db);
     const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
     stops.push(() => runtime.close());
 
@@ -109,7 +116,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { 'social-services': silo.url },
+      siloUrls: { 'social-services': silo.url, tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}` },
+      taxSilo,
       stop,
     };
   } catch (error) {

@@ -4,8 +4,9 @@
  */
 import type { ConnectorDefinition } from '../core/connector/contract.ts';
 import { socialServicesConnector } from './social-services/index.ts';
+import { taxConnector } from './tax/index.ts';
 
-export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([socialServicesConnector].map((c) => [c.kind, c]));
+export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([socialServicesConnector, taxConnector].map((c) => [c.kind, c]));
 
 export function connectorKinds(): string[] {
   return [...connectors.keys()];

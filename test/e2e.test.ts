@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage } from '../core/bus/types.ts';
 import { sha256Hex } from '../gateway/auth.ts';
 import { testBus } from './support/kafka.ts';
 import { eventually } from './support/eventually.ts';
+import { readTopic } from './support/read-topic.ts';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const systemToken = 'social-services-front-desk-token';
@@ -27,19 +27,6 @@ function tokensFile(): string {
   return file;
 }
 
-/** Reads a topic from the beginning with a fresh group until `enough` says so. */
-async function readTopic(topic: string, enough: (messages: IncomingMessage[]) => boolean): Promise<IncomingMessage[]> {
-  const bus = testBus(undefined, 'e2e-reader');
-  const seen: IncomingMessage[] = [];
-  const sub = await bus.consume({ groupId: `reader-${randomUUID()}`, topics: [topic], handler: async (batch, c) => batch.forEach((m) => (seen.push(m), c.markProcessed(m))) });
-  try {
-    await eventually(async () => (enough(seen) ? true : undefined), 20_000, `messages on ${topic}`);
-    return seen;
-  } finally {
-    await sub.close();
-    await bus.close();
-  }
-}
 
 describe('one change, told once, applied in the social-services silo (PostgreSQL store)', () => {
   let stack: Stack;

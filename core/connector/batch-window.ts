@@ -156,7 +156,7 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       const ignored = [...byId.keys()].filter((id) => !rows.rows.some((r) => r.event_id === id)).length;
       if (ignored > 0) {
         metrics?.ackIgnored?.(system, ignored);
-        logger.debug({ system, ignored }, 'acknowledgements for deliveries not awaiting one');
+        logger.debug({ ignored }, 'acknowledgements for deliveries not awaiting one');
       }
     }
     if (result.checkpoint !== null && result.checkpoint !== checkpoint) {
@@ -179,7 +179,7 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       return { outcome: 'dead_lettered', reason, attempts: 1, error: { code: 'SILO_ACK_OVERDUE', message: reason, retriable: true } };
     });
     for (const [reference, ids] of groupIds(decided, (d) => rows.rows.find((r) => r.event_id === d.delivery!.eventId)?.reference ?? '')) {
-      logger.error({ system, reference, deliveries: ids.length, deadlineMs: acks.deadlineMs }, 'no acknowledgement before the deadline: deliveries dead-lettered');
+      logger.error({ reference, deliveries: ids.length, deadlineMs: acks.deadlineMs }, 'no acknowledgement before the deadline: deliveries dead-lettered');
     }
     metrics?.ackOverdue?.(system, decided.length);
     await settle(decided);
@@ -203,7 +203,7 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       } catch (error) {
         if (error instanceof StopRequested || stopping.signal.aborted) break;
         failures++;
-        if (failures === 1 || failures % 10 === 0) logger.warn({ system, failures, error: describeError(error) }, 'batch window round failed; trying again');
+        if (failures === 1 || failures % 10 === 0) logger.warn({ failures, error: describeError(error) }, 'batch window round failed; trying again');
       }
       const pause = failures > 0 ? Math.min(30_000, roundMs * 2 ** Math.min(failures, 6)) : roundMs;
       await new Promise<void>((resolve) => {

@@ -11,6 +11,8 @@ export interface TaxFaults {
   withholdAcknowledgements?: boolean;
   /** Waits this long before processing each batch (a slow tax office). */
   delayMs?: number;
+  /** The next upload into inbox/ loses its connection after this many bytes (once). */
+  cutUploadAfterBytes?: number;
 }
 
 export function parseFaults(json: string | undefined): TaxFaults {

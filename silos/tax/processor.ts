@@ -31,6 +31,8 @@ export interface ProcessorOptions {
   root: string;
   store: TaxStore;
   faults: () => TaxFaults;
+  /** A batch that could not be processed (it stays in the inbox and is tried again). */
+  onError: (error: unknown) => void;
 }
 
 /** True for a postcode the tax office accepts for a French address. */
@@ -56,7 +58,7 @@ export class BatchProcessor {
 
   /** Processes every complete batch now in the inbox, one at a time (calls never overlap). */
   scan(): Promise<void> {
-    this.running = this.running.then(() => this.scanOnce()).catch(() => undefined);
+    this.running = this.running.then(() => this.scanOnce()).catch((error: unknown) => this.options.onError(error));
     return this.running;
   }
 

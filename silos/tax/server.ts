@@ -29,6 +29,8 @@ export interface TaxSiloOptions {
   /** How often the inbox is scanned besides on each upload; default 500 ms. */
   scanMs?: number;
   faults?: TaxFaults;
+  /** Processing failures (default: written to stderr). */
+  onError?: (error: unknown) => void;
 }
 
 export interface TaxSilo {
@@ -60,12 +62,19 @@ export async function startTaxSilo(options: TaxSiloOptions): Promise<TaxSilo> {
   const hostKey = ensureKeyPair(join(options.dataDir, 'ssh_host_ed25519_key'), 'tax-silo');
   const store = TaxStore.open(options.dataDir);
   let faults: TaxFaults = { ...options.faults };
-  const processor = new BatchProcessor({ root, store, faults: () => faults });
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tax simulator: processing failed: ${String(error)}\n`));
+  const processor = new BatchProcessor({ root, store, faults: () => faults, onError });
   await processor.prepare();
 
   const sftp = await startSftpServer({
     root, hostKey: hostKey.privateKey, authorizedKeys: options.authorizedKeys, username, host,
     ...(options.port === undefined ? {} : { port: options.port }),
+    cutWrite: (path, offset, length) => {
+      const limit = faults.cutUploadAfterBytes;
+      if (limit === undefined || !path.includes(folders.inbox) || offset + length <= limit) return undefined;
+      delete faults.cutUploadAfterBytes;
+      return Math.max(0, limit - offset);
+    },
     onWritten: (path) => {
       if (path.startsWith(`/${folders.inbox}/`) || path.startsWith(`${folders.inbox}/`)) void processor.scan();
     },

@@ -27,6 +27,11 @@ export interface SftpServerOptions {
   host?: string;
   /** Called when a client closed a file it wrote (the silo looks at its inbox then). */
   onWritten?(path: string): void;
+  /**
+   * Fault injection: asked before each write; a number cuts the connection after writing only
+   * that many bytes of this write (a network failure in the middle of an upload).
+   */
+  cutWrite?(path: string, offset: number, length: number): number | undefined;
 }
 
 export interface SftpServer {
@@ -47,7 +52,7 @@ function longname(name: string, stats: Stats): string {
 
 type Handle = { kind: 'file'; fd: fs.FileHandle; path: string; writing: boolean } | { kind: 'dir'; path: string; done: boolean };
 
-function serveSftp(sftp: SFTPWrapper, options: SftpServerOptions): void {
+function serveSftp(sftp: SFTPWrapper, options: SftpServerOptions, client: Connection): void {
   const root = resolve(options.root);
   const handles = new Map<number, Handle>();
   let nextHandle = 1;
@@ -87,6 +92,12 @@ function serveSftp(sftp: SFTPWrapper, options: SftpServerOptions): void {
   sftp.on('WRITE', (reqid, handle, offset, data) => answer(reqid, async () => {
     const h = handleOf(handle);
     if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+    const cut = options.cutWrite?.(h.path, offset, data.length);
+    if (cut !== undefined) {
+      await h.fd.write(data, 0, Math.min(cut, data.length), offset);
+      client.end();
+      return;
+    }
     await h.fd.write(data, 0, data.length, offset);
     sftp.status(reqid, STATUS_CODE.OK);
   }));
@@ -168,7 +179,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
-        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), options));
+        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), options, client));
       });
     });
   });

@@ -3,7 +3,7 @@
  * prefix, its own store (a fresh PostgreSQL database or an in-memory PGlite), ephemeral ports,
  * quick retries, and helpers to post changes and read the silo from outside.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
@@ -49,6 +49,11 @@ export interface JournalEntry {
 
 export interface StackOptions {
   store?: 'postgres' | 'pglite';
+  /**
+   * The flow files (names in flows/) this stack routes by; default social-services.yaml only,
+   * so a test's expectations do not change when another system's flow file is added.
+   */
+  flows?: string[];
   env?: Record<string, string>;
   connectors?: boolean;
 }
@@ -71,7 +76,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
   const database = options.store === 'pglite' ? undefined : await createTestDatabase('postgres');
+  const flowsDir = join(dataDir, 'flows');
+  mkdirSync(flowsDir);
+  for (const file of options.flows ?? ['social-services.yaml']) copyFileSync(join('flows', file), join(flowsDir, file));
   const env: Record<string, string> = {
+    RELAIS_FLOWS_DIR: flowsDir,
+    TAX_SFTP_PORT: '0',
     KAFKA_BROKERS: options.env?.['KAFKA_BROKERS'] ?? testBrokers().join(','),
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
@@ -89,6 +99,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const relais = await startAll({ env, connectors: options.connectors ?? true });
   const siloUrl = relais.siloUrls['social-services']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
+  // A connector started in another process finds the same tax simulator.
+  const tax = relais.taxSilo;
+  Object.assign(env, { TAX_SFTP_HOST: tax.host, TAX_SFTP_PORT: String(tax.port), TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'), TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint });
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {

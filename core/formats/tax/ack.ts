@@ -15,7 +15,7 @@ export const taxAckSpec: FileSpec = {
   recordLength: 200,
   header: {
     recordType: '01',
-    fields: [['format', 8], ['version', 2, 'numeric'], ['batchFile', 60], ['batchFileId', 36], ['processedAt', 14, 'numeric'], ['fileStatus', 1], ['code', 4], ['reason', 60]],
+    fields: [['format', 8], ['version', 2, 'numeric'], ['batchFile', 80], ['batchFileId', 36], ['processedAt', 14, 'numeric'], ['fileStatus', 1], ['code', 4], ['reason', 50]],
   },
   detail: { recordType: '10', fields: [['sequence', 9, 'numeric'], ['eventId', 36], ['status', 1], ['code', 4], ['reason', 80]] },
 };
