@@ -131,6 +131,7 @@ export const settings = {
   taxSftpHost: { env: 'TAX_SFTP_HOST', default: '127.0.0.1', parse: text, description: "Host of the tax office's SFTP server." },
   taxSftpPort: { env: 'TAX_SFTP_PORT', default: '2222', parse: integer(0, 65535), description: "Port of the tax office's SFTP server (the quick start's simulator listens there; 0 picks a free port)." },
   taxSftpUser: { env: 'TAX_SFTP_USER', default: 'relais', parse: text, description: 'SFTP login at the tax office.' },
+  taxSftpDir: { env: 'TAX_SFTP_DIR', default: '/', parse: text, description: 'Directory on the SFTP server that holds inbox/, outbox/ and changes/.' },
   taxSftpKeyFile: { env: 'TAX_SFTP_KEY_FILE', parse: text, description: "Private key file of the SFTP login (the quick start generates one under RELAIS_DATA_DIR/silos/tax)." },
   taxSftpHostKey: {
     env: 'TAX_SFTP_HOST_KEY',

@@ -24,6 +24,8 @@ export interface TaxClientOptions {
   hostKeyFingerprint?: string | undefined;
   /** Connection (TCP + SSH handshake) time limit; default 10 s. */
   readyTimeoutMs?: number;
+  /** Where the exchange folders (inbox/, outbox/, changes/) are on the server; default `/`. */
+  baseDir?: string | undefined;
 }
 
 export interface RemoteFile {
@@ -39,6 +41,11 @@ export class TaxSftpClient {
 
   constructor(private readonly options: TaxClientOptions) {
     this.where = `the tax host ${options.host}:${options.port}`;
+  }
+
+  /** A path of the exchange (`/inbox/…`) as a path on the server. */
+  private at(path: string): string {
+    return posix.join(this.options.baseDir ?? '/', path);
   }
 
   private privateKey(): string {
@@ -89,7 +96,7 @@ export class TaxSftpClient {
 
   /** Streams `chunks` into `<dir>/<name>` atomically (dot file, then rename). */
   async upload(dir: string, name: string, chunks: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<number> {
-    const temporary = posix.join(dir, `.${name}.part`);
+    const temporary = this.at(posix.join(dir, `.${name}.part`));
     let bytes = 0;
     await this.run(`uploading ${name} to ${dir}`, async (sftp) => {
       const body = new PassThrough();
@@ -101,7 +108,7 @@ export class TaxSftpClient {
         }
       }, body);
       await Promise.all([sftp.put(body, temporary), feeding]);
-      await sftp.rename(temporary, posix.join(dir, name));
+      await sftp.rename(temporary, this.at(posix.join(dir, name)));
     });
     return bytes;
   }
@@ -109,7 +116,7 @@ export class TaxSftpClient {
   /** Files (not directories, not dot files) of a directory whose name ends with `suffix`, sorted by name. */
   async list(dir: string, suffix: string): Promise<RemoteFile[]> {
     return this.run(`listing ${dir}`, async (sftp) =>
-      (await sftp.list(dir))
+      (await sftp.list(this.at(dir)))
         .filter((f) => f.type === '-' && !f.name.startsWith('.') && f.name.endsWith(suffix))
         .map((f) => ({ name: f.name, size: f.size }))
         .sort((a, b) => a.name.localeCompare(b.name)),
@@ -124,7 +131,7 @@ export class TaxSftpClient {
     let consumerFailed = false;
     let consumerError: unknown;
     const value = await this.run(`reading ${path}`, async (sftp): Promise<T | undefined> => {
-      const stream = sftp.createReadStream(path, { start }) as Readable;
+      const stream = sftp.createReadStream(this.at(path), { start }) as Readable;
       let transferFailed = false;
       stream.on('error', () => (transferFailed = true));
       try {
@@ -143,19 +150,19 @@ export class TaxSftpClient {
   }
 
   async exists(path: string): Promise<boolean> {
-    return this.run(`looking for ${path}`, async (sftp) => (await sftp.exists(path)) !== false);
+    return this.run(`looking for ${path}`, async (sftp) => (await sftp.exists(this.at(path))) !== false);
   }
 
   /** Moves a file; already moved (the source gone, the target there) counts as done. */
   async move(from: string, to: string): Promise<void> {
     await this.run(`moving ${from} to ${to}`, async (sftp) => {
-      if ((await sftp.exists(from)) === false && (await sftp.exists(to)) !== false) return;
-      await sftp.rename(from, to);
+      if ((await sftp.exists(this.at(from))) === false && (await sftp.exists(this.at(to))) !== false) return;
+      await sftp.rename(this.at(from), this.at(to));
     });
   }
 
   async writeText(path: string, text: string): Promise<void> {
-    await this.run(`writing ${path}`, async (sftp) => void (await sftp.put(Buffer.from(text, 'utf8'), path)));
+    await this.run(`writing ${path}`, async (sftp) => void (await sftp.put(Buffer.from(text, 'utf8'), this.at(path))));
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,7 @@ export function taxClientOptions(config: RelaisConfig): TaxClientOptions {
     username: config.taxSftpUser,
     privateKeyFile: config.taxSftpKeyFile,
     hostKeyFingerprint: config.taxSftpHostKey,
+    baseDir: config.taxSftpDir,
   };
 }
 
