@@ -17,7 +17,7 @@ import { seedTaxStore } from '../../silos/tax/seed.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxStore } from '../../silos/tax/store.ts';
 import { TaxSftpClient } from './client.ts';
-import { MappingError, toAcknowledgements, toBatchRecord, toSourceEvent } from './mapping.ts';
+import { MappingError, toAcknowledgements, toBatchRecord } from './mapping.ts';
 import { createTaxSink } from './sink.ts';
 import { createTaxSource } from './source.ts';
 
