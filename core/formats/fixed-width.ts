@@ -93,10 +93,12 @@ export function formatRecord(layout: Layout, values: Values, recordLength: numbe
 
 /** Reads a record's fields (alpha fields lose their padding; an all-blank field is ''). */
 export function parseRecord(layout: Layout, line: Buffer): Record<string, string> {
+  // One byte per character: decode the record once, then cut the fields out of the text.
+  const text = decodeLatin9(line);
   const values: Record<string, string> = {};
   let at = 2;
   for (const [name, width] of layout.fields) {
-    values[name] = decodeLatin9(line, at, at + width).trimEnd();
+    values[name] = text.slice(at, at + width).trimEnd();
     at += width;
   }
   return values;
@@ -107,38 +109,45 @@ export interface Line {
   number: number;
   /** The record's bytes, without its LF (a view: copy it to keep it). */
   bytes: Buffer;
+  /** The same with its LF (what the checksum covers). */
+  withEnd: Buffer;
 }
 
 /**
  * Splits a byte stream into records of exactly `recordLength` bytes, each ended by LF, and
- * checks each is Latin-9 text. Holds at most one chunk plus one partial record.
+ * checks each is Latin-9 text. Holds at most one chunk plus one partial record. Each chunk's
+ * records come as one array (one await per chunk, not per record: this is the hot path).
  */
-export async function* readLines(source: AsyncIterable<Uint8Array>, recordLength: number): AsyncGenerator<Line> {
+export async function* readLines(source: AsyncIterable<Uint8Array>, recordLength: number): AsyncGenerator<Line[]> {
   let carry: Buffer = Buffer.alloc(0);
   let number = 0;
   for await (const chunk of source) {
-    let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const lines: Line[] = [];
     let start = 0;
     for (;;) {
       const end = data.indexOf(LF, start);
       if (end < 0) break;
       number++;
-      yield checkedLine(data.subarray(start, end), number, recordLength);
+      lines.push(checkedLine(data.subarray(start, end), data.subarray(start, end + 1), number, recordLength));
       start = end + 1;
     }
     carry = data.subarray(start);
     // A line longer than a record cannot become valid by reading on: fail without buffering it.
-    if (carry.length > recordLength) throw new FileFormatError('LINE_LENGTH', number + 1, `longer than ${recordLength} bytes`);
-    data = carry;
+    if (carry.length > recordLength) {
+      if (lines.length > 0) yield lines;
+      throw new FileFormatError('LINE_LENGTH', number + 1, `longer than ${recordLength} bytes`);
+    }
+    if (lines.length > 0) yield lines;
   }
   if (carry.length > 0) throw new FileFormatError('LINE_LENGTH', number + 1, `truncated: ${carry.length} bytes and no end of line (a record is ${recordLength} bytes and LF)`);
 }
 
-function checkedLine(bytes: Buffer, number: number, recordLength: number): Line {
+function checkedLine(bytes: Buffer, withEnd: Buffer, number: number, recordLength: number): Line {
   if (bytes.length !== recordLength) throw new FileFormatError('LINE_LENGTH', number, `${bytes.length} bytes instead of ${recordLength}`);
   const bad = firstNonTextByte(bytes);
   if (bad >= 0) throw new FileFormatError('ENCODING', number, `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at column ${bad + 1} is not ISO-8859-15 text`);
-  return { number, bytes };
+  return { number, bytes, withEnd };
 }
 
 export interface ParsedDetail {
@@ -167,29 +176,30 @@ export async function* readFile(source: AsyncIterable<Uint8Array>, spec: FileSpe
   let trailer: { count: string; checksum: string; line: number } | undefined;
   let count = 0;
   let crc = 0;
-  for await (const line of readLines(source, spec.recordLength)) {
-    if (trailer) throw new FileFormatError('AFTER_TRAILER', line.number, 'a record follows the trailer');
-    const type = line.bytes.toString('latin1', 0, 2);
-    if (!header) {
-      if (type !== spec.header.recordType) throw new FileFormatError('HEADER', line.number, `the first record must be a header (${spec.header.recordType}), not ${JSON.stringify(type)}`);
-      header = parseRecord(spec.header, line.bytes);
-      try {
-        onHeader?.(header);
-      } catch (error) {
-        throw new FileFormatError('HEADER', line.number, (error as Error).message);
+  for await (const lines of readLines(source, spec.recordLength)) {
+    for (const line of lines) {
+      if (trailer) throw new FileFormatError('AFTER_TRAILER', line.number, 'a record follows the trailer');
+      const type = line.bytes.toString('latin1', 0, 2);
+      if (!header) {
+        if (type !== spec.header.recordType) throw new FileFormatError('HEADER', line.number, `the first record must be a header (${spec.header.recordType}), not ${JSON.stringify(type)}`);
+        header = parseRecord(spec.header, line.bytes);
+        try {
+          onHeader?.(header);
+        } catch (error) {
+          throw new FileFormatError('HEADER', line.number, (error as Error).message);
+        }
+      } else if (type === TRAILER_TYPE) {
+        const values = parseRecord(trailerLayout, line.bytes);
+        trailer = { count: values['count']!, checksum: values['checksum']!, line: line.number };
+        continue;
+      } else if (type === spec.detail.recordType) {
+        count++;
+        yield { line: line.number, values: parseRecord(spec.detail, line.bytes) };
+      } else {
+        throw new FileFormatError('RECORD_TYPE', line.number, `unknown record type ${JSON.stringify(type)}`);
       }
-    } else if (type === TRAILER_TYPE) {
-      const values = parseRecord(trailerLayout, line.bytes);
-      trailer = { count: values['count']!, checksum: values['checksum']!, line: line.number };
-      continue;
-    } else if (type === spec.detail.recordType) {
-      count++;
-      yield { line: line.number, values: parseRecord(spec.detail, line.bytes) };
-    } else {
-      throw new FileFormatError('RECORD_TYPE', line.number, `unknown record type ${JSON.stringify(type)}`);
+      crc = crc32(line.withEnd, crc);
     }
-    crc = crc32(line.bytes, crc);
-    crc = crc32(lfByte, crc);
   }
   if (!header) throw new FileFormatError('EMPTY', 0, 'the file is empty');
   if (!trailer) throw new FileFormatError('MISSING_TRAILER', count + 2, `no trailer (${TRAILER_TYPE}) after ${count} records`);
@@ -200,7 +210,6 @@ export async function* readFile(source: AsyncIterable<Uint8Array>, spec: FileSpe
   return { header, count, checksum: trailer.checksum };
 }
 
-const lfByte = Buffer.from([LF]);
 
 /**
  * Writes a whole file as a stream of chunks (about 64 KiB each): header, one detail per item

@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { promises as fs, type Stats } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { posix, resolve, sep } from 'node:path';
 import ssh2 from 'ssh2';
 import type { Attributes, Connection, FileEntry, SFTPWrapper } from 'ssh2';
@@ -154,6 +154,10 @@ function serveSftp(sftp: SFTPWrapper, options: SftpServerOptions, client: Connec
     jail(normalized);
     sftp.name(reqid, [{ filename: normalized, longname: normalized, attrs: {} as Attributes }]);
   }));
+  // Extensions (OpenSSH's client asks for limits@openssh.com and others): none offered.
+  sftp.on('EXTENDED', (reqid) => sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED));
+  // The client closing its side (OpenSSH's sftp at the end of a batch) ends the channel.
+  sftp.on('end', () => sftp.end());
   sftp.on('close', () => {
     for (const h of handles.values()) if (h.kind === 'file') void h.fd.close().catch(() => undefined);
     handles.clear();
@@ -183,6 +187,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       });
     });
   });
+  // Without TCP_NODELAY each SFTP request waits out the peer's delayed ACK (~40 ms per write).
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
