@@ -229,13 +229,18 @@ export async function* writeFile(spec: FileSpec, header: Values, details: AsyncI
     used++;
   };
   push(spec.header, header);
-  for await (const values of details) {
+  // Synchronous sources are read without an await per record (the hot path of a large file).
+  const iterator = Symbol.iterator in details ? details[Symbol.iterator]() : undefined;
+  const asyncIterator = iterator ? undefined : (details as AsyncIterable<Values>)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = iterator ? iterator.next() : await asyncIterator!.next();
+    if (next.done) break;
     if (used === perChunk) {
       yield chunk;
       chunk = Buffer.allocUnsafe(size * perChunk);
       used = 0;
     }
-    push(spec.detail, values);
+    push(spec.detail, next.value);
     count++;
   }
   if (used === perChunk) {

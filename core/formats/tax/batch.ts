@@ -55,9 +55,17 @@ export function checkBatchRecord(record: BatchRecord): void {
   formatRecord(taxBatchSpec.detail, batchDetailValues(record, 1), taxBatchSpec.recordLength, scratch, 0);
 }
 
-export async function* numbered<T>(records: AsyncIterable<T> | Iterable<T>, toValues: (record: T, sequence: number) => Values): AsyncGenerator<Values> {
+export function numbered<T>(records: AsyncIterable<T> | Iterable<T>, toValues: (record: T, sequence: number) => Values): AsyncIterable<Values> | Iterable<Values> {
   let sequence = 0;
-  for await (const record of records) yield toValues(record, ++sequence);
+  if (Symbol.iterator in records) {
+    // Synchronous sources stay synchronous: an await per record would dominate the cost.
+    return (function* () {
+      for (const record of records) yield toValues(record, ++sequence);
+    })();
+  }
+  return (async function* () {
+    for await (const record of records) yield toValues(record, ++sequence);
+  })();
 }
 
 export function writeTaxBatch(header: BatchHeader, records: AsyncIterable<BatchRecord> | Iterable<BatchRecord>): AsyncGenerator<Buffer> {
