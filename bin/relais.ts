@@ -51,12 +51,22 @@ function banner(running: RelaisInfo): string {
       effectiveDate: new Date().toISOString().slice(0, 10),
     },
   });
+  const request = JSON.stringify({
+    citizen: { system: 'waste-management', id: 'USG-000123' },
+    channel: 'desk',
+    category: 'waste.missed-collection',
+    location: { address: { number: '24', streetName: 'rue Paul Bert', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' } },
+    description: 'Bac jaune non collecté mardi.',
+    contact: { email: 'jeanne.martin@example.fr' },
+  });
   return [
     '',
     `Relais is running (store: ${running.store}, Kafka: ${running.brokers}).`,
     `  gateway         ${running.gatewayUrl}   (API: ${running.gatewayUrl}/openapi.json)`,
     `  dev credential  ${running.devToken}`,
     `  social-services ${running.siloUrls['social-services']} (simulator)`,
+    `  waste desk      ${running.siloUrls['waste-management']} (simulator's agent desk)`,
+    ...(running.siloUrls['email'] ? [`  mailbox         ${running.siloUrls['email']} (emails to citizens, kept under .relais/silos/email/)`] : []),
     '',
     'Tell Relais that a demo citizen moved:',
     `  curl -s -X POST ${running.gatewayUrl}/v1/changes -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${body}'`,
@@ -64,6 +74,12 @@ function banner(running: RelaisInfo): string {
     `  curl -s ${running.gatewayUrl}/v1/changes/<id> -H 'Authorization: Bearer ${running.devToken}'`,
     'And see it in the silo:',
     `  curl -s ${running.siloUrls['social-services']}/dossiers/SS-000123`,
+    '',
+    'Report a missed bin collection at the desk (then resolve the incident at the waste desk):',
+    `  curl -s -X POST ${running.gatewayUrl}/v1/service-requests -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${request}'`,
+    `  curl -s ${running.siloUrls['waste-management']}/incidents?reference=<id>`,
+    `  curl -s -X POST ${running.siloUrls['waste-management']}/incidents/<incident>/resolution -H 'Content-Type: application/json' -d '{"commentaire":"Bac collecté ce matin."}'`,
+    `  curl -s ${running.gatewayUrl}/v1/service-requests/<id> -H 'Authorization: Bearer ${running.devToken}'`,
     '',
     'Ctrl-C stops everything, the Kafka broker included.',
   ].join('\n');

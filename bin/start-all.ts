@@ -12,6 +12,7 @@ import { connectorKinds } from '../connectors/registry.ts';
 import { runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../core/router/router.ts';
+import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
@@ -22,6 +23,8 @@ import { seedStore } from '../silos/social-services/seed.ts';
 import { startSocialServicesSilo } from '../silos/social-services/server.ts';
 import type { TaxSilo } from '../silos/tax/server.ts';
 import { SocialServicesStore } from '../silos/social-services/store.ts';
+import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
+import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
@@ -29,6 +32,8 @@ export interface StartAllOptions {
   say?: (line: string) => void;
   /** Run the connectors in this process (default true; tests run one in its own process). */
   connectors?: boolean;
+  /** Where the logs go (default stdout). */
+  logDestination?: LogDestination;
 }
 
 export interface RunningRelais {
@@ -37,8 +42,8 @@ export interface RunningRelais {
   brokers: string;
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
-  /** The tax office simulator (its store and fault injection, for tests and demos). */
-  taxSilo: TaxSilo;
+  /** The simulators started here, for tests and the banner: the waste database and desk, the mailbox. */
+  silos: { waste: WasteSilo; tax: TaxSilo; mailbox?: Mailbox };
   stop(): Promise<void>;
 }
 
@@ -91,11 +96,30 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const taxSilo = await startQuickStartTaxSilo(config, dataDir);
     stops.push(() => taxSilo.close());
 
+    // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
+    // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
+    const env = options.env ?? process.env;
+    const waste = await startWasteManagementSilo({
+      port: config.wasteManagementPort,
+      ...(env['WASTE_MANAGEMENT_DATABASE_URL']
+        ? { databaseUrl: config.wasteManagementDatabaseUrl }
+        : { dataDir: join(dataDir, 'silos', 'waste-management'), dbPort: config.wasteManagementDbPort, seed: true }),
+    });
+    stops.push(() => waste.close());
+    config.wasteManagementDatabaseUrl = waste.databaseUrl;
+
+    // Citizens' emails land in a local mailbox unless EMAIL_SMTP_URL names a real server.
+    const mailbox = env['EMAIL_SMTP_URL'] ? undefined : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
+    if (mailbox) {
+      stops.push(() => mailbox.close());
+      config.emailSmtpUrl = mailbox.url;
+    }
+
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
     await linkDemoTaxpayer(db);
-    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds() });
+    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];
@@ -116,8 +140,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { 'social-services': silo.url, tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}` },
-      taxSilo,
+      siloUrls: { 'social-services': silo.url, tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}`, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      silos: { waste, tax: taxSilo, ...(mailbox ? { mailbox } : {}) },
       stop,
     };
   } catch (error) {

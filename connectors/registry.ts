@@ -3,10 +3,14 @@
  * adding its folder and one line here.
  */
 import type { ConnectorDefinition } from '../core/connector/contract.ts';
+import { emailConnector } from './email/index.ts';
 import { socialServicesConnector } from './social-services/index.ts';
 import { taxConnector } from './tax/index.ts';
+import { wasteManagementConnector } from './waste-management/index.ts';
 
-export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map([socialServicesConnector, taxConnector].map((c) => [c.kind, c]));
+export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
+  [socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
+);
 
 export function connectorKinds(): string[] {
   return [...connectors.keys()];

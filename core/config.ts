@@ -70,6 +70,28 @@ const httpUrl: Parser<string> = (raw) => {
   return raw.replace(/\/$/, '');
 };
 
+const sqlUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('expected a mariadb://, mysql:// or postgres:// URL');
+  }
+  if (!['mariadb:', 'mysql:', 'postgres:', 'postgresql:'].includes(url.protocol)) throw new Error('expected a mariadb://, mysql:// or postgres:// URL');
+  return raw;
+};
+
+const smtpUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('expected an smtp:// or smtps:// URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('expected an smtp:// or smtps:// URL');
+  return raw;
+};
+
 const topicPrefix: Parser<string> = (raw) => {
   if (!/^[a-zA-Z0-9._-]{1,100}$/.test(raw)) throw new Error('expected letters, digits, ".", "_" or "-"');
   return raw;
@@ -149,6 +171,25 @@ export const settings = {
   },
   taxUploadTimeoutMs: { env: 'RELAIS_TAX_UPLOAD_TIMEOUT_MS', default: '300000', parse: integer(100, 3_600_000), description: 'Time limit of one batch upload attempt.' },
   taxChangesPageSize: { env: 'RELAIS_TAX_CHANGES_PAGE', default: '500', parse: integer(1, 100_000), description: "Records of a tax change file published per poll (a large file is published in pages)." },
+  wasteManagementDatabaseUrl: {
+    env: 'WASTE_MANAGEMENT_DATABASE_URL',
+    default: 'postgres://postgres@127.0.0.1:5433/postgres',
+    parse: sqlUrl,
+    secret: true,
+    description: "The waste-management software's database (mariadb://, mysql:// or postgres://); the default is the quick start's simulator.",
+  },
+  wasteManagementPollBatch: { env: 'WASTE_MANAGEMENT_POLL_BATCH', default: '200', parse: integer(1, 10_000), description: 'Incidents read per poll by the waste-management source.' },
+  wasteManagementSettleMs: {
+    env: 'WASTE_MANAGEMENT_SETTLE_MS',
+    default: '1000',
+    parse: integer(0, 600_000),
+    description: "Incidents changed more recently than this are left for a later poll (must exceed the vendor software's longest write transaction).",
+  },
+  wasteManagementPort: { env: 'WASTE_MANAGEMENT_PORT', default: '8083', parse: integer(0, 65535), description: "Port of the waste-management simulator's agent desk (HTTP)." },
+  wasteManagementDbPort: { env: 'WASTE_MANAGEMENT_DB_PORT', default: '5433', parse: integer(0, 65535), description: "Port of the waste-management simulator's embedded database (PostgreSQL protocol)." },
+  emailSmtpUrl: { env: 'EMAIL_SMTP_URL', default: 'smtp://127.0.0.1:2525', parse: smtpUrl, secret: true, description: 'SMTP server of the email connector (smtp:// or smtps://, credentials in the URL); the default is the quick start\'s mailbox.' },
+  emailFrom: { env: 'EMAIL_FROM', default: 'Relais <ne-pas-repondre@relais.example>', parse: text, description: 'Sender of the notifications to citizens.' },
+  mailboxPort: { env: 'MAILBOX_SMTP_PORT', default: '2525', parse: integer(0, 65535), description: 'Port of the quick start\'s local mailbox (an SMTP server keeping what it receives under RELAIS_DATA_DIR).' },
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;

@@ -8,7 +8,7 @@ import { createBus } from './bus/index.ts';
 import type { Bus } from './bus/types.ts';
 import { loadConfig, type RelaisConfig } from './config.ts';
 import { RelaisError } from './errors.ts';
-import { createLogger, setLogSalt, type Logger } from './logger.ts';
+import { createLogger, setLogSalt, type LogDestination, type Logger } from './logger.ts';
 import { loadFlows, type Flows } from './routing/flows.ts';
 import { openStore, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -31,12 +31,14 @@ export interface RuntimeOptions {
   connectors?: string[];
   /** An already open store (the quick start shares one PGlite among components). */
   db?: Db;
+  /** Where logs go (default stdout); tests capture them to check what they hold. */
+  logDestination?: LogDestination;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig();
   setLogSalt(config.logSalt);
-  const logger = createLogger({ component: options.component, level: config.logLevel });
+  const logger = createLogger({ component: options.component, level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   if (!config.kafkaBrokers) {
     throw new RelaisError('CONFIG_INVALID', 'KAFKA_BROKERS is not set (the quick start `npm start` launches a local broker and sets it)');
   }

@@ -21,7 +21,7 @@ export type PiiLevel = (typeof piiLevels)[number];
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
-  // Personal-data label of a field (see docs/schemas.md); annotation only for validation.
+  // Personal-data label of a field (see docs/events.md); annotation only for validation.
   ajv.addKeyword({ keyword: 'x-relais-pii', schemaType: 'string', metaSchema: { enum: [...piiLevels] } });
   return ajv;
 }

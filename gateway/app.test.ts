@@ -13,6 +13,8 @@ import { loadFlows } from '../core/routing/flows.ts';
 import { topicNames } from '../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/databases.ts';
 import { listen } from '../test/support/http.ts';
+import { eventExamples, eventTypes } from '../schemas/index.ts';
+import { openApiDocument } from './api-document.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';
 
@@ -107,7 +109,7 @@ test('an accepted change is stored with its audit entry and outbox row, and show
   const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
   assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
   assert.equal(change.status, 'in_progress');
-  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending']]);
+  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending'], ['waste-management', 'pending']]);
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
   const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [change.id]);
@@ -171,4 +173,50 @@ test('concurrent changes for one citizen reach the outbox in the order they were
   );
   const times = rows.rows.map((r) => new Date(r.accepted_at).getTime());
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
+});
+
+/** The request body examples of POST /v1/changes in gateway/openapi.yaml, one per event type. */
+function openApiExamples(): { type: string; citizen: object; channel: string; data: unknown }[] {
+  const paths = openApiDocument()['paths'] as Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: never }> }> } } }>;
+  return Object.values(paths['/v1/changes']!.post.requestBody.content['application/json']!.examples).map((e) => e.value);
+}
+
+const SUBMITTED = 'fr.relais.service-request.submitted.v1';
+
+test('every event type of the catalogue is accepted; the OpenAPI document has one example per type', async () => {
+  const examples = openApiExamples();
+  // A submitted service request is created by POST /v1/service-requests, which assigns its id and service.
+  assert.deepEqual(examples.map((e) => e.type).sort(), eventTypes().filter((t) => t !== SUBMITTED).sort());
+  const submitted = await post({ ...examples[0]!, type: SUBMITTED, data: eventExamples(SUBMITTED).valid[0] });
+  await expectProblem(submitted, 422, 'validation-failed', '/type');
+  for (const example of examples) {
+    const response = await post(example);
+    assert.equal(response.status, 202, `${example.type}: ${await response.clone().text()}`);
+    assert.equal(((await response.json()) as { type: string }).type, example.type);
+  }
+});
+
+test('any catalogue event with one invalid field is a 422 naming that field, and nothing is stored', async () => {
+  const before = await storedRows();
+  for (const type of eventTypes()) {
+    for (const example of eventExamples(type).invalid) {
+      const response = await post({ type, citizen: { pivotId }, channel: 'web', data: example.data });
+      assert.equal(response.status, 422, `${type}: ${example.why}`);
+      const problem = (await response.json()) as { code: string; errors: { field: string }[] };
+      assert.equal(problem.code, 'validation-failed');
+      const pointer = example.field === '/' ? '/data' : `/data${example.field}`;
+      assert.ok(problem.errors.some((e) => e.field === pointer || e.field.startsWith(`${pointer}/`)), `${type}, ${example.why}: expected ${pointer} in ${JSON.stringify(problem.errors)}`);
+    }
+  }
+  assert.deepEqual(await storedRows(), before);
+});
+
+test('the gateway serves the AsyncAPI document of its flows', async () => {
+  const response = await fetch(`${server.url}/asyncapi.yaml`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/yaml/);
+  const text = await response.text();
+  assert.match(text, /^asyncapi: 3\.0\.0$/m);
+  for (const type of eventTypes()) assert.ok(text.includes(`name: ${type}`), type);
+  assert.ok(text.includes('address: relais.delivery.social-services'));
 });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { asyncApiYaml } from '../core/asyncapi.ts';
 import { RelaisError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
@@ -19,11 +20,16 @@ import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { acceptChange, getChange, timeline } from './changes-store.ts';
+import { acceptChange, getChange, timeline, type NewChange } from './changes-store.ts';
 import type { components } from './generated/api.ts';
 import { HttpProblem, problemBody, sendProblem } from './problems.ts';
+import { citizenIssues, idempotencyKeyOf, requireJsonBody } from './request-checks.ts';
+import { serviceRequestRoutes } from './service-request-routes.ts';
+import { rememberEmail, serviceRequestTimeline, SUBMITTED } from './service-requests-store.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
+
+const CONTACT_CHANGED = 'fr.relais.citizen.contact.changed.v1';
 
 export interface GatewayDeps {
   db: Db;
@@ -39,17 +45,11 @@ export interface GatewayDeps {
   status?: () => Record<string, string>;
 }
 
-/** A change request whose data is valid against its event type's schema. */
-type ValidChange = Omit<ChangeRequest, 'type' | 'data'> & { type: EventType; data: EventData };
+/** A change request whose data is valid against its event type's schema (narrowed by `type`). */
+type ValidChange = { [T in EventType]: Omit<ChangeRequest, 'type' | 'data'> & { type: T; data: EventData<T> } }[EventType];
 
 function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if ('pivotId' in request.citizen && !isUuid(request.citizen.pivotId)) {
-    issues.push({ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' });
-  }
-  if ('system' in request.citizen && !flows.systems.has(request.citizen.system)) {
-    issues.push({ field: '/citizen/system', message: `unknown system "${request.citizen.system}"` });
-  }
+  const issues = citizenIssues(request.citizen, flows);
   (request.recipients ?? []).forEach((system, i) => {
     if (!flows.systems.has(system)) issues.push({ field: `/recipients/${i}`, message: `unknown system "${system}"` });
   });
@@ -65,7 +65,16 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
   const parsed = parseEventData(type, body.data, '/data');
   const issues = [...(parsed.ok ? [] : parsed.issues), ...checkReferences(body, flows)];
   if (!parsed.ok || issues.length > 0) return { issues };
-  return { change: { ...body, type, data: parsed.data }, issues: [] };
+  // parseEventData checked `data` against `type`'s schema; TypeScript cannot correlate the two.
+  return { change: { ...body, type, data: parsed.data } as ValidChange, issues: [] };
+}
+
+/** A contact change with an email address also becomes the address notifications go to. */
+function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
+  const email = request.type === CONTACT_CHANGED ? request.data.email : undefined;
+  if (!email) return undefined;
+  const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
+  return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);
 }
 
 /** The matched route pattern (`/v1/changes/:id`), never the path with its ids. */
@@ -101,25 +110,30 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.json(openApiDocument());
   });
 
+  // The bus as this gateway's flows make it (they may differ from the repository's flows/).
+  const asyncApi = new WeakMap<Flows, string>();
+  app.get('/asyncapi.yaml', (_req, res) => {
+    const flows = deps.flows();
+    let text = asyncApi.get(flows);
+    if (text === undefined) asyncApi.set(flows, (text = asyncApiYaml(flows)));
+    res.type('application/yaml').send(text);
+  });
+
   app.post(
     '/v1/changes',
     requireScope(deps.auth, 'changes:write'),
-    (req, _res, next) => {
-      // Checked before parsing so a form post or a file upload gets 415, not a parse error.
-      if (!req.is(['application/json', 'application/*+json'])) return next(new HttpProblem('unsupported-media-type'));
-      next();
-    },
+    requireJsonBody,
     json,
     async (req: Request, res: Response) => {
       const flows = deps.flows();
       const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
       if (!('change' in checked)) throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);
       const request = checked.change;
-
-      const idempotencyKey = req.get('idempotency-key');
-      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-        throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 200 characters');
+      if (request.type === SUBMITTED) {
+        throw new HttpProblem('validation-failed', 'a service request is posted to /v1/service-requests', [{ field: '/type', message: 'use POST /v1/service-requests' }]);
       }
+
+      const idempotencyKey = idempotencyKeyOf(req);
       const caller = req.caller!;
       const plannedSystems = planDeliveries(flows, {
         type: request.type,
@@ -143,6 +157,7 @@ export function createApp(deps: GatewayDeps): express.Express {
         dataschema: schemaIdOf(request.type),
         plannedSystems: [...new Set(plannedSystems)],
         eventsTopic: deps.topics.events,
+        within: contactEmailWriter(request, flows),
       });
 
       switch (outcome.outcome) {
@@ -151,6 +166,8 @@ export function createApp(deps: GatewayDeps): express.Express {
         case 'idempotency-conflict':
           throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
         case 'created':
+          // At debug level only; the logger shows the data by its personal-data labels.
+          deps.logger.debug({ change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } }, 'change accepted');
           deps.onChangeAccepted?.();
           break;
         case 'replayed':
@@ -173,8 +190,11 @@ export function createApp(deps: GatewayDeps): express.Express {
     if (!isUuid(pivotId)) throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
     const entries = await timeline(deps.db, pivotId.toLowerCase());
     if (!entries) throw new HttpProblem('not-found', 'no such citizen');
-    res.json({ pivotId: pivotId.toLowerCase(), entries });
+    const requests = await serviceRequestTimeline(deps.db, pivotId.toLowerCase());
+    res.json({ pivotId: pivotId.toLowerCase(), entries: [...entries, ...requests].sort((a, b) => b.at.localeCompare(a.at)) });
   });
+
+  app.use(serviceRequestRoutes(deps, json));
 
   app.use((req, _res, next) => {
     next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { RelaisError } from '../core/errors.ts';
 import { HttpProblem } from './problems.ts';
 
-export const scopes = ['changes:write', 'changes:read', 'citizens:read', 'admin'] as const;
+export const scopes = ['changes:write', 'changes:read', 'citizens:read', 'service-requests:write', 'service-requests:read', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
 
 export interface Credential {

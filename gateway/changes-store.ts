@@ -36,6 +36,10 @@ export interface NewChange {
   /** Systems the flows route this change to (computed before storing). */
   plannedSystems: string[];
   eventsTopic: string;
+  /** The change's id when the caller needs it beforehand (a service request's data carries it). */
+  id?: string | undefined;
+  /** More writes in the change's transaction (a service request's own rows). */
+  within?: ((tx: Queryable, accepted: { id: string; pivotId: string; acceptedAt: Date }) => Promise<void>) | undefined;
 }
 
 export type AcceptOutcome =
@@ -139,7 +143,7 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       // (which publishes in id order) cannot send them out of order.
       await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
 
-      const id = newEventId();
+      const id = input.id ?? newEventId();
       const acceptedAt = new Date();
       await insertChange(tx, {
         id, type: input.type, pivotId, channel: input.channel, caller: input.caller, originSystem: input.originSystem, recipients: input.recipients,
@@ -165,6 +169,7 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       await tx.query('INSERT INTO outbox (topic, message_key, headers, payload) VALUES ($1, $2, $3, $4)', [
         message.topic, message.key, JSON.stringify(message.headers), message.value.toString('utf8'),
       ]);
+      await input.within?.(tx, { id, pivotId, acceptedAt });
       // The answer is what was just written: no need to read it back.
       const change = toChange(
         { id, type: input.type, pivot_id: pivotId, channel: input.channel, origin_system: input.originSystem ?? null, accepted_at: acceptedAt, request_hash: input.requestHash },

@@ -11,6 +11,7 @@ import { createApp } from './app.ts';
 import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
+import { startServiceRequestUpdates } from './service-request-updates.ts';
 
 export interface RunningGateway {
   url: string;
@@ -41,6 +42,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
   });
   relay.start();
   const receipts = await startReceiptsConsumer({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-receipts`, logger });
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: `${config.topicPrefix}-gateway-service-requests`, logger });
   const app = createApp({
     db,
     flows: runtime.flows,
@@ -67,6 +69,7 @@ export async function startGateway(runtime: Runtime, options: { devToken?: strin
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await requestUpdates.close();
       await receipts.close();
       await relay.stop();
     },

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { RelaisError } from '../core/errors.ts';
-import { createAjv, toIssues, type ValidationIssue } from '../core/validation.ts';
+import { createAjv, toIssues, type PiiLevel, type ValidationIssue } from '../core/validation.ts';
+import { isPiiLevel, PII_KEYWORD } from './pii.ts';
 import type { EventDataByType } from './generated/events.ts';
 
 export type * from './generated/events.ts';
@@ -37,13 +38,27 @@ function readSchemas(folder: string): SchemaDocument[] {
 }
 
 interface Catalogue {
+  ajv: ReturnType<typeof createAjv>;
   schemas: Map<string, SchemaDocument>;
+  /** Compiled on first use of a type, once. */
   validators: Map<string, ValidateFunction>;
   /** Every document by `$id`, to follow `$ref`s. */
   byId: Map<string, SchemaDocument>;
+  labels: Map<string, Map<string, PiiLevel>>;
 }
 
 let catalogue: Catalogue | undefined;
+/** Bumped on every registration, so what is derived from the catalogue knows when to recompute. */
+let revision = 0;
+
+export function catalogueRevision(): number {
+  load();
+  return revision;
+}
+
+function typeOfSchema(schema: SchemaDocument): string {
+  return schema.$id.replace(/^.*\/events\//, '').replace(/\.json$/, '');
+}
 
 function load(): Catalogue {
   if (catalogue) return catalogue;
@@ -53,16 +68,35 @@ function load(): Catalogue {
     ajv.addSchema(schema);
     byId.set(schema.$id, schema);
   }
-  const schemas = new Map<string, SchemaDocument>();
-  const validators = new Map<string, ValidateFunction>();
-  for (const schema of readSchemas('events')) {
-    const type = schema.$id.replace(/^.*\/events\//, '').replace(/\.json$/, '');
-    schemas.set(type, schema);
-    byId.set(schema.$id, schema);
-    validators.set(type, ajv.compile(schema));
-  }
-  catalogue = { schemas, validators, byId };
+  catalogue = { ajv, schemas: new Map(), validators: new Map(), byId, labels: new Map() };
+  for (const schema of readSchemas('events')) registerEventSchema(schema);
   return catalogue;
+}
+
+/**
+ * Adds an event type to the catalogue of this process. The catalogue is schemas/events/; this
+ * is for a type that is not there (a test's v2 during a migration). Its `$id` names the type.
+ */
+export function registerEventSchema(schema: SchemaDocument): string {
+  const { schemas, byId, validators, labels } = load();
+  const type = typeOfSchema(schema);
+  validators.delete(type);
+  labels.delete(type);
+  schemas.set(type, schema);
+  byId.set(schema.$id, schema);
+  revision++;
+  return type;
+}
+
+function validatorOf(type: string): ValidateFunction {
+  const { ajv, schemas, validators } = load();
+  const existing = validators.get(type);
+  if (existing) return existing;
+  const schema = schemas.get(type);
+  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const validate = ajv.compile(schema);
+  validators.set(type, validate);
+  return validate;
 }
 
 /** Every known event type, e.g. `fr.relais.citizen.address.changed.v1`. */
@@ -116,8 +150,7 @@ export function catalogueDocuments(): SchemaDocument[] {
 
 /** Issues found in `data` for `type` (empty when valid); `prefix` locates data in a request. */
 export function validateEventData(type: string, data: unknown, prefix = ''): ValidationIssue[] {
-  const validate = load().validators.get(type);
-  if (!validate) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  const validate = validatorOf(type);
   return validate(data) ? [] : toIssues(validate.errors, prefix);
 }
 
@@ -150,30 +183,64 @@ function resolveRef(ref: string, base: string, byId: Map<string, SchemaDocument>
   return { node: node as SchemaNode, base: documentId };
 }
 
-/**
- * Every field path of an event type's data, as dot paths (`address`, `address.postcode`, …),
- * following `$ref`s. Flows name fields with these paths.
- */
-export function fieldPaths(type: string): Set<string> {
+/** One field of an event type's data, as `eachField` visits it. */
+export interface FieldInfo {
+  /** Dot path (`address.postcode`; `members.role` for a field of a list's items). */
+  path: string;
+  label: PiiLevel;
+  required: boolean;
+  /** The field's schema with its `$ref`s resolved (the label beside a `$ref` wins). */
+  schema: SchemaNode;
+}
+
+function resolved(node: SchemaNode, base: string, byId: Map<string, SchemaDocument>, depth = 0): { node: SchemaNode; base: string } {
+  if (typeof node['$ref'] !== 'string' || depth > 12) return { node, base };
+  const { $ref: _ref, ...siblings } = node;
+  const target = resolveRef(node['$ref'], base, byId);
+  const inner = resolved(target.node, target.base, byId, depth + 1);
+  return { node: { ...inner.node, ...siblings }, base: inner.base };
+}
+
+/** Visits every field of an event type's data, depth first, following `$ref`s and list items. */
+export function eachField(type: string, visit: (field: FieldInfo) => void): void {
   const { schemas, byId } = load();
   const root = schemas.get(type);
   if (!root) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
-  const paths = new Set<string>();
-  const walk = (node: SchemaNode, base: string, prefix: string, depth: number): void => {
-    if (depth > 10) return;
-    if (typeof node['$ref'] === 'string') {
-      const target = resolveRef(node['$ref'], base, byId);
-      walk(target.node, target.base, prefix, depth + 1);
-    }
-    const properties = node['properties'];
-    if (properties && typeof properties === 'object') {
-      for (const [name, child] of Object.entries(properties as Record<string, SchemaNode>)) {
-        const path = prefix ? `${prefix}.${name}` : name;
-        paths.add(path);
-        walk(child, base, path, depth + 1);
-      }
+  const walk = (start: SchemaNode, startBase: string, prefix: string, depth: number): void => {
+    if (depth > 12) return;
+    let { node, base } = resolved(start, startBase, byId);
+    if (node['items'] && typeof node['items'] === 'object') ({ node, base } = resolved(node['items'] as SchemaNode, base, byId));
+    const required = new Set(Array.isArray(node['required']) ? (node['required'] as string[]) : []);
+    for (const [name, child] of Object.entries((node['properties'] ?? {}) as Record<string, SchemaNode>)) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const field = resolved(child, base, byId);
+      const items = field.node['items'];
+      // Shown resolved too (a list of `person`s), for readers; the walk below resolves on its own.
+      if (items && typeof items === 'object') field.node = { ...field.node, items: resolved(items as SchemaNode, field.base, byId).node };
+      const label = child[PII_KEYWORD];
+      // The schema check refuses unlabelled fields; should one slip through, it counts as sensitive.
+      visit({ path, label: isPiiLevel(label) ? label : 'sensitive', required: required.has(name), schema: field.node });
+      walk(child, base, path, depth + 1);
     }
   };
   walk(root, root.$id, '', 0);
-  return paths;
+}
+
+/**
+ * Every field of an event type's data with its personal-data label, by dot path. Flows name
+ * fields with these paths; the router and the logger judge them by their label.
+ */
+export function fieldLabels(type: string): Map<string, PiiLevel> {
+  const { labels } = load();
+  const known = labels.get(type);
+  if (known) return known;
+  const found = new Map<string, PiiLevel>();
+  eachField(type, (field) => found.set(field.path, field.label));
+  labels.set(type, found);
+  return found;
+}
+
+/** Every field path of an event type's data (see fieldLabels). */
+export function fieldPaths(type: string): Set<string> {
+  return new Set(fieldLabels(type).keys());
 }

@@ -1,6 +1,6 @@
 /**
  * TypeScript types of the event catalogue, generated from schemas/ with
- * json-schema-to-typescript (docs/adr/0006). The catalogue is bundled into one document first
+ * json-schema-to-typescript (docs/adr/0008). The catalogue is bundled into one document first
  * (shared definitions under $defs, event schemas as properties of a root keyed by event type)
  * so each shared definition becomes one named type, whichever file refers to it.
  */

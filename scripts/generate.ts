@@ -9,6 +9,9 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { settings } from '../core/config.ts';
+import { asyncApiYaml } from '../core/asyncapi.ts';
+import { loadFlows } from '../core/routing/flows.ts';
+import { eventReference } from './event-reference.ts';
 import { eventTypesSource } from './event-types.ts';
 
 const targets = [
@@ -45,6 +48,8 @@ const outputs: { output: string; text: () => Promise<string> }[] = [
   })),
   { output: 'docs/configuration.md', text: async () => configurationReference() },
   { output: 'schemas/generated/events.ts', text: () => eventTypesSource('schemas') },
+  { output: 'docs/event-catalogue.md', text: async () => eventReference() },
+  { output: 'docs/asyncapi.yaml', text: async () => asyncApiYaml(loadFlows('flows')) },
 ];
 
 const check = process.argv.includes('--check');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { batchRecordFrom, readTaxBatch, type BatchRecord } from '../core/formats/tax/batch.ts';
 import { writeTaxChanges, type ChangeRecord } from '../core/formats/tax/changes.ts';
 import { eventually } from './support/eventually.ts';
-import { readTopic } from './support/read-topic.ts';
+import { readTopic } from './support/kafka.ts';
 import { settledAll, startStack, type ChangeView, type Stack } from './support/stack.ts';
 
 const DEADLINE_MS = 5000;
@@ -63,7 +63,7 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
     });
   });
   after(() => stack.stop());
-  const silo = () => stack.relais.taxSilo;
+  const silo = () => stack.relais.silos.tax;
 
   test('an address change reaches the tax office in the next batch file; delivered, then applied when the acknowledgement arrives', async () => {
     silo().setFaults({ delayMs: 1500 });

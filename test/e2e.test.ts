@@ -10,9 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../gateway/auth.ts';
-import { testBus } from './support/kafka.ts';
+import { readTopic, testBus } from './support/kafka.ts';
 import { eventually } from './support/eventually.ts';
-import { readTopic } from './support/read-topic.ts';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const systemToken = 'social-services-front-desk-token';
@@ -26,7 +25,6 @@ function tokensFile(): string {
   );
   return file;
 }
-
 
 describe('one change, told once, applied in the social-services silo (PostgreSQL store)', () => {
   let stack: Stack;

@@ -49,6 +49,16 @@ function decodeValid(message: IncomingMessage): ValidEvent {
   return { ...event, type, data: parsed.data };
 }
 
+/** The message as a log may show it: the logger hides its data by the schema's labels. */
+function loggable(message: IncomingMessage): { type: string | undefined; data: unknown } {
+  const type = message.headers['ce_type'];
+  try {
+    return { type, data: JSON.parse(message.value.toString('utf8')) as unknown };
+  } catch {
+    return { type, data: undefined };
+  }
+}
+
 function poison(topics: TopicNames, message: IncomingMessage, error: unknown): OutgoingMessage {
   return {
     topic: topics.routerDlq,
@@ -78,7 +88,7 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
       planned.push({ event, plans: planDeliveries(flows, event) });
     } catch (error) {
       options.metrics?.invalid?.();
-      options.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid event dead-lettered');
+      options.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error), event: loggable(message) }, 'invalid event dead-lettered');
       out.push(poison(topics, message, error));
     }
   }

@@ -1,3 +1,4 @@
+import { connectorKinds } from '../../connectors/registry.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -18,9 +19,10 @@ function problemsOf(text: string, connectors?: string[]): string {
 const system = 'systems:\n  social-services:\n    connector: social-services\n';
 
 test('the shipped flow files load and name only known types, fields and systems', () => {
-  const flows = loadFlows(flowsDir, { connectors: ['social-services'] });
+  const flows = loadFlows(flowsDir, { connectors: connectorKinds() });
   assert.ok(flows.routes.length >= 2);
-  assert.ok(flows.systems.has('social-services'));
+  for (const system of ['social-services', 'waste-management', 'email']) assert.ok(flows.systems.has(system), system);
+  assert.equal(flows.systems.get('email')?.role, 'notification');
 });
 
 test('a YAML syntax error is reported with file and line', () => {

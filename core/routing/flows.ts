@@ -42,6 +42,8 @@ export interface SystemDeclaration {
   connector: string;
   description?: string;
   identifier?: string;
+  /** `notification` systems only inform the citizen; they are never a request's competent service. */
+  role?: 'service' | 'notification';
 }
 
 export interface FlowFile {

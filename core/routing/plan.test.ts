@@ -75,3 +75,32 @@ test('projection keeps nested paths, whole objects and lists element by element'
   assert.deepEqual(project({ m: [{ r: 'x', n: 'secret' }, { r: 'y' }] }, ['m.r']), { m: [{ r: 'x' }, { r: 'y' }] });
   assert.deepEqual(project({ a: 1 }, ['missing.path']), {});
 });
+
+test('a named object carries its sub-fields of the same label (or none); another kind of personal data must be named', () => {
+  const household = 'fr.relais.citizen.household.changed.v1';
+  const labelled = parseFlows([
+    {
+      file: 'flows/household.yaml',
+      text: `
+systems:
+  tax: { connector: tax }
+  waste: { connector: waste }
+routes:
+  - id: household
+    event: ${household}
+    basis: { kind: legal-obligation, reference: some law }
+    to:
+      - { system: tax, fields: [members.dependent, members, effectiveDate] }
+      - { system: waste, fields: [members] }
+`,
+    },
+  ]);
+  const members = [
+    { pivotId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b', name: { birthName: 'Martin', givenNames: ['Camille'] }, role: 'reference-person' },
+    { name: { birthName: 'Martin', givenNames: ['Léa'] }, dateOfBirth: '2026-11-03', role: 'child', dependent: true },
+  ];
+  const deliveries = planDeliveries(labelled, { type: household, data: { effectiveDate: '2026-11-01', members } });
+  // `dependent` is labelled sensitive inside identity records: only the route that names it gets it.
+  assert.deepEqual(deliveries.find((d) => d.system === 'waste')?.data, { members: members.map(({ dependent: _dependent, ...rest }) => rest) });
+  assert.deepEqual(deliveries.find((d) => d.system === 'tax')?.data, { effectiveDate: '2026-11-01', members });
+});

@@ -4,9 +4,16 @@
  *
  * Rules, in order: the route's event type matches; its filter holds; the system is not the
  * one the event came from (no echo); under a citizen-request basis, the citizen chose the
- * system; then the data is projected onto the route's allow-list of fields.
+ * system; then the data is projected onto the route's allow-list of fields, and what a named
+ * object carries is limited by the fields' personal-data labels (minimise).
  */
+import type { PiiLevel } from '../validation.ts';
+import { fieldLabels, isEventType } from '../../schemas/index.ts';
 import type { Filter, Flows, LegalBasisKind } from './flows.ts';
+
+function labelsOf(type: string): ReadonlyMap<string, PiiLevel> | undefined {
+  return isEventType(type) ? fieldLabels(type) : undefined;
+}
 
 export interface RoutableEvent {
   type: string;
@@ -54,31 +61,75 @@ export function matchesFilter(filter: Filter, event: RoutableEvent): boolean {
   return typeof value === 'string' && value.startsWith(filter.startsWith);
 }
 
-function copyPath(source: Json, target: Record<string, Json>, path: string[]): void {
+interface Projection {
+  /** Every field's personal-data label, by dot path (schemas/index.ts fieldLabels). */
+  labels?: ReadonlyMap<string, PiiLevel> | undefined;
+  /** The paths the route names. */
+  named: ReadonlySet<string>;
+}
+
+/**
+ * What a named field carries of the object under it: its sub-fields labelled `none` or with
+ * the named field's own label; a sub-field with another label (a `sensitive` flag inside an
+ * `identity` record) only when the route names it too. So a route naming `members` does not
+ * deliver `members.dependent`, and a field added to the schema later with a new kind of
+ * personal data is never delivered until a flow names it.
+ */
+function minimise(value: Json, path: string, label: PiiLevel, projection: Projection): Json {
+  if (Array.isArray(value)) return value.map((item: Json) => minimise(item, path, label, projection));
+  if (value === null || typeof value !== 'object' || !projection.labels) return structuredClone(value);
+  const out: Record<string, Json> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, Json>)) {
+    const childPath = `${path}.${key}`;
+    const childLabel = projection.labels.get(childPath);
+    if (childLabel === undefined) continue;
+    if (childLabel !== 'none' && childLabel !== label && !projection.named.has(childPath)) continue;
+    out[key] = minimise(inner, childPath, childLabel === 'none' ? label : childLabel, projection);
+  }
+  return out;
+}
+
+/** Merges two projections of the same data (a route may name `a` and `a.b`, in any order). */
+function merge(existing: Json, incoming: Json): Json {
+  if (Array.isArray(existing) && Array.isArray(incoming)) return incoming.map((item: Json, i) => merge(existing[i], item));
+  if (existing && incoming && typeof existing === 'object' && typeof incoming === 'object' && !Array.isArray(existing) && !Array.isArray(incoming)) {
+    const out = { ...(existing as Record<string, Json>) };
+    for (const [key, value] of Object.entries(incoming as Record<string, Json>)) out[key] = merge(out[key], value);
+    return out;
+  }
+  return incoming;
+}
+
+function copyPath(source: Json, target: Record<string, Json>, path: string[], at: string, projection: Projection): void {
   const [head, ...rest] = path;
   if (head === undefined || source === null || typeof source !== 'object' || Array.isArray(source)) return;
   const value = (source as Record<string, Json>)[head];
   if (value === undefined) return;
+  const here = at ? `${at}.${head}` : head;
   if (rest.length === 0) {
-    target[head] = structuredClone(value);
+    target[head] = merge(target[head], minimise(value, here, projection.labels?.get(here) ?? 'none', projection));
     return;
   }
   if (Array.isArray(value)) {
     // A path through a list projects every element the same way.
     const existing = Array.isArray(target[head]) ? (target[head] as Record<string, Json>[]) : value.map(() => ({}));
-    value.forEach((item, i) => copyPath(item, existing[i] ?? (existing[i] = {}), rest));
+    value.forEach((item, i) => copyPath(item, existing[i] ?? (existing[i] = {}), rest, here, projection));
     target[head] = existing;
     return;
   }
   const child = (target[head] ??= {}) as Record<string, Json>;
-  copyPath(value, child, rest);
+  copyPath(value, child, rest, here, projection);
   if (Object.keys(child).length === 0) delete target[head];
 }
 
-/** Only the listed fields of `data` (dot paths; a path to an object keeps the whole object). */
-export function project(data: Json, fields: string[]): Record<string, unknown> {
+/**
+ * Only the listed fields of `data` (dot paths). A path to an object keeps the object; with
+ * `labels` (the router always passes them), only the parts of it the labels allow (minimise).
+ */
+export function project(data: Json, fields: string[], labels?: ReadonlyMap<string, PiiLevel>): Record<string, unknown> {
   const out: Record<string, Json> = {};
-  for (const field of fields) copyPath(data, out, field.split('.'));
+  const projection: Projection = { labels, named: new Set(fields) };
+  for (const field of fields) copyPath(data, out, field.split('.'), '', projection);
   return out;
 }
 
@@ -90,7 +141,7 @@ export function planDeliveries(flows: Flows, event: RoutableEvent): PlannedDeliv
     for (const target of route.to) {
       if (target.system === event.origin) continue;
       if (route.basis.kind === 'citizen-request' && !(event.recipients ?? []).includes(target.system)) continue;
-      deliveries.push({ system: target.system, routeId: route.id, basis: route.basis.kind, data: project(event.data, target.fields) });
+      deliveries.push({ system: target.system, routeId: route.id, basis: route.basis.kind, data: project(event.data, target.fields, labelsOf(event.type)) });
     }
   }
   return deliveries;

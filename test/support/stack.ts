@@ -10,6 +10,7 @@ import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { testBrokers, uniquePrefix } from './kafka.ts';
 import { eventually } from './eventually.ts';
+import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {
   relais: RunningRelais;
@@ -49,13 +50,14 @@ export interface JournalEntry {
 
 export interface StackOptions {
   store?: 'postgres' | 'pglite';
-  /**
-   * The flow files (names in flows/) this stack routes by; default social-services.yaml only,
-   * so a test's expectations do not change when another system's flow file is added.
-   */
+  /** Flow files of flows/ to route with (default: social-services.yaml only, so each test sees only the systems it is about). */
   flows?: string[];
+  /** The waste-management vendor database: embedded (PGlite, the quick start's) or a fresh one on the MariaDB or PostgreSQL server. */
+  waste?: 'embedded' | 'mariadb' | 'postgres';
   env?: Record<string, string>;
   connectors?: boolean;
+  /** Receives every log line of the stack (set LOG_LEVEL in env to see more than warnings). */
+  logs?: string[];
 }
 
 export const devToken = 'e2e-dev-token';
@@ -79,14 +81,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const flowsDir = join(dataDir, 'flows');
   mkdirSync(flowsDir);
   for (const file of options.flows ?? ['social-services.yaml']) copyFileSync(join('flows', file), join(flowsDir, file));
+  const vendor = options.waste === 'mariadb' || options.waste === 'postgres' ? await createWasteVendorDatabase(options.waste) : undefined;
   const env: Record<string, string> = {
-    RELAIS_FLOWS_DIR: flowsDir,
-    TAX_SFTP_PORT: '0',
     KAFKA_BROKERS: options.env?.['KAFKA_BROKERS'] ?? testBrokers().join(','),
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    WASTE_MANAGEMENT_PORT: '0',
+    WASTE_MANAGEMENT_DB_PORT: '0',
+    WASTE_MANAGEMENT_SETTLE_MS: '200',
+    MAILBOX_SMTP_PORT: '0',
+    RELAIS_SOURCE_POLL_MS: '100',
+    RELAIS_FLOWS_DIR: flowsDir,
+    TAX_SFTP_PORT: '0',
+    ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
     RELAIS_SINK_BACKOFF_MS: '50',
@@ -96,11 +105,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };
-  const relais = await startAll({ env, connectors: options.connectors ?? true });
+  const logs = options.logs;
+  const logDestination = logs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const relais = await startAll({ env, connectors: options.connectors ?? true, ...(logDestination ? { logDestination } : {}) });
   const siloUrl = relais.siloUrls['social-services']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
   // A connector started in another process finds the same tax simulator.
-  const tax = relais.taxSilo;
+  const tax = relais.silos.tax;
   Object.assign(env, { TAX_SFTP_HOST: tax.host, TAX_SFTP_PORT: String(tax.port), TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'), TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint });
   const auth = { authorization: `Bearer ${devToken}` };
 
@@ -149,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await relais.stop();
       await database?.drop();
+      await vendor?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,59 @@
+/**
+ * The thin wrapper over SMTP (nodemailer). It turns SMTP outcomes into the connector
+ * contract's vocabulary, so no raw nodemailer error leaves this file:
+ *   250 → sent; a 5xx reply (mailbox unknown, message refused) → a refusal, not retried;
+ *   a 4xx reply, a connection or authentication failure, a timeout → RetryableError.
+ * Reasons never carry the address: servers quote it in their replies, and it is stripped.
+ */
+import nodemailer from 'nodemailer';
+import { RelaisError, RetryableError } from '../../core/errors.ts';
+
+export interface EmailClientOptions {
+  /** smtp:// or smtps://, credentials in the URL. */
+  smtpUrl: string;
+  from: string;
+}
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** Derived from the event id: a resent notification carries the same Message-ID. */
+  messageId: string;
+}
+
+export type SendResult = { ok: true } | { ok: false; code: number; message: string };
+
+const addressPattern = /<?[^\s<>@]+@[^\s<>@]+>?/g;
+const transient = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH', 'ETLS', 'ECONNRESET', 'ECONNREFUSED', 'EPROTOCOL']);
+
+export class EmailClient {
+  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+
+  constructor(private readonly options: EmailClientOptions) {
+    this.transport = nodemailer.createTransport(
+      { url: options.smtpUrl, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000, logger: false },
+      { from: options.from },
+    );
+  }
+
+  async send(mail: OutgoingMail): Promise<SendResult> {
+    try {
+      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      return { ok: true };
+    } catch (error) {
+      const e = error as { code?: string; responseCode?: number; message?: string };
+      const message = String(e.message ?? error).replace(addressPattern, '[adresse]').slice(0, 300);
+      if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { ok: false, code: e.responseCode, message };
+      if (typeof e.responseCode === 'number' || (e.code !== undefined && transient.has(e.code))) {
+        // No cause attached: the driver's own message quotes the address.
+        throw new RetryableError(`sending an email: ${message}`);
+      }
+      throw new RelaisError('CONNECTOR_FAILED', `sending an email: ${message}`);
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

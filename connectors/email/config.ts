@@ -1,0 +1,7 @@
+/** email connector settings, read from the validated Relais configuration (core/config.ts). */
+import type { RelaisConfig } from '../../core/config.ts';
+import type { EmailClientOptions } from './client.ts';
+
+export function emailConfig(config: RelaisConfig): EmailClientOptions {
+  return { smtpUrl: config.emailSmtpUrl, from: config.emailFrom };
+}

@@ -1,0 +1,13 @@
+/** email: notifications to citizens over SMTP, one French template per event type. */
+import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import { EmailClient } from './client.ts';
+import { emailConfig } from './config.ts';
+import { REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';
+import { createEmailSink } from './sink.ts';
+
+export const emailConnector: ConnectorDefinition = {
+  kind: 'email',
+  description: "Email (SMTP): tells the citizen, in French, that their request was received, taken in hand and resolved.",
+  accepts: [REQUEST_SUBMITTED, REQUEST_UPDATED, REQUEST_RESOLVED],
+  createSink: ({ config }) => createEmailSink(new EmailClient(emailConfig(config))),
+};

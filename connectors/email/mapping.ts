@@ -1,0 +1,139 @@
+/**
+ * Canonical events → a French email to the citizen: one template per event type, filled with
+ * the fields the flow delivers (flows/email.yaml). Pure: no I/O. A template only says what the
+ * delivery carries; a field the flow does not allow is simply absent from the message.
+ */
+export const REQUEST_SUBMITTED = 'fr.relais.service-request.submitted.v1';
+export const REQUEST_UPDATED = 'fr.relais.service-request.updated.v1';
+export const REQUEST_RESOLVED = 'fr.relais.service-request.resolved.v1';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+}
+
+const categoryLabels: Record<string, string> = {
+  'waste.missed-collection': 'collecte des déchets non effectuée',
+  'waste.damaged-bin': 'bac endommagé',
+  'waste.bulky-items': 'encombrants',
+  'waste.illegal-dumping': 'dépôt sauvage',
+  'waste.other': 'gestion des déchets',
+  'roads.pothole': 'voirie abîmée',
+};
+
+const serviceLabels: Record<string, string> = {
+  'waste-management': 'le service de gestion des déchets',
+  'social-services': "les services sociaux du département",
+  tax: 'le centre des finances publiques',
+};
+
+const updatedPhrases: Record<string, string> = {
+  acknowledged: 'a été enregistrée par',
+  scheduled: 'est planifiée par',
+  'in-progress': 'est en cours de traitement par',
+  'on-hold': 'est en attente auprès de',
+  reassigned: 'a été confiée à',
+};
+
+const resolvedPhrases: Record<string, string> = {
+  resolved: 'a été traitée par',
+  rejected: "n'a pas pu être retenue par",
+  duplicate: 'a été rattachée à une demande déjà signalée auprès de',
+  withdrawn: 'a été retirée auprès de',
+};
+
+const footer = ['', 'Ceci est un message automatique : merci de ne pas y répondre.', 'Relais — « Dites-le nous une fois »'];
+
+function text(data: Record<string, unknown>, field: string): string | undefined {
+  const value = data[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function frenchDate(value: string | undefined, withTime = true): string | undefined {
+  if (!value) return undefined;
+  const date = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'Europe/Paris' }).format(date);
+}
+
+function about(data: Record<string, unknown>): string {
+  const category = text(data, 'category');
+  return category ? ` (${categoryLabels[category] ?? category})` : '';
+}
+
+function service(data: Record<string, unknown>): string {
+  const name = text(data, 'competentService');
+  return name ? (serviceLabels[name] ?? `le service « ${name} »`) : 'le service compétent';
+}
+
+function reference(data: Record<string, unknown>): string[] {
+  const id = text(data, 'requestId');
+  return id ? ['', `Référence de votre demande : ${id}`] : [];
+}
+
+function comment(data: Record<string, unknown>): string[] {
+  const message = text(data, 'comment');
+  return message ? ['', 'Message du service :', `« ${message} »`] : [];
+}
+
+const templates: Record<string, (data: Record<string, unknown>) => EmailContent> = {
+  [REQUEST_SUBMITTED]: (data) => {
+    const when = frenchDate(text(data, 'submittedAt'));
+    return {
+      subject: 'Votre demande a bien été reçue',
+      text: [
+        'Bonjour,',
+        '',
+        `Nous avons bien reçu votre demande${about(data)}${when ? ` du ${when}` : ''}.`,
+        `Elle a été transmise à ${service(data)}, qui vous tiendra informé(e) de son traitement.`,
+        ...reference(data),
+        ...footer,
+      ].join('\n'),
+    };
+  },
+  [REQUEST_UPDATED]: (data) => {
+    const phrase = updatedPhrases[text(data, 'status') ?? ''] ?? 'a évolué auprès de';
+    const planned = frenchDate(text(data, 'plannedDate'), false);
+    return {
+      subject: 'Votre demande est en cours de traitement',
+      text: [
+        'Bonjour,',
+        '',
+        `Votre demande${about(data)} ${phrase} ${service(data)}.`,
+        ...(planned ? [`Intervention prévue le ${planned}.`] : []),
+        ...comment(data),
+        ...reference(data),
+        ...footer,
+      ].join('\n'),
+    };
+  },
+  [REQUEST_RESOLVED]: (data) => {
+    const status = text(data, 'status') ?? 'resolved';
+    const when = frenchDate(text(data, 'resolvedAt'));
+    return {
+      subject: status === 'resolved' ? 'Votre demande a été traitée' : 'Votre demande est close',
+      text: [
+        'Bonjour,',
+        '',
+        `Votre demande${about(data)} ${resolvedPhrases[status] ?? 'a été close par'} ${service(data)}${when ? ` le ${when}` : ''}.`,
+        ...comment(data),
+        ...reference(data),
+        '',
+        'Merci de nous avoir signalé ce problème.',
+        ...footer,
+      ].join('\n'),
+    };
+  },
+};
+
+export const templatedTypes = Object.keys(templates);
+
+/** The email for an event, or undefined when no template exists for its type. */
+export function toEmail(type: string, data: Record<string, unknown>): EmailContent | undefined {
+  return templates[type]?.(data);
+}
+
+/** A plausible mailbox address (the identity map holds what the citizen gave). */
+export function isEmailAddress(value: string): boolean {
+  return /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(value) && value.length <= 254;
+}

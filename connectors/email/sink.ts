@@ -1,0 +1,28 @@
+/**
+ * email sink: notifies the citizen of their service request's progress by email, in French,
+ * one template per event type (mapping.ts). The recipient is the citizen's identifier in the
+ * `email` system — the address Relais holds for them (given with a request or in a contact
+ * change) — so the address never travels in an event's data. It is never logged.
+ *
+ * SMTP has no idempotency key: the runtime's ledger stops a settled notification from being
+ * sent again, and a resend after a crash between sending and recording carries the same
+ * Message-ID (derived from the event id), which mail clients use to drop the duplicate.
+ */
+import type { Delivery, Sink, SinkOutcome } from '../../core/connector/contract.ts';
+import type { EmailClient } from './client.ts';
+import { isEmailAddress, toEmail } from './mapping.ts';
+
+export function createEmailSink(client: EmailClient, domain = 'relais.notifications'): Sink {
+  return {
+    async apply(delivery: Delivery): Promise<SinkOutcome> {
+      const content = toEmail(delivery.type, delivery.data);
+      if (!content) return { status: 'rejected', reason: `email has no template for ${delivery.type}` };
+      if (!isEmailAddress(delivery.citizenId)) return { status: 'rejected', reason: 'email refused: the address held for this citizen is not a valid address' };
+      const result = await client.send({ to: delivery.citizenId, ...content, messageId: `<${delivery.eventId}@${domain}>` });
+      return result.ok ? { status: 'applied' } : { status: 'rejected', reason: `email refused (${result.code}): ${result.message}` };
+    },
+    async close() {
+      client.close();
+    },
+  };
+}

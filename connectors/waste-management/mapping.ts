@@ -1,0 +1,185 @@
+/**
+ * Canonical events ↔ the vendor database's vocabulary ("Ordures+"). Pure: no I/O. Only the
+ * fields present in a delivery are mapped: what the flow did not allow never reaches the silo.
+ */
+import { asCheckpoint, type Checkpoint, type SourceEvent } from '../../core/connector/contract.ts';
+
+export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
+export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';
+export const REQUEST_SUBMITTED = 'fr.relais.service-request.submitted.v1';
+export const REQUEST_UPDATED = 'fr.relais.service-request.updated.v1';
+export const REQUEST_RESOLVED = 'fr.relais.service-request.resolved.v1';
+
+export class MappingError extends Error {}
+
+/** The canonical address as a delivery may carry it (every field optional after projection). */
+export interface CanonicalAddress {
+  number?: string;
+  suffix?: string;
+  streetName?: string;
+  complement?: string;
+  postcode?: string;
+  communeName?: string;
+  communeInsee?: string;
+}
+
+export interface VendorAddress {
+  numero: string;
+  indice: string;
+  libelle_voie: string;
+  complement: string | null;
+  code_postal: string;
+  commune: string;
+  code_insee: string | null;
+}
+
+export function toVendorAddress(address: CanonicalAddress | undefined): VendorAddress {
+  if (!address?.streetName || !address.postcode || !address.communeName) {
+    throw new MappingError('the delivery lacks address.streetName, postcode or communeName: the flow must allow them for this silo');
+  }
+  return {
+    numero: address.number ?? '',
+    indice: address.suffix ?? '',
+    libelle_voie: address.streetName,
+    complement: address.complement ?? null,
+    code_postal: address.postcode,
+    commune: address.communeName,
+    code_insee: address.communeInsee ?? null,
+  };
+}
+
+function requireDate(data: Record<string, unknown>, field: string): string {
+  const value = data[field];
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new MappingError(`the delivery lacks ${field}`);
+  return value;
+}
+
+/** A move from `effectiveDate`: the old subscriptions end the day before. */
+export function toMove(data: Record<string, unknown>): { adresse: VendorAddress; dateEffet: string; dateFin: string } {
+  const dateEffet = requireDate(data, 'effectiveDate');
+  const dayBefore = new Date(`${dateEffet}T00:00:00Z`);
+  dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
+  return { adresse: toVendorAddress(data['address'] as CanonicalAddress | undefined), dateEffet, dateFin: dayBefore.toISOString().slice(0, 10) };
+}
+
+export function toDateDeces(data: Record<string, unknown>): string {
+  return requireDate(data, 'dateOfDeath');
+}
+
+// The vendor's incident categories; any other waste.* category is AUTRE.
+const categories: Record<string, string> = {
+  'waste.missed-collection': 'COLLECTE_NON_EFFECTUEE',
+  'waste.damaged-bin': 'BAC_ENDOMMAGE',
+  'waste.bulky-items': 'ENCOMBRANT',
+  'waste.illegal-dumping': 'DEPOT_SAUVAGE',
+};
+const categoriesBack = Object.fromEntries(Object.entries(categories).map(([k, v]) => [v, k]));
+
+export interface VendorIncident {
+  reference_externe: string;
+  categorie: string;
+  lieu: string | null;
+  description: string | null;
+  canal: string;
+  /** UTC, 'YYYY-MM-DD HH:MM:SS.mmm' (the column holds UTC without a zone). */
+  date_signalement: string;
+}
+
+export function sqlUtc(instant: string | Date): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) throw new MappingError('not a date-time');
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function describeLocation(location: { address?: CanonicalAddress; communeInsee?: string } | undefined): string | null {
+  const a = location?.address;
+  if (a?.streetName) {
+    const street = [a.number, a.suffix, a.streetName].filter(Boolean).join(' ');
+    return [street, a.complement, [a.postcode, a.communeName].filter(Boolean).join(' ')].filter(Boolean).join(', ').slice(0, 250);
+  }
+  return location?.communeInsee ? `commune INSEE ${location.communeInsee}` : null;
+}
+
+/** A service request as the vendor's incident; its address (if any) is matched separately. */
+export function toIncident(data: Record<string, unknown>, receivedAt: string): { incident: VendorIncident; address: VendorAddress | undefined } {
+  const requestId = data['requestId'];
+  const category = data['category'];
+  if (typeof requestId !== 'string' || typeof category !== 'string') throw new MappingError('the delivery lacks requestId or category');
+  const location = data['location'] as { address?: CanonicalAddress; communeInsee?: string } | undefined;
+  const submittedAt = typeof data['submittedAt'] === 'string' ? data['submittedAt'] : receivedAt;
+  const description = typeof data['description'] === 'string' ? data['description'].slice(0, 1000) : null;
+  return {
+    incident: {
+      reference_externe: requestId,
+      categorie: categories[category] ?? 'AUTRE',
+      lieu: describeLocation(location),
+      description,
+      canal: 'PORTAIL',
+      date_signalement: sqlUtc(submittedAt),
+    },
+    address: location?.address?.streetName && location.address.postcode && location.address.communeName ? toVendorAddress(location.address) : undefined,
+  };
+}
+
+/** An incident row as the source reads it. */
+export interface IncidentRecord {
+  id_incident: number;
+  reference_externe: string;
+  numero_usager: string | null;
+  categorie: string;
+  statut: string;
+  commentaire_resolution: string | null;
+  date_resolution: Date | null;
+  date_maj: Date;
+  /** date_maj as the server prints it, all digits: the checkpoint compares with this. */
+  date_maj_texte: string;
+}
+
+export type MappedIncident = { event: SourceEvent } | { skipped: string };
+
+/** An incident's current state as a service-request event, or why it is not one. */
+export function toServiceRequestEvent(record: IncidentRecord, system: string): MappedIncident {
+  if (!record.numero_usager) return { skipped: 'incident without a known usager' };
+  const common = {
+    requestId: record.reference_externe,
+    category: categoriesBack[record.categorie] ?? 'waste.other',
+    competentService: system,
+    ...(record.commentaire_resolution ? { comment: record.commentaire_resolution.slice(0, 2000) } : {}),
+  };
+  const at = record.date_maj.toISOString();
+  const base = { recordKey: `incident:${record.id_incident}:${record.statut}:${record.date_maj_texte}`, citizenLocalId: record.numero_usager, time: at };
+  switch (record.statut) {
+    case 'OUVERT':
+      return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'acknowledged', updatedAt: at } } };
+    case 'EN_COURS':
+      return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'in-progress', updatedAt: at } } };
+    case 'RESOLU':
+      return { event: { ...base, type: REQUEST_RESOLVED, data: { ...common, status: 'resolved', resolvedAt: (record.date_resolution ?? record.date_maj).toISOString() } } };
+    default:
+      return { skipped: `status ${record.statut} is not shown to the citizen` };
+  }
+}
+
+export interface IncidentCursor {
+  dateMaj: string;
+  id: number;
+}
+
+export function encodeCursor(cursor: IncidentCursor): Checkpoint {
+  return asCheckpoint(JSON.stringify({ dateMaj: cursor.dateMaj, id: cursor.id }));
+}
+
+export function decodeCursor(checkpoint: Checkpoint | null): IncidentCursor | null {
+  if (checkpoint === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(checkpoint);
+  } catch {
+    throw new MappingError('the saved checkpoint is not JSON');
+  }
+  const { dateMaj, id } = (parsed ?? {}) as Partial<IncidentCursor>;
+  if (typeof dateMaj !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(dateMaj) || !Number.isSafeInteger(id)) {
+    throw new MappingError('the saved checkpoint is not { dateMaj, id }');
+  }
+  return { dateMaj, id: id! };
+}

@@ -1,0 +1,43 @@
+/**
+ * waste-management source: incidents reported through Relais, new or changed in the vendor's
+ * database, become service-request events (updated while open, resolved when the agent
+ * resolves them). Polled in (date_maj, id_incident) order from a checkpoint holding both, so
+ * two incidents sharing a date_maj are never split across a page boundary and lost; only rows
+ * older than the settle time are read (see client.ts: incidentsAfter).
+ */
+import type { Checkpoint, PollResult, Source, SourceContext, SourceEvent } from '../../core/connector/contract.ts';
+import { RelaisError } from '../../core/errors.ts';
+import type { WasteDatabase } from './client.ts';
+import { decodeCursor, encodeCursor, toServiceRequestEvent, type MappingError } from './mapping.ts';
+
+export interface WasteSourceOptions {
+  system: string;
+  /** Rows read per poll. */
+  batchSize: number;
+  /** Rows younger than this are left for a later poll. */
+  settleMs: number;
+}
+
+export function createWasteManagementSource(db: WasteDatabase, options: WasteSourceOptions): Source {
+  return {
+    async poll(checkpoint: Checkpoint | null, { logger }: SourceContext): Promise<PollResult> {
+      let cursor;
+      try {
+        cursor = decodeCursor(checkpoint);
+      } catch (error) {
+        throw new RelaisError('CONNECTOR_FAILED', `waste-management checkpoint: ${(error as MappingError).message}`, { cause: error });
+      }
+      const records = await db.incidentsAfter(cursor, options.batchSize, options.settleMs);
+      const last = records.at(-1);
+      if (!last) return { events: [], checkpoint };
+      const events: SourceEvent[] = [];
+      for (const record of records) {
+        const mapped = toServiceRequestEvent(record, options.system);
+        if ('event' in mapped) events.push(mapped.event);
+        else logger.debug({ system: options.system, incident: record.id_incident, reason: mapped.skipped }, 'incident not published');
+      }
+      return { events, checkpoint: encodeCursor({ dateMaj: last.date_maj_texte, id: last.id_incident }) };
+    },
+    close: () => db.close(),
+  };
+}

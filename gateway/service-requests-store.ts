@@ -1,0 +1,164 @@
+/**
+ * Service requests in the state store. A submission is a change (acceptChange: the change,
+ * its recipients, its audit entry and its outbox row) plus, in the SAME transaction, the
+ * request's row, the first entry of its history and the citizen's email address for
+ * notifications. The competent service's updated/resolved events then move its status, once
+ * per event (applyServiceRequestEvent), in the order the service made them.
+ */
+import type { CanonicalEvent } from '../core/envelopes.ts';
+import type { CitizenReference } from '../core/identity/identity-store.ts';
+import { isUuid } from '../core/ids.ts';
+import type { Db, Queryable } from '../core/store/db.ts';
+import type { EventData } from '../schemas/index.ts';
+import { acceptChange, getChange, type AcceptOutcome, type NewChange } from './changes-store.ts';
+import type { components } from './generated/api.ts';
+
+type ServiceRequest = components['schemas']['ServiceRequest'];
+type ServiceRequestStatus = components['schemas']['ServiceRequestStatus'];
+type Channel = components['schemas']['Channel'];
+type TimelineEntry = components['schemas']['TimelineEntry'];
+
+export const SUBMITTED = 'fr.relais.service-request.submitted.v1';
+export const UPDATED = 'fr.relais.service-request.updated.v1';
+export const RESOLVED = 'fr.relais.service-request.resolved.v1';
+
+export interface NewServiceRequest extends Omit<NewChange, 'type' | 'data' | 'recipients' | 'within' | 'id'> {
+  id: string;
+  citizen: CitizenReference;
+  data: EventData<typeof SUBMITTED>;
+  /** Kept as the citizen's identifier in each of `emailSystems` (the notification address). */
+  contactEmail?: string | undefined;
+  emailSystems: string[];
+}
+
+export type ServiceRequestOutcome =
+  | { outcome: 'created' | 'replayed'; request: ServiceRequest }
+  | Exclude<AcceptOutcome, { outcome: 'created' | 'replayed' }>;
+
+/**
+ * The address the citizen gave replaces the one held for them in an email system; when another
+ * citizen already gave the same address (a shared mailbox), the crosswalk keeps it theirs and
+ * this citizen gets no email (docs/adr/0007).
+ */
+export async function rememberEmail(tx: Queryable, pivotId: string, email: string, systems: string[]): Promise<void> {
+  for (const system of systems) {
+    await tx.query('DELETE FROM citizen_identifiers WHERE system = $1 AND pivot_id = $2 AND local_id <> $3', [system, pivotId, email]);
+    await tx.query('INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [system, email, pivotId]);
+  }
+}
+
+export async function acceptServiceRequest(db: Db, input: NewServiceRequest): Promise<ServiceRequestOutcome> {
+  const { contactEmail, emailSystems, data, ...change } = input;
+  const outcome = await acceptChange(db, {
+    ...change,
+    type: SUBMITTED,
+    data,
+    async within(tx, accepted) {
+      await tx.query(
+        `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $6)`,
+        [accepted.id, accepted.pivotId, input.channel, data.category, data.competentService, accepted.acceptedAt],
+      );
+      await tx.query(
+        `INSERT INTO service_request_history (request_id, event_id, event_type, status, at) VALUES ($1, $1, $2, 'submitted', $3)`,
+        [accepted.id, SUBMITTED, accepted.acceptedAt],
+      );
+      if (contactEmail) await rememberEmail(tx, accepted.pivotId, contactEmail, emailSystems);
+    },
+  });
+  if (!('change' in outcome)) return outcome;
+  const request = await getServiceRequest(db, outcome.change.id);
+  // A key first used for a change, then replayed here with the same body hash, is not a request.
+  return request ? { outcome: outcome.outcome, request } : { outcome: 'idempotency-conflict', changeId: outcome.change.id };
+}
+
+interface RequestRow {
+  id: string;
+  pivot_id: string;
+  channel: Channel;
+  category: string;
+  competent_service: string;
+  status: ServiceRequestStatus;
+  status_at: Date;
+  submitted_at: Date;
+  data: { location?: Record<string, unknown>; description?: string };
+}
+
+export async function getServiceRequest(db: Queryable, id: string): Promise<ServiceRequest | undefined> {
+  const row = (
+    await db.query<RequestRow>(
+      `SELECT r.id, r.pivot_id, r.channel, r.category, r.competent_service, r.status, r.status_at, r.submitted_at, c.data
+       FROM service_requests r JOIN changes c ON c.id = r.id WHERE r.id = $1`,
+      [id],
+    )
+  ).rows[0];
+  if (!row) return undefined;
+  const change = await getChange(db, id);
+  const history = await db.query<{ status: ServiceRequestStatus; at: Date; system: string | null; comment: string | null }>(
+    'SELECT status, at, system, comment FROM service_request_history WHERE request_id = $1 ORDER BY at, recorded_at',
+    [id],
+  );
+  return {
+    id: row.id,
+    pivotId: row.pivot_id,
+    channel: row.channel,
+    category: row.category,
+    ...(row.data.location ? { location: row.data.location } : {}),
+    ...(row.data.description ? { description: row.data.description } : {}),
+    competentService: row.competent_service,
+    status: row.status,
+    submittedAt: new Date(row.submitted_at).toISOString(),
+    updatedAt: new Date(row.status_at).toISOString(),
+    recipients: change?.recipients ?? [],
+    history: history.rows.map((h) => ({
+      status: h.status,
+      at: new Date(h.at).toISOString(),
+      ...(h.system ? { system: h.system } : {}),
+      ...(h.comment ? { comment: h.comment } : {}),
+    })),
+  };
+}
+
+export type EventOutcome = 'applied' | 'duplicate' | 'unknown-request' | 'not-the-requester';
+
+/**
+ * Records a service's updated/resolved event in the request's history and, unless a later one
+ * was already recorded (events may be read out of order across partitions), as its status.
+ * Only events about the requester (the event's subject) count.
+ */
+export async function applyServiceRequestEvent(db: Db, event: CanonicalEvent & { data: { requestId: string; status: ServiceRequestStatus; comment?: string } }): Promise<EventOutcome> {
+  const requestId = event.data.requestId.toLowerCase();
+  if (!isUuid(requestId)) return 'unknown-request';
+  return db.transaction(async (tx) => {
+    const request = (await tx.query<{ pivot_id: string }>('SELECT pivot_id FROM service_requests WHERE id = $1 FOR UPDATE', [requestId])).rows[0];
+    if (!request) return 'unknown-request';
+    if (request.pivot_id !== event.pivotId) return 'not-the-requester';
+    const inserted = await tx.query(
+      `INSERT INTO service_request_history (request_id, event_id, event_type, status, system, comment, at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (request_id, event_id) DO NOTHING`,
+      [requestId, event.id, event.type, event.data.status, event.origin ?? null, event.data.comment ?? null, event.time],
+    );
+    if (inserted.rowCount === 0) return 'duplicate';
+    await tx.query('UPDATE service_requests SET status = $2, status_at = $3 WHERE id = $1 AND status_at <= $3', [requestId, event.data.status, event.time]);
+    return 'applied';
+  });
+}
+
+/** The citizen's requests' status changes, for the timeline. */
+export async function serviceRequestTimeline(db: Queryable, pivotId: string): Promise<TimelineEntry[]> {
+  const rows = await db.query<{ request_id: string; event_type: string; status: ServiceRequestStatus; system: string | null; at: Date; channel: Channel }>(
+    `SELECT h.request_id, h.event_type, h.status, h.system, h.at, r.channel
+     FROM service_request_history h JOIN service_requests r ON r.id = h.request_id
+     WHERE r.pivot_id = $1 ORDER BY h.at DESC LIMIT 500`,
+    [pivotId],
+  );
+  return rows.rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    kind: 'service_request',
+    changeId: r.request_id,
+    type: r.event_type,
+    channel: r.channel,
+    requestStatus: r.status,
+    ...(r.system ? { system: r.system } : {}),
+  }));
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run schemas:check`: the catalogue's gate (ajv strict compile, examples, personal-data
+ * labels, backward compatibility with schemas/published/). Exit 1 with one line per problem.
+ * `npm run schemas:publish`: snapshots the current schemas as published (refused while the
+ * check fails). docs/events.md explains when to publish and how to version a breaking change.
+ */
+import { checkCatalogue, publishCatalogue } from '../schemas/governance.ts';
+
+const verb = process.argv[2] ?? 'check';
+if (verb === 'check') {
+  const { problems, unpublished } = checkCatalogue();
+  if (unpublished.length > 0) console.log(`not published yet: ${unpublished.join(', ')} (npm run schemas:publish)`);
+  if (problems.length > 0) {
+    console.error(`schema check failed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('schema check passed');
+} else if (verb === 'publish') {
+  try {
+    const changed = publishCatalogue();
+    console.log(changed.length > 0 ? `published:\n  ${changed.join('\n  ')}` : 'nothing to publish: the snapshots are current');
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+} else {
+  console.error(`usage: tsx scripts/schemas.ts check|publish`);
+  process.exit(2);
+}
