@@ -47,8 +47,8 @@ export interface TaxSilo {
   processNow(): Promise<void>;
   /** Writes a change file into changes/ (temporary name, then rename); returns its name. */
   dropChangeFile(records: ChangeRecord[], name?: string): Promise<string>;
-  /** Writes arbitrary bytes into a folder the same way (tests of malformed files). */
-  dropFile(folder: string, name: string, bytes: Buffer): Promise<void>;
+  /** Writes arbitrary bytes (or a stream of them) into a folder the same way (tests of malformed files, benchmarks). */
+  dropFile(folder: string, name: string, bytes: Buffer | AsyncIterable<Buffer>): Promise<void>;
   listFiles(folder: string): Promise<string[]>;
   /** Cuts every SSH connection at once (a network failure). */
   dropConnections(): void;
