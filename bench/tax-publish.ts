@@ -73,6 +73,7 @@ try {
   // Baseline: the same events, straight to Kafka.
   const bus = createBus({ brokers: brokers.split(','), clientId: 'bench-baseline', logger: createLogger({ component: 'bench', level: 'warn' }) });
   await ensureTopics(bus, config, []);
+  await bus.ensureTopics([{ name: `${prefix}.baseline`, partitions: config.topicPartitions, replicationFactor: 1 }]);
   let started = performance.now();
   for (let i = 0; i < total; i += pageSize) {
     const count = Math.min(pageSize, total - i);
