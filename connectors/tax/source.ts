@@ -12,11 +12,11 @@
  * checkpoint: a crash re-publishes at most one page, with the same event ids (recordKey is the
  * tax office's reference of the declaration).
  */
-import type { Checkpoint, PollResult, Source, SourceContext, SourceEvent } from '../../core/connector/contract.ts';
+import type { Checkpoint, PollResult, Source, SourceContext } from '../../core/connector/contract.ts';
 import { asCheckpoint } from '../../core/connector/contract.ts';
 import { RelaisError } from '../../core/errors.ts';
 import { FileFormatError } from '../../core/formats/fixed-width.ts';
-import { readTaxChanges } from '../../core/formats/tax/changes.ts';
+import { changeRecordOffset, readChangePage, readTaxChanges } from '../../core/formats/tax/changes.ts';
 import { validateEventData } from '../../schemas/index.ts';
 import type { TaxSftpClient } from './client.ts';
 import type { TaxSourceSettings } from './config.ts';
@@ -51,17 +51,6 @@ export async function validateChangeFile(bytes: AsyncIterable<Buffer>): Promise<
   }
 }
 
-/** Up to `size` events of a valid file from record `from` (1-based); `last` when the file ends there. */
-async function page(bytes: AsyncIterable<Buffer>, from: number, size: number): Promise<{ events: SourceEvent[]; last: boolean }> {
-  const events: SourceEvent[] = [];
-  for await (const record of readTaxChanges(bytes)) {
-    if (record.sequence < from) continue;
-    if (events.length === size) return { events, last: false };
-    events.push(toSourceEvent(record));
-  }
-  return { events, last: true };
-}
-
 export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettings): Source {
   async function reject(name: string, problem: FileFormatError, context: SourceContext): Promise<void> {
     const reason = `${name}: ${problem.message}`;
@@ -94,7 +83,9 @@ export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettin
       const file = at?.file ?? (await nextValidFile(context));
       if (file === undefined) return { events: [], checkpoint };
       const from = at?.next ?? 1;
-      const { events, last } = await client.read(`${changesDir.inbox}/${file}`, 0, (bytes) => page(bytes, from, settings.pageSize));
+      // The file was validated whole: a page starts at its first record's byte offset.
+      const { records, last } = await client.read(`${changesDir.inbox}/${file}`, changeRecordOffset(from), (bytes) => readChangePage(bytes, settings.pageSize));
+      const events = records.map(toSourceEvent);
       return { events, checkpoint: save(last ? { file, done: true } : { file, next: from + events.length }) };
     },
     close: () => client.close(),

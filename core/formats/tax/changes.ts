@@ -2,7 +2,7 @@
  * The tax office's change file (tax office → Relais): addresses declared to the tax office,
  * for Relais to tell the other administrations. Layout in docs/formats/tax-batch.md.
  */
-import { FieldError, FileFormatError, readFile, writeFile, type FileSpec, type FileSummary, type Values } from '../fixed-width.ts';
+import { FieldError, FileFormatError, parseRecord, readFile, readLines, writeFile, type FileSpec, type FileSummary, type Values } from '../fixed-width.ts';
 import { numbered } from './batch.ts';
 import { addressFields, addressFrom, addressValues, fromFileDate, fromFileTimestamp, toFileDate, toFileTimestamp, type TaxAddress } from './address.ts';
 
@@ -84,4 +84,25 @@ export async function* readTaxChanges(source: AsyncIterable<Uint8Array>): AsyncG
     }
     yield { ...record, line: next.value.line };
   }
+}
+
+/** Byte offset of the detail record with this sequence number (the header is record 1). */
+export function changeRecordOffset(sequence: number): number {
+  return sequence * (taxChangesSpec.recordLength + 1);
+}
+
+/**
+ * Up to `count` records of a change file ALREADY VALIDATED WHOLE, read from a stream that starts
+ * at changeRecordOffset(first): a page costs its own records only, whatever the file's size.
+ */
+export async function readChangePage(bytesFromRecord: AsyncIterable<Uint8Array>, count: number): Promise<{ records: ChangeRecord[]; last: boolean }> {
+  const records: ChangeRecord[] = [];
+  for await (const lines of readLines(bytesFromRecord, taxChangesSpec.recordLength)) {
+    for (const line of lines) {
+      if (line.bytes.toString('latin1', 0, 2) !== taxChangesSpec.detail.recordType) return { records, last: true };
+      if (records.length === count) return { records, last: false };
+      records.push(changeRecordFrom(parseRecord(taxChangesSpec.detail, line.bytes)));
+    }
+  }
+  return { records, last: true };
 }
