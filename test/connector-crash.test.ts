@@ -100,8 +100,10 @@ test('killed mid-stream and restarted, the connector applies every delivery exac
 test('SIGTERM stops the connector gracefully; a new one carries on with nothing lost or doubled', { timeout: 180_000 }, async () => {
   const files = Array.from({ length: 4 }, (_, i) => `SS-7000${String(i).padStart(2, '0')}`);
   for (const file of files) await stack.openFile(file);
-  await stack.setFault({ mode: 'lenteur', delaiMs: 150 });
-  const posted = await postRounds(files, 3);
+  // Slow enough that a loaded machine's signal latency cannot let every lane finish first:
+  // 4 rounds × 600 ms per citizen, stopped after the first wave.
+  await stack.setFault({ mode: 'lenteur', delaiMs: 600 });
+  const posted = await postRounds(files, 4);
   const first = await startConnectorProcess();
   await eventually(async () => ((await appliedCount(files)) >= 3 ? true : undefined), 60_000, 'some deliveries applied');
   assert.equal(await stopConnectorProcess(first, 'SIGTERM'), 0, 'a clean exit');
