@@ -16,11 +16,16 @@ import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
+import { linkDemoTaxpayer, startQuickStartTaxSilo } from './start-tax-silo.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import type { TaxSilo } from '../silos/tax/server.ts';
 import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
 import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
 import { persistentSecret, startSilos } from './start-silos.ts';
+
+/** The quick start's tax batch window (production's default is an hour). */
+const QUICK_START_TAX_WINDOW_MS = 15_000;
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
@@ -42,7 +47,7 @@ export interface RunningRelais {
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
   /** The simulators started here, for tests and the banner: the waste database and desk, the mailbox. */
-  silos: { waste: WasteSilo; mailbox?: Mailbox };
+  silos: { waste: WasteSilo; tax: TaxSilo; mailbox?: Mailbox };
   stop(): Promise<void>;
 }
 
@@ -53,7 +58,10 @@ function devToken(config: RelaisConfig, dataDir: string): string {
 
 export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
   const say = options.say ?? (() => undefined);
-  const config = loadConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  // A demo should show the tax office's answer within the minute, not after the hourly batch.
+  if (env['RELAIS_TAX_BATCH_MAX_AGE_MS'] === undefined) config.taxBatchMaxAgeMs = QUICK_START_TAX_WINDOW_MS;
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -78,6 +86,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
 
     const silos = await startSilos(config, dataDir);
     stops.push(() => silos.stop());
+    const taxSilo: TaxSilo = await startQuickStartTaxSilo(config, dataDir);
+    stops.push(() => taxSilo.close());
 
     // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
     // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
@@ -102,6 +112,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => db.close());
     await migrate(db);
     await seedDemoIdentities(db);
+    await linkDemoTaxpayer(db);
     const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     stops.push(() => runtime.close());
 
@@ -124,8 +135,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { ...silos.urls, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
-      silos: { waste, ...(mailbox ? { mailbox } : {}) },
+      siloUrls: { ...silos.urls, tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}`, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      silos: { waste, tax: taxSilo, ...(mailbox ? { mailbox } : {}) },
       stop,
     };
   } catch (error) {

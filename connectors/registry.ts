@@ -6,10 +6,11 @@ import type { ConnectorDefinition } from '../core/connector/contract.ts';
 import { civilRegistryConnector } from './civil-registry/index.ts';
 import { emailConnector } from './email/index.ts';
 import { socialServicesConnector } from './social-services/index.ts';
+import { taxConnector } from './tax/index.ts';
 import { wasteManagementConnector } from './waste-management/index.ts';
 
 export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
-  [civilRegistryConnector, socialServicesConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
+  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
 );
 
 export function connectorKinds(): string[] {

@@ -12,6 +12,7 @@ export const errorCodes = {
   STORE_UNAVAILABLE: { retriable: true, meaning: 'The state store (PostgreSQL or PGlite) failed.' },
   SILO_UNAVAILABLE: { retriable: true, meaning: 'A silo did not answer, timed out or answered 5xx.' },
   SILO_REFUSED: { retriable: false, meaning: 'A silo refused a delivery (4xx or a business rule).' },
+  SILO_ACK_OVERDUE: { retriable: true, meaning: 'A batch silo did not acknowledge a handed-over delivery before the deadline.' },
   CONNECTOR_FAILED: { retriable: false, meaning: 'A connector threw an unexpected error; the delivery is dead-lettered.' },
   SQL_FAILED: { retriable: false, meaning: 'A SQL statement against a silo database failed for a reason other than the connection (a constraint, a bug).' },
   IDENTITY_UNKNOWN: { retriable: false, meaning: 'No identifier is known for the citizen in the recipient system.' },

@@ -2,7 +2,7 @@
  * Tracing (OpenTelemetry). Spans are made by hand at the hops that matter — the gateway's
  * request, the router's routing of an event, a connector's call to its silo — and tied
  * together by the W3C `traceparent` that travels in Kafka headers (core/trace.ts). No
- * auto-instrumentation and no loader hook (docs/adr/0010-tracing-and-readiness.md): only @opentelemetry/api
+ * auto-instrumentation and no loader hook (docs/adr/0011-tracing-and-readiness.md): only @opentelemetry/api
  * is imported here, which is a no-op until initTracing() installs the SDK, and the SDK is
  * loaded only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
  *

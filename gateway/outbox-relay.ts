@@ -19,6 +19,7 @@ import type { Bus, OutgoingMessage } from '../core/bus/types.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Db } from '../core/store/db.ts';
+import { holdLease, releaseLease } from '../core/store/lease.ts';
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -85,7 +86,7 @@ export class OutboxRelay {
     this.loop = undefined;
     if (this.stats.leader) {
       // Hand over at once instead of making a replica wait for the lease to expire.
-      await this.options.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [LEASE, this.instanceId]).catch(() => undefined);
+      await releaseLease(this.options.db, LEASE, this.instanceId).catch(() => undefined);
     }
   }
 
@@ -98,15 +99,8 @@ export class OutboxRelay {
     return { count: row?.count ?? 0, oldestAgeMs: row?.oldest ? Date.now() - new Date(row.oldest).getTime() : 0 };
   }
 
-  private async holdLease(): Promise<boolean> {
-    const result = await this.options.db.query(
-      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at < now()
-       RETURNING holder`,
-      [LEASE, this.instanceId, this.options.leaseMs],
-    );
-    return result.rows.length > 0;
+  private holdLease(): Promise<boolean> {
+    return holdLease(this.options.db, LEASE, this.instanceId, this.options.leaseMs);
   }
 
   /** Publishes one batch; returns how many rows went out. */

@@ -22,6 +22,35 @@
  * deliver once more. Pass the event id to the silo as its idempotency key where it has one.
  * Reasons and error messages end up in receipts, logs and DLQ headers: never put personal
  * data (names, addresses, identifiers) in them.
+ *
+ * Batch silos (a file per day over SFTP) answer later. Such a sink declares `batchWindow` and
+ * `acknowledgements`, and the runtime changes its rhythm (core/connector/batch-window.ts):
+ *   1. each delivery read from Kafka is staged durably (sink_inflight) and its offset committed;
+ *      its status stays `delivered`. Already-settled deliveries get their receipt again; a
+ *      delivery already in flight is not staged twice.
+ *   2. when the staged deliveries reach `maxRecords`, or the oldest has waited `maxAgeMs`, the
+ *      runtime calls applyBatch() with them (oldest first, at most maxRecords; one citizen's in
+ *      order) — one call per window, from one instance at a time (a lease), with the same
+ *      retries, backoff and per-attempt timeout as any apply. Per delivery it may return:
+ *        { status: 'handed_over', reference } → the silo has it (a complete file is in its
+ *           inbox); no receipt yet. `reference` (a file name) names the hand-over in reasons.
+ *           The answer is due within `acknowledgements.deadlineMs`.
+ *        applied / rejected                   → settled now (a record the format cannot carry).
+ *      A RetryableError or timeout retries the whole window; after maxAttempts, or on any other
+ *      error, the whole window is dead-lettered.
+ *   3. every `pollIntervalMs`, the runtime calls acknowledgements.poll() with the checkpoint it
+ *      saved last (null the first time). For each acknowledgement of a handed-over delivery it
+ *      records the outcome and publishes the receipt (`applied`, `rejected` with the silo's
+ *      reason, or `dead_lettered` with the reason: the DLQ gets the original message); then,
+ *      and only then, it saves the returned checkpoint. A crash in between polls from the older
+ *      checkpoint again, so poll() must return the same acknowledgements again until it is
+ *      given a checkpoint covering them (it may then archive the files it has read).
+ *      Acknowledgements for deliveries not (or no longer) in flight are ignored and counted.
+ *   4. a handed-over delivery still unanswered at its deadline is dead-lettered with the reason
+ *      "no acknowledgement … within … ms", an error log is written (the alert) and the
+ *      `ackOverdue` metric hook is called. Replaying the dead letter sends it again; the silo
+ *      must treat the event id as the idempotency key of the record.
+ * handed_over from a sink without batchWindow is a connector bug (dead-lettered).
  */
 import type { Delivery } from '../envelopes.ts';
 import type { IdentityResolver } from '../identity/civil-identity.ts';
@@ -30,7 +59,40 @@ import type { RelaisConfig } from '../config.ts';
 
 export type { Delivery } from '../envelopes.ts';
 
-export type SinkOutcome = { status: 'applied' } | { status: 'rejected'; reason: string };
+export type SinkOutcome =
+  | { status: 'applied' }
+  | { status: 'rejected'; reason: string }
+  /** Windowed sinks only: the silo has it and will acknowledge it later (see above). */
+  | { status: 'handed_over'; reference: string };
+
+/** A batch sink's window: it closes at `maxRecords` deliveries or when the oldest is `maxAgeMs` old. */
+export interface BatchWindow {
+  maxRecords: number;
+  maxAgeMs: number;
+  /** Time limit of one applyBatch attempt (a large upload), instead of the runtime's default. */
+  timeoutMs?: number;
+}
+
+/**
+ * A silo's later answer: about one handed-over delivery (by event id), or about every delivery
+ * handed over under one reference (a whole file the silo refused).
+ */
+export type Acknowledgement = ({ eventId: string } | { reference: string }) & {
+  outcome: { status: 'applied' } | { status: 'rejected'; reason: string } | { status: 'dead_lettered'; reason: string };
+};
+
+export interface AcknowledgementPoll {
+  acknowledgements: Acknowledgement[];
+  /** Covers every returned acknowledgement; saved by the runtime after their receipts are out. */
+  checkpoint: Checkpoint | null;
+}
+
+export interface Acknowledgements {
+  pollIntervalMs: number;
+  /** How long after the hand-over an answer is due; past it the delivery is dead-lettered. */
+  deadlineMs: number;
+  poll(checkpoint: Checkpoint | null, context: SourceContext): Promise<AcknowledgementPoll>;
+}
 
 export interface SinkContext {
   /** Aborted when the attempt times out; pass it to every I/O call. */
@@ -55,6 +117,10 @@ export interface Sink {
    * (or a timeout) retries the whole batch; any other error dead-letters the whole batch.
    */
   applyBatch?(deliveries: Delivery[], context: SinkContext): Promise<SinkOutcome[]>;
+  /** Batch silos: stage deliveries and call applyBatch per window (requires applyBatch and acknowledgements). */
+  batchWindow?: BatchWindow;
+  /** Batch silos: how the silo's later answers are collected. */
+  acknowledgements?: Acknowledgements;
   close?(): Promise<void>;
 }
 

@@ -13,34 +13,27 @@
  *      crash anywhere repeats work (the silo sees the same idempotency key), never loses it.
  * On stop, the apply in hand finishes (it is never cut in the middle); a backoff wait is cut
  * short and that delivery is left uncommitted, to be read again by the next instance.
+ *
+ * A batch sink (one that declares `batchWindow`, contract.ts) takes another path after step 2:
+ * its deliveries are staged in sink_inflight and their offsets marked at once; batch-window.ts
+ * hands them to the sink per window and settles them when the silo acknowledges.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Bus, IncomingMessage, OutgoingMessage, Subscription } from '../bus/types.ts';
-import { decodeDelivery, encodeReceipt, type Delivery, type Receipt } from '../envelopes.ts';
-import { describeError, isRetriable, RelaisError, type ErrorCode } from '../errors.ts';
+import type { Bus, IncomingMessage, Subscription } from '../bus/types.ts';
+import { decodeDelivery, type Delivery } from '../envelopes.ts';
+import { describeError, RelaisError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { groupBy } from '../group-by.ts';
 import { isUuid } from '../ids.ts';
-import { childTraceparent } from '../trace.ts';
 import { startSpan } from '../tracing.ts';
 import type { Db } from '../store/db.ts';
 import type { TopicNames } from '../topics.ts';
-import { backoffDelay, withTimeLimit } from './backoff.ts';
-import type { Sink, SinkOutcome } from './contract.ts';
-import { recordSettled, settledEvents, type LedgerEntry, type LedgerOutcome } from './ledger.ts';
+import { stageDeliveries, startBatchWindow, type RunningWindow } from './batch-window.ts';
+import type { Sink } from './contract.ts';
+import { settledEvents, type LedgerEntry } from './ledger.ts';
+import { createWriter, decide, errorFacts, StopRequested, type Decided, type RetryPolicy, type Settlement, type SinkMetrics } from './outcomes.ts';
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseMs: number;
-  maxMs: number;
-}
-
-/** Hooks for metrics (core/metrics.ts fills them from Prometheus); every hook is optional. */
-export interface SinkMetrics {
-  settled?(system: string, outcome: LedgerOutcome, attempts: number, durationMs: number): void;
-  retried?(system: string, code: string): void;
-  skippedDuplicate?(system: string): void;
-}
+export { backoffDelay } from './backoff.ts';
+export type { RetryPolicy, SinkMetrics } from './outcomes.ts';
 
 export interface SinkRunnerOptions {
   system: string;
@@ -64,8 +57,6 @@ export interface RunningSink {
   stop(): Promise<void>;
 }
 
-class StopRequested extends Error {}
-
 /**
  * Runs each lane with at most `limit` at a time and waits for all of them, even when one fails
  * (so nothing is still applying when the batch's outcomes are written); then rethrows the first
@@ -82,84 +73,24 @@ async function runLanes<T>(lanes: T[], limit: number, run: (lane: T) => Promise<
   if (failure) throw failure.reason;
 }
 
-interface Settlement {
-  outcome: LedgerOutcome;
-  reason?: string | undefined;
-  attempts: number;
-  error?: { code: ErrorCode | 'UNKNOWN'; message: string; retriable: boolean } | undefined;
-}
-
-function errorFacts(error: unknown): NonNullable<Settlement['error']> {
-  return {
-    code: error instanceof RelaisError ? error.code : 'UNKNOWN',
-    message: describeError(error).slice(0, 1000),
-    retriable: isRetriable(error),
-  };
-}
-
-function dlqMessage(topic: string, message: IncomingMessage, settlement: Settlement): OutgoingMessage {
-  const error = settlement.error ?? { code: 'UNKNOWN', message: settlement.reason ?? 'unknown', retriable: false };
-  return {
-    topic,
-    key: message.key ?? '',
-    value: message.value,
-    headers: {
-      ...message.headers,
-      relais_error_code: error.code,
-      relais_error_message: error.message,
-      relais_error_retriable: String(error.retriable),
-      relais_attempts: String(settlement.attempts),
-      relais_failed_at: new Date().toISOString(),
-      relais_source_topic: message.topic,
-      relais_source_partition: String(message.partition),
-      relais_source_offset: message.offset,
-    },
-  };
+function checkBatchSink(system: string, sink: Sink): void {
+  if (sink.batchWindow && (!sink.applyBatch || !sink.acknowledgements)) {
+    throw new RelaisError('CONNECTOR_FAILED', `the ${system} sink declares a batchWindow without applyBatch and acknowledgements`);
+  }
 }
 
 export async function startSinkRunner(options: SinkRunnerOptions): Promise<RunningSink> {
   const { system, sink, bus, db, topics, logger } = options;
-  const source = `/connectors/${system}`;
-
-  /** One attempt with the per-attempt time limit, whether or not the sink honours the signal. */
-  const withTimeout = <T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> => withTimeLimit(options.timeoutMs, 'apply', run);
-
-  const toSettlement = (outcome: SinkOutcome, attempts: number): Settlement =>
-    outcome.status === 'applied' ? { outcome: 'applied', attempts } : { outcome: 'rejected', reason: outcome.reason, attempts };
-
-  /**
-   * Attempts `run` until it returns, a non-retriable error occurs or the attempts are spent;
-   * resolves to the settlements of the deliveries it covers (one, or a batch).
-   */
-  async function decide(count: number, run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>, stop: AbortSignal): Promise<Settlement[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcomes = await withTimeout((signal) => run(attempt, signal));
-        if (outcomes.length !== count) throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
-        return outcomes.map((outcome) => toSettlement(outcome, attempt));
-      } catch (error) {
-        const retriable = isRetriable(error);
-        if (!retriable || attempt >= options.retry.maxAttempts) {
-          const reason = retriable ? `gave up after ${attempt} attempts: ${describeError(error)}` : `not retriable: ${describeError(error)}`;
-          const settlement: Settlement = { outcome: 'dead_lettered', reason: reason.slice(0, 2000), attempts: attempt, error: errorFacts(error) };
-          return Array.from({ length: count }, () => settlement);
-        }
-        options.metrics?.retried?.(system, errorFacts(error).code);
-        try {
-          await sleep(backoffDelay(attempt, options.retry), undefined, { signal: stop });
-        } catch {
-          throw new StopRequested('stopping during a retry wait');
-        }
-      }
-    }
-  }
+  checkBatchSink(system, sink);
+  const write = createWriter({ system, bus, db, topics, logger });
+  const decideOptions = { system, retry: options.retry, timeoutMs: options.timeoutMs, handOver: false, metrics: options.metrics };
 
   /** One delivery, traced: the span covers its call(s) to the silo, which receives the span's traceparent. */
   async function decideOne(delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> {
     const span = startSpan(`apply ${delivery.type}`, { parent: delivery.traceparent, kind: 'client', attributes: { 'relais.system': system } });
     let settlements: Settlement[] | undefined;
     try {
-      settlements = await decide(1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })], stop);
+      settlements = await decide(decideOptions, 1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })], stop);
       return settlements;
     } finally {
       const settlement = settlements?.[0];
@@ -170,46 +101,12 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
 
   const decideBatch = (deliveries: Delivery[], stop: AbortSignal): Promise<Settlement[]> =>
     decide(
+      decideOptions,
       deliveries.length,
       // Only called when the sink has applyBatch; the check keeps the method bound to its sink.
       async (attempt, signal) => (sink.applyBatch ? sink.applyBatch(deliveries, { signal, attempt, logger }) : []),
       stop,
     );
-
-  function receiptMessage(delivery: Pick<Delivery, 'eventId' | 'pivotId' | 'traceparent'>, settlement: Settlement): OutgoingMessage {
-    const receipt: Receipt = {
-      eventId: delivery.eventId,
-      system,
-      status: settlement.outcome,
-      reason: settlement.reason,
-      attempts: settlement.attempts,
-      at: new Date().toISOString(),
-    };
-    return encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: childTraceparent(delivery.traceparent) });
-  }
-
-  /** What one batch decided, written together: DLQ messages, then the ledger, then receipts. */
-  interface Decided {
-    message: IncomingMessage;
-    delivery?: Delivery;
-    settlement: Settlement;
-    /** Already in the ledger: only its receipt is sent again. */
-    replay?: boolean;
-  }
-
-  async function write(decided: Decided[]): Promise<void> {
-    const dead = decided.filter((d) => d.settlement.outcome === 'dead_lettered' && !d.replay);
-    for (const d of dead) {
-      logger.warn({ system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code }, 'delivery dead-lettered');
-    }
-    await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement)));
-    await recordSettled(
-      db,
-      system,
-      decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
-    );
-    await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : [])));
-  }
 
   /** Decodes a message; poison and already-settled deliveries are decided without the sink. */
   function triage(message: IncomingMessage, settled: Map<string, LedgerEntry>): Decided | Delivery {
@@ -224,6 +121,29 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     if (!previous) return delivery;
     options.metrics?.skippedDuplicate?.(system);
     return { message, delivery, replay: true, settlement: { outcome: previous.outcome, reason: previous.reason, attempts: 0 } };
+  }
+
+  /** Applies a partition batch's undecided deliveries: in one applyBatch call, or per citizen lane. */
+  async function applyPending(pending: { message: IncomingMessage; delivery: Delivery }[], decided: Map<IncomingMessage, Decided>, signal: AbortSignal): Promise<void> {
+    if (sink.applyBatch && pending.length > 0) {
+      const settlements = await decideBatch(pending.map((p) => p.delivery), signal);
+      pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
+      return;
+    }
+    // One lane per citizen (the key): a citizen's deliveries in order, citizens side by side.
+    const lanes = groupBy(pending, (p) => p.message.key ?? '');
+    await runLanes([...lanes.values()], options.concurrency ?? 8, async (lane) => {
+      for (const p of lane) {
+        if (signal.aborted) return;
+        const [settlement] = await decideOne(p.delivery, signal);
+        decided.set(p.message, { ...p, settlement: settlement! });
+      }
+    });
+  }
+
+  let window: RunningWindow | undefined;
+  if (sink.batchWindow) {
+    window = startBatchWindow({ system, sink, bus, db, topics, logger, retry: options.retry, timeoutMs: sink.batchWindow.timeoutMs ?? options.timeoutMs, write, metrics: options.metrics });
   }
 
   const subscription: Subscription = await bus.consume({
@@ -251,22 +171,18 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
           pending.push({ message, delivery: triaged });
         }
       }
+      if (window) {
+        // Staged durably first; the window hands them to the sink and settles them later.
+        await stageDeliveries(db, system, pending);
+        const outcomes = messages.flatMap((m) => decided.get(m) ?? []);
+        if (outcomes.length > 0) await write(outcomes);
+        for (const message of messages) context.markProcessed(message);
+        window.nudge();
+        return;
+      }
       const started = performance.now();
       try {
-        if (sink.applyBatch && pending.length > 0) {
-          const settlements = await decideBatch(pending.map((p) => p.delivery), context.signal);
-          pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
-        } else {
-          // One lane per citizen (the key): a citizen's deliveries in order, citizens side by side.
-          const lanes = groupBy(pending, (p) => p.message.key ?? '');
-          await runLanes([...lanes.values()], options.concurrency ?? 8, async (lane) => {
-            for (const p of lane) {
-              if (context.signal.aborted) return;
-              const [settlement] = await decideOne(p.delivery, context.signal);
-              decided.set(p.message, { ...p, settlement: settlement! });
-            }
-          });
-        }
+        await applyPending(pending, decided, context.signal);
       } catch (error) {
         // Stopping during a retry wait: that delivery stays undecided and uncommitted.
         if (!(error instanceof StopRequested)) throw error;
@@ -282,8 +198,9 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
         const outcomes = messages.flatMap((m) => decided.get(m) ?? []);
         if (outcomes.length > 0) await write(outcomes);
         for (const d of outcomes) {
-          // A replay (already settled, or a duplicate within the batch) is counted once, as such.
-          if (d.replay) continue;
+          // A replay (already settled, or a duplicate within the batch) is counted once, as such;
+          // only batch-window sinks hand over, and a handed-over delivery is not settled yet.
+          if (d.replay || d.settlement.outcome === 'handed_over') continue;
           options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
         }
         for (const message of messages) {
@@ -298,6 +215,7 @@ export async function startSinkRunner(options: SinkRunnerOptions): Promise<Runni
     ready: subscription.ready,
     async stop() {
       await subscription.close();
+      await window?.stop();
       await sink.close?.();
     },
   };

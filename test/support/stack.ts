@@ -106,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_SOURCE_BACKOFF_MS: '50',
     RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
     RELAIS_FLOWS_DIR: flowsDir,
+    TAX_SFTP_PORT: '0',
     ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
@@ -123,6 +124,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const registryUrl = relais.siloUrls['civil-registry']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
   env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
+  // A connector started in another process finds the same tax simulator.
+  const tax = relais.silos.tax;
+  Object.assign(env, { TAX_SFTP_HOST: tax.host, TAX_SFTP_PORT: String(tax.port), TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'), TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint });
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {
