@@ -67,10 +67,11 @@ export function table(rows: Row[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(line)].join('\n');
 }
 
-export function writeResults(dir: string, results: Results): string {
+/** bench/results/<date>[-quick][-partial].json: a run of some phases only never replaces a whole run's file. */
+export function writeResults(dir: string, results: Results, partial = false): string {
   mkdirSync(dir, { recursive: true });
   const date = results.startedAt.slice(0, 10);
-  const file = join(dir, `${date}${results.quick ? '-quick' : ''}.json`);
+  const file = join(dir, `${date}${results.quick ? '-quick' : ''}${partial ? '-partial' : ''}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
 }
