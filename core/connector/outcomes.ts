@@ -162,12 +162,19 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
     for (const d of dead) {
       logger.warn({ system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code }, 'delivery dead-lettered');
     }
+    // The dead letters go first: once the ledger says `dead_lettered`, a re-read would only
+    // re-send the receipt, so the DLQ message must already be on the broker. The ledger rows
+    // and the receipts do not depend on each other (a crash between them re-applies under the
+    // same idempotency key, and receipts are idempotent at the gateway): written side by side,
+    // which saves one round trip per batch.
     await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement)));
-    await recordSettled(
-      db,
-      system,
-      decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
-    );
-    await bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : [])));
+    await Promise.all([
+      recordSettled(
+        db,
+        system,
+        decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
+      ),
+      bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : []))),
+    ]);
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Time-limited leases (the `leases` table) elect one active instance of a singleton job among
- * replicas: the outbox relay, a batch sink's window. The holder renews its lease every round;
+ * replicas: the outbox relay, a batch sink's window. The holder renews its lease before it expires;
  * another instance takes over only once it has expired.
  */
 import type { Queryable } from './db.ts';
