@@ -85,6 +85,17 @@ async function acceptHeld(tx: Queryable, input: NewChange, held: HeldIdentity, i
   return toChange({ ...rowOf(input, id, null, acceptedAt), review: 'held', review_id: reviewId, review_status: 'pending' }, []);
 }
 
+/**
+ * Resolves who the change is about and locks that citizen's row until the commit. A pivot id
+ * (the usual case) is checked and locked in one round trip.
+ */
+async function lockCitizen(tx: Queryable, input: NewChange, reference: CitizenReference): Promise<PivotId | undefined> {
+  const pivotId = 'pivotId' in reference ? (reference.pivotId.toLowerCase() as PivotId) : await resolveCitizen(tx, reference, input.linkProvenance ?? { method: 'first-sighting', by: input.caller });
+  if (!pivotId) return undefined;
+  const locked = await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
+  return locked.rows.length > 0 ? pivotId : undefined;
+}
+
 export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutcome> {
   try {
     return await db.transaction(async (tx) => {
@@ -94,12 +105,11 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       }
       // A held change has no citizen yet: `within` (writes keyed by the pivot id) does not run for it.
       if ('held' in input.citizen) return { outcome: 'created', change: await acceptHeld(tx, input, input.citizen.held, input.id ?? newEventId(), new Date()) } as const;
-      const pivotId = await resolveCitizen(tx, input.citizen, input.linkProvenance ?? { method: 'first-sighting', by: input.caller });
-      if (!pivotId) return { outcome: 'unknown-citizen' } as const;
       // One citizen's changes are accepted one after the other: the second waits for the first
       // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
       // (which publishes in id order) cannot send them out of order.
-      await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
+      const pivotId = await lockCitizen(tx, input, input.citizen);
+      if (!pivotId) return { outcome: 'unknown-citizen' } as const;
       const id = input.id ?? newEventId();
       const acceptedAt = new Date();
       await insertChange(tx, record(input, id, pivotId, acceptedAt));

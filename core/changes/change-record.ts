@@ -37,25 +37,30 @@ export interface ChangeRecord {
  * re-publishing a record after a crash records it once.
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
-  const inserted = await tx.query(
-    `INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (id) DO NOTHING`,
+  // One statement, one round trip: the recipients and the audit entry are written from the
+  // `change` CTE, so they exist only if the change row was inserted (not on a conflict).
+  const inserted = await tx.query<{ inserted: number }>(
+    `WITH change AS (
+       INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), recipients AS (
+       INSERT INTO change_recipients (change_id, system, status, status_at)
+       SELECT change.id, system, 'pending', $12 FROM change, unnest($14::text[]) AS system
+     ), audit AS (
+       INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details)
+       SELECT $5, 'change.accepted', change.id, $3, $4, $15 FROM change
+     )
+     SELECT count(*)::int AS inserted FROM change`,
     [
       record.id, record.type, record.pivotId, record.channel ?? null, record.caller, record.originSystem ?? null, record.recipients ?? null,
       JSON.stringify(record.data), record.traceparent, record.idempotencyKey ?? null, record.requestHash, record.acceptedAt, record.review ?? null,
-    ],
-  );
-  if (inserted.rowCount === 0) return false;
-  await insertRecipients(tx, record.id, record.plannedSystems, record.acceptedAt);
-  await tx.query(
-    `INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details) VALUES ($1, 'change.accepted', $2, $3, $4, $5)`,
-    [
-      record.caller, record.id, record.pivotId, record.channel ?? null,
+      record.plannedSystems,
       JSON.stringify({ type: record.type, recipients: record.plannedSystems, origin: record.originSystem ?? null, ...(record.review ? { review: record.review } : {}) }),
     ],
   );
-  return true;
+  return (inserted.rows[0]?.inserted ?? 0) > 0;
 }
 
 /** One `pending` status per system the change is routed to (at acceptance, or when a review releases it). */
