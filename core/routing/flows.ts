@@ -5,7 +5,7 @@
  * so a bad flow stops the process at start instead of misrouting personal data.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { RelaisError } from '../errors.ts';
@@ -190,10 +190,16 @@ export function parseFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
   return flows;
 }
 
-/** Every `*.yaml`/`*.yml` file of a directory, named relative to the working directory. */
+/** A file's name as problems show it: relative to the working directory when inside it. */
+function displayName(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? resolve(path) : shown;
+}
+
+/** Every `*.yaml`/`*.yml` file of a directory. */
 export function readFlowSources(dir: string): FlowSource[] {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return files.map((f) => ({ file: relative(process.cwd(), join(dir, f)) || f, text: readFileSync(join(dir, f), 'utf8') }));
+  return files.map((f) => ({ file: displayName(join(dir, f)), text: readFileSync(join(dir, f), 'utf8') }));
 }
 
 /** Loads every `*.yaml`/`*.yml` file of a directory. */
