@@ -71,6 +71,7 @@ export async function listDeadLetters(sources: DeadLetterSources, system: string
   return { system, deadLetters: (await entries(sources, system)).map((e) => e.view) };
 }
 
+/** Why a requested event cannot be re-driven, or undefined when it can. */
 function skipReason(entry: Entry | undefined): string | undefined {
   if (!entry) return 'not in the dead-letter topic';
   if (entry.view.status === 'applied' || entry.view.status === 'rejected') return `already ${entry.view.status} since`;
@@ -85,15 +86,17 @@ export async function replayDeadLetters(
   actor: string,
 ): Promise<ReplayResult> {
   const all = await entries(sources, system);
-  const byId = new Map(all.flatMap((e) => (e.view.eventId ? [[e.view.eventId, e] as const] : [])));
-  const wanted = selection.all ? all.filter((e) => e.view.status === 'dead_lettered') : (selection.eventIds ?? []).map((id) => id.toLowerCase());
   const chosen: Entry[] = [];
   const skipped: ReplayResult['skipped'] = [];
-  for (const item of wanted) {
-    const entry = typeof item === 'string' ? byId.get(item) : item;
-    const reason = skipReason(entry);
-    if (reason || !entry) skipped.push({ eventId: typeof item === 'string' ? item : (item.view.eventId ?? ''), reason: reason ?? 'unknown' });
-    else chosen.push(entry);
+  if (selection.all) chosen.push(...all.filter((e) => e.view.status === 'dead_lettered'));
+  else {
+    const byId = new Map(all.flatMap((e) => (e.view.eventId ? [[e.view.eventId, e] as const] : [])));
+    for (const eventId of (selection.eventIds ?? []).map((id) => id.toLowerCase())) {
+      const entry = byId.get(eventId);
+      const reason = skipReason(entry);
+      if (entry && !reason) chosen.push(entry);
+      else skipped.push({ eventId, reason: reason ?? 'not in the dead-letter topic' });
+    }
   }
   if (chosen.length > 0) {
     await sources.db.transaction(async (tx) => {
