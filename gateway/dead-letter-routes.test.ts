@@ -29,7 +29,9 @@ const servers: { url: string; close(): Promise<void> }[] = [];
 
 async function app(extra: Partial<GatewayDeps> = {}): Promise<string> {
   const auth = new Authenticator([devCredential(admin), { name: 'reader', tokenSha256: sha256Hex(reader), scopes: ['systems:read'] }]);
-  const server = await listen(createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger, maxBodyBytes: 4096, ...extra }));
+  const server = await listen(
+    createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger, maxBodyBytes: 4096, ...extra }),
+  );
   servers.push(server);
   return server.url;
 }
@@ -72,7 +74,13 @@ test('a system the flows do not declare is a 404', async () => {
 
 test('a replay body is eventIds (UUIDs) or all: true, not both, not neither', async () => {
   const url = await app({ bus: deadBus });
-  for (const body of [{}, { all: true, eventIds: ['00000000-0000-4000-8000-000000000001'] }, { eventIds: ['not-a-uuid'] }, { all: false }, { eventIds: [] }]) {
+  for (const body of [
+    {},
+    { all: true, eventIds: ['00000000-0000-4000-8000-000000000001'] },
+    { eventIds: ['not-a-uuid'] },
+    { all: false },
+    { eventIds: [] },
+  ]) {
     const response = await replay(url, 'tax', body);
     assert.equal(response.status, 422, JSON.stringify(body));
     assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');

@@ -48,7 +48,8 @@ export function mountDeadLetterRoutes(app: Express, deps: GatewayDeps, jsonBody:
     if (!validateReplay(body)) throw new HttpProblem('validation-failed', 'give eventIds or all: true', toIssues(validateReplay.errors));
     const selection = 'all' in body ? { all: true } : { eventIds: body.eventIds };
     const result = await kafkaProblem(() => replayDeadLetters(sources(), system, selection, req.caller!.name));
-    if (result.replayed.length > 0) deps.logger.info({ system, replayed: result.replayed.length, caller: req.caller!.name }, 'dead letters replayed');
+    if (result.replayed.length > 0)
+      deps.logger.info({ system, replayed: result.replayed.length, caller: req.caller!.name }, 'dead letters replayed');
     res.json(result);
   });
 }

@@ -35,7 +35,10 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
   const messages = latestByEvent(await readTopicToEnd(sources.bus, sources.topics.dlq(system), { groupPrefix: sources.groupPrefix }));
   const ids = [...new Set(messages.flatMap((m) => (isUuid(m.headers['ce_id'] ?? '') ? [m.headers['ce_id']!.toLowerCase()] : [])))];
   const [ledger, replays] = await Promise.all([
-    sources.db.query<{ event_id: string; outcome: string }>('SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])', [system, ids]),
+    sources.db.query<{ event_id: string; outcome: string }>(
+      'SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])',
+      [system, ids],
+    ),
     sources.db.query<{ event_id: string; at: Date }>(
       `SELECT details->>'eventId' AS event_id, max(at) AS at FROM audit_log
         WHERE action = 'dlq.replayed' AND details->>'system' = $1 AND details->>'eventId' = ANY($2::text[]) GROUP BY 1`,
@@ -47,7 +50,13 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
   return messages.map((message) => {
     const facts = describeDeadLetter(message);
     const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
-    const status = !eventId ? 'poison' : outcome.get(eventId) === 'applied' ? 'applied' : outcome.get(eventId) === 'rejected' ? 'rejected' : 'dead_lettered';
+    const status = !eventId
+      ? 'poison'
+      : outcome.get(eventId) === 'applied'
+        ? 'applied'
+        : outcome.get(eventId) === 'rejected'
+          ? 'rejected'
+          : 'dead_lettered';
     return {
       message,
       view: {
@@ -104,7 +113,19 @@ export async function replayDeadLetters(
         await tx.query(
           `INSERT INTO audit_log (actor, action, change_id, pivot_id, details)
            VALUES ($1, 'dlq.replayed', (SELECT id FROM changes WHERE id = $2::uuid), $3::uuid, $4)`,
-          [actor, view.eventId, view.pivotId && isUuid(view.pivotId) ? view.pivotId : null, JSON.stringify({ system, eventId: view.eventId, type: view.type, code: view.code, partition: view.partition, offset: view.offset })],
+          [
+            actor,
+            view.eventId,
+            view.pivotId && isUuid(view.pivotId) ? view.pivotId : null,
+            JSON.stringify({
+              system,
+              eventId: view.eventId,
+              type: view.type,
+              code: view.code,
+              partition: view.partition,
+              offset: view.offset,
+            }),
+          ],
         );
       }
       await sources.bus.publish(chosen.map((e) => redelivery(e.message, sources.topics.delivery(system))));

@@ -18,7 +18,10 @@ const readerToken = 'cli-test-reader-token';
 
 function tokensFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'relais-cli-tokens-')), 'tokens.yaml');
-  writeFileSync(file, `credentials:\n  - name: ops-reader\n    tokenSha256: ${sha256Hex(readerToken)}\n    scopes: [systems:read, changes:read]\n`);
+  writeFileSync(
+    file,
+    `credentials:\n  - name: ops-reader\n    tokenSha256: ${sha256Hex(readerToken)}\n    scopes: [systems:read, changes:read]\n`,
+  );
   return file;
 }
 
@@ -31,7 +34,10 @@ describe('the relais CLI against a running Relais', () => {
   });
   after(() => stack.stop());
 
-  async function relais(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string[] }> {
+  async function relais(
+    args: string[],
+    extraEnv: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string[] }> {
     const io = captureIo({ ...env, ...extraEnv });
     const code = await runCli(args, io);
     return { code, stdout: io.stdout.join('\n'), stderr: io.stderr };
@@ -56,12 +62,36 @@ describe('the relais CLI against a running Relais', () => {
 
   test('changes send from flags; a refused change is one line with the problem and its fields', async () => {
     await stack.openFile('SS-310002');
-    const data = JSON.stringify({ address: { streetName: 'rue X', postcode: '69003', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' });
-    const sent = await relais(['changes', 'send', '--type', 'fr.relais.citizen.address.changed.v1', '--citizen', 'social-services:SS-310002', '--channel', 'web', '--data', data, '--json']);
+    const data = JSON.stringify({
+      address: { streetName: 'rue X', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+      effectiveDate: '2026-11-01',
+    });
+    const sent = await relais([
+      'changes',
+      'send',
+      '--type',
+      'fr.relais.citizen.address.changed.v1',
+      '--citizen',
+      'social-services:SS-310002',
+      '--channel',
+      'web',
+      '--data',
+      data,
+      '--json',
+    ]);
     assert.equal(sent.code, 0, sent.stderr.join('\n'));
     assert.equal((JSON.parse(sent.stdout) as ChangeView).recipients[0]?.system, 'social-services');
 
-    const refused = await relais(['changes', 'send', '--type', 'fr.relais.citizen.address.changed.v1', '--citizen', 'social-services:SS-310002', '--data', '{"effectiveDate":"soon"}']);
+    const refused = await relais([
+      'changes',
+      'send',
+      '--type',
+      'fr.relais.citizen.address.changed.v1',
+      '--citizen',
+      'social-services:SS-310002',
+      '--data',
+      '{"effectiveDate":"soon"}',
+    ]);
     assert.equal(refused.code, 1);
     assert.equal(refused.stderr.length, 1);
     assert.match(refused.stderr[0]!, /^relais: posting the change: 422 validation-failed: .*\/data/);
@@ -72,7 +102,10 @@ describe('the relais CLI against a running Relais', () => {
     assert.equal(text.code, 0, text.stderr.join('\n'));
     assert.match(text.stdout, /^social-services \(social-services\): 2 subscription\(s\), applied \d+/m);
     const json = await relais(['systems', '--json']);
-    assert.deepEqual((JSON.parse(json.stdout) as { systems: { name: string }[] }).systems.map((s) => s.name), ['social-services']);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as { systems: { name: string }[] }).systems.map((s) => s.name),
+      ['social-services'],
+    );
   });
 
   test('dlq replay re-drives a dead letter once the silo is fixed: the change becomes applied, and the replay is audited', async () => {
@@ -90,14 +123,20 @@ describe('the relais CLI against a running Relais', () => {
 
     const listed = await relais(['dlq', 'list', 'social-services', '--json']);
     assert.equal(listed.code, 0, listed.stderr.join('\n'));
-    const letters = (JSON.parse(listed.stdout) as { deadLetters: { eventId: string; status: string; code: string; attempts: number; replayedAt: string | null }[] }).deadLetters;
+    const letters = (
+      JSON.parse(listed.stdout) as {
+        deadLetters: { eventId: string; status: string; code: string; attempts: number; replayedAt: string | null }[];
+      }
+    ).deadLetters;
     const letter = letters.find((d) => d.eventId === id);
     assert.deepEqual([letter?.status, letter?.code, letter?.attempts, letter?.replayedAt], ['dead_lettered', 'SILO_UNAVAILABLE', 3, null]);
 
     // A credential without the admin scope may list but not replay.
     const forbidden = await relais(['dlq', 'replay', 'social-services', '--event', id], { RELAIS_TOKEN: readerToken });
     assert.equal(forbidden.code, 1);
-    assert.deepEqual(forbidden.stderr, ["relais: replaying social-services's dead letters: 403 forbidden: this operation needs the scope admin"]);
+    assert.deepEqual(forbidden.stderr, [
+      "relais: replaying social-services's dead letters: 403 forbidden: this operation needs the scope admin",
+    ]);
 
     const replayed = await relais(['dlq', 'replay', 'social-services', '--event', id]);
     assert.equal(replayed.code, 0, replayed.stderr.join('\n'));
@@ -107,9 +146,11 @@ describe('the relais CLI against a running Relais', () => {
     assert.equal(applied.status, 'completed');
     assert.equal((await stack.file('SS-310003')).adresse['libelleVoie'], 'rue de la Reprise');
 
-    const audit = await stack.database!.db.query<{ actor: string; change_id: string; details: { system: string; eventId: string; code: string } }>(
-      "SELECT actor, change_id, details FROM audit_log WHERE action = 'dlq.replayed'",
-    );
+    const audit = await stack.database!.db.query<{
+      actor: string;
+      change_id: string;
+      details: { system: string; eventId: string; code: string };
+    }>("SELECT actor, change_id, details FROM audit_log WHERE action = 'dlq.replayed'");
     assert.deepEqual(
       audit.rows.map((r) => [r.actor, r.change_id, r.details.system, r.details.eventId, r.details.code]),
       [['dev', id, 'social-services', id, 'SILO_UNAVAILABLE']],
@@ -129,6 +170,8 @@ describe('the relais CLI against a running Relais', () => {
   test('dlq list of a system the flows do not declare: 404 in one line', async () => {
     const unknown = await relais(['dlq', 'list', 'archives']);
     assert.equal(unknown.code, 1);
-    assert.deepEqual(unknown.stderr, [`relais: listing archives's dead letters: 404 not-found: no system "archives" is declared in the flows`]);
+    assert.deepEqual(unknown.stderr, [
+      `relais: listing archives's dead letters: 404 not-found: no system "archives" is declared in the flows`,
+    ]);
   });
 });

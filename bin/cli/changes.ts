@@ -52,7 +52,8 @@ function citizenOf(options: SendOptions): ChangeRequest['citizen'] {
 function requestOf(options: SendOptions): ChangeRequest {
   if (options.file) {
     const body = parseJson(readFileSync(options.file === '-' ? 0 : options.file, 'utf8'), options.file);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CliError(`${options.file}: expected a JSON object (a change request)`, 2);
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new CliError(`${options.file}: expected a JSON object (a change request)`, 2);
     return body as ChangeRequest;
   }
   if (!options.type || !options.data) throw new CliError('give --file <change.json>, or --type, --citizen and --data', 2);

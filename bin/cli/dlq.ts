@@ -16,7 +16,9 @@ function printDeadLetters(io: Io, system: string, letters: DeadLetter[]): void {
   if (letters.length === 0) return io.out(`no dead letters for ${system}`);
   for (const d of letters) {
     const replayed = d.replayedAt ? `, replayed ${d.replayedAt}` : '';
-    io.out(`${d.eventId ?? `(poison at ${d.partition}:${d.offset})`}  ${d.status}${replayed}  ${d.type ?? ''}  ${d.failedAt ?? ''}  ${d.code}: ${d.error}`);
+    io.out(
+      `${d.eventId ?? `(poison at ${d.partition}:${d.offset})`}  ${d.status}${replayed}  ${d.type ?? ''}  ${d.failedAt ?? ''}  ${d.code}: ${d.error}`,
+    );
   }
   const waiting = letters.filter((d) => d.status === 'dead_lettered').length;
   io.out(`${waiting} of ${letters.length} still dead-lettered (relais dlq replay ${system} --all)`);
@@ -55,7 +57,9 @@ export function addDlqCommands(program: Command, io: Io): void {
       else {
         for (const id of result.replayed) io.out(`replayed ${id}`);
         for (const s of result.skipped) io.err(`skipped ${s.eventId}: ${s.reason}`);
-        io.out(`${result.replayed.length} replayed to ${system}, ${result.skipped.length} skipped (follow them: relais changes status <id> --wait)`);
+        io.out(
+          `${result.replayed.length} replayed to ${system}, ${result.skipped.length} skipped (follow them: relais changes status <id> --wait)`,
+        );
       }
       // Asked for events and none could be re-driven: a script must notice.
       if (result.replayed.length === 0 && result.skipped.length > 0) throw new CliError(undefined, 1);

@@ -38,14 +38,20 @@ test('an unknown event type fails with file, line and reason', async () => {
   const { dir, file } = flowDir(declared + route('fr.relais.citizen.nothing.happened.v1', 'social-services', 'address'));
   const { code, stderr } = await validate(dir);
   assert.equal(code, 1);
-  assert.deepEqual(stderr, [`${file}:6: routes[0].event: unknown event type "fr.relais.citizen.nothing.happened.v1" (no schema in schemas/events/)`]);
+  assert.deepEqual(stderr, [
+    `${file}:6: routes[0].event: unknown event type "fr.relais.citizen.nothing.happened.v1" (no schema in schemas/events/)`,
+  ]);
 });
 
 test('an unknown field fails with file, line and reason', async () => {
-  const { dir, file } = flowDir(declared + route('fr.relais.citizen.address.changed.v1', 'social-services', 'address.postcode, adress.street'));
+  const { dir, file } = flowDir(
+    declared + route('fr.relais.citizen.address.changed.v1', 'social-services', 'address.postcode, adress.street'),
+  );
   const { code, stderr } = await validate(dir);
   assert.equal(code, 1);
-  assert.deepEqual(stderr, [`${file}:10: routes[0].to[0].fields[1]: "adress.street" is not a field of fr.relais.citizen.address.changed.v1`]);
+  assert.deepEqual(stderr, [
+    `${file}:10: routes[0].to[0].fields[1]: "adress.street" is not a field of fr.relais.citizen.address.changed.v1`,
+  ]);
 });
 
 test('an undeclared system fails with file, line and reason', async () => {
@@ -56,14 +62,19 @@ test('an undeclared system fails with file, line and reason', async () => {
 });
 
 test('a system whose connector is not registered fails too; --json lists every problem', async () => {
-  const { dir, file } = flowDir('systems:\n  archives:\n    connector: ftp-thing\n' + route('fr.relais.citizen.address.changed.v1', 'tax', 'zip'));
+  const { dir, file } = flowDir(
+    'systems:\n  archives:\n    connector: ftp-thing\n' + route('fr.relais.citizen.address.changed.v1', 'tax', 'zip'),
+  );
   const io = captureIo();
   const code = await runCli(['flows', 'validate', dir, '--json'], io);
   assert.equal(code, 1);
   const report = JSON.parse(io.stdout.join('\n')) as { valid: boolean; problems: string[] };
   assert.equal(report.valid, false);
   assert.equal(report.problems.length, 3);
-  assert.match(report.problems[0]!, new RegExp(`^${file.replaceAll('.', '\\.')}:3: systems\\.archives\\.connector: unknown connector "ftp-thing"`));
+  assert.match(
+    report.problems[0]!,
+    new RegExp(`^${file.replaceAll('.', '\\.')}:3: systems\\.archives\\.connector: unknown connector "ftp-thing"`),
+  );
 });
 
 test('a directory that does not exist is one line and exit 1', async () => {

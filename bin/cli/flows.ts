@@ -43,12 +43,20 @@ export function addFlowsCommands(program: Command, io: Io): void {
     .action((dir: string | undefined, options: { json?: boolean }) => {
       const checked = check(io, dir);
       if (options.json) {
-        printJson(io, { valid: checked.problems.length === 0, files: checked.files, systems: checked.flows.systems.size, routes: checked.flows.routes.length, problems: checked.problems });
+        printJson(io, {
+          valid: checked.problems.length === 0,
+          files: checked.files,
+          systems: checked.flows.systems.size,
+          routes: checked.flows.routes.length,
+          problems: checked.problems,
+        });
         if (checked.problems.length > 0) throw new CliError(undefined, 1);
         return;
       }
       failOn(io, checked.problems);
-      io.out(`flows valid: ${checked.files.length} file(s), ${checked.flows.systems.size} system(s), ${checked.flows.routes.length} route(s)`);
+      io.out(
+        `flows valid: ${checked.files.length} file(s), ${checked.flows.systems.size} system(s), ${checked.flows.routes.length} route(s)`,
+      );
     });
 
   flows

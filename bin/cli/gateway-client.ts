@@ -25,7 +25,7 @@ export interface GatewayOptions {
 export function withGateway(command: Command): Command {
   return command
     .option('--url <url>', 'gateway base URL (default RELAIS_GATEWAY_URL or http://127.0.0.1:8080)')
-    .option('--token <token>', 'bearer credential (default RELAIS_TOKEN, RELAIS_DEV_TOKEN, or the quick start\'s)');
+    .option('--token <token>', "bearer credential (default RELAIS_TOKEN, RELAIS_DEV_TOKEN, or the quick start's)");
 }
 
 function tokenOf(io: Io, options: GatewayOptions): string {
@@ -67,6 +67,7 @@ export async function call<T>(
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new CliError(`${action}: cannot reach the gateway at ${connection.url} (${reason})`);
   }
-  if (outcome.data === undefined || !outcome.response.ok) throw new CliError(`${action}: ${describeProblem(outcome.response.status, outcome.error)}`);
+  if (outcome.data === undefined || !outcome.response.ok)
+    throw new CliError(`${action}: ${describeProblem(outcome.response.status, outcome.error)}`);
   return outcome.data;
 }

@@ -5,7 +5,14 @@
  * when it is not running.
  */
 import type { Command } from 'commander';
-import { DEFAULT_KAFKA_VERSION, clusterDir, runningPidsAt, startKafka, stopKafkaAt, type KafkaStartPhase } from '../../infra/kafka/kafka.ts';
+import {
+  DEFAULT_KAFKA_VERSION,
+  clusterDir,
+  runningPidsAt,
+  startKafka,
+  stopKafkaAt,
+  type KafkaStartPhase,
+} from '../../infra/kafka/kafka.ts';
 import { CliError, printJson, type Io } from './io.ts';
 import { startProgress } from './progress.ts';
 
@@ -47,7 +54,8 @@ async function start(io: Io, options: KafkaOptions): Promise<void> {
     });
     progress.update(order.length, 'ready');
     progress.stop();
-    if (options.json) return printJson(io, { brokers: cluster.brokers, version: cluster.version, dir: cluster.dir, readyMs: Date.now() - started });
+    if (options.json)
+      return printJson(io, { brokers: cluster.brokers, version: cluster.version, dir: cluster.dir, readyMs: Date.now() - started });
     io.out(`Kafka ${cluster.version} ready on ${cluster.brokers} in ${Date.now() - started} ms (data: ${cluster.dir})`);
     io.out(`export KAFKA_BROKERS=${cluster.brokers}`);
   } catch (error) {

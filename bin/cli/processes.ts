@@ -45,7 +45,6 @@ function onSignals(stop: Stop): void {
   process.on('SIGTERM', handler);
 }
 
-
 /** A polled source that keeps failing makes its connector degraded (it still applies deliveries). */
 function sourceCheck(health: () => SourceHealth): Check {
   return {
@@ -81,7 +80,11 @@ async function runPart(
         checks: () => [
           storeCheck(runtime.db),
           kafkaCheck(runtime.bus),
-          { name: 'consumer', required: true, run: async () => (joined ? undefined : 'not yet started (joining its consumer group, reading its checkpoint)') },
+          {
+            name: 'consumer',
+            required: true,
+            run: async () => (joined ? undefined : 'not yet started (joining its consumer group, reading its checkpoint)'),
+          },
           ...(part.sourceHealth ? [sourceCheck(part.sourceHealth)] : []),
         ],
       })

@@ -14,7 +14,7 @@ import { createProgram, runCli } from './program.ts';
 
 const run = promisify(execFile);
 
-test('bin/relais.ts runs as an executable (shebang, tsx, the project\'s Node) and prints the routing table', async () => {
+test("bin/relais.ts runs as an executable (shebang, tsx, the project's Node) and prints the routing table", async () => {
   // What `npx relais` does: the package's bin with node_modules/.bin first on the PATH.
   const env = { ...process.env, PATH: `${resolve('node_modules/.bin')}${delimiter}${process.env['PATH'] ?? ''}` };
   const { stdout } = await run(resolve('bin/relais.ts'), ['flows', 'routes', '--json'], { env });
@@ -22,7 +22,7 @@ test('bin/relais.ts runs as an executable (shebang, tsx, the project\'s Node) an
   assert.ok(rows.some((r) => r.event === 'fr.relais.citizen.death.registered.v1' && r.system === 'social-services'));
 });
 
-test('an unknown command or option: exit 2, commander\'s one line and a hint, no stack trace', async () => {
+test("an unknown command or option: exit 2, commander's one line and a hint, no stack trace", async () => {
   const io = captureIo();
   assert.equal(await runCli(['frobnicate'], io), 2);
   assert.deepEqual(io.stderr, ["error: unknown command 'frobnicate'", '(relais --help lists the commands)']);
@@ -52,7 +52,10 @@ test('no credential anywhere: one line saying where to put one', async () => {
 });
 
 test('dlq replay needs exactly one of --event and --all', async () => {
-  for (const args of [['dlq', 'replay', 'tax'], ['dlq', 'replay', 'tax', '--all', '--event', 'x']]) {
+  for (const args of [
+    ['dlq', 'replay', 'tax'],
+    ['dlq', 'replay', 'tax', '--all', '--event', 'x'],
+  ]) {
     const io = captureIo({ RELAIS_TOKEN: 't' });
     assert.equal(await runCli(args, io), 2);
     assert.deepEqual(io.stderr, ['relais: give --event <id> or --all (not both)']);
@@ -63,13 +66,19 @@ test('`connector <system>` and a `connector new` subcommand coexist', async () =
   const io = captureIo();
   const relais = createProgram(io);
   const made: string[] = [];
-  relais.connector.command('new').argument('<name>').action((name: string) => void made.push(name));
+  relais.connector
+    .command('new')
+    .argument('<name>')
+    .action((name: string) => void made.push(name));
   assert.equal(await runCli(['connector', 'new', 'school-catering'], io, relais), 0);
   assert.deepEqual(made, ['school-catering']);
 
   const bare = captureIo();
   const again = createProgram(bare);
-  again.connector.command('new').argument('<name>').action(() => undefined);
+  again.connector
+    .command('new')
+    .argument('<name>')
+    .action(() => undefined);
   assert.equal(await runCli(['connector'], bare, again), 2);
   assert.deepEqual(bare.stderr, ['relais: usage: relais connector <system>']);
 });

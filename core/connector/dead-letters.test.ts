@@ -59,5 +59,12 @@ test('an event dead-lettered twice (a failed replay) counts once, by its latest 
     dead(undefined, '2026-12-01T10:06:00Z', '3'),
     dead('e1', '2026-12-01T11:00:00Z', '4'),
   ]);
-  assert.deepEqual(latest.map((m) => [m.headers['ce_id'], m.offset]), [['e2', '2'], [undefined, '3'], ['e1', '4']]);
+  assert.deepEqual(
+    latest.map((m) => [m.headers['ce_id'], m.offset]),
+    [
+      ['e2', '2'],
+      [undefined, '3'],
+      ['e1', '4'],
+    ],
+  );
 });

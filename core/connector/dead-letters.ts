@@ -57,7 +57,11 @@ export function redelivery(message: IncomingMessage, deliveryTopic: string): Out
  * consumer group (its committed offsets expire with the broker's offsets retention). Fails with
  * KAFKA_UNAVAILABLE when the end is not reached within `timeoutMs`.
  */
-export async function readTopicToEnd(bus: Bus, topic: string, options: { groupPrefix: string; timeoutMs?: number }): Promise<IncomingMessage[]> {
+export async function readTopicToEnd(
+  bus: Bus,
+  topic: string,
+  options: { groupPrefix: string; timeoutMs?: number },
+): Promise<IncomingMessage[]> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const ends = (await bus.topicOffsets([topic], timeoutMs)).filter((p) => p.end > p.start);
   if (ends.length === 0) return [];
@@ -80,7 +84,8 @@ export async function readTopicToEnd(bus: Bus, topic: string, options: { groupPr
     const deadline = Date.now() + timeoutMs;
     const done = (): boolean => ends.every((p) => (last.get(p.partition) ?? -1n) >= p.end - 1n);
     while (!done()) {
-      if (Date.now() > deadline) throw new RelaisError('KAFKA_UNAVAILABLE', `reading ${topic}: its end was not reached within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new RelaisError('KAFKA_UNAVAILABLE', `reading ${topic}: its end was not reached within ${timeoutMs} ms`);
       await sleep(50);
     }
   } finally {
