@@ -12,4 +12,5 @@
 import { runCli } from './cli/program.ts';
 
 const code = await runCli(process.argv.slice(2));
-if (code !== 0) process.exit(code);
+// Exit once stdout is flushed (a piped --json report must arrive whole).
+if (code !== 0) process.stdout.write('', () => process.exit(code));
