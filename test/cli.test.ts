@@ -66,32 +66,13 @@ describe('the relais CLI against a running Relais', () => {
       address: { streetName: 'rue X', postcode: '69003', communeName: 'Lyon', country: 'FR' },
       effectiveDate: '2026-11-01',
     });
-    const sent = await relais([
-      'changes',
-      'send',
-      '--type',
-      'fr.relais.citizen.address.changed.v1',
-      '--citizen',
-      'social-services:SS-310002',
-      '--channel',
-      'web',
-      '--data',
-      data,
-      '--json',
-    ]);
+    const sendAddress = (...rest: string[]) =>
+      relais(['changes', 'send', '--type', 'fr.relais.citizen.address.changed.v1', '--citizen', 'social-services:SS-310002', ...rest]);
+    const sent = await sendAddress('--channel', 'web', '--data', data, '--json');
     assert.equal(sent.code, 0, sent.stderr.join('\n'));
     assert.equal((JSON.parse(sent.stdout) as ChangeView).recipients[0]?.system, 'social-services');
 
-    const refused = await relais([
-      'changes',
-      'send',
-      '--type',
-      'fr.relais.citizen.address.changed.v1',
-      '--citizen',
-      'social-services:SS-310002',
-      '--data',
-      '{"effectiveDate":"soon"}',
-    ]);
+    const refused = await sendAddress('--data', '{"effectiveDate":"soon"}');
     assert.equal(refused.code, 1);
     assert.equal(refused.stderr.length, 1);
     assert.match(refused.stderr[0]!, /^relais: posting the change: 422 validation-failed: .*\/data/);
@@ -108,7 +89,7 @@ describe('the relais CLI against a running Relais', () => {
     );
   });
 
-  test('dlq replay re-drives a dead letter once the silo is fixed: the change becomes applied, and the replay is audited', async () => {
+  test('dlq replay re-drives a dead letter once the silo is fixed: the change becomes applied, and the replay is audited', async (t) => {
     await stack.openFile('SS-310003');
     await stack.setFault({ mode: 'erreur', statut: 503 });
     let id: string;
@@ -121,7 +102,9 @@ describe('the relais CLI against a running Relais', () => {
       await stack.setFault(null);
     }
 
+    const listStarted = Date.now();
     const listed = await relais(['dlq', 'list', 'social-services', '--json']);
+    t.diagnostic(`dlq list (reading the DLQ topic with a throwaway group): ${Date.now() - listStarted} ms`);
     assert.equal(listed.code, 0, listed.stderr.join('\n'));
     const letters = (
       JSON.parse(listed.stdout) as {
@@ -138,12 +121,14 @@ describe('the relais CLI against a running Relais', () => {
       "relais: replaying social-services's dead letters: 403 forbidden: this operation needs the scope admin",
     ]);
 
+    const replayStarted = Date.now();
     const replayed = await relais(['dlq', 'replay', 'social-services', '--event', id]);
     assert.equal(replayed.code, 0, replayed.stderr.join('\n'));
     assert.match(replayed.stdout, new RegExp(`^replayed ${id}$`, 'm'));
 
     const applied = await stack.waitForStatus(id, (c) => c.recipients[0]!.status === 'applied');
     assert.equal(applied.status, 'completed');
+    t.diagnostic(`dlq replay to status applied: ${Date.now() - replayStarted} ms`);
     assert.equal((await stack.file('SS-310003')).adresse['libelleVoie'], 'rue de la Reprise');
 
     const audit = await stack.database!.db.query<{
