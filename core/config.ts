@@ -132,6 +132,13 @@ export const settings = {
     secret: true,
     description: 'A development bearer credential with every scope. The quick start generates one when unset.',
   },
+  gatewayUrl: { env: 'RELAIS_GATEWAY_URL', default: 'http://127.0.0.1:8080', parse: httpUrl, description: 'The gateway the `relais` CLI talks to (changes, dlq, systems); `--url` overrides it.' },
+  token: {
+    env: 'RELAIS_TOKEN',
+    parse: text,
+    secret: true,
+    description: 'The bearer credential the `relais` CLI sends to the gateway (`--token` overrides it; unset: RELAIS_DEV_TOKEN, then the quick start\'s generated one).',
+  },
   tokensFile: { env: 'RELAIS_TOKENS_FILE', parse: text, description: 'YAML file of API credentials (sha256 of the token, caller name, scopes, optional system).' },
   otlpEndpoint: {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -225,22 +232,36 @@ export type RelaisConfig = {
   [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined;
 };
 
+/** One setting's value from the environment (its default when unset); throws a one-line reason. */
+function parseSetting(setting: Setting<unknown>, env: Record<string, string | undefined>): unknown {
+  const raw = env[setting.env];
+  const value = raw === undefined || raw === '' ? setting.default : raw;
+  if (value === undefined) return undefined;
+  try {
+    return setting.parse(value);
+  } catch (error) {
+    throw new Error(`${setting.env}=${setting.secret ? '(hidden)' : JSON.stringify(value)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads and validates one setting (a client such as the CLI needs a few, not the services' all). */
+export function readSetting<K extends keyof Settings>(key: K, env: Record<string, string | undefined> = process.env): RelaisConfig[K] {
+  try {
+    return parseSetting(settings[key], env) as RelaisConfig[K];
+  } catch (error) {
+    throw new RelaisError('CONFIG_INVALID', (error as Error).message);
+  }
+}
+
 /** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): RelaisConfig {
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
-    const raw = env[setting.env];
-    const value = raw === undefined || raw === '' ? setting.default : raw;
-    if (value === undefined) {
-      config[key] = undefined;
-      continue;
-    }
     try {
-      config[key] = setting.parse(value);
+      config[key] = parseSetting(setting, env);
     } catch (error) {
-      const shown = setting.secret ? '(hidden)' : JSON.stringify(value);
-      problems.push(`${setting.env}=${shown}: ${(error as Error).message}`);
+      problems.push((error as Error).message);
     }
   }
   if (problems.length > 0) {

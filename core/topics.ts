@@ -32,6 +32,8 @@ export function consumerGroups(prefix: string) {
     receipts: `${prefix}-gateway-receipts`,
     serviceRequests: `${prefix}-gateway-service-requests`,
     sink: (system: string) => `${prefix}-sink-${system}`,
+    /** Prefix of the throwaway groups that read a dead-letter topic (GET /v1/systems/{system}/dead-letters). */
+    dlqReader: `${prefix}-dlq-reader`,
   };
 }
 

@@ -27,6 +27,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { acceptChange, type NewChange } from './changes-store.ts';
 import { getChange, timeline } from './changes-view.ts';
 import { resolveCivil } from './civil-resolution.ts';
+import { mountDeadLetterRoutes } from './dead-letter-routes.ts';
 import { mountIdentityRoutes } from './identity-routes.ts';
 import type { components } from './generated/api.ts';
 import { operationsRoutes } from './operations-routes.ts';
@@ -57,6 +58,8 @@ export interface GatewayDeps {
   bus?: Bus;
   /** Consumer group of a system's connector, for GET /v1/systems. */
   connectorGroup?: (system: string) => string;
+  /** Prefix of the throwaway consumer groups that read dead-letter topics. */
+  dlqReaderGroup?: string;
   /** The register that resolves citizens named by civil data (a connector's capability, injected). */
   identityResolver?: IdentityResolver | undefined;
   /** Time limit of one register search (default 10 s). */
@@ -226,6 +229,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use(operationsRoutes(deps));
   app.use(serviceRequestRoutes(deps, json));
   mountIdentityRoutes(app, deps, jsonBody);
+  mountDeadLetterRoutes(app, deps, jsonBody);
 
   app.use((req, _res, next) => {
     next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));
@@ -235,7 +239,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     const instance = req.originalUrl;
     if (error instanceof HttpProblem) {
       const headers: Record<string, string> =
-        error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : error.code === 'register-unavailable' ? { 'Retry-After': '5' } : {};
+        error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : error.code === 'register-unavailable' || error.code === 'kafka-unavailable' ? { 'Retry-After': '5' } : {};
       return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
     }
     const parserError = error as { type?: string; status?: number };

@@ -100,6 +100,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     metrics,
     bus,
     connectorGroup: consumerGroups(config.topicPrefix).sink,
+    dlqReaderGroup: consumerGroups(config.topicPrefix).dlqReader,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
     identityTimeoutMs: config.civilRegistryTimeoutMs * 2,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redelivery } from '../core/connector/dead-letters.ts';
 import { sha256Hex } from '../gateway/auth.ts';
 import { readTopic, testBus } from './support/kafka.ts';
 import { eventually } from './support/eventually.ts';
@@ -134,9 +135,8 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
 
       // Once the cause is fixed, the dead letter put back on the delivery topic is applied.
       await stack.setFault(null);
-      const headers = Object.fromEntries(Object.entries(dead.headers).filter(([name]) => !name.startsWith('relais_')));
       const bus = testBus(undefined, 'e2e-replay');
-      await bus.publish([{ topic: `${stack.prefix}.delivery.social-services`, key: dead.key!, value: dead.value, headers }]);
+      await bus.publish([redelivery(dead, `${stack.prefix}.delivery.social-services`)]);
       await bus.close();
       const replayed = await stack.waitForStatus(posted.body.id, (c) => c.recipients[0]!.status === 'applied');
       assert.equal(replayed.status, 'completed');

@@ -5,7 +5,7 @@
  * so a bad flow stops the process at start instead of misrouting personal data.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { RelaisError } from '../errors.ts';
@@ -103,8 +103,17 @@ export interface LoadFlowsOptions {
   connectors?: string[];
 }
 
-/** Parses and checks flow files' text; `sources` maps a file name to its content. */
-export function parseFlows(sources: { file: string; text: string }[], options: LoadFlowsOptions = {}): Flows {
+export interface FlowSource {
+  file: string;
+  text: string;
+}
+
+/**
+ * Parses and checks flow files' text and returns every problem (`file:line: where: reason`)
+ * instead of stopping at the first; the flows hold only what passed. `relais flows validate`
+ * prints the problems, parseFlows throws them.
+ */
+export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}): { flows: Flows; problems: string[] } {
   const problems: string[] = [];
   const flows: Flows = { systems: new Map(), routes: [] };
   const located: (Located & { content: FlowFile })[] = [];
@@ -171,15 +180,29 @@ export function parseFlows(sources: { file: string; text: string }[], options: L
     });
   }
 
+  return { flows, problems };
+}
+
+/** Parses and checks flow files' text; throws FLOW_INVALID listing every problem. */
+export function parseFlows(sources: FlowSource[], options: LoadFlowsOptions = {}): Flows {
+  const { flows, problems } = checkFlows(sources, options);
   if (problems.length > 0) throw new RelaisError('FLOW_INVALID', `invalid flows:\n  ${problems.join('\n  ')}`);
   return flows;
 }
 
+/** A file's name as problems show it: relative to the working directory when inside it. */
+function displayName(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? resolve(path) : shown;
+}
+
+/** Every `*.yaml`/`*.yml` file of a directory. */
+export function readFlowSources(dir: string): FlowSource[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return files.map((f) => ({ file: displayName(join(dir, f)), text: readFileSync(join(dir, f), 'utf8') }));
+}
+
 /** Loads every `*.yaml`/`*.yml` file of a directory. */
 export function loadFlows(dir: string, options: LoadFlowsOptions = {}): Flows {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return parseFlows(
-    files.map((f) => ({ file: relative(process.cwd(), join(dir, f)) || f, text: readFileSync(join(dir, f), 'utf8') })),
-    options,
-  );
+  return parseFlows(readFlowSources(dir), options);
 }

@@ -288,6 +288,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/systems/{system}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A system's dead letters and what became of each since
+         * @description Requires scope `systems:read`. Read from the system's dead-letter topic (the latest dead
+         *     letter of each event, oldest first), with the connector's ledger saying whether the event
+         *     was applied or rejected since (after a replay) and the audit log the last replay.
+         *     `status` is `dead_lettered` while nothing settled it, and `poison` for a message that was
+         *     not a delivery (it cannot be replayed). 503 `kafka-unavailable` when the topic cannot be read.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-drive dead letters to their system once the cause is fixed
+         * @description Requires scope `admin`. Publishes each chosen dead letter's original delivery again on the
+         *     system's delivery topic; the connector applies it (the event id keeps it idempotent) and its
+         *     receipt updates the change's status. `eventIds` names events; `all: true` takes every dead
+         *     letter still `dead_lettered`. Each replay writes an audit entry (`dlq.replayed`, with the
+         *     caller). Events not in the topic, or applied or rejected since, are skipped with the reason.
+         */
+        post: operations["replayDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/asyncapi.yaml": {
         parameters: {
             query?: never;
@@ -668,6 +716,50 @@ export interface components {
             kafka: string;
             systems: components["schemas"]["SystemStatus"][];
         };
+        DeadLetter: {
+            /** @description The event id (null for a message that was not a delivery). */
+            eventId: string | null;
+            /** @description The event type. */
+            type: string | null;
+            /** @description The citizen's pivot id (a pseudonym). */
+            pivotId: string | null;
+            /** @description The error code (docs/errors.md). */
+            code: string;
+            /** @description Why it was dead-lettered (no personal data). */
+            error: string;
+            attempts: number;
+            failedAt: string | null;
+            partition: number;
+            /** @description Offset in the dead-letter topic (decimal). */
+            offset: string;
+            /**
+             * @description What the connector's ledger says now.
+             * @enum {string}
+             */
+            status: "dead_lettered" | "applied" | "rejected" | "poison";
+            /** @description The last replay (audit log). */
+            replayedAt: string | null;
+        };
+        DeadLetters: {
+            system: components["schemas"]["SystemName"];
+            deadLetters: components["schemas"]["DeadLetter"][];
+        };
+        /** @description Either the events to re-drive, or all of them. */
+        DeadLetterReplay: {
+            eventIds: string[];
+        } | {
+            /** @constant */
+            all: true;
+        };
+        DeadLetterReplayResult: {
+            system: components["schemas"]["SystemName"];
+            /** @description Events re-driven (each audited). */
+            replayed: string[];
+            skipped: {
+                eventId: string;
+                reason: string;
+            }[];
+        };
         ValidationIssue: {
             /** @description JSON pointer into the request body. */
             field: string;
@@ -696,7 +788,10 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description A system declared in the flows. */
+        System: components["schemas"]["SystemName"];
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1064,6 +1159,67 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetters"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    replayDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterReplay"];
+            };
+        };
+        responses: {
+            /** @description What was re-driven and what was skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

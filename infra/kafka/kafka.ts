@@ -36,7 +36,12 @@ export interface KafkaClusterOptions {
   fresh?: boolean;
   /** How long to wait for every node to answer. */
   startTimeoutMs?: number;
+  /** Told when each start phase begins (`relais kafka start` shows them as progress). */
+  onPhase?: (phase: KafkaStartPhase) => void;
 }
+
+/** Fetching the jars (Maven, first run only), formatting storage, launching the JVMs, waiting for the ports. */
+export type KafkaStartPhase = 'jars' | 'format' | 'launch' | 'wait';
 
 export interface KafkaCluster {
   /** Bootstrap list for clients: "127.0.0.1:port,…". */
@@ -283,6 +288,7 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
   if (options.fresh) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 
+  options.onPhase?.('jars');
   const classpath = `${ensureKafkaJars(version)}/*`;
   const id = clusterId(dir);
   const layouts = nodeLayouts(port, nodes, dir);
@@ -292,7 +298,9 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
     mkdirSync(node.dir, { recursive: true });
     writeFileSync(node.properties, serverProperties(node, layouts));
     const log = log4jConfig(version, join(node.dir, version.startsWith('3.') ? 'log4j.properties' : 'log4j2.yaml'));
+    options.onPhase?.('format');
     formatStorage(classpath, node, id, log.flag);
+    options.onPhase?.('launch');
     const out = openSync(join(node.dir, 'broker.log'), 'a');
     const child = spawn(
       java(),
@@ -336,6 +344,7 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
     },
   };
 
+  options.onPhase?.('wait');
   try {
     await Promise.all(
       layouts.map((node, i) =>

@@ -1,0 +1,135 @@
+/**
+ * A system's dead letters for operators: GET /v1/systems/{system}/dead-letters lists them with
+ * what happened since (from the connector's ledger) and the last replay (from the audit log);
+ * POST …/dead-letters/replay re-drives them once the cause is fixed (core/connector/dead-letters.ts).
+ *
+ * A replay writes one audit entry per event in the same transaction that is committed only
+ * after Kafka acknowledged the re-drive: no replay without its audit entry, no audit entry for
+ * a replay that did not happen.
+ */
+import type { Bus, IncomingMessage } from '../core/bus/types.ts';
+import { describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from '../core/connector/dead-letters.ts';
+import { isUuid } from '../core/ids.ts';
+import type { Db } from '../core/store/db.ts';
+import type { TopicNames } from '../core/topics.ts';
+import type { components } from './generated/api.ts';
+
+type DeadLetters = components['schemas']['DeadLetters'];
+type DeadLetterView = components['schemas']['DeadLetter'];
+type ReplayResult = components['schemas']['DeadLetterReplayResult'];
+
+export interface DeadLetterSources {
+  db: Db;
+  bus: Bus;
+  topics: TopicNames;
+  /** Prefix of the throwaway consumer groups that read the DLQ topic. */
+  groupPrefix: string;
+}
+
+interface Entry {
+  message: IncomingMessage;
+  view: DeadLetterView;
+}
+
+async function entries(sources: DeadLetterSources, system: string): Promise<Entry[]> {
+  const messages = latestByEvent(await readTopicToEnd(sources.bus, sources.topics.dlq(system), { groupPrefix: sources.groupPrefix }));
+  const ids = [...new Set(messages.flatMap((m) => (isUuid(m.headers['ce_id'] ?? '') ? [m.headers['ce_id']!.toLowerCase()] : [])))];
+  const [ledger, replays] = await Promise.all([
+    sources.db.query<{ event_id: string; outcome: string }>(
+      'SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])',
+      [system, ids],
+    ),
+    sources.db.query<{ event_id: string; at: Date }>(
+      `SELECT details->>'eventId' AS event_id, max(at) AS at FROM audit_log
+        WHERE action = 'dlq.replayed' AND details->>'system' = $1 AND details->>'eventId' = ANY($2::text[]) GROUP BY 1`,
+      [system, ids],
+    ),
+  ]);
+  const outcome = new Map(ledger.rows.map((r) => [r.event_id, r.outcome]));
+  const replayed = new Map(replays.rows.map((r) => [r.event_id, new Date(r.at).toISOString()]));
+  return messages.map((message) => {
+    const facts = describeDeadLetter(message);
+    const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
+    const status = !eventId
+      ? 'poison'
+      : outcome.get(eventId) === 'applied'
+        ? 'applied'
+        : outcome.get(eventId) === 'rejected'
+          ? 'rejected'
+          : 'dead_lettered';
+    return {
+      message,
+      view: {
+        eventId: eventId ?? null,
+        type: facts.type ?? null,
+        pivotId: facts.pivotId ?? null,
+        code: facts.code,
+        error: facts.error,
+        attempts: facts.attempts,
+        failedAt: facts.failedAt ?? null,
+        partition: facts.partition,
+        offset: facts.offset,
+        status,
+        replayedAt: (eventId && replayed.get(eventId)) || null,
+      },
+    };
+  });
+}
+
+export async function listDeadLetters(sources: DeadLetterSources, system: string): Promise<DeadLetters> {
+  return { system, deadLetters: (await entries(sources, system)).map((e) => e.view) };
+}
+
+/** Why a requested event cannot be re-driven, or undefined when it can. */
+function skipReason(entry: Entry | undefined): string | undefined {
+  if (!entry) return 'not in the dead-letter topic';
+  if (entry.view.status === 'applied' || entry.view.status === 'rejected') return `already ${entry.view.status} since`;
+  return undefined;
+}
+
+/** Re-drives the chosen dead letters (every still-dead one with `all`), auditing each. */
+export async function replayDeadLetters(
+  sources: DeadLetterSources,
+  system: string,
+  selection: { eventIds?: string[] | undefined; all?: boolean | undefined },
+  actor: string,
+): Promise<ReplayResult> {
+  const all = await entries(sources, system);
+  const chosen: Entry[] = [];
+  const skipped: ReplayResult['skipped'] = [];
+  if (selection.all) chosen.push(...all.filter((e) => e.view.status === 'dead_lettered'));
+  else {
+    const byId = new Map(all.flatMap((e) => (e.view.eventId ? [[e.view.eventId, e] as const] : [])));
+    for (const eventId of (selection.eventIds ?? []).map((id) => id.toLowerCase())) {
+      const entry = byId.get(eventId);
+      const reason = skipReason(entry);
+      if (entry && !reason) chosen.push(entry);
+      else skipped.push({ eventId, reason: reason ?? 'not in the dead-letter topic' });
+    }
+  }
+  if (chosen.length > 0) {
+    await sources.db.transaction(async (tx) => {
+      for (const { view } of chosen) {
+        await tx.query(
+          `INSERT INTO audit_log (actor, action, change_id, pivot_id, details)
+           VALUES ($1, 'dlq.replayed', (SELECT id FROM changes WHERE id = $2::uuid), $3::uuid, $4)`,
+          [
+            actor,
+            view.eventId,
+            view.pivotId && isUuid(view.pivotId) ? view.pivotId : null,
+            JSON.stringify({
+              system,
+              eventId: view.eventId,
+              type: view.type,
+              code: view.code,
+              partition: view.partition,
+              offset: view.offset,
+            }),
+          ],
+        );
+      }
+      await sources.bus.publish(chosen.map((e) => redelivery(e.message, sources.topics.delivery(system))));
+    });
+  }
+  return { system, replayed: chosen.map((e) => e.view.eventId!), skipped };
+}
