@@ -18,3 +18,5 @@
  * (TEST_DATABASE_URL); each suite uses topics and a database of its own.
  */
 export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from './sink.ts';
+export { stallProxy, type StallProxy } from './stall-proxy.ts';
+export { sourceConformance, type SourceConformanceOptions } from './source.ts';
