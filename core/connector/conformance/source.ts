@@ -102,7 +102,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
     const ids = published();
     assert.equal(new Set(ids).size, ids.length, 'no event published twice');
     assert.equal(ids.length, count, 'every record published');
-    const derived = new Set([...recordKeys].map((key) => sourceEventId(system, key)));
+    const derived = new Set<string>([...recordKeys].map((key) => sourceEventId(system, key)));
     assert.ok(ids.every((id) => derived.has(id)), 'event ids derive from the silo\'s record keys');
   }
 
