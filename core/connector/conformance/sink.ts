@@ -46,9 +46,10 @@ export interface SinkConformanceOptions<Silo> {
   refusal(silo: Silo): { delivery: DeliveryInput; reason: RegExp } | Promise<{ delivery: DeliveryInput; reason: RegExp }>;
   /**
    * A delivery the connector cannot apply and must not retry (data the silo requires is
-   * missing): it must be dead-lettered at once, with a `dead_lettered` receipt. Omit it only for a
-   * sink that, by contract, rejects such records (batch sinks answering per record). The suite
-   * always checks a message that is not a delivery at all.
+   * missing): it must be dead-lettered at once, with a `dead_lettered` receipt. Omit it when the
+   * sink has no such input (it applies or refuses anything of its types, or, as a batch sink,
+   * rejects a record its file format cannot carry). The suite always checks a message that is
+   * not a delivery at all.
    */
   poison?(silo: Silo): DeliveryInput | Promise<DeliveryInput>;
   /**
