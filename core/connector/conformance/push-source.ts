@@ -9,7 +9,7 @@ import { loadConfig } from '../../config.ts';
 import { topicNames, ensureTopics } from '../../topics.ts';
 import type { PushSource, PushSourceContext } from '../contract.ts';
 import { startPushSourceRunner, type RunningPushSource } from '../source-runner.ts';
-import { openHarness, record, type Harness, type Recorder } from './harness.ts';
+import { harness as sharedHarness, record, type Harness, type Recorder } from './harness.ts';
 import { flowsOf, published } from './published.ts';
 
 /**
@@ -38,6 +38,7 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
   const { system } = options;
   const waitMs = options.waitMs ?? 15_000;
   const flows = flowsOf(system);
+  const openHarness = sharedHarness(system);
   let harness: Harness;
   let silo: Silo;
   let recorder: Recorder;
@@ -66,7 +67,7 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
 
   describe(`${system}: push source conformance`, () => {
     before(async () => {
-      harness = await openHarness(system);
+      harness = await openHarness();
       silo = await options.startSilo();
       await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
       recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
@@ -76,7 +77,6 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
       await stop();
       await recorder?.close();
       await options.stopSilo(silo);
-      await harness.close();
     });
 
     test('stop → append → resume: every push is published once, what was pushed while down included', async () => {

@@ -10,7 +10,7 @@ import { ensureTopics, topicNames } from '../../topics.ts';
 import { readSourceState } from '../checkpoints.ts';
 import type { Source } from '../contract.ts';
 import { startSourceRunner, type RunningSource } from '../source-runner.ts';
-import { CallTracker, eventually, once, openHarness, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
 import { flowsOf, published } from './published.ts';
 
 /**
@@ -49,6 +49,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
   const { system } = options;
   const waitMs = options.waitMs ?? 15_000;
   const flows = flowsOf(system);
+  const openHarness = sharedHarness(system);
   let harness: Harness;
   let silo: Silo;
   let recorder: Recorder;
@@ -95,7 +96,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
 
   describe(`${system}: source conformance`, () => {
     before(async () => {
-      harness = await openHarness(system);
+      harness = await openHarness();
       silo = await options.startSilo();
       await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
       recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
@@ -105,7 +106,6 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
       await stop();
       await recorder?.close();
       await options.stopSilo(silo);
-      await harness.close();
     });
 
     test('stop → append → resume: every record is published once, under an id derived from the silo\'s key', async () => {
