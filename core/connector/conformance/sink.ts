@@ -155,6 +155,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       const [receipt] = await receipts(refused.eventId);
       assert.equal(receipt?.status, 'rejected', receipt?.reason);
       assert.match(receipt?.reason ?? '', refusal.reason);
+      assert.equal(receipt?.attempts, 1, 'a refusal is not retried');
       assert.equal(await options.effects(silo, refused.eventId), 0);
     });
 
