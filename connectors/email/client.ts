@@ -6,6 +6,7 @@
  * Reasons never carry the address: servers quote it in their replies, and it is stripped.
  */
 import nodemailer from 'nodemailer';
+import { unlessAborted } from '../../core/abort.ts';
 import { RelaisError, RetryableError } from '../../core/errors.ts';
 
 export interface EmailClientOptions {
@@ -37,11 +38,19 @@ export class EmailClient {
     );
   }
 
-  async send(mail: OutgoingMail): Promise<SendResult> {
+  /**
+   * Sends one message. nodemailer takes no AbortSignal: when `signal` aborts first, the caller is
+   * answered at once (retryable) and the abandoned session ends by its socket timeout; if it
+   * still delivers, the retry carries the same Message-ID.
+   */
+  async send(mail: OutgoingMail, signal?: AbortSignal): Promise<SendResult> {
     try {
-      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      signal?.throwIfAborted();
+      const sending = this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      await unlessAborted(sending, signal);
       return { ok: true };
     } catch (error) {
+      if (signal?.aborted) throw new RetryableError('sending an email: gave up (timed out or stopping)');
       const e = error as { code?: string; responseCode?: number; message?: string };
       const message = String(e.message ?? error).replace(addressPattern, '[adresse]').slice(0, 300);
       if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { ok: false, code: e.responseCode, message };
