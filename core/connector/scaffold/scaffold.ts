@@ -51,7 +51,9 @@ function refuse(message: string): never {
 
 export function connectorNames(name: string): ConnectorNames {
   if (!NAME.test(name) || name.length < 3 || name.length > 40) {
-    refuse(`connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. school-catering)`);
+    refuse(
+      `connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. school-catering)`,
+    );
   }
   const Pascal = name
     .split('-')
@@ -103,8 +105,11 @@ function checkFree(root: string, names: ConnectorNames, configText: string): voi
   const taken = [`connectors/${kebab}`, `silos/${kebab}`, `flows/${kebab}.yaml`].find((path) => existsSync(join(root, path)));
   if (taken) refuse(`connector name "${kebab}" is taken: ${taken} exists`);
   const registry = join(root, 'connectors/registry.ts');
-  if (existsSync(registry) && readFileSync(registry, 'utf8').includes(`'./${kebab}/index.ts'`)) refuse(`connector name "${kebab}" is taken: connectors/registry.ts imports ./${kebab}`);
-  const setting = [`${camel}Url:`, `${camel}ApiKey:`, `${camel}Port:`, `'${CONST}_URL'`, `'${CONST}_API_KEY'`, `'${CONST}_PORT'`].find((s) => configText.includes(s));
+  if (existsSync(registry) && readFileSync(registry, 'utf8').includes(`'./${kebab}/index.ts'`))
+    refuse(`connector name "${kebab}" is taken: connectors/registry.ts imports ./${kebab}`);
+  const setting = [`${camel}Url:`, `${camel}ApiKey:`, `${camel}Port:`, `'${CONST}_URL'`, `'${CONST}_API_KEY'`, `'${CONST}_PORT'`].find(
+    (s) => configText.includes(s),
+  );
   if (setting) refuse(`connector name "${kebab}" is taken: ${CONFIG} already declares ${setting.replace(/[:']/g, '')}`);
 }
 
@@ -123,7 +128,8 @@ function nextSteps(names: ConnectorNames): string[] {
 export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
   const names = connectorNames(options.name);
   const configPath = join(options.root, CONFIG);
-  if (!existsSync(configPath) || !existsSync(join(options.root, 'connectors'))) refuse(`"${options.root}" is not a Relais repository: no ${CONFIG} or connectors/`);
+  if (!existsSync(configPath) || !existsSync(join(options.root, 'connectors')))
+    refuse(`"${options.root}" is not a Relais repository: no ${CONFIG} or connectors/`);
   const configText = readFileSync(configPath, 'utf8');
   const end = configText.indexOf(SETTINGS_END);
   if (end < 0) refuse(`${CONFIG} has no settings table ending in "${SETTINGS_END}"`);
@@ -139,4 +145,15 @@ export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
   }
   writeFileSync(configPath, configText.slice(0, end) + settingsBlock(names, port) + configText.slice(end));
   return { created: created.sort(), modified: [CONFIG], nextSteps: nextSteps(names) };
+}
+
+/** The result as the CLI prints it without --json: what was created and changed, then the next steps. */
+export function describeScaffold(result: ScaffoldResult): string {
+  return [
+    `created ${result.created.length} files:`,
+    ...result.created.map((file) => `  ${file}`),
+    ...(result.modified.length > 0 ? ['changed:', ...result.modified.map((file) => `  ${file}`)] : []),
+    'next:',
+    ...result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`),
+  ].join('\n');
 }
