@@ -13,10 +13,12 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseFlows } from '../../routing/flows.ts';
-import { connectorNames, describeScaffold, scaffoldConnector, type ScaffoldResult } from './scaffold.ts';
+import { connectorNames, describeScaffold, scaffoldConnector, selectVariant, type ScaffoldResult } from './scaffold.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const NAME = 'school-canteen';
+/** Scaffolded without a source, beside NAME. */
+const SINK_ONLY = 'nursery-billing';
 
 function refusal(pattern: RegExp) {
   return (error: Error & { code?: string }) =>
@@ -73,12 +75,15 @@ test('a taken name or a root that is not a Relais repository is refused, and not
 describe('a scaffolded connector', () => {
   const root = join(repo, '.relais', `scaffold-${randomUUID()}`);
   let result: ScaffoldResult;
+  let sinkOnly: ScaffoldResult;
+  const written = () => [...result.created, ...sinkOnly.created];
 
   before(() => {
     for (const dir of ['core', 'schemas', 'flows', 'infra/migrations', 'test/support', 'silos/shared'])
       cpSync(join(repo, dir), join(root, dir), { recursive: true });
     cpSync(join(repo, 'connectors/registry.ts'), join(root, 'connectors/registry.ts'));
     result = scaffoldConnector({ name: NAME, root });
+    sinkOnly = scaffoldConnector({ name: SINK_ONLY, root, source: false });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -112,19 +117,45 @@ describe('a scaffolded connector', () => {
     assert.match(text, /\nchanged:\n  core\/config\.ts\nnext:\n  1\. register it in connectors\/registry\.ts/);
   });
 
+  test('without a source: no source.ts, no createSource, no source suite, no marker left', () => {
+    assert.deepEqual(
+      sinkOnly.created.filter((file) => file.startsWith(`connectors/${SINK_ONLY}/`)).map((file) => file.split('/').slice(2).join('/')),
+      [
+        'README.md',
+        'client.ts',
+        'config.ts',
+        'conformance.test.ts',
+        'fixtures/address-delivery.json',
+        'index.ts',
+        'mapping.test.ts',
+        'mapping.ts',
+        'sink.test.ts',
+        'sink.ts',
+      ],
+    );
+    const index = readFileSync(join(root, `connectors/${SINK_ONLY}/index.ts`), 'utf8');
+    assert.doesNotMatch(index, /createSource|emits/);
+    assert.doesNotMatch(readFileSync(join(root, `connectors/${SINK_ONLY}/conformance.test.ts`), 'utf8'), /sourceConformance/);
+    for (const file of written()) assert.doesNotMatch(readFileSync(join(root, file), 'utf8'), /@source|@sink-only/, file);
+    assert.equal(selectVariant('a\nb // @source\nc // @sink-only\n\n// @source {\nd\n// @source }\n', false), 'a\nc\n');
+  });
+
   test("typechecks and lints clean with the repository's own configuration", async () => {
     writeFileSync(
       join(root, 'tsconfig.json'),
-      JSON.stringify({ extends: '../../tsconfig.json', include: [`connectors/${NAME}`, `silos/${NAME}`] }),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        include: [NAME, SINK_ONLY].flatMap((name) => [`connectors/${name}`, `silos/${name}`]),
+      }),
     );
     writeFileSync(join(root, 'eslint.config.js'), "export { default } from '../../eslint.config.js';\n");
-    const sources = result.created.filter((file) => file.endsWith('.ts'));
+    const sources = written().filter((file) => file.endsWith('.ts'));
     const [tsc, eslint] = await Promise.all([
       run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], root),
       run(process.execPath, [join(repo, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', ...sources], root),
     ]);
     // Only what the scaffolder wrote is judged here (core's own files are the repository's typecheck's).
-    const ours = tsc.output.split('\n').filter((line) => [...result.created, ...result.modified].some((file) => line.startsWith(file)));
+    const ours = tsc.output.split('\n').filter((line) => [...written(), ...result.modified].some((file) => line.startsWith(file)));
     assert.deepEqual(ours, [], tsc.output);
     assert.equal(eslint.code, 0, eslint.output);
   });
@@ -195,11 +226,13 @@ describe('a scaffolded connector', () => {
     'its own tests pass: mapping, sink and source against the simulator, and the conformance suites',
     { skip: !process.env['KAFKA_BROKERS'] && 'needs the broker npm test starts' },
     async () => {
-      const tests = result.created.filter((file) => file.endsWith('.test.ts'));
+      const tests = written().filter((file) => file.endsWith('.test.ts'));
       const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...tests], root, 240_000);
       assert.equal(code, 0, output);
-      assert.match(output, /sink conformance/);
-      assert.match(output, /source conformance/);
+      assert.match(output, new RegExp(`${NAME}: sink conformance`));
+      assert.match(output, new RegExp(`${NAME}: source conformance`));
+      assert.match(output, new RegExp(`${SINK_ONLY}: sink conformance`));
+      assert.doesNotMatch(output, new RegExp(`${SINK_ONLY}: source conformance`));
     },
   );
 });

@@ -20,6 +20,8 @@ export interface ScaffoldOptions {
   name: string;
   /** The repository to scaffold into (the directory holding core/ and connectors/). */
   root: string;
+  /** Also a polled source of the silo's own changes (default true); false: a sink only. */
+  source?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -82,6 +84,36 @@ function render(text: string, names: ConnectorNames, port: number): string {
     .replaceAll('__port__', String(port));
 }
 
+const SOURCE_LINE = /\s*(\/\/ @source|<!-- @source -->)$/;
+const SINK_ONLY_LINE = /\s*(\/\/ @sink-only|<!-- @sink-only -->)$/;
+
+/**
+ * The templates hold both variants: a line ending in `@source` is kept only with a source, one
+ * ending in `@sink-only` only without; lines between `// @source {` and `// @source }` are the
+ * source's. The markers themselves never reach the output.
+ */
+export function selectVariant(text: string, source: boolean): string {
+  const out: string[] = [];
+  let inSourceBlock = false;
+  for (const line of text.split('\n')) {
+    const marker = line.trim();
+    if (marker === '// @source {' || marker === '// @source }') {
+      inSourceBlock = marker.endsWith('{');
+      continue;
+    }
+    if (inSourceBlock && !source) continue;
+    if (SOURCE_LINE.test(line)) {
+      if (source) out.push(line.replace(SOURCE_LINE, ''));
+    } else if (SINK_ONLY_LINE.test(line)) {
+      if (!source) out.push(line.replace(SINK_ONLY_LINE, ''));
+    } else out.push(line);
+  }
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\n+$/, '\n');
+}
+
 function templateFiles(dir = templateDir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -137,10 +169,12 @@ export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
 
   const port = simulatorPort(names.kebab, configText);
   const created: string[] = [];
+  const source = options.source ?? true;
   for (const template of templateFiles()) {
     const path = render(relative(templateDir, template), names, port).replace(/\.tmpl$/, '');
+    if (!source && path === `connectors/${names.kebab}/source.ts`) continue;
     mkdirSync(dirname(join(options.root, path)), { recursive: true });
-    writeFileSync(join(options.root, path), render(readFileSync(template, 'utf8'), names, port), { flag: 'wx' });
+    writeFileSync(join(options.root, path), render(selectVariant(readFileSync(template, 'utf8'), source), names, port), { flag: 'wx' });
     created.push(path.split('\\').join('/'));
   }
   writeFileSync(configPath, configText.slice(0, end) + settingsBlock(names, port) + configText.slice(end));
