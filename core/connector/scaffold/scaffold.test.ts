@@ -103,7 +103,7 @@ describe('a scaffolded connector', () => {
     ]) {
       assert.ok(result.created.includes(`connectors/${NAME}/${file}`), file);
     }
-    for (const file of ['openapi.yaml', 'store.ts', 'server.ts', 'main.ts', 'README.md'])
+    for (const file of ['openapi.yaml', 'store.ts', 'server.ts', 'main.ts', 'main.test.ts', 'README.md'])
       assert.ok(result.created.includes(`silos/${NAME}/${file}`), file);
     assert.ok(result.created.includes(`flows/${NAME}.yaml`));
     assert.ok(result.created.every((file) => existsSync(join(root, file))));
@@ -113,7 +113,7 @@ describe('a scaffolded connector', () => {
     assert.ok(!readFileSync(join(root, 'connectors/registry.ts'), 'utf8').includes(NAME), "the registry is the author's step");
     assert.throws(() => scaffoldConnector({ name: NAME, root }), refusal(/taken: connectors\/school-canteen exists/));
     const text = describeScaffold(result);
-    assert.match(text, /^created 18 files:\n  connectors\/school-canteen\/README\.md\n/);
+    assert.match(text, /^created 19 files:\n  connectors\/school-canteen\/README\.md\n/);
     assert.match(text, /\nchanged:\n  core\/config\.ts\nnext:\n  1\. register it in connectors\/registry\.ts/);
   });
 

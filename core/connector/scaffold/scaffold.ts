@@ -152,7 +152,7 @@ function nextSteps(names: ConnectorNames): string[] {
     'run npm run gen (docs/configuration.md lists the new settings) and commit it',
     `run npm run typecheck && npm run lint && npm test -- ${kebab}`,
     `replace the stub protocol with the silo's (silos/${kebab}/openapi.yaml, mapping.ts, client.ts), complete flows/${kebab}.yaml (legal basis, fields) and the READMEs`,
-    `for the quick start: start the simulator in bin/start-silos.ts and link demo identities in bin/demo-identities.ts`,
+    'for the quick start and end-to-end tests: start and seed the simulator in bin/start-silos.ts, link demo persons in bin/demo-identities.ts, show it in bin/banner.ts, give it a port in test/support/stack.ts (docs/connectors.md, "Into the quick start")',
   ];
 }
 
