@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { delimiter, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../start-silos.ts';
 import { captureIo } from './capture.ts';
-import { createProgram, runCli } from './program.ts';
+import { runCli } from './program.ts';
 
 const run = promisify(execFile);
 
@@ -62,24 +64,38 @@ test('dlq replay needs exactly one of --event and --all', async () => {
   }
 });
 
-test('`connector <system>` and a `connector new` subcommand coexist', async () => {
-  const io = captureIo();
-  const relais = createProgram(io);
-  const made: string[] = [];
-  relais.connector
-    .command('new')
-    .argument('<name>')
-    .action((name: string) => void made.push(name));
-  assert.equal(await runCli(['connector', 'new', 'school-catering'], io, relais), 0);
-  assert.deepEqual(made, ['school-catering']);
+test('`connector new <name>` scaffolds; `connector <system>` still runs a connector; a refused name is one line', async () => {
+  // A minimal Relais root: the scaffolder needs core/config.ts (it adds the settings) and connectors/.
+  const root = mkdtempSync(join(tmpdir(), 'relais-new-'));
+  try {
+    mkdirSync(join(root, 'core'), { recursive: true });
+    mkdirSync(join(root, 'connectors'));
+    mkdirSync(join(root, 'flows'));
+    copyFileSync('core/config.ts', join(root, 'core/config.ts'));
+    const io = captureIo();
+    assert.equal(await runCli(['connector', 'new', 'school-meals', '--root', root, '--json'], io), 0);
+    const result = JSON.parse(io.stdout.join('\n')) as { created: string[]; modified: string[]; nextSteps: string[] };
+    for (const file of ['connectors/school-meals/index.ts', 'connectors/school-meals/conformance.test.ts', 'silos/school-meals/main.ts', 'flows/school-meals.yaml']) {
+      assert.ok(result.created.includes(file), `${file} created`);
+      assert.ok(existsSync(join(root, file)));
+    }
+    assert.deepEqual(result.modified, ['core/config.ts']);
+    assert.match(result.nextSteps.join('\n'), /registry/);
+
+    const again = captureIo();
+    assert.equal(await runCli(['connector', 'new', 'school-meals', '--root', root], again), 1);
+    assert.equal(again.stderr.length, 1);
+    assert.match(again.stderr[0] ?? '', /^relais: .*school-meals/);
+
+    const bad = captureIo();
+    assert.equal(await runCli(['connector', 'new', 'School_Meals', '--root', root], bad), 1);
+    assert.equal(bad.stderr.length, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 
   const bare = captureIo();
-  const again = createProgram(bare);
-  again.connector
-    .command('new')
-    .argument('<name>')
-    .action(() => undefined);
-  assert.equal(await runCli(['connector'], bare, again), 2);
+  assert.equal(await runCli(['connector'], bare), 2);
   assert.deepEqual(bare.stderr, ['relais: usage: relais connector <system>']);
 });
 

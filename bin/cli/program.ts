@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../../core/errors.ts';
 import { addChangesCommands } from './changes.ts';
+import { addConnectorNewCommand } from './connector-new.ts';
 import { addDlqCommands } from './dlq.ts';
 import { addFlowsCommands } from './flows.ts';
 import { CliError, processIo, type Io } from './io.ts';
@@ -32,6 +33,7 @@ export function createProgram(io: Io = processIo()): RelaisProgram {
     .exitOverride();
   // Subcommands inherit the output settings and exitOverride: they are created after them.
   const connector = addProcessCommands(program);
+  addConnectorNewCommand(connector, io);
   addKafkaCommands(program, io);
   addFlowsCommands(program, io);
   addSchemasCommands(program, io);
