@@ -4,17 +4,22 @@
  * reference (docs/configuration.md) all derive from one table. Every problem is reported at
  * once, naming the variable, instead of failing on the first.
  */
+import { readFileSync } from 'node:fs';
 import { RelaisError } from './errors.ts';
 
 type Parser<T> = (raw: string) => T;
 
-interface Setting<T> {
+export interface Setting<T> {
   env: string;
   description: string;
   /** Undefined means optional with no value; a string is parsed like a set variable. */
   default?: string;
   parse: Parser<T>;
-  /** Secrets are never echoed back in errors or docs. */
+  /**
+   * Secrets are never echoed back in errors or docs, and may instead be read from a file named
+   * by `<env>_FILE` (a container secret under /run/secrets), so they stay out of images and of
+   * the process environment.
+   */
   secret?: boolean;
 }
 
@@ -225,9 +230,40 @@ export type RelaisConfig = {
   [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined;
 };
 
-/** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): RelaisConfig {
+type Env = Record<string, string | undefined>;
+
+/**
+ * The environment with every secret given as `<VAR>_FILE` read into `<VAR>` (the file's content,
+ * trailing newlines removed). Setting both is a mistake, as is a file that cannot be read; each
+ * is one problem naming the variable. `secretVariables` defaults to the secrets of `settings`.
+ */
+export function resolveSecretFiles(env: Env, secretVariables: readonly string[] = secretEnvNames()): { env: Env; problems: string[] } {
+  const resolved: Env = { ...env };
   const problems: string[] = [];
+  for (const name of secretVariables) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`${name}_FILE: ${name} is set too; set one of them`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  return { env: resolved, problems };
+}
+
+/** The variables of `settings` that hold secrets (each also readable from `<VAR>_FILE`). */
+export function secretEnvNames(): string[] {
+  return (Object.values(settings) as Setting<unknown>[]).filter((s) => s.secret).map((s) => s.env);
+}
+
+/** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
+export function loadConfig(rawEnv: Env = process.env): RelaisConfig {
+  const { env, problems } = resolveSecretFiles(rawEnv);
   const config: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
     const raw = env[setting.env];
