@@ -21,6 +21,8 @@ const targets = [
   { source: 'silos/social-services/openapi.yaml', output: 'silos/social-services/generated/api.ts' },
   // The silo's published contract types the connector's client (connectors never import silos/).
   { source: 'silos/social-services/openapi.yaml', output: 'connectors/social-services/generated/silo-api.ts' },
+  { source: 'silos/school-catering/openapi.yaml', output: 'silos/school-catering/generated/api.ts' },
+  { source: 'silos/school-catering/openapi.yaml', output: 'connectors/school-catering/generated/silo-api.ts' },
 ];
 
 /** docs/configuration.md, from the settings table of core/config.ts and the simulators' table. */

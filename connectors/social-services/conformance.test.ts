@@ -1,0 +1,54 @@
+/** social-services passes the sink conformance suite (core/connector/conformance) against its simulator. */
+import { randomInt } from 'node:crypto';
+import { sinkConformance } from '../../core/connector/conformance/index.ts';
+import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
+import { SocialServicesClient } from './client.ts';
+import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';
+
+const apiKey = 'conformance-key';
+const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
+const address = { address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' };
+
+interface Silo {
+  server: SocialServicesSilo;
+  files: string[];
+}
+
+async function openFile(silo: Silo): Promise<string> {
+  const numeroDossier = `SS-${randomInt(100_000, 999_999)}`;
+  const response = await fetch(`${silo.server.url}/dossiers`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ numeroDossier, nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+  });
+  if (response.status !== 201) throw new Error(`opening a file: ${response.status}`);
+  silo.files.push(numeroDossier);
+  return numeroDossier;
+}
+
+const setFault = (silo: Silo, fault: Record<string, unknown>) =>
+  fetch(`${silo.server.url}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+
+sinkConformance<Silo>({
+  system: 'social-services',
+  startSilo: async () => ({ server: await startSocialServicesSilo({ apiKey }), files: [] }),
+  stopSilo: (silo) => silo.server.close(),
+  createSink: (silo) => createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.server.url, apiKey })),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await openFile(silo), data: address }),
+  // The silo's journal: one entry per write request, `rejoue` when its idempotency key came back.
+  async effects(silo, eventId) {
+    let count = 0;
+    for (const file of silo.files) {
+      const journal = (await (await fetch(`${silo.server.url}/dossiers/${file}/journal`, { headers })).json()) as { idempotencyKey: string; rejoue: boolean }[];
+      count += journal.filter((e) => e.idempotencyKey === eventId && !e.rejoue).length;
+    }
+    return count;
+  },
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
+  poison: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await openFile(silo), data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } } }),
+  async stall(silo) {
+    // Writes answer after 3 s (then apply: a client that gave up finds it applied on retry).
+    await setFault(silo, { mode: 'lenteur', delaiMs: 3000 });
+    return async () => void (await setFault(silo, { mode: 'aucune' }));
+  },
+});

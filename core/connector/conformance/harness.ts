@@ -1,0 +1,107 @@
+/**
+ * What both conformance suites share: the test broker and a fresh PostgreSQL store (the ones
+ * `npm test` provides: KAFKA_BROKERS, TEST_DATABASE_URL), a topic prefix of their own, a topic
+ * recorder, waiting with a deadline, and observing a connector's calls without changing them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bus, IncomingMessage, Subscription } from '../../bus/types.ts';
+import { createLogger, type Logger } from '../../logger.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { eventually } from '../../../test/support/eventually.ts';
+import { testBus, uniquePrefix } from '../../../test/support/kafka.ts';
+
+export { eventually };
+
+export interface Harness {
+  bus: Bus;
+  database: TestDatabase;
+  prefix: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function openHarness(system: string): Promise<Harness> {
+  const bus = testBus(undefined, `conformance-${system}`);
+  const database = await createTestDatabase('postgres');
+  return {
+    bus,
+    database,
+    prefix: uniquePrefix('conf'),
+    logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }),
+    async close() {
+      await bus.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Everything published on `topics` from now on, in arrival order. */
+export interface Recorder {
+  messages: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+export async function record(bus: Bus, topics: string[]): Promise<Recorder> {
+  const messages: IncomingMessage[] = [];
+  const subscription: Subscription = await bus.consume({
+    groupId: `conformance-recorder-${randomUUID()}`,
+    topics,
+    fromBeginning: true,
+    handler: async (batch, context) => {
+      for (const message of batch) {
+        messages.push(message);
+        context.markProcessed(message);
+      }
+    },
+  });
+  await subscription.ready;
+  return { messages, close: () => subscription.close() };
+}
+
+/** Counts calls in progress around a connector's methods, so a test can act while one is in flight. */
+export class CallTracker {
+  inFlight = 0;
+  calls = 0;
+
+  async track<T>(call: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    this.calls++;
+    try {
+      return await call();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Resolves once a call has been in flight (started and not returned) at a check. */
+  started(timeoutMs: number, what: string): Promise<true> {
+    return eventually(async () => (this.inFlight > 0 ? true : undefined), timeoutMs, what);
+  }
+}
+
+/**
+ * How long `run` takes once `abort` is called, when it is already stuck: the connector must give
+ * up its I/O on the signal (a rejection or an outcome both count: it returned). Infinity when it
+ * has not returned after twice `boundMs`.
+ */
+export async function settleTime(run: (signal: AbortSignal) => Promise<unknown>, abortAfterMs: number, boundMs: number): Promise<number> {
+  const controller = new AbortController();
+  const pending = run(controller.signal).then(
+    () => true,
+    () => true,
+  );
+  await new Promise((resolve) => setTimeout(resolve, abortAfterMs));
+  const aborted = performance.now();
+  controller.abort();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), boundMs * 2)));
+  const settled = await Promise.race([pending, gaveUp]);
+  clearTimeout(timer);
+  return settled ? performance.now() - aborted : Number.POSITIVE_INFINITY;
+}
+
+/** `release` callable more than once (a test's own call, then its finally), run at most once. */
+export function once(release: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= release());
+}

@@ -1,0 +1,22 @@
+/**
+ * The connector conformance suites, for connector authors: one call in a connector's own test
+ * file registers node:test tests that drive it through the real runtime against its real silo.
+ *
+ *   sinkConformance({ system, startSilo, stopSilo, createSink, delivery, effects, refusal, poison, stall })
+ *     duplicate delivery → one effect (also after the runtime's ledger lost track of it);
+ *     poison → dead-lettered with its reason; stop → append → resume → each applied exactly once;
+ *     abort is prompt; receipts say applied, or rejected with the silo's reason.
+ *     Batch sinks (batchWindow + acknowledgements) run the same tests: their receipts follow the
+ *     silo's acknowledgement.
+ *   sourceConformance({ system, startSilo, stopSilo, createSource, append, stall })
+ *     stop → append → resume → every record published once, under a derived id; a crash after
+ *     publishing and before the checkpoint is saved republishes the same ids; failing polls back
+ *     off and lose nothing; abort is prompt.
+ *   stallProxy(target) → a TCP proxy that can hold every byte, for silos without a slow mode.
+ *
+ * They need what `npm test` provides: a Kafka broker (KAFKA_BROKERS) and PostgreSQL
+ * (TEST_DATABASE_URL); each suite uses topics and a database of its own.
+ */
+export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from './sink.ts';
+export { stallProxy, type StallProxy } from './stall-proxy.ts';
+export { sourceConformance, type SourceConformanceOptions } from './source.ts';
