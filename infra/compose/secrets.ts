@@ -37,6 +37,7 @@ secret('relais_log_salt', random);
 secret('civil_registry_password', () => `registre-${random()}`);
 secret('social_services_api_key', random);
 secret('social_services_webhook_secret', () => `whsec-${random()}`);
+secret('school_catering_token', random);
 chmodSync(ensureKeyPair(join(dir, 'tax_sftp_key'), 'relais@compose').privateKeyFile, fileMode);
 
 console.log(`secrets in ${dir} (keep this directory out of version control and of images)`);

@@ -6,14 +6,14 @@
  * Logs never carry names, addresses or family contents.
  */
 import { pino } from 'pino';
-import { readPort, stopOnSignals } from '../shared/process.ts';
+import { readPort, simulatorEnv, stopOnSignals } from '../shared/process.ts';
 import { seedSchoolCatering } from './seed.ts';
 import { startSchoolCateringSilo } from './server.ts';
 
 const logger = pino({ base: { component: 'silo-school-catering' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = process.env;
+  const env = simulatorEnv();
   const dataDir = env['SCHOOL_CATERING_DATA_DIR'] || undefined;
   const token = env['SCHOOL_CATERING_TOKEN'] || undefined;
   const silo = await startSchoolCateringSilo({
