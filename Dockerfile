@@ -26,7 +26,8 @@ COPY flows ./flows
 COPY gateway ./gateway
 COPY schemas ./schemas
 COPY silos ./silos
-COPY infra/migrations ./infra/migrations
+# infra: the SQL migrations, and the local broker launcher `relais start` imports (its jars are not copied).
+COPY infra ./infra
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { freePort } from '../bin/start-silos.ts';
 import { runnableSystems } from '../connectors/runner.ts';
 import { loadFlows } from '../core/routing/flows.ts';
 import {
-  isNodeService, localEnvironment, localHealthcheck, readCompose, readDockerfile, startOrder, type LocalContext, type PortMap,
+  copiedPaths, isNodeService, localEnvironment, localHealthcheck, readCompose, readDockerfile, runtimeImports, startOrder, type LocalContext, type PortMap,
 } from './support/compose.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { testBrokers, uniquePrefix } from './support/kafka.ts';
@@ -75,6 +75,18 @@ test('infrastructure services have a healthcheck and a restart policy; so has ev
   }
   for (const [name, secret] of Object.entries(compose.secrets ?? {})) {
     assert.match(secret.file, /^\.\/secrets\//, `secret ${name} comes from the git-ignored secrets/ directory`);
+  }
+});
+
+test('the image holds what its services load: copied sources and production dependencies only', () => {
+  const copied = copiedPaths();
+  const { dependencies = {} } = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string> };
+  for (const name of nodeServices) {
+    const { files, packages } = runtimeImports(compose.services[name]!.command![0]!);
+    const missing = files.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
+    assert.deepEqual(missing, [], `${name} loads files the Dockerfile does not copy`);
+    const devOnly = packages.filter((p) => !(p in dependencies));
+    assert.deepEqual(devOnly, [], `${name} imports packages that are not production dependencies`);
   }
 });
 

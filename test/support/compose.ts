@@ -6,6 +6,8 @@
  * /run/secrets, the Kafka cluster).
  */
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export interface ComposeService {
@@ -117,4 +119,33 @@ export function startOrder(services: Record<string, ComposeService>): string[] {
   };
   for (const name of Object.keys(services)) visit(name, []);
   return order;
+}
+
+/** What the image's last stage copies from the build context (COPY without --from). */
+export function copiedPaths(file = 'Dockerfile'): string[] {
+  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim());
+  const stage = lines.slice(lines.findLastIndex((l) => /^FROM\s/i.test(l)));
+  return stage
+    .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
+    .flatMap((l) => l.split(/\s+/).slice(1, -1))
+    .map((p) => p.replace(/\/$/, ''));
+}
+
+const moduleReference = /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+/** Every source file an entry script loads at run time (type-only imports are erased), and the packages they import. */
+export function runtimeImports(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(moduleReference)) {
+      const specifier = (match[1] ?? match[2])!;
+      if (specifier.startsWith('.')) visit(relative('.', resolve(dirname(file), specifier)));
+      else if (!isBuiltin(specifier)) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    }
+  };
+  visit(entry);
+  return { files: [...files].sort(), packages: [...packages].sort() };
 }
