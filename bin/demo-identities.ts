@@ -2,7 +2,7 @@
  * The quick start's demo crosswalk: the demo persons the register and social services both know
  * (Jeanne Marie Martin is EC-00000123 at the town hall, file SS-000123 at social services and
  * person PER-000123, the paying parent of family FAM-000123, at school catering; she is also
- * usager USG-000123 of waste collection and reads jeanne.martin@example.fr), linked to one pivot
+ * usager USG-000123 of waste collection and reads jeanne.m.martin@example.fr), linked to one pivot
  * id each, so that the demo move reaches every silo and a death recorded in the register closes
  * their file.
  * In production these links come from identity resolution (civil data → register) and from
@@ -25,7 +25,7 @@ export const DEMO_LINKS: readonly DemoLink[] = [
     'social-services': 'SS-000123',
     'school-catering': 'PER-000123',
     'waste-management': 'USG-000123',
-    email: 'jeanne.martin@example.fr',
+    email: 'jeanne.m.martin@example.fr',
   },
   { 'civil-registry': 'EC-00000456', 'social-services': 'SS-000456', 'school-catering': 'PER-000456' },
 ];

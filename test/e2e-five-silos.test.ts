@@ -55,7 +55,7 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     assert.doesNotMatch(JSON.stringify(journal[0]!.corps), /69383|FR"|country|pays/);
     // email: the citizen's confirmation, in her mailbox.
     const mail = await eventually(
-      async () => stack.relais.silos.mailbox?.messages().find((m) => m.to.includes('jeanne.martin@example.fr') && m.subject.includes("changement d'adresse")),
+      async () => stack.relais.silos.mailbox?.messages().find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
       10_000,
       'the confirmation email',
     );

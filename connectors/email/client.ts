@@ -27,6 +27,12 @@ export type SendResult = { ok: true } | { ok: false; code: number; message: stri
 const addressPattern = /<?[^\s<>@]+@[^\s<>@]+>?/g;
 const transient = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH', 'ETLS', 'ECONNRESET', 'ECONNREFUSED', 'EPROTOCOL']);
 
+/** Rejects when `signal` aborts; `sending` is left to finish on its own, its outcome ignored. */
+function abandoned(signal: AbortSignal, sending: Promise<unknown>): Promise<never> {
+  sending.catch(() => undefined);
+  return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+}
+
 export class EmailClient {
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
 
@@ -37,11 +43,19 @@ export class EmailClient {
     );
   }
 
-  async send(mail: OutgoingMail): Promise<SendResult> {
+  /**
+   * Sends one message. nodemailer takes no AbortSignal: when `signal` aborts first, the caller is
+   * answered at once (retryable) and the abandoned session ends by its socket timeout; if it
+   * still delivers, the retry carries the same Message-ID.
+   */
+  async send(mail: OutgoingMail, signal?: AbortSignal): Promise<SendResult> {
     try {
-      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      signal?.throwIfAborted();
+      const sending = this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      await (signal ? Promise.race([sending, abandoned(signal, sending)]) : sending);
       return { ok: true };
     } catch (error) {
+      if (signal?.aborted) throw new RetryableError('sending an email: gave up (timed out or stopping)');
       const e = error as { code?: string; responseCode?: number; message?: string };
       const message = String(e.message ?? error).replace(addressPattern, '[adresse]').slice(0, 300);
       if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { ok: false, code: e.responseCode, message };

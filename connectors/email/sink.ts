@@ -14,11 +14,11 @@ import { isEmailAddress, toEmail } from './mapping.ts';
 
 export function createEmailSink(client: EmailClient, domain = 'relais.notifications'): Sink {
   return {
-    async apply(delivery: Delivery): Promise<SinkOutcome> {
+    async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
       const content = toEmail(delivery.type, delivery.data);
       if (!content) return { status: 'rejected', reason: `email has no template for ${delivery.type}` };
       if (!isEmailAddress(delivery.citizenId)) return { status: 'rejected', reason: 'email refused: the address held for this citizen is not a valid address' };
-      const result = await client.send({ to: delivery.citizenId, ...content, messageId: `<${delivery.eventId}@${domain}>` });
+      const result = await client.send({ to: delivery.citizenId, ...content, messageId: `<${delivery.eventId}@${domain}>` }, signal);
       return result.ok ? { status: 'applied' } : { status: 'rejected', reason: `email refused (${result.code}): ${result.message}` };
     },
     async close() {

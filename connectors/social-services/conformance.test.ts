@@ -1,9 +1,15 @@
-/** social-services passes the sink conformance suite (core/connector/conformance) against its simulator. */
+/**
+ * social-services passes the sink and push source conformance suites (core/connector/conformance)
+ * against its simulator: deliveries over its REST API, changes from its desk by signed webhook.
+ */
 import { randomInt } from 'node:crypto';
-import { sinkConformance } from '../../core/connector/conformance/index.ts';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { pushSourceConformance, sinkConformance } from '../../core/connector/conformance/index.ts';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
 import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';
+import { createWebhookReceiver, WEBHOOK_PATH } from './source.ts';
 
 const apiKey = 'conformance-key';
 const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
@@ -50,5 +56,41 @@ sinkConformance<Silo>({
     // Writes answer after 3 s (then apply: a client that gave up finds it applied on retry).
     await setFault(silo, { mode: 'lenteur', delaiMs: 3000 });
     return async () => void (await setFault(silo, { mode: 'aucune' }));
+  },
+});
+
+/** A port free now, for the receiver the silo is told to push to before it listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const secret = 'conformance-webhook-secret';
+
+interface PushingSilo extends Silo {
+  receiverPort: number;
+}
+
+pushSourceConformance<PushingSilo>({
+  system: 'social-services',
+  async startSilo() {
+    const receiverPort = await freePort();
+    const server = await startSocialServicesSilo({ apiKey, webhook: { url: `http://127.0.0.1:${receiverPort}${WEBHOOK_PATH}`, secret, retryMs: 100, maxAttempts: 20 } });
+    return { server, files: [], receiverPort };
+  },
+  stopSilo: (silo) => silo.server.close(),
+  createPushSource: (context, silo) => createWebhookReceiver(context, { host: '127.0.0.1', port: silo.receiverPort, secret, toleranceS: 300 }),
+  // An address recorded at the silo's desk: one signed notification, retried until accepted.
+  async append(silo) {
+    const file = await openFile(silo);
+    const response = await fetch(`${silo.server.url}/_guichet/dossiers/${file}/adresse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ adresse: { numeroVoie: '8', libelleVoie: 'rue du Guichet', codePostal: '69003', commune: 'Lyon', codeInsee: '69383' }, dateEffet: '2026-11-15' }),
+    });
+    if (!response.ok) throw new Error(`recording an address at the desk: ${response.status}`);
   },
 });

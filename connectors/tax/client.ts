@@ -35,6 +35,25 @@ export interface RemoteFile {
 
 const fingerprintOf = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 
+/** `work`, or a rejection as soon as `signal` aborts (`work` is then left to fail on its own). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(new Error('given up (timed out or stopping)'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Error('given up (timed out or stopping)'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Closes a session without waiting for the host: its socket is destroyed. */
+function drop(sftp: SftpClient): void {
+  // ssh2-sftp-client keeps its ssh2 Client as `client`; its type declarations omit it.
+  (sftp as unknown as { client?: { destroy?(): void } }).client?.destroy?.();
+  sftp.end().catch(() => undefined);
+}
+
 export class TaxSftpClient {
   private connection: Promise<SftpClient> | undefined;
   private readonly where: string;
@@ -56,7 +75,8 @@ export class TaxSftpClient {
 
   private connect(): Promise<SftpClient> {
     this.connection ??= (async () => {
-      const client = new SftpClient('relais-tax');
+      // Quiet: the library's default listeners print to the console; failures reach the caller anyway.
+      const client = new SftpClient('relais-tax', { error: () => undefined, end: () => undefined, close: () => undefined });
       const expected = this.options.hostKeyFingerprint;
       await client.connect({
         host: this.options.host,
@@ -79,20 +99,24 @@ export class TaxSftpClient {
     return this.connection;
   }
 
-  /** Runs one SFTP action; a failure drops the connection (reopened next time) and is retryable. */
-  private async run<T>(action: string, work: (sftp: SftpClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one SFTP action; a failure drops the connection (reopened next time) and is retryable.
+   * When `signal` aborts (a time limit, a stop), the action is given up at once and its
+   * connection destroyed: a host that stopped answering must not hold the caller.
+   */
+  private async run<T>(action: string, work: (sftp: SftpClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
     let sftp: SftpClient;
     try {
-      sftp = await this.connect();
+      sftp = await unlessAborted(this.connect(), signal);
     } catch (error) {
       if (error instanceof RelaisError) throw error;
       throw new RetryableError(`${action} on ${this.where}: cannot connect (${(error as Error).message})`, { cause: error });
     }
     try {
-      return await work(sftp);
+      return await unlessAborted(work(sftp), signal);
     } catch (error) {
       this.connection = undefined;
-      await sftp.end().catch(() => undefined);
+      drop(sftp);
       throw new RetryableError(`${action} on ${this.where}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -112,17 +136,18 @@ export class TaxSftpClient {
       }, body);
       await Promise.all([sftp.put(body, temporary), feeding]);
       await sftp.rename(temporary, this.at(posix.join(dir, name)));
-    });
+    }, signal);
     return bytes;
   }
 
   /** Files (not directories, not dot files) of a directory whose name ends with `suffix`, sorted by name. */
-  async list(dir: string, suffix: string): Promise<RemoteFile[]> {
+  async list(dir: string, suffix: string, signal?: AbortSignal): Promise<RemoteFile[]> {
     return this.run(`listing ${dir}`, async (sftp) =>
       (await sftp.list(this.at(dir)))
         .filter((f) => f.type === '-' && !f.name.startsWith('.') && f.name.endsWith(suffix))
         .map((f) => ({ name: f.name, size: f.size }))
         .sort((a, b) => a.name.localeCompare(b.name)),
+      signal,
     );
   }
 
@@ -130,7 +155,7 @@ export class TaxSftpClient {
    * Streams the file from byte `start` into `consume`. A transfer error is a RetryableError; an
    * error thrown by `consume` itself (a format error) passes through unchanged.
    */
-  async read<T>(path: string, start: number, consume: (bytes: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+  async read<T>(path: string, start: number, consume: (bytes: AsyncIterable<Buffer>) => Promise<T>, signal?: AbortSignal): Promise<T> {
     let consumerFailed = false;
     let consumerError: unknown;
     const value = await this.run(`reading ${path}`, async (sftp): Promise<T | undefined> => {
@@ -147,7 +172,7 @@ export class TaxSftpClient {
       } finally {
         stream.destroy();
       }
-    });
+    }, signal);
     if (consumerFailed) throw consumerError;
     return value as T;
   }
@@ -157,20 +182,26 @@ export class TaxSftpClient {
   }
 
   /** Moves a file; already moved (the source gone, the target there) counts as done. */
-  async move(from: string, to: string): Promise<void> {
+  async move(from: string, to: string, signal?: AbortSignal): Promise<void> {
     await this.run(`moving ${from} to ${to}`, async (sftp) => {
       if ((await sftp.exists(this.at(from))) === false && (await sftp.exists(this.at(to))) !== false) return;
       await sftp.rename(this.at(from), this.at(to));
-    });
+    }, signal);
   }
 
-  async writeText(path: string, text: string): Promise<void> {
-    await this.run(`writing ${path}`, async (sftp) => void (await sftp.put(Buffer.from(text, 'utf8'), this.at(path))));
+  async writeText(path: string, text: string, signal?: AbortSignal): Promise<void> {
+    await this.run(`writing ${path}`, async (sftp) => void (await sftp.put(Buffer.from(text, 'utf8'), this.at(path))), signal);
   }
 
+  /** Ends the session; one that does not close within a second (a host not answering) is destroyed. */
   async close(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
-    await connection?.then((c) => c.end()).catch(() => undefined);
+    const sftp = await connection?.catch(() => undefined);
+    if (!sftp) return;
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([sftp.end().then(() => true, () => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
+    clearTimeout(timer);
+    if (!ended) drop(sftp);
   }
 }

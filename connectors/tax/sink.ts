@@ -66,14 +66,14 @@ export function createTaxSink(client: TaxSftpClient, settings: TaxSinkSettings):
     acknowledgements: {
       pollIntervalMs: settings.ackPollMs,
       deadlineMs: settings.ackDeadlineMs,
-      async poll(checkpoint, { logger }): Promise<AcknowledgementPoll> {
-        for (const name of readCheckpoint(checkpoint)) await client.move(`${remote.outbox}/${name}`, `${remote.archive}/${name}`);
-        const files = (await client.list(remote.outbox, '.ack')).slice(0, ACK_FILES_PER_POLL);
+      async poll(checkpoint, { logger, signal }): Promise<AcknowledgementPoll> {
+        for (const name of readCheckpoint(checkpoint)) await client.move(`${remote.outbox}/${name}`, `${remote.archive}/${name}`, signal);
+        const files = (await client.list(remote.outbox, '.ack', signal)).slice(0, ACK_FILES_PER_POLL);
         const acknowledgements: Acknowledgement[] = [];
         const read: string[] = [];
         for (const file of files) {
           try {
-            const ack = await client.read(`${remote.outbox}/${file.name}`, 0, readTaxAck);
+            const ack = await client.read(`${remote.outbox}/${file.name}`, 0, readTaxAck, signal);
             acknowledgements.push(...toAcknowledgements({ ...ack.header, batchFile: ack.header.batchFile || file.name.replace(/\.ack$/, '.txt') }, ack.records));
           } catch (error) {
             if (!(error instanceof FileFormatError)) throw error;

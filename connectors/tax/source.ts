@@ -54,16 +54,16 @@ export async function validateChangeFile(bytes: AsyncIterable<Buffer>): Promise<
 export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettings): Source {
   async function reject(name: string, problem: FileFormatError, context: SourceContext): Promise<void> {
     const reason = `${name}: ${problem.message}`;
-    await client.writeText(`${changesDir.rejected}/${name}.reason`, `${reason}\n`);
-    await client.move(`${changesDir.inbox}/${name}`, `${changesDir.rejected}/${name}`);
+    await client.writeText(`${changesDir.rejected}/${name}.reason`, `${reason}\n`, context.signal);
+    await client.move(`${changesDir.inbox}/${name}`, `${changesDir.rejected}/${name}`, context.signal);
     context.logger.error({ file: name, kind: problem.kind, line: problem.line }, 'tax change file rejected: moved to changes/rejected/, nothing published');
   }
 
   /** The first valid file waiting in changes/, rejecting the invalid ones before it. */
   async function nextValidFile(context: SourceContext): Promise<string | undefined> {
-    for (const file of await client.list(changesDir.inbox, '.txt')) {
+    for (const file of await client.list(changesDir.inbox, '.txt', context.signal)) {
       try {
-        await client.read(`${changesDir.inbox}/${file.name}`, 0, validateChangeFile);
+        await client.read(`${changesDir.inbox}/${file.name}`, 0, validateChangeFile, context.signal);
         return file.name;
       } catch (error) {
         if (!(error instanceof FileFormatError)) throw error;
@@ -77,14 +77,14 @@ export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettin
     async poll(checkpoint, context): Promise<PollResult> {
       let at = position(checkpoint);
       if (at?.done) {
-        await client.move(`${changesDir.inbox}/${at.file}`, `${changesDir.processed}/${at.file}`);
+        await client.move(`${changesDir.inbox}/${at.file}`, `${changesDir.processed}/${at.file}`, context.signal);
         at = null;
       }
       const file = at?.file ?? (await nextValidFile(context));
       if (file === undefined) return { events: [], checkpoint };
       const from = at?.next ?? 1;
       // The file was validated whole: a page starts at its first record's byte offset.
-      const { records, last } = await client.read(`${changesDir.inbox}/${file}`, changeRecordOffset(from), (bytes) => readChangePage(bytes, settings.pageSize));
+      const { records, last } = await client.read(`${changesDir.inbox}/${file}`, changeRecordOffset(from), (bytes) => readChangePage(bytes, settings.pageSize), context.signal);
       const events = records.map(toSourceEvent);
       return { events, checkpoint: save(last ? { file, done: true } : { file, next: from + events.length }) };
     },

@@ -190,18 +190,19 @@ export class WasteDatabase {
    * `settleMs` (a writer's transaction still open may yet commit a row with an earlier date_maj:
    * the settle time must exceed the vendor's longest write), in (date_maj, id) order.
    */
-  async incidentsAfter(after: { dateMaj: string; id: number } | null, limit: number, settleMs: number): Promise<IncidentRecord[]> {
+  async incidentsAfter(after: { dateMaj: string; id: number } | null, limit: number, settleMs: number, signal?: AbortSignal): Promise<IncidentRecord[]> {
     const { dialect } = this.sql;
     const settled = dialect === 'mariadb' ? `UTC_TIMESTAMP(3) - INTERVAL ${settleMs * 1000} MICROSECOND` : `${utcNowSql(dialect)} - interval '${settleMs} milliseconds'`;
     const cursor = after ? 'AND (i.date_maj > ? OR (i.date_maj = ? AND i.id_incident > ?))' : '';
-    const result = await this.sql.query<IncidentRecord>(
+    // In a transaction only so that the read gives up (its connection dropped) when `signal` aborts.
+    const result = await this.sql.transaction(async (tx) => tx.query<IncidentRecord>(
       `SELECT i.id_incident, i.reference_externe, u.numero_usager, i.categorie, i.statut, i.commentaire_resolution,
               i.date_resolution, i.date_maj, ${timestampTextSql(dialect, 'i.date_maj')} AS date_maj_texte
        FROM incident i LEFT JOIN usager u ON u.id_usager = i.id_usager
        WHERE i.reference_externe IS NOT NULL AND i.date_maj <= ${settled} ${cursor}
        ORDER BY i.date_maj, i.id_incident LIMIT ${Math.trunc(limit)}`,
       after ? [after.dateMaj, after.dateMaj, after.id] : [],
-    );
+    ), signal);
     return result.rows;
   }
 

@@ -20,14 +20,14 @@ export interface WasteSourceOptions {
 
 export function createWasteManagementSource(db: WasteDatabase, options: WasteSourceOptions): Source {
   return {
-    async poll(checkpoint: Checkpoint | null, { logger }: SourceContext): Promise<PollResult> {
+    async poll(checkpoint: Checkpoint | null, { logger, signal }: SourceContext): Promise<PollResult> {
       let cursor;
       try {
         cursor = decodeCursor(checkpoint);
       } catch (error) {
         throw new RelaisError('CONNECTOR_FAILED', `waste-management checkpoint: ${(error as MappingError).message}`, { cause: error });
       }
-      const records = await db.incidentsAfter(cursor, options.batchSize, options.settleMs);
+      const records = await db.incidentsAfter(cursor, options.batchSize, options.settleMs, signal);
       const last = records.at(-1);
       if (!last) return { events: [], checkpoint };
       const events: SourceEvent[] = [];

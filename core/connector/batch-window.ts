@@ -20,6 +20,7 @@ import type { Logger } from '../logger.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { holdLease, releaseLease } from '../store/lease.ts';
 import type { TopicNames } from '../topics.ts';
+import { withTimeLimit } from './backoff.ts';
 import { asCheckpoint, type Acknowledgement, type Checkpoint, type Sink } from './contract.ts';
 import { decide, StopRequested, type Decided, type RetryPolicy, type Settlement, type SinkMetrics } from './outcomes.ts';
 
@@ -139,7 +140,9 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
   async function collectAcknowledgements(): Promise<void> {
     const saved = await db.query<{ checkpoint: string }>('SELECT checkpoint FROM sink_ack_checkpoints WHERE system = $1', [system]);
     const checkpoint: Checkpoint | null = saved.rows[0] ? asCheckpoint(saved.rows[0].checkpoint) : null;
-    const result = await acks.poll(checkpoint, { signal: stopping.signal, logger });
+    // Time-limited like a hand-over: a silo that stopped answering must not stall the window
+    // (no new hand-overs, no overdue alert) until its connection dies.
+    const result = await withTimeLimit(options.timeoutMs, 'acknowledgement poll', (signal) => acks.poll(checkpoint, { signal, logger }), stopping.signal);
     const byId = new Map<string, Acknowledgement>();
     const byReference = new Map<string, Acknowledgement>();
     for (const ack of result.acknowledgements) {

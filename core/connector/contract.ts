@@ -39,7 +39,8 @@
  *      A RetryableError or timeout retries the whole window; after maxAttempts, or on any other
  *      error, the whole window is dead-lettered.
  *   3. every `pollIntervalMs`, the runtime calls acknowledgements.poll() with the checkpoint it
- *      saved last (null the first time). For each acknowledgement of a handed-over delivery it
+ *      saved last (null the first time), under the window's time limit (its signal aborts at the
+ *      limit and on stop; a poll that fails or times out is simply made again next round). For each acknowledgement of a handed-over delivery it
  *      records the outcome and publishes the receipt (`applied`, `rejected` with the silo's
  *      reason, or `dead_lettered` with the reason: the DLQ gets the original message); then,
  *      and only then, it saves the returned checkpoint. A crash in between polls from the older

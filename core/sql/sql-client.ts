@@ -86,6 +86,30 @@ async function driver<T>(action: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A pool's connection, given up when `signal` aborts first (a server that accepts the TCP
+ * connection and never answers must not hold a caller who gave up); one that comes later is
+ * discarded.
+ */
+async function acquire<C>(connect: () => Promise<C>, discard: (connection: C) => void, signal?: AbortSignal): Promise<C> {
+  if (!signal) return connect();
+  signal.throwIfAborted();
+  const pending = connect();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new RetryableError('connecting to the database: the caller gave up'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([pending, aborted]);
+  } catch (error) {
+    pending.then(discard, () => undefined);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export function isDuplicateKey(error: unknown): boolean {
   let current: unknown = error;
   while (current instanceof Error) {
@@ -155,7 +179,7 @@ function mariaDbClient(url: URL, options: SqlClientOptions): SqlClient {
     async transaction(work, signal) {
       let connection: mysql.PoolConnection;
       try {
-        connection = await pool.getConnection();
+        connection = await acquire(() => pool.getConnection(), (late) => late.destroy(), signal);
       } catch (error) {
         throw sqlError('connecting to MariaDB', error);
       }
@@ -228,10 +252,13 @@ function postgresClient(url: string, options: SqlClientOptions): SqlClient {
     async transaction(work, signal) {
       let client: pg.PoolClient;
       try {
-        client = await pool.connect();
+        client = await acquire(() => pool.connect(), (late) => late.release(true), signal);
       } catch (error) {
         throw sqlError('connecting to PostgreSQL', error);
       }
+      // A connection destroyed while checked out emits 'error' on its client, not the pool.
+      const ignore = (): void => undefined;
+      client.on('error', ignore);
       // Destroying the connection is what makes the server roll back at once.
       const abort = (): void => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
       signal?.addEventListener('abort', abort, { once: true });
@@ -247,6 +274,7 @@ function postgresClient(url: string, options: SqlClientOptions): SqlClient {
         throw error;
       } finally {
         signal?.removeEventListener('abort', abort);
+        if (!broken) client.off('error', ignore);
         client.release(broken);
       }
     },

@@ -4,6 +4,7 @@
  * recorder, waiting with a deadline, and observing a connector's calls without changing them.
  */
 import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
 import type { Bus, IncomingMessage, Subscription } from '../../bus/types.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
@@ -15,23 +16,33 @@ export { eventually };
 export interface Harness {
   bus: Bus;
   database: TestDatabase;
+  /** This suite's own topic prefix. */
   prefix: string;
   logger: Logger;
-  close(): Promise<void>;
 }
 
-export async function openHarness(system: string): Promise<Harness> {
-  const bus = testBus(undefined, `conformance-${system}`);
-  const database = await createTestDatabase('postgres');
-  return {
-    bus,
-    database,
-    prefix: uniquePrefix('conf'),
-    logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }),
-    async close() {
-      await bus.close();
-      await database.drop();
-    },
+/** One bus and one store per test file, shared by its suites (a store takes seconds to create). */
+let shared: Promise<{ bus: Bus; database: TestDatabase }> | undefined;
+let closing = false;
+
+/**
+ * Called when a suite is registered (at the file's top level): returns how the suite gets its
+ * harness in its `before` hook. The shared bus and store are closed after the file's last test.
+ */
+export function harness(system: string): () => Promise<Harness> {
+  if (!closing) {
+    closing = true;
+    after(async () => {
+      const opened = await shared;
+      shared = undefined;
+      await opened?.bus.close();
+      await opened?.database.drop();
+    });
+  }
+  return async () => {
+    shared ??= (async () => ({ bus: testBus(undefined, `conformance-${system}`), database: await createTestDatabase('postgres') }))();
+    const { bus, database } = await shared;
+    return { bus, database, prefix: uniquePrefix('conf'), logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }) };
   };
 }
 

@@ -20,3 +20,4 @@
 export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from './sink.ts';
 export { stallProxy, type StallProxy } from './stall-proxy.ts';
 export { sourceConformance, type SourceConformanceOptions } from './source.ts';
+export { pushSourceConformance, type PushSourceConformanceOptions } from './push-source.ts';

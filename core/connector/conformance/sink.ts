@@ -10,7 +10,7 @@ import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../.
 import { ensureTopics, topicNames } from '../../topics.ts';
 import type { Sink, SinkContext } from '../contract.ts';
 import { startSinkRunner, type RunningSink } from '../sink-runner.ts';
-import { CallTracker, eventually, once, openHarness, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
 
 /** What the suite needs of a delivery; it adds the event id, pivot id, system, route and time. */
 export type DeliveryInput = Pick<Delivery, 'type' | 'citizenId' | 'data'>;
@@ -46,9 +46,10 @@ export interface SinkConformanceOptions<Silo> {
   refusal(silo: Silo): { delivery: DeliveryInput; reason: RegExp } | Promise<{ delivery: DeliveryInput; reason: RegExp }>;
   /**
    * A delivery the connector cannot apply and must not retry (data the silo requires is
-   * missing): it must be dead-lettered at once, with a `dead_lettered` receipt. Omit it only for a
-   * sink that, by contract, rejects such records (batch sinks answering per record). The suite
-   * always checks a message that is not a delivery at all.
+   * missing): it must be dead-lettered at once, with a `dead_lettered` receipt. Omit it when the
+   * sink has no such input (it applies or refuses anything of its types, or, as a batch sink,
+   * rejects a record its file format cannot carry). The suite always checks a message that is
+   * not a delivery at all.
    */
   poison?(silo: Silo): DeliveryInput | Promise<DeliveryInput>;
   /**
@@ -57,7 +58,7 @@ export interface SinkConformanceOptions<Silo> {
    * call up on its signal, and that the runtime stops within the time limit.
    */
   stall(silo: Silo): Promise<() => Promise<void>>;
-  /** The runtime's time limit of one apply (default 1500 ms); a batch window's own timeoutMs wins. */
+  /** The runtime's time limit of one apply (default 1000 ms); a batch window's own timeoutMs wins. */
   timeoutMs?: number;
   /** How long to wait for a receipt (default 15 s). */
   waitMs?: number;
@@ -69,8 +70,9 @@ const ABORT_BOUND_MS = 2000;
 /** Registers the sink conformance tests of a connector (one describe block). */
 export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): void {
   const { system } = options;
-  const timeoutMs = options.timeoutMs ?? 1500;
+  const timeoutMs = options.timeoutMs ?? 1000;
   const waitMs = options.waitMs ?? 15_000;
+  const openHarness = sharedHarness(system);
   let harness: Harness;
   let silo: Silo;
   let recorder: Recorder;
@@ -131,7 +133,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
 
   describe(`${system}: sink conformance`, () => {
     before(async () => {
-      harness = await openHarness(system);
+      harness = await openHarness();
       silo = await options.startSilo();
       await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
       recorder = await record(harness.bus, [topics().receipts, topics().dlq(system)]);
@@ -142,7 +144,6 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       await stop();
       await recorder?.close();
       await options.stopSilo(silo);
-      await harness.close();
     });
 
     test('receipts: an applied delivery says applied; a refused one says rejected with the silo\'s reason', async () => {

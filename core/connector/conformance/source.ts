@@ -6,13 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sourceEventId } from '../../ids.ts';
-import { parseFlows } from '../../routing/flows.ts';
 import { ensureTopics, topicNames } from '../../topics.ts';
 import { readSourceState } from '../checkpoints.ts';
 import type { Source } from '../contract.ts';
 import { startSourceRunner, type RunningSource } from '../source-runner.ts';
-import { CallTracker, eventually, once, openHarness, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { flowsOf, published } from './published.ts';
 
 /**
  * What a polled source connector gives the suite. `Silo` is whatever startSilo() returns (a
@@ -40,14 +39,17 @@ export interface SourceConformanceOptions<Silo> {
   waitMs?: number;
 }
 
-/** How soon a stalled poll must give up once aborted, and how soon stop() must return. */
-const ABORT_BOUND_MS = 2000;
+/** How soon a stalled poll must give up once aborted. */
+const ABORT_BOUND_MS = 1000;
+/** How soon stop() must return, the source's close() included (it may wait for its silo a little). */
+const STOP_BOUND_MS = 2000;
 
 /** Registers the source conformance tests of a connector (one describe block). */
 export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>): void {
   const { system } = options;
   const waitMs = options.waitMs ?? 15_000;
-  const flows = parseFlows([{ file: 'conformance.yaml', text: `systems:\n  ${system}: { connector: ${system} }\nroutes: []\n` }]);
+  const flows = flowsOf(system);
+  const openHarness = sharedHarness(system);
   let harness: Harness;
   let silo: Silo;
   let recorder: Recorder;
@@ -90,23 +92,11 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
     runner = undefined;
   }
 
-  const published = () => recorder.messages.filter((m) => m.headers['ce_source'] === `/connectors/${system}`).map((m) => m.headers['ce_id'] ?? '');
-  const publishedAtLeast = (count: number) => eventually(async () => (published().length >= count ? published() : undefined), waitMs, `${count} events published`);
-
-  /** After the runner had time for a few more polls: `count` events in all, each id once, each derived from a record key. */
-  async function assertExactly(count: number): Promise<void> {
-    await publishedAtLeast(count);
-    await sleep(400);
-    const ids = published();
-    assert.equal(new Set(ids).size, ids.length, 'no event published twice');
-    assert.equal(ids.length, count, 'every record published');
-    const derived = new Set([...recordKeys].map((key) => sourceEventId(system, key)));
-    assert.ok(ids.every((id) => derived.has(id)), 'event ids derive from the silo\'s record keys');
-  }
+  const events = published(() => recorder, system, waitMs);
 
   describe(`${system}: source conformance`, () => {
     before(async () => {
-      harness = await openHarness(system);
+      harness = await openHarness();
       silo = await options.startSilo();
       await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
       recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
@@ -116,20 +106,19 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
       await stop();
       await recorder?.close();
       await options.stopSilo(silo);
-      await harness.close();
     });
 
     test('stop → append → resume: every record is published once, under an id derived from the silo\'s key', async () => {
       await start();
       await options.append(silo);
       await options.append(silo);
-      await publishedAtLeast(2);
+      await events.atLeast(2);
       await stop();
       assert.notEqual((await readSourceState(harness.database.db, system)).checkpoint, null, 'the checkpoint was saved');
       await options.append(silo);
       await options.append(silo);
       await start();
-      await assertExactly(4);
+      await events.exactly(4, recordKeys);
     });
 
     test('a crash after publishing, before the checkpoint is saved, publishes the same ids again and loses nothing', async () => {
@@ -141,28 +130,28 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
           if (rounds === 1) throw new Error('conformance: crash between publishing and saving the checkpoint');
         },
       });
-      const ids = await publishedAtLeast(6);
+      const ids = await events.atLeast(6);
       assert.equal(ids[4], ids[5], 'the record came again with the same id');
       await eventually(async () => ((await readSourceState(harness.database.db, system)).checkpoint !== saved ? true : undefined), waitMs, 'the checkpoint to move');
       await stop();
       await start();
       await sleep(400);
-      assert.equal(published().length, 6, 'nothing more after a restart');
+      assert.equal(events.ids().length, 6, 'nothing more after a restart');
     });
 
     test('failing polls back off and lose nothing', async () => {
       await stop();
       const release = once(await options.stall(silo));
       try {
-        const before = published().length;
+        const before = events.ids().length;
         await options.append(silo);
         await start({ timeoutMs: 500 });
         await eventually(async () => ((runner?.health().consecutiveFailures ?? 0) >= 2 ? true : undefined), waitMs, 'two failed polls');
         assert.equal(runner?.health().state, 'failing');
         await release();
-        await publishedAtLeast(before + 1);
+        await events.atLeast(before + 1);
         await eventually(async () => (runner?.health().state === 'ok' ? true : undefined), waitMs, 'the source to recover');
-        const ids = published().slice(before);
+        const ids = events.ids().slice(before);
         assert.equal(new Set(ids).size, ids.length, 'no event published twice');
       } finally {
         await release();
@@ -184,7 +173,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
         const started = performance.now();
         await stop();
         const stopping = performance.now() - started;
-        assert.ok(stopping < ABORT_BOUND_MS, `stop took ${stopping.toFixed(0)} ms`);
+        assert.ok(stopping < STOP_BOUND_MS, `stop took ${stopping.toFixed(0)} ms (bound ${STOP_BOUND_MS} ms)`);
       } finally {
         await release();
       }
