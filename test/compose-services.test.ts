@@ -67,15 +67,24 @@ test('every simulator and every connector of the shipped flows has its compose s
   }
 });
 
-test('infrastructure services have a healthcheck and a restart policy; so has every Node service', () => {
+test('every service has a healthcheck and a restart policy; infrastructure runs images', () => {
   for (const [name, service] of Object.entries(compose.services)) {
     assert.ok(service.healthcheck?.test?.length, `${name} has a healthcheck`);
     assert.ok(service.restart && service.restart !== 'no', `${name} has a restart policy`);
     if (!isNodeService(service)) assert.ok(service.image, `${name} runs an image`);
   }
-  for (const [name, secret] of Object.entries(compose.secrets ?? {})) {
-    assert.match(secret.file, /^\.\/secrets\//, `secret ${name} comes from the git-ignored secrets/ directory`);
+});
+
+test('each service mounts exactly the secrets its environment names, and every secret comes from the git-ignored secrets/', () => {
+  for (const [name, service] of Object.entries(compose.services)) {
+    const named = Object.values(service.environment ?? {}).flatMap((v) => /^\/run\/secrets\/(.+)$/.exec(String(v))?.[1] ?? []);
+    assert.deepEqual([...new Set(named)].sort(), [...(service.secrets ?? [])].sort(), `${name}: secrets mounted = secrets named in its environment`);
   }
+  for (const [name, secret] of Object.entries(compose.secrets ?? {})) {
+    assert.match(secret.file, /^\.\/secrets\//, `secret ${name} comes from secrets/`);
+  }
+  assert.ok(readFileSync('.gitignore', 'utf8').split('\n').includes('/secrets/'), 'secrets/ is git-ignored');
+  assert.ok(readFileSync('.dockerignore', 'utf8').split('\n').includes('secrets'), 'secrets/ stays out of the build context');
 });
 
 test('the image holds what its services load: copied sources and production dependencies only', () => {
