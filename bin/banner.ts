@@ -33,6 +33,7 @@ export function banner(running: RelaisInfo): string {
     `  dev credential  ${running.devToken}`,
     `  social-services ${running.siloUrls['social-services']} (simulator)`,
     `  waste desk      ${running.siloUrls['waste-management']} (simulator's agent desk)`,
+    `  school catering ${running.siloUrls['school-catering']} (simulator: families' canteen and nursery billing)`,
     ...(running.siloUrls['tax'] ? [`  tax (SFTP)      ${running.siloUrls['tax']} (simulator; files under .relais/silos/tax/sftp/)`] : []),
     `  civil registry  ${registry}/registre?wsdl (SOAP simulator; its desk: ${registry}/_admin/evenements)`,
     ...(running.siloUrls['email'] ? [`  mailbox         ${running.siloUrls['email']} (emails to citizens, kept under .relais/silos/email/)`] : []),
@@ -43,6 +44,7 @@ export function banner(running: RelaisInfo): string {
     `  curl -s ${running.gatewayUrl}/v1/changes/<id> -H 'Authorization: Bearer ${running.devToken}'`,
     'And see it in the silo:',
     `  curl -s ${running.siloUrls['social-services']}/dossiers/SS-000123`,
+    `  curl -s ${running.siloUrls['school-catering']}/familles/FAM-000123   (school catering: the family's billing address)`,
     'The tax office gets it in the next batch file (within 15 s here) and answers with an acknowledgement:',
     '  ls .relais/silos/tax/sftp/inbox/processed .relais/silos/tax/sftp/outbox/archive',
     '',
@@ -63,6 +65,7 @@ export function banner(running: RelaisInfo): string {
     'Last: the town hall records the death of Jeanne Martin (EC-00000123); social services closes file SS-000123 by itself:',
     `  curl -s -X POST ${registry}/_admin/evenements -H 'Content-Type: application/json' -d '${death}'`,
     `  curl -s ${running.siloUrls['social-services']}/dossiers/SS-000123`,
+    `  curl -s ${running.siloUrls['school-catering']}/familles/FAM-000123   (she paid the bills: the family is flagged to contact)`,
     '',
     'Ctrl-C stops everything, the Kafka broker included.',
   ].join('\n');

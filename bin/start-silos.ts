@@ -12,6 +12,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { RelaisConfig } from '../core/config.ts';
 import { seedRegistre } from '../silos/civil-registry/seed.ts';
+import { seedSchoolCatering } from '../silos/school-catering/seed.ts';
+import { startSchoolCateringSilo } from '../silos/school-catering/server.ts';
 import { startCivilRegistrySilo } from '../silos/civil-registry/server.ts';
 import { seedStore } from '../silos/social-services/seed.ts';
 import { startSocialServicesSilo } from '../silos/social-services/server.ts';
@@ -57,6 +59,17 @@ export async function startSilos(config: RelaisConfig, dataDir: string): Promise
   });
   config.socialServicesUrl = social.url;
 
+  const catering = await startSchoolCateringSilo({
+    port: config.schoolCateringPort,
+    dataDir: join(dataDir, 'silos', 'school-catering'),
+    ...(config.schoolCateringToken ? { token: config.schoolCateringToken } : {}),
+  }).catch(async (error: unknown) => {
+    await social.close();
+    throw error;
+  });
+  await seedSchoolCatering(catering.store);
+  config.schoolCateringUrl = catering.url;
+
   config.civilRegistryPassword ??= persistentSecret(dataDir, 'civil-registry-password', 'registre-');
   try {
     const registry = await startCivilRegistrySilo({
@@ -67,13 +80,15 @@ export async function startSilos(config: RelaisConfig, dataDir: string): Promise
     await seedRegistre(registry.registre);
     config.civilRegistryUrl = registry.soapUrl;
     return {
-      urls: { 'social-services': social.url, 'civil-registry': registry.url },
+      urls: { 'social-services': social.url, 'civil-registry': registry.url, 'school-catering': catering.url },
       async stop() {
         await registry.close();
+        await catering.close();
         await social.close();
       },
     };
   } catch (error) {
+    await catering.close();
     await social.close();
     throw error;
   }

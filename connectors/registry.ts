@@ -5,12 +5,13 @@
 import type { ConnectorDefinition } from '../core/connector/contract.ts';
 import { civilRegistryConnector } from './civil-registry/index.ts';
 import { emailConnector } from './email/index.ts';
+import { schoolCateringConnector } from './school-catering/index.ts';
 import { socialServicesConnector } from './social-services/index.ts';
 import { taxConnector } from './tax/index.ts';
 import { wasteManagementConnector } from './waste-management/index.ts';
 
 export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
-  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector].map((c) => [c.kind, c]),
+  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector, schoolCateringConnector].map((c) => [c.kind, c]),
 );
 
 export function connectorKinds(): string[] {

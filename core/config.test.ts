@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from './config.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, secretEnvNames } from './config.ts';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig({});
@@ -27,6 +30,33 @@ test('every invalid variable is reported at once, by name, and secrets are not e
       assert.match(error.message, /DATABASE_URL=\(hidden\): expected a postgres:\/\/ URL/);
       assert.match(error.message, /LOG_LEVEL="loud": expected one of/);
       assert.doesNotMatch(error.message, /secret/);
+      return true;
+    },
+  );
+});
+
+test('a secret may come from the file named by <VAR>_FILE (trailing newline removed); other settings may not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relais-config-'));
+  try {
+    writeFileSync(join(dir, 'url'), 'postgres://relais:s3cret@db/relais\n');
+    writeFileSync(join(dir, 'port'), '9000\n');
+    const config = loadConfig({ DATABASE_URL_FILE: join(dir, 'url'), PORT_FILE: join(dir, 'port') });
+    assert.equal(config.databaseUrl, 'postgres://relais:s3cret@db/relais');
+    assert.equal(config.port, 8080, 'PORT is no secret: PORT_FILE means nothing');
+    assert.ok(secretEnvNames().includes('CIVIL_REGISTRY_PASSWORD'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a secret set twice, or a <VAR>_FILE that cannot be read, is reported by name without the value', () => {
+  assert.throws(
+    () => loadConfig({ RELAIS_DEV_TOKEN: 'tok-visible', RELAIS_DEV_TOKEN_FILE: '/nonexistent/a', CIVIL_REGISTRY_PASSWORD_FILE: '/nonexistent/b' }),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'CONFIG_INVALID');
+      assert.match(error.message, /RELAIS_DEV_TOKEN_FILE: RELAIS_DEV_TOKEN is set too; set one of them/);
+      assert.match(error.message, /CIVIL_REGISTRY_PASSWORD_FILE="\/nonexistent\/b": cannot read it \(ENOENT\)/);
+      assert.doesNotMatch(error.message, /tok-visible/);
       return true;
     },
   );

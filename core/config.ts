@@ -4,17 +4,22 @@
  * reference (docs/configuration.md) all derive from one table. Every problem is reported at
  * once, naming the variable, instead of failing on the first.
  */
+import { readFileSync } from 'node:fs';
 import { RelaisError } from './errors.ts';
 
 type Parser<T> = (raw: string) => T;
 
-interface Setting<T> {
+export interface Setting<T> {
   env: string;
   description: string;
   /** Undefined means optional with no value; a string is parsed like a set variable. */
   default?: string;
   parse: Parser<T>;
-  /** Secrets are never echoed back in errors or docs. */
+  /**
+   * Secrets are never echoed back in errors or docs, and may instead be read from a file named
+   * by `<env>_FILE` (a container secret under /run/secrets), so they stay out of images and of
+   * the process environment.
+   */
   secret?: boolean;
 }
 
@@ -184,6 +189,9 @@ export const settings = {
   socialServicesWebhookHost: { env: 'SOCIAL_SERVICES_WEBHOOK_HOST', default: '127.0.0.1', parse: text, description: 'Interface the webhook receiver binds to (0.0.0.0 in containers).' },
   socialServicesWebhookToleranceS: { env: 'SOCIAL_SERVICES_WEBHOOK_TOLERANCE_S', default: '300', parse: integer(10, 3600), description: 'How old (or far in the future) a webhook\'s signed timestamp may be before it is refused.' },
   socialServicesPort: { env: 'SOCIAL_SERVICES_PORT', default: '8081', parse: integer(0, 65535), description: 'Port of the social-services simulator.' },
+  schoolCateringUrl: { env: 'SCHOOL_CATERING_URL', default: 'http://127.0.0.1:8084', parse: httpUrl, description: 'Base URL of the school-catering and nursery billing REST API.' },
+  schoolCateringToken: { env: 'SCHOOL_CATERING_TOKEN', parse: text, secret: true, description: 'Bearer token sent to the school-catering API (Authorization header); unset: none sent.' },
+  schoolCateringPort: { env: 'SCHOOL_CATERING_PORT', default: '8084', parse: integer(0, 65535), description: 'Port of the school-catering simulator started by the quick start.' },
   taxSftpHost: { env: 'TAX_SFTP_HOST', default: '127.0.0.1', parse: text, description: "Host of the tax office's SFTP server." },
   taxSftpPort: { env: 'TAX_SFTP_PORT', default: '2222', parse: integer(0, 65535), description: "Port of the tax office's SFTP server (the quick start's simulator listens there; 0 picks a free port)." },
   taxSftpUser: { env: 'TAX_SFTP_USER', default: 'relais', parse: text, description: 'SFTP login at the tax office.' },
@@ -232,8 +240,39 @@ export type RelaisConfig = {
   [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined;
 };
 
+type Env = Record<string, string | undefined>;
+
+/**
+ * The environment with every secret given as `<VAR>_FILE` read into `<VAR>` (the file's content,
+ * trailing newlines removed). Setting both is a mistake, as is a file that cannot be read; each
+ * is one problem naming the variable. `secretVariables` defaults to the secrets of `settings`.
+ */
+export function resolveSecretFiles(env: Env, secretVariables: readonly string[] = secretEnvNames()): { env: Env; problems: string[] } {
+  const resolved: Env = { ...env };
+  const problems: string[] = [];
+  for (const name of secretVariables) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`${name}_FILE: ${name} is set too; set one of them`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  return { env: resolved, problems };
+}
+
+/** The variables of `settings` that hold secrets (each also readable from `<VAR>_FILE`). */
+export function secretEnvNames(): string[] {
+  return (Object.values(settings) as Setting<unknown>[]).filter((s) => s.secret).map((s) => s.env);
+}
+
 /** One setting's value from the environment (its default when unset); throws a one-line reason. */
-function parseSetting(setting: Setting<unknown>, env: Record<string, string | undefined>): unknown {
+function parseSetting(setting: Setting<unknown>, env: Env): unknown {
   const raw = env[setting.env];
   const value = raw === undefined || raw === '' ? setting.default : raw;
   if (value === undefined) return undefined;
@@ -244,18 +283,21 @@ function parseSetting(setting: Setting<unknown>, env: Record<string, string | un
   }
 }
 
-/** Reads and validates one setting (a client such as the CLI needs a few, not the services' all). */
-export function readSetting<K extends keyof Settings>(key: K, env: Record<string, string | undefined> = process.env): RelaisConfig[K] {
+/** Reads and validates one setting (a client such as the CLI needs a few, not the services' all); a secret may come from `<VAR>_FILE`. */
+export function readSetting<K extends keyof Settings>(key: K, rawEnv: Env = process.env): RelaisConfig[K] {
+  const setting = settings[key] as Setting<unknown>;
+  const { env, problems } = resolveSecretFiles(rawEnv, setting.secret ? [setting.env] : []);
   try {
-    return parseSetting(settings[key], env) as RelaisConfig[K];
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    return parseSetting(setting, env) as RelaisConfig[K];
   } catch (error) {
     throw new RelaisError('CONFIG_INVALID', (error as Error).message);
   }
 }
 
 /** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): RelaisConfig {
-  const problems: string[] = [];
+export function loadConfig(rawEnv: Env = process.env): RelaisConfig {
+  const { env, problems } = resolveSecretFiles(rawEnv);
   const config: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
     try {

@@ -8,9 +8,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { settings } from '../core/config.ts';
+import { settings, type Setting } from '../core/config.ts';
 import { asyncApiYaml } from '../core/asyncapi.ts';
 import { loadFlows } from '../core/routing/flows.ts';
+import { simulatorSettings } from '../silos/shared/settings.ts';
 import { eventReference } from './event-reference.ts';
 import { eventTypesSource } from './event-types.ts';
 
@@ -20,23 +21,39 @@ const targets = [
   { source: 'silos/social-services/openapi.yaml', output: 'silos/social-services/generated/api.ts' },
   // The silo's published contract types the connector's client (connectors never import silos/).
   { source: 'silos/social-services/openapi.yaml', output: 'connectors/social-services/generated/silo-api.ts' },
+  { source: 'silos/school-catering/openapi.yaml', output: 'silos/school-catering/generated/api.ts' },
+  { source: 'silos/school-catering/openapi.yaml', output: 'connectors/school-catering/generated/silo-api.ts' },
 ];
 
-/** docs/configuration.md, from the settings table of core/config.ts. */
+/** docs/configuration.md, from the settings table of core/config.ts and the simulators' table. */
 function configurationReference(): string {
-  const rows = Object.values(settings).map((s) => {
-    const fallback = 'default' in s && s.default !== undefined ? `\`${s.default}\`` : '(unset)';
-    return `| \`${s.env}\` | ${fallback} | ${s.description.replaceAll('|', '\\|')}${'secret' in s && s.secret ? ' (secret)' : ''} |`;
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const fallback = (value: string | undefined): string => (value === undefined ? '(unset)' : `\`${value}\``);
+  const rows = (Object.values(settings) as Setting<unknown>[]).map((s) => {
+    const secret = s.secret ? ` (secret; or \`${s.env}_FILE\`: a file holding it)` : '';
+    return `| \`${s.env}\` | ${fallback(s.default)} | ${cell(s.description)}${secret} |`;
   });
+  const simulatorRows = simulatorSettings.map((s) => `| \`${s.env}\` | ${s.simulator} | ${fallback(s.default)} | ${cell(s.description)} |`);
   return [
     '# Configuration',
     '',
-    'Generated from `core/config.ts` by `npm run gen`; do not edit. Every process reads these',
-    'environment variables at start and reports every invalid one at once.',
+    'Generated from `core/config.ts` and `silos/shared/settings.ts` by `npm run gen`; do not edit.',
+    'Every process reads these environment variables at start and reports every invalid one at once.',
+    'A secret may be given as a file instead: `<VAR>_FILE=/run/secrets/…` (docker-compose.yml does so),',
+    'which keeps it out of images and of the process environment; setting both is an error.',
     '',
     '| variable | default | meaning |',
     '|---|---|---|',
     ...rows,
+    '',
+    '## Simulators',
+    '',
+    'Read by the simulators of the legacy systems (`silos/<simulator>/main.ts`), besides the settings',
+    'above that name them (their ports, the register\'s credentials, the webhook secret, the vendor database).',
+    '',
+    '| variable | simulator | default | meaning |',
+    '|---|---|---|---|',
+    ...simulatorRows,
     '',
   ].join('\n');
 }

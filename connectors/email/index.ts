@@ -2,12 +2,12 @@
 import type { ConnectorDefinition } from '../../core/connector/contract.ts';
 import { EmailClient } from './client.ts';
 import { emailConfig } from './config.ts';
-import { REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';
+import { ADDRESS_CHANGED, REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';
 import { createEmailSink } from './sink.ts';
 
 export const emailConnector: ConnectorDefinition = {
   kind: 'email',
-  description: "Email (SMTP): tells the citizen, in French, that their request was received, taken in hand and resolved.",
-  accepts: [REQUEST_SUBMITTED, REQUEST_UPDATED, REQUEST_RESOLVED],
+  description: "Email (SMTP): tells the citizen, in French, that their request was received, taken in hand and resolved, and that their change of address was taken into account.",
+  accepts: [REQUEST_SUBMITTED, REQUEST_UPDATED, REQUEST_RESOLVED, ADDRESS_CHANGED],
   createSink: ({ config }) => createEmailSink(new EmailClient(emailConfig(config))),
 };

@@ -6,6 +6,7 @@
 export const REQUEST_SUBMITTED = 'fr.relais.service-request.submitted.v1';
 export const REQUEST_UPDATED = 'fr.relais.service-request.updated.v1';
 export const REQUEST_RESOLVED = 'fr.relais.service-request.resolved.v1';
+export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
 
 export interface EmailContent {
   subject: string;
@@ -76,7 +77,24 @@ function comment(data: Record<string, unknown>): string[] {
   return message ? ['', 'Message du service :', `« ${message} »`] : [];
 }
 
+// The confirmation of a change told once: the citizen learns it was taken into account, not
+// where they live (the flow delivers the effective date only).
+function addressConfirmation(data: Record<string, unknown>): EmailContent {
+  const when = frenchDate(text(data, 'effectiveDate'), false);
+  return {
+    subject: "Votre changement d'adresse a bien été pris en compte",
+    text: [
+      'Bonjour,',
+      '',
+      `Votre changement d'adresse${when ? `, effectif le ${when},` : ''} a bien été enregistré.`,
+      'Les administrations concernées en sont informées : vous n’avez pas à le leur signaler vous-même.',
+      ...footer,
+    ].join('\n'),
+  };
+}
+
 const templates: Record<string, (data: Record<string, unknown>) => EmailContent> = {
+  [ADDRESS_CHANGED]: addressConfirmation,
   [REQUEST_SUBMITTED]: (data) => {
     const when = frenchDate(text(data, 'submittedAt'));
     return {

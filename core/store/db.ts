@@ -50,6 +50,13 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A connection lost while checked out (the server stopped, the database dropped) emits 'error'
+ * on its client, not the pool: without a listener that crashes the process. The query in
+ * flight fails on its own and the pool drops the broken client on release.
+ */
+const ignoreCheckedOutError = (): void => undefined;
+
 export function openPostgres(url: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its server must not crash the process; the next query reconnects.
@@ -74,6 +81,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
       } catch (error) {
         throw storeError('connecting to PostgreSQL', error);
       }
+      client.on('error', ignoreCheckedOutError);
       try {
         await client.query('BEGIN');
         const result = await work(wrap(client));
@@ -83,6 +91,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
+        client.off('error', ignoreCheckedOutError);
         client.release();
       }
     },
@@ -91,10 +100,12 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     },
     async withSession(work) {
       const client = await pool.connect();
+      client.on('error', ignoreCheckedOutError);
       try {
         const session = wrap(client);
         return await work({ ...session, exec: async (script) => void (await session.query(script)) });
       } finally {
+        client.off('error', ignoreCheckedOutError);
         client.release();
       }
     },

@@ -6,14 +6,14 @@
  * Logs never carry names, identifiers or message contents.
  */
 import { pino } from 'pino';
-import { readPort, stopOnSignals } from '../shared/process.ts';
+import { readPort, simulatorEnv, stopOnSignals } from '../shared/process.ts';
 import { seedRegistre } from './seed.ts';
 import { startCivilRegistrySilo } from './server.ts';
 
 const logger = pino({ base: { component: 'silo-civil-registry' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = process.env;
+  const env = simulatorEnv();
   const dataDir = env['CIVIL_REGISTRY_DATA_DIR'] || undefined;
   const silo = await startCivilRegistrySilo({
     port: readPort('CIVIL_REGISTRY_PORT', env['CIVIL_REGISTRY_PORT'], 8082),

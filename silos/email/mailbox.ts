@@ -31,7 +31,7 @@ export interface Mailbox {
   close(): Promise<void>;
 }
 
-export async function startMailbox(options: { port?: number; dir?: string } = {}): Promise<Mailbox> {
+export async function startMailbox(options: { port?: number; host?: string; dir?: string } = {}): Promise<Mailbox> {
   const received: ReceivedMail[] = [];
   let refusal: { code: number; left: number } | undefined;
   if (options.dir) mkdirSync(options.dir, { recursive: true });
@@ -72,15 +72,16 @@ export async function startMailbox(options: { port?: number; dir?: string } = {}
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   // A client that drops its connection is not the mailbox's failure.
   server.on('error', () => undefined);
   const { port } = server.server.address() as AddressInfo;
+  const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
-    host: '127.0.0.1',
+    host,
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${host}:${port}`,
     messages: () => [...received],
     refuse(code, count = 1) {
       refusal = { code, left: count };

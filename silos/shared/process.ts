@@ -1,9 +1,17 @@
 /**
- * What every simulator process shares: reading its port, stopping its HTTP server (requests in
+ * What every simulator process shares: its environment (secrets from files), reading its port, stopping its HTTP server (requests in
  * flight finish, then its store is flushed), and stopping once on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { resolveSecretFiles } from '../../core/config.ts';
+
+/** The environment, with secrets given as `<VAR>_FILE` read in (like Relais's own processes). */
+export function simulatorEnv(): Record<string, string | undefined> {
+  const { env, problems } = resolveSecretFiles(process.env);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return env;
+}
 
 export function readPort(variable: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;

@@ -7,7 +7,7 @@
  * Logs never carry names, addresses or file contents.
  */
 import { pino } from 'pino';
-import { readPort, stopOnSignals } from '../shared/process.ts';
+import { readPort, simulatorEnv, stopOnSignals } from '../shared/process.ts';
 import { seedStore } from './seed.ts';
 import { startSocialServicesSilo, type SocialServicesSiloOptions } from './server.ts';
 import { SocialServicesStore } from './store.ts';
@@ -15,7 +15,7 @@ import { SocialServicesStore } from './store.ts';
 const logger = pino({ base: { component: 'silo-social-services' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = process.env;
+  const env = simulatorEnv();
   const dataDir = env['SOCIAL_SERVICES_DATA_DIR'] || undefined;
   const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
   const webhookUrl = env['SOCIAL_SERVICES_WEBHOOK_URL'] || undefined;

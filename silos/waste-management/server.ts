@@ -24,6 +24,8 @@ export interface WasteSiloOptions {
   dbPort?: number;
   /** Port of the agent desk (0 = ephemeral). */
   port?: number;
+  /** Interface of the agent desk (default 127.0.0.1). */
+  host?: string;
   /** Load the demo households that are missing. */
   seed?: boolean;
 }
@@ -80,11 +82,11 @@ export async function startWasteManagementSilo(options: WasteSiloOptions = {}): 
   const sql = openSqlClient(databaseUrl, { max: 2 });
   try {
     if (options.seed) await seedDemo(sql);
-    const server = deskApp(sql).listen(options.port ?? 0, '127.0.0.1');
+    const server = deskApp(sql).listen(options.port ?? 0, options.host ?? '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     return {
-      url: `http://127.0.0.1:${port}`,
+      url: `http://${options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
       databaseUrl,
       sql,
       async close() {

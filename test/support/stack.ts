@@ -93,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
     SOCIAL_SERVICES_PORT: '0',
+    SCHOOL_CATERING_PORT: '0',
     RELAIS_OPS_PORT: '0',
     SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
     SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
@@ -123,6 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const siloUrl = relais.siloUrls['social-services']!;
   const registryUrl = relais.siloUrls['civil-registry']!;
   env['SOCIAL_SERVICES_URL'] = siloUrl;
+  env['SCHOOL_CATERING_URL'] = relais.siloUrls['school-catering']!;
   env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
   // A connector started in another process finds the same tax simulator.
   const tax = relais.silos.tax;

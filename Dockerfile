@@ -1,0 +1,35 @@
+# One image for every Node service of Relais (gateway, router, connectors, simulators): the
+# services run from source with tsx (a production dependency), so there is no build step.
+# The command picks the part: `bin/relais.ts gateway`, `bin/relais.ts connector tax`,
+# `silos/tax/main.ts`… (docker-compose.yml). Secrets are never copied in: they arrive at run
+# time as files under /run/secrets (the <VAR>_FILE variables, docs/configuration.md).
+
+# --- production dependencies only, resolved from the lockfile ---
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` devDependency (the runtime pin for npm scripts) is not installed: the image is Node 24.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime: sources + node_modules, owned by root, run as the unprivileged `node` user ---
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    RELAIS_DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY bin ./bin
+COPY core ./core
+COPY connectors ./connectors
+COPY flows ./flows
+COPY gateway ./gateway
+COPY schemas ./schemas
+COPY silos ./silos
+# infra: the SQL migrations, and the local broker launcher `relais start` imports (its jars are not copied).
+COPY infra ./infra
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+ENTRYPOINT ["node", "--import", "tsx"]
+CMD ["bin/relais.ts", "gateway"]

@@ -1,0 +1,7 @@
+/** school-catering connector settings, read from the validated Relais configuration (core/config.ts). */
+import type { RelaisConfig } from '../../core/config.ts';
+import type { SchoolCateringClientOptions } from './client.ts';
+
+export function schoolCateringConfig(config: RelaisConfig): SchoolCateringClientOptions {
+  return { baseUrl: config.schoolCateringUrl, token: config.schoolCateringToken };
+}

@@ -1,0 +1,43 @@
+/**
+ * `npx tsx infra/compose/secrets.ts [dir]` writes the secrets docker-compose.yml mounts under
+ * /run/secrets, into `secrets/` (git-ignored, never in an image): random passwords, the
+ * connection URLs that carry them, the development API credential and the tax connector's SSH
+ * key pair. Existing files are kept, so running it again changes nothing; delete a file to
+ * draw it again (and recreate the database volume if it was a database password).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ensureKeyPair } from '../../silos/tax/keys.ts';
+
+const dir = resolve(process.argv[2] ?? 'secrets');
+// Compose mounts each file as it is on the host (outside swarm, its uid/mode options are
+// ignored), and the services run as the image's `node` user: the files must be readable by
+// others, so the directory is what keeps other local users out.
+mkdirSync(dir, { recursive: true });
+chmodSync(dir, 0o700);
+const fileMode = 0o644;
+
+const random = (): string => randomBytes(24).toString('base64url');
+
+/** The secret in `name`, written with `make()` the first time. */
+function secret(name: string, make: () => string): string {
+  const file = join(dir, name);
+  if (!existsSync(file)) writeFileSync(file, `${make()}\n`, { mode: fileMode });
+  return readFileSync(file, 'utf8').trim();
+}
+
+const postgresPassword = secret('postgres_password', random);
+secret('database_url', () => `postgres://relais:${postgresPassword}@postgres:5432/relais`);
+secret('mariadb_root_password', random);
+const mariadbPassword = secret('mariadb_password', random);
+secret('waste_database_url', () => `mariadb://dechets:${mariadbPassword}@mariadb:3306/dechets`);
+secret('relais_dev_token', () => `dev-${random()}`);
+secret('relais_log_salt', random);
+secret('civil_registry_password', () => `registre-${random()}`);
+secret('social_services_api_key', random);
+secret('social_services_webhook_secret', () => `whsec-${random()}`);
+secret('school_catering_token', random);
+chmodSync(ensureKeyPair(join(dir, 'tax_sftp_key'), 'relais@compose').privateKeyFile, fileMode);
+
+console.log(`secrets in ${dir} (keep this directory out of version control and of images)`);

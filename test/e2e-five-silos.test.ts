@@ -1,0 +1,65 @@
+/**
+ * Told once, applied five times: ONE address change posted to the gateway for the quick start's
+ * demo citizen (Jeanne Marie Martin, social-services file SS-000123) reaches social services
+ * (REST), waste collection (its SQL database), the tax office (a batch file over SFTP, applied
+ * on its acknowledgement), school catering (REST, the fifth silo built from the guide) and her
+ * mailbox (the confirmation). Each is checked from the silo's own side, and the gateway shows
+ * `applied` for every system. The crosswalk is the quick start's demo data (bin/demo-identities.ts,
+ * bin/start-tax-silo.ts).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { householdOf } from '../silos/waste-management/desk.ts';
+import type { EntreeJournal, Famille } from '../silos/school-catering/types.ts';
+import { eventually } from './support/eventually.ts';
+import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
+
+const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];
+
+describe('one address change reaches five silos (PostgreSQL store)', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({
+      store: 'postgres',
+      flows: ['social-services.yaml', 'waste-management.yaml', 'tax.yaml', 'school-catering.yaml', 'email.yaml'],
+      // A short tax window: the batch file goes out within a second, its acknowledgement soon after.
+      env: { RELAIS_TAX_BATCH_MAX_AGE_MS: '300', RELAIS_TAX_ACK_POLL_MS: '150', RELAIS_TAX_ACK_DEADLINE_MS: '20000' },
+    });
+  });
+  after(() => stack.stop());
+
+  test('posted once; applied in social services, waste, tax, school catering and the mailbox', async () => {
+    const posted = await stack.postChange(addressChange('SS-000123', 'rue des Cinq Silos'));
+    assert.equal(posted.status, 202);
+    const change = await stack.waitForStatus(posted.body.id, settledAll, 60_000);
+    assert.deepEqual(
+      change.recipients.map((r) => [r.system, r.status]).sort(),
+      FIVE.map((system) => [system, 'applied']),
+    );
+    assert.equal(change.status, 'completed');
+
+    // social services: the beneficiary's file.
+    assert.equal((await stack.file('SS-000123')).adresse['libelleVoie'], 'rue des Cinq Silos');
+    // waste collection: the household's address in the vendor database.
+    const household = await householdOf(stack.relais.silos.waste.sql, 'USG-000123');
+    assert.equal(household?.adresse.libelle_voie, 'rue des Cinq Silos');
+    // tax: the taxpayer record the simulator updated from the batch file it acknowledged.
+    assert.equal(stack.relais.silos.tax.store.get('1000000000123')?.address.streetName, 'rue des Cinq Silos');
+    // school catering: the family's billing address, written once under the event id.
+    const catering = stack.relais.siloUrls['school-catering']!;
+    const family = (await (await fetch(`${catering}/familles/FAM-000123`)).json()) as Famille;
+    assert.deepEqual(family.adresseFacturation, { numero: '12', voie: 'rue des Cinq Silos', codePostal: '69003', ville: 'Lyon' });
+    const journal = (await (await fetch(`${catering}/familles/FAM-000123/journal`)).json()) as EntreeJournal[];
+    assert.deepEqual(journal.map((e) => [e.cleIdempotence, e.statutHttp, e.rejoue]), [[posted.body.id, 200, false]]);
+    // Minimised: no country, INSEE code or anything else the flow does not list.
+    assert.doesNotMatch(JSON.stringify(journal[0]!.corps), /69383|FR"|country|pays/);
+    // email: the citizen's confirmation, in her mailbox.
+    const mail = await eventually(
+      async () => stack.relais.silos.mailbox?.messages().find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
+      10_000,
+      'the confirmation email',
+    );
+    assert.match(mail.text, /effectif le 1 novembre 2026/);
+    assert.doesNotMatch(mail.text, /Cinq Silos/, 'the confirmation does not repeat the address');
+  });
+});
