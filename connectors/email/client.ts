@@ -6,6 +6,7 @@
  * Reasons never carry the address: servers quote it in their replies, and it is stripped.
  */
 import nodemailer from 'nodemailer';
+import { unlessAborted } from '../../core/abort.ts';
 import { RelaisError, RetryableError } from '../../core/errors.ts';
 
 export interface EmailClientOptions {
@@ -27,12 +28,6 @@ export type SendResult = { ok: true } | { ok: false; code: number; message: stri
 const addressPattern = /<?[^\s<>@]+@[^\s<>@]+>?/g;
 const transient = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH', 'ETLS', 'ECONNRESET', 'ECONNREFUSED', 'EPROTOCOL']);
 
-/** Rejects when `signal` aborts; `sending` is left to finish on its own, its outcome ignored. */
-function abandoned(signal: AbortSignal, sending: Promise<unknown>): Promise<never> {
-  sending.catch(() => undefined);
-  return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-}
-
 export class EmailClient {
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
 
@@ -52,7 +47,7 @@ export class EmailClient {
     try {
       signal?.throwIfAborted();
       const sending = this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
-      await (signal ? Promise.race([sending, abandoned(signal, sending)]) : sending);
+      await unlessAborted(sending, signal);
       return { ok: true };
     } catch (error) {
       if (signal?.aborted) throw new RetryableError('sending an email: gave up (timed out or stopping)');

@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
+import { unlessAborted } from '../../core/abort.ts';
 import { RelaisError, RetryableError } from '../../core/errors.ts';
 
 export interface TaxClientOptions {
@@ -34,18 +35,6 @@ export interface RemoteFile {
 }
 
 const fingerprintOf = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-
-/** `work`, or a rejection as soon as `signal` aborts (`work` is then left to fail on its own). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(new Error('given up (timed out or stopping)'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new Error('given up (timed out or stopping)'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /** Closes a session without waiting for the host: its socket is destroyed. */
 function drop(sftp: SftpClient): void {

@@ -13,6 +13,7 @@
  */
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { unlessAborted } from '../abort.ts';
 import { isRetriable, RelaisError, RetryableError } from '../errors.ts';
 
 export type SqlDialect = 'mariadb' | 'postgres';
@@ -92,21 +93,13 @@ async function driver<T>(action: string, call: () => Promise<T>): Promise<T> {
  * discarded.
  */
 async function acquire<C>(connect: () => Promise<C>, discard: (connection: C) => void, signal?: AbortSignal): Promise<C> {
-  if (!signal) return connect();
-  signal.throwIfAborted();
   const pending = connect();
-  let onAbort: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new RetryableError('connecting to the database: the caller gave up'));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    return await Promise.race([pending, aborted]);
+    return await unlessAborted(pending, signal);
   } catch (error) {
     pending.then(discard, () => undefined);
+    if (signal?.aborted) throw new RetryableError('connecting to the database: the caller gave up');
     throw error;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -12,10 +12,15 @@
  *     stop → append → resume → every record published once, under a derived id; a crash after
  *     publishing and before the checkpoint is saved republishes the same ids; failing polls back
  *     off and lose nothing; abort is prompt.
+ *   pushSourceConformance({ system, startSilo, stopSilo, createPushSource, append })
+ *     stop → append (the silo retries) → resume → every push published once; stop is prompt and
+ *     a push arriving while stopping is not lost.
  *   stallProxy(target) → a TCP proxy that can hold every byte, for silos without a slow mode.
  *
- * They need what `npm test` provides: a Kafka broker (KAFKA_BROKERS) and PostgreSQL
- * (TEST_DATABASE_URL); each suite uses topics and a database of its own.
+ * Each suite is one describe block; call several in one file (a sink and a source), they share
+ * one store and bus. They need what `npm test` provides: a Kafka broker (KAFKA_BROKERS) and
+ * PostgreSQL (TEST_DATABASE_URL); each suite has topics of its own. Worked examples: every
+ * connectors/<name>/conformance.test.ts.
  */
 export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from './sink.ts';
 export { stallProxy, type StallProxy } from './stall-proxy.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../envelopes.ts';
 import { ensureTopics, topicNames } from '../../topics.ts';
-import type { Sink, SinkContext } from '../contract.ts';
+import type { Sink, SinkContext, SinkOutcome } from '../contract.ts';
 import { startSinkRunner, type RunningSink } from '../sink-runner.ts';
 import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
 
@@ -77,15 +77,23 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
   let silo: Silo;
   let recorder: Recorder;
   let runner: RunningSink | undefined;
+  let batch = false;
   const tracker = new CallTracker();
   const topics = () => topicNames(harness.prefix);
+
+  /** Event ids a batch sink answered `handed_over` for: their receipts must wait for the silo's acknowledgement. */
+  const handedOver = new Set<string>();
+  const noteHandOvers = (deliveries: Delivery[]) => (outcomes: SinkOutcome[]) => {
+    outcomes.forEach((o, i) => o.status === 'handed_over' && deliveries[i] && handedOver.add(deliveries[i].eventId));
+    return outcomes;
+  };
 
   async function observed(): Promise<Sink> {
     const sink = await options.createSink(silo);
     const { acknowledgements, batchWindow } = sink;
     return {
       apply: (delivery, context) => tracker.track(() => sink.apply(delivery, context)),
-      ...(sink.applyBatch ? { applyBatch: (deliveries: Delivery[], context: SinkContext) => tracker.track(() => sink.applyBatch!(deliveries, context)) } : {}),
+      ...(sink.applyBatch ? { applyBatch: (deliveries: Delivery[], context: SinkContext) => tracker.track(() => sink.applyBatch!(deliveries, context).then(noteHandOvers(deliveries))) } : {}),
       ...(batchWindow ? { batchWindow } : {}),
       ...(acknowledgements ? { acknowledgements: { ...acknowledgements, poll: (c, x) => acknowledgements.poll(c, x) } } : {}),
       close: async () => sink.close?.(),
@@ -135,6 +143,9 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
     before(async () => {
       harness = await openHarness();
       silo = await options.startSilo();
+      const probe = await options.createSink(silo);
+      batch = probe.batchWindow !== undefined;
+      await probe.close?.();
       await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
       recorder = await record(harness.bus, [topics().receipts, topics().dlq(system)]);
       await start();
@@ -152,9 +163,12 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       const refused = await make(refusal.delivery);
       await publish(ok, refused);
       await assertApplied(ok);
+      assert.equal((await receipts(ok.eventId))[0]?.system, system);
+      if (batch) assert.ok(handedOver.has(ok.eventId), 'the batch sink handed the delivery over; its receipt followed the acknowledgement');
       const [receipt] = await receipts(refused.eventId);
       assert.equal(receipt?.status, 'rejected', receipt?.reason);
       assert.match(receipt?.reason ?? '', refusal.reason);
+      assert.equal(receipt?.attempts, 1, 'a refusal is not retried');
       assert.equal(await options.effects(silo, refused.eventId), 0);
     });
 

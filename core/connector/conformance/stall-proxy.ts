@@ -15,10 +15,16 @@ export interface StallProxy {
 
 export async function stallProxy(target: { host: string; port: number }): Promise<StallProxy> {
   const sockets = new Set<Socket>();
-  let held: { to: Socket; chunk: Buffer }[] | undefined;
+  // While stalled, bytes (and ends: null) wait here, in order.
+  let held: { to: Socket; chunk: Buffer | null }[] | undefined;
+  const pass = (to: Socket, chunk: Buffer | null): void => {
+    if (to.destroyed) return;
+    if (chunk) to.write(chunk);
+    else to.end();
+  };
   const forward = (from: Socket, to: Socket): void => {
-    from.on('data', (chunk: Buffer) => (held ? held.push({ to, chunk }) : to.write(chunk)));
-    from.on('end', () => to.end());
+    from.on('data', (chunk: Buffer) => (held ? held.push({ to, chunk }) : pass(to, chunk)));
+    from.on('end', () => (held ? held.push({ to, chunk: null }) : pass(to, null)));
   };
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);
@@ -41,7 +47,7 @@ export async function stallProxy(target: { host: string; port: number }): Promis
       return async () => {
         const queued = held ?? [];
         held = undefined;
-        for (const { to, chunk } of queued) if (!to.destroyed) to.write(chunk);
+        for (const { to, chunk } of queued) pass(to, chunk);
       };
     },
     async close() {

@@ -20,6 +20,8 @@ export interface ScaffoldOptions {
   name: string;
   /** The repository to scaffold into (the directory holding core/ and connectors/). */
   root: string;
+  /** Also a polled source of the silo's own changes (default true); false: a sink only. */
+  source?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -51,7 +53,9 @@ function refuse(message: string): never {
 
 export function connectorNames(name: string): ConnectorNames {
   if (!NAME.test(name) || name.length < 3 || name.length > 40) {
-    refuse(`connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. school-catering)`);
+    refuse(
+      `connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. school-catering)`,
+    );
   }
   const Pascal = name
     .split('-')
@@ -80,6 +84,36 @@ function render(text: string, names: ConnectorNames, port: number): string {
     .replaceAll('__port__', String(port));
 }
 
+const SOURCE_LINE = /\s*(\/\/ @source|<!-- @source -->)$/;
+const SINK_ONLY_LINE = /\s*(\/\/ @sink-only|<!-- @sink-only -->)$/;
+
+/**
+ * The templates hold both variants: a line ending in `@source` is kept only with a source, one
+ * ending in `@sink-only` only without; lines between `// @source {` and `// @source }` are the
+ * source's. The markers themselves never reach the output.
+ */
+export function selectVariant(text: string, source: boolean): string {
+  const out: string[] = [];
+  let inSourceBlock = false;
+  for (const line of text.split('\n')) {
+    const marker = line.trim();
+    if (marker === '// @source {' || marker === '// @source }') {
+      inSourceBlock = marker.endsWith('{');
+      continue;
+    }
+    if (inSourceBlock && !source) continue;
+    if (SOURCE_LINE.test(line)) {
+      if (source) out.push(line.replace(SOURCE_LINE, ''));
+    } else if (SINK_ONLY_LINE.test(line)) {
+      if (!source) out.push(line.replace(SINK_ONLY_LINE, ''));
+    } else out.push(line);
+  }
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\n+$/, '\n');
+}
+
 function templateFiles(dir = templateDir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -103,8 +137,11 @@ function checkFree(root: string, names: ConnectorNames, configText: string): voi
   const taken = [`connectors/${kebab}`, `silos/${kebab}`, `flows/${kebab}.yaml`].find((path) => existsSync(join(root, path)));
   if (taken) refuse(`connector name "${kebab}" is taken: ${taken} exists`);
   const registry = join(root, 'connectors/registry.ts');
-  if (existsSync(registry) && readFileSync(registry, 'utf8').includes(`'./${kebab}/index.ts'`)) refuse(`connector name "${kebab}" is taken: connectors/registry.ts imports ./${kebab}`);
-  const setting = [`${camel}Url:`, `${camel}ApiKey:`, `${camel}Port:`, `'${CONST}_URL'`, `'${CONST}_API_KEY'`, `'${CONST}_PORT'`].find((s) => configText.includes(s));
+  if (existsSync(registry) && readFileSync(registry, 'utf8').includes(`'./${kebab}/index.ts'`))
+    refuse(`connector name "${kebab}" is taken: connectors/registry.ts imports ./${kebab}`);
+  const setting = [`${camel}Url:`, `${camel}ApiKey:`, `${camel}Port:`, `'${CONST}_URL'`, `'${CONST}_API_KEY'`, `'${CONST}_PORT'`].find(
+    (s) => configText.includes(s),
+  );
   if (setting) refuse(`connector name "${kebab}" is taken: ${CONFIG} already declares ${setting.replace(/[:']/g, '')}`);
 }
 
@@ -115,7 +152,7 @@ function nextSteps(names: ConnectorNames): string[] {
     'run npm run gen (docs/configuration.md lists the new settings) and commit it',
     `run npm run typecheck && npm run lint && npm test -- ${kebab}`,
     `replace the stub protocol with the silo's (silos/${kebab}/openapi.yaml, mapping.ts, client.ts), complete flows/${kebab}.yaml (legal basis, fields) and the READMEs`,
-    `for the quick start: start the simulator in bin/start-silos.ts and link demo identities in bin/demo-identities.ts`,
+    'for the quick start and end-to-end tests: start and seed the simulator in bin/start-silos.ts, link demo persons in bin/demo-identities.ts, show it in bin/banner.ts, give it a port in test/support/stack.ts (docs/connectors.md, "Into the quick start")',
   ];
 }
 
@@ -123,7 +160,8 @@ function nextSteps(names: ConnectorNames): string[] {
 export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
   const names = connectorNames(options.name);
   const configPath = join(options.root, CONFIG);
-  if (!existsSync(configPath) || !existsSync(join(options.root, 'connectors'))) refuse(`"${options.root}" is not a Relais repository: no ${CONFIG} or connectors/`);
+  if (!existsSync(configPath) || !existsSync(join(options.root, 'connectors')))
+    refuse(`"${options.root}" is not a Relais repository: no ${CONFIG} or connectors/`);
   const configText = readFileSync(configPath, 'utf8');
   const end = configText.indexOf(SETTINGS_END);
   if (end < 0) refuse(`${CONFIG} has no settings table ending in "${SETTINGS_END}"`);
@@ -131,12 +169,25 @@ export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
 
   const port = simulatorPort(names.kebab, configText);
   const created: string[] = [];
+  const source = options.source ?? true;
   for (const template of templateFiles()) {
     const path = render(relative(templateDir, template), names, port).replace(/\.tmpl$/, '');
+    if (!source && path === `connectors/${names.kebab}/source.ts`) continue;
     mkdirSync(dirname(join(options.root, path)), { recursive: true });
-    writeFileSync(join(options.root, path), render(readFileSync(template, 'utf8'), names, port), { flag: 'wx' });
+    writeFileSync(join(options.root, path), render(selectVariant(readFileSync(template, 'utf8'), source), names, port), { flag: 'wx' });
     created.push(path.split('\\').join('/'));
   }
   writeFileSync(configPath, configText.slice(0, end) + settingsBlock(names, port) + configText.slice(end));
   return { created: created.sort(), modified: [CONFIG], nextSteps: nextSteps(names) };
+}
+
+/** The result as the CLI prints it without --json: what was created and changed, then the next steps. */
+export function describeScaffold(result: ScaffoldResult): string {
+  return [
+    `created ${result.created.length} files:`,
+    ...result.created.map((file) => `  ${file}`),
+    ...(result.modified.length > 0 ? ['changed:', ...result.modified.map((file) => `  ${file}`)] : []),
+    'next:',
+    ...result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`),
+  ].join('\n');
 }
