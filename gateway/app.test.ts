@@ -109,7 +109,7 @@ test('an accepted change is stored with its audit entry and outbox row, and show
   const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
   assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
   assert.equal(change.status, 'in_progress');
-  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'pending'], ['tax', 'pending'], ['waste-management', 'pending']]);
+  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['email', 'pending'], ['school-catering', 'pending'], ['social-services', 'pending'], ['tax', 'pending'], ['waste-management', 'pending']]);
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
   const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [change.id]);
