@@ -63,6 +63,39 @@ const socialServices: SiloBench = {
   },
 };
 
+const schoolCatering: SiloBench = {
+  system: 'school-catering',
+  async start() {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const part = await startPart('silo school-catering', 'silos/school-catering/main.ts', [], { SCHOOL_CATERING_PORT: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
+    const citizenId = (index: number) => `PER-9${String(index).padStart(5, '0')}`;
+    return {
+      part,
+      connectorEnv: { SCHOOL_CATERING_URL: url },
+      citizenId,
+      async prepare(db, citizens) {
+        await inBatches(citizens, 20, async ({ index, pivotId }) => {
+          const response = await fetch(`${url}/familles`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              numeroFamille: `FAM-9${String(index).padStart(5, '0')}`,
+              adresseFacturation: { numero: String(index), voie: 'rue de la Bench', codePostal: '69002', ville: 'Lyon' },
+              payeur: citizenId(index),
+              membres: [{ numeroPersonne: citizenId(index), nom: 'Bench', prenom: 'Bench', role: 'RESPONSABLE_LEGAL' }],
+              inscriptions: [],
+            }),
+          });
+          if (response.status !== 201 && response.status !== 409) throw new Error(`school-catering: creating a family answered ${response.status}`);
+          await linkIdentifier(db, pivotId, 'school-catering', citizenId(index));
+        });
+      },
+      stop: () => part.stop(),
+    };
+  },
+};
+
 /** The waste-management vendor database (the silo is its SQL database), fresh on the bench's PostgreSQL server. */
 const wasteManagement: SiloBench = {
   system: 'waste-management',
@@ -92,4 +125,4 @@ const wasteManagement: SiloBench = {
   },
 };
 
-export const siloBenches: SiloBench[] = [socialServices, wasteManagement];
+export const siloBenches: SiloBench[] = [socialServices, schoolCatering, wasteManagement];
