@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import type { Bus, IncomingMessage, Subscription } from '../../bus/types.ts';
 import { createLogger, type Logger } from '../../logger.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
-import { eventually } from '../../../test/support/eventually.ts';
-import { testBus, uniquePrefix } from '../../../test/support/kafka.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/databases.ts';
+import { eventually } from '../../testing/eventually.ts';
+import { testBus, uniquePrefix } from '../../testing/kafka.ts';
 
 export { eventually };
 
