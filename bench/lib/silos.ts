@@ -36,65 +36,72 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
-const socialServices: SiloBench = {
-  system: 'social-services',
-  async start() {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const part = await startPart('silo social-services', 'silos/social-services/main.ts', [], { SOCIAL_SERVICES_PORT: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
-    const citizenId = (index: number) => `SS-9${String(index).padStart(5, '0')}`;
-    return {
-      part,
-      connectorEnv: { SOCIAL_SERVICES_URL: url },
-      citizenId,
-      async prepare(db, citizens) {
-        await inBatches(citizens, 20, async ({ index, pivotId }) => {
-          const response = await fetch(`${url}/dossiers`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ numeroDossier: citizenId(index), nom: 'Bench', prenoms: 'Bench', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+/**
+ * A REST simulator run as its own process: the bench creates one record per citizen through
+ * its API (`record`: path and body) and links the citizen's identifier in Relais.
+ */
+function restSilo(options: {
+  system: string;
+  main: string;
+  portVariable: string;
+  urlVariable: string;
+  citizenId: (index: number) => string;
+  record: (index: number, citizenId: string) => { path: string; body: unknown };
+}): SiloBench {
+  const { system, citizenId } = options;
+  return {
+    system,
+    async start() {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const part = await startPart(`silo ${system}`, options.main, [], { [options.portVariable]: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
+      return {
+        part,
+        connectorEnv: { [options.urlVariable]: url },
+        citizenId,
+        async prepare(db, citizens) {
+          await inBatches(citizens, 20, async ({ index, pivotId }) => {
+            const { path, body } = options.record(index, citizenId(index));
+            const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+            if (response.status !== 201 && response.status !== 409) throw new Error(`${system}: creating a record answered ${response.status}`);
+            await linkIdentifier(db, pivotId, system, citizenId(index));
           });
-          if (response.status !== 201 && response.status !== 409) throw new Error(`social-services: creating a file answered ${response.status}`);
-          await linkIdentifier(db, pivotId, 'social-services', citizenId(index));
-        });
-      },
-      stop: () => part.stop(),
-    };
-  },
-};
+        },
+        stop: () => part.stop(),
+      };
+    },
+  };
+}
 
-const schoolCatering: SiloBench = {
+const socialServices = restSilo({
+  system: 'social-services',
+  main: 'silos/social-services/main.ts',
+  portVariable: 'SOCIAL_SERVICES_PORT',
+  urlVariable: 'SOCIAL_SERVICES_URL',
+  citizenId: (index) => `SS-9${String(index).padStart(5, '0')}`,
+  record: (_index, id) => ({
+    path: '/dossiers',
+    body: { numeroDossier: id, nom: 'Bench', prenoms: 'Bench', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } },
+  }),
+});
+
+const schoolCatering = restSilo({
   system: 'school-catering',
-  async start() {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const part = await startPart('silo school-catering', 'silos/school-catering/main.ts', [], { SCHOOL_CATERING_PORT: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
-    const citizenId = (index: number) => `PER-9${String(index).padStart(5, '0')}`;
-    return {
-      part,
-      connectorEnv: { SCHOOL_CATERING_URL: url },
-      citizenId,
-      async prepare(db, citizens) {
-        await inBatches(citizens, 20, async ({ index, pivotId }) => {
-          const response = await fetch(`${url}/familles`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              numeroFamille: `FAM-9${String(index).padStart(5, '0')}`,
-              adresseFacturation: { numero: String(index), voie: 'rue de la Bench', codePostal: '69002', ville: 'Lyon' },
-              payeur: citizenId(index),
-              membres: [{ numeroPersonne: citizenId(index), nom: 'Bench', prenom: 'Bench', role: 'RESPONSABLE_LEGAL' }],
-              inscriptions: [],
-            }),
-          });
-          if (response.status !== 201 && response.status !== 409) throw new Error(`school-catering: creating a family answered ${response.status}`);
-          await linkIdentifier(db, pivotId, 'school-catering', citizenId(index));
-        });
-      },
-      stop: () => part.stop(),
-    };
-  },
-};
+  main: 'silos/school-catering/main.ts',
+  portVariable: 'SCHOOL_CATERING_PORT',
+  urlVariable: 'SCHOOL_CATERING_URL',
+  citizenId: (index) => `PER-9${String(index).padStart(5, '0')}`,
+  record: (index, id) => ({
+    path: '/familles',
+    body: {
+      numeroFamille: `FAM-9${String(index).padStart(5, '0')}`,
+      adresseFacturation: { numero: String(index), voie: 'rue de la Bench', codePostal: '69002', ville: 'Lyon' },
+      payeur: id,
+      membres: [{ numeroPersonne: id, nom: 'Bench', prenom: 'Bench', role: 'RESPONSABLE_LEGAL' }],
+      inscriptions: [],
+    },
+  }),
+});
 
 /** The waste-management vendor database (the silo is its SQL database), fresh on the bench's PostgreSQL server. */
 const wasteManagement: SiloBench = {

@@ -4,11 +4,10 @@
  * connector per system with a simulator, and the simulators.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { loadFlows } from '../../core/routing/flows.ts';
 import { subscribedSystems } from '../../core/routing/plan.ts';
-import { openPostgres, type Db } from '../../core/store/db.ts';
-import { migrate } from '../../core/store/migrate.ts';
+import type { Db } from '../../core/store/db.ts';
+import { createPostgresDatabase } from '../../core/testing/databases.ts';
 import { answers, freePort, startPart, type Part } from './processes.ts';
 import { siloBenches, type RunningSilo } from './silos.ts';
 
@@ -32,30 +31,9 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function createDatabase(name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = openPostgres(url.toString());
-  await migrate(db);
-  return {
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
+/** The phase's own migrated database on the bench's PostgreSQL server. */
+export function createDatabase(name: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  return createPostgresDatabase({ name, server: serverUrl });
 }
 
 export async function startBenchStack(options: { brokers: string; pipeline: boolean; citizens: number; name: string }): Promise<BenchStack> {

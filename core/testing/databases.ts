@@ -16,8 +16,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
   await client.connect();
   try {
     await client.query(sql);
@@ -26,10 +26,15 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-export async function createPostgresDatabase(): Promise<TestDatabase> {
-  const name = `relais_test_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
+/**
+ * A fresh, migrated database on a PostgreSQL server (TEST_DATABASE_URL's unless `server` is
+ * given; the benchmarks pass theirs), dropped by drop().
+ */
+export async function createPostgresDatabase(options: { name?: string; server?: string } = {}): Promise<TestDatabase & { url: string }> {
+  const server = options.server ?? serverUrl;
+  const name = options.name ?? `relais_test_${randomBytes(6).toString('hex')}`;
+  await admin(server, `CREATE DATABASE ${name}`);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   const db = openPostgres(url.toString());
   await migrate(db);
@@ -38,7 +43,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     async drop() {
       await db.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
