@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sourceEventId } from '../../ids.ts';
 import { parseFlows, type Flows } from '../../routing/flows.ts';
-import { eventually, type Recorder } from './harness.ts';
+import { ensureTopics, topicNames } from '../../topics.ts';
+import { eventually, record, type Harness, type Recorder } from './harness.ts';
+
+/** What both source suites open once: the shared harness, the silo, and a recorder of <prefix>.events. */
+export async function openSourceSuite<Silo>(openHarness: () => Promise<Harness>, startSilo: () => Promise<Silo>): Promise<{ harness: Harness; silo: Silo; recorder: Recorder }> {
+  const harness = await openHarness();
+  const silo = await startSilo();
+  await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
+  const recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
+  return { harness, silo, recorder };
+}
 
 /** Flows declaring only the system under test: its events have no recipients, which is all a source needs. */
 export function flowsOf(system: string): Flows {

@@ -6,11 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../config.ts';
-import { topicNames, ensureTopics } from '../../topics.ts';
+import { topicNames } from '../../topics.ts';
 import type { PushSource, PushSourceContext } from '../contract.ts';
 import { startPushSourceRunner, type RunningPushSource } from '../source-runner.ts';
-import { harness as sharedHarness, record, type Harness, type Recorder } from './harness.ts';
-import { flowsOf, published } from './published.ts';
+import { harness as sharedHarness, type Harness, type Recorder } from './harness.ts';
+import { flowsOf, openSourceSuite, published } from './published.ts';
 
 /**
  * What a push source connector gives the suite. The silo must push to where the connector
@@ -67,10 +67,7 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
 
   describe(`${system}: push source conformance`, () => {
     before(async () => {
-      harness = await openHarness();
-      silo = await options.startSilo();
-      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
-      recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
+      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo()));
     });
 
     after(async () => {

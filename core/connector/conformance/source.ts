@@ -6,12 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureTopics, topicNames } from '../../topics.ts';
+import { topicNames } from '../../topics.ts';
 import { readSourceState } from '../checkpoints.ts';
 import type { Source } from '../contract.ts';
 import { startSourceRunner, type RunningSource } from '../source-runner.ts';
-import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
-import { flowsOf, published } from './published.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness, type Recorder } from './harness.ts';
+import { flowsOf, openSourceSuite, published } from './published.ts';
 
 /**
  * What a polled source connector gives the suite. `Silo` is whatever startSilo() returns (a
@@ -96,10 +96,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
 
   describe(`${system}: source conformance`, () => {
     before(async () => {
-      harness = await openHarness();
-      silo = await options.startSilo();
-      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
-      recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
+      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo()));
     });
 
     after(async () => {
