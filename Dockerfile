@@ -8,6 +8,7 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/connector-kit/package.json ./packages/connector-kit/
 # The `node` devDependency (the runtime pin for npm scripts) is not installed: the image is Node 24.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
@@ -21,12 +22,15 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY bin ./bin
 COPY core ./core
+COPY packages ./packages
+COPY protocols ./protocols
+COPY router ./router
 COPY connectors ./connectors
 COPY flows ./flows
 COPY gateway ./gateway
 COPY schemas ./schemas
 COPY silos ./silos
-# infra: the SQL migrations, and the local broker launcher `relais start` imports (its jars are not copied).
+# infra: the local broker launcher `relais start` imports (its jars are not copied).
 COPY infra ./infra
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -1,9 +1,10 @@
-// Lint: type-aware typescript-eslint, plus the architecture's import boundaries
-// (DESIGN.md): connectors import only core/ and schemas/; only the connector registry and
-// the process entry points import connectors; the gateway never imports a connector.
+// Lint: type-aware typescript-eslint, plus the architecture's import boundaries (DESIGN.md,
+// "Layout"), checked by scripts/lint/boundaries.js: core/ is the kernel; connectors import only
+// the kit by its name, their own folder and their protocol; only the registry imports a
+// connector; the gateway and the router never import a connector or a simulator; infra/ never
+// imports bin/ or silos/.
 import tseslint from 'typescript-eslint';
-
-const connectorImport = { group: ['**/connectors/*', '**/connectors/**'], message: 'Only connectors/registry.ts may import a connector.' };
+import boundaries from './scripts/lint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.relais/**', 'infra/kafka/lib/**', '**/generated/**', '**/*.d.ts'] },
@@ -25,33 +26,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'gateway/**/*.ts', 'schemas/**/*.ts', 'silos/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [connectorImport, { group: ['**/gateway/*'], message: 'Only process entry points compose the gateway.' }] }] },
-  },
-  {
-    files: ['gateway/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [connectorImport] }] },
-  },
-  {
-    files: ['connectors/*/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/gateway/*', '**/gateway/**'], message: 'Connectors import only core/ and schemas/.' },
-            { group: ['**/silos/*', '**/silos/**'], message: 'Connectors speak to silos over their protocol, never by import (tests excepted).' },
-            { regex: '^\\.\\./[^./]', message: 'A connector imports neither another connector nor the registry.' },
-            { regex: '^\\.\\./\\.\\./(?!core/|schemas/)', message: 'Connectors import only core/ and schemas/.' },
-          ],
-        },
-      ],
-    },
+    files: ['**/*.ts'],
+    plugins: { relais: { rules: { boundaries } } },
+    rules: { 'relais/boundaries': 'error' },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      'no-restricted-imports': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

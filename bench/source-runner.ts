@@ -8,21 +8,19 @@
  * Prints events/s of both and the ratio relais/baseline (the cost of "nothing lost, nothing twice,
  * visible through the gateway").
  *
- *   npx tsx bench/source-runner.ts [--events 2000] [--page 50] [--citizens 200]
+ *   npx tsx bench/source-runtime.ts [--events 2000] [--page 50] [--citizens 200]
  * Uses KAFKA_BROKERS if set, else starts a local broker on RELAIS_KAFKA_PORT (default 29092);
  * PostgreSQL at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { parseArgs } from 'node:util';
-import { readSourceState } from '../core/connector/checkpoints.ts';
-import { startSourceRunner } from '../core/connector/source-runner.ts';
+import { readSourceState, startSourceRuntime } from '@relais/connector-kit/runtime';
 import { encodeCanonical } from '../core/envelopes.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { createLogger } from '../core/logger.ts';
-import { parseFlows } from '../core/routing/flows.ts';
+import { parseFlows } from '../core/flows/flows.ts';
 import { ensureTopics, topicNames } from '../core/topics.ts';
 import { startKafka } from '../infra/kafka/kafka.ts';
-import { createPostgresDatabase } from '../test/support/databases.ts';
-import { testBus } from '../test/support/kafka.ts';
+import { createPostgresDatabase, testBus } from '@relais/connector-kit/testing';
 import { deathRecord, listSource } from '../test/support/list-source.ts';
 import { schemaIdOf } from '../schemas/index.ts';
 
@@ -55,7 +53,7 @@ const baseSeconds = (performance.now() - started) / 1000;
 
 // Relais: the source runtime, polling the same records page by page.
 started = performance.now();
-const runner = startSourceRunner({
+const runner = startSourceRuntime({
   system: 'registry', source: listSource(records, page), bus, db: database.db, topics, flows: () => flows,
   logger: createLogger({ component: 'bench', level: 'warn' }), pollMs: 10, timeoutMs: 30_000, backoff: { baseMs: 50, maxMs: 1000 },
 });

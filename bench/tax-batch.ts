@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { TaxSftpClient } from '../connectors/tax/client.ts';
-import { batchRecordFrom, readTaxBatch, writeTaxBatch, type BatchRecord } from '../core/formats/tax/batch.ts';
+import { batchRecordFrom, readTaxBatch, writeTaxBatch, type BatchRecord } from '../protocols/tax/batch.ts';
 import { ensureKeyPair } from '../silos/tax/keys.ts';
 import { startTaxSilo } from '../silos/tax/server.ts';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startConnector } from '../connectors/runner.ts';
+import { startConnector } from '../connectors/host.ts';
 import { connectorKinds } from '../connectors/registry.ts';
 import { loadConfig } from '../core/config.ts';
 import { createBus } from '../core/bus/index.ts';
@@ -23,7 +23,7 @@ import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { ensureTopics } from '../core/topics.ts';
-import { writeTaxChanges, type ChangeRecord } from '../core/formats/tax/changes.ts';
+import { writeTaxChanges, type ChangeRecord } from '../protocols/tax/changes.ts';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { startQuickStartTaxSilo } from '../bin/start-tax-silo.ts';
 

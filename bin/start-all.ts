@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectorKinds } from '../connectors/registry.ts';
-import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/runner.ts';
+import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/host.ts';
 import { loadConfig, type RelaisConfig } from '../core/config.ts';
-import { startRouterOn } from '../core/router/router.ts';
+import { startRouterOn } from '../router/router.ts';
 import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';

@@ -2,7 +2,7 @@
  * The connector registry: the one place that imports connector folders. Adding a silo means
  * adding its folder and one line here.
  */
-import type { ConnectorDefinition } from '../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { civilRegistryConnector } from './civil-registry/index.ts';
 import { emailConnector } from './email/index.ts';
 import { schoolCateringConnector } from './school-catering/index.ts';

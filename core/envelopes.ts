@@ -10,7 +10,7 @@ import type { IncomingMessage, OutgoingMessage } from './bus/types.ts';
 import { decodeEvent, encodeEvent, type CloudEvent } from './cloudevents.ts';
 import { RelaisError } from './errors.ts';
 import { isUuid } from './ids.ts';
-import { createAjv, toIssues } from './validation.ts';
+import { createAjv, toIssues } from '../schemas/validation.ts';
 
 export const extensions = {
   /** Channel the citizen used: web, mobile, desk, mail, phone, email. */

@@ -42,8 +42,23 @@ export class RetryableError extends RelaisError {
   }
 }
 
+/**
+ * An error with one of the codes above, whether a RelaisError or a module's own error class
+ * carrying the code (the event catalogue's SchemaUnknownError: schemas/ imports no kernel code).
+ */
+export function coded(error: unknown): { code: ErrorCode; retriable: boolean; message: string } | undefined {
+  if (error instanceof RelaisError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const { code, retriable } = error as Error & { code?: unknown; retriable?: unknown };
+  if (typeof code === 'string' && code in errorCodes) {
+    const known = code as ErrorCode;
+    return { code: known, retriable: typeof retriable === 'boolean' ? retriable : errorCodes[known].retriable, message: error.message };
+  }
+  return undefined;
+}
+
 export function isRetriable(error: unknown): boolean {
-  return error instanceof RelaisError && error.retriable;
+  return coded(error)?.retriable ?? false;
 }
 
 /** A one-line description of an error and its causes, safe for logs and DLQ headers. */
@@ -52,7 +67,8 @@ export function describeError(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
     if (current instanceof Error) {
-      parts.push(current instanceof RelaisError ? `${current.code}: ${current.message}` : current.message);
+      const known = coded(current);
+      parts.push(known ? `${known.code}: ${known.message}` : current.message);
       // A Relais error's message is written for logs; its cause (a driver's error) may quote data.
       if (current instanceof RelaisError && current.code === 'STORE_UNAVAILABLE') break;
       current = current.cause;

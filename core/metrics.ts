@@ -58,7 +58,7 @@ export function metricsOfProcess(): RelaisMetrics {
   return (processMetrics ??= createMetrics());
 }
 
-/** Hooks for the sink runtime (core/connector/sink-runner.ts). */
+/** Hooks for the sink runtime (packages/connector-kit/src/runtime/sink-runtime.ts). */
 export function sinkMetricsHooks(metrics: RelaisMetrics) {
   return {
     settled(system: string, outcome: string, _attempts: number, durationMs: number): void {
@@ -75,7 +75,7 @@ export function sinkMetricsHooks(metrics: RelaisMetrics) {
   };
 }
 
-/** Hooks for the router (core/router/router.ts). */
+/** Hooks for the router (router/router.ts). */
 export function routerMetricsHooks(metrics: RelaisMetrics) {
   return {
     routed(system: string, outcome: 'delivered' | 'rejected'): void {
@@ -88,7 +88,7 @@ export function routerMetricsHooks(metrics: RelaisMetrics) {
   };
 }
 
-/** Hooks for the source runtime (core/connector/source-runner.ts, SourceMetrics). */
+/** Hooks for the source runtime (packages/connector-kit/src/runtime/source-runtime.ts, SourceMetrics). */
 export function sourceMetricsHooks(metrics: RelaisMetrics) {
   return {
     polled(system: string, outcome: 'ok' | 'failed'): void {

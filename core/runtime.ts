@@ -10,11 +10,11 @@ import { loadConfig, type RelaisConfig } from './config.ts';
 import { RelaisError } from './errors.ts';
 import { createLogger, setLogSalt, type LogDestination, type Logger } from './logger.ts';
 import { metricsOfProcess, type RelaisMetrics } from './metrics.ts';
-import { loadFlows, type Flows } from './routing/flows.ts';
+import { loadFlows, type Flows } from './flows/flows.ts';
 import { openStore, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { topicNames, type TopicNames } from './topics.ts';
-import { initTracing } from './tracing.ts';
+import { initTracing } from './tracing/spans.ts';
 
 export interface Runtime {
   config: RelaisConfig;

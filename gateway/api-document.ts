@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { createAjv } from '../core/validation.ts';
+import { createAjv } from '../schemas/validation.ts';
 
 export const openApiFile = join(dirname(fileURLToPath(import.meta.url)), 'openapi.yaml');
 

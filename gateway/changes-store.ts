@@ -5,7 +5,7 @@
  * outbox row (identity-reviews-store.ts releases it). Receipts move a recipient's status forward
  * only (see applyReceipts). The read side is in changes-view.ts.
  */
-import { insertChange } from '../core/changes/change-record.ts';
+import { insertChange } from '../core/store/change-record.ts';
 import type { Receipt } from '../core/envelopes.ts';
 import { resolveCitizen, type CitizenReference, type LinkProvenance } from '../core/identity/identity-store.ts';
 import { newEventId, type PivotId } from '../core/ids.ts';

@@ -5,7 +5,7 @@
  */
 import type { Express, Request, RequestHandler } from 'express';
 import { RelaisError } from '../core/errors.ts';
-import { toIssues } from '../core/validation.ts';
+import { toIssues } from '../schemas/validation.ts';
 import { componentValidator } from './api-document.ts';
 import type { GatewayDeps } from './app.ts';
 import { requireScope } from './auth.ts';

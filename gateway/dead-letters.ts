@@ -1,14 +1,14 @@
 /**
  * A system's dead letters for operators: GET /v1/systems/{system}/dead-letters lists them with
  * what happened since (from the connector's ledger) and the last replay (from the audit log);
- * POST …/dead-letters/replay re-drives them once the cause is fixed (core/connector/dead-letters.ts).
+ * POST …/dead-letters/replay re-drives them once the cause is fixed (packages/connector-kit/src/runtime/dead-letters.ts).
  *
  * A replay writes one audit entry per event in the same transaction that is committed only
  * after Kafka acknowledged the re-drive: no replay without its audit entry, no audit entry for
  * a replay that did not happen.
  */
 import type { Bus, IncomingMessage } from '../core/bus/types.ts';
-import { describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from '../core/connector/dead-letters.ts';
+import { describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from '../core/dead-letters.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';

@@ -7,10 +7,10 @@
  * Either way the civil data and the candidates are erased from the review (data minimisation).
  */
 import { randomUUID } from 'node:crypto';
-import { insertRecipients } from '../core/changes/change-record.ts';
+import { insertRecipients } from '../core/store/change-record.ts';
 import type { CivilIdentity, Criterion } from '../core/identity/civil-identity.ts';
 import { resolveCitizen } from '../core/identity/identity-store.ts';
-import type { RoutableEvent } from '../core/routing/plan.ts';
+import type { RoutableEvent } from '../core/flows/plan.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import { schemaIdOf } from '../schemas/index.ts';
 import type { components } from './generated/api.ts';

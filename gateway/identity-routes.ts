@@ -4,8 +4,8 @@
  */
 import type { Express, RequestHandler } from 'express';
 import { isUuid } from '../core/ids.ts';
-import { planDeliveries } from '../core/routing/plan.ts';
-import { toIssues } from '../core/validation.ts';
+import { planDeliveries } from '../core/flows/plan.ts';
+import { toIssues } from '../schemas/validation.ts';
 import { componentValidator } from './api-document.ts';
 import { requireScope } from './auth.ts';
 import { getChange } from './changes-view.ts';

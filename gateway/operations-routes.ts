@@ -4,7 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import type { Bus } from '../core/bus/types.ts';
-import type { Flows } from '../core/routing/flows.ts';
+import type { Flows } from '../core/flows/flows.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import { requireScope, type Authenticator } from './auth.ts';

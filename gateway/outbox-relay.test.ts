@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Bus, OutgoingMessage } from '../core/bus/types.ts';
 import { createLogger } from '../core/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../test/support/databases.ts';
-import { eventually } from '../test/support/eventually.ts';
+import { createTestDatabase, eventually, type TestDatabase } from '@relais/connector-kit/testing';
 import { OutboxRelay } from './outbox-relay.ts';
 
 let database: TestDatabase;

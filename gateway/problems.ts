@@ -3,7 +3,7 @@
  * for validation failures, the failing fields as JSON pointers into the request body.
  */
 import type { Response } from 'express';
-import type { ValidationIssue } from '../core/validation.ts';
+import type { ValidationIssue } from '../schemas/validation.ts';
 import type { components } from './generated/api.ts';
 
 type Problem = components['schemas']['Problem'];

@@ -2,8 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isUuid } from '../core/ids.ts';
 import type { CitizenReference } from '../core/identity/identity-store.ts';
-import type { Flows } from '../core/routing/flows.ts';
-import type { ValidationIssue } from '../core/validation.ts';
+import type { Flows } from '../core/flows/flows.ts';
+import type { ValidationIssue } from '../schemas/validation.ts';
 import { HttpProblem } from './problems.ts';
 
 /** Checked before parsing, so a form post or a file upload gets 415, not a parse error. */

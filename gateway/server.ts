@@ -9,7 +9,7 @@ import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopics } from '../core/topics.ts';
 import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type Check } from '../core/health.ts';
 import { watchGroup } from '../core/metrics.ts';
-import { subscribedSystems } from '../core/routing/plan.ts';
+import { subscribedSystems } from '../core/flows/plan.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
 import { OutboxRelay } from './outbox-relay.ts';
@@ -54,7 +54,7 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
 export interface GatewayOptions {
   devToken?: string;
   port?: number;
-  /** The register that resolves citizens named by civil data (connectors/runner.ts identityResolverFor). */
+  /** The register that resolves citizens named by civil data (connectors/host.ts identityResolverFor). */
   identityResolver?: IdentityResolver | undefined;
 }
 

@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { isUuid, newEventId } from '../core/ids.ts';
-import type { Flows } from '../core/routing/flows.ts';
-import { planDeliveries } from '../core/routing/plan.ts';
+import type { Flows } from '../core/flows/flows.ts';
+import { planDeliveries } from '../core/flows/plan.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
-import { childTraceparent } from '../core/trace.ts';
-import { toIssues } from '../core/validation.ts';
+import { childTraceparent } from '../core/tracing/traceparent.ts';
+import { toIssues } from '../schemas/validation.ts';
 import { parseEventData, schemaIdOf, type EventData } from '../schemas/index.ts';
 import { componentValidator } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';

@@ -7,7 +7,7 @@
  */
 import type { Bus, GroupState, TopicOffsets } from '../core/bus/types.ts';
 import { describeError } from '../core/errors.ts';
-import type { Flows } from '../core/routing/flows.ts';
+import type { Flows } from '../core/flows/flows.ts';
 import type { Queryable } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import type { components } from './generated/api.ts';

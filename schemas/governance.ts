@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAjv, toIssues } from '../core/validation.ts';
+import { createAjv, toIssues } from './validation.ts';
 import { backwardIssues, formatIssue, type SchemaDocuments } from './compatibility.ts';
 import type { InvalidExample } from './index.ts';
 import { labelProblems } from './pii.ts';

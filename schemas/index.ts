@@ -7,10 +7,23 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import { RelaisError } from '../core/errors.ts';
-import { createAjv, toIssues, type PiiLevel, type ValidationIssue } from '../core/validation.ts';
+import { createAjv, toIssues, type PiiLevel, type ValidationIssue } from './validation.ts';
 import { isPiiLevel, PII_KEYWORD } from './pii.ts';
 import type { EventDataByType } from './generated/events.ts';
+
+/**
+ * An event type or `$ref` the catalogue does not hold. It carries the stable code that
+ * core/errors.ts lists (SCHEMA_UNKNOWN, not retriable), so the kernel reports it like any Relais
+ * error, while the catalogue itself imports nothing of the kernel.
+ */
+export class SchemaUnknownError extends Error {
+  readonly code = 'SCHEMA_UNKNOWN';
+  readonly retriable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaUnknownError';
+  }
+}
 
 export type * from './generated/events.ts';
 
@@ -93,7 +106,7 @@ function validatorOf(type: string): ValidateFunction {
   const existing = validators.get(type);
   if (existing) return existing;
   const schema = schemas.get(type);
-  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  if (!schema) throw new SchemaUnknownError(`no schema for event type ${type}`);
   const validate = ajv.compile(schema);
   validators.set(type, validate);
   return validate;
@@ -111,7 +124,7 @@ export function isEventType(type: string): type is EventType {
 /** The `$id` of the type's schema, used as the CloudEvents `dataschema`. */
 export function schemaIdOf(type: string): string {
   const schema = load().schemas.get(type);
-  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  if (!schema) throw new SchemaUnknownError(`no schema for event type ${type}`);
   return schema.$id;
 }
 
@@ -132,7 +145,7 @@ export interface InvalidExample {
  */
 export function eventExamples(type: string): { valid: unknown[]; invalid: InvalidExample[] } {
   const schema = load().schemas.get(type);
-  if (!schema) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  if (!schema) throw new SchemaUnknownError(`no schema for event type ${type}`);
   const valid = Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [];
   let invalid: InvalidExample[] = [];
   try {
@@ -175,7 +188,7 @@ function resolveRef(ref: string, base: string, byId: Map<string, SchemaDocument>
   const url = new URL(ref, base);
   const documentId = `${url.origin}${url.pathname}`;
   const document = byId.get(documentId);
-  if (!document) throw new RelaisError('SCHEMA_UNKNOWN', `unresolvable $ref ${ref} from ${base}`);
+  if (!document) throw new SchemaUnknownError(`unresolvable $ref ${ref} from ${base}`);
   let node: unknown = document;
   for (const segment of url.hash.replace(/^#\/?/, '').split('/').filter(Boolean)) {
     node = (node as SchemaNode)[decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')];
@@ -205,7 +218,7 @@ function resolved(node: SchemaNode, base: string, byId: Map<string, SchemaDocume
 export function eachField(type: string, visit: (field: FieldInfo) => void): void {
   const { schemas, byId } = load();
   const root = schemas.get(type);
-  if (!root) throw new RelaisError('SCHEMA_UNKNOWN', `no schema for event type ${type}`);
+  if (!root) throw new SchemaUnknownError(`no schema for event type ${type}`);
   const walk = (start: SchemaNode, startBase: string, prefix: string, depth: number): void => {
     if (depth > 12) return;
     let { node, base } = resolved(start, startBase, byId);

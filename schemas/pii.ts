@@ -5,7 +5,7 @@
  * it (docs/events.md). A property without a label fails the schema check, so a new field is
  * never handled as "not personal" by omission.
  */
-import { piiLevels, type PiiLevel } from '../core/validation.ts';
+import { piiLevels, type PiiLevel } from './validation.ts';
 
 export { piiLevels, type PiiLevel };
 

@@ -12,10 +12,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readSourceState } from '../core/connector/checkpoints.ts';
+import { readSourceState } from '@relais/connector-kit/runtime';
 import { linkIdentifier } from '../core/identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;

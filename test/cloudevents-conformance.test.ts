@@ -11,7 +11,7 @@ import { Kafka, type CloudEvent, type KafkaMessage } from 'cloudevents';
 import type { IncomingMessage } from '../core/bus/types.ts';
 import { decodeCanonical } from '../core/envelopes.ts';
 import { eventExamples, eventTypes, schemaIdOf, validateEventData } from '../schemas/index.ts';
-import { readTopic, testBus } from './support/kafka.ts';
+import { readTopic, testBus } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 
 const SUBMITTED = 'fr.relais.service-request.submitted.v1';

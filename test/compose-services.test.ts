@@ -16,13 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../bin/start-silos.ts';
-import { runnableSystems } from '../connectors/runner.ts';
-import { loadFlows } from '../core/routing/flows.ts';
+import { runnableSystems } from '../connectors/host.ts';
+import { loadFlows } from '../core/flows/flows.ts';
 import {
   copiedPaths, isNodeService, localEnvironment, localHealthcheck, readCompose, readDockerfile, runtimeImports, startOrder, type LocalContext, type PortMap,
 } from './support/compose.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { testBrokers, uniquePrefix } from './support/kafka.ts';
+import { createTestDatabase, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
 
 const compose = readCompose();

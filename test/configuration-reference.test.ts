@@ -16,7 +16,7 @@ const shipped = ['bin', 'connectors', 'core', 'gateway', 'infra', 'silos'];
 /** Read by code but not Relais settings, each with its reason. */
 const notSettings: Record<string, string> = {
   JAVA_HOME: "the JDK infra/kafka runs the local broker on (the operating system's convention)",
-  TEST_DATABASE_URL: 'the PostgreSQL server the test kit (core/testing, used by the conformance suites) creates its databases on; npm test sets it',
+  TEST_DATABASE_URL: 'the PostgreSQL server the test kit (packages/connector-kit/src/testing, used by the conformance suites) creates its databases on; npm test sets it',
 };
 
 function sources(dir: string): string[] {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { householdOf } from '../silos/waste-management/desk.ts';
 import type { EntreeJournal, Famille } from '../silos/school-catering/types.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];

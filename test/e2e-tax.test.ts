@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchRecordFrom, readTaxBatch, type BatchRecord } from '../core/formats/tax/batch.ts';
-import { writeTaxChanges, type ChangeRecord } from '../core/formats/tax/changes.ts';
-import { eventually } from './support/eventually.ts';
-import { readTopic } from './support/kafka.ts';
+import { batchRecordFrom, readTaxBatch, type BatchRecord } from '../protocols/tax/batch.ts';
+import { writeTaxChanges, type ChangeRecord } from '../protocols/tax/changes.ts';
+import { eventually, readTopic } from '@relais/connector-kit/testing';
 import { settledAll, startStack, type ChangeView, type Stack } from './support/stack.ts';
 
 const DEADLINE_MS = 5000;

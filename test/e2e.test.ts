@@ -9,10 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redelivery } from '../core/connector/dead-letters.ts';
+import { redelivery } from '../core/dead-letters.ts';
 import { sha256Hex } from '../gateway/auth.ts';
-import { readTopic, testBus } from './support/kafka.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, readTopic, testBus } from '@relais/connector-kit/testing';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const systemToken = 'social-services-front-desk-token';

@@ -65,7 +65,7 @@ test('the gateway starts, accepts changes and stops cleanly with no Kafka at all
   const { createRuntime } = await import('../core/runtime.ts');
   const { loadConfig } = await import('../core/config.ts');
   const { startGateway } = await import('../gateway/server.ts');
-  const { createTestDatabase } = await import('./support/databases.ts');
+  const { createTestDatabase } = await import('@relais/connector-kit/testing');
   const database = await createTestDatabase('postgres');
   const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', RELAIS_DEV_TOKEN: 'no-kafka' });
   const runtime = await createRuntime({ component: 'gateway', config });

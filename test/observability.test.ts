@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { componentValidator } from '../gateway/api-document.ts';
 import type { components } from '../gateway/generated/api.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, devToken, settledAll, startStack, type Stack } from './support/stack.ts';
 
 type Kpis = components['schemas']['Kpis'];

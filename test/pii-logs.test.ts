@@ -8,8 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { encodeCanonical } from '../core/envelopes.ts';
-import { testBus } from './support/kafka.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, testBus } from '@relais/connector-kit/testing';
 import { addressChange, devToken, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const file = 'SS-471101';

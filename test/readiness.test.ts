@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { openPostgres } from '../core/store/db.ts';
 import { componentValidator } from '../gateway/api-document.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server.ts';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 

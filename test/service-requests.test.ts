@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listIncidents } from '../silos/waste-management/desk.ts';
 import { addHousehold } from '../silos/waste-management/seed.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 
 const auth = { authorization: `Bearer ${devToken}` };

@@ -13,7 +13,7 @@ import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { signature } from '../silos/social-services/webhook.ts';
 import type { NotificationEnvoyee } from '../silos/social-services/types.ts';
 import { addHousehold } from '../silos/waste-management/seed.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { startStack, webhookSecret, type ChangeView, type Stack } from './support/stack.ts';
 
 let stack: Stack;

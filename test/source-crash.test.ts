@@ -8,17 +8,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readSourceState } from '../core/connector/checkpoints.ts';
-import type { Sink } from '../core/connector/contract.ts';
-import { startSinkRunner } from '../core/connector/sink-runner.ts';
+import { readSourceState, startSinkRuntime } from '@relais/connector-kit/runtime';
+import type { Sink } from '@relais/connector-kit';
 import { linkIdentifier } from '../core/identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { createLogger } from '../core/logger.ts';
-import { startRouter } from '../core/router/router.ts';
+import { startRouter } from '../router/router.ts';
 import { ensureTopics, topicNames } from '../core/topics.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { eventually } from './support/eventually.ts';
-import { testBus, uniquePrefix } from './support/kafka.ts';
+import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { crashTestFlows, crashTestSink, crashTestSystem } from './support/source-crash-flows.ts';
 
 const RECORDS = 12;
@@ -50,7 +47,7 @@ before(async () => {
     await linkIdentifier(database.db, pivot, crashTestSink, `S-${n}`);
   }
   const router = await startRouter({ bus, db: database.db, flows: () => crashTestFlows, topics, groupId: `${prefix}-router`, logger });
-  const sinkRunner = await startSinkRunner({
+  const sinkRunner = await startSinkRuntime({
     system: crashTestSink, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
     retry: { maxAttempts: 3, baseMs: 20, maxMs: 100 }, timeoutMs: 2000, logger,
   });

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 interface ExportedSpan {

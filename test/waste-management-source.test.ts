@@ -7,18 +7,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startSourceRunner, type RunningSource } from '../core/connector/source-runner.ts';
+import { type RunningSource, startSourceRuntime } from '@relais/connector-kit/runtime';
 import { createLogger } from '../core/logger.ts';
-import { loadFlows } from '../core/routing/flows.ts';
-import { openSqlClient } from '../core/sql/sql-client.ts';
+import { loadFlows } from '../core/flows/flows.ts';
+import { openSqlClient } from '../protocols/sql/sql-client.ts';
 import { ensureTopics, topicNames } from '../core/topics.ts';
 import { resolveIncident } from '../silos/waste-management/desk.ts';
 import { addHousehold } from '../silos/waste-management/seed.ts';
 import { WasteDatabase } from '../connectors/waste-management/client.ts';
 import { createWasteManagementSource } from '../connectors/waste-management/source.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { eventually } from './support/eventually.ts';
-import { testBus, uniquePrefix } from './support/kafka.ts';
+import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
 
 const system = 'waste-management';
@@ -31,7 +29,7 @@ let vendor: VendorDatabase;
 let idUsager: number;
 
 function runner(): RunningSource {
-  return startSourceRunner({
+  return startSourceRuntime({
     system, bus, db: store.db, topics, flows: () => flows, logger: createLogger({ component: 'test', level: 'silent' }),
     source: createWasteManagementSource(new WasteDatabase(openSqlClient(vendor.url, { max: 1 })), { system, batchSize: 1, settleMs: 0 }),
     pollMs: 50, timeoutMs: 5000, backoff: { baseMs: 50, maxMs: 200 },

@@ -10,18 +10,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startSinkRunner } from '../core/connector/sink-runner.ts';
+import { startSinkRuntime } from '@relais/connector-kit/runtime';
 import { encodeDelivery, type Delivery } from '../core/envelopes.ts';
 import { createLogger } from '../core/logger.ts';
-import { openSqlClient, type SqlDialect } from '../core/sql/sql-client.ts';
+import { openSqlClient, type SqlDialect } from '../protocols/sql/sql-client.ts';
 import { ensureTopics, topicNames } from '../core/topics.ts';
 import { householdOf } from '../silos/waste-management/desk.ts';
 import { addHousehold } from '../silos/waste-management/seed.ts';
 import { WasteDatabase } from '../connectors/waste-management/client.ts';
 import { createWasteManagementSink } from '../connectors/waste-management/sink.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { eventually } from './support/eventually.ts';
-import { testBus, uniquePrefix } from './support/kafka.ts';
+import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
 
@@ -48,7 +46,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || (dialect === 'mariadb' ? 3306 : 5432)) });
       url.host = `127.0.0.1:${proxy.port}`;
       await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
-      const runner = await startSinkRunner({
+      const runner = await startSinkRuntime({
         system,
         sink: createWasteManagementSink(new WasteDatabase(openSqlClient(url.toString(), { connectTimeoutMs: 500 }))),
         bus,

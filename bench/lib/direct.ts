@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectors } from '../../connectors/registry.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
-import type { Flows } from '../../core/routing/flows.ts';
-import { planDeliveries } from '../../core/routing/plan.ts';
+import type { Flows } from '../../core/flows/flows.ts';
+import { planDeliveries } from '../../core/flows/plan.ts';
 import { percentile } from './report.ts';
 
 export interface DirectOptions {

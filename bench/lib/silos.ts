@@ -9,7 +9,7 @@
  * costs anyway (direct.ts).
  */
 import { linkIdentifier } from '../../core/identity/identity-store.ts';
-import { openSqlClient } from '../../core/sql/sql-client.ts';
+import { openSqlClient } from '../../protocols/sql/sql-client.ts';
 import type { Db } from '../../core/store/db.ts';
 import { createVendorDatabase } from '../../silos/waste-management/database.ts';
 import { addHousehold, seedRounds } from '../../silos/waste-management/seed.ts';

@@ -4,10 +4,10 @@
  * connector per system with a simulator, and the simulators.
  */
 import { randomUUID } from 'node:crypto';
-import { loadFlows } from '../../core/routing/flows.ts';
-import { subscribedSystems } from '../../core/routing/plan.ts';
+import { loadFlows } from '../../core/flows/flows.ts';
+import { subscribedSystems } from '../../core/flows/plan.ts';
 import type { Db } from '../../core/store/db.ts';
-import { createPostgresDatabase } from '../../core/testing/databases.ts';
+import { createPostgresDatabase } from '@relais/connector-kit/testing';
 import { answers, freePort, startPart, type Part } from './processes.ts';
 import { siloBenches, type RunningSilo } from './silos.ts';
 

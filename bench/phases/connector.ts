@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBus } from '../../core/bus/index.ts';
 import type { Bus } from '../../core/bus/types.ts';
-import { startSinkRunner } from '../../core/connector/sink-runner.ts';
+import { startSinkRuntime } from '@relais/connector-kit/runtime';
 import { encodeDelivery } from '../../core/envelopes.ts';
 import { createLogger } from '../../core/logger.ts';
 import { ensureTopics, topicNames } from '../../core/topics.ts';
@@ -74,7 +74,7 @@ export async function connectorPhase(ctx: BenchContext): Promise<Row[]> {
 
     let settled = 0;
     let started = 0;
-    const runner = await startSinkRunner({
+    const runner = await startSinkRuntime({
       system: SYSTEM,
       sink: {
         apply: async () => {

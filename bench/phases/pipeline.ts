@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from '../run.ts';
-import { loadFlows } from '../../core/routing/flows.ts';
+import { loadFlows } from '../../core/flows/flows.ts';
 import { directApply } from '../lib/direct.ts';
 import { load } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';

@@ -1,12 +1,12 @@
 /**
  * `relais connector new <name> [--root dir] [--no-source] [--json]`: scaffolds a connector folder
  * with the standard anatomy, a simulator that speaks a real protocol (REST + OpenAPI) and a flow
- * skeleton (core/connector/scaffold/, docs/connectors.md). It never edits the registry: the
+ * skeleton (packages/connector-kit/src/scaffold/, docs/connectors.md). It never edits the registry: the
  * next steps it prints say what to add by hand.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { describeScaffold, scaffoldConnector } from '../../core/connector/scaffold/scaffold.ts';
+import { describeScaffold, scaffoldConnector } from '@relais/connector-kit/scaffold';
 import { RelaisError } from '../../core/errors.ts';
 import { CliError, printJson, type Io } from './io.ts';
 

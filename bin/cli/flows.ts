@@ -2,14 +2,14 @@
  * `relais flows validate [dir]` and `relais flows routes [dir] [--json]`: the flow files
  * (default RELAIS_FLOWS_DIR or flows/) checked against the flow schema, the event catalogue
  * (schemas/), the systems they declare and the connector registry, exactly as the router and
- * the gateway check them at start (core/routing/flows.ts). Each problem is one line
+ * the gateway check them at start (core/flows/flows.ts). Each problem is one line
  * `file:line: where: reason` on stderr, and the exit code is 1.
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connectorKinds } from '../../connectors/registry.ts';
-import { checkFlows, readFlowSources, type Flows } from '../../core/routing/flows.ts';
-import { formatRoutingTable, routingTable } from '../../core/routing/table.ts';
+import { checkFlows, readFlowSources, type Flows } from '../../core/flows/flows.ts';
+import { formatRoutingTable, routingTable } from '../../core/flows/table.ts';
 import { CliError, printJson, type Io } from './io.ts';
 
 interface Checked {

@@ -7,10 +7,10 @@
  */
 import type { Command } from 'commander';
 import { connectorKinds } from '../../connectors/registry.ts';
-import { identityResolverFor, startConnector } from '../../connectors/runner.ts';
+import { identityResolverFor, startConnector } from '../../connectors/host.ts';
 import { describeError } from '../../core/errors.ts';
-import { startRouterOn } from '../../core/router/router.ts';
-import type { SourceHealth } from '../../core/connector/source-runner.ts';
+import { startRouterOn } from '../../router/router.ts';
+import type { SourceHealth } from '@relais/connector-kit/runtime';
 import { kafkaCheck, storeCheck, type Check } from '../../core/health.ts';
 import { startOpsServer } from '../../core/ops-server.ts';
 import { createRuntime, type Runtime } from '../../core/runtime.ts';

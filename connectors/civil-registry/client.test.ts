@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import soap from 'soap';
-import { RelaisError } from '../../core/errors.ts';
+import { RelaisError } from '@relais/connector-kit';
 import { seedRegistre } from '../../silos/civil-registry/seed.ts';
 import { startCivilRegistrySilo, type CivilRegistrySilo } from '../../silos/civil-registry/server.ts';
 import { CivilRegistryClient, motifsDissolution, typesEvenement, wsdlFields } from './client.ts';

@@ -4,7 +4,7 @@
  * live service by client.test.ts (the field lists below must equal what the WSDL declares).
  *
  * Every byte the register sends — the WSDL and each response — passes the XML guard
- * (core/xml/safe-xml.ts) in an axios interceptor, before the soap package parses or even trims
+ * (protocols/xml/safe-xml.ts) in an axios interceptor, before the soap package parses or even trims
  * it: a DOCTYPE, entity declarations, excessive depth or size, or malformed XML is a
  * non-retriable XML_UNSAFE error. No raw library error leaves this file:
  *   soap:Client fault → SILO_REFUSED (not retriable), except AUTHENTIFICATION_REFUSEE, which is
@@ -14,8 +14,8 @@
  */
 import axios, { type AxiosResponse } from 'axios';
 import soap from 'soap';
-import { RelaisError, RetryableError } from '../../core/errors.ts';
-import { assertSafeXml, UnsafeXmlError, type XmlLimits } from '../../core/xml/safe-xml.ts';
+import { RelaisError, RetryableError } from '@relais/connector-kit';
+import { assertSafeXml, UnsafeXmlError, type XmlLimits } from '../../protocols/xml/safe-xml.ts';
 
 export interface Lieu {
   commune: string;

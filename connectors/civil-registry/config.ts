@@ -1,6 +1,5 @@
 /** civil-registry connector settings, read from the validated Relais configuration (core/config.ts). */
-import type { RelaisConfig } from '../../core/config.ts';
-import { RelaisError } from '../../core/errors.ts';
+import { type RelaisConfig, RelaisError } from '@relais/connector-kit';
 import type { CivilRegistryClientOptions } from './client.ts';
 
 export interface CivilRegistrySettings {

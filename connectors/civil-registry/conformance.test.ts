@@ -1,5 +1,5 @@
-/** civil-registry passes the source conformance suite (core/connector/conformance) against its SOAP simulator. */
-import { sourceConformance } from '../../core/connector/conformance/index.ts';
+/** civil-registry passes the source conformance suite (packages/connector-kit/src/conformance) against its SOAP simulator. */
+import { sourceConformance } from '@relais/connector-kit/testing';
 import { startCivilRegistrySilo, type CivilRegistrySilo } from '../../silos/civil-registry/server.ts';
 import { CivilRegistryClient } from './client.ts';
 import { createCivilRegistrySource } from './source.ts';

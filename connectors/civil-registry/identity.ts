@@ -2,7 +2,7 @@
  * The register as the authority on identity: an IdentityResolver (core/identity/civil-identity.ts)
  * over RechercherPersonne. It only translates; Relais decides who matches.
  */
-import type { CivilIdentity, IdentityResolver, RegisterCandidate } from '../../core/identity/civil-identity.ts';
+import type { CivilIdentity, IdentityResolver, RegisterCandidate } from '@relais/connector-kit';
 import type { CivilRegistryClient } from './client.ts';
 import { givenNames, toPlace } from './mapping.ts';
 

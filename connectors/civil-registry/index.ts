@@ -1,5 +1,5 @@
 /** civil-registry: the town hall's civil registry over SOAP — a source of life events, and the authority on identity. */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { CivilRegistryClient } from './client.ts';
 import { civilRegistryConfig } from './config.ts';
 import { createRegisterIdentityResolver } from './identity.ts';

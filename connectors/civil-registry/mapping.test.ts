@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { validateEventData } from '../../schemas/index.ts';
+import { validateEventData } from '@relais/connector-kit';
 import type { Evenement, Personne } from './client.ts';
 import { BIRTH, DEATH, MARRIAGE, NAME_CHANGED, PACS_DISSOLVED, mapEvents, personsNeeded } from './mapping.ts';
 

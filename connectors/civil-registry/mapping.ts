@@ -4,8 +4,7 @@
  * the register's own event number (and the person), so the same record always yields the same
  * event ids. What cannot be mapped is returned as skipped, with a reason free of personal data.
  */
-import type { SourceEvent } from '../../core/connector/contract.ts';
-import type { EventData, EventType, Person, PersonName, Place } from '../../schemas/index.ts';
+import type { EventData, EventType, Person, PersonName, Place, SourceEvent } from '@relais/connector-kit';
 import type { Evenement, Lieu, MotifDissolution, Personne } from './client.ts';
 
 export const BIRTH = 'fr.relais.citizen.birth.registered.v1';

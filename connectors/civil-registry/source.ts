@@ -5,7 +5,7 @@
  * mapped are skipped with a logged reason (the event number, never a person's data); the cursor
  * moves past them, as re-reading them would not help.
  */
-import { asCheckpoint, type Source } from '../../core/connector/contract.ts';
+import { asCheckpoint, type Source } from '@relais/connector-kit';
 import type { CivilRegistryClient, Personne } from './client.ts';
 import { mapEvents, personsNeeded } from './mapping.ts';
 

@@ -6,8 +6,7 @@
  * Reasons never carry the address: servers quote it in their replies, and it is stripped.
  */
 import nodemailer from 'nodemailer';
-import { unlessAborted } from '../../core/abort.ts';
-import { RelaisError, RetryableError } from '../../core/errors.ts';
+import { RelaisError, RetryableError, unlessAborted } from '@relais/connector-kit';
 
 export interface EmailClientOptions {
   /** smtp:// or smtps://, credentials in the URL. */

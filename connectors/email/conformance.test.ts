@@ -1,9 +1,9 @@
 /**
- * email passes the sink conformance suite (core/connector/conformance) against the local mailbox
+ * email passes the sink conformance suite (packages/connector-kit/src/conformance) against the local mailbox
  * (a real SMTP server), reached through a stall proxy so the suite can make it hang.
  */
 import { randomUUID } from 'node:crypto';
-import { sinkConformance, stallProxy, type StallProxy } from '../../core/connector/conformance/index.ts';
+import { sinkConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
 import { startMailbox, type Mailbox } from '../../silos/email/mailbox.ts';
 import { EmailClient } from './client.ts';
 import { REQUEST_SUBMITTED } from './mapping.ts';

@@ -1,5 +1,5 @@
 /** email: notifications to citizens over SMTP, one French template per event type. */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { EmailClient } from './client.ts';
 import { emailConfig } from './config.ts';
 import { ADDRESS_CHANGED, REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';

@@ -6,9 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Delivery } from '../../core/connector/contract.ts';
-import { RetryableError } from '../../core/errors.ts';
-import { createLogger } from '../../core/logger.ts';
+import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
 import { startMailbox, type Mailbox } from '../../silos/email/mailbox.ts';
 import { EmailClient } from './client.ts';
 import { REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';

@@ -8,7 +8,7 @@
  * sent again, and a resend after a crash between sending and recording carries the same
  * Message-ID (derived from the event id), which mail clients use to drop the duplicate.
  */
-import type { Delivery, Sink, SinkOutcome } from '../../core/connector/contract.ts';
+import type { Delivery, Sink, SinkOutcome } from '@relais/connector-kit';
 import type { EmailClient } from './client.ts';
 import { isEmailAddress, toEmail } from './mapping.ts';
 

@@ -7,7 +7,7 @@
  *   the change, so the delivery ends in the DLQ (replayable once fixed), not rejected.
  */
 import createClient from 'openapi-fetch';
-import { RetryableError } from '../../core/errors.ts';
+import { RetryableError } from '@relais/connector-kit';
 import type { components, paths } from './generated/silo-api.ts';
 
 type Schemas = components['schemas'];

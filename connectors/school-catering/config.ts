@@ -1,5 +1,5 @@
 /** school-catering connector settings, read from the validated Relais configuration (core/config.ts). */
-import type { RelaisConfig } from '../../core/config.ts';
+import type { RelaisConfig } from '@relais/connector-kit';
 import type { SchoolCateringClientOptions } from './client.ts';
 
 export function schoolCateringConfig(config: RelaisConfig): SchoolCateringClientOptions {

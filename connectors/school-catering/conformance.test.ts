@@ -1,6 +1,6 @@
-/** school-catering passes the sink conformance suite (core/connector/conformance) against its simulator. */
+/** school-catering passes the sink conformance suite (packages/connector-kit/src/conformance) against its simulator. */
 import { randomInt } from 'node:crypto';
-import { sinkConformance } from '../../core/connector/conformance/index.ts';
+import { sinkConformance } from '@relais/connector-kit/testing';
 import { startSchoolCateringSilo, type SchoolCateringSilo } from '../../silos/school-catering/server.ts';
 import type { EntreeJournal } from '../../silos/school-catering/types.ts';
 import { SchoolCateringClient } from './client.ts';

@@ -1,5 +1,5 @@
 /** school-catering: the municipality's school-catering and nursery billing service, families over REST/OpenAPI. */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { SchoolCateringClient } from './client.ts';
 import { schoolCateringConfig } from './config.ts';
 import { ADDRESS_CHANGED, DEATH_REGISTERED, HOUSEHOLD_CHANGED } from './mapping.ts';

@@ -3,7 +3,7 @@
  * present are mapped, so what the flow did not allow never reaches the silo; a field the silo
  * requires but the delivery lacks is a MappingError (the flow is wrong, not the silo).
  */
-import type { DeliveredData, HouseholdRole } from '../../schemas/index.ts';
+import type { DeliveredData, HouseholdRole } from '@relais/connector-kit';
 import type { components } from './generated/silo-api.ts';
 
 type Schemas = components['schemas'];

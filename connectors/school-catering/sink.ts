@@ -3,9 +3,7 @@
  * kept for the fee, a death ends a child's registrations (or passes a parent's bills on). The
  * event id is the silo's Idempotency-Key, so a redelivery after a crash applies nothing twice.
  */
-import type { Delivery, Sink, SinkContext, SinkOutcome } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
-import { deliveredData } from '../../schemas/index.ts';
+import { deliveredData, type Delivery, RelaisError, type Sink, type SinkContext, type SinkOutcome } from '@relais/connector-kit';
 import type { SchoolCateringClient, WriteCall, WriteResult } from './client.ts';
 import { ADDRESS_CHANGED, DEATH_REGISTERED, HOUSEHOLD_CHANGED, MappingError, toChangementAdresse, toCompositionFoyer, toDeclarationDeces } from './mapping.ts';
 

@@ -1,5 +1,5 @@
 /** social-services connector settings, read from the validated Relais configuration (core/config.ts). */
-import type { RelaisConfig } from '../../core/config.ts';
+import type { RelaisConfig } from '@relais/connector-kit';
 import type { SocialServicesClientOptions } from './client.ts';
 import type { WebhookReceiverOptions } from './source.ts';
 

@@ -1,11 +1,11 @@
 /**
- * social-services passes the sink and push source conformance suites (core/connector/conformance)
+ * social-services passes the sink and push source conformance suites (packages/connector-kit/src/conformance)
  * against its simulator: deliveries over its REST API, changes from its desk by signed webhook.
  */
 import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { pushSourceConformance, sinkConformance } from '../../core/connector/conformance/index.ts';
+import { pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
 import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';

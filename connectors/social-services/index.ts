@@ -1,5 +1,5 @@
 /** social-services: the département's social services, beneficiaries' files over REST/OpenAPI, and the changes recorded at their desk (signed webhooks). */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { SocialServicesClient } from './client.ts';
 import { socialServicesConfig, webhookConfig } from './config.ts';
 import { HOUSEHOLD_CHANGED } from './mapping.ts';

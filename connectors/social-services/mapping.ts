@@ -4,8 +4,7 @@
  * of changes recorded at the silo's desk (its webhook) become canonical events, keyed by the
  * notification's id (the same at each delivery attempt, so the same event id).
  */
-import type { SourceEvent } from '../../core/connector/contract.ts';
-import type { Address, DeliveredData, EventData, HouseholdRole, Projected } from '../../schemas/index.ts';
+import type { Address, DeliveredData, EventData, HouseholdRole, Projected, SourceEvent } from '@relais/connector-kit';
 import type { components } from './generated/silo-api.ts';
 
 type Adresse = components['schemas']['Adresse'];

@@ -1,13 +1,11 @@
 /**
  * The social-services sink against the real simulator over HTTP (no Kafka: the runtime's
- * side is tested in core/connector and test/). Checks mapping, refusals and retry signals.
+ * side is tested in packages/connector-kit and test/). Checks mapping, refusals and retry signals.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { RetryableError } from '../../core/errors.ts';
-import { createLogger } from '../../core/logger.ts';
-import type { Delivery } from '../../core/connector/contract.ts';
+import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
 import { startSocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
 import { ADDRESS_CHANGED, DEATH_REGISTERED, createSocialServicesSink } from './sink.ts';

@@ -2,9 +2,7 @@
  * social-services sink: an address change updates the beneficiary's file; a death closes it.
  * The event id is the silo's Idempotency-Key, so a redelivery after a crash applies nothing twice.
  */
-import type { Delivery, Sink, SinkOutcome } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
-import { deliveredData } from '../../schemas/index.ts';
+import { deliveredData, type Delivery, RelaisError, type Sink, type SinkOutcome } from '@relais/connector-kit';
 import type { SocialServicesClient, WriteResult } from './client.ts';
 import { MappingError, toChangementAdresse, toDemandeCloture } from './mapping.ts';
 

@@ -19,9 +19,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PushSource, PushSourceContext } from '../../core/connector/contract.ts';
-import { describeError } from '../../core/errors.ts';
-import { isUuid } from '../../core/ids.ts';
+import { describeError, isUuid, type PushSource, type PushSourceContext } from '@relais/connector-kit';
 import { fromNotification, MappingError, type Notification } from './mapping.ts';
 
 export const WEBHOOK_PATH = '/webhooks/social-services';

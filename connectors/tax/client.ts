@@ -11,8 +11,7 @@ import { posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
-import { unlessAborted } from '../../core/abort.ts';
-import { RelaisError, RetryableError } from '../../core/errors.ts';
+import { RelaisError, RetryableError, unlessAborted } from '@relais/connector-kit';
 
 export interface TaxClientOptions {
   host: string;

@@ -1,5 +1,5 @@
 /** tax connector settings, read from the validated Relais configuration (core/config.ts). */
-import type { RelaisConfig } from '../../core/config.ts';
+import type { RelaisConfig } from '@relais/connector-kit';
 import type { TaxClientOptions } from './client.ts';
 
 export interface TaxSinkSettings {

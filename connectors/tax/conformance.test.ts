@@ -7,7 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sinkConformance, sourceConformance, stallProxy, type StallProxy } from '../../core/connector/conformance/index.ts';
+import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
 import { ensureKeyPair } from '../../silos/tax/keys.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxSftpClient } from './client.ts';

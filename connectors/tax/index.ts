@@ -1,5 +1,5 @@
 /** tax: the tax office, reached through batch files over SFTP (docs/formats/tax-batch.md). */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
 import { TaxSftpClient } from './client.ts';
 import { taxClientOptions, taxSinkSettings, taxSourceSettings } from './config.ts';
 import { ADDRESS_CHANGED } from './mapping.ts';

@@ -3,11 +3,11 @@
  * delivery are mapped: what the flow did not allow never reaches the tax office. Reasons never
  * quote a value (they end up in receipts): they name fields and codes.
  */
-import type { Acknowledgement, Delivery, SourceEvent } from '../../core/connector/contract.ts';
-import type { AckHeader, AckRecord } from '../../core/formats/tax/ack.ts';
-import type { TaxAddress } from '../../core/formats/tax/address.ts';
-import type { BatchRecord } from '../../core/formats/tax/batch.ts';
-import type { ChangeRecord } from '../../core/formats/tax/changes.ts';
+import type { Acknowledgement, Delivery, SourceEvent } from '@relais/connector-kit';
+import type { AckHeader, AckRecord } from '../../protocols/tax/ack.ts';
+import type { TaxAddress } from '../../protocols/tax/address.ts';
+import type { BatchRecord } from '../../protocols/tax/batch.ts';
+import type { ChangeRecord } from '../../protocols/tax/changes.ts';
 
 export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
 

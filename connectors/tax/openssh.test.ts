@@ -12,9 +12,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../core/logger.ts';
-import { batchRecordFrom, readTaxBatch, writeTaxBatch } from '../../core/formats/tax/batch.ts';
-import { eventually } from '../../test/support/eventually.ts';
+import { createLogger } from '@relais/connector-kit';
+import { batchRecordFrom, readTaxBatch, writeTaxBatch } from '../../protocols/tax/batch.ts';
+import { eventually } from '@relais/connector-kit/testing';
 import { TaxSftpClient } from './client.ts';
 import { createTaxSink } from './sink.ts';
 

@@ -10,12 +10,11 @@
  *   in between re-reads the same files (same receipts again), never loses one.
  */
 import { randomUUID } from 'node:crypto';
-import { asCheckpoint, type Acknowledgement, type AcknowledgementPoll, type Checkpoint, type Delivery, type Sink, type SinkOutcome } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
-import { FieldError, FileFormatError } from '../../core/formats/fixed-width.ts';
-import { toFileTimestamp } from '../../core/formats/tax/address.ts';
-import { readTaxAck } from '../../core/formats/tax/ack.ts';
-import { checkBatchRecord, writeTaxBatch, type BatchRecord } from '../../core/formats/tax/batch.ts';
+import { type Acknowledgement, type AcknowledgementPoll, asCheckpoint, type Checkpoint, type Delivery, RelaisError, type Sink, type SinkOutcome } from '@relais/connector-kit';
+import { FieldError, FileFormatError } from '../../protocols/tax/fixed-width.ts';
+import { toFileTimestamp } from '../../protocols/tax/address.ts';
+import { readTaxAck } from '../../protocols/tax/ack.ts';
+import { checkBatchRecord, writeTaxBatch, type BatchRecord } from '../../protocols/tax/batch.ts';
 import type { TaxSftpClient } from './client.ts';
 import type { TaxSinkSettings } from './config.ts';
 import { MappingError, toAcknowledgements, toBatchRecord } from './mapping.ts';

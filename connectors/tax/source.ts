@@ -12,12 +12,9 @@
  * checkpoint: a crash re-publishes at most one page, with the same event ids (recordKey is the
  * tax office's reference of the declaration).
  */
-import type { Checkpoint, PollResult, Source, SourceContext } from '../../core/connector/contract.ts';
-import { asCheckpoint } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
-import { FileFormatError } from '../../core/formats/fixed-width.ts';
-import { changeRecordOffset, readChangePage, readTaxChanges } from '../../core/formats/tax/changes.ts';
-import { validateEventData } from '../../schemas/index.ts';
+import { asCheckpoint, type Checkpoint, type PollResult, RelaisError, type Source, type SourceContext, validateEventData } from '@relais/connector-kit';
+import { FileFormatError } from '../../protocols/tax/fixed-width.ts';
+import { changeRecordOffset, readChangePage, readTaxChanges } from '../../protocols/tax/changes.ts';
 import type { TaxSftpClient } from './client.ts';
 import type { TaxSourceSettings } from './config.ts';
 import { toSourceEvent } from './mapping.ts';

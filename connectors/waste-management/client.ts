@@ -8,8 +8,8 @@
  * finds the row and returns the recorded outcome without touching the vendor's tables — even
  * when Relais' own ledger never heard of the first attempt (lost receipt, crash, timeout).
  */
-import { RetryableError } from '../../core/errors.ts';
-import { isDuplicateKey, timestampTextSql, utcNowSql, type SqlClient, type SqlQueryable } from '../../core/sql/sql-client.ts';
+import { RetryableError } from '@relais/connector-kit';
+import { isDuplicateKey, timestampTextSql, utcNowSql, type SqlClient, type SqlQueryable } from '../../protocols/sql/sql-client.ts';
 import type { IncidentRecord, VendorAddress, VendorIncident } from './mapping.ts';
 
 export type ApplyOutcome = { status: 'applied' } | { status: 'rejected'; reason: string };

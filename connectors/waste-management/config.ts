@@ -1,5 +1,5 @@
 /** waste-management connector settings, read from the validated Relais configuration (core/config.ts). */
-import type { RelaisConfig } from '../../core/config.ts';
+import type { RelaisConfig } from '@relais/connector-kit';
 
 export interface WasteManagementSettings {
   databaseUrl: string;

@@ -1,11 +1,11 @@
 /**
- * waste-management passes the sink and source conformance suites (core/connector/conformance)
+ * waste-management passes the sink and source conformance suites (packages/connector-kit/src/conformance)
  * against the vendor database on PostgreSQL (sink.test.ts and source.test.ts cover MariaDB too),
  * reached through a stall proxy so the suites can make it hang.
  */
 import { randomUUID } from 'node:crypto';
-import { sinkConformance, sourceConformance, stallProxy, type StallProxy } from '../../core/connector/conformance/index.ts';
-import { openSqlClient, utcNowSql } from '../../core/sql/sql-client.ts';
+import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { openSqlClient, utcNowSql } from '../../protocols/sql/sql-client.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 import { WasteDatabase } from './client.ts';

@@ -1,6 +1,6 @@
 /** waste-management: the vendor's SQL database (MariaDB or PostgreSQL): subscriptions, households, incidents. */
-import type { ConnectorDefinition } from '../../core/connector/contract.ts';
-import { openSqlClient } from '../../core/sql/sql-client.ts';
+import type { ConnectorDefinition } from '@relais/connector-kit';
+import { openSqlClient } from '../../protocols/sql/sql-client.ts';
 import { WasteDatabase } from './client.ts';
 import { wasteManagementConfig } from './config.ts';
 import { ADDRESS_CHANGED, DEATH_REGISTERED, REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';

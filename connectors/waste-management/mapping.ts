@@ -2,7 +2,7 @@
  * Canonical events ↔ the vendor database's vocabulary ("Ordures+"). Pure: no I/O. Only the
  * fields present in a delivery are mapped: what the flow did not allow never reaches the silo.
  */
-import { asCheckpoint, type Checkpoint, type SourceEvent } from '../../core/connector/contract.ts';
+import { asCheckpoint, type Checkpoint, type SourceEvent } from '@relais/connector-kit';
 
 export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
 export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';

@@ -7,10 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Delivery } from '../../core/connector/contract.ts';
-import { RetryableError } from '../../core/errors.ts';
-import { createLogger } from '../../core/logger.ts';
-import { openSqlClient, type SqlDialect } from '../../core/sql/sql-client.ts';
+import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
+import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { householdOf, listIncidents } from '../../silos/waste-management/desk.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';

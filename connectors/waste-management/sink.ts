@@ -5,9 +5,8 @@
  * transaction with its event id recorded (client.ts: applyOnce), so a redelivery applies
  * nothing twice even when Relais lost track of the first attempt.
  */
-import type { Delivery, Sink, SinkContext, SinkOutcome } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
-import type { SqlQueryable } from '../../core/sql/sql-client.ts';
+import { type Delivery, RelaisError, type Sink, type SinkContext, type SinkOutcome } from '@relais/connector-kit';
+import type { SqlQueryable } from '../../protocols/sql/sql-client.ts';
 import type { ApplyOutcome, WasteDatabase } from './client.ts';
 import { ADDRESS_CHANGED, DEATH_REGISTERED, MappingError, REQUEST_SUBMITTED, toDateDeces, toIncident, toMove } from './mapping.ts';
 

@@ -7,10 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { asCheckpoint, type Checkpoint, type PollResult } from '../../core/connector/contract.ts';
-import { createLogger } from '../../core/logger.ts';
-import { openSqlClient, utcNowSql, type SqlDialect } from '../../core/sql/sql-client.ts';
-import { validateEventData } from '../../schemas/index.ts';
+import { asCheckpoint, type Checkpoint, createLogger, type PollResult, validateEventData } from '@relais/connector-kit';
+import { openSqlClient, utcNowSql, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { recordIncident, resolveIncident, takeIncident } from '../../silos/waste-management/desk.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';

@@ -5,8 +5,7 @@
  * two incidents sharing a date_maj are never split across a page boundary and lost; only rows
  * older than the settle time are read (see client.ts: incidentsAfter).
  */
-import type { Checkpoint, PollResult, Source, SourceContext, SourceEvent } from '../../core/connector/contract.ts';
-import { RelaisError } from '../../core/errors.ts';
+import { type Checkpoint, type PollResult, RelaisError, type Source, type SourceContext, type SourceEvent } from '@relais/connector-kit';
 import type { WasteDatabase } from './client.ts';
 import { decodeCursor, encodeCursor, toServiceRequestEvent, type MappingError } from './mapping.ts';
 

@@ -4,8 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testBus, uniquePrefix } from '../../test/support/kafka.ts';
-import { eventually } from '../../test/support/eventually.ts';
+import { eventually, testBus, uniquePrefix } from '@relais/connector-kit/testing';
 import type { IncomingMessage, OutgoingMessage } from './types.ts';
 
 function messages(topic: string, count: number, keys = 10): OutgoingMessage[] {

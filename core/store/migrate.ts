@@ -1,5 +1,5 @@
 /**
- * Versioned migrations (postgrator, plain SQL in infra/migrations/), the same files on
+ * Versioned migrations (postgrator, plain SQL in core/store/migrations/), the same files on
  * PostgreSQL and PGlite. On PostgreSQL a session advisory lock makes concurrent starts of
  * several instances safe: one migrates, the others wait and then find nothing to do.
  */
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Postgrator from 'postgrator';
 import type { Db } from './db.ts';
 
-const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../infra/migrations');
+const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 7_245_001;
 
 export async function migrate(db: Db): Promise<number> {

@@ -5,10 +5,10 @@
  * key pair. Existing files are kept, so running it again changes nothing; delete a file to
  * draw it again (and recreate the database volume if it was a database password).
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureKeyPair } from '../../silos/tax/keys.ts';
 
 const dir = resolve(process.argv[2] ?? 'secrets');
 // Compose mounts each file as it is on the host (outside swarm, its uid/mode options are
@@ -38,6 +38,9 @@ secret('civil_registry_password', () => `registre-${random()}`);
 secret('social_services_api_key', random);
 secret('social_services_webhook_secret', () => `whsec-${random()}`);
 secret('school_catering_token', random);
-chmodSync(ensureKeyPair(join(dir, 'tax_sftp_key'), 'relais@compose').privateKeyFile, fileMode);
+// The tax connector's SSH key pair, made by OpenSSH's own ssh-keygen (as an operator would).
+const taxKey = join(dir, 'tax_sftp_key');
+if (!existsSync(taxKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'relais@compose', '-f', taxKey], { stdio: 'ignore' });
+chmodSync(taxKey, fileMode);
 
 console.log(`secrets in ${dir} (keep this directory out of version control and of images)`);

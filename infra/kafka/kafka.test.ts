@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from '../../core/bus/types.ts';
-import { testBus } from '../../test/support/kafka.ts';
-import { eventually } from '../../test/support/eventually.ts';
+import { eventually, testBus } from '@relais/connector-kit/testing';
 import { portIsOpen, startKafka } from './kafka.ts';
 
 test('Kafka 4.1.1 from Maven jars: starts, serves the bus, stops cleanly', { timeout: 180_000 }, async () => {

@@ -4,7 +4,7 @@
  *
  * Every SOAP request passes a guard first, before any XML parser sees it: its body is read up to
  * a size limit and refused with a soap:Client fault (code XML_REFUSE) if it carries a DOCTYPE or
- * entity declarations, nests too deep, is too large or is not well-formed (core/xml/safe-xml.ts).
+ * entity declarations, nests too deep, is too large or is not well-formed (protocols/xml/safe-xml.ts).
  * The WSDL (GET /registre?wsdl) is served with the real address of the service.
  */
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import soap from 'soap';
-import { assertSafeXml, UnsafeXmlError, type XmlLimits } from '../../core/xml/safe-xml.ts';
+import { assertSafeXml, UnsafeXmlError, type XmlLimits } from '../../protocols/xml/safe-xml.ts';
 import { closeServer } from '../shared/process.ts';
 import { createAdminApp } from './admin-routes.ts';
 import { FaultInjector, hostilePayload, type PanneTiree } from './faults.ts';

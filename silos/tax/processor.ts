@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FieldError, FileFormatError, type FileErrorKind } from '../../core/formats/fixed-width.ts';
-import { writeTaxAck, type AckRecord } from '../../core/formats/tax/ack.ts';
-import { batchRecordFrom, readTaxBatch } from '../../core/formats/tax/batch.ts';
+import { FieldError, FileFormatError, type FileErrorKind } from '../../protocols/tax/fixed-width.ts';
+import { writeTaxAck, type AckRecord } from '../../protocols/tax/ack.ts';
+import { batchRecordFrom, readTaxBatch } from '../../protocols/tax/batch.ts';
 import type { TaxFaults } from './faults.ts';
 import type { TaxStore } from './store.ts';
 

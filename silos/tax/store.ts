@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaxAddress } from '../../core/formats/tax/address.ts';
+import type { TaxAddress } from '../../protocols/tax/address.ts';
 
 export interface Taxpayer {
   taxId: string;

@@ -11,7 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { SqlDialect } from '../../core/sql/sql-client.ts';
+import type { SqlDialect } from '../../protocols/sql/sql-client.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

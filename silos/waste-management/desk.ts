@@ -3,7 +3,7 @@
  * incident (takes it, resolves it) or records one reported directly to the waste service.
  * Every write sets date_maj, as the vendor's software does.
  */
-import { utcNowSql, type SqlClient, type SqlQueryable } from '../../core/sql/sql-client.ts';
+import { utcNowSql, type SqlClient, type SqlQueryable } from '../../protocols/sql/sql-client.ts';
 
 export interface IncidentRow {
   id_incident: number;

@@ -3,7 +3,7 @@
  * block the tests use to set up their own: a household at an address, its members, its bins
  * and one subscription per bin.
  */
-import { utcNowSql, type SqlClient, type SqlQueryable } from '../../core/sql/sql-client.ts';
+import { utcNowSql, type SqlClient, type SqlQueryable } from '../../protocols/sql/sql-client.ts';
 
 export interface NewAddress {
   numero?: string;

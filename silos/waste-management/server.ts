@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express, { type Response } from 'express';
-import { openSqlClient, type SqlClient } from '../../core/sql/sql-client.ts';
+import { openSqlClient, type SqlClient } from '../../protocols/sql/sql-client.ts';
 import { startEmbeddedVendorDatabase } from './database.ts';
 import { getIncident, householdOf, listIncidents, resolveIncident, takeIncident, type DeskOutcome } from './desk.ts';
 import { seedDemo } from './seed.ts';

@@ -3,7 +3,7 @@
  * test; the silo is not): the checkpoint is the index of the next record, each poll returns at
  * most `pageSize` records, and a script can make polls fail or hang.
  */
-import { asCheckpoint, type Checkpoint, type PollResult, type Source, type SourceEvent } from '../../core/connector/contract.ts';
+import { asCheckpoint, type Checkpoint, type PollResult, type Source, type SourceEvent } from '@relais/connector-kit';
 
 export interface ListSource extends Source {
   records: SourceEvent[];

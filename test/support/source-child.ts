@@ -4,11 +4,11 @@
  * PostgreSQL database, with the kill-after-publish fault when RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH
  * is set. Prints "source ready" once polling; SIGTERM stops it gracefully.
  */
-import { killAfterPublish, startSourceRunner } from '../../core/connector/source-runner.ts';
+import { killAfterPublish, startSourceRuntime } from '@relais/connector-kit/runtime';
 import { createLogger } from '../../core/logger.ts';
 import { openPostgres } from '../../core/store/db.ts';
 import { topicNames } from '../../core/topics.ts';
-import { testBus } from './kafka.ts';
+import { testBus } from '@relais/connector-kit/testing';
 import { deathRecord, listSource } from './list-source.ts';
 import { crashTestFlows, crashTestSystem } from './source-crash-flows.ts';
 
@@ -23,7 +23,7 @@ const db = openPostgres(env('DATABASE_URL'));
 const bus = testBus();
 const records = Array.from({ length: Number(env('CHILD_RECORDS')) }, (_, i) => deathRecord(i + 1, `CR-${(i % 4) + 1}`));
 const killAfter = process.env['RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH'];
-const runner = startSourceRunner({
+const runner = startSourceRuntime({
   system: crashTestSystem,
   source: listSource(records, Number(env('CHILD_PAGE'))),
   bus,

@@ -1,5 +1,5 @@
 /** The flows of the source runtime's crash test: a register's deaths go to one services system. */
-import { parseFlows } from '../../core/routing/flows.ts';
+import { parseFlows } from '../../core/flows/flows.ts';
 
 export const crashTestSystem = 'registry';
 export const crashTestSink = 'services';

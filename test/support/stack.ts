@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { freePort } from '../../bin/start-silos.ts';
-import { createTestDatabase, type TestDatabase } from './databases.ts';
-import { testBrokers, uniquePrefix } from './kafka.ts';
-import { eventually } from './eventually.ts';
+import { createTestDatabase, eventually, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {

@@ -5,11 +5,11 @@
  * drops it afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { openSqlClient, type SqlClient, type SqlDialect } from '../../core/sql/sql-client.ts';
+import { openSqlClient, type SqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { createVendorDatabase } from '../../silos/waste-management/database.ts';
 import { seedRounds } from '../../silos/waste-management/seed.ts';
-import { serverUrl as postgresServerUrl } from './databases.ts';
 
+const postgresServerUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const mariaDbServerUrl = process.env['TEST_MARIADB_URL'] ?? 'mariadb://root@127.0.0.1:3306/';
 
 export interface VendorDatabase {

@@ -1,0 +1,127 @@
+/**
+ * Starts the connector of a system declared in the flows: finds its kind in the registry and
+ * hands what it offers to the runtime — its sink to packages/connector-kit/src/runtime/sink-runtime.ts, its polled
+ * source and/or push source to packages/connector-kit/src/runtime/source-runtime.ts. A connector with both runs
+ * both in one process; stop() stops them in reverse order.
+ */
+import type { ConnectorDefinition } from '@relais/connector-kit';
+import { killAfterPublish, type SourceHealth, startPushSourceRuntime, startSinkRuntime, startSourceRuntime } from '@relais/connector-kit/runtime';
+import { RelaisError } from '../core/errors.ts';
+import { sinkMetricsHooks, sourceMetricsHooks, watchGroup } from '../core/metrics.ts';
+import type { IdentityResolver } from '../core/identity/civil-identity.ts';
+import type { Flows } from '../core/flows/flows.ts';
+import { subscribedSystems } from '../core/flows/plan.ts';
+import type { Runtime } from '../core/runtime.ts';
+import { consumerGroups, ensureTopics } from '../core/topics.ts';
+import { connectors } from './registry.ts';
+
+export interface RunningConnector {
+  ready: Promise<void>;
+  /** The polled source's health, when the connector has one. */
+  sourceHealth?: () => SourceHealth;
+  stop(): Promise<void>;
+}
+
+interface Part {
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function definitionOf(runtime: Runtime, system: string): ConnectorDefinition {
+  const declared = runtime.flows().systems.get(system);
+  if (!declared) throw new RelaisError('CONFIG_INVALID', `system "${system}" is not declared in the flows`);
+  const definition = connectors.get(declared.connector);
+  if (!definition) throw new RelaisError('CONFIG_INVALID', `connector "${declared.connector}" is not registered`);
+  if (!definition.createSink && !definition.createSource && !definition.createPushSource) {
+    throw new RelaisError('CONFIG_INVALID', `connector "${declared.connector}" has neither a sink nor a source`);
+  }
+  return definition;
+}
+
+/**
+ * The identity resolver of the register (the first system in the flows, by name, whose connector
+ * offers one), for the gateway: it resolves citizens named by civil data. Undefined when no
+ * connected system offers one (the gateway then refuses civil data with a 422).
+ */
+export function identityResolverFor(runtime: Runtime): IdentityResolver | undefined {
+  for (const [system, declared] of [...runtime.flows().systems.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const definition = connectors.get(declared.connector);
+    if (definition?.createIdentityResolver) {
+      return definition.createIdentityResolver({ system, config: runtime.config, logger: runtime.logger.child({ system }) });
+    }
+  }
+  return undefined;
+}
+
+/** The systems whose connector has something to run: a sink some route delivers to, or a source. */
+export function runnableSystems(flows: Flows): string[] {
+  const subscribed = new Set(subscribedSystems(flows));
+  return [...flows.systems.entries()]
+    .filter(([system, declared]) => {
+      const definition = connectors.get(declared.connector);
+      if (!definition) return false;
+      return (definition.createSink !== undefined && subscribed.has(system)) || definition.createSource !== undefined || definition.createPushSource !== undefined;
+    })
+    .map(([system]) => system)
+    .sort();
+}
+
+export async function startConnector(runtime: Runtime, system: string): Promise<RunningConnector> {
+  const definition = definitionOf(runtime, system);
+  const { config, bus, db, topics } = runtime;
+  const logger = runtime.logger.child({ system });
+  const context = { system, config, logger };
+  await ensureTopics(bus, config, [system]);
+  const parts: Part[] = [];
+  const stop = async (): Promise<void> => {
+    for (const part of parts.reverse()) await part.stop();
+    parts.length = 0;
+  };
+  const publisher = { system, bus, db, topics, flows: runtime.flows, logger, metrics: sourceMetricsHooks(runtime.metrics) };
+  let sourceHealth: RunningConnector['sourceHealth'];
+  try {
+    if (definition.createSink) {
+      const sinkGroup = consumerGroups(config.topicPrefix).sink(system);
+      watchGroup(runtime.metrics, bus, sinkGroup, [topics.delivery(system)]);
+      parts.push(
+        await startSinkRuntime({
+          system,
+          sink: await definition.createSink(context),
+          bus,
+          db,
+          topics,
+          groupId: sinkGroup,
+          retry: { maxAttempts: config.sinkMaxAttempts, baseMs: config.sinkBackoffMs, maxMs: config.sinkBackoffMaxMs },
+          timeoutMs: config.sinkTimeoutMs,
+          concurrency: config.sinkConcurrency,
+          logger,
+          metrics: sinkMetricsHooks(runtime.metrics),
+        }),
+      );
+    }
+    if (definition.createSource) {
+      const source = startSourceRuntime({
+        ...publisher,
+        source: await definition.createSource(context),
+        pollMs: config.sourcePollMs,
+        timeoutMs: config.sourceTimeoutMs,
+        backoff: { baseMs: config.sourceBackoffMs, maxMs: config.sourceBackoffMaxMs },
+        afterPublish: killAfterPublish(config.sourceKillAfterPublish, logger),
+      });
+      sourceHealth = () => source.health();
+      parts.push(source);
+    }
+    if (definition.createPushSource) {
+      const push = await startPushSourceRuntime({ ...publisher, create: (c) => definition.createPushSource!(c), context });
+      if (push) parts.push(push);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    ready: Promise.all(parts.map((p) => p.ready)).then(() => undefined),
+    ...(sourceHealth ? { sourceHealth } : {}),
+    stop,
+  };
+}

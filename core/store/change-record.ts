@@ -1,0 +1,74 @@
+/**
+ * Recording a change in the state store: the change, one `pending` row per recipient system and
+ * its audit entry. Shared by the gateway (changes told through a channel, which adds its outbox
+ * row in the same transaction) and the source runtime (changes that start inside a silo), so a
+ * change reads the same through GET /v1/changes/{id} and the citizen's timeline wherever it
+ * started, and receipts settle both the same way (docs/adr/0006-source-changes-in-the-store.md).
+ */
+import type { Queryable } from './db.ts';
+
+export interface ChangeRecord {
+  id: string;
+  type: string;
+  /** Null while the change is held for an identity review (who it is about is not decided). */
+  pivotId: string | null;
+  /** `held` for a change waiting for an identity review. */
+  review?: 'held' | undefined;
+  /** How the citizen told Relais; absent for a change that started inside a silo. */
+  channel?: string | undefined;
+  /** Who told Relais: a credential's name, or `connector:<system>` for a source. */
+  caller: string;
+  /** The system the change came from; it never receives it back. */
+  originSystem?: string | undefined;
+  /** Systems the citizen chose (citizen-request routes). */
+  recipients?: string[] | undefined;
+  data: unknown;
+  traceparent: string;
+  idempotencyKey?: string | undefined;
+  requestHash: string;
+  acceptedAt: Date;
+  /** Systems the flows route it to: each gets a `pending` status. */
+  plannedSystems: string[];
+}
+
+/**
+ * Inserts the change, its recipients and its audit entry; call inside a transaction. Returns
+ * false (and writes nothing) when a change with this id is already stored, so a source
+ * re-publishing a record after a crash records it once.
+ */
+export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
+  // One statement, one round trip: the recipients and the audit entry are written from the
+  // `change` CTE, so they exist only if the change row was inserted (not on a conflict).
+  const inserted = await tx.query<{ inserted: number }>(
+    `WITH change AS (
+       INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), recipients AS (
+       INSERT INTO change_recipients (change_id, system, status, status_at)
+       SELECT change.id, system, 'pending', $12 FROM change, unnest($14::text[]) AS system
+     ), audit AS (
+       INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details)
+       SELECT $5, 'change.accepted', change.id, $3, $4, $15 FROM change
+     )
+     SELECT count(*)::int AS inserted FROM change`,
+    [
+      record.id, record.type, record.pivotId, record.channel ?? null, record.caller, record.originSystem ?? null, record.recipients ?? null,
+      JSON.stringify(record.data), record.traceparent, record.idempotencyKey ?? null, record.requestHash, record.acceptedAt, record.review ?? null,
+      record.plannedSystems,
+      JSON.stringify({ type: record.type, recipients: record.plannedSystems, origin: record.originSystem ?? null, ...(record.review ? { review: record.review } : {}) }),
+    ],
+  );
+  return (inserted.rows[0]?.inserted ?? 0) > 0;
+}
+
+/** One `pending` status per system the change is routed to (at acceptance, or when a review releases it). */
+export async function insertRecipients(tx: Queryable, changeId: string, systems: string[], at: Date): Promise<void> {
+  if (systems.length === 0) return;
+  await tx.query(
+    `INSERT INTO change_recipients (change_id, system, status, status_at)
+     SELECT $1, system, 'pending', $3 FROM unnest($2::text[]) AS system`,
+    [changeId, systems, at],
+  );
+}

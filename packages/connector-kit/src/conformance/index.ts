@@ -1,0 +1,28 @@
+/**
+ * The connector conformance suites, for connector authors: one call in a connector's own test
+ * file registers node:test tests that drive it through the real runtime against its real silo.
+ *
+ *   sinkConformance({ system, startSilo, stopSilo, createSink, delivery, effects, refusal, poison, stall })
+ *     duplicate delivery → one effect (also after the runtime's ledger lost track of it);
+ *     poison → dead-lettered with its reason; stop → append → resume → each applied exactly once;
+ *     abort is prompt; receipts say applied, or rejected with the silo's reason.
+ *     Batch sinks (batchWindow + acknowledgements) run the same tests: their receipts follow the
+ *     silo's acknowledgement.
+ *   sourceConformance({ system, startSilo, stopSilo, createSource, append, stall })
+ *     stop → append → resume → every record published once, under a derived id; a crash after
+ *     publishing and before the checkpoint is saved republishes the same ids; failing polls back
+ *     off and lose nothing; abort is prompt.
+ *   pushSourceConformance({ system, startSilo, stopSilo, createPushSource, append })
+ *     stop → append (the silo retries) → resume → every push published once; stop is prompt and
+ *     a push arriving while stopping is not lost.
+ *   stallProxy(target) → a TCP proxy that can hold every byte, for silos without a slow mode.
+ *
+ * Each suite is one describe block; call several in one file (a sink and a source), they share
+ * one store and bus. They need what `npm test` provides: a Kafka broker (KAFKA_BROKERS) and
+ * PostgreSQL (TEST_DATABASE_URL); each suite has topics of its own. Worked examples: every
+ * connectors/<name>/conformance.test.ts.
+ */
+export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from './sink.ts';
+export { stallProxy, type StallProxy } from '../testing/stall-proxy.ts';
+export { sourceConformance, type SourceConformanceOptions } from './source.ts';
+export { pushSourceConformance, type PushSourceConformanceOptions } from './push-source.ts';

@@ -1,0 +1,26 @@
+/**
+ * @relais/connector-kit — what a connector author imports: the connector contract (what the
+ * runtime does with each return and throw), the closed set of errors, the canonical event types
+ * and their validators, and the few helpers a connector's I/O needs. Connectors import nothing
+ * else from Relais; the runtimes that run them are in `@relais/connector-kit/runtime`, the
+ * conformance suites and test helpers in `@relais/connector-kit/testing`.
+ */
+export * from './contract.ts';
+export { describeError, errorCodes, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../../../core/errors.ts';
+export { unlessAborted } from '../../../core/abort.ts';
+export { createLogger, hashId, type Logger } from '../../../core/logger.ts';
+export { isUuid, sourceEventId, type EventId, type PivotId } from '../../../core/ids.ts';
+export type { RelaisConfig } from '../../../core/config.ts';
+export type { CivilIdentity, Criterion, IdentityResolver, RegisterCandidate } from '../../../core/identity/civil-identity.ts';
+export {
+  deliveredData,
+  eventTypes,
+  isEventType,
+  parseEventData,
+  validateEventData,
+  type DeliveredData,
+  type EventData,
+  type EventType,
+  type Projected,
+} from '../../../schemas/index.ts';
+export type * from '../../../schemas/generated/events.ts';

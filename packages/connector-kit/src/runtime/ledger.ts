@@ -1,0 +1,35 @@
+/**
+ * The sink runtime's idempotency ledger: what each system decided for each delivery, by event
+ * id. A redelivered message already applied or rejected is acknowledged without calling the silo
+ * again; a dead-lettered one is tried again (that is how a DLQ replay works).
+ */
+import type { Queryable } from '../../../../core/store/db.ts';
+
+export type LedgerOutcome = 'applied' | 'rejected' | 'dead_lettered';
+
+export interface LedgerEntry {
+  eventId: string;
+  outcome: LedgerOutcome;
+  reason?: string | undefined;
+}
+
+/** The final decisions (applied or rejected) already recorded for these events, by event id. */
+export async function settledEvents(db: Queryable, system: string, eventIds: string[]): Promise<Map<string, LedgerEntry>> {
+  if (eventIds.length === 0) return new Map();
+  const result = await db.query<{ event_id: string; outcome: LedgerOutcome; reason: string | null }>(
+    "SELECT event_id, outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[]) AND outcome IN ('applied', 'rejected')",
+    [system, eventIds],
+  );
+  return new Map(result.rows.map((r) => [r.event_id, { eventId: r.event_id, outcome: r.outcome, reason: r.reason ?? undefined }]));
+}
+
+/** Records a batch's decisions in one statement (event ids must be distinct). */
+export async function recordSettled(db: Queryable, system: string, entries: LedgerEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO sink_ledger (system, event_id, outcome, reason)
+     SELECT $1, event_id, outcome, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t (event_id, outcome, reason)
+     ON CONFLICT (system, event_id) DO UPDATE SET outcome = EXCLUDED.outcome, reason = EXCLUDED.reason, recorded_at = now()`,
+    [system, entries.map((e) => e.eventId), entries.map((e) => e.outcome), entries.map((e) => e.reason ?? null)],
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * The sink runtime with a scripted sink, on the real broker and a real PostgreSQL ledger:
+ * duplicates are applied once, poison messages and non-retriable errors are dead-lettered at
+ * once, retryable errors are retried with backoff, and receipts say what happened.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from '../../../../core/bus/types.ts';
+import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
+import { RetryableError } from '../../../../core/errors.ts';
+import { createLogger } from '../../../../core/logger.ts';
+import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
+import { testBus, uniquePrefix } from '../testing/kafka.ts';
+import { eventually } from '../testing/eventually.ts';
+import type { Sink, SinkOutcome } from '../contract.ts';
+import { backoffDelay } from './backoff.ts';
+import { startSinkRuntime } from './sink-runtime.ts';
+
+const system = 'scripted';
+const prefix = uniquePrefix('sink');
+const topics = topicNames(prefix);
+const bus = testBus();
+let database: TestDatabase;
+const applied: string[] = [];
+const script = new Map<string, (attempt: number) => SinkOutcome>();
+const receipts: Receipt[] = [];
+const dlq: IncomingMessage[] = [];
+
+const sink: Sink = {
+  async apply(delivery, { attempt }) {
+    applied.push(`${delivery.eventId}#${attempt}`);
+    const step = script.get(delivery.eventId);
+    return step ? step(attempt) : { status: 'applied' };
+  },
+};
+
+function delivery(eventId = randomUUID()): Delivery {
+  return { eventId, type: 'fr.relais.citizen.address.changed.v1', pivotId: randomUUID(), system, routeId: 'r', citizenId: 'X1', data: {}, time: new Date().toISOString() };
+}
+
+let stop: () => Promise<void>;
+before(async () => {
+  database = await createTestDatabase('postgres');
+  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+  const runner = await startSinkRuntime({
+    system, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    logger: createLogger({ component: 'test', level: 'silent' }),
+  });
+  const watchers = await Promise.all([
+    bus.consume({ groupId: `${prefix}-r`, topics: [topics.receipts], handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))) }),
+    bus.consume({ groupId: `${prefix}-d`, topics: [topics.dlq(system)], handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))) }),
+  ]);
+  await runner.ready;
+  stop = async () => {
+    await runner.stop();
+    await Promise.all(watchers.map((w) => w.close()));
+  };
+});
+
+after(async () => {
+  await stop();
+  await bus.close();
+  await database.drop();
+});
+
+const receiptFor = (eventId: string) => eventually(async () => receipts.find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
+
+test('a delivery published twice is applied once; the duplicate gets its receipt again', async () => {
+  const d = delivery();
+  await bus.publish([encodeDelivery(d, topics.delivery(system)), encodeDelivery(d, topics.delivery(system))]);
+  await eventually(async () => (receipts.filter((r) => r.eventId === d.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
+  assert.deepEqual(applied.filter((a) => a.startsWith(d.eventId)), [`${d.eventId}#1`]);
+  assert.ok(receipts.filter((r) => r.eventId === d.eventId).every((r) => r.status === 'applied'));
+});
+
+test('a retryable error is retried, then applied; a rejection is final', async () => {
+  const flaky = delivery();
+  script.set(flaky.eventId, (attempt) => {
+    if (attempt < 3) throw new RetryableError('busy');
+    return { status: 'applied' };
+  });
+  const refused = delivery();
+  script.set(refused.eventId, () => ({ status: 'rejected', reason: 'not ours' }));
+  await bus.publish([encodeDelivery(flaky, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
+  assert.deepEqual(await receiptFor(flaky.eventId).then((r) => [r.status, r.attempts]), ['applied', 3]);
+  assert.deepEqual(await receiptFor(refused.eventId).then((r) => [r.status, r.reason, r.attempts]), ['rejected', 'not ours', 1]);
+});
+
+test('a non-retriable error is dead-lettered at once, with the cause in the DLQ headers', async () => {
+  const bug = delivery();
+  script.set(bug.eventId, () => {
+    throw new TypeError('cannot read properties of undefined');
+  });
+  await bus.publish([encodeDelivery(bug, topics.delivery(system))]);
+  const receipt = await receiptFor(bug.eventId);
+  assert.equal(receipt.status, 'dead_lettered');
+  assert.equal(receipt.attempts, 1);
+  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === bug.eventId), 15_000, 'the DLQ message');
+  assert.equal(dead.headers['relais_error_code'], 'UNKNOWN');
+  assert.match(dead.headers['relais_error_message'] ?? '', /cannot read properties/);
+  assert.equal(dead.headers['relais_error_retriable'], 'false');
+});
+
+test('a message that is not a delivery is dead-lettered without being applied', async () => {
+  const before = applied.length;
+  await bus.publish([{ topic: topics.delivery(system), key: 'k', value: Buffer.from('not json'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } }]);
+  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
+  assert.equal(dead.headers['relais_error_code'], 'EVENT_INVALID');
+  assert.equal(applied.length, before);
+});
+
+test('backoff doubles up to the ceiling, with jitter between half and all of it', () => {
+  const policy = { maxAttempts: 10, baseMs: 100, maxMs: 1000 };
+  assert.equal(backoffDelay(1, policy, () => 1), 100);
+  assert.equal(backoffDelay(3, policy, () => 1), 400);
+  assert.equal(backoffDelay(8, policy, () => 1), 1000);
+  assert.equal(backoffDelay(3, policy, () => 0), 200);
+});
+
+test('the batch form gets a partition\'s deliveries in order, one outcome each; a retryable failure retries the batch', async () => {
+  const batchSystem = 'batched';
+  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, [batchSystem]);
+  const calls: string[][] = [];
+  let failNext = true;
+  const batchSink: Sink = {
+    apply: async () => {
+      throw new Error('the runtime must use applyBatch');
+    },
+    async applyBatch(deliveries) {
+      calls.push(deliveries.map((d) => d.citizenId));
+      if (failNext) {
+        failNext = false;
+        throw new RetryableError('upload failed');
+      }
+      return deliveries.map((d) => (d.citizenId === 'refuse-me' ? { status: 'rejected', reason: 'bad record' } : { status: 'applied' }));
+    },
+  };
+  const runner = await startSinkRuntime({
+    system: batchSystem, sink: batchSink, bus, db: database.db, topics, groupId: `${prefix}-batched`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    logger: createLogger({ component: 'test', level: 'silent' }),
+  });
+  await runner.ready;
+  const ids = ['a', 'refuse-me', 'c'].map((citizenId) => ({ ...delivery(), system: batchSystem, citizenId }));
+  await bus.publish(ids.map((d) => encodeDelivery(d, topics.delivery(batchSystem))));
+  const outcomes = await Promise.all(ids.map((d) => receiptFor(d.eventId).then((r) => [r.status, r.attempts])));
+  await runner.stop();
+  assert.deepEqual(outcomes, [['applied', 2], ['rejected', 2], ['applied', 2]]);
+  assert.deepEqual(calls.flat().slice(-3), ['a', 'refuse-me', 'c']);
+  assert.ok(calls.length >= 2, 'the failed batch was tried again');
+});
+
+test('a rejected delivery that appears twice in one batch is applied once and both copies say rejected', async () => {
+  const refused = delivery();
+  script.set(refused.eventId, () => ({ status: 'rejected', reason: 'twice refused' }));
+  await bus.publish([encodeDelivery(refused, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
+  await eventually(async () => (receipts.filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
+  assert.deepEqual(receipts.filter((r) => r.eventId === refused.eventId).map((r) => r.status), ['rejected', 'rejected']);
+  assert.equal(applied.filter((a) => a.startsWith(refused.eventId)).length, 1);
+});
+
+test('citizens are applied side by side, each citizen\'s deliveries in order', async () => {
+  const citizens = [randomUUID(), randomUUID(), randomUUID()];
+  const batch = Array.from({ length: 30 }, (_, i) => ({ ...delivery(), pivotId: citizens[i % 3]!, citizenId: `seq-${i}` }));
+  const order: string[] = [];
+  for (const d of batch) {
+    script.set(d.eventId, () => {
+      order.push(`${d.pivotId}|${d.citizenId}`);
+      return { status: 'applied' };
+    });
+  }
+  await bus.publish(batch.map((d) => encodeDelivery(d, topics.delivery(system))));
+  await Promise.all(batch.map((d) => receiptFor(d.eventId)));
+  for (const citizen of citizens) {
+    const seqs = order.filter((o) => o.startsWith(citizen)).map((o) => Number(o.split('|seq-')[1]));
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.equal(seqs.length, 10);
+  }
+});

@@ -1,0 +1,176 @@
+/**
+ * The source runtime with a scripted source, on the real broker and a real PostgreSQL store:
+ * events are published with derived ids and the origin set, then the checkpoint is saved; the
+ * change is recorded like a posted one; invalid events are skipped without blocking; failing
+ * polls back off and resume from the same checkpoint; stop is prompt.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import type { IncomingMessage } from '../../../../core/bus/types.ts';
+import { decodeCanonical } from '../../../../core/envelopes.ts';
+import { RetryableError } from '../../../../core/errors.ts';
+import { sourceEventId, uuidV5 } from '../../../../core/ids.ts';
+import { createLogger } from '../../../../core/logger.ts';
+import { parseFlows } from '../../../../core/flows/flows.ts';
+import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
+import { eventually } from '../testing/eventually.ts';
+import { testBus, uniquePrefix } from '../testing/kafka.ts';
+import { deathRecord, listSource, type ListSource } from '../../../../test/support/list-source.ts';
+import { readSourceState } from './checkpoints.ts';
+import { startSourceRuntime, type RunningSource } from './source-runtime.ts';
+
+const prefix = uniquePrefix('src');
+const topics = topicNames(prefix);
+const bus = testBus();
+const flows = parseFlows([
+  {
+    file: 'flows/source-test.yaml',
+    text: `
+systems:
+  registry: { connector: registry }
+  services: { connector: services }
+routes:
+  - id: death
+    event: fr.relais.citizen.death.registered.v1
+    basis: { kind: legal-obligation, reference: some law }
+    to:
+      - { system: services, fields: [dateOfDeath] }
+      - { system: registry, fields: [dateOfDeath] }
+`,
+  },
+]);
+let database: TestDatabase;
+const published: IncomingMessage[] = [];
+const logLines: string[] = [];
+const logger = createLogger({
+  component: 'test',
+  level: 'info',
+  destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
+});
+let stopWatcher: () => Promise<void>;
+
+before(async () => {
+  database = await createTestDatabase('postgres');
+  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
+  const watcher = await bus.consume({
+    groupId: `${prefix}-watch`,
+    topics: [topics.events],
+    handler: async (batch, context) => batch.forEach((m) => (published.push(m), context.markProcessed(m))),
+  });
+  await watcher.ready;
+  stopWatcher = () => watcher.close();
+});
+
+after(async () => {
+  await stopWatcher();
+  await bus.close();
+  await database.drop();
+});
+
+function run(system: string, source: ListSource, extra: Partial<Parameters<typeof startSourceRuntime>[0]> = {}): RunningSource {
+  return startSourceRuntime({
+    system, source, bus, db: database.db, topics, flows: () => flows, logger,
+    pollMs: 50, timeoutMs: 2000, backoff: { baseMs: 20, maxMs: 100 },
+    ...extra,
+  });
+}
+
+const publishedBy = (system: string) => published.filter((m) => m.headers['ce_source'] === `/connectors/${system}`);
+
+test('a v5 UUID matches the RFC 9562 test vector', () => {
+  assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+});
+
+test('events are published with derived ids and the origin set, the checkpoint is saved after, and the change reads like a posted one', async () => {
+  const system = 'registry';
+  const source = listSource([1, 2, 3, 4, 5].map((n) => deathRecord(n)), 2);
+  const runner = run(system, source);
+  await runner.ready;
+  const mine = await eventually(async () => (publishedBy(system).length >= 5 ? publishedBy(system) : undefined), 15_000, 'five events');
+  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '5' ? true : undefined), 5000, 'checkpoint 5');
+  await runner.stop();
+
+  const events = mine.map((m) => decodeCanonical(m));
+  // Different citizens, different partitions: compare the sets (order holds per citizen only).
+  assert.deepEqual(events.map((e) => e.id).sort(), [1, 2, 3, 4, 5].map((n) => sourceEventId(system, `act-${n}`)).sort());
+  assert.ok(events.every((e) => e.origin === system && e.source === '/connectors/registry' && e.time === '2026-11-20T10:00:00Z'));
+  assert.ok(events.every((e) => e.dataschema?.endsWith('fr.relais.citizen.death.registered.v1.json')));
+  assert.ok(mine.every((m, i) => m.key === events[i]!.pivotId), 'keyed by the pivot id');
+
+  const first = events.find((e) => e.id === sourceEventId(system, 'act-1'))!;
+  const pivot = await database.db.query<{ pivot_id: string }>("SELECT pivot_id FROM citizen_identifiers WHERE system = 'registry' AND local_id = 'CR-1'");
+  assert.equal(pivot.rows[0]?.pivot_id, first.pivotId, 'the local id resolved to a pivot id through the identity map');
+  const change = await database.db.query<{ origin_system: string; channel: string | null; caller: string }>('SELECT origin_system, channel, caller FROM changes WHERE id = $1', [first.id]);
+  assert.deepEqual(change.rows[0], { origin_system: 'registry', channel: null, caller: 'connector:registry' });
+  const recipients = await database.db.query<{ system: string; status: string }>('SELECT system, status FROM change_recipients WHERE change_id = $1', [first.id]);
+  assert.deepEqual(recipients.rows, [{ system: 'services', status: 'pending' }], 'the origin is not a recipient (no echo)');
+  assert.equal(runner.health().state, 'stopped');
+  assert.equal(runner.health().published, 5);
+});
+
+test('an invalid event is logged without its content and skipped; the others pass and the checkpoint moves on', async () => {
+  const system = 'registry-invalid';
+  const broken = { ...deathRecord(2, 'CR-SECRET-LOCAL'), data: { dateOfDeath: 'Jean Dupont', placeOfDeath: { communeName: 'Villeurbanne', country: 'FR' } } };
+  const source = listSource([deathRecord(1), broken, deathRecord(3)], 5);
+  const runner = run(system, source);
+  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '3' ? true : undefined), 15_000, 'checkpoint 3');
+  await eventually(async () => (publishedBy(system).length === 2 ? true : undefined), 15_000, 'two events');
+  await runner.stop();
+  assert.equal(runner.health().invalid, 1);
+  const line = logLines.find((l) => l.includes('invalid source event skipped') && l.includes(system));
+  assert.ok(line, 'the skip is logged');
+  assert.doesNotMatch(line, /Jean|Dupont|Villeurbanne|CR-SECRET|act-2/);
+  assert.match(line, /dateOfDeath/);
+});
+
+test('a failing poll backs off and resumes from the same checkpoint; the streak shows in health and in the store', async () => {
+  const system = 'registry-flaky';
+  const source = listSource([1, 2, 3, 4].map((n) => deathRecord(n)), 2);
+  source.before = (poll) => {
+    if (poll >= 2 && poll <= 4) throw new RetryableError('registry answered 503');
+  };
+  const runner = run(system, source);
+  await eventually(async () => (runner.health().consecutiveFailures >= 2 ? true : undefined), 10_000, 'failures');
+  const during = await readSourceState(database.db, system);
+  assert.ok(during.consecutiveFailures >= 1);
+  assert.match(during.lastError ?? '', /503/);
+  assert.equal(runner.health().state, 'failing');
+  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '4' ? true : undefined), 15_000, 'checkpoint 4');
+  await runner.stop();
+  assert.deepEqual(source.polls.slice(1, 5), ['2', '2', '2', '2'], 'every retry polls from the last saved checkpoint');
+  assert.equal(publishedBy(system).length, 4);
+  assert.equal((await readSourceState(database.db, system)).consecutiveFailures, 0);
+});
+
+test('a poll that hangs times out and is retried; stop aborts the poll in hand promptly', async () => {
+  const system = 'registry-hang';
+  const source = listSource([deathRecord(1)], 1);
+  source.before = (poll, signal) =>
+    poll === 1 ? new Promise<void>(() => undefined) : new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+  const runner = run(system, source, { timeoutMs: 100 });
+  await eventually(async () => (source.polls.length >= 2 ? true : undefined), 5000, 'a second poll after the timeout');
+  assert.match(runner.health().lastError ?? '', /timed out/);
+  const started = Date.now();
+  await runner.stop();
+  assert.ok(Date.now() - started < 1000, `stopped in ${Date.now() - started} ms`);
+});
+
+test('records published again after a lost checkpoint keep their ids and are recorded once', async () => {
+  const system = 'registry-replay';
+  const source = listSource([1, 2].map((n) => deathRecord(n)), 5);
+  const first = run(system, source);
+  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '2' ? true : undefined), 15_000, 'checkpoint 2');
+  await first.stop();
+  await database.db.query('DELETE FROM source_checkpoints WHERE system = $1', [system]);
+  const again = run(system, listSource(source.records, 5));
+  await eventually(async () => (publishedBy(system).length >= 4 ? true : undefined), 15_000, 'the records published again');
+  await again.stop();
+  const ids = publishedBy(system).map((m) => m.headers['ce_id']);
+  assert.deepEqual(new Set(ids).size, 2);
+  const stored = await database.db.query<{ count: number }>("SELECT count(*)::int AS count FROM changes WHERE origin_system = $1", [system]);
+  assert.equal(stored.rows[0]?.count, 2);
+  const audit = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_log WHERE change_id = ANY($1::uuid[])', [[...new Set(ids)]]);
+  assert.equal(audit.rows[0]?.count, 2);
+});

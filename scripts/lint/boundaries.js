@@ -1,0 +1,104 @@
+// An ESLint rule for the architecture's import boundaries (DESIGN.md, "Layout"). It resolves
+// every import to a path in the repository (the kit by its package name included) and checks
+// the arrow against the table in eslint.config.js. Path-based, unlike no-restricted-imports'
+// specifier patterns, so `../errors.ts` inside core/ and `../../core/errors.ts` from a connector
+// are told apart by where they point, not by how they are spelled.
+import { dirname, relative, resolve } from 'node:path';
+
+const KIT = '@relais/connector-kit';
+
+/** The repository-relative path an import points at, or undefined for an outside package. */
+export function targetOf(spec, file, root) {
+  if (spec === KIT || spec.startsWith(`${KIT}/`)) return `packages/connector-kit/${spec.slice(KIT.length + 1) || 'index'}#public`;
+  if (!spec.startsWith('.')) return undefined;
+  return relative(root, resolve(dirname(file), spec)).split('\\').join('/');
+}
+
+/** `connectors/tax/sink.ts` → { zone: 'connectors', unit: 'tax' }; top-level files have no unit. */
+export function placeOf(path) {
+  const [zone, second, ...rest] = path.replace(/#public$/, '').split('/');
+  return { zone, unit: rest.length > 0 || path.includes('#public') ? second : undefined, path };
+}
+
+/** Protocol code that serves one silo: only that silo's connector and simulator import it. */
+export const protocolUsers = { tax: ['tax'], sql: ['waste-management'], xml: ['civil-registry'] };
+
+const isTest = (path) => /\.test\.ts$/.test(path) || /^(test|bench)\//.test(path);
+const kitPublic = (to) => to.zone === 'packages' && to.unit === 'connector-kit' && to.path.endsWith('#public');
+const inKit = (place) => place.zone === 'packages' && place.unit === 'connector-kit';
+
+/**
+ * Why the arrow from → to is forbidden, or undefined when it is allowed. Tests, end-to-end
+ * tests and the bench may reach anything (they set the pieces up), except the kit's internals.
+ */
+export function forbiddenArrow(from, to) {
+  if (inKit(to) && !kitPublic(to) && !inKit(from)) {
+    return 'import the kit by its name (@relais/connector-kit, /runtime, /testing, /scaffold), never its files';
+  }
+  if (isTest(from.path)) return undefined;
+  if (to.zone === 'connectors' && to.unit && !(from.zone === 'connectors' && from.unit === to.unit) && from.path !== 'connectors/registry.ts') {
+    return 'only connectors/registry.ts imports a connector';
+  }
+  if (to.zone === 'protocols' && !(from.zone === 'protocols' && from.unit === to.unit)) {
+    const users = protocolUsers[to.unit] ?? [];
+    if (!(['connectors', 'silos'].includes(from.zone) && users.includes(from.unit))) {
+      return `protocols/${to.unit}/ serves ${users.map((u) => `connectors/${u} and silos/${u}`).join(', ') || 'no one'} only`;
+    }
+  }
+  switch (from.zone) {
+    case 'core':
+      return ['core', 'schemas'].includes(to.zone) ? undefined : 'core/ is the kernel: it imports only core/ and schemas/';
+    case 'schemas':
+      return to.zone === 'schemas' ? undefined : 'schemas/ is the event catalogue: it imports nothing else of Relais';
+    case 'packages':
+      return inKit(from) && !['core', 'schemas'].includes(to.zone) && !inKit(to) ? 'the kit builds on the kernel and the catalogue only' : undefined;
+    case 'protocols':
+      return ['core', 'protocols'].includes(to.zone) ? undefined : 'protocol code imports only the kernel';
+    case 'connectors':
+      if (from.unit === undefined) return ['core', 'schemas', 'connectors'].includes(to.zone) || kitPublic(to) ? undefined : 'the connector host imports the kernel, the kit and the registry only';
+      return (to.zone === 'connectors' && to.unit === from.unit) || kitPublic(to) || to.zone === 'protocols'
+        ? undefined
+        : 'a connector imports only @relais/connector-kit, its own folder and its protocol';
+    case 'silos':
+      return ['silos', 'core', 'protocols'].includes(to.zone) && !(to.zone === 'silos' && to.unit !== from.unit && to.unit !== 'shared')
+        ? undefined
+        : 'a simulator stands in for another vendor\'s software: it imports its own folder, silos/shared and its protocol';
+    case 'gateway':
+    case 'router':
+      return ['connectors', 'silos', 'bin', 'protocols', 'infra', from.zone === 'gateway' ? 'router' : 'gateway'].includes(to.zone)
+        ? `the ${from.zone} never imports ${to.zone}/`
+        : undefined;
+    case 'infra':
+      return ['bin', 'silos'].includes(to.zone) ? `infra/ never imports ${to.zone}/` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export default {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { forbidden: '{{from}} may not import {{to}}: {{why}}' },
+  },
+  create(context) {
+    const root = context.cwd;
+    const file = relative(root, context.filename).split('\\').join('/');
+    const from = placeOf(file);
+    const check = (node, spec) => {
+      if (typeof spec !== 'string') return;
+      const target = targetOf(spec, context.filename, root);
+      if (target === undefined) return;
+      const to = placeOf(target);
+      const why = forbiddenArrow(from, to);
+      if (why) context.report({ node, messageId: 'forbidden', data: { from: file, to: target.replace(/#public$/, ''), why } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
