@@ -234,7 +234,17 @@ interface WorkerResult {
   run: number;
   produce: { msgs: number; seconds: number; msgsPerSec: number; mbPerSec: number; cpuMs: number };
   consume: { msgs: number; firstMessageMs: number; seconds: number; msgsPerSec: number; mbPerSec: number; cpuMs: number };
-  latency: { sent: number; received: number; ratePerSec: number; p50: number; p95: number; p99: number; max: number; ackP50: number; ackP99: number };
+  latency: {
+    sent: number;
+    received: number;
+    ratePerSec: number;
+    p50: number;
+    p95: number;
+    p99: number;
+    max: number;
+    ackP50: number;
+    ackP99: number;
+  };
   rssStartMb: number;
   rssPeakDeltaMb: number;
 }
@@ -402,7 +412,9 @@ function report(results: WorkerResult[], runs: number): void {
       const pr = results.find((r) => r.client === 'platformatic' && r.run === i + 1);
       return kr && pr ? (get(pr) / get(kr)).toFixed(2) : '-';
     });
-    console.log(`${name.padEnd(26)}${pad(k.toFixed(digits), 12)}${pad(p.toFixed(digits), 14)}${pad((p / k).toFixed(2), 10)}   ${perRun.join(' ')}`);
+    console.log(
+      `${name.padEnd(26)}${pad(k.toFixed(digits), 12)}${pad(p.toFixed(digits), 14)}${pad((p / k).toFixed(2), 10)}   ${perRun.join(' ')}`,
+    );
   }
   const lost = results.filter((r) => r.latency.received < r.latency.sent || r.consume.msgs < r.produce.msgs);
   if (lost.length) console.log(`WARNING: incomplete runs: ${lost.map((r) => `${r.client}#${r.run}`).join(', ')}`);
@@ -442,11 +454,19 @@ async function main(): Promise<void> {
   }
   console.log(`# Kafka client benchmark ${new Date().toISOString()}`);
   console.log(`# ${label}; node ${process.version}; kafkajs vs @platformatic/kafka`);
-  console.log(`# ${n} msgs x ~1 KiB value + 8 CloudEvents headers, 3 partitions, RF 1, idempotent, acks=-1, batches of 500 (<=4 outstanding)`);
-  const sample = makeMessages('t', 100, Array.from({ length: 10 }, () => randomUUID()));
+  console.log(
+    `# ${n} msgs x ~1 KiB value + 8 CloudEvents headers, 3 partitions, RF 1, idempotent, acks=-1, batches of 500 (<=4 outstanding)`,
+  );
+  const sample = makeMessages(
+    't',
+    100,
+    Array.from({ length: 10 }, () => randomUUID()),
+  );
   const perRecord = sample.reduce((s, m) => s + recordBytes(m), 0) / sample.length;
   console.log(`# MB/s counts key + value + header bytes (${Math.round(perRecord)} B per record); CPU = this client process only`);
-  console.log(`# consume: fresh group from earliest, eachMessage / for-await, no commits; latency: ${latencyN} msgs, ${LAT_BATCH} per send every ${LAT_EVERY_MS} ms, maxWait ${FETCH.maxWaitMs} ms`);
+  console.log(
+    `# consume: fresh group from earliest, eachMessage / for-await, no commits; latency: ${latencyN} msgs, ${LAT_BATCH} per send every ${LAT_EVERY_MS} ms, maxWait ${FETCH.maxWaitMs} ms`,
+  );
   const results: WorkerResult[] = [];
   try {
     for (let run = 1; run <= runs; run++) {

@@ -35,7 +35,13 @@ export interface BenchContext {
 
 type Phase = (ctx: BenchContext) => Promise<Row[]>;
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, phase: { type: 'string', multiple: true }, 'cpu-prof': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    phase: { type: 'string', multiple: true },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
 const quick = values.quick;
 if (values['cpu-prof']) {
   const dir = resolve('bench/profiles');
@@ -58,7 +64,10 @@ async function taxBatch(ctx: BenchContext, attachments: Results['attachments']):
   // Its own options (bench/tax-batch.ts): a tenth of its default sizes in quick mode.
   const sizes = quick ? ['--records', '100000', '--upload-records', '10000'] : [];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...sizes], { env: { ...process.env, KAFKA_BROKERS: ctx.brokers }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...sizes], {
+      env: { ...process.env, KAFKA_BROKERS: ctx.brokers },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -76,7 +85,11 @@ async function main(): Promise<void> {
   let kafka: KafkaCluster | undefined;
   let brokers = process.env['KAFKA_BROKERS'];
   if (!brokers) {
-    kafka = await startKafka({ port: Number(process.env['RELAIS_BENCH_KAFKA_PORT'] ?? 29592), version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1', fresh: true });
+    kafka = await startKafka({
+      port: Number(process.env['RELAIS_BENCH_KAFKA_PORT'] ?? 29592),
+      version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1',
+      fresh: true,
+    });
     brokers = kafka.brokers;
   }
   const peaks = new Map<string, number>();
@@ -110,16 +123,28 @@ async function main(): Promise<void> {
   const bare = peaks.get('baseline node-http');
   for (const [name, mib] of peaks) {
     if (name.startsWith('baseline')) continue;
-    rows.push({ phase: 'rss', metric: `peak RSS, ${name}`, value: mib, unit: 'MiB', baseline: bare ? { name: 'bare node:http process', value: bare } : null, target: { value: 300, higher: false } });
+    rows.push({
+      phase: 'rss',
+      metric: `peak RSS, ${name}`,
+      value: mib,
+      unit: 'MiB',
+      baseline: bare ? { name: 'bare node:http process', value: bare } : null,
+      target: { value: 300, higher: false },
+    });
   }
   const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  console.log(`\nRelais benchmark ${startedAt.toISOString()} — ${quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, node ${process.version}`);
+  console.log(
+    `\nRelais benchmark ${startedAt.toISOString()} — ${quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, node ${process.version}`,
+  );
   console.log(table(rows));
   console.log(`notes:\n${notes(rows)}`);
   const results: Results = {
     startedAt: startedAt.toISOString(),
     quick,
-    machine: machine(kafka ? `Apache Kafka ${kafka.version}, local single broker` : `KAFKA_BROKERS=${brokers}`, 'PostgreSQL (BENCH_DATABASE_URL server)'),
+    machine: machine(
+      kafka ? `Apache Kafka ${kafka.version}, local single broker` : `KAFKA_BROKERS=${brokers}`,
+      'PostgreSQL (BENCH_DATABASE_URL server)',
+    ),
     durationSeconds,
     rows: rows.map((r) => ({ ...r, ratio: ratio(r), targetMet: targetMet(r) })),
     attachments,

@@ -24,12 +24,20 @@ import { createPostgresDatabase, testBus } from '@relais/connector-kit/testing';
 import { deathRecord, listSource } from '../test/support/list-source.ts';
 import { schemaIdOf } from '../schemas/index.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '2000' }, page: { type: 'string', default: '50' }, citizens: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '2000' },
+    page: { type: 'string', default: '50' },
+    citizens: { type: 'string', default: '200' },
+  },
+});
 const total = Number(values.events);
 const page = Number(values.page);
 const citizens = Number(values.citizens);
 
-const cluster = process.env['KAFKA_BROKERS'] ? undefined : await startKafka({ port: Number(process.env['RELAIS_KAFKA_PORT'] ?? 29092), fresh: true });
+const cluster = process.env['KAFKA_BROKERS']
+  ? undefined
+  : await startKafka({ port: Number(process.env['RELAIS_KAFKA_PORT'] ?? 29092), fresh: true });
 const brokers = (process.env['KAFKA_BROKERS'] ?? cluster!.brokers).split(',');
 const database = await createPostgresDatabase();
 const bus = testBus(brokers, 'bench');
@@ -43,7 +51,16 @@ const records = Array.from({ length: total }, (_, i) => deathRecord(i + 1, `CR-$
 const pivots = Array.from({ length: citizens }, () => newPivotId());
 const messages = records.map((r, i) =>
   encodeCanonical(
-    { id: sourceEventId('baseline', r.recordKey), type: r.type, source: '/connectors/baseline', pivotId: pivots[i % citizens]!, time: r.time!, data: r.data, dataschema: schemaIdOf(r.type), origin: 'baseline' },
+    {
+      id: sourceEventId('baseline', r.recordKey),
+      type: r.type,
+      source: '/connectors/baseline',
+      pivotId: pivots[i % citizens]!,
+      time: r.time!,
+      data: r.data,
+      dataschema: schemaIdOf(r.type),
+      origin: 'baseline',
+    },
     topics.events,
   ),
 );
@@ -54,15 +71,25 @@ const baseSeconds = (performance.now() - started) / 1000;
 // Relais: the source runtime, polling the same records page by page.
 started = performance.now();
 const runner = startSourceRuntime({
-  system: 'registry', source: listSource(records, page), bus, db: database.db, topics, flows: () => flows,
-  logger: createLogger({ component: 'bench', level: 'warn' }), pollMs: 10, timeoutMs: 30_000, backoff: { baseMs: 50, maxMs: 1000 },
+  system: 'registry',
+  source: listSource(records, page),
+  bus,
+  db: database.db,
+  topics,
+  flows: () => flows,
+  logger: createLogger({ component: 'bench', level: 'warn' }),
+  pollMs: 10,
+  timeoutMs: 30_000,
+  backoff: { baseMs: 50, maxMs: 1000 },
 });
 while ((await readSourceState(database.db, 'registry')).checkpoint !== String(total)) await new Promise((r) => setTimeout(r, 20));
 const relaisSeconds = (performance.now() - started) / 1000;
 await runner.stop();
 
 const rate = (seconds: number) => Math.round(total / seconds);
-console.log(`source runtime, ${total} events in pages of ${page}, ${citizens} citizens (Kafka ${cluster?.version ?? 'external'}, PostgreSQL)`);
+console.log(
+  `source runtime, ${total} events in pages of ${page}, ${citizens} citizens (Kafka ${cluster?.version ?? 'external'}, PostgreSQL)`,
+);
 console.log(`  baseline (bus.publish only)   ${baseSeconds.toFixed(2)} s  ${rate(baseSeconds)} events/s`);
 console.log(`  relais (source runtime)       ${relaisSeconds.toFixed(2)} s  ${rate(relaisSeconds)} events/s`);
 console.log(`  ratio relais/baseline time    ${(relaisSeconds / baseSeconds).toFixed(2)}`);

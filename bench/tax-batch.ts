@@ -25,7 +25,9 @@ import { ensureKeyPair } from '../silos/tax/keys.ts';
 import { startTaxSilo } from '../silos/tax/server.ts';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, 'upload-records': { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '1000000' }, 'upload-records': { type: 'string', default: '100000' } },
+});
 const total = Number(values.records);
 const uploadTotal = Number(values['upload-records']);
 const dir = mkdtempSync(join(tmpdir(), 'relais-tax-bench-'));
@@ -37,13 +39,22 @@ function* records(count: number): Generator<BatchRecord> {
       eventId: randomUUID(),
       taxId: String(1_000_000_000_000 + i),
       effectiveDate: '2026-11-01',
-      address: { number: String((i % 300) + 1), streetName: streets[i % streets.length]!, postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      address: {
+        number: String((i % 300) + 1),
+        streetName: streets[i % streets.length]!,
+        postcode: '69003',
+        communeName: 'Lyon',
+        communeInsee: '69383',
+        country: 'FR',
+      },
     };
   }
 }
 
 /** Samples RSS while `work` runs: peak, and the RSS at 10 % and at the end of the work (growth). */
-async function measured<T>(work: (progress: (fraction: number) => void) => Promise<T>): Promise<{ result: T; seconds: number; peakMiB: number; growthMiB: number }> {
+async function measured<T>(
+  work: (progress: (fraction: number) => void) => Promise<T>,
+): Promise<{ result: T; seconds: number; peakMiB: number; growthMiB: number }> {
   global.gc?.();
   let peak = process.memoryUsage.rss();
   let early: number | undefined;
@@ -64,20 +75,34 @@ const rate = (count: number, seconds: number) => `${Math.round(count / seconds).
 const mbs = (bytes: number, seconds: number) => `${(bytes / 1e6 / seconds).toFixed(1)} MB/s`;
 
 async function formatStage(file: string) {
-  const tracked = (progress: (f: number) => void) => function* () {
-    let i = 0;
-    for (const r of records(total)) {
-      if (++i % 10_000 === 0) progress(i / total);
-      yield r;
-    }
-  };
-  const fixed = await measured(async (progress) => pipeline(Readable.from(writeTaxBatch({ fileId: randomUUID(), createdAt: new Date() }, tracked(progress)())), createWriteStream(file)));
-  const json = await measured(async () => pipeline(Readable.from((function* () {
-    for (const r of records(total)) yield `${JSON.stringify(r)}\n`;
-  })()), createWriteStream(`${file}.jsonl`)));
+  const tracked = (progress: (f: number) => void) =>
+    function* () {
+      let i = 0;
+      for (const r of records(total)) {
+        if (++i % 10_000 === 0) progress(i / total);
+        yield r;
+      }
+    };
+  const fixed = await measured(async (progress) =>
+    pipeline(Readable.from(writeTaxBatch({ fileId: randomUUID(), createdAt: new Date() }, tracked(progress)())), createWriteStream(file)),
+  );
+  const json = await measured(async () =>
+    pipeline(
+      Readable.from(
+        (function* () {
+          for (const r of records(total)) yield `${JSON.stringify(r)}\n`;
+        })(),
+      ),
+      createWriteStream(`${file}.jsonl`),
+    ),
+  );
   rmSync(`${file}.jsonl`);
-  console.log(`format  ${rate(total, fixed.seconds)} (fixed width, Latin-9, CRC) | baseline JSON lines ${rate(total, json.seconds)} | ratio ${(fixed.seconds / json.seconds).toFixed(2)}x the baseline's time`);
-  console.log(`        RSS peak ${fixed.peakMiB.toFixed(0)} MiB, growth from 10 % to the end ${fixed.growthMiB.toFixed(1)} MiB, file ${(statSync(file).size / 1e6).toFixed(0)} MB`);
+  console.log(
+    `format  ${rate(total, fixed.seconds)} (fixed width, Latin-9, CRC) | baseline JSON lines ${rate(total, json.seconds)} | ratio ${(fixed.seconds / json.seconds).toFixed(2)}x the baseline's time`,
+  );
+  console.log(
+    `        RSS peak ${fixed.peakMiB.toFixed(0)} MiB, growth from 10 % to the end ${fixed.growthMiB.toFixed(1)} MiB, file ${(statSync(file).size / 1e6).toFixed(0)} MB`,
+  );
 }
 
 async function parseStage(file: string) {
@@ -97,19 +122,30 @@ async function parseStage(file: string) {
     return bytes;
   });
   if (parsed.result !== total) throw new Error(`parsed ${parsed.result} records, wrote ${total}`);
-  console.log(`parse   ${rate(total, parsed.seconds)} (validated, fields decoded) | baseline raw read ${mbs(raw.result, raw.seconds)} vs ${mbs(raw.result, parsed.seconds)} | ratio ${(parsed.seconds / raw.seconds).toFixed(1)}x the baseline's time`);
+  console.log(
+    `parse   ${rate(total, parsed.seconds)} (validated, fields decoded) | baseline raw read ${mbs(raw.result, raw.seconds)} vs ${mbs(raw.result, parsed.seconds)} | ratio ${(parsed.seconds / raw.seconds).toFixed(1)}x the baseline's time`,
+  );
   console.log(`        RSS peak ${parsed.peakMiB.toFixed(0)} MiB, growth from 10 % to the end ${parsed.growthMiB.toFixed(1)} MiB`);
 }
 
 async function uploadStage() {
   const file = join(dir, 'upload.txt');
-  await pipeline(Readable.from(writeTaxBatch({ fileId: randomUUID(), createdAt: new Date() }, records(uploadTotal))), createWriteStream(file));
+  await pipeline(
+    Readable.from(writeTaxBatch({ fileId: randomUUID(), createdAt: new Date() }, records(uploadTotal))),
+    createWriteStream(file),
+  );
   const size = statSync(file).size;
   const key = ensureKeyPair(join(dir, 'client_key'), 'bench');
   const silo = await startTaxSilo({ dataDir: join(dir, 'silo'), authorizedKeys: [key.publicKey] });
   mkdirSync(join(silo.root, 'bench'));
   try {
-    const client = new TaxSftpClient({ host: silo.host, port: silo.port, username: silo.username, privateKey: key.privateKey, hostKeyFingerprint: silo.hostKeyFingerprint });
+    const client = new TaxSftpClient({
+      host: silo.host,
+      port: silo.port,
+      username: silo.username,
+      privateKey: key.privateKey,
+      hostKeyFingerprint: silo.hostKeyFingerprint,
+    });
     await client.exists('/bench');
     process.stderr.write('uploading with ssh2-sftp-client…\n');
     const started = performance.now();
@@ -119,7 +155,9 @@ async function uploadStage() {
 
     const sftp = spawnSync('which', ['sftp']).status === 0;
     if (!sftp) {
-      console.log(`upload  ${mbs(size, ours)} (ssh2-sftp-client → simulator, ${(size / 1e6).toFixed(0)} MB) | OpenSSH sftp not installed (apt-get install openssh-client): no baseline`);
+      console.log(
+        `upload  ${mbs(size, ours)} (ssh2-sftp-client → simulator, ${(size / 1e6).toFixed(0)} MB) | OpenSSH sftp not installed (apt-get install openssh-client): no baseline`,
+      );
       return;
     }
     process.stderr.write('uploading with OpenSSH sftp…\n');
@@ -129,10 +167,29 @@ async function uploadStage() {
     writeFileSync(known, `[${silo.host}]:${silo.port} ${readFileSync(join(dir, 'silo', 'ssh_host_ed25519_key.pub'), 'utf8')}`);
     const startedSsh = performance.now();
     // Asynchronously: the server answering it runs in this process.
-    await run('sftp', ['-q', '-b', batch, '-i', key.privateKeyFile, '-P', String(silo.port), '-o', `UserKnownHostsFile=${known}`, '-o', 'BatchMode=yes', `${silo.username}@${silo.host}`], { timeout: 300_000 });
+    await run(
+      'sftp',
+      [
+        '-q',
+        '-b',
+        batch,
+        '-i',
+        key.privateKeyFile,
+        '-P',
+        String(silo.port),
+        '-o',
+        `UserKnownHostsFile=${known}`,
+        '-o',
+        'BatchMode=yes',
+        `${silo.username}@${silo.host}`,
+      ],
+      { timeout: 300_000 },
+    );
     const theirs = (performance.now() - startedSsh) / 1000;
     if (statSync(join(silo.root, 'bench', 'openssh.txt')).size !== size) throw new Error('OpenSSH upload incomplete');
-    console.log(`upload  ${mbs(size, ours)} (ssh2-sftp-client → simulator, ${(size / 1e6).toFixed(0)} MB) | baseline OpenSSH sftp → same server ${mbs(size, theirs)} | ratio ${(ours / theirs).toFixed(2)}x the baseline's time`);
+    console.log(
+      `upload  ${mbs(size, ours)} (ssh2-sftp-client → simulator, ${(size / 1e6).toFixed(0)} MB) | baseline OpenSSH sftp → same server ${mbs(size, theirs)} | ratio ${(ours / theirs).toFixed(2)}x the baseline's time`,
+    );
   } finally {
     await silo.close();
   }

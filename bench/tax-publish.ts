@@ -27,7 +27,9 @@ import { writeTaxChanges, type ChangeRecord } from '../protocols/tax/changes.ts'
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { startQuickStartTaxSilo } from '../bin/start-tax-silo.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, store: { type: 'string', default: 'postgres' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '1000000' }, store: { type: 'string', default: 'postgres' } },
+});
 const total = Number(values.records);
 const pageSize = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'relais-tax-publish-'));
@@ -39,8 +41,18 @@ const adminUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.
 function* declarations(): Generator<ChangeRecord> {
   for (let i = 0; i < total; i++) {
     yield {
-      reference: `B${String(i).padStart(12, '0')}`, taxId: String(2_000_000_000_000 + i), effectiveDate: '2026-10-01', declaredAt: '2026-10-02T08:00:00Z',
-      address: { number: String((i % 300) + 1), streetName: i % 2 ? 'allée des Châtaigniers' : 'rue de l’Œuvre', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      reference: `B${String(i).padStart(12, '0')}`,
+      taxId: String(2_000_000_000_000 + i),
+      effectiveDate: '2026-10-01',
+      declaredAt: '2026-10-02T08:00:00Z',
+      address: {
+        number: String((i % 300) + 1),
+        streetName: i % 2 ? 'allée des Châtaigniers' : 'rue de l’Œuvre',
+        postcode: '69003',
+        communeName: 'Lyon',
+        communeInsee: '69383',
+        country: 'FR',
+      },
     };
   }
 }
@@ -66,18 +78,36 @@ try {
   mkdirSync(flowsDir);
   copyFileSync('flows/tax.yaml', join(flowsDir, 'tax.yaml'));
   const config = loadConfig({
-    KAFKA_BROKERS: brokers, RELAIS_TOPIC_PREFIX: prefix, RELAIS_DATA_DIR: dir, RELAIS_FLOWS_DIR: flowsDir, TAX_SFTP_PORT: '0',
-    RELAIS_TAX_CHANGES_PAGE: String(pageSize), RELAIS_SOURCE_POLL_MS: '100', LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    KAFKA_BROKERS: brokers,
+    RELAIS_TOPIC_PREFIX: prefix,
+    RELAIS_DATA_DIR: dir,
+    RELAIS_FLOWS_DIR: flowsDir,
+    TAX_SFTP_PORT: '0',
+    RELAIS_TAX_CHANGES_PAGE: String(pageSize),
+    RELAIS_SOURCE_POLL_MS: '100',
+    LOG_LEVEL: 'warn',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
 
   // Baseline: the same events, straight to Kafka.
-  const bus = createBus({ brokers: brokers.split(','), clientId: 'bench-baseline', logger: createLogger({ component: 'bench', level: 'warn' }) });
+  const bus = createBus({
+    brokers: brokers.split(','),
+    clientId: 'bench-baseline',
+    logger: createLogger({ component: 'bench', level: 'warn' }),
+  });
   await ensureTopics(bus, config, []);
   await bus.ensureTopics([{ name: `${prefix}.baseline`, partitions: config.topicPartitions, replicationFactor: 1 }]);
   let started = performance.now();
   for (let i = 0; i < total; i += pageSize) {
     const count = Math.min(pageSize, total - i);
-    await bus.publish(Array.from({ length: count }, (_, j) => ({ topic: `${prefix}.baseline`, key: randomUUID(), value: Buffer.from(JSON.stringify({ n: i + j })), headers: {} })));
+    await bus.publish(
+      Array.from({ length: count }, (_, j) => ({
+        topic: `${prefix}.baseline`,
+        key: randomUUID(),
+        value: Buffer.from(JSON.stringify({ n: i + j })),
+        headers: {},
+      })),
+    );
   }
   const baseline = (performance.now() - started) / 1000;
   await bus.close();
@@ -97,7 +127,8 @@ try {
   }, 100);
   started = performance.now();
   const connector = await startConnector(runtime, 'tax');
-  while (!readdirSync(join(silo.root, 'changes', 'processed')).includes('DGFIP_CHG_bench.txt')) await new Promise((r) => setTimeout(r, 200));
+  while (!readdirSync(join(silo.root, 'changes', 'processed')).includes('DGFIP_CHG_bench.txt'))
+    await new Promise((r) => setTimeout(r, 200));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
   const published = connector.sourceHealth?.().published ?? 0;
@@ -107,9 +138,15 @@ try {
   await silo.close();
   const tenth = samples[Math.floor(samples.length / 10)] ?? peak;
   const last = samples.at(-1) ?? peak;
-  console.log(`tax change file: ${total.toLocaleString('en')} records, ${values.store} store (${process.version}, ${new Date().toISOString()})`);
-  console.log(`published ${published.toLocaleString('en')} events in ${seconds.toFixed(1)} s: ${Math.round(published / seconds).toLocaleString('en')} records/s (validated whole, then paged by ${pageSize}; each recorded as a change, identity resolved, published)`);
-  console.log(`baseline: the same count straight to Kafka ${Math.round(total / baseline).toLocaleString('en')} records/s | ratio ${(seconds / baseline).toFixed(1)}x the baseline's time`);
+  console.log(
+    `tax change file: ${total.toLocaleString('en')} records, ${values.store} store (${process.version}, ${new Date().toISOString()})`,
+  );
+  console.log(
+    `published ${published.toLocaleString('en')} events in ${seconds.toFixed(1)} s: ${Math.round(published / seconds).toLocaleString('en')} records/s (validated whole, then paged by ${pageSize}; each recorded as a change, identity resolved, published)`,
+  );
+  console.log(
+    `baseline: the same count straight to Kafka ${Math.round(total / baseline).toLocaleString('en')} records/s | ratio ${(seconds / baseline).toFixed(1)}x the baseline's time`,
+  );
   console.log(`RSS peak ${mib(peak)} MiB; at 10 % of the run ${mib(tenth)} MiB, at the end ${mib(last)} MiB`);
 } finally {
   await kafka?.stop();

@@ -9,7 +9,15 @@ export function banner(running: RelaisInfo): string {
     citizen: { system: 'social-services', id: 'SS-000123' },
     channel: 'web',
     data: {
-      address: { number: '12', suffix: 'bis', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      address: {
+        number: '12',
+        suffix: 'bis',
+        streetName: 'rue des Lilas',
+        postcode: '69003',
+        communeName: 'Lyon',
+        communeInsee: '69383',
+        country: 'FR',
+      },
       effectiveDate: new Date().toISOString().slice(0, 10),
     },
   });
@@ -17,15 +25,33 @@ export function banner(running: RelaisInfo): string {
     citizen: { system: 'waste-management', id: 'USG-000123' },
     channel: 'desk',
     category: 'waste.missed-collection',
-    location: { address: { number: '24', streetName: 'rue Paul Bert', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' } },
+    location: {
+      address: { number: '24', streetName: 'rue Paul Bert', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+    },
     description: 'Bac jaune non collecté mardi.',
     contact: { email: 'jeanne.martin@example.fr' },
   });
   const registry = running.siloUrls['civil-registry'] ?? '';
   const today = new Date().toISOString().slice(0, 10);
-  const homonym = { birthName: 'Bernard', givenNames: ['Jean-Pierre'], dateOfBirth: '1962-07-14', placeOfBirth: { communeName: 'Lyon', country: 'FR' } };
-  const household = JSON.stringify({ foyer: [{ nom: 'Nguyen', prenoms: 'Paul', lien: 'DEMANDEUR' }, { nom: 'Nguyen', prenoms: 'Lina', dateNaissance: '2019-03-02', lien: 'ENFANT', aCharge: true }], dateEffet: today });
-  const death = JSON.stringify({ type: 'DECES', personne: 'EC-00000123', dateEvenement: today, lieu: { commune: 'Lyon', codeInsee: '69123', codePays: 'FR' } });
+  const homonym = {
+    birthName: 'Bernard',
+    givenNames: ['Jean-Pierre'],
+    dateOfBirth: '1962-07-14',
+    placeOfBirth: { communeName: 'Lyon', country: 'FR' },
+  };
+  const household = JSON.stringify({
+    foyer: [
+      { nom: 'Nguyen', prenoms: 'Paul', lien: 'DEMANDEUR' },
+      { nom: 'Nguyen', prenoms: 'Lina', dateNaissance: '2019-03-02', lien: 'ENFANT', aCharge: true },
+    ],
+    dateEffet: today,
+  });
+  const death = JSON.stringify({
+    type: 'DECES',
+    personne: 'EC-00000123',
+    dateEvenement: today,
+    lieu: { commune: 'Lyon', codeInsee: '69123', codePays: 'FR' },
+  });
   return [
     '',
     `Relais is running (store: ${running.store}, Kafka: ${running.brokers}).`,
@@ -36,7 +62,9 @@ export function banner(running: RelaisInfo): string {
     `  school catering ${running.siloUrls['school-catering']} (simulator: families' canteen and nursery billing)`,
     ...(running.siloUrls['tax'] ? [`  tax (SFTP)      ${running.siloUrls['tax']} (simulator; files under .relais/silos/tax/sftp/)`] : []),
     `  civil registry  ${registry}/registre?wsdl (SOAP simulator; its desk: ${registry}/_admin/evenements)`,
-    ...(running.siloUrls['email'] ? [`  mailbox         ${running.siloUrls['email']} (emails to citizens, kept under .relais/silos/email/)`] : []),
+    ...(running.siloUrls['email']
+      ? [`  mailbox         ${running.siloUrls['email']} (emails to citizens, kept under .relais/silos/email/)`]
+      : []),
     '',
     'Tell Relais that a demo citizen moved:',
     `  curl -s -X POST ${running.gatewayUrl}/v1/changes -H 'Authorization: Bearer ${running.devToken}' -H 'Content-Type: application/json' -d '${body}'`,
@@ -70,4 +98,3 @@ export function banner(running: RelaisInfo): string {
     'Ctrl-C stops everything, the Kafka broker included.',
   ].join('\n');
 }
-

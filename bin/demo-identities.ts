@@ -34,7 +34,7 @@ export async function seedDemoIdentities(db: Db): Promise<void> {
   for (const link of DEMO_LINKS) {
     await db.transaction(async (tx) => {
       const known = await tx.query<{ pivot_id: string }>(
-        'SELECT pivot_id FROM citizen_identifiers WHERE (system, local_id) IN ((\'civil-registry\', $1), (\'social-services\', $2)) LIMIT 1',
+        "SELECT pivot_id FROM citizen_identifiers WHERE (system, local_id) IN (('civil-registry', $1), ('social-services', $2)) LIMIT 1",
         [link['civil-registry'], link['social-services']],
       );
       const pivotId = known.rows[0]?.pivot_id ?? newPivotId();

@@ -102,7 +102,9 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     config.wasteManagementDatabaseUrl = waste.databaseUrl;
 
     // Citizens' emails land in a local mailbox unless EMAIL_SMTP_URL names a real server.
-    const mailbox = env['EMAIL_SMTP_URL'] ? undefined : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
+    const mailbox = env['EMAIL_SMTP_URL']
+      ? undefined
+      : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
     if (mailbox) {
       stops.push(() => mailbox.close());
       config.emailSmtpUrl = mailbox.url;
@@ -113,7 +115,13 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     await migrate(db);
     await seedDemoIdentities(db);
     await linkDemoTaxpayer(db);
-    const runtime = await createRuntime({ component: 'relais', config, db, connectors: connectorKinds(), ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
+    const runtime = await createRuntime({
+      component: 'relais',
+      config,
+      db,
+      connectors: connectorKinds(),
+      ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+    });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];
@@ -135,7 +143,12 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: { ...silos.urls, tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}`, 'waste-management': waste.url, ...(mailbox ? { email: mailbox.url } : {}) },
+      siloUrls: {
+        ...silos.urls,
+        tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}`,
+        'waste-management': waste.url,
+        ...(mailbox ? { email: mailbox.url } : {}),
+      },
       silos: { waste, tax: taxSilo, ...(mailbox ? { mailbox } : {}) },
       stop,
     };

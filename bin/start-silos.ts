@@ -55,7 +55,10 @@ export async function startSilos(config: RelaisConfig, dataDir: string): Promise
     port: config.socialServicesPort,
     dataDir: socialDir,
     ...(config.socialServicesApiKey ? { apiKey: config.socialServicesApiKey } : {}),
-    webhook: { url: `http://${receiverHost}:${config.socialServicesWebhookPort}/webhooks/social-services`, secret: config.socialServicesWebhookSecret },
+    webhook: {
+      url: `http://${receiverHost}:${config.socialServicesWebhookPort}/webhooks/social-services`,
+      secret: config.socialServicesWebhookSecret,
+    },
   });
   config.socialServicesUrl = social.url;
 

@@ -16,7 +16,12 @@ export async function startQuickStartTaxSilo(config: RelaisConfig, dataDir: stri
   const siloDir = join(dataDir, 'silos', 'tax');
   seedTaxStore(TaxStore.open(siloDir));
   const key = ensureKeyPair(join(siloDir, 'relais_ed25519'), 'relais-quick-start');
-  const silo = await startTaxSilo({ dataDir: siloDir, authorizedKeys: [key.publicKey], port: config.taxSftpPort, username: config.taxSftpUser });
+  const silo = await startTaxSilo({
+    dataDir: siloDir,
+    authorizedKeys: [key.publicKey],
+    port: config.taxSftpPort,
+    username: config.taxSftpUser,
+  });
   config.taxSftpHost = silo.host;
   config.taxSftpPort = silo.port;
   config.taxSftpKeyFile = key.privateKeyFile;

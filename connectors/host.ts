@@ -5,7 +5,13 @@
  * both in one process; stop() stops them in reverse order.
  */
 import type { ConnectorDefinition } from '@relais/connector-kit';
-import { killAfterPublish, type SourceHealth, startPushSourceRuntime, startSinkRuntime, startSourceRuntime } from '@relais/connector-kit/runtime';
+import {
+  killAfterPublish,
+  type SourceHealth,
+  startPushSourceRuntime,
+  startSinkRuntime,
+  startSourceRuntime,
+} from '@relais/connector-kit/runtime';
 import { RelaisError } from '../core/errors.ts';
 import { sinkMetricsHooks, sourceMetricsHooks, watchGroup } from '../core/metrics.ts';
 import type { IdentityResolver } from '../core/identity/civil-identity.ts';
@@ -60,7 +66,11 @@ export function runnableSystems(flows: Flows): string[] {
     .filter(([system, declared]) => {
       const definition = connectors.get(declared.connector);
       if (!definition) return false;
-      return (definition.createSink !== undefined && subscribed.has(system)) || definition.createSource !== undefined || definition.createPushSource !== undefined;
+      return (
+        (definition.createSink !== undefined && subscribed.has(system)) ||
+        definition.createSource !== undefined ||
+        definition.createPushSource !== undefined
+      );
     })
     .map(([system]) => system)
     .sort();

@@ -11,7 +11,9 @@ import { taxConnector } from './tax/index.ts';
 import { wasteManagementConnector } from './waste-management/index.ts';
 
 export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
-  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector, schoolCateringConnector].map((c) => [c.kind, c]),
+  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector, schoolCateringConnector].map(
+    (c) => [c.kind, c],
+  ),
 );
 
 export function connectorKinds(): string[] {

@@ -8,7 +8,11 @@
  * left to finish or fail on its own (its failure is swallowed), so close what it holds (destroy
  * its connection) when that matters.
  */
-export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, reason = 'given up (timed out or stopping)'): Promise<T> {
+export function unlessAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  reason = 'given up (timed out or stopping)',
+): Promise<T> {
   if (!signal) return work;
   work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(new Error(reason));

@@ -42,9 +42,19 @@ test('decoding refuses what is not a CloudEvent 1.0 with JSON data', () => {
   assert.throws(() => encodeEvent({ ...event, extensions: { 'Bad-Name': 'x' } }, 't'), /extension name/);
 });
 
-test('canonical events carry channel, origin and the citizen\'s chosen recipients as extensions', () => {
+test("canonical events carry channel, origin and the citizen's chosen recipients as extensions", () => {
   const message = encodeCanonical(
-    { id: event.id, type: event.type, source: '/connectors/tax', pivotId: event.subject, time: event.time, data: {}, channel: 'desk', origin: 'tax', recipients: ['waste', 'social-services'] },
+    {
+      id: event.id,
+      type: event.type,
+      source: '/connectors/tax',
+      pivotId: event.subject,
+      time: event.time,
+      data: {},
+      channel: 'desk',
+      origin: 'tax',
+      recipients: ['waste', 'social-services'],
+    },
     'relais.events',
   );
   assert.equal(message.headers['ce_relaisorigin'], 'tax');
@@ -55,11 +65,23 @@ test('canonical events carry channel, origin and the citizen\'s chosen recipient
 });
 
 test('deliveries and receipts round-trip and are checked against their envelope schemas', () => {
-  const delivery = { eventId: event.id, type: event.type, pivotId: event.subject, system: 'social-services', routeId: 'r1', citizenId: 'SS-1', data: { a: 1 }, time: event.time };
+  const delivery = {
+    eventId: event.id,
+    type: event.type,
+    pivotId: event.subject,
+    system: 'social-services',
+    routeId: 'r1',
+    citizenId: 'SS-1',
+    data: { a: 1 },
+    time: event.time,
+  };
   assert.deepEqual(decodeDelivery(encodeDelivery(delivery, 'relais.delivery.social-services')), { ...delivery, traceparent: undefined });
   const receipt = { eventId: event.id, system: 'social-services', status: 'rejected' as const, reason: 'no', attempts: 1, at: event.time };
   const encoded = encodeReceipt(receipt, { pivotId: event.subject, source: '/connectors/social-services', topic: 'relais.receipts' });
   assert.equal(encoded.headers['ce_id'], `${event.id}:social-services:rejected`);
   assert.deepEqual(decodeReceipt(encoded), { ...receipt, pivotId: event.subject });
-  assert.throws(() => encodeReceipt({ ...receipt, status: 'lost' as 'applied' }, { pivotId: event.subject, source: 's', topic: 't' }), /receipt is invalid/);
+  assert.throws(
+    () => encodeReceipt({ ...receipt, status: 'lost' as 'applied' }, { pivotId: event.subject, source: 's', topic: 't' }),
+    /receipt is invalid/,
+  );
 });

@@ -51,7 +51,12 @@ test('a secret may come from the file named by <VAR>_FILE (trailing newline remo
 
 test('a secret set twice, or a <VAR>_FILE that cannot be read, is reported by name without the value', () => {
   assert.throws(
-    () => loadConfig({ RELAIS_DEV_TOKEN: 'tok-visible', RELAIS_DEV_TOKEN_FILE: '/nonexistent/a', CIVIL_REGISTRY_PASSWORD_FILE: '/nonexistent/b' }),
+    () =>
+      loadConfig({
+        RELAIS_DEV_TOKEN: 'tok-visible',
+        RELAIS_DEV_TOKEN_FILE: '/nonexistent/a',
+        CIVIL_REGISTRY_PASSWORD_FILE: '/nonexistent/b',
+      }),
     (error: Error & { code?: string }) => {
       assert.equal(error.code, 'CONFIG_INVALID');
       assert.match(error.message, /RELAIS_DEV_TOKEN_FILE: RELAIS_DEV_TOKEN is set too; set one of them/);

@@ -163,7 +163,10 @@ export interface Receipt {
   at: string;
 }
 
-export function encodeReceipt(receipt: Receipt, context: { pivotId: string; source: string; topic: string; traceparent?: string | undefined }): OutgoingMessage {
+export function encodeReceipt(
+  receipt: Receipt,
+  context: { pivotId: string; source: string; topic: string; traceparent?: string | undefined },
+): OutgoingMessage {
   const data: Receipt = { eventId: receipt.eventId, system: receipt.system, status: receipt.status, at: receipt.at };
   if (receipt.reason !== undefined) data.reason = receipt.reason.slice(0, 2000);
   if (receipt.attempts !== undefined) data.attempts = receipt.attempts;
@@ -185,6 +188,7 @@ export function decodeReceipt(message: Pick<IncomingMessage, 'headers' | 'value'
   const event = decodeEvent(message);
   if (event.type !== RECEIPT_TYPE) throw new RelaisError('EVENT_INVALID', `unexpected receipt type ${event.type}`);
   const receipt = checked<Receipt>(validateReceipt, event.data, 'receipt');
-  if (!isUuid(receipt.eventId) || !isUuid(event.subject)) throw new RelaisError('EVENT_INVALID', 'receipt: eventId or ce_subject is not a UUID');
+  if (!isUuid(receipt.eventId) || !isUuid(event.subject))
+    throw new RelaisError('EVENT_INVALID', 'receipt: eventId or ce_subject is not a UUID');
   return { ...receipt, pivotId: event.subject };
 }

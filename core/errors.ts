@@ -14,10 +14,21 @@ export const errorCodes = {
   SILO_REFUSED: { retriable: false, meaning: 'A silo refused a delivery (4xx or a business rule).' },
   SILO_ACK_OVERDUE: { retriable: true, meaning: 'A batch silo did not acknowledge a handed-over delivery before the deadline.' },
   CONNECTOR_FAILED: { retriable: false, meaning: 'A connector threw an unexpected error; the delivery is dead-lettered.' },
-  SQL_FAILED: { retriable: false, meaning: 'A SQL statement against a silo database failed for a reason other than the connection (a constraint, a bug).' },
+  SQL_FAILED: {
+    retriable: false,
+    meaning: 'A SQL statement against a silo database failed for a reason other than the connection (a constraint, a bug).',
+  },
   IDENTITY_UNKNOWN: { retriable: false, meaning: 'No identifier is known for the citizen in the recipient system.' },
-  SCAFFOLD_REFUSED: { retriable: false, meaning: 'relais connector new refused: the name is not kebab-case or is taken (a connector, simulator, flow file or setting), or the root is not a Relais repository.' },
-  XML_UNSAFE: { retriable: false, meaning: 'An XML message (SOAP, WSDL) had a DOCTYPE or entity declarations, nested too deep, was too large or not well-formed; refused before parsing.' },
+  SCAFFOLD_REFUSED: {
+    retriable: false,
+    meaning:
+      'relais connector new refused: the name is not kebab-case or is taken (a connector, simulator, flow file or setting), or the root is not a Relais repository.',
+  },
+  XML_UNSAFE: {
+    retriable: false,
+    meaning:
+      'An XML message (SOAP, WSDL) had a DOCTYPE or entity declarations, nested too deep, was too large or not well-formed; refused before parsing.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -38,7 +38,9 @@ async function runOne(check: Check): Promise<CheckOutcome> {
   });
   try {
     const reason = await Promise.race([check.run(), timeout]);
-    return typeof reason === 'string' ? { status: 'unavailable', reason, required: check.required } : { status: 'ok', required: check.required };
+    return typeof reason === 'string'
+      ? { status: 'unavailable', reason, required: check.required }
+      : { status: 'ok', required: check.required };
   } catch (error) {
     return { status: 'unavailable', reason: describeError(error).slice(0, 300), required: check.required };
   } finally {
@@ -89,7 +91,9 @@ export function sourcesCheck(db: Queryable): Check {
         'SELECT system, consecutive_failures, last_error FROM source_checkpoints WHERE consecutive_failures > 0 ORDER BY system',
       );
       if (failing.rows.length === 0) return undefined;
-      return failing.rows.map((r) => `${r.system}: ${r.consecutive_failures} failed polls in a row (${(r.last_error ?? 'no error recorded').slice(0, 120)})`).join('; ');
+      return failing.rows
+        .map((r) => `${r.system}: ${r.consecutive_failures} failed polls in a row (${(r.last_error ?? 'no error recorded').slice(0, 120)})`)
+        .join('; ');
     },
   };
 }

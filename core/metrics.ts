@@ -25,27 +25,125 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     watched: { groups: new Map<string, string[]>(), outbox: undefined as OutboxProbe | undefined, bus: undefined as Bus | undefined },
     /** Last successful poll per source system (epoch ms). */
     checkpoints: new Map<string, number>(),
-    changesAccepted: new Counter({ name: 'relais_changes_accepted_total', help: 'Changes accepted by the gateway (202, first time), by event type and channel.', labelNames: ['type', 'channel'] as const, registers }),
+    changesAccepted: new Counter({
+      name: 'relais_changes_accepted_total',
+      help: 'Changes accepted by the gateway (202, first time), by event type and channel.',
+      labelNames: ['type', 'channel'] as const,
+      registers,
+    }),
     outboxBacklog: new Gauge({ name: 'relais_outbox_backlog', help: 'Outbox rows not yet published to Kafka.', registers }),
-    outboxOldestAge: new Gauge({ name: 'relais_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when none).', registers }),
-    outboxPublished: new Counter({ name: 'relais_outbox_published_total', help: 'Outbox rows published to Kafka by this process.', registers }),
-    routed: new Counter({ name: 'relais_router_deliveries_total', help: 'Deliveries planned by the router, by recipient system and outcome (delivered, rejected: no identifier).', labelNames: ['system', 'outcome'] as const, registers }),
-    routerInvalid: new Counter({ name: 'relais_router_invalid_events_total', help: 'Events the router dead-lettered (not CloudEvents, unknown type, data breaking its schema).', registers }),
-    deliveries: new Counter({ name: 'relais_deliveries_total', help: 'Deliveries settled by a sink connector, by system and outcome (applied, rejected, dead_lettered).', labelNames: ['system', 'outcome'] as const, registers }),
-    retries: new Counter({ name: 'relais_delivery_retries_total', help: 'Apply attempts that failed with a retriable error and were retried, by system and error code.', labelNames: ['system', 'code'] as const, registers }),
-    duplicates: new Counter({ name: 'relais_delivery_duplicates_total', help: 'Deliveries already settled (redelivered by Kafka): not applied again, receipt re-sent.', labelNames: ['system'] as const, registers }),
-    deadLetters: new Counter({ name: 'relais_dead_letters_total', help: 'Messages written to a dead-letter topic, by system (`router` for the router\'s).', labelNames: ['system'] as const, registers }),
-    applySeconds: new Histogram({ name: 'relais_sink_decision_seconds', help: 'From the start of a delivery\'s batch in a sink connector to its decision (apply and retries included), by system and outcome.', labelNames: ['system', 'outcome'] as const, buckets: latencyBuckets, registers }),
-    timeToApplied: new Histogram({ name: 'relais_time_to_applied_seconds', help: 'From the gateway accepting a change to the system\'s `applied` receipt (first one), by system.', labelNames: ['system'] as const, buckets: latencyBuckets, registers }),
-    receipts: new Counter({ name: 'relais_receipts_total', help: 'Receipts applied by the gateway, by system and status.', labelNames: ['system', 'status'] as const, registers }),
-    consumerLag: new Gauge({ name: 'relais_consumer_lag_messages', help: 'Messages not yet processed by a consumer group, per topic partition (read from Kafka at scrape time).', labelNames: ['group', 'topic', 'partition'] as const, registers }),
-    consumerMembers: new Gauge({ name: 'relais_consumer_group_members', help: 'Members of a consumer group this process belongs to (read from Kafka at scrape time).', labelNames: ['group'] as const, registers }),
-    kafkaUp: new Gauge({ name: 'relais_kafka_up', help: '1 when the last scrape could read consumer groups from Kafka, else 0.', registers }),
-    sourcePolls: new Counter({ name: 'relais_source_polls_total', help: 'Polls of a source connector, by system and outcome (ok, failed).', labelNames: ['system', 'outcome'] as const, registers }),
-    sourcePollErrors: new Counter({ name: 'relais_source_poll_errors_total', help: 'Failed polls of a source connector (the poll, the store or Kafka failed, or it timed out), by system.', labelNames: ['system'] as const, registers }),
-    sourceEvents: new Counter({ name: 'relais_source_events_total', help: 'Events a source connector published, by system.', labelNames: ['system'] as const, registers }),
-    sourceInvalid: new Counter({ name: 'relais_source_invalid_events_total', help: 'Events a source connector skipped as invalid, by system and event type.', labelNames: ['system', 'type'] as const, registers }),
-    sourceCheckpointAge: new Gauge({ name: 'relais_source_checkpoint_age_seconds', help: 'Time since a source connector last polled successfully (its checkpoint is current as of then), by system.', labelNames: ['system'] as const, registers }),
+    outboxOldestAge: new Gauge({
+      name: 'relais_outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished outbox row (0 when none).',
+      registers,
+    }),
+    outboxPublished: new Counter({
+      name: 'relais_outbox_published_total',
+      help: 'Outbox rows published to Kafka by this process.',
+      registers,
+    }),
+    routed: new Counter({
+      name: 'relais_router_deliveries_total',
+      help: 'Deliveries planned by the router, by recipient system and outcome (delivered, rejected: no identifier).',
+      labelNames: ['system', 'outcome'] as const,
+      registers,
+    }),
+    routerInvalid: new Counter({
+      name: 'relais_router_invalid_events_total',
+      help: 'Events the router dead-lettered (not CloudEvents, unknown type, data breaking its schema).',
+      registers,
+    }),
+    deliveries: new Counter({
+      name: 'relais_deliveries_total',
+      help: 'Deliveries settled by a sink connector, by system and outcome (applied, rejected, dead_lettered).',
+      labelNames: ['system', 'outcome'] as const,
+      registers,
+    }),
+    retries: new Counter({
+      name: 'relais_delivery_retries_total',
+      help: 'Apply attempts that failed with a retriable error and were retried, by system and error code.',
+      labelNames: ['system', 'code'] as const,
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'relais_delivery_duplicates_total',
+      help: 'Deliveries already settled (redelivered by Kafka): not applied again, receipt re-sent.',
+      labelNames: ['system'] as const,
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'relais_dead_letters_total',
+      help: "Messages written to a dead-letter topic, by system (`router` for the router's).",
+      labelNames: ['system'] as const,
+      registers,
+    }),
+    applySeconds: new Histogram({
+      name: 'relais_sink_decision_seconds',
+      help: "From the start of a delivery's batch in a sink connector to its decision (apply and retries included), by system and outcome.",
+      labelNames: ['system', 'outcome'] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    timeToApplied: new Histogram({
+      name: 'relais_time_to_applied_seconds',
+      help: "From the gateway accepting a change to the system's `applied` receipt (first one), by system.",
+      labelNames: ['system'] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    receipts: new Counter({
+      name: 'relais_receipts_total',
+      help: 'Receipts applied by the gateway, by system and status.',
+      labelNames: ['system', 'status'] as const,
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'relais_consumer_lag_messages',
+      help: 'Messages not yet processed by a consumer group, per topic partition (read from Kafka at scrape time).',
+      labelNames: ['group', 'topic', 'partition'] as const,
+      registers,
+    }),
+    consumerMembers: new Gauge({
+      name: 'relais_consumer_group_members',
+      help: 'Members of a consumer group this process belongs to (read from Kafka at scrape time).',
+      labelNames: ['group'] as const,
+      registers,
+    }),
+    kafkaUp: new Gauge({
+      name: 'relais_kafka_up',
+      help: '1 when the last scrape could read consumer groups from Kafka, else 0.',
+      registers,
+    }),
+    sourcePolls: new Counter({
+      name: 'relais_source_polls_total',
+      help: 'Polls of a source connector, by system and outcome (ok, failed).',
+      labelNames: ['system', 'outcome'] as const,
+      registers,
+    }),
+    sourcePollErrors: new Counter({
+      name: 'relais_source_poll_errors_total',
+      help: 'Failed polls of a source connector (the poll, the store or Kafka failed, or it timed out), by system.',
+      labelNames: ['system'] as const,
+      registers,
+    }),
+    sourceEvents: new Counter({
+      name: 'relais_source_events_total',
+      help: 'Events a source connector published, by system.',
+      labelNames: ['system'] as const,
+      registers,
+    }),
+    sourceInvalid: new Counter({
+      name: 'relais_source_invalid_events_total',
+      help: 'Events a source connector skipped as invalid, by system and event type.',
+      labelNames: ['system', 'type'] as const,
+      registers,
+    }),
+    sourceCheckpointAge: new Gauge({
+      name: 'relais_source_checkpoint_age_seconds',
+      help: 'Time since a source connector last polled successfully (its checkpoint is current as of then), by system.',
+      labelNames: ['system'] as const,
+      registers,
+    }),
   };
 }
 
@@ -141,7 +239,8 @@ export async function refreshGauges(metrics: RelaisMetrics): Promise<void> {
           metrics.consumerLag.reset();
           for (const group of groups) {
             metrics.consumerMembers.set({ group: group.groupId }, group.members);
-            for (const p of group.partitions) metrics.consumerLag.set({ group: group.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
+            for (const p of group.partitions)
+              metrics.consumerLag.set({ group: group.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
           }
           metrics.kafkaUp.set(1);
         },

@@ -16,7 +16,13 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function startOpsServer(options: { port: number; host: string; metrics: RelaisMetrics; checks: () => Check[]; logger: Logger }): Promise<OpsServer> {
+export async function startOpsServer(options: {
+  port: number;
+  host: string;
+  metrics: RelaisMetrics;
+  checks: () => Check[];
+  logger: Logger;
+}): Promise<OpsServer> {
   const json = (status: number, body: unknown): [number, string, string] => [status, 'application/json', JSON.stringify(body)];
   async function answer(path: string): Promise<[number, string, string]> {
     switch (path) {

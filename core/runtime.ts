@@ -44,14 +44,21 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig();
   setLogSalt(config.logSalt);
-  const logger = createLogger({ component: options.component, level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = createLogger({
+    component: options.component,
+    level: config.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   if (!config.kafkaBrokers) {
     throw new RelaisError('CONFIG_INVALID', 'KAFKA_BROKERS is not set (the quick start `npm start` launches a local broker and sets it)');
   }
   const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: options.connectors } : {});
   const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
   if (!options.db) await migrate(db);
-  const tracing = await initTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName ?? (options.component === 'relais' ? 'relais' : `relais-${options.component}`) });
+  const tracing = await initTracing({
+    endpoint: config.otlpEndpoint,
+    serviceName: config.serviceName ?? (options.component === 'relais' ? 'relais' : `relais-${options.component}`),
+  });
   const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
   return {
     config,

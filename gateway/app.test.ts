@@ -31,7 +31,14 @@ before(async () => {
   await linkIdentifier(database.db, pivotId, 'social-services', 'SS-000123');
   const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex(readOnly), scopes: ['changes:read'] }]);
   server = await listen(
-    createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger: createLogger({ component: 'test', level: 'silent' }), maxBodyBytes: 4096 }),
+    createApp({
+      db: database.db,
+      flows: () => flows,
+      topics: topicNames('relais'),
+      auth,
+      logger: createLogger({ component: 'test', level: 'silent' }),
+      maxBodyBytes: 4096,
+    }),
   );
 });
 
@@ -69,13 +76,22 @@ async function expectProblem(response: Response, status: number, code: string, f
   const problem = (await response.json()) as { code: string; status: number; errors?: { field: string }[] };
   assert.equal(problem.code, code);
   assert.equal(problem.status, status);
-  if (field) assert.ok(problem.errors?.some((e) => e.field === field), `expected ${field} among ${JSON.stringify(problem.errors)}`);
+  if (field)
+    assert.ok(
+      problem.errors?.some((e) => e.field === field),
+      `expected ${field} among ${JSON.stringify(problem.errors)}`,
+    );
 }
 
 test('bad input gets the right problem naming the field, and nothing is stored', async () => {
   const before = await storedRows();
   await expectProblem(await post('{"type": "fr.relais'), 400, 'malformed-json');
-  await expectProblem(await post({ ...validChange, data: { ...validChange.data, effectiveDate: 'yesterday' } }), 422, 'validation-failed', '/data/effectiveDate');
+  await expectProblem(
+    await post({ ...validChange, data: { ...validChange.data, effectiveDate: 'yesterday' } }),
+    422,
+    'validation-failed',
+    '/data/effectiveDate',
+  );
   await expectProblem(
     await post({ ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, postcode: '6900' } } }),
     422,
@@ -84,8 +100,18 @@ test('bad input gets the right problem naming the field, and nothing is stored',
   );
   await expectProblem(await post({ ...validChange, channel: 'pigeon' }), 422, 'validation-failed', '/channel');
   await expectProblem(await post({ ...validChange, type: 'fr.relais.citizen.moon.landed.v1' }), 422, 'validation-failed', '/type');
-  await expectProblem(await post({ ...validChange, citizen: { pivotId: '00000000-0000-4000-8000-000000000000' } }), 422, 'validation-failed', '/citizen/pivotId');
-  await expectProblem(await post({ ...validChange, citizen: { pivotId: `urn:uuid:${pivotId}` } }), 422, 'validation-failed', '/citizen/pivotId');
+  await expectProblem(
+    await post({ ...validChange, citizen: { pivotId: '00000000-0000-4000-8000-000000000000' } }),
+    422,
+    'validation-failed',
+    '/citizen/pivotId',
+  );
+  await expectProblem(
+    await post({ ...validChange, citizen: { pivotId: `urn:uuid:${pivotId}` } }),
+    422,
+    'validation-failed',
+    '/citizen/pivotId',
+  );
   await expectProblem(await post({ ...validChange, recipients: ['nowhere'] }), 422, 'validation-failed', '/recipients/0');
   await expectProblem(await post({ ...validChange, extra: true }), 422, 'validation-failed', '/extra');
   await expectProblem(await post({ ...validChange, data: { ...validChange.data, padding: 'x'.repeat(5000) } }), 413, 'payload-too-large');
@@ -109,12 +135,25 @@ test('an accepted change is stored with its audit entry and outbox row, and show
   const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
   assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
   assert.equal(change.status, 'in_progress');
-  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['email', 'pending'], ['school-catering', 'pending'], ['social-services', 'pending'], ['tax', 'pending'], ['waste-management', 'pending']]);
+  assert.deepEqual(
+    change.recipients.map((r) => [r.system, r.status]),
+    [
+      ['email', 'pending'],
+      ['school-catering', 'pending'],
+      ['social-services', 'pending'],
+      ['tax', 'pending'],
+      ['waste-management', 'pending'],
+    ],
+  );
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
-  const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [change.id]);
+  const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [
+    change.id,
+  ]);
   assert.deepEqual(audit.rows, [{ actor: 'dev', channel: 'web' }]);
-  const outbox = await database.db.query<{ headers: Record<string, string>; message_key: string }>('SELECT headers, message_key FROM outbox ORDER BY id DESC LIMIT 1');
+  const outbox = await database.db.query<{ headers: Record<string, string>; message_key: string }>(
+    'SELECT headers, message_key FROM outbox ORDER BY id DESC LIMIT 1',
+  );
   assert.equal(outbox.rows[0]!.message_key, pivotId);
   assert.equal(outbox.rows[0]!.headers['ce_id'], change.id);
   assert.equal(outbox.rows[0]!.headers['ce_relaischannel'], 'web');
@@ -128,7 +167,10 @@ test('an accepted change is stored with its audit entry and outbox row, and show
 test('Idempotency-Key: same key and body give the same change; same key, other body is a 409', async () => {
   const key = `key-${Date.now()}`;
   const first = await post(validChange, { 'idempotency-key': key });
-  const second = await post({ channel: validChange.channel, data: validChange.data, citizen: validChange.citizen, type: validChange.type }, { 'idempotency-key': key });
+  const second = await post(
+    { channel: validChange.channel, data: validChange.data, citizen: validChange.citizen, type: validChange.type },
+    { 'idempotency-key': key },
+  );
   assert.equal(first.status, 202);
   assert.equal(second.status, 202);
   const [a, b] = (await Promise.all([first.json(), second.json()])) as [{ id: string }, { id: string }];
@@ -144,13 +186,15 @@ test('a citizen named by a system identifier is resolved to the same pivot id', 
   assert.equal(((await response.json()) as { pivotId: string }).pivotId, pivotId);
 });
 
-test('the timeline lists the citizen\'s changes; an unknown citizen is a 404', async () => {
+test("the timeline lists the citizen's changes; an unknown citizen is a 404", async () => {
   const response = await fetch(`${server.url}/v1/citizens/${pivotId}/timeline`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(response.status, 200);
   const body = (await response.json()) as { entries: { kind: string; channel: string }[] };
   assert.ok(body.entries.length >= 2);
   assert.ok(body.entries.every((e) => e.kind === 'change_accepted' && e.channel === 'web'));
-  const unknown = await fetch(`${server.url}/v1/citizens/00000000-0000-4000-8000-000000000000/timeline`, { headers: { authorization: `Bearer ${token}` } });
+  const unknown = await fetch(`${server.url}/v1/citizens/00000000-0000-4000-8000-000000000000/timeline`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   await expectProblem(unknown, 404, 'not-found');
 });
 
@@ -164,7 +208,9 @@ test('health, readiness and the OpenAPI document need no credential', async () =
 
 test('concurrent changes for one citizen reach the outbox in the order they were accepted', async () => {
   const responses = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => post({ ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, streetName: `rue ${i}` } } })),
+    Array.from({ length: 20 }, (_, i) =>
+      post({ ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, streetName: `rue ${i}` } } }),
+    ),
   );
   assert.ok(responses.every((r) => r.status === 202));
   const rows = await database.db.query<{ accepted_at: Date }>(
@@ -172,12 +218,18 @@ test('concurrent changes for one citizen reach the outbox in the order they were
     [pivotId],
   );
   const times = rows.rows.map((r) => new Date(r.accepted_at).getTime());
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
 });
 
 /** The request body examples of POST /v1/changes in gateway/openapi.yaml, one per event type. */
 function openApiExamples(): { type: string; citizen: object; channel: string; data: unknown }[] {
-  const paths = openApiDocument()['paths'] as Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: never }> }> } } }>;
+  const paths = openApiDocument()['paths'] as Record<
+    string,
+    { post: { requestBody: { content: Record<string, { examples: Record<string, { value: never }> }> } } }
+  >;
   return Object.values(paths['/v1/changes']!.post.requestBody.content['application/json']!.examples).map((e) => e.value);
 }
 
@@ -186,7 +238,12 @@ const SUBMITTED = 'fr.relais.service-request.submitted.v1';
 test('every event type of the catalogue is accepted; the OpenAPI document has one example per type', async () => {
   const examples = openApiExamples();
   // A submitted service request is created by POST /v1/service-requests, which assigns its id and service.
-  assert.deepEqual(examples.map((e) => e.type).sort(), eventTypes().filter((t) => t !== SUBMITTED).sort());
+  assert.deepEqual(
+    examples.map((e) => e.type).sort(),
+    eventTypes()
+      .filter((t) => t !== SUBMITTED)
+      .sort(),
+  );
   const submitted = await post({ ...examples[0]!, type: SUBMITTED, data: eventExamples(SUBMITTED).valid[0] });
   await expectProblem(submitted, 422, 'validation-failed', '/type');
   for (const example of examples) {
@@ -205,7 +262,10 @@ test('any catalogue event with one invalid field is a 422 naming that field, and
       const problem = (await response.json()) as { code: string; errors: { field: string }[] };
       assert.equal(problem.code, 'validation-failed');
       const pointer = example.field === '/' ? '/data' : `/data${example.field}`;
-      assert.ok(problem.errors.some((e) => e.field === pointer || e.field.startsWith(`${pointer}/`)), `${type}, ${example.why}: expected ${pointer} in ${JSON.stringify(problem.errors)}`);
+      assert.ok(
+        problem.errors.some((e) => e.field === pointer || e.field.startsWith(`${pointer}/`)),
+        `${type}, ${example.why}: expected ${pointer} in ${JSON.stringify(problem.errors)}`,
+      );
     }
   }
   assert.deepEqual(await storedRows(), before);

@@ -77,7 +77,11 @@ function checkReferences(request: ChangeRequest, flows: Flows): ValidationIssue[
   return issues;
 }
 
-function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unknown, flows: Flows): { change: ValidChange; issues: [] } | { issues: ValidationIssue[] } {
+function checkChangeRequest(
+  validate: ValidateFunction<ChangeRequest>,
+  body: unknown,
+  flows: Flows,
+): { change: ValidChange; issues: [] } | { issues: ValidationIssue[] } {
   if (!validate(body)) return { issues: toIssues(validate.errors) };
   const { type } = body;
   if (!isEventType(type)) {
@@ -141,73 +145,83 @@ export function createApp(deps: GatewayDeps): express.Express {
     res.type('application/yaml').send(text);
   });
 
-  app.post(
-    '/v1/changes',
-    requireScope(deps.auth, 'changes:write'),
-    ...jsonBody,
-    async (req: Request, res: Response) => {
-      const span = startSpan('POST /v1/changes', { parent: req.get('traceparent'), kind: 'server', attributes: { 'http.request.method': 'POST', 'http.route': '/v1/changes' } });
-      res.once('finish', () => {
-        span.setAttributes({ 'http.response.status_code': res.statusCode });
-        span.end(res.statusCode >= 500 ? new Error(`answered ${res.statusCode}`) : undefined);
-      });
-      const flows = deps.flows();
-      const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
-      if (!('change' in checked)) throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);
-      const request = checked.change;
-      if (request.type === SUBMITTED) {
-        throw new HttpProblem('validation-failed', 'a service request is posted to /v1/service-requests', [{ field: '/type', message: 'use POST /v1/service-requests' }]);
-      }
+  app.post('/v1/changes', requireScope(deps.auth, 'changes:write'), ...jsonBody, async (req: Request, res: Response) => {
+    const span = startSpan('POST /v1/changes', {
+      parent: req.get('traceparent'),
+      kind: 'server',
+      attributes: { 'http.request.method': 'POST', 'http.route': '/v1/changes' },
+    });
+    res.once('finish', () => {
+      span.setAttributes({ 'http.response.status_code': res.statusCode });
+      span.end(res.statusCode >= 500 ? new Error(`answered ${res.statusCode}`) : undefined);
+    });
+    const flows = deps.flows();
+    const checked = checkChangeRequest(validateChangeRequest, req.body, flows);
+    if (!('change' in checked))
+      throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);
+    const request = checked.change;
+    if (request.type === SUBMITTED) {
+      throw new HttpProblem('validation-failed', 'a service request is posted to /v1/service-requests', [
+        { field: '/type', message: 'use POST /v1/service-requests' },
+      ]);
+    }
 
-      const idempotencyKey = idempotencyKeyOf(req);
-      const caller = req.caller!;
-      const plannedSystems = planDeliveries(flows, {
-        type: request.type,
-        data: request.data,
-        channel: request.channel,
-        origin: caller.system,
-        recipients: request.recipients,
-      }).map((d) => d.system);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const caller = req.caller!;
+    const plannedSystems = planDeliveries(flows, {
+      type: request.type,
+      data: request.data,
+      channel: request.channel,
+      origin: caller.system,
+      recipients: request.recipients,
+    }).map((d) => d.system);
 
-      const resolved =
-        'civil' in request.citizen
-          ? await resolveCivil(deps.identityResolver, request.citizen.civil, caller.name, { timeoutMs: deps.identityTimeoutMs ?? 10_000, logger: deps.logger })
-          : { citizen: request.citizen };
-      const outcome = await acceptChange(deps.db, {
-        type: request.type,
-        citizen: resolved.citizen,
-        linkProvenance: 'linkProvenance' in resolved ? resolved.linkProvenance : undefined,
-        channel: request.channel,
-        data: request.data,
-        recipients: request.recipients,
-        caller: caller.name,
-        originSystem: caller.system,
-        idempotencyKey,
-        requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
-        traceparent: span.traceparent,
-        dataschema: schemaIdOf(request.type),
-        plannedSystems: [...new Set(plannedSystems)],
-        eventsTopic: deps.topics.events,
-        within: contactEmailWriter(request, flows),
-      });
+    const resolved =
+      'civil' in request.citizen
+        ? await resolveCivil(deps.identityResolver, request.citizen.civil, caller.name, {
+            timeoutMs: deps.identityTimeoutMs ?? 10_000,
+            logger: deps.logger,
+          })
+        : { citizen: request.citizen };
+    const outcome = await acceptChange(deps.db, {
+      type: request.type,
+      citizen: resolved.citizen,
+      linkProvenance: 'linkProvenance' in resolved ? resolved.linkProvenance : undefined,
+      channel: request.channel,
+      data: request.data,
+      recipients: request.recipients,
+      caller: caller.name,
+      originSystem: caller.system,
+      idempotencyKey,
+      requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
+      traceparent: span.traceparent,
+      dataschema: schemaIdOf(request.type),
+      plannedSystems: [...new Set(plannedSystems)],
+      eventsTopic: deps.topics.events,
+      within: contactEmailWriter(request, flows),
+    });
 
-      switch (outcome.outcome) {
-        case 'unknown-citizen':
-          throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [{ field: '/citizen/pivotId', message: 'unknown citizen' }]);
-        case 'idempotency-conflict':
-          throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
-        case 'created':
-          deps.metrics?.changesAccepted.inc({ type: request.type, channel: request.channel });
-          // At debug level only; the logger shows the data by its personal-data labels.
-          deps.logger.debug({ change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } }, 'change accepted');
-          deps.onChangeAccepted?.();
-          break;
-        case 'replayed':
-          break;
-      }
-      res.status(202).location(`/v1/changes/${outcome.change.id}`).json(outcome.change);
-    },
-  );
+    switch (outcome.outcome) {
+      case 'unknown-citizen':
+        throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [
+          { field: '/citizen/pivotId', message: 'unknown citizen' },
+        ]);
+      case 'idempotency-conflict':
+        throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
+      case 'created':
+        deps.metrics?.changesAccepted.inc({ type: request.type, channel: request.channel });
+        // At debug level only; the logger shows the data by its personal-data labels.
+        deps.logger.debug(
+          { change: { id: outcome.change.id, type: request.type, channel: request.channel, data: request.data } },
+          'change accepted',
+        );
+        deps.onChangeAccepted?.();
+        break;
+      case 'replayed':
+        break;
+    }
+    res.status(202).location(`/v1/changes/${outcome.change.id}`).json(outcome.change);
+  });
 
   app.get('/v1/changes/:id', requireScope(deps.auth, 'changes:read'), async (req, res) => {
     const id = String(req.params['id'] ?? '');
@@ -219,7 +233,8 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   app.get('/v1/citizens/:pivotId/timeline', requireScope(deps.auth, 'citizens:read'), async (req, res) => {
     const pivotId = String(req.params['pivotId'] ?? '');
-    if (!isUuid(pivotId)) throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
+    if (!isUuid(pivotId))
+      throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
     const entries = await timeline(deps.db, pivotId.toLowerCase());
     if (!entries) throw new HttpProblem('not-found', 'no such citizen');
     const requests = await serviceRequestTimeline(deps.db, pivotId.toLowerCase());
@@ -239,7 +254,11 @@ export function createApp(deps: GatewayDeps): express.Express {
     const instance = req.originalUrl;
     if (error instanceof HttpProblem) {
       const headers: Record<string, string> =
-        error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="relais"' } : error.code === 'register-unavailable' || error.code === 'kafka-unavailable' ? { 'Retry-After': '5' } : {};
+        error.code === 'unauthenticated'
+          ? { 'WWW-Authenticate': 'Bearer realm="relais"' }
+          : error.code === 'register-unavailable' || error.code === 'kafka-unavailable'
+            ? { 'Retry-After': '5' }
+            : {};
       return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
     }
     const parserError = error as { type?: string; status?: number };
@@ -247,7 +266,14 @@ export function createApp(deps: GatewayDeps): express.Express {
       return sendProblem(res, problemBody('payload-too-large', { detail: `the limit is ${deps.maxBodyBytes} bytes`, instance }));
     }
     if (parserError.type === 'entity.parse.failed') {
-      return sendProblem(res, problemBody('malformed-json', { detail: 'the body could not be parsed as JSON', instance, errors: [{ field: '/', message: 'malformed JSON' }] }));
+      return sendProblem(
+        res,
+        problemBody('malformed-json', {
+          detail: 'the body could not be parsed as JSON',
+          instance,
+          errors: [{ field: '/', message: 'malformed JSON' }],
+        }),
+      );
     }
     if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
       return sendProblem(res, problemBody('unsupported-media-type', { detail: 'use UTF-8 JSON', instance }));

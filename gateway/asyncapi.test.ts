@@ -37,25 +37,60 @@ async function parse(flows: Flows) {
   return document;
 }
 
-for (const [name, flows] of [['flows/', loadFlows('flows')], ['wider flows', wider]] as const) {
+for (const [name, flows] of [
+  ['flows/', loadFlows('flows')],
+  ['wider flows', wider],
+] as const) {
   test(`the AsyncAPI document for ${name} parses with zero errors and lists every topic and event type`, async () => {
     const document = await parse(flows);
     const systems = [...new Set(flows.routes.flatMap((r) => r.to.map((t) => t.system)))].sort();
     assert.deepEqual(
-      document.channels().all().map((c) => c.address()).sort(),
-      ['relais.events', 'relais.receipts', 'relais.dlq.router', ...systems.flatMap((s) => [`relais.delivery.${s}`, `relais.dlq.${s}`])].sort(),
+      document
+        .channels()
+        .all()
+        .map((c) => c.address())
+        .sort(),
+      [
+        'relais.events',
+        'relais.receipts',
+        'relais.dlq.router',
+        ...systems.flatMap((s) => [`relais.delivery.${s}`, `relais.dlq.${s}`]),
+      ].sort(),
     );
     const events = document.channels().get('events')!;
-    assert.deepEqual(events.messages().all().map((m) => m.name()).sort(), eventTypes().sort());
+    assert.deepEqual(
+      events
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+      eventTypes().sort(),
+    );
     for (const message of events.messages().all()) {
       const headers = message.headers()!.json<{ required: string[]; properties: Record<string, { const?: string }> }>();
       assert.equal(headers.properties['ce_type']!.const, message.name());
       assert.match(headers.properties['ce_dataschema']!.const ?? '', /^https:\/\/relais\.example\/schemas\/events\/.+\.json$/);
-      assert.ok(['ce_specversion', 'ce_id', 'ce_source', 'ce_subject', 'ce_time', 'ce_dataschema', 'content-type'].every((h) => headers.required.includes(h)));
+      assert.ok(
+        ['ce_specversion', 'ce_id', 'ce_source', 'ce_subject', 'ce_time', 'ce_dataschema', 'content-type'].every((h) =>
+          headers.required.includes(h),
+        ),
+      );
     }
     for (const system of systems) {
-      const routed = flows.routes.filter((r) => r.to.some((t) => t.system === system)).map((r) => r.event).sort();
-      assert.deepEqual(document.channels().get(`delivery.${system}`)!.messages().all().map((m) => m.name()).sort(), routed);
+      const routed = flows.routes
+        .filter((r) => r.to.some((t) => t.system === system))
+        .map((r) => r.event)
+        .sort();
+      assert.deepEqual(
+        document
+          .channels()
+          .get(`delivery.${system}`)!
+          .messages()
+          .all()
+          .map((m) => m.name())
+          .sort(),
+        routed,
+      );
     }
   });
 }

@@ -27,13 +27,23 @@ function inline(node: unknown): unknown {
   const out: Node = {};
   for (const [keyword, value] of Object.entries(node as Node)) {
     if (keyword === '$id' || keyword === '$schema') continue;
-    out[keyword] = keyword === '$ref' && typeof value === 'string' ? value.replace(/^(\.\.\/defs\/common\.json)?#\/\$defs\//, '#/components/schemas/') : inline(value);
+    out[keyword] =
+      keyword === '$ref' && typeof value === 'string'
+        ? value.replace(/^(\.\.\/defs\/common\.json)?#\/\$defs\//, '#/components/schemas/')
+        : inline(value);
   }
   return out;
 }
 
 const ref = (path: string): Node => ({ $ref: path });
-const pivotKey = { bindings: { kafka: { key: { type: 'string', format: 'uuid', description: 'The pivot id: one citizen stays in one partition, in order.' }, bindingVersion: '0.5.0' } } };
+const pivotKey = {
+  bindings: {
+    kafka: {
+      key: { type: 'string', format: 'uuid', description: 'The pivot id: one citizen stays in one partition, in order.' },
+      bindingVersion: '0.5.0',
+    },
+  },
+};
 
 function eventMessage(type: string): Node {
   const schema = eventSchema(type)!;
@@ -59,7 +69,10 @@ function deliveryMessages(flows: Flows, system: string): Record<string, Node> {
         title: `${route.event} for ${system}`,
         summary: `Route ${route.id} (${route.basis.kind}: ${route.basis.reference}).${route.description ? ` ${route.description}` : ''}`,
         contentType: 'application/json',
-        headers: ceHeaders({ ce_type: { const: route.event }, ce_relaissystem: { const: system }, ce_relaisroute: { const: route.id } }, ['ce_relaissystem', 'ce_relaisroute']),
+        headers: ceHeaders({ ce_type: { const: route.event }, ce_relaissystem: { const: system }, ce_relaisroute: { const: route.id } }, [
+          'ce_relaissystem',
+          'ce_relaisroute',
+        ]),
         payload: {
           type: 'object',
           required: ['citizenId', 'data'],
@@ -90,27 +103,57 @@ function channelsAndOperations(flows: Flows, types: string[]): { channels: Recor
   const topics = topicNames('relais');
   const eventRefs = Object.fromEntries(types.map((t) => [t, ref(`#/components/messages/${t}`)]));
   const channels: Record<string, Node> = {
-    events: { address: topics.events, title: 'Canonical events', description: 'Every canonical event, from the gateway (outbox relay) and the source connectors; read by the router.', messages: eventRefs },
-    receipts: { address: topics.receipts, title: 'Receipts', description: 'What happened to an event in one system (delivered, applied, rejected, dead_lettered); read by the gateway.', messages: { receipt: ref('#/components/messages/receipt') } },
-    'dlq.router': { address: topics.routerDlq, title: 'Router dead letters', description: 'Events the router could not route (not CloudEvents, or breaking their schema), unchanged, with the error headers.', messages: { deadLetter: ref('#/components/messages/routerDeadLetter') } },
+    events: {
+      address: topics.events,
+      title: 'Canonical events',
+      description: 'Every canonical event, from the gateway (outbox relay) and the source connectors; read by the router.',
+      messages: eventRefs,
+    },
+    receipts: {
+      address: topics.receipts,
+      title: 'Receipts',
+      description: 'What happened to an event in one system (delivered, applied, rejected, dead_lettered); read by the gateway.',
+      messages: { receipt: ref('#/components/messages/receipt') },
+    },
+    'dlq.router': {
+      address: topics.routerDlq,
+      title: 'Router dead letters',
+      description: 'Events the router could not route (not CloudEvents, or breaking their schema), unchanged, with the error headers.',
+      messages: { deadLetter: ref('#/components/messages/routerDeadLetter') },
+    },
   };
   const operations: Record<string, Node> = {
     publishEvents: operation('send', 'events', types, 'The gateway and the source connectors publish canonical events.'),
     routeEvents: operation('receive', 'events', types, 'The router reads canonical events.'),
     sendReceipts: operation('send', 'receipts', ['receipt'], 'The router and the sink connectors send receipts.'),
-    trackReceipts: operation('receive', 'receipts', ['receipt'], 'The gateway keeps each change\'s per-system status from receipts.'),
+    trackReceipts: operation('receive', 'receipts', ['receipt'], "The gateway keeps each change's per-system status from receipts."),
     deadLetterEvents: operation('send', 'dlq.router', ['deadLetter'], 'The router dead-letters events it cannot route.'),
   };
   for (const system of subscribedSystems(flows)) {
     const messages = deliveryMessages(flows, system);
     const deliveryChannel = `delivery.${system}`;
     const dlqChannel = `dlq.${system}`;
-    channels[deliveryChannel] = { address: topics.delivery(system), title: `Deliveries to ${system}`, description: `What ${system} receives: its identifier of the citizen and only the fields its routes allow.`, messages };
-    channels[dlqChannel] = { address: topics.dlq(system), title: `${system} dead letters`, description: `Deliveries ${system} could not apply after bounded retries, unchanged, with the error headers.`, messages: { deadLetter: ref('#/components/messages/deliveryDeadLetter') } };
+    channels[deliveryChannel] = {
+      address: topics.delivery(system),
+      title: `Deliveries to ${system}`,
+      description: `What ${system} receives: its identifier of the citizen and only the fields its routes allow.`,
+      messages,
+    };
+    channels[dlqChannel] = {
+      address: topics.dlq(system),
+      title: `${system} dead letters`,
+      description: `Deliveries ${system} could not apply after bounded retries, unchanged, with the error headers.`,
+      messages: { deadLetter: ref('#/components/messages/deliveryDeadLetter') },
+    };
     const names = Object.keys(messages);
     operations[`deliverTo.${system}`] = operation('send', deliveryChannel, names, `The router delivers to ${system}.`);
     operations[`apply.${system}`] = operation('receive', deliveryChannel, names, `The ${system} connector applies deliveries to its silo.`);
-    operations[`deadLetter.${system}`] = operation('send', dlqChannel, ['deadLetter'], `The sink runtime dead-letters what ${system} could not apply.`);
+    operations[`deadLetter.${system}`] = operation(
+      'send',
+      dlqChannel,
+      ['deadLetter'],
+      `The sink runtime dead-letters what ${system} could not apply.`,
+    );
   }
   return { channels, operations };
 }
@@ -126,9 +169,29 @@ function components(types: string[]): Node {
     },
     messages: {
       ...Object.fromEntries(types.map((t) => [t, eventMessage(t)])),
-      receipt: { name: RECEIPT_TYPE, title: 'Receipt', contentType: 'application/json', headers: ceHeaders({ ce_type: { const: RECEIPT_TYPE } }, []), payload: ref('#/components/schemas/receipt'), ...pivotKey },
-      routerDeadLetter: { name: 'router-dead-letter', title: 'An event the router could not route', contentType: 'application/json', headers: dlqHeaders, payload: { description: 'The original message value, unchanged (it may not even be JSON).' } },
-      deliveryDeadLetter: { name: 'delivery-dead-letter', title: 'A delivery that could not be applied', contentType: 'application/json', headers: dlqHeaders, payload: ref('#/components/schemas/delivery'), ...pivotKey },
+      receipt: {
+        name: RECEIPT_TYPE,
+        title: 'Receipt',
+        contentType: 'application/json',
+        headers: ceHeaders({ ce_type: { const: RECEIPT_TYPE } }, []),
+        payload: ref('#/components/schemas/receipt'),
+        ...pivotKey,
+      },
+      routerDeadLetter: {
+        name: 'router-dead-letter',
+        title: 'An event the router could not route',
+        contentType: 'application/json',
+        headers: dlqHeaders,
+        payload: { description: 'The original message value, unchanged (it may not even be JSON).' },
+      },
+      deliveryDeadLetter: {
+        name: 'delivery-dead-letter',
+        title: 'A delivery that could not be applied',
+        contentType: 'application/json',
+        headers: dlqHeaders,
+        payload: ref('#/components/schemas/delivery'),
+        ...pivotKey,
+      },
     },
   };
 }
@@ -147,7 +210,7 @@ export function asyncApiDocument(flows: Flows, version: string): Node {
       license: { name: 'EUPL-1.2' },
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'The quick start\'s broker (KAFKA_BROKERS elsewhere).' } },
+    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: "The quick start's broker (KAFKA_BROKERS elsewhere)." } },
     channels,
     operations,
     components: components(types),

@@ -11,7 +11,17 @@ import { parse } from 'yaml';
 import { RelaisError } from '../core/errors.ts';
 import { HttpProblem } from './problems.ts';
 
-export const scopes = ['changes:write', 'changes:read', 'citizens:read', 'service-requests:write', 'service-requests:read', 'identity:review', 'kpis:read', 'systems:read', 'admin'] as const;
+export const scopes = [
+  'changes:write',
+  'changes:read',
+  'citizens:read',
+  'service-requests:write',
+  'service-requests:read',
+  'identity:review',
+  'kpis:read',
+  'systems:read',
+  'admin',
+] as const;
 export type Scope = (typeof scopes)[number];
 
 export interface Credential {
@@ -55,7 +65,10 @@ export function loadCredentials(file: string): Credential[] {
   if (!Array.isArray(list)) throw new RelaisError('CONFIG_INVALID', `${file}: expected a "credentials" list`);
   return list.map((entry, i) => {
     if (!isCredential(entry)) {
-      throw new RelaisError('CONFIG_INVALID', `${file}: credentials[${i}] needs name, tokenSha256 (64 hex) and scopes from ${scopes.join(', ')}`);
+      throw new RelaisError(
+        'CONFIG_INVALID',
+        `${file}: credentials[${i}] needs name, tokenSha256 (64 hex) and scopes from ${scopes.join(', ')}`,
+      );
     }
     return entry;
   });

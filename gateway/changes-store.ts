@@ -67,15 +67,33 @@ async function replayOrConflict(db: Queryable, input: NewChange, existing: { id:
 
 function record(input: NewChange, id: string, pivotId: PivotId | null, acceptedAt: Date): Parameters<typeof insertChange>[1] {
   return {
-    id, type: input.type, pivotId, channel: input.channel, caller: input.caller, originSystem: input.originSystem, recipients: input.recipients,
-    data: input.data, traceparent: input.traceparent, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, acceptedAt,
+    id,
+    type: input.type,
+    pivotId,
+    channel: input.channel,
+    caller: input.caller,
+    originSystem: input.originSystem,
+    recipients: input.recipients,
+    data: input.data,
+    traceparent: input.traceparent,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: input.requestHash,
+    acceptedAt,
     plannedSystems: pivotId === null ? [] : input.plannedSystems,
     ...(pivotId === null ? { review: 'held' as const } : {}),
   };
 }
 
 function rowOf(input: NewChange, id: string, pivotId: string | null, acceptedAt: Date) {
-  return { id, type: input.type, pivot_id: pivotId, channel: input.channel, origin_system: input.originSystem ?? null, accepted_at: acceptedAt, request_hash: input.requestHash };
+  return {
+    id,
+    type: input.type,
+    pivot_id: pivotId,
+    channel: input.channel,
+    origin_system: input.originSystem ?? null,
+    accepted_at: acceptedAt,
+    request_hash: input.requestHash,
+  };
 }
 
 /** Stores a change held for review: no citizen, no recipients, nothing in the outbox. */
@@ -90,7 +108,10 @@ async function acceptHeld(tx: Queryable, input: NewChange, held: HeldIdentity, i
  * (the usual case) is checked and locked in one round trip.
  */
 async function lockCitizen(tx: Queryable, input: NewChange, reference: CitizenReference): Promise<PivotId | undefined> {
-  const pivotId = 'pivotId' in reference ? (reference.pivotId.toLowerCase() as PivotId) : await resolveCitizen(tx, reference, input.linkProvenance ?? { method: 'first-sighting', by: input.caller });
+  const pivotId =
+    'pivotId' in reference
+      ? (reference.pivotId.toLowerCase() as PivotId)
+      : await resolveCitizen(tx, reference, input.linkProvenance ?? { method: 'first-sighting', by: input.caller });
   if (!pivotId) return undefined;
   const locked = await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
   return locked.rows.length > 0 ? pivotId : undefined;
@@ -104,7 +125,11 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
         if (existing) return replayOrConflict(tx, input, existing);
       }
       // A held change has no citizen yet: `within` (writes keyed by the pivot id) does not run for it.
-      if ('held' in input.citizen) return { outcome: 'created', change: await acceptHeld(tx, input, input.citizen.held, input.id ?? newEventId(), new Date()) } as const;
+      if ('held' in input.citizen)
+        return {
+          outcome: 'created',
+          change: await acceptHeld(tx, input, input.citizen.held, input.id ?? newEventId(), new Date()),
+        } as const;
       // One citizen's changes are accepted one after the other: the second waits for the first
       // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
       // (which publishes in id order) cannot send them out of order.
@@ -116,8 +141,16 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       await enqueueEvent(
         tx,
         {
-          id, type: input.type, pivotId, time: acceptedAt.toISOString(), data: input.data, dataschema: input.dataschema, traceparent: input.traceparent,
-          channel: input.channel, origin: input.originSystem, recipients: input.recipients,
+          id,
+          type: input.type,
+          pivotId,
+          time: acceptedAt.toISOString(),
+          data: input.data,
+          dataschema: input.dataschema,
+          traceparent: input.traceparent,
+          channel: input.channel,
+          origin: input.originSystem,
+          recipients: input.recipients,
         },
         input.eventsTopic,
       );
@@ -125,7 +158,9 @@ export async function acceptChange(db: Db, input: NewChange): Promise<AcceptOutc
       // The answer is what was just written: no need to read it back.
       const change = toChange(
         { ...rowOf(input, id, pivotId, acceptedAt), review: null, review_id: null, review_status: null },
-        [...input.plannedSystems].sort().map((system) => ({ change_id: id, system, status: 'pending', reason: null, status_at: acceptedAt })),
+        [...input.plannedSystems]
+          .sort()
+          .map((system) => ({ change_id: id, system, status: 'pending', reason: null, status_at: acceptedAt })),
       );
       return { outcome: 'created', change } as const;
     });
@@ -156,8 +191,7 @@ export interface FirstApplied {
  */
 export async function applyReceipts(db: Db, receipts: Receipt[]): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
-  const rankSql = (column: string) =>
-    `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 ELSE 2 END`;
+  const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 ELSE 2 END`;
   const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
     OR (${rankSql('change_recipients.status')} = 2 AND ${rankSql('EXCLUDED.status')} = 2 AND change_recipients.status_at < EXCLUDED.status_at))`;
   const firstApplied: FirstApplied[] = [];

@@ -96,7 +96,9 @@ export async function getChange(db: Queryable, id: string): Promise<Change | und
 export async function timeline(db: Queryable, pivotId: string): Promise<TimelineEntry[] | undefined> {
   const citizen = await db.query('SELECT 1 FROM citizens WHERE pivot_id = $1', [pivotId]);
   if (citizen.rows.length === 0) return undefined;
-  const changes = await db.query<ChangeRow>(`SELECT ${CHANGE_COLUMNS} WHERE c.pivot_id = $1 ORDER BY c.accepted_at DESC LIMIT 500`, [pivotId]);
+  const changes = await db.query<ChangeRow>(`SELECT ${CHANGE_COLUMNS} WHERE c.pivot_id = $1 ORDER BY c.accepted_at DESC LIMIT 500`, [
+    pivotId,
+  ]);
   const ids = changes.rows.map((c) => c.id);
   const recipients = ids.length
     ? await db.query<RecipientRow>(

@@ -35,7 +35,9 @@ export async function resolveCivil(
     candidates = await resolver.search(civil, AbortSignal.timeout(options.timeoutMs));
   } catch (error) {
     if (error instanceof RelaisError && error.code === 'SILO_REFUSED') {
-      throw new HttpProblem('validation-failed', 'the civil register refused these civil data', [{ field: '/citizen/civil', message: 'refused by the register' }]);
+      throw new HttpProblem('validation-failed', 'the civil register refused these civil data', [
+        { field: '/citizen/civil', message: 'refused by the register' },
+      ]);
     }
     options.logger.warn({ register: resolver.system, error: describeError(error) }, 'civil register search failed');
     throw new HttpProblem('register-unavailable', 'the civil register could not be asked; nothing was stored');
@@ -55,7 +57,11 @@ export async function resolveCivil(
           held: {
             registerSystem: resolver.system,
             civil,
-            candidates: decision.candidates.map((c) => ({ registerId: c.registerId, matched: c.matched, identity: identities.get(c.registerId)! })),
+            candidates: decision.candidates.map((c) => ({
+              registerId: c.registerId,
+              matched: c.matched,
+              identity: identities.get(c.registerId)!,
+            })),
           },
         },
       };

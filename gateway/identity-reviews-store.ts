@@ -71,7 +71,11 @@ function toReview(row: ReviewRow): IdentityReview {
 export async function insertReview(tx: Queryable, changeId: string, held: HeldIdentity): Promise<string> {
   const id = randomUUID();
   await tx.query('INSERT INTO identity_reviews (id, change_id, register_system, civil, candidates) VALUES ($1, $2, $3, $4, $5)', [
-    id, changeId, held.registerSystem, JSON.stringify(held.civil), JSON.stringify(held.candidates),
+    id,
+    changeId,
+    held.registerSystem,
+    JSON.stringify(held.civil),
+    JSON.stringify(held.candidates),
   ]);
   return id;
 }
@@ -119,23 +123,44 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     [review.change_id],
   );
   const change = changes.rows[0]!;
-  const pivotId = (await resolveCitizen(tx, { system: review.register_system, id: registerId }, { method: 'identity-review', by: input.agent }))!;
+  const pivotId = (await resolveCitizen(
+    tx,
+    { system: review.register_system, id: registerId },
+    { method: 'identity-review', by: input.agent },
+  ))!;
   // Same ordering rule as a new change: one citizen's outbox rows are written one at a time.
   await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
-  const event = { type: change.type, data: change.data, channel: change.channel ?? undefined, origin: change.origin_system ?? undefined, recipients: change.recipients ?? undefined };
+  const event = {
+    type: change.type,
+    data: change.data,
+    channel: change.channel ?? undefined,
+    origin: change.origin_system ?? undefined,
+    recipients: change.recipients ?? undefined,
+  };
   const planned = [...new Set(input.plan(event))];
   await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched' WHERE id = $1", [change.id, pivotId]);
   await insertRecipients(tx, change.id, planned, new Date());
   await enqueueEvent(
     tx,
     {
-      id: change.id, type: change.type, pivotId, time: new Date(change.accepted_at).toISOString(), data: change.data, dataschema: schemaIdOf(change.type),
-      traceparent: change.traceparent ?? undefined, channel: event.channel, origin: event.origin, recipients: event.recipients,
+      id: change.id,
+      type: change.type,
+      pivotId,
+      time: new Date(change.accepted_at).toISOString(),
+      data: change.data,
+      dataschema: schemaIdOf(change.type),
+      traceparent: change.traceparent ?? undefined,
+      channel: event.channel,
+      origin: event.origin,
+      recipients: event.recipients,
     },
     input.eventsTopic,
   );
   await tx.query(`INSERT INTO audit_log (actor, action, change_id, pivot_id, details) VALUES ($1, 'identity.review.matched', $2, $3, $4)`, [
-    input.agent, change.id, pivotId, JSON.stringify({ review: review.id, register: review.register_system, recipients: planned }),
+    input.agent,
+    change.id,
+    pivotId,
+    JSON.stringify({ review: review.id, register: review.register_system, recipients: planned }),
   ]);
 }
 
@@ -152,14 +177,22 @@ export async function decideReview(db: Db, input: DecisionInput): Promise<Decisi
     } else {
       await tx.query("UPDATE changes SET review = 'rejected' WHERE id = $1", [review.change_id]);
       await tx.query(`INSERT INTO audit_log (actor, action, change_id, details) VALUES ($1, 'identity.review.rejected', $2, $3)`, [
-        input.agent, review.change_id, JSON.stringify({ review: review.id }),
+        input.agent,
+        review.change_id,
+        JSON.stringify({ review: review.id }),
       ]);
     }
     const status: ReviewStatus = decision.decision === 'match' ? 'matched' : 'rejected';
     await tx.query(
       `UPDATE identity_reviews SET status = $2, decided_at = now(), decided_by = $3, chosen_register_id = $4, reason = $5, civil = NULL, candidates = NULL
        WHERE id = $1`,
-      [review.id, status, input.agent, decision.decision === 'match' ? decision.registerId : null, decision.decision === 'reject' ? decision.reason : null],
+      [
+        review.id,
+        status,
+        input.agent,
+        decision.decision === 'match' ? decision.registerId : null,
+        decision.decision === 'reject' ? decision.reason : null,
+      ],
     );
     const decided = await tx.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.id = $1`, [review.id]);
     return { outcome: 'decided', review: toReview(decided.rows[0]!) };

@@ -30,7 +30,10 @@ export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: R
 
   app.get('/v1/identity-reviews', scope, async (req, res) => {
     const status = (req.query['status'] ?? 'pending') as ReviewStatus;
-    if (!statuses.includes(status)) throw new HttpProblem('invalid-parameter', `status is one of ${statuses.join(', ')}`, [{ field: '/status', message: 'unknown status' }]);
+    if (!statuses.includes(status))
+      throw new HttpProblem('invalid-parameter', `status is one of ${statuses.join(', ')}`, [
+        { field: '/status', message: 'unknown status' },
+      ]);
     res.json({ reviews: await listReviews(deps.db, status) });
   });
 
@@ -43,7 +46,8 @@ export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: R
   app.post('/v1/identity-reviews/:id/decision', scope, ...jsonBody, async (req, res) => {
     const id = reviewId(req.params['id']);
     const body: unknown = req.body;
-    if (!validateDecision(body)) throw new HttpProblem('validation-failed', 'the decision does not match the schema', toIssues(validateDecision.errors));
+    if (!validateDecision(body))
+      throw new HttpProblem('validation-failed', 'the decision does not match the schema', toIssues(validateDecision.errors));
     const flows = deps.flows();
     const outcome = await decideReview(deps.db, {
       reviewId: id,
@@ -58,7 +62,9 @@ export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: R
       case 'already-decided':
         throw new HttpProblem('review-decided', `this review was already decided (${outcome.review.status})`);
       case 'not-a-candidate':
-        throw new HttpProblem('validation-failed', 'registerId is not one of the review’s candidates', [{ field: '/registerId', message: 'not a candidate' }]);
+        throw new HttpProblem('validation-failed', 'registerId is not one of the review’s candidates', [
+          { field: '/registerId', message: 'not a candidate' },
+        ]);
       case 'decided':
         deps.onChangeAccepted?.();
         res.json({ review: outcome.review, change: await getChange(deps.db, outcome.review.changeId) });

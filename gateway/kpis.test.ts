@@ -40,12 +40,20 @@ async function change(n: number, channel: string | null, systems: string[], offs
     [id(n), pivotId, channel, at(offset), origin],
   );
   for (const system of systems) {
-    await database.db.query(`INSERT INTO change_recipients (change_id, system, status, status_at) VALUES ($1, $2, 'pending', $3)`, [id(n), system, at(offset)]);
+    await database.db.query(`INSERT INTO change_recipients (change_id, system, status, status_at) VALUES ($1, $2, 'pending', $3)`, [
+      id(n),
+      system,
+      at(offset),
+    ]);
   }
 }
 
 const receipt = (n: number, system: string, status: Receipt['status'], seconds: number): Receipt => ({
-  eventId: id(n), system, status, at: at(seconds), ...(status === 'rejected' || status === 'dead_lettered' ? { reason: 'why' } : {}),
+  eventId: id(n),
+  system,
+  status,
+  at: at(seconds),
+  ...(status === 'rejected' || status === 'dead_lettered' ? { reason: 'why' } : {}),
 });
 
 /**
@@ -70,7 +78,10 @@ async function serviceRequests(): Promise<void> {
       );
     }
   };
-  await request(10, 'web', [['acknowledged', 60], ['resolved', 3600]]);
+  await request(10, 'web', [
+    ['acknowledged', 60],
+    ['resolved', 3600],
+  ]);
   await request(11, 'phone', [['acknowledged', 30]]);
   await request(12, 'web', [['resolved', 600]]);
   await applyReceipts(database.db, [receipt(10, 'waste-management', 'applied', T1 + 1), receipt(10, 'email', 'applied', T1 + 2)]);
@@ -112,12 +123,33 @@ before(async () => {
   // The receipt path reports each system's FIRST applied, with its time since acceptance.
   assert.deepEqual(
     firstBatch.map((f) => [f.system, f.seconds]),
-    [[SS, 1], [TAX, 3], [SS, 2], [TAX, 4], [SS, 5], [SS, 1], [SS, 2]],
+    [
+      [SS, 1],
+      [TAX, 3],
+      [SS, 2],
+      [TAX, 4],
+      [SS, 5],
+      [SS, 1],
+      [SS, 2],
+    ],
   );
-  assert.deepEqual(replay.map((f) => [f.system, f.seconds]), [[SS, 10]], 'a duplicate applied is not a first one');
+  assert.deepEqual(
+    replay.map((f) => [f.system, f.seconds]),
+    [[SS, 10]],
+    'a duplicate applied is not a first one',
+  );
   await serviceRequests();
   const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex('reader'), scopes: ['changes:read'] }]);
-  server = await listen(createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger: createLogger({ component: 'test', level: 'silent' }), maxBodyBytes: 4096 }));
+  server = await listen(
+    createApp({
+      db: database.db,
+      flows: () => flows,
+      topics: topicNames('relais'),
+      auth,
+      logger: createLogger({ component: 'test', level: 'silent' }),
+      maxBodyBytes: 4096,
+    }),
+  );
 });
 
 after(async () => {
@@ -137,39 +169,124 @@ test('KPIs by channel, by system and in total match the known scenario', async (
   assert.ok(validate(kpis), JSON.stringify(validate.errors));
 
   assert.deepEqual(kpis.total, {
-    changes: 8, deliveries: 11, applied: 7, rejected: 2, deadLettered: 1, inProgress: 1,
-    successRate: 0.7, rejectionRate: 0.2, deadLetterRate: 0.1,
-    medianSecondsToApply: 3, p95SecondsToApply: 8.5, contactsAvoided: 7, contactsAvoidedPerChange: 0.875,
+    changes: 8,
+    deliveries: 11,
+    applied: 7,
+    rejected: 2,
+    deadLettered: 1,
+    inProgress: 1,
+    successRate: 0.7,
+    rejectionRate: 0.2,
+    deadLetterRate: 0.1,
+    medianSecondsToApply: 3,
+    p95SecondsToApply: 8.5,
+    contactsAvoided: 7,
+    contactsAvoidedPerChange: 0.875,
   });
   const channel = (name: string) => kpis.byChannel.find((c) => c.channel === name);
   assert.deepEqual(channel('web'), {
-    channel: 'web', changes: 4, deliveries: 7, applied: 5, rejected: 1, deadLettered: 0, inProgress: 1,
-    successRate: 5 / 6, rejectionRate: 1 / 6, deadLetterRate: 0,
-    medianSecondsToApply: 3, p95SecondsToApply: 8.8, contactsAvoided: 5, contactsAvoidedPerChange: 1.25,
+    channel: 'web',
+    changes: 4,
+    deliveries: 7,
+    applied: 5,
+    rejected: 1,
+    deadLettered: 0,
+    inProgress: 1,
+    successRate: 5 / 6,
+    rejectionRate: 1 / 6,
+    deadLetterRate: 0,
+    medianSecondsToApply: 3,
+    p95SecondsToApply: 8.8,
+    contactsAvoided: 5,
+    contactsAvoidedPerChange: 1.25,
   });
   assert.deepEqual(channel('mobile'), {
-    channel: 'mobile', changes: 2, deliveries: 3, applied: 1, rejected: 1, deadLettered: 1, inProgress: 0,
-    successRate: 1 / 3, rejectionRate: 1 / 3, deadLetterRate: 1 / 3,
-    medianSecondsToApply: 5, p95SecondsToApply: 5, contactsAvoided: 1, contactsAvoidedPerChange: 0.5,
+    channel: 'mobile',
+    changes: 2,
+    deliveries: 3,
+    applied: 1,
+    rejected: 1,
+    deadLettered: 1,
+    inProgress: 0,
+    successRate: 1 / 3,
+    rejectionRate: 1 / 3,
+    deadLetterRate: 1 / 3,
+    medianSecondsToApply: 5,
+    p95SecondsToApply: 5,
+    contactsAvoided: 1,
+    contactsAvoidedPerChange: 0.5,
   });
   assert.deepEqual(channel('desk'), {
-    channel: 'desk', changes: 1, deliveries: 0, applied: 0, rejected: 0, deadLettered: 0, inProgress: 0,
-    successRate: null, rejectionRate: null, deadLetterRate: null,
-    medianSecondsToApply: null, p95SecondsToApply: null, contactsAvoided: 0, contactsAvoidedPerChange: 0,
+    channel: 'desk',
+    changes: 1,
+    deliveries: 0,
+    applied: 0,
+    rejected: 0,
+    deadLettered: 0,
+    inProgress: 0,
+    successRate: null,
+    rejectionRate: null,
+    deadLetterRate: null,
+    medianSecondsToApply: null,
+    p95SecondsToApply: null,
+    contactsAvoided: 0,
+    contactsAvoidedPerChange: 0,
   });
-  assert.deepEqual(kpis.byChannel.find((c) => c.channel === null), {
-    channel: null, originSystem: 'civil-registry', changes: 1, deliveries: 1, applied: 1, rejected: 0, deadLettered: 0, inProgress: 0,
-    successRate: 1, rejectionRate: 0, deadLetterRate: 0,
-    medianSecondsToApply: 2, p95SecondsToApply: 2, contactsAvoided: 1, contactsAvoidedPerChange: 1,
-  });
+  assert.deepEqual(
+    kpis.byChannel.find((c) => c.channel === null),
+    {
+      channel: null,
+      originSystem: 'civil-registry',
+      changes: 1,
+      deliveries: 1,
+      applied: 1,
+      rejected: 0,
+      deadLettered: 0,
+      inProgress: 0,
+      successRate: 1,
+      rejectionRate: 0,
+      deadLetterRate: 0,
+      medianSecondsToApply: 2,
+      p95SecondsToApply: 2,
+      contactsAvoided: 1,
+      contactsAvoidedPerChange: 1,
+    },
+  );
   assert.deepEqual(kpis.bySystem, [
-    { system: 'social-services', deliveries: 7, applied: 5, rejected: 1, deadLettered: 0, inProgress: 1, successRate: 5 / 6, rejectionRate: 1 / 6, deadLetterRate: 0, medianSecondsToApply: 2, p95SecondsToApply: 9 },
-    { system: 'tax', deliveries: 4, applied: 2, rejected: 1, deadLettered: 1, inProgress: 0, successRate: 0.5, rejectionRate: 0.25, deadLetterRate: 0.25, medianSecondsToApply: 3.5, p95SecondsToApply: 3.95 },
+    {
+      system: 'social-services',
+      deliveries: 7,
+      applied: 5,
+      rejected: 1,
+      deadLettered: 0,
+      inProgress: 1,
+      successRate: 5 / 6,
+      rejectionRate: 1 / 6,
+      deadLetterRate: 0,
+      medianSecondsToApply: 2,
+      p95SecondsToApply: 9,
+    },
+    {
+      system: 'tax',
+      deliveries: 4,
+      applied: 2,
+      rejected: 1,
+      deadLettered: 1,
+      inProgress: 0,
+      successRate: 0.5,
+      rejectionRate: 0.25,
+      deadLetterRate: 0.25,
+      medianSecondsToApply: 3.5,
+      p95SecondsToApply: 3.95,
+    },
   ]);
 });
 
 test('the CSV export carries the same figures, by ?format=csv or Accept: text/csv', async () => {
-  for (const [query, headers] of [[`${period}&format=csv`, {}], [period, { accept: 'text/csv' }]] as const) {
+  for (const [query, headers] of [
+    [`${period}&format=csv`, {}],
+    [period, { accept: 'text/csv' }],
+  ] as const) {
     const response = await get(query, headers);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
@@ -213,7 +330,15 @@ test('service requests: submitted, resolved, open and time to resolve, by channe
     { dimension: 'total', key: 'all', submitted: 3, resolved: 2, open: 1, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
     { dimension: 'channel', key: 'phone', submitted: 1, resolved: 0, open: 1, medianSecondsToResolve: null, p95SecondsToResolve: null },
     { dimension: 'channel', key: 'web', submitted: 2, resolved: 2, open: 0, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
-    { dimension: 'system', key: 'waste-management', submitted: 3, resolved: 2, open: 1, medianSecondsToResolve: 2100, p95SecondsToResolve: 3450 },
+    {
+      dimension: 'system',
+      key: 'waste-management',
+      submitted: 3,
+      resolved: 2,
+      open: 1,
+      medianSecondsToResolve: 2100,
+      p95SecondsToResolve: 3450,
+    },
   ]);
   assert.deepEqual([kpis.total.changes, kpis.total.deliveries, kpis.total.applied, kpis.total.contactsAvoided], [3, 2, 2, 1]);
   const csv = await (await get(`from=${encodeURIComponent(at(T1 - 3600))}&to=${encodeURIComponent(at(T1 + 86_400))}&format=csv`)).text();

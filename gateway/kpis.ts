@@ -44,7 +44,17 @@ const rate = (part: number, settled: number): number | null => (settled === 0 ? 
 const seconds = (value: number | null): number | null => (value === null ? null : Math.round(value * 1000) / 1000);
 
 function figures(row: FigureRow | undefined): DeliveryFigures {
-  const r = row ?? { key: null, deliveries: 0, applied: 0, rejected: 0, dead_lettered: 0, in_progress: 0, contacts_avoided: 0, median_s: null, p95_s: null };
+  const r = row ?? {
+    key: null,
+    deliveries: 0,
+    applied: 0,
+    rejected: 0,
+    dead_lettered: 0,
+    in_progress: 0,
+    contacts_avoided: 0,
+    median_s: null,
+    p95_s: null,
+  };
   const settled = r.applied + r.rejected + r.dead_lettered;
   return {
     deliveries: r.deliveries,
@@ -93,7 +103,12 @@ async function changesByChannel(db: Queryable, period: Period): Promise<Map<stri
 
 function channelKpis(changes: number, row: FigureRow | undefined): ChannelKpis {
   const contactsAvoided = row?.contacts_avoided ?? 0;
-  return { changes, ...figures(row), contactsAvoided, contactsAvoidedPerChange: changes === 0 ? null : Math.round((contactsAvoided / changes) * 1000) / 1000 };
+  return {
+    changes,
+    ...figures(row),
+    contactsAvoided,
+    contactsAvoidedPerChange: changes === 0 ? null : Math.round((contactsAvoided / changes) * 1000) / 1000,
+  };
 }
 
 export async function computeKpis(db: Queryable, period: Period, options: KpiOptions): Promise<Kpis> {
@@ -163,14 +178,35 @@ async function serviceRequestKpis(db: Queryable, period: Period): Promise<Servic
         p95SecondsToResolve: seconds(row.p95_s),
       }));
   };
-  const [total, byChannel, bySystem] = await Promise.all([grouped('total', 'NULL::text'), grouped('channel', 'channel'), grouped('system', 'competent_service')]);
+  const [total, byChannel, bySystem] = await Promise.all([
+    grouped('total', 'NULL::text'),
+    grouped('channel', 'channel'),
+    grouped('system', 'competent_service'),
+  ]);
   return [...total, ...byChannel, ...bySystem];
 }
 
 const csvColumns = [
-  'dimension', 'key', 'changes', 'deliveries', 'applied', 'rejected', 'dead_lettered', 'in_progress', 'success_rate', 'rejection_rate',
-  'dead_letter_rate', 'median_seconds_to_apply', 'p95_seconds_to_apply', 'contacts_avoided', 'contacts_avoided_per_change',
-  'service_requests_submitted', 'service_requests_resolved', 'service_requests_open', 'median_seconds_to_resolve', 'p95_seconds_to_resolve',
+  'dimension',
+  'key',
+  'changes',
+  'deliveries',
+  'applied',
+  'rejected',
+  'dead_lettered',
+  'in_progress',
+  'success_rate',
+  'rejection_rate',
+  'dead_letter_rate',
+  'median_seconds_to_apply',
+  'p95_seconds_to_apply',
+  'contacts_avoided',
+  'contacts_avoided_per_change',
+  'service_requests_submitted',
+  'service_requests_resolved',
+  'service_requests_open',
+  'median_seconds_to_resolve',
+  'p95_seconds_to_resolve',
 ] as const;
 
 type CsvRow = Partial<Record<(typeof csvColumns)[number], string | number | null>>;
@@ -183,22 +219,43 @@ function csvCell(value: string | number | null | undefined): string {
 
 function figureCells(f: DeliveryFigures): CsvRow {
   return {
-    deliveries: f.deliveries, applied: f.applied, rejected: f.rejected, dead_lettered: f.deadLettered, in_progress: f.inProgress,
-    success_rate: f.successRate, rejection_rate: f.rejectionRate, dead_letter_rate: f.deadLetterRate,
-    median_seconds_to_apply: f.medianSecondsToApply, p95_seconds_to_apply: f.p95SecondsToApply,
+    deliveries: f.deliveries,
+    applied: f.applied,
+    rejected: f.rejected,
+    dead_lettered: f.deadLettered,
+    in_progress: f.inProgress,
+    success_rate: f.successRate,
+    rejection_rate: f.rejectionRate,
+    dead_letter_rate: f.deadLetterRate,
+    median_seconds_to_apply: f.medianSecondsToApply,
+    p95_seconds_to_apply: f.p95SecondsToApply,
   };
 }
 
 /** The same figures as CSV (RFC 4180): one row per total, channel, system and service-request group. */
 export function kpisToCsv(kpis: Kpis): string {
-  const channel = (key: string, k: ChannelKpis): CsvRow => ({ key, changes: k.changes, ...figureCells(k), contacts_avoided: k.contactsAvoided, contacts_avoided_per_change: k.contactsAvoidedPerChange });
+  const channel = (key: string, k: ChannelKpis): CsvRow => ({
+    key,
+    changes: k.changes,
+    ...figureCells(k),
+    contacts_avoided: k.contactsAvoided,
+    contacts_avoided_per_change: k.contactsAvoidedPerChange,
+  });
   const rows: CsvRow[] = [
     { dimension: 'total', ...channel('all', kpis.total) },
-    ...kpis.byChannel.map((k) => ({ dimension: k.channel === null ? 'origin' : 'channel', ...channel(k.channel ?? k.originSystem ?? '', k) })),
+    ...kpis.byChannel.map((k) => ({
+      dimension: k.channel === null ? 'origin' : 'channel',
+      ...channel(k.channel ?? k.originSystem ?? '', k),
+    })),
     ...kpis.bySystem.map((k) => ({ dimension: 'system', key: k.system, ...figureCells(k) })),
     ...kpis.serviceRequests.map((s) => ({
-      dimension: `service_requests_${s.dimension}`, key: s.key, service_requests_submitted: s.submitted, service_requests_resolved: s.resolved,
-      service_requests_open: s.open, median_seconds_to_resolve: s.medianSecondsToResolve, p95_seconds_to_resolve: s.p95SecondsToResolve,
+      dimension: `service_requests_${s.dimension}`,
+      key: s.key,
+      service_requests_submitted: s.submitted,
+      service_requests_resolved: s.resolved,
+      service_requests_open: s.open,
+      median_seconds_to_resolve: s.medianSecondsToResolve,
+      p95_seconds_to_resolve: s.p95SecondsToResolve,
     })),
   ];
   return [csvColumns.join(','), ...rows.map((row) => csvColumns.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n';

@@ -30,7 +30,9 @@ function instant(req: Request, name: 'from' | 'to'): Date | undefined {
   if (raw === undefined) return undefined;
   const value = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(value) || typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
-    throw new HttpProblem('invalid-parameter', `${name} must be an RFC 3339 date-time`, [{ field: `/${name}`, message: 'must be a date-time' }]);
+    throw new HttpProblem('invalid-parameter', `${name} must be an RFC 3339 date-time`, [
+      { field: `/${name}`, message: 'must be a date-time' },
+    ]);
   }
   return new Date(value);
 }
@@ -38,7 +40,8 @@ function instant(req: Request, name: 'from' | 'to'): Date | undefined {
 function periodOf(req: Request): Period {
   const to = instant(req, 'to') ?? new Date();
   const from = instant(req, 'from') ?? new Date(to.getTime() - 30 * DAY_MS);
-  if (from.getTime() >= to.getTime()) throw new HttpProblem('invalid-parameter', 'from must be before to', [{ field: '/from', message: 'must be before to' }]);
+  if (from.getTime() >= to.getTime())
+    throw new HttpProblem('invalid-parameter', 'from must be before to', [{ field: '/from', message: 'must be before to' }]);
   return { from, to };
 }
 

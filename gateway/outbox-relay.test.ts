@@ -54,7 +54,8 @@ async function insertRows(keys: string[]): Promise<void> {
   }
 }
 
-const relay = (bus: Bus, instanceId: string, leaseMs = 2000) => new OutboxRelay({ db: database.db, bus, logger, batchSize: 7, pollMs: 20, leaseMs, instanceId });
+const relay = (bus: Bus, instanceId: string, leaseMs = 2000) =>
+  new OutboxRelay({ db: database.db, bus, logger, batchSize: 7, pollMs: 20, leaseMs, instanceId });
 
 before(async () => {
   database = await createTestDatabase('postgres');
@@ -103,7 +104,9 @@ test('while publishing fails, rows stay unsent with the error; they go out when 
   const r = relay(bus, 'failing');
   r.start();
   await eventually(async () => (r.stats.failures >= 2 ? true : undefined), 5000, 'failures');
-  const waiting = await database.db.query<{ n: number; e: string }>('SELECT count(*)::int AS n, max(last_error) AS e FROM outbox WHERE sent_at IS NULL');
+  const waiting = await database.db.query<{ n: number; e: string }>(
+    'SELECT count(*)::int AS n, max(last_error) AS e FROM outbox WHERE sent_at IS NULL',
+  );
   assert.equal(waiting.rows[0]!.n, 2);
   assert.match(waiting.rows[0]!.e, /broker down/);
   assert.equal((await r.backlog()).count, 2);

@@ -135,7 +135,10 @@ export class OutboxRelay {
     try {
       await bus.publish(messages);
     } catch (error) {
-      await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, describeError(error).slice(0, 500)]);
+      await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+        ids,
+        describeError(error).slice(0, 500),
+      ]);
       throw error;
     }
     await db.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
@@ -175,7 +178,8 @@ export class OutboxRelay {
         this.stats.failures++;
         this.stats.consecutiveFailures = failures;
         this.stats.lastError = describeError(error);
-        if (failures === 1 || failures % 20 === 0) logger.warn({ failures, error: this.stats.lastError }, 'outbox relay cannot publish; changes wait in the outbox');
+        if (failures === 1 || failures % 20 === 0)
+          logger.warn({ failures, error: this.stats.lastError }, 'outbox relay cannot publish; changes wait in the outbox');
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }

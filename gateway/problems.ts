@@ -40,7 +40,10 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problemBody(code: ProblemCode, options: { detail?: string | undefined; instance?: string; errors?: ValidationIssue[] | undefined } = {}): Problem {
+export function problemBody(
+  code: ProblemCode,
+  options: { detail?: string | undefined; instance?: string; errors?: ValidationIssue[] | undefined } = {},
+): Problem {
   const { status, title } = problemTypes[code];
   const body: Problem = { type: `https://relais.example/problems/${code}`, title, status, code };
   if (options.detail) body.detail = options.detail;

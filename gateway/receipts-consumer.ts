@@ -19,7 +19,14 @@ export interface ReceiptMetrics {
   firstApplied?(system: string, seconds: number): void;
 }
 
-export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics: TopicNames; groupId: string; logger: Logger; metrics?: ReceiptMetrics }) {
+export async function startReceiptsConsumer(options: {
+  bus: Bus;
+  db: Db;
+  topics: TopicNames;
+  groupId: string;
+  logger: Logger;
+  metrics?: ReceiptMetrics;
+}) {
   return options.bus.consume({
     groupId: options.groupId,
     topics: [options.topics.receipts],
@@ -30,7 +37,10 @@ export async function startReceiptsConsumer(options: { bus: Bus; db: Db; topics:
         try {
           receipts.push(decodeReceipt(message));
         } catch (error) {
-          options.logger.warn({ partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid receipt skipped');
+          options.logger.warn(
+            { partition: message.partition, offset: message.offset, error: describeError(error) },
+            'invalid receipt skipped',
+          );
         }
       }
       const applied = await applyReceipts(options.db, receipts);

@@ -14,12 +14,15 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
 
 export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');
-  if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 200 characters');
+  if (key !== undefined && (key.length === 0 || key.length > 200))
+    throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 200 characters');
   return key;
 }
 
 export function citizenIssues(citizen: CitizenReference, flows: Flows): ValidationIssue[] {
-  if ('pivotId' in citizen && !isUuid(citizen.pivotId)) return [{ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' }];
-  if ('system' in citizen && !flows.systems.has(citizen.system)) return [{ field: '/citizen/system', message: `unknown system "${citizen.system}"` }];
+  if ('pivotId' in citizen && !isUuid(citizen.pivotId))
+    return [{ field: '/citizen/pivotId', message: 'must be a UUID (8-4-4-4-12 hexadecimal digits)' }];
+  if ('system' in citizen && !flows.systems.has(citizen.system))
+    return [{ field: '/citizen/system', message: `unknown system "${citizen.system}"` }];
   return [];
 }

@@ -43,11 +43,16 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
     {
       name: 'outbox',
       required: false,
-      run: async () => (relay.stats.consecutiveFailures > 0 ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}` : undefined),
+      run: async () =>
+        relay.stats.consecutiveFailures > 0
+          ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}`
+          : undefined,
     },
     groupCheck(bus, 'router', groups.router, 'router'),
     sourcesCheck(db),
-    ...subscribedSystems(runtime.flows()).map((system) => groupCheck(bus, `connector:${system}`, groups.sink(system), `${system} connector`)),
+    ...subscribedSystems(runtime.flows()).map((system) =>
+      groupCheck(bus, `connector:${system}`, groups.sink(system), `${system} connector`),
+    ),
   ];
 }
 
@@ -88,7 +93,13 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
-  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: consumerGroups(config.topicPrefix).serviceRequests, logger });
+  const requestUpdates = await startServiceRequestUpdates({
+    bus,
+    db,
+    topics,
+    groupId: consumerGroups(config.topicPrefix).serviceRequests,
+    logger,
+  });
   const app = createApp({
     db,
     flows: runtime.flows,

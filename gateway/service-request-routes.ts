@@ -32,7 +32,12 @@ export interface ServiceRequestDeps {
 }
 
 /** The submitted event's data, valid against its schema, with the competent service the flows give. */
-function routeSubmission(submission: Submission, id: string, flows: Flows, origin: string | undefined): { data: EventData<typeof SUBMITTED>; planned: string[] } {
+function routeSubmission(
+  submission: Submission,
+  id: string,
+  flows: Flows,
+  origin: string | undefined,
+): { data: EventData<typeof SUBMITTED>; planned: string[] } {
   const candidate = {
     requestId: id,
     category: submission.category,
@@ -45,7 +50,8 @@ function routeSubmission(submission: Submission, id: string, flows: Flows, origi
   // The request's fields are the event's: the schema's pointers are the body's.
   const parsed = parseEventData(SUBMITTED, candidate);
   const issues = [...(parsed.ok ? [] : parsed.issues), ...citizenIssues(submission.citizen, flows)];
-  if (!parsed.ok || issues.length > 0) throw new HttpProblem('validation-failed', `${issues.length} problem(s) in the request body`, issues);
+  if (!parsed.ok || issues.length > 0)
+    throw new HttpProblem('validation-failed', `${issues.length} problem(s) in the request body`, issues);
   const event = { type: SUBMITTED, data: parsed.data, channel: submission.channel, origin };
   const competent = planDeliveries(flows, event).find((d) => flows.systems.get(d.system)?.role !== 'notification')?.system;
   if (!competent) {
@@ -61,47 +67,58 @@ export function serviceRequestRoutes(deps: ServiceRequestDeps, json: RequestHand
   const router = express.Router();
   const validate = componentValidator<Submission>('ServiceRequestSubmission');
 
-  router.post('/v1/service-requests', requireScope(deps.auth, 'service-requests:write'), requireJsonBody, json, async (req: Request, res: Response) => {
-    const body: unknown = req.body;
-    if (!validate(body)) throw new HttpProblem('validation-failed', 'the request body breaks the API schema', toIssues(validate.errors));
-    const flows = deps.flows();
-    const caller = req.caller!;
-    const idempotencyKey = idempotencyKeyOf(req);
-    const id = newEventId();
-    const { data, planned } = routeSubmission(body, id, flows, caller.system);
-    const outcome = await acceptServiceRequest(deps.db, {
-      id,
-      citizen: body.citizen,
-      channel: body.channel,
-      data,
-      contactEmail: body.contact?.email,
-      emailSystems: [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name),
-      caller: caller.name,
-      originSystem: caller.system,
-      idempotencyKey,
-      requestHash: createHash('sha256').update(canonicalJson({ serviceRequest: body })).digest('hex'),
-      traceparent: childTraceparent(req.get('traceparent')),
-      dataschema: schemaIdOf(SUBMITTED),
-      plannedSystems: planned,
-      eventsTopic: deps.topics.events,
-    });
-    switch (outcome.outcome) {
-      case 'unknown-citizen':
-        throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [{ field: '/citizen/pivotId', message: 'unknown citizen' }]);
-      case 'idempotency-conflict':
-        throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for ${outcome.changeId} with a different body`);
-      case 'created':
-        deps.onChangeAccepted?.();
-        break;
-      case 'replayed':
-        break;
-    }
-    res.status(202).location(`/v1/service-requests/${outcome.request.id}`).json(outcome.request);
-  });
+  router.post(
+    '/v1/service-requests',
+    requireScope(deps.auth, 'service-requests:write'),
+    requireJsonBody,
+    json,
+    async (req: Request, res: Response) => {
+      const body: unknown = req.body;
+      if (!validate(body)) throw new HttpProblem('validation-failed', 'the request body breaks the API schema', toIssues(validate.errors));
+      const flows = deps.flows();
+      const caller = req.caller!;
+      const idempotencyKey = idempotencyKeyOf(req);
+      const id = newEventId();
+      const { data, planned } = routeSubmission(body, id, flows, caller.system);
+      const outcome = await acceptServiceRequest(deps.db, {
+        id,
+        citizen: body.citizen,
+        channel: body.channel,
+        data,
+        contactEmail: body.contact?.email,
+        emailSystems: [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name),
+        caller: caller.name,
+        originSystem: caller.system,
+        idempotencyKey,
+        requestHash: createHash('sha256')
+          .update(canonicalJson({ serviceRequest: body }))
+          .digest('hex'),
+        traceparent: childTraceparent(req.get('traceparent')),
+        dataschema: schemaIdOf(SUBMITTED),
+        plannedSystems: planned,
+        eventsTopic: deps.topics.events,
+      });
+      switch (outcome.outcome) {
+        case 'unknown-citizen':
+          throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [
+            { field: '/citizen/pivotId', message: 'unknown citizen' },
+          ]);
+        case 'idempotency-conflict':
+          throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for ${outcome.changeId} with a different body`);
+        case 'created':
+          deps.onChangeAccepted?.();
+          break;
+        case 'replayed':
+          break;
+      }
+      res.status(202).location(`/v1/service-requests/${outcome.request.id}`).json(outcome.request);
+    },
+  );
 
   router.get('/v1/service-requests/:id', requireScope(deps.auth, 'service-requests:read'), async (req, res) => {
     const id = String(req.params['id'] ?? '');
-    if (!isUuid(id)) throw new HttpProblem('invalid-parameter', 'the service request id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
+    if (!isUuid(id))
+      throw new HttpProblem('invalid-parameter', 'the service request id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
     const request = await getServiceRequest(deps.db, id.toLowerCase());
     if (!request) throw new HttpProblem('not-found', `no service request ${id}`);
     res.json(request);

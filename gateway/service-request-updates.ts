@@ -32,10 +32,14 @@ export async function startServiceRequestUpdates(options: { bus: Bus; db: Db; to
             const issues = validateEventData(event.type, event.data);
             if (issues.length > 0) throw new Error(`data breaks ${event.type}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
             const outcome = await applyServiceRequestEvent(options.db, event as StatusEvent);
-            if (outcome === 'unknown-request' || outcome === 'not-the-requester') logger.warn({ eventId: event.id, outcome }, 'service request update skipped');
+            if (outcome === 'unknown-request' || outcome === 'not-the-requester')
+              logger.warn({ eventId: event.id, outcome }, 'service request update skipped');
           } catch (error) {
             if ((error as { code?: string }).code === 'STORE_UNAVAILABLE') throw error;
-            logger.warn({ partition: message.partition, offset: message.offset, error: describeError(error) }, 'invalid service request update skipped');
+            logger.warn(
+              { partition: message.partition, offset: message.offset, error: describeError(error) },
+              'invalid service request update skipped',
+            );
           }
         }
         context.markProcessed(message);

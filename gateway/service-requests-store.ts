@@ -33,8 +33,7 @@ export interface NewServiceRequest extends Omit<NewChange, 'type' | 'data' | 're
 }
 
 export type ServiceRequestOutcome =
-  | { outcome: 'created' | 'replayed'; request: ServiceRequest }
-  | Exclude<AcceptOutcome, { outcome: 'created' | 'replayed' }>;
+  { outcome: 'created' | 'replayed'; request: ServiceRequest } | Exclude<AcceptOutcome, { outcome: 'created' | 'replayed' }>;
 
 /**
  * The address the citizen gave replaces the one held for them in an email system; when another
@@ -44,7 +43,11 @@ export type ServiceRequestOutcome =
 export async function rememberEmail(tx: Queryable, pivotId: string, email: string, systems: string[]): Promise<void> {
   for (const system of systems) {
     await tx.query('DELETE FROM citizen_identifiers WHERE system = $1 AND pivot_id = $2 AND local_id <> $3', [system, pivotId, email]);
-    await tx.query('INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [system, email, pivotId]);
+    await tx.query('INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      system,
+      email,
+      pivotId,
+    ]);
   }
 }
 
@@ -127,11 +130,15 @@ export type EventOutcome = 'applied' | 'duplicate' | 'unknown-request' | 'not-th
  * was already recorded (events may be read out of order across partitions), as its status.
  * Only events about the requester (the event's subject) count.
  */
-export async function applyServiceRequestEvent(db: Db, event: CanonicalEvent & { data: { requestId: string; status: ServiceRequestStatus; comment?: string } }): Promise<EventOutcome> {
+export async function applyServiceRequestEvent(
+  db: Db,
+  event: CanonicalEvent & { data: { requestId: string; status: ServiceRequestStatus; comment?: string } },
+): Promise<EventOutcome> {
   const requestId = event.data.requestId.toLowerCase();
   if (!isUuid(requestId)) return 'unknown-request';
   return db.transaction(async (tx) => {
-    const request = (await tx.query<{ pivot_id: string }>('SELECT pivot_id FROM service_requests WHERE id = $1 FOR UPDATE', [requestId])).rows[0];
+    const request = (await tx.query<{ pivot_id: string }>('SELECT pivot_id FROM service_requests WHERE id = $1 FOR UPDATE', [requestId]))
+      .rows[0];
     if (!request) return 'unknown-request';
     if (request.pivot_id !== event.pivotId) return 'not-the-requester';
     const inserted = await tx.query(
@@ -140,14 +147,25 @@ export async function applyServiceRequestEvent(db: Db, event: CanonicalEvent & {
       [requestId, event.id, event.type, event.data.status, event.origin ?? null, event.data.comment ?? null, event.time],
     );
     if (inserted.rowCount === 0) return 'duplicate';
-    await tx.query('UPDATE service_requests SET status = $2, status_at = $3 WHERE id = $1 AND status_at <= $3', [requestId, event.data.status, event.time]);
+    await tx.query('UPDATE service_requests SET status = $2, status_at = $3 WHERE id = $1 AND status_at <= $3', [
+      requestId,
+      event.data.status,
+      event.time,
+    ]);
     return 'applied';
   });
 }
 
 /** The citizen's requests' status changes, for the timeline. */
 export async function serviceRequestTimeline(db: Queryable, pivotId: string): Promise<TimelineEntry[]> {
-  const rows = await db.query<{ request_id: string; event_type: string; status: ServiceRequestStatus; system: string | null; at: Date; channel: Channel }>(
+  const rows = await db.query<{
+    request_id: string;
+    event_type: string;
+    status: ServiceRequestStatus;
+    system: string | null;
+    at: Date;
+    channel: Channel;
+  }>(
     `SELECT h.request_id, h.event_type, h.status, h.system, h.at, r.channel
      FROM service_request_history h JOIN service_requests r ON r.id = h.request_id
      WHERE r.pivot_id = $1 ORDER BY h.at DESC LIMIT 500`,

@@ -33,7 +33,9 @@ export interface SystemsSources {
 
 function subscriptions(flows: Flows, system: string): Subscription[] {
   return flows.routes.flatMap((route) =>
-    route.to.filter((t) => t.system === system).map((t) => ({ route: route.id, event: route.event, basis: route.basis.kind, fields: [...t.fields] })),
+    route.to
+      .filter((t) => t.system === system)
+      .map((t) => ({ route: route.id, event: route.event, basis: route.basis.kind, fields: [...t.fields] })),
   );
 }
 

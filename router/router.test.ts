@@ -45,7 +45,15 @@ const data = { address: { streetName: 'rue A', postcode: '69003', communeName: '
 
 function incoming(event: Partial<CanonicalEvent>, offset = 0): IncomingMessage {
   const message = encodeCanonical(
-    { id: randomUUID(), type: 'fr.relais.citizen.address.changed.v1', source: '/relais/gateway', pivotId: known, time: new Date().toISOString(), data, ...event },
+    {
+      id: randomUUID(),
+      type: 'fr.relais.citizen.address.changed.v1',
+      source: '/relais/gateway',
+      pivotId: known,
+      time: new Date().toISOString(),
+      data,
+      ...event,
+    },
     topics.events,
   );
   return { ...message, partition: 0, offset: String(offset), timestamp: Date.now() };
@@ -62,7 +70,10 @@ test('each recipient gets its minimised delivery with its own identifier, or a r
   assert.deepEqual(decoded.data, { address: { postcode: '69003' }, effectiveDate: '2026-11-01' });
   assert.equal(out.filter((m) => m.topic === topics.delivery('tax')).length, 0, 'tax knows no identifier for this citizen');
   const receipts = out.filter((m) => m.topic === topics.receipts).map(decodeReceipt);
-  assert.deepEqual(receipts.map((r) => [r.system, r.status]).sort(), [['social-services', 'delivered'], ['tax', 'rejected']]);
+  assert.deepEqual(receipts.map((r) => [r.system, r.status]).sort(), [
+    ['social-services', 'delivered'],
+    ['tax', 'rejected'],
+  ]);
   assert.match(receipts.find((r) => r.system === 'tax')!.reason ?? '', /IDENTITY_UNKNOWN/);
   assert.notEqual(delivery.headers['traceparent'], undefined);
 });
@@ -79,8 +90,14 @@ test('invalid events go to the router DLQ with the reason, and the rest of the b
   const good = incoming({}, 4);
   const out = await route([badSubject, badData, unknownType, good]);
   const dead = out.filter((m) => m.topic === topics.dlq('router'));
-  assert.deepEqual(dead.map((m) => m.headers['relais_source_offset']), ['1', '2', '3']);
-  assert.deepEqual(dead.map((m) => m.headers['relais_error_code']), ['EVENT_INVALID', 'EVENT_INVALID', 'SCHEMA_UNKNOWN']);
+  assert.deepEqual(
+    dead.map((m) => m.headers['relais_source_offset']),
+    ['1', '2', '3'],
+  );
+  assert.deepEqual(
+    dead.map((m) => m.headers['relais_error_code']),
+    ['EVENT_INVALID', 'EVENT_INVALID', 'SCHEMA_UNKNOWN'],
+  );
   assert.doesNotMatch(dead[0]!.headers['relais_error_message'] ?? '', /SS-000123/);
   assert.equal(out.filter((m) => m.topic === topics.delivery('social-services')).length, 1);
 });

@@ -84,7 +84,10 @@ function poison(topics: TopicNames, message: IncomingMessage, error: unknown): O
 }
 
 /** Routes one batch of events: the messages to publish for it. Pure but for the identity lookup. */
-export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics'>, messages: IncomingMessage[]): Promise<OutgoingMessage[]> {
+export async function routeBatch(
+  options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics'>,
+  messages: IncomingMessage[],
+): Promise<OutgoingMessage[]> {
   const { topics } = options;
   const flows = options.flows();
   const out: OutgoingMessage[] = [];
@@ -95,7 +98,16 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
       planned.push({ event, plans: planDeliveries(flows, event) });
     } catch (error) {
       options.metrics?.invalid?.();
-      options.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error), event: loggable(message) }, 'invalid event dead-lettered');
+      options.logger.warn(
+        {
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          error: describeError(error),
+          event: loggable(message),
+        },
+        'invalid event dead-lettered',
+      );
       out.push(poison(topics, message, error));
     }
   }
@@ -106,7 +118,11 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
   );
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
-    const span = startSpan(`route ${event.type}`, { parent: event.traceparent, kind: 'consumer', attributes: { 'messaging.system': 'kafka', 'relais.recipients': plans.length } });
+    const span = startSpan(`route ${event.type}`, {
+      parent: event.traceparent,
+      kind: 'consumer',
+      attributes: { 'messaging.system': 'kafka', 'relais.recipients': plans.length },
+    });
     const { traceparent } = span;
     span.end();
     for (const plan of plans) {
@@ -125,10 +141,23 @@ export async function routeBatch(options: Pick<RouterOptions, 'db' | 'flows' | '
       options.metrics?.routed?.(plan.system, 'delivered');
       out.push(
         encodeDelivery(
-          { eventId: event.id, type: event.type, pivotId: event.pivotId, system: plan.system, routeId: plan.routeId, citizenId, data: plan.data, time: event.time, traceparent },
+          {
+            eventId: event.id,
+            type: event.type,
+            pivotId: event.pivotId,
+            system: plan.system,
+            routeId: plan.routeId,
+            citizenId,
+            data: plan.data,
+            time: event.time,
+            traceparent,
+          },
           topics.delivery(plan.system),
         ),
-        encodeReceipt({ ...receipt, status: 'delivered' }, { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent }),
+        encodeReceipt(
+          { ...receipt, status: 'delivered' },
+          { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
+        ),
       );
     }
   }

@@ -64,11 +64,25 @@ routes:
   const topics = topicNames(prefix);
   const bus = testBus(undefined, 'versions');
   await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, ['social-services']);
-  const router = await startRouter({ bus, db: database.db, flows: () => flows, topics, groupId: `${prefix}-router`, logger: createLogger({ component: 'test', level: 'silent' }) });
+  const router = await startRouter({
+    bus,
+    db: database.db,
+    flows: () => flows,
+    topics,
+    groupId: `${prefix}-router`,
+    logger: createLogger({ component: 'test', level: 'silent' }),
+  });
   try {
     await router.ready;
     const address = { streetName: 'rue A', postcode: '69003', communeName: 'Lyon', country: 'FR' };
-    const event = (type: string, data: object) => ({ id: randomUUID(), type, source: '/test', pivotId, time: new Date().toISOString(), data });
+    const event = (type: string, data: object) => ({
+      id: randomUUID(),
+      type,
+      source: '/test',
+      pivotId,
+      time: new Date().toISOString(),
+      data,
+    });
     const v1 = event(V1, { address, effectiveDate: '2026-11-01' });
     const v2 = event(V2, { address, movedOn: '2026-11-02' });
     await bus.publish([encodeCanonical(v1, topics.events), encodeCanonical(v2, topics.events)]);
@@ -82,7 +96,10 @@ routes:
         [v2.id, V2, 'address-v2', { address: { postcode: '69003' }, movedOn: '2026-11-02' }],
       ],
     );
-    assert.deepEqual(messages.map((m) => m.headers['ce_type']), [V1, V2]);
+    assert.deepEqual(
+      messages.map((m) => m.headers['ce_type']),
+      [V1, V2],
+    );
   } finally {
     await router.stop();
     await bus.close();

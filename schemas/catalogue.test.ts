@@ -51,7 +51,10 @@ test('the label check names the schema and the pointer of an unlabelled or misla
   const problems = labelProblems({
     $id: 'https://relais.example/schemas/events/test.json',
     type: 'object',
-    properties: { ok: { type: 'string', 'x-relais-pii': 'none' }, nested: { type: 'object', 'x-relais-pii': 'none', properties: { nir: { type: 'string' } } } },
+    properties: {
+      ok: { type: 'string', 'x-relais-pii': 'none' },
+      nested: { type: 'object', 'x-relais-pii': 'none', properties: { nir: { type: 'string' } } },
+    },
     $defs: { thing: { type: 'object', properties: { email: { type: 'string', 'x-relais-pii': 'secret' } } } },
   });
   assert.deepEqual(

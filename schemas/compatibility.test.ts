@@ -45,8 +45,16 @@ function issuesAfter(change: (current: { event: Node; defs: Node }) => void) {
   const before = published();
   const after = published();
   change(after);
-  const set = (c: { event: Node; defs: Node }) => new Map([[defsId, c.defs], [eventId, c.event]]);
-  return backwardIssues('fr.relais.test.thing.v1', { schema: before.event, documents: set(before) }, { schema: after.event, documents: set(after) });
+  const set = (c: { event: Node; defs: Node }) =>
+    new Map([
+      [defsId, c.defs],
+      [eventId, c.event],
+    ]);
+  return backwardIssues(
+    'fr.relais.test.thing.v1',
+    { schema: before.event, documents: set(before) },
+    { schema: after.event, documents: set(after) },
+  );
 }
 
 const props = (node: Node) => node['properties'] as Record<string, Node>;
@@ -61,7 +69,10 @@ function assertBreaks(change: (current: { event: Node; defs: Node }) => void, ru
 }
 
 test('an unchanged schema, and annotation-only changes, are compatible', () => {
-  assert.deepEqual(issuesAfter(() => {}), []);
+  assert.deepEqual(
+    issuesAfter(() => {}),
+    [],
+  );
   assert.deepEqual(
     issuesAfter((c) => {
       props(c.event)['kind']!['description'] = 'where';
@@ -75,44 +86,67 @@ test('field-removed: removing (or renaming) a field fails, naming schema, field 
   const issues = issuesAfter((c) => delete props(c.event)['kind']);
   assert.equal(issues.length, 1);
   assert.match(formatIssue(issues[0]!), /^fr\.relais\.test\.thing\.v1 \/kind: field-removed: "kind" is gone/);
-  assertBreaks((c) => {
-    props(c.event)['category'] = props(c.event)['kind']!;
-    delete props(c.event)['kind'];
-  }, 'field-removed', '/kind');
-  assert.deepEqual(issuesAfter((c) => (props(c.event)['comment'] = { type: 'string', 'x-relais-pii': 'sensitive' })), []);
+  assertBreaks(
+    (c) => {
+      props(c.event)['category'] = props(c.event)['kind']!;
+      delete props(c.event)['kind'];
+    },
+    'field-removed',
+    '/kind',
+  );
+  assert.deepEqual(
+    issuesAfter((c) => (props(c.event)['comment'] = { type: 'string', 'x-relais-pii': 'sensitive' })),
+    [],
+  );
 });
 
 test('the check follows $refs into shared definitions', () => {
   assertBreaks((c) => delete props(address(c))['banId'], 'field-removed', '/address/banId');
-  assert.deepEqual(issuesAfter((c) => (props(address(c))['complement'] = { type: 'string' })), []);
+  assert.deepEqual(
+    issuesAfter((c) => (props(address(c))['complement'] = { type: 'string' })),
+    [],
+  );
   assertBreaks((c) => (props(c.event)['address'] = { $ref: '../defs/common.json#/$defs/adress' }), 'ref-unresolvable', '/address');
 });
 
 test('required-added: a new required field, or an optional one made required, fails', () => {
-  assertBreaks((c) => {
-    props(c.event)['source'] = { type: 'string' };
-    (c.event['required'] as string[]).push('source');
-  }, 'required-added', '/source');
+  assertBreaks(
+    (c) => {
+      props(c.event)['source'] = { type: 'string' };
+      (c.event['required'] as string[]).push('source');
+    },
+    'required-added',
+    '/source',
+  );
   assertBreaks((c) => (address(c)['required'] as string[]).push('banId'), 'required-added', '/address/banId');
 });
 
 test('type-narrowed: fewer JSON types fails; more passes', () => {
   assertBreaks((c) => (props(c.event)['count']!['type'] = 'integer'), 'type-narrowed', '/count');
   assertBreaks((c) => (props(c.event)['note']!['type'] = 'string'), 'type-narrowed', '/note');
-  assert.deepEqual(issuesAfter((c) => (props(c.event)['count']!['type'] = ['number', 'string'])), []);
+  assert.deepEqual(
+    issuesAfter((c) => (props(c.event)['count']!['type'] = ['number', 'string'])),
+    [],
+  );
 });
 
 test('enum-narrowed: removing an enum value fails; adding one passes', () => {
   assertBreaks((c) => (props(c.event)['kind']!['enum'] = ['home']), 'enum-narrowed', '/kind');
   assertBreaks((c) => (props(c.event)['count']!['const'] = 1), 'enum-narrowed', '/count');
-  assert.deepEqual(issuesAfter((c) => (props(c.event)['kind']!['enum'] = ['home', 'work', 'holiday'])), []);
+  assert.deepEqual(
+    issuesAfter((c) => (props(c.event)['kind']!['enum'] = ['home', 'work', 'holiday'])),
+    [],
+  );
 });
 
 test('pattern-changed and format-changed: a new or different pattern or format fails; removing one passes', () => {
   assertBreaks((c) => (props(address(c))['postcode']!['pattern'] = '^[0-9]{4}$'), 'pattern-changed', '/address/postcode');
   assertBreaks((c) => (props(address(c))['streetName']!['pattern'] = '^[a-z ]+$'), 'pattern-changed', '/address/streetName');
   assertBreaks((c) => (props(address(c))['banId']!['format'] = 'uuid'), 'format-changed', '/address/banId');
-  assert.deepEqual(issuesAfter((c) => delete props(address(c))['postcode']!['pattern']), []);
+  assert.deepEqual(
+    issuesAfter((c) => delete props(address(c))['postcode']!['pattern']),
+    [],
+  );
 });
 
 test('bound-tightened: stricter lengths, counts and numeric bounds fail; looser ones pass', () => {
@@ -137,8 +171,19 @@ test('additional-properties-closed and constraint-changed: closing an open objec
   open(before);
   const after = published();
   open(after)['additionalProperties'] = false;
-  const set = (c: { event: Node; defs: Node }) => new Map([[defsId, c.defs], [eventId, c.event]]);
-  const issues = backwardIssues('fr.relais.test.thing.v1', { schema: before.event, documents: set(before) }, { schema: after.event, documents: set(after) });
-  assert.deepEqual(issues.map((i) => [i.field, i.rule]), [['/extra/*', 'additional-properties-closed']]);
+  const set = (c: { event: Node; defs: Node }) =>
+    new Map([
+      [defsId, c.defs],
+      [eventId, c.event],
+    ]);
+  const issues = backwardIssues(
+    'fr.relais.test.thing.v1',
+    { schema: before.event, documents: set(before) },
+    { schema: after.event, documents: set(after) },
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.field, i.rule]),
+    [['/extra/*', 'additional-properties-closed']],
+  );
   assertBreaks((c) => (c.event['anyOf'] = [{ required: ['kind'] }, { required: ['count'] }]), 'constraint-changed', '');
 });

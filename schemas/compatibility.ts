@@ -94,7 +94,20 @@ function typesOf(node: Node): string[] {
 const lowerBounds = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'minProperties', 'minContains'];
 const upperBounds = ['maxLength', 'maximum', 'exclusiveMaximum', 'maxItems', 'maxProperties', 'maxContains'];
 /** Keywords compared for equality only: any addition or change is reported. */
-const opaque = ['not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'patternProperties', 'propertyNames', 'prefixItems', 'contains', 'unevaluatedProperties', 'unevaluatedItems'];
+const opaque = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentRequired',
+  'dependentSchemas',
+  'patternProperties',
+  'propertyNames',
+  'prefixItems',
+  'contains',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+];
 
 class Comparison {
   readonly issues: CompatibilityIssue[] = [];
@@ -144,7 +157,8 @@ class Comparison {
   }
 
   private compareValues(oldNode: Node, newNode: Node, field: string): void {
-    const valuesOf = (node: Node): unknown[] | undefined => ('const' in node ? [node['const']] : Array.isArray(node['enum']) ? (node['enum'] as unknown[]) : undefined);
+    const valuesOf = (node: Node): unknown[] | undefined =>
+      'const' in node ? [node['const']] : Array.isArray(node['enum']) ? (node['enum'] as unknown[]) : undefined;
     const newValues = valuesOf(newNode);
     if (newValues) {
       const oldValues = valuesOf(oldNode);
@@ -159,7 +173,11 @@ class Comparison {
       const now = newNode[keyword];
       if (now !== undefined && now !== oldNode[keyword]) {
         const before = oldNode[keyword] === undefined ? 'none' : JSON.stringify(oldNode[keyword]);
-        this.report(field, keyword === 'pattern' ? 'pattern-changed' : 'format-changed', `${keyword} ${before} became ${JSON.stringify(now)}`);
+        this.report(
+          field,
+          keyword === 'pattern' ? 'pattern-changed' : 'format-changed',
+          `${keyword} ${before} became ${JSON.stringify(now)}`,
+        );
       }
     }
   }
@@ -169,12 +187,14 @@ class Comparison {
       const now = newNode[keyword];
       if (typeof now !== 'number') return;
       const before = oldNode[keyword];
-      if (typeof before !== 'number' || stricter(now, before)) this.report(field, 'bound-tightened', `${keyword} ${typeof before === 'number' ? before : 'none'} became ${now}`);
+      if (typeof before !== 'number' || stricter(now, before))
+        this.report(field, 'bound-tightened', `${keyword} ${typeof before === 'number' ? before : 'none'} became ${now}`);
     };
     for (const keyword of lowerBounds) check(keyword, (now, before) => now > before);
     for (const keyword of upperBounds) check(keyword, (now, before) => now < before);
     check('multipleOf', (now, before) => before % now !== 0);
-    if (newNode['uniqueItems'] === true && oldNode['uniqueItems'] !== true) this.report(field, 'bound-tightened', 'items must now be unique');
+    if (newNode['uniqueItems'] === true && oldNode['uniqueItems'] !== true)
+      this.report(field, 'bound-tightened', 'items must now be unique');
   }
 
   private compareObjects(oldSide: ObjectSide, newSide: ObjectSide, field: string): void {
@@ -186,14 +206,17 @@ class Comparison {
       const at = `${field}/${escape(name)}`;
       const now = newProps[name];
       if (now !== undefined) this.compare({ node: schema, base: oldSide.base }, { node: now, base: newSide.base }, at);
-      else if (newRest === false) this.report(at, 'field-removed', `"${name}" is gone (removed or renamed): publish a new version of the type instead`);
+      else if (newRest === false)
+        this.report(at, 'field-removed', `"${name}" is gone (removed or renamed): publish a new version of the type instead`);
       else this.compare({ node: schema, base: oldSide.base }, { node: newRest, base: newSide.base }, at);
     }
     // A property that is new here was, in published data, one of the "other" properties.
     for (const [name, schema] of Object.entries(newProps)) {
-      if (!(name in oldProps) && oldRest !== false) this.compare({ node: oldRest, base: oldSide.base }, { node: schema, base: newSide.base }, `${field}/${escape(name)}`);
+      if (!(name in oldProps) && oldRest !== false)
+        this.compare({ node: oldRest, base: oldSide.base }, { node: schema, base: newSide.base }, `${field}/${escape(name)}`);
     }
-    if (newRest === false && oldRest !== false) this.report(`${field}/*`, 'additional-properties-closed', 'other properties were accepted and are now rejected');
+    if (newRest === false && oldRest !== false)
+      this.report(`${field}/*`, 'additional-properties-closed', 'other properties were accepted and are now rejected');
     else if (oldRest !== false) this.compare({ node: oldRest, base: oldSide.base }, { node: newRest, base: newSide.base }, `${field}/*`);
     const wasRequired = new Set((oldSide.node['required'] ?? []) as string[]);
     for (const name of (newSide.node['required'] ?? []) as string[]) {
@@ -204,7 +227,11 @@ class Comparison {
   private compareItems(oldSide: ObjectSide, newSide: ObjectSide, field: string): void {
     const newItems = newSide.node['items'] as Schema | undefined;
     if (newItems === undefined) return;
-    this.compare({ node: (oldSide.node['items'] as Schema | undefined) ?? true, base: oldSide.base }, { node: newItems, base: newSide.base }, `${field}/*`);
+    this.compare(
+      { node: (oldSide.node['items'] as Schema | undefined) ?? true, base: oldSide.base },
+      { node: newItems, base: newSide.base },
+      `${field}/*`,
+    );
   }
 
   /** anyOf/oneOf: every published alternative must fit a current one; allOf: every current branch must accept the published schema. */
@@ -215,7 +242,9 @@ class Comparison {
       const { [keyword]: oldBranches, ...oldRest } = oldSide.node;
       const alternatives = (oldBranches as Schema[] | undefined) ?? [oldRest];
       alternatives.forEach((alternative, i) => {
-        const fits = branches.some((branch) => this.quietly((probe) => probe.compare({ node: alternative, base: oldSide.base }, { node: branch, base: newSide.base }, field)));
+        const fits = branches.some((branch) =>
+          this.quietly((probe) => probe.compare({ node: alternative, base: oldSide.base }, { node: branch, base: newSide.base }, field)),
+        );
         if (!fits) this.report(field, 'constraint-changed', `${keyword}: published alternative ${i} is not accepted by any current one`);
       });
     }
@@ -238,7 +267,11 @@ class Comparison {
  * What the current schema `current` (in the document set `after`) breaks for data written
  * against the published schema `published` (in `before`); empty when compatible.
  */
-export function backwardIssues(name: string, published: { schema: Node; documents: SchemaDocuments }, current: { schema: Node; documents: SchemaDocuments }): CompatibilityIssue[] {
+export function backwardIssues(
+  name: string,
+  published: { schema: Node; documents: SchemaDocuments },
+  current: { schema: Node; documents: SchemaDocuments },
+): CompatibilityIssue[] {
   const comparison = new Comparison(name, published.documents, current.documents);
   const idOf = (schema: Node): string => (typeof schema['$id'] === 'string' ? schema['$id'] : `urn:relais:${name}`);
   comparison.compare({ node: published.schema, base: idOf(published.schema) }, { node: current.schema, base: idOf(current.schema) }, '');

@@ -44,7 +44,12 @@ test('removing a field from a shared definition fails for every published event 
   using copy = copyOfSchemas();
   copy.edit('defs/common.json', (schema) => delete properties((schema['$defs'] as Record<string, Node>)['address']!)['banId']);
   const { problems } = checkCatalogue(copy.root);
-  assert.ok(problems.includes('fr.relais.citizen.address.changed.v1 /address/banId: field-removed: "banId" is gone (removed or renamed): publish a new version of the type instead'), problems.join('\n'));
+  assert.ok(
+    problems.includes(
+      'fr.relais.citizen.address.changed.v1 /address/banId: field-removed: "banId" is gone (removed or renamed): publish a new version of the type instead',
+    ),
+    problems.join('\n'),
+  );
   assert.ok(problems.some((p) => p.startsWith('fr.relais.service-request.submitted.v1 /location/address/banId: field-removed')));
 });
 
@@ -61,9 +66,17 @@ test('adding an optional field passes and can be published; the snapshot then ho
 test('a breaking change is a new version: v2 is published beside v1, and deleting a published type fails', () => {
   using copy = copyOfSchemas();
   const v1 = JSON.parse(readFileSync(join(copy.root, ADDRESS), 'utf8')) as Node;
-  const v2 = { ...v1, $id: String(v1['$id']).replace('.v1.json', '.v2.json'), title: 'Address changed (v2)', required: ['address', 'effectiveDate', 'previousAddress'] };
+  const v2 = {
+    ...v1,
+    $id: String(v1['$id']).replace('.v1.json', '.v2.json'),
+    title: 'Address changed (v2)',
+    required: ['address', 'effectiveDate', 'previousAddress'],
+  };
   const v1Example = (v1['examples'] as Node[])[0]!;
-  writeFileSync(join(copy.root, 'events/fr.relais.citizen.address.changed.v2.json'), JSON.stringify({ ...v2, examples: [{ ...v1Example, previousAddress: v1Example['address'] }] }));
+  writeFileSync(
+    join(copy.root, 'events/fr.relais.citizen.address.changed.v2.json'),
+    JSON.stringify({ ...v2, examples: [{ ...v1Example, previousAddress: v1Example['address'] }] }),
+  );
   const invalid = [{ field: '/previousAddress', why: 'v2 requires the previous address', data: v1Example }];
   writeFileSync(join(copy.root, 'examples/fr.relais.citizen.address.changed.v2.invalid.json'), JSON.stringify(invalid));
   assert.deepEqual(checkCatalogue(copy.root), { problems: [], unpublished: ['fr.relais.citizen.address.changed.v2'] });
@@ -79,10 +92,21 @@ test('an unlabelled field, a failing valid example and an accepted invalid examp
     (schema['examples'] as Node[]).push({ effectiveDate: '2026-11-01' });
   });
   copy.edit('examples/fr.relais.citizen.address.changed.v1.invalid.json', (examples) => {
-    (examples as unknown as Node[])[0]!['data'] = { address: { streetName: 'rue', postcode: '69003', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' };
+    (examples as unknown as Node[])[0]!['data'] = {
+      address: { streetName: 'rue', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+      effectiveDate: '2026-11-01',
+    };
   });
   const { problems } = checkCatalogue(copy.root);
-  assert.ok(problems.includes('https://relais.example/schemas/events/fr.relais.citizen.address.changed.v1.json#/properties/note: property "note" has no x-relais-pii label'), problems.join('\n'));
+  assert.ok(
+    problems.includes(
+      'https://relais.example/schemas/events/fr.relais.citizen.address.changed.v1.json#/properties/note: property "note" has no x-relais-pii label',
+    ),
+    problems.join('\n'),
+  );
   assert.ok(problems.includes('fr.relais.citizen.address.changed.v1: valid example 1 fails: /address is required'), problems.join('\n'));
-  assert.ok(problems.some((p) => /invalid example "a postcode has five digits" is accepted/.test(p)), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => /invalid example "a postcode has five digits" is accepted/.test(p)),
+    problems.join('\n'),
+  );
 });

@@ -32,7 +32,9 @@ function readCatalogue(root: string): Catalogue {
   for (const folder of folders) {
     const dir = join(root, folder);
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const document = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Node;
       files.set(`${folder}/${file}`, document);
       documents.set(document.$id, document);
@@ -46,7 +48,12 @@ function nameOf(file: string): string {
 }
 
 /** Valid examples (the schema's `examples`) must pass; each invalid one must fail on its field only. */
-function exampleProblems(root: string, type: string, schema: Node, validate: (data: unknown) => { field: string; message: string }[]): string[] {
+function exampleProblems(
+  root: string,
+  type: string,
+  schema: Node,
+  validate: (data: unknown) => { field: string; message: string }[],
+): string[] {
   const problems: string[] = [];
   const valid = Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [];
   if (valid.length === 0) problems.push(`${type}: no valid example (the schema's "examples")`);
@@ -58,9 +65,11 @@ function exampleProblems(root: string, type: string, schema: Node, validate: (da
   if (invalid.length === 0) problems.push(`${type}: no invalid example (schemas/examples/${type}.invalid.json)`);
   for (const example of invalid) {
     const issues = validate(example.data);
-    const within = (field: string): boolean => field === example.field || field.startsWith(example.field === '/' ? '/' : `${example.field}/`);
+    const within = (field: string): boolean =>
+      field === example.field || field.startsWith(example.field === '/' ? '/' : `${example.field}/`);
     if (issues.length === 0) problems.push(`${type}: invalid example "${example.why}" is accepted`);
-    for (const issue of issues.filter((i) => !within(i.field))) problems.push(`${type}: invalid example "${example.why}" fails elsewhere than ${example.field}: ${issue.field} ${issue.message}`);
+    for (const issue of issues.filter((i) => !within(i.field)))
+      problems.push(`${type}: invalid example "${example.why}" fails elsewhere than ${example.field}: ${issue.field} ${issue.message}`);
   }
   return problems;
 }
@@ -84,7 +93,8 @@ export function checkCatalogue(root = schemasDir): CatalogueCheck {
     if (file.startsWith('defs/')) continue;
     try {
       const validate = ajv.compile(document);
-      if (file.startsWith('events/')) problems.push(...exampleProblems(root, nameOf(file), document, (data) => (validate(data) ? [] : toIssues(validate.errors))));
+      if (file.startsWith('events/'))
+        problems.push(...exampleProblems(root, nameOf(file), document, (data) => (validate(data) ? [] : toIssues(validate.errors))));
     } catch (error) {
       problems.push(`${file}: does not compile: ${(error as Error).message}`);
     }
@@ -98,7 +108,11 @@ export function checkCatalogue(root = schemasDir): CatalogueCheck {
       problems.push(`${nameOf(file)} /: type-removed: the published schema ${file} is gone; keep it while producers may still send it`);
       continue;
     }
-    const issues = backwardIssues(nameOf(file), { schema: snapshot, documents: published.documents }, { schema: now, documents: current.documents });
+    const issues = backwardIssues(
+      nameOf(file),
+      { schema: snapshot, documents: published.documents },
+      { schema: now, documents: current.documents },
+    );
     problems.push(...issues.map(formatIssue));
   }
   return { problems, unpublished };

@@ -168,7 +168,11 @@ export function validateEventData(type: string, data: unknown, prefix = ''): Val
 }
 
 /** `data` typed as the type's data when it is valid, or the issues found. */
-export function parseEventData<T extends EventType>(type: T, data: unknown, prefix = ''): { ok: true; data: EventData<T> } | { ok: false; issues: ValidationIssue[] } {
+export function parseEventData<T extends EventType>(
+  type: T,
+  data: unknown,
+  prefix = '',
+): { ok: true; data: EventData<T> } | { ok: false; issues: ValidationIssue[] } {
   const issues = validateEventData(type, data, prefix);
   return issues.length === 0 ? { ok: true, data: data as EventData<T> } : { ok: false, issues };
 }
@@ -178,7 +182,10 @@ export function parseEventData<T extends EventType>(type: T, data: unknown, pref
  * type. The router validated the whole event before projecting it, so every field present
  * has its schema's type; which fields are present depends on the route.
  */
-export function deliveredData<T extends EventType>(delivery: { type: string; data: Record<string, unknown> }, type: T): DeliveredData<T> | undefined {
+export function deliveredData<T extends EventType>(
+  delivery: { type: string; data: Record<string, unknown> },
+  type: T,
+): DeliveredData<T> | undefined {
   return delivery.type === type ? (delivery.data as DeliveredData<T>) : undefined;
 }
 

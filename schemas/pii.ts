@@ -46,8 +46,10 @@ export function labelProblems(document: Node & { $id: string }): LabelProblem[] 
       for (const [name, child] of Object.entries(properties as Node)) {
         const label = (child as Node | null)?.[PII_KEYWORD];
         const at = `${pointer}/properties/${escape(name)}`;
-        if (label === undefined) problems.push({ schema: document.$id, pointer: at, message: `property "${name}" has no ${PII_KEYWORD} label` });
-        else if (!isPiiLevel(label)) problems.push({ schema: document.$id, pointer: at, message: `${PII_KEYWORD} must be one of ${piiLevels.join(', ')}` });
+        if (label === undefined)
+          problems.push({ schema: document.$id, pointer: at, message: `property "${name}" has no ${PII_KEYWORD} label` });
+        else if (!isPiiLevel(label))
+          problems.push({ schema: document.$id, pointer: at, message: `${PII_KEYWORD} must be one of ${piiLevels.join(', ')}` });
       }
     }
     for (const [keyword, child] of Object.entries(node as Node)) {

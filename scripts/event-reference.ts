@@ -30,15 +30,25 @@ export function eventReference(): string {
     '[contracts.md](contracts.md) and [asyncapi.yaml](asyncapi.yaml).',
     '',
     'Paths are the ones flows name (`address.postcode`; `members.role` for a field of each',
-    'item of a list). Label: the field\'s `x-relais-pii`.',
+    "item of a list). Label: the field's `x-relais-pii`.",
   ];
   for (const type of eventTypes().sort()) {
     const schema = eventSchema(type)!;
-    lines.push('', `## ${type}`, '', `**${String(schema['title'])}** — ${String(schema['description'])}`, '', `Schema: \`${schema.$id}\``, '');
+    lines.push(
+      '',
+      `## ${type}`,
+      '',
+      `**${String(schema['title'])}** — ${String(schema['description'])}`,
+      '',
+      `Schema: \`${schema.$id}\``,
+      '',
+    );
     lines.push('| field | type | required | label | description |', '|---|---|---|---|---|');
     eachField(type, (field) => {
       const description = typeof field.schema['description'] === 'string' ? field.schema['description'] : '';
-      lines.push(`| \`${field.path}\` | ${cell(typeOf(field.schema))} | ${field.required ? 'yes' : ''} | ${field.label} | ${cell(description)} |`);
+      lines.push(
+        `| \`${field.path}\` | ${cell(typeOf(field.schema))} | ${field.required ? 'yes' : ''} | ${field.label} | ${cell(description)} |`,
+      );
     });
   }
   return `${lines.join('\n')}\n`;

@@ -74,7 +74,9 @@ export async function eventTypesSource(schemasDir: string): Promise<string> {
     additionalProperties: false,
     required: types,
     properties,
-    $defs: Object.fromEntries(Object.entries(prepare(common['$defs']) as Node).map(([name, def]) => [name, { ...(def as Node), title: defTypeName(name) }])),
+    $defs: Object.fromEntries(
+      Object.entries(prepare(common['$defs']) as Node).map(([name, def]) => [name, { ...(def as Node), title: defTypeName(name) }]),
+    ),
   };
   const body = await compile(bundle as JSONSchema, 'EventDataByType', {
     bannerComment: '',

@@ -14,6 +14,7 @@ import { loadFlows } from '../core/flows/flows.ts';
 import { simulatorSettings } from '../silos/shared/settings.ts';
 import { eventReference } from './event-reference.ts';
 import { eventTypesSource } from './event-types.ts';
+import * as prettier from 'prettier';
 
 const targets = [
   { source: 'gateway/openapi.yaml', output: 'gateway/generated/api.ts' },
@@ -49,7 +50,7 @@ function configurationReference(): string {
     '## Simulators',
     '',
     'Read by the simulators of the legacy systems (`silos/<simulator>/main.ts`), besides the settings',
-    'above that name them (their ports, the register\'s credentials, the webhook secret, the vendor database).',
+    "above that name them (their ports, the register's credentials, the webhook secret, the vendor database).",
     '',
     '| variable | simulator | default | meaning |',
     '|---|---|---|---|',
@@ -61,7 +62,8 @@ function configurationReference(): string {
 const outputs: { output: string; text: () => Promise<string> }[] = [
   ...targets.map(({ source, output }) => ({
     output,
-    text: async () => `// Generated from ${source} by \`npm run gen\`. Do not edit.\n${astToString(await openapiTS(pathToFileURL(resolve(source))))}`,
+    text: async () =>
+      `// Generated from ${source} by \`npm run gen\`. Do not edit.\n${astToString(await openapiTS(pathToFileURL(resolve(source))))}`,
   })),
   { output: 'docs/configuration.md', text: async () => configurationReference() },
   { output: 'schemas/generated/events.ts', text: () => eventTypesSource('schemas') },
@@ -71,8 +73,15 @@ const outputs: { output: string; text: () => Promise<string> }[] = [
 
 const check = process.argv.includes('--check');
 let stale = 0;
+/** Generated documents are formatted like the rest of the tree (`prettier --check .` covers them); generated code is not (ignored). */
+async function formatted(output: string, text: string): Promise<string> {
+  if (output.includes('/generated/')) return text;
+  const options = await prettier.resolveConfig(output);
+  return prettier.format(text, { ...options, filepath: output });
+}
+
 for (const { output, text: generate } of outputs) {
-  const text = await generate();
+  const text = await formatted(output, await generate());
   let current = '';
   try {
     current = readFileSync(output, 'utf8');

@@ -31,7 +31,12 @@ async function submitServiceRequest(stack: Stack, channel: string): Promise<Post
   const response = await fetch(`${stack.relais.gatewayUrl}/v1/service-requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${devToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ citizen: { system: 'social-services', id: 'SS-60099' }, channel, category: 'waste.missed-collection', location: { communeInsee: '69383' } }),
+    body: JSON.stringify({
+      citizen: { system: 'social-services', id: 'SS-60099' },
+      channel,
+      category: 'waste.missed-collection',
+      location: { communeInsee: '69383' },
+    }),
   });
   assert.equal(response.status, 202, await response.clone().text());
   const { id } = (await response.json()) as { id: string };
@@ -47,7 +52,9 @@ function sdkMessage(message: Pick<IncomingMessage, 'key' | 'value' | 'headers'>)
 /** The SDK's binary encoding, as a Kafka client would send it (no undefined header, JSON value). */
 function sdkEncode(event: CloudEvent<unknown>): { key: string; value: Buffer; headers: Record<string, string> } {
   const encoded = Kafka.binary(event);
-  const headers = Object.fromEntries(Object.entries(encoded.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const headers = Object.fromEntries(
+    Object.entries(encoded.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
   return { key: String(encoded.key), value: Buffer.from(JSON.stringify(encoded.value)), headers };
 }
 
@@ -72,7 +79,9 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
       posted.push({ ...change, channel, data });
     }
     const ids = new Set(posted.map((p) => p.id));
-    messages = (await readTopic(`${stack.prefix}.events`, (all) => [...ids].every((id) => all.some((m) => m.headers['ce_id'] === id)))).filter((m) => ids.has(m.headers['ce_id'] ?? ''));
+    messages = (
+      await readTopic(`${stack.prefix}.events`, (all) => [...ids].every((id) => all.some((m) => m.headers['ce_id'] === id)))
+    ).filter((m) => ids.has(m.headers['ce_id'] ?? ''));
   });
   after(() => stack.stop());
 
@@ -93,7 +102,10 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
       assert.equal(event['relaischannel'], change.channel);
       if (change.type === SUBMITTED) {
         assert.deepEqual(validateEventData(SUBMITTED, event.data), []);
-        assert.deepEqual([(event.data as { requestId: string }).requestId, (event.data as { competentService: string }).competentService], [change.id, 'waste-management']);
+        assert.deepEqual(
+          [(event.data as { requestId: string }).requestId, (event.data as { competentService: string }).competentService],
+          [change.id, 'waste-management'],
+        );
       } else assert.deepEqual(event.data, change.data);
       assert.match(message.headers['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     }
@@ -103,8 +115,12 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
     const reencoded = messages.map((message) => sdkEncode(Kafka.toEvent(sdkMessage(message)) as CloudEvent<unknown>));
     messages.forEach((message, i) => {
       const again = reencoded[i]!;
-      assert.deepEqual((Kafka.toEvent(sdkMessage(again)) as CloudEvent<unknown>).toJSON(), (Kafka.toEvent(sdkMessage(message)) as CloudEvent<unknown>).toJSON());
-      for (const [name, value] of Object.entries(message.headers)) if (name.startsWith('ce_') || name === 'content-type') assert.equal(again.headers[name], value, name);
+      assert.deepEqual(
+        (Kafka.toEvent(sdkMessage(again)) as CloudEvent<unknown>).toJSON(),
+        (Kafka.toEvent(sdkMessage(message)) as CloudEvent<unknown>).toJSON(),
+      );
+      for (const [name, value] of Object.entries(message.headers))
+        if (name.startsWith('ce_') || name === 'content-type') assert.equal(again.headers[name], value, name);
       assert.equal(again.key, message.key);
     });
 

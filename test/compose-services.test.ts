@@ -19,14 +19,25 @@ import { freePort } from '../bin/start-silos.ts';
 import { runnableSystems } from '../connectors/host.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import {
-  copiedPaths, isNodeService, localEnvironment, localHealthcheck, readCompose, readDockerfile, runtimeImports, startOrder, type LocalContext, type PortMap,
+  copiedPaths,
+  isNodeService,
+  localEnvironment,
+  localHealthcheck,
+  readCompose,
+  readDockerfile,
+  runtimeImports,
+  startOrder,
+  type LocalContext,
+  type PortMap,
 } from './support/compose.ts';
 import { createTestDatabase, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
 
 const compose = readCompose();
 const dockerfile = readDockerfile();
-const nodeServices = Object.entries(compose.services).filter(([, s]) => isNodeService(s)).map(([name]) => name);
+const nodeServices = Object.entries(compose.services)
+  .filter(([, s]) => isNodeService(s))
+  .map(([name]) => name);
 const run = promisify(execFile);
 
 interface Running {
@@ -77,7 +88,11 @@ test('every service has a healthcheck and a restart policy; infrastructure runs 
 test('each service mounts exactly the secrets its environment names, and every secret comes from the git-ignored secrets/', () => {
   for (const [name, service] of Object.entries(compose.services)) {
     const named = Object.values(service.environment ?? {}).flatMap((v) => /^\/run\/secrets\/(.+)$/.exec(String(v))?.[1] ?? []);
-    assert.deepEqual([...new Set(named)].sort(), [...(service.secrets ?? [])].sort(), `${name}: secrets mounted = secrets named in its environment`);
+    assert.deepEqual(
+      [...new Set(named)].sort(),
+      [...(service.secrets ?? [])].sort(),
+      `${name}: secrets mounted = secrets named in its environment`,
+    );
   }
   for (const [name, secret] of Object.entries(compose.secrets ?? {})) {
     assert.match(secret.file, /^\.\/secrets\//, `secret ${name} comes from secrets/`);
@@ -133,7 +148,10 @@ function start(name: string, context: LocalContext): Running {
   const env = localEnvironment(name, environment, { ...context, dataDir });
   const [program, ...args] = [...dockerfile.entrypoint, ...(service.command ?? [])];
   assert.equal(program, 'node', `${name}: the image's entry point runs node`);
-  const child = spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: root, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env['PATH'] ?? '', HOME: root, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -141,7 +159,9 @@ function start(name: string, context: LocalContext): Running {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { name, child, output, exited };
 }
 
@@ -153,7 +173,10 @@ async function probe(target: string): Promise<boolean> {
       socket.once('connect', () => (socket.destroy(), resolve(true))).once('error', () => resolve(false));
     });
   }
-  return fetch(target, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+  return fetch(target, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 /**
@@ -170,7 +193,9 @@ async function healthy(r: Running, check: string[], timeoutMs: number): Promise<
     if (Date.now() > deadline) assert.fail(`${r.name} not healthy after ${timeoutMs} ms:\n${r.output.slice(-15).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  await run(process.execPath, check, { timeout: 30_000 }).catch((error: unknown) => assert.fail(`${r.name}: its healthcheck command fails: ${String(error)}`));
+  await run(process.execPath, check, { timeout: 30_000 }).catch((error: unknown) =>
+    assert.fail(`${r.name}: its healthcheck command fails: ${String(error)}`),
+  );
 }
 
 async function stopped(r: Running): Promise<void> {
@@ -181,35 +206,48 @@ async function stopped(r: Running): Promise<void> {
   assert.deepEqual(exit, { code: 0, signal: null }, `${r.name} stops cleanly on SIGTERM:\n${r.output.slice(-10).join('\n')}`);
 }
 
-test('every Node service starts as a plain process with its compose command, passes its healthcheck and stops on SIGTERM', { timeout: 300_000 }, async () => {
-  const ports = await allocatePorts();
-  const context: LocalContext = { ports, kafkaBrokers: testBrokers().join(','), secretsDir: await writeSecrets(), dataDir: '', topicPrefix: uniquePrefix('compose') };
-  const order = startOrder(compose.services);
-  assert.deepEqual([...order].sort(), [...nodeServices].sort(), 'every Node service is started');
+test(
+  'every Node service starts as a plain process with its compose command, passes its healthcheck and stops on SIGTERM',
+  { timeout: 300_000 },
+  async () => {
+    const ports = await allocatePorts();
+    const context: LocalContext = {
+      ports,
+      kafkaBrokers: testBrokers().join(','),
+      secretsDir: await writeSecrets(),
+      dataDir: '',
+      topicPrefix: uniquePrefix('compose'),
+    };
+    const order = startOrder(compose.services);
+    assert.deepEqual([...order].sort(), [...nodeServices].sort(), 'every Node service is started');
 
-  const ready = new Map<string, Promise<void>>();
-  const started = Date.now();
-  const timings: Record<string, number> = {};
-  for (const name of order) {
-    const service = compose.services[name]!;
-    const dependencies = Object.keys(service.depends_on ?? {}).flatMap((d) => ready.get(d) ?? []);
-    ready.set(name, (async () => {
-      await Promise.all(dependencies);
-      const r = start(name, context);
-      running.push(r);
-      await healthy(r, localHealthcheck(name, service.healthcheck?.test ?? [], ports), 150_000);
-      timings[name] = Date.now() - started;
-    })());
-  }
-  await Promise.all(ready.values());
+    const ready = new Map<string, Promise<void>>();
+    const started = Date.now();
+    const timings: Record<string, number> = {};
+    for (const name of order) {
+      const service = compose.services[name]!;
+      const dependencies = Object.keys(service.depends_on ?? {}).flatMap((d) => ready.get(d) ?? []);
+      ready.set(
+        name,
+        (async () => {
+          await Promise.all(dependencies);
+          const r = start(name, context);
+          running.push(r);
+          await healthy(r, localHealthcheck(name, service.healthcheck?.test ?? [], ports), 150_000);
+          timings[name] = Date.now() - started;
+        })(),
+      );
+    }
+    await Promise.all(ready.values());
 
-  // Stop as `docker-compose down` does: a service only once nothing still running depends on it.
-  let left = [...running];
-  while (left.length > 0) {
-    const needed = new Set(left.flatMap((r) => Object.keys(compose.services[r.name]!.depends_on ?? {})));
-    const wave = left.filter((r) => !needed.has(r.name));
-    await Promise.all(wave.map((r) => stopped(r)));
-    left = left.filter((r) => !wave.includes(r));
-  }
-  console.log(`healthy after (ms from the first start): ${JSON.stringify(timings)}`);
-});
+    // Stop as `docker-compose down` does: a service only once nothing still running depends on it.
+    let left = [...running];
+    while (left.length > 0) {
+      const needed = new Set(left.flatMap((r) => Object.keys(compose.services[r.name]!.depends_on ?? {})));
+      const wave = left.filter((r) => !needed.has(r.name));
+      await Promise.all(wave.map((r) => stopped(r)));
+      left = left.filter((r) => !wave.includes(r));
+    }
+    console.log(`healthy after (ms from the first start): ${JSON.stringify(timings)}`);
+  },
+);

@@ -16,7 +16,8 @@ const shipped = ['bin', 'connectors', 'core', 'gateway', 'infra', 'silos'];
 /** Read by code but not Relais settings, each with its reason. */
 const notSettings: Record<string, string> = {
   JAVA_HOME: "the JDK infra/kafka runs the local broker on (the operating system's convention)",
-  TEST_DATABASE_URL: 'the PostgreSQL server the test kit (packages/connector-kit/src/testing, used by the conformance suites) creates its databases on; npm test sets it',
+  TEST_DATABASE_URL:
+    'the PostgreSQL server the test kit (packages/connector-kit/src/testing, used by the conformance suites) creates its databases on; npm test sets it',
 };
 
 function sources(dir: string): string[] {
@@ -54,5 +55,9 @@ test('every simulator variable declared is read by its simulator', () => {
 });
 
 test('the scan sees the reads it is meant to see', () => {
-  assert.deepEqual(variablesRead("const a = env['PORT']; process.env.HOST; env[\"X_Y\"]; env[name]; environment.Z"), ['PORT', 'HOST', 'X_Y']);
+  assert.deepEqual(variablesRead('const a = env[\'PORT\']; process.env.HOST; env["X_Y"]; env[name]; environment.Z'), [
+    'PORT',
+    'HOST',
+    'X_Y',
+  ]);
 });

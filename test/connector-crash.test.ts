@@ -72,7 +72,11 @@ async function assertExactlyOnce(files: string[], posted: { id: string; file: st
   for (const file of files) {
     const applied = (await stack.journal(file)).filter((e) => e.statutHttp === 200 && !e.rejoue);
     const mine = posted.filter((p) => p.file === file);
-    assert.deepEqual(applied.map((e) => e.idempotencyKey), mine.map((p) => p.id), `${file}: each delivery applied once, in order`);
+    assert.deepEqual(
+      applied.map((e) => e.idempotencyKey),
+      mine.map((p) => p.id),
+      `${file}: each delivery applied once, in order`,
+    );
     assert.equal((await stack.file(file)).adresse['libelleVoie'], mine.at(-1)!.street);
   }
 }
@@ -84,10 +88,14 @@ test('killed mid-stream and restarted, the connector applies every delivery exac
   const posted = await postRounds(files, 3);
 
   const first = await startConnectorProcess();
-  const before = await eventually(async () => {
-    const n = await appliedCount(files);
-    return n >= 6 ? n : undefined;
-  }, 60_000, 'some deliveries applied');
+  const before = await eventually(
+    async () => {
+      const n = await appliedCount(files);
+      return n >= 6 ? n : undefined;
+    },
+    60_000,
+    'some deliveries applied',
+  );
   await stopConnectorProcess(first, 'SIGKILL');
   assert.ok(before < posted.length, `killed mid-stream (${before} of ${posted.length} applied)`);
 

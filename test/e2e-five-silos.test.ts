@@ -50,12 +50,18 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     const family = (await (await fetch(`${catering}/familles/FAM-000123`)).json()) as Famille;
     assert.deepEqual(family.adresseFacturation, { numero: '12', voie: 'rue des Cinq Silos', codePostal: '69003', ville: 'Lyon' });
     const journal = (await (await fetch(`${catering}/familles/FAM-000123/journal`)).json()) as EntreeJournal[];
-    assert.deepEqual(journal.map((e) => [e.cleIdempotence, e.statutHttp, e.rejoue]), [[posted.body.id, 200, false]]);
+    assert.deepEqual(
+      journal.map((e) => [e.cleIdempotence, e.statutHttp, e.rejoue]),
+      [[posted.body.id, 200, false]],
+    );
     // Minimised: no country, INSEE code or anything else the flow does not list.
     assert.doesNotMatch(JSON.stringify(journal[0]!.corps), /69383|FR"|country|pays/);
     // email: the citizen's confirmation, in her mailbox.
     const mail = await eventually(
-      async () => stack.relais.silos.mailbox?.messages().find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
+      async () =>
+        stack.relais.silos.mailbox
+          ?.messages()
+          .find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
       10_000,
       'the confirmation email',
     );

@@ -28,7 +28,10 @@ function move(taxId: string, streetName: string): object {
     type: 'fr.relais.citizen.address.changed.v1',
     citizen: { system: 'tax', id: taxId },
     channel: 'desk',
-    data: { address: { number: '9', streetName, postcode: '69004', communeName: 'Lyon', communeInsee: '69384', country: 'FR' }, effectiveDate: '2026-12-01' },
+    data: {
+      address: { number: '9', streetName, postcode: '69004', communeName: 'Lyon', communeInsee: '69384', country: 'FR' },
+      effectiveDate: '2026-12-01',
+    },
   };
 }
 
@@ -43,7 +46,6 @@ async function processedRecords(root: string): Promise<(BatchRecord & { file: st
   }
   return records;
 }
-
 
 describe('tax over SFTP batch files (PostgreSQL store)', () => {
   let stack: Stack;
@@ -83,7 +85,12 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
     assert.equal(record.address.streetName, 'allée des Érables');
     assert.equal(silo().store.get('1000000000456')!.address.streetName, 'allée des Érables');
     // The connector archives the acknowledgements it has reported.
-    await eventually(async () => (readdirSync(join(silo().root, 'outbox', 'archive')).some((f) => record.file.replace('.txt', '.ack') === f) ? true : undefined), 10_000, 'the acknowledgement archived');
+    await eventually(
+      async () =>
+        readdirSync(join(silo().root, 'outbox', 'archive')).some((f) => record.file.replace('.txt', '.ack') === f) ? true : undefined,
+      10_000,
+      'the acknowledgement archived',
+    );
   });
 
   test('a record the tax office refuses shows rejected with its code and reason', async () => {
@@ -95,7 +102,10 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
     try {
       const first = await stack.waitForStatus(unknown.body.id, settledAll);
       assert.equal(first.status, 'completed_with_errors');
-      assert.deepEqual([taxStatus(first)?.status, taxStatus(first)?.reason], ['rejected', 'tax office refused (E101): CONTRIBUABLE INCONNU']);
+      assert.deepEqual(
+        [taxStatus(first)?.status, taxStatus(first)?.reason],
+        ['rejected', 'tax office refused (E101): CONTRIBUABLE INCONNU'],
+      );
       const second = await stack.waitForStatus(refused.body.id, settledAll);
       assert.deepEqual([taxStatus(second)?.status, taxStatus(second)?.reason], ['rejected', 'tax office refused (E199): REFUS SIMULE']);
     } finally {
@@ -110,7 +120,10 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
       await stack.waitForStatus(posted.body.id, (c) => taxStatus(c)?.status === 'delivered');
       const change = await stack.waitForStatus(posted.body.id, settledAll, DEADLINE_MS + 15_000);
       assert.equal(taxStatus(change)?.status, 'dead_lettered');
-      assert.match(taxStatus(change)?.reason ?? '', new RegExp(`^no acknowledgement from tax for RELAIS_\\d{14}_[0-9a-f-]{36}\\.txt within ${DEADLINE_MS} ms$`));
+      assert.match(
+        taxStatus(change)?.reason ?? '',
+        new RegExp(`^no acknowledgement from tax for RELAIS_\\d{14}_[0-9a-f-]{36}\\.txt within ${DEADLINE_MS} ms$`),
+      );
     } finally {
       silo().setFaults({});
     }
@@ -129,24 +142,49 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
   });
 
   const declaration = (reference: string, taxId: string, streetName: string): ChangeRecord => ({
-    reference, taxId, effectiveDate: '2026-10-15', declaredAt: '2026-10-20T08:30:00Z',
+    reference,
+    taxId,
+    effectiveDate: '2026-10-15',
+    declaredAt: '2026-10-20T08:30:00Z',
     address: { number: '3', streetName, postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
   });
 
   test('a change file with a bad trailer is moved to rejected/ with its reason and publishes nothing; a good one is published in full and moved to processed/', async () => {
-    const bad = Buffer.concat(await collect(writeTaxChanges({ fileId: randomUUID(), createdAt: new Date() }, [declaration(`BAD-${Date.now()}`, '1000000000123', 'rue Jamais Publiée')])));
+    const bad = Buffer.concat(
+      await collect(
+        writeTaxChanges({ fileId: randomUUID(), createdAt: new Date() }, [
+          declaration(`BAD-${Date.now()}`, '1000000000123', 'rue Jamais Publiée'),
+        ]),
+      ),
+    );
     const badText = bad.toString('latin1').replace('99000000001', '99000000005');
     await silo().dropFile('changes', 'DGFIP_CHG_0001_bad.txt', Buffer.from(badText, 'latin1'));
-    await eventually(async () => (readdirSync(join(silo().root, 'changes', 'rejected')).includes('DGFIP_CHG_0001_bad.txt') ? true : undefined), 15_000, 'the bad file rejected');
+    await eventually(
+      async () => (readdirSync(join(silo().root, 'changes', 'rejected')).includes('DGFIP_CHG_0001_bad.txt') ? true : undefined),
+      15_000,
+      'the bad file rejected',
+    );
     const reason = readdirSync(join(silo().root, 'changes', 'rejected')).find((f) => f === 'DGFIP_CHG_0001_bad.txt.reason');
     assert.ok(reason, 'a .reason file beside it');
 
-    const good = [declaration(`OK-${Date.now()}-1`, '1000000000456', 'allée des Châtaigniers'), declaration(`OK-${Date.now()}-2`, '1000000000789', 'rue de l’Œuvre')];
+    const good = [
+      declaration(`OK-${Date.now()}-1`, '1000000000456', 'allée des Châtaigniers'),
+      declaration(`OK-${Date.now()}-2`, '1000000000789', 'rue de l’Œuvre'),
+    ];
     const name = await silo().dropChangeFile(good, 'DGFIP_CHG_0002_good.txt');
-    await eventually(async () => (readdirSync(join(silo().root, 'changes', 'processed')).includes(name) ? true : undefined), 15_000, 'the good file processed');
-    const events = await readTopic(`${stack.prefix}.events`, (all) => all.filter((m) => m.headers['ce_relaisorigin'] === 'tax').length >= 2);
-    const fromTax = events.filter((m) => m.headers['ce_relaisorigin'] === 'tax').map((m) => JSON.parse(m.value.toString()) as { address: { streetName: string } });
-    assert.deepEqual(fromTax.map((e) => e.address.streetName).sort(), ["allée des Châtaigniers", "rue de l'Œuvre"]);
+    await eventually(
+      async () => (readdirSync(join(silo().root, 'changes', 'processed')).includes(name) ? true : undefined),
+      15_000,
+      'the good file processed',
+    );
+    const events = await readTopic(
+      `${stack.prefix}.events`,
+      (all) => all.filter((m) => m.headers['ce_relaisorigin'] === 'tax').length >= 2,
+    );
+    const fromTax = events
+      .filter((m) => m.headers['ce_relaisorigin'] === 'tax')
+      .map((m) => JSON.parse(m.value.toString()) as { address: { streetName: string } });
+    assert.deepEqual(fromTax.map((e) => e.address.streetName).sort(), ['allée des Châtaigniers', "rue de l'Œuvre"]);
     assert.ok(!events.some((m) => m.value.toString().includes('Jamais Publiée')), 'nothing of the rejected file');
   });
 });

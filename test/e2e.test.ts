@@ -38,24 +38,33 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
     assert.equal(posted.status, 202);
     const change = await stack.waitForStatus(posted.body.id, settledAll);
     assert.equal(change.status, 'completed');
-    assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['social-services', 'applied']]);
+    assert.deepEqual(
+      change.recipients.map((r) => [r.system, r.status]),
+      [['social-services', 'applied']],
+    );
     const file = await stack.file('SS-000123');
     assert.equal(file.adresse['libelleVoie'], 'rue des Lilas');
     assert.equal(file.adresse['codeInsee'], '69383');
 
     const timeline = (await (
-      await fetch(`${stack.relais.gatewayUrl}/v1/citizens/${change.pivotId}/timeline`, { headers: { authorization: 'Bearer e2e-dev-token' } })
+      await fetch(`${stack.relais.gatewayUrl}/v1/citizens/${change.pivotId}/timeline`, {
+        headers: { authorization: 'Bearer e2e-dev-token' },
+      })
     ).json()) as { entries: { kind: string; status?: string; system?: string }[] };
     assert.ok(timeline.entries.some((e) => e.kind === 'system_outcome' && e.system === 'social-services' && e.status === 'applied'));
   });
 
-  test('a death closes the beneficiary\'s file', async () => {
+  test("a death closes the beneficiary's file", async () => {
     await stack.openFile('SS-300001');
     const posted = await stack.postChange({
       type: 'fr.relais.citizen.death.registered.v1',
       citizen: { system: 'social-services', id: 'SS-300001' },
       channel: 'desk',
-      data: { dateOfDeath: '2026-11-20', placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' }, actReference: 'DC-1' },
+      data: {
+        dateOfDeath: '2026-11-20',
+        placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+        actReference: 'DC-1',
+      },
     });
     assert.equal(posted.status, 202);
     assert.equal((await stack.waitForStatus(posted.body.id, settledAll)).status, 'completed');
@@ -72,7 +81,9 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
     assert.equal(journal.length, 1);
     const received = JSON.stringify(journal[0]!.body);
     assert.doesNotMatch(received, /69383_1234_00012|rue Ancienne|banId|previous/);
-    const deliveries = await readTopic(`${stack.prefix}.delivery.social-services`, (all) => all.some((m) => m.headers['ce_id'] === posted.body.id));
+    const deliveries = await readTopic(`${stack.prefix}.delivery.social-services`, (all) =>
+      all.some((m) => m.headers['ce_id'] === posted.body.id),
+    );
     const delivery = deliveries.find((m) => m.headers['ce_id'] === posted.body.id)!;
     const value = JSON.parse(delivery.value.toString()) as { citizenId: string; data: Record<string, unknown> };
     assert.equal(value.citizenId, 'SS-300002');
@@ -96,11 +107,14 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
     const later = await stack.postChange(addressChange('SS-300003', 'rue Suivante'));
     await stack.waitForStatus(later.body.id, settledAll);
     const journal = await stack.journal('SS-300003');
-    assert.deepEqual(journal.map((e) => (e.body['adresse'] as { libelleVoie: string }).libelleVoie), ['rue Suivante']);
+    assert.deepEqual(
+      journal.map((e) => (e.body['adresse'] as { libelleVoie: string }).libelleVoie),
+      ['rue Suivante'],
+    );
     assert.deepEqual((await stack.getChange(body.id)).recipients, []);
   });
 
-  test('the simulator refuses (4xx): rejected with the simulator\'s reason', async () => {
+  test("the simulator refuses (4xx): rejected with the simulator's reason", async () => {
     const unknown = await stack.postChange(addressChange('SS-404404'));
     const change = await stack.waitForStatus(unknown.body.id, settledAll);
     assert.equal(change.status, 'completed_with_errors');
@@ -156,10 +170,14 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
       // The slow silo applied the first attempt after Relais gave up, once only (the retries
       // carried the same idempotency key): "dead_lettered" here means "not confirmed"
       // (docs/contracts.md), and a replay would settle it as applied.
-      const journal = await eventually(async () => {
-        const entries = await stack.journal('SS-300006');
-        return entries.length >= 3 ? entries : undefined;
-      }, 10_000, 'the slow attempts to land');
+      const journal = await eventually(
+        async () => {
+          const entries = await stack.journal('SS-300006');
+          return entries.length >= 3 ? entries : undefined;
+        },
+        10_000,
+        'the slow attempts to land',
+      );
       assert.equal(journal.filter((e) => e.statutHttp === 200 && !e.rejoue).length, 1);
     } finally {
       await stack.setFault(null);
@@ -173,7 +191,10 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
     const change = await stack.waitForStatus(posted.body.id, settledAll);
     assert.equal(change.recipients[0]!.status, 'applied');
     const journal = await stack.journal('SS-300007');
-    assert.deepEqual(journal.map((e) => e.statutHttp), [500, 500, 200]);
+    assert.deepEqual(
+      journal.map((e) => e.statutHttp),
+      [500, 500, 200],
+    );
     assert.equal((await stack.file('SS-300007')).adresse['libelleVoie'], 'rue de la Persévérance');
   });
 

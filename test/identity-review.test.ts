@@ -12,7 +12,12 @@ import { devToken, startStack, type ChangeView, type Stack } from './support/sta
 
 let stack: Stack;
 const auth = { authorization: `Bearer ${devToken}` };
-const bernard = { birthName: 'bérnard', givenNames: ['Jean Pierre'], dateOfBirth: '1962-07-14', placeOfBirth: { communeName: 'LYON', country: 'FR' } };
+const bernard = {
+  birthName: 'bérnard',
+  givenNames: ['Jean Pierre'],
+  dateOfBirth: '1962-07-14',
+  placeOfBirth: { communeName: 'LYON', country: 'FR' },
+};
 
 before(async () => {
   stack = await startStack({ store: 'postgres', flows: ['social-services.yaml', 'civil-registry.yaml'] });
@@ -24,11 +29,22 @@ function addressChangeFor(civil: object, street: string): object {
     type: 'fr.relais.citizen.address.changed.v1',
     citizen: { civil },
     channel: 'desk',
-    data: { address: { number: '5', streetName: street, postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' }, effectiveDate: '2026-11-01' },
+    data: {
+      address: { number: '5', streetName: street, postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      effectiveDate: '2026-11-01',
+    },
   };
 }
 
-type Review = { id: string; changeId: string; status: string; civil?: object; candidates?: { registerId: string; matched: string[] }[]; decidedBy?: string; chosenRegisterId?: string };
+type Review = {
+  id: string;
+  changeId: string;
+  status: string;
+  civil?: object;
+  candidates?: { registerId: string; matched: string[] }[];
+  decidedBy?: string;
+  chosenRegisterId?: string;
+};
 type HeldChange = ChangeView & { identityReview?: { id: string; status: string } };
 
 async function call<T>(method: string, path: string, body?: object): Promise<{ status: number; body: T; headers: Headers }> {
@@ -45,36 +61,76 @@ const outboxRowsFor = (changeId: string) => count("SELECT count(*)::int AS n FRO
 
 test('an exact match resolves to the register person’s pivot id; a new person gets one, linked as civil-data-exact', async () => {
   // Jeanne Marie Martin (EC-00000123) is the demo citizen of social services' file SS-000123.
-  const demo = await stack.postChange(addressChangeFor({ birthName: 'Martin', givenNames: ['jeanne'], dateOfBirth: '1948-05-02', placeOfBirth: { communeName: 'Lyon', communeInsee: '69123', country: 'FR' } }, 'rue Exacte'));
+  const demo = await stack.postChange(
+    addressChangeFor(
+      {
+        birthName: 'Martin',
+        givenNames: ['jeanne'],
+        dateOfBirth: '1948-05-02',
+        placeOfBirth: { communeName: 'Lyon', communeInsee: '69123', country: 'FR' },
+      },
+      'rue Exacte',
+    ),
+  );
   assert.equal(demo.status, 202);
   const settled = await stack.waitForStatus(demo.body.id, (c) => c.status === 'completed');
-  assert.deepEqual(settled.recipients.map((r) => [r.system, r.status]), [['social-services', 'applied']]);
+  assert.deepEqual(
+    settled.recipients.map((r) => [r.system, r.status]),
+    [['social-services', 'applied']],
+  );
   assert.equal((await stack.file('SS-000123')).adresse['libelleVoie'], 'rue Exacte');
 
   const created = await fetch(`${stack.registryUrl}/_admin/personnes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ identifiant: 'EC-00031001', nomNaissance: "L'HÔPITAL", prenoms: 'Anne-Sophie Claire', sexe: 'F', dateNaissance: '1990-02-03', lieuNaissance: { commune: 'Bron', codeInsee: '69029', codePays: 'FR' } }),
+    body: JSON.stringify({
+      identifiant: 'EC-00031001',
+      nomNaissance: "L'HÔPITAL",
+      prenoms: 'Anne-Sophie Claire',
+      sexe: 'F',
+      dateNaissance: '1990-02-03',
+      lieuNaissance: { commune: 'Bron', codeInsee: '69029', codePays: 'FR' },
+    }),
   });
   assert.equal(created.status, 201);
   const place = { communeName: 'Bron', communeInsee: '69029', country: 'FR' };
-  const accepted = await stack.postChange(addressChangeFor({ birthName: "l'Hopital", givenNames: ['Anne Sophie'], dateOfBirth: '1990-02-03', placeOfBirth: place }, 'rue Neuve'));
+  const accepted = await stack.postChange(
+    addressChangeFor({ birthName: "l'Hopital", givenNames: ['Anne Sophie'], dateOfBirth: '1990-02-03', placeOfBirth: place }, 'rue Neuve'),
+  );
   assert.equal(accepted.status, 202);
-  const again = await stack.postChange(addressChangeFor({ birthName: 'LHOPITAL', givenNames: ['anne-sophie', 'claire'], dateOfBirth: '1990-02-03', placeOfBirth: place }, 'rue Neuve'));
+  const again = await stack.postChange(
+    addressChangeFor(
+      { birthName: 'LHOPITAL', givenNames: ['anne-sophie', 'claire'], dateOfBirth: '1990-02-03', placeOfBirth: place },
+      'rue Neuve',
+    ),
+  );
   assert.equal(again.body.pivotId, accepted.body.pivotId, 'the same person, however the name is written');
-  const firstOnly = await stack.postChange(addressChangeFor({ birthName: "L'Hôpital", givenNames: ['Anne'], dateOfBirth: '1990-02-03', placeOfBirth: place }, 'rue Neuve'));
+  const firstOnly = await stack.postChange(
+    addressChangeFor({ birthName: "L'Hôpital", givenNames: ['Anne'], dateOfBirth: '1990-02-03', placeOfBirth: place }, 'rue Neuve'),
+  );
   assert.equal(firstOnly.status, 422, '"Anne" is not the given name "Anne-Sophie"');
   const links = await linksOf(stack.database!.db, accepted.body.pivotId);
-  assert.deepEqual(links.map((l) => [l.system, l.localId, l.method, l.linkedBy]), [['civil-registry', 'EC-00031001', 'civil-data-exact', 'dev']]);
+  assert.deepEqual(
+    links.map((l) => [l.system, l.localId, l.method, l.linkedBy]),
+    [['civil-registry', 'EC-00031001', 'civil-data-exact', 'dev']],
+  );
 });
 
 test('no match is a 422 on /citizen/civil and nothing is stored; a register outage is a 503 with Retry-After', async () => {
   const before = await count('SELECT count(*)::int AS n FROM changes');
-  const none = await call<{ code: string; errors: { field: string }[] }>('POST', '/v1/changes', addressChangeFor({ ...bernard, dateOfBirth: '1999-01-01' }, 'rue Personne'));
+  const none = await call<{ code: string; errors: { field: string }[] }>(
+    'POST',
+    '/v1/changes',
+    addressChangeFor({ ...bernard, dateOfBirth: '1999-01-01' }, 'rue Personne'),
+  );
   assert.deepEqual([none.status, none.body.code, none.body.errors[0]?.field], [422, 'validation-failed', '/citizen/civil']);
   // Until cleared, not `restant: 1`: the register's own source connector polls the same simulator
   // and could take a one-shot fault before the gateway's search does.
-  await fetch(`${stack.registryUrl}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'erreur' }) });
+  await fetch(`${stack.registryUrl}/_admin/pannes`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'erreur' }),
+  });
   const down = await call<{ code: string }>('POST', '/v1/changes', addressChangeFor(bernard, 'rue Panne')).finally(() =>
     fetch(`${stack.registryUrl}/_admin/pannes`, { method: 'DELETE' }),
   );
@@ -105,19 +161,35 @@ test('homonyms: the change is held, nothing propagates; the agent’s choice rel
   ]);
   assert.deepEqual(review.civil, bernard);
 
-  const notCandidate = await call<{ code: string }>('POST', `/v1/identity-reviews/${reviewId}/decision`, { decision: 'match', registerId: 'EC-00000123' });
+  const notCandidate = await call<{ code: string }>('POST', `/v1/identity-reviews/${reviewId}/decision`, {
+    decision: 'match',
+    registerId: 'EC-00000123',
+  });
   assert.deepEqual([notCandidate.status, notCandidate.body.code], [422, 'validation-failed']);
-  const decided = await call<{ review: Review; change: HeldChange }>('POST', `/v1/identity-reviews/${reviewId}/decision`, { decision: 'match', registerId: 'EC-00000902' });
+  const decided = await call<{ review: Review; change: HeldChange }>('POST', `/v1/identity-reviews/${reviewId}/decision`, {
+    decision: 'match',
+    registerId: 'EC-00000902',
+  });
   assert.equal(decided.status, 200);
-  assert.deepEqual([decided.body.review.status, decided.body.review.chosenRegisterId, decided.body.review.decidedBy], ['matched', 'EC-00000902', 'dev']);
+  assert.deepEqual(
+    [decided.body.review.status, decided.body.review.chosenRegisterId, decided.body.review.decidedBy],
+    ['matched', 'EC-00000902', 'dev'],
+  );
   assert.equal(decided.body.review.civil, undefined, 'civil data erased once decided');
   assert.equal(decided.body.review.candidates, undefined);
   assert.equal(decided.body.change.pivotId, pivot);
 
   const settled = await stack.waitForStatus(posted.body.id, (c) => c.status === 'completed', 60_000);
-  assert.deepEqual(settled.recipients.map((r) => [r.system, r.status]), [['social-services', 'applied']]);
+  assert.deepEqual(
+    settled.recipients.map((r) => [r.system, r.status]),
+    [['social-services', 'applied']],
+  );
   const applied = (await stack.journal('SS-800902')).filter((e) => e.operation === 'changerAdresse' && e.statutHttp === 200 && !e.rejoue);
-  assert.deepEqual(applied.map((e) => e.idempotencyKey), [posted.body.id], 'applied once');
+  assert.deepEqual(
+    applied.map((e) => e.idempotencyKey),
+    [posted.body.id],
+    'applied once',
+  );
   assert.equal(await outboxRowsFor(posted.body.id), 1);
   const again = await call<{ code: string }>('POST', `/v1/identity-reviews/${reviewId}/decision`, { decision: 'reject', reason: 'late' });
   assert.deepEqual([again.status, again.body.code], [409, 'review-decided']);
@@ -125,14 +197,24 @@ test('homonyms: the change is held, nothing propagates; the agent’s choice rel
 
 test('a person first linked by a review records it; a rejected review propagates nothing', async () => {
   const first = await call<HeldChange>('POST', '/v1/changes', addressChangeFor(bernard, 'rue A'));
-  const decided = await call<{ change: HeldChange }>('POST', `/v1/identity-reviews/${first.body.identityReview!.id}/decision`, { decision: 'match', registerId: 'EC-00000901' });
+  const decided = await call<{ change: HeldChange }>('POST', `/v1/identity-reviews/${first.body.identityReview!.id}/decision`, {
+    decision: 'match',
+    registerId: 'EC-00000901',
+  });
   const links = await linksOf(stack.database!.db, decided.body.change.pivotId);
-  assert.deepEqual(links.map((l) => [l.localId, l.method, l.linkedBy]), [['EC-00000901', 'identity-review', 'dev']]);
+  assert.deepEqual(
+    links.map((l) => [l.localId, l.method, l.linkedBy]),
+    [['EC-00000901', 'identity-review', 'dev']],
+  );
   const settled = await stack.waitForStatus(first.body.id, (c) => c.status !== 'in_progress');
   assert.match(settled.recipients[0]!.reason ?? '', /IDENTITY_UNKNOWN/, 'no social-services file is known for this person');
 
   const second = await call<HeldChange>('POST', '/v1/changes', addressChangeFor(bernard, 'rue B'));
-  const rejected = await call<{ review: Review; change: HeldChange }>('POST', `/v1/identity-reviews/${second.body.identityReview!.id}/decision`, { decision: 'reject', reason: 'neither candidate' });
+  const rejected = await call<{ review: Review; change: HeldChange }>(
+    'POST',
+    `/v1/identity-reviews/${second.body.identityReview!.id}/decision`,
+    { decision: 'reject', reason: 'neither candidate' },
+  );
   assert.deepEqual([rejected.status, rejected.body.change.status, rejected.body.review.status], [200, 'review_rejected', 'rejected']);
   assert.equal(await outboxRowsFor(second.body.id), 0);
   const forbidden = await fetch(`${stack.relais.gatewayUrl}/v1/identity-reviews`, { headers: { authorization: 'Bearer nope' } });

@@ -27,39 +27,47 @@ after(async () => {
   rmSync(kafkaDir, { recursive: true, force: true });
 });
 
-test('changes posted while Kafka is down are all accepted, then all applied once Kafka is back, none twice', { timeout: 180_000 }, async () => {
-  const files = ['SS-500001', 'SS-500002', 'SS-500003', 'SS-500004'];
-  for (const file of files) await stack.openFile(file);
-  const warmUp = await stack.postChange(addressChange('SS-000789', 'rue du Préambule'));
-  await stack.waitForStatus(warmUp.body.id, settledAll);
+test(
+  'changes posted while Kafka is down are all accepted, then all applied once Kafka is back, none twice',
+  { timeout: 180_000 },
+  async () => {
+    const files = ['SS-500001', 'SS-500002', 'SS-500003', 'SS-500004'];
+    for (const file of files) await stack.openFile(file);
+    const warmUp = await stack.postChange(addressChange('SS-000789', 'rue du Préambule'));
+    await stack.waitForStatus(warmUp.body.id, settledAll);
 
-  await kafka.stop();
-  const posted: { id: string; file: string; street: string }[] = [];
-  for (const round of [1, 2]) {
-    for (const file of files) {
-      const street = `rue ${round} de ${file}`;
-      const response = await stack.postChange(addressChange(file, street));
-      assert.equal(response.status, 202, 'accepted while Kafka is down');
-      posted.push({ id: response.body.id, file, street });
+    await kafka.stop();
+    const posted: { id: string; file: string; street: string }[] = [];
+    for (const round of [1, 2]) {
+      for (const file of files) {
+        const street = `rue ${round} de ${file}`;
+        const response = await stack.postChange(addressChange(file, street));
+        assert.equal(response.status, 202, 'accepted while Kafka is down');
+        posted.push({ id: response.body.id, file, street });
+      }
     }
-  }
-  const outbox = await stack.database!.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
-  assert.equal(outbox.rows[0]!.n, posted.length, 'every change waits in the outbox');
-  for (const { id } of posted) assert.equal((await stack.getChange(id)).recipients[0]!.status, 'pending');
+    const outbox = await stack.database!.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
+    assert.equal(outbox.rows[0]!.n, posted.length, 'every change waits in the outbox');
+    for (const { id } of posted) assert.equal((await stack.getChange(id)).recipients[0]!.status, 'pending');
 
-  kafka = await startKafka({ port, dir: kafkaDir, version: kafka.version });
-  for (const { id } of posted) {
-    const change = await stack.waitForStatus(id, settledAll, 120_000);
-    assert.equal(change.recipients[0]!.status, 'applied');
-  }
-  for (const file of files) {
-    const journal = await stack.journal(file);
-    const applied = journal.filter((entry) => !entry.rejoue && entry.statutHttp === 200);
-    const mine = posted.filter((p) => p.file === file);
-    assert.deepEqual(applied.map((e) => e.idempotencyKey), mine.map((p) => p.id), `${file}: each change applied once, in order`);
-    assert.equal((await stack.file(file)).adresse['libelleVoie'], mine.at(-1)!.street);
-  }
-});
+    kafka = await startKafka({ port, dir: kafkaDir, version: kafka.version });
+    for (const { id } of posted) {
+      const change = await stack.waitForStatus(id, settledAll, 120_000);
+      assert.equal(change.recipients[0]!.status, 'applied');
+    }
+    for (const file of files) {
+      const journal = await stack.journal(file);
+      const applied = journal.filter((entry) => !entry.rejoue && entry.statutHttp === 200);
+      const mine = posted.filter((p) => p.file === file);
+      assert.deepEqual(
+        applied.map((e) => e.idempotencyKey),
+        mine.map((p) => p.id),
+        `${file}: each change applied once, in order`,
+      );
+      assert.equal((await stack.file(file)).adresse['libelleVoie'], mine.at(-1)!.street);
+    }
+  },
+);
 
 test('the gateway starts, accepts changes and stops cleanly with no Kafka at all', { timeout: 60_000 }, async () => {
   const { createRuntime } = await import('../core/runtime.ts');
@@ -67,7 +75,13 @@ test('the gateway starts, accepts changes and stops cleanly with no Kafka at all
   const { startGateway } = await import('../gateway/server.ts');
   const { createTestDatabase } = await import('@relais/connector-kit/testing');
   const database = await createTestDatabase('postgres');
-  const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', RELAIS_DEV_TOKEN: 'no-kafka' });
+  const config = loadConfig({
+    KAFKA_BROKERS: '127.0.0.1:1',
+    DATABASE_URL: database.url,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    RELAIS_DEV_TOKEN: 'no-kafka',
+  });
   const runtime = await createRuntime({ component: 'gateway', config });
   const gateway = await startGateway(runtime);
   try {

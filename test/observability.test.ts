@@ -77,13 +77,19 @@ after(async () => {
 });
 
 test('/metrics counts the scenario exactly', { timeout: 60_000 }, async () => {
-  const m = await eventually(async () => {
-    const values = await metrics();
-    return values.get(`relais_receipts_total{system="${SS}",status="applied"}`) === 4 &&
-      values.get(`relais_consumer_lag_messages{group="${stack.prefix}-sink-${SS}",topic="${stack.prefix}.delivery.${SS}",partition="0"}`) === 0
-      ? values
-      : undefined;
-  }, 30_000, 'the last receipts and commits');
+  const m = await eventually(
+    async () => {
+      const values = await metrics();
+      return values.get(`relais_receipts_total{system="${SS}",status="applied"}`) === 4 &&
+        values.get(
+          `relais_consumer_lag_messages{group="${stack.prefix}-sink-${SS}",topic="${stack.prefix}.delivery.${SS}",partition="0"}`,
+        ) === 0
+        ? values
+        : undefined;
+    },
+    30_000,
+    'the last receipts and commits',
+  );
   const expected: Record<string, number> = {
     [`relais_changes_accepted_total{type="${TYPE}",channel="web"}`]: 4,
     [`relais_changes_accepted_total{type="${TYPE}",channel="mobile"}`]: 2,
@@ -116,11 +122,16 @@ test('/metrics counts the scenario exactly', { timeout: 60_000 }, async () => {
   );
   assert.equal(times.rows.length, 4);
   const sum = times.rows.reduce((total, r) => total + r.s, 0);
-  assert.ok(Math.abs((m.get(`relais_time_to_applied_seconds_sum{system="${SS}"}`) ?? -1) - sum) < 0.005, `histogram sum ${m.get(`relais_time_to_applied_seconds_sum{system="${SS}"}`)} = store ${sum}`);
+  assert.ok(
+    Math.abs((m.get(`relais_time_to_applied_seconds_sum{system="${SS}"}`) ?? -1) - sum) < 0.005,
+    `histogram sum ${m.get(`relais_time_to_applied_seconds_sum{system="${SS}"}`)} = store ${sum}`,
+  );
 });
 
 test('/v1/kpis reports the same scenario', async () => {
-  const response = await fetch(`${stack.relais.gatewayUrl}/v1/kpis?from=${encodeURIComponent(started)}`, { headers: { authorization: `Bearer ${devToken}` } });
+  const response = await fetch(`${stack.relais.gatewayUrl}/v1/kpis?from=${encodeURIComponent(started)}`, {
+    headers: { authorization: `Bearer ${devToken}` },
+  });
   const kpis = (await response.json()) as Kpis;
   const validate = componentValidator('Kpis');
   assert.ok(validate(kpis), JSON.stringify(validate.errors));
@@ -130,7 +141,9 @@ test('/v1/kpis reports the same scenario', async () => {
     [7, 7, 4, 2, 1, 0, 4],
   );
   assert.equal(total.successRate, 4 / 7);
-  const byChannel = Object.fromEntries(kpis.byChannel.map((c) => [c.channel ?? c.originSystem ?? '', [c.changes, c.applied, c.rejected, c.deadLettered]]));
+  const byChannel = Object.fromEntries(
+    kpis.byChannel.map((c) => [c.channel ?? c.originSystem ?? '', [c.changes, c.applied, c.rejected, c.deadLettered]]),
+  );
   assert.deepEqual(byChannel, { mobile: [2, 2, 0, 0], phone: [1, 0, 1, 0], web: [4, 2, 1, 1] });
   const median = await stack.database!.db.query<{ m: number }>(
     `SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS m
@@ -148,7 +161,16 @@ test('/v1/systems shows the subscriptions, last success, lag and dead letters', 
   assert.ok(validate(view), JSON.stringify(validate.errors));
   assert.equal(view.kafka, 'ok');
   const system = view.systems.find((s) => s.name === SS)!;
-  assert.deepEqual(system.subscriptions.map((s) => [s.route, s.basis]), [['address-to-social-services', 'public-task'], ['death-to-social-services', 'legal-obligation']]);
+  assert.deepEqual(
+    system.subscriptions.map((s) => [s.route, s.basis]),
+    [
+      ['address-to-social-services', 'public-task'],
+      ['death-to-social-services', 'legal-obligation'],
+    ],
+  );
   assert.ok(system.lastSuccessAt && Date.parse(system.lastSuccessAt) > Date.parse(started));
-  assert.deepEqual([system.applied, system.deadLetteredRecorded, system.lag, system.deadLettersInTopic, system.connectorInstances], [4, 1, 0, 1, 1]);
+  assert.deepEqual(
+    [system.applied, system.deadLetteredRecorded, system.lag, system.deadLettersInTopic, system.connectorInstances],
+    [4, 1, 0, 1, 1],
+  );
 });

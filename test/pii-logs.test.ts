@@ -31,7 +31,12 @@ describe('no personal data in the logs, end to end', () => {
   const logs: string[] = [];
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ store: 'postgres', logs, env: { LOG_LEVEL: 'debug' }, flows: ['social-services.yaml', 'waste-management.yaml', 'email.yaml'] });
+    stack = await startStack({
+      store: 'postgres',
+      logs,
+      env: { LOG_LEVEL: 'debug' },
+      flows: ['social-services.yaml', 'waste-management.yaml', 'email.yaml'],
+    });
   });
   after(() => stack.stop());
 
@@ -41,10 +46,28 @@ describe('no personal data in the logs, end to end', () => {
     const moved = await stack.postChange(addressChange(file, secrets.street));
     const refused = await stack.postChange(addressChange(unknownFile, secrets.street));
     const others = [
-      { type: 'fr.relais.citizen.name.changed.v1', data: { name: { birthName: secrets.birthName, usageName: secrets.usageName, givenNames: [secrets.givenName] }, effectiveDate: '2026-10-15', legalAct: { kind: 'decree', reference: secrets.act } } },
+      {
+        type: 'fr.relais.citizen.name.changed.v1',
+        data: {
+          name: { birthName: secrets.birthName, usageName: secrets.usageName, givenNames: [secrets.givenName] },
+          effectiveDate: '2026-10-15',
+          legalAct: { kind: 'decree', reference: secrets.act },
+        },
+      },
       { type: 'fr.relais.citizen.contact.changed.v1', data: { email: secrets.email, phone: secrets.phone } },
-      { type: 'fr.relais.citizen.household.changed.v1', data: { effectiveDate: '2026-11-01', members: [{ name: { birthName: secrets.birthName, givenNames: [secrets.givenName] }, role: 'reference-person', dependent: false }] } },
-      { type: 'fr.relais.service-request.updated.v1', data: { requestId: 'SR-PII-1', status: 'scheduled', competentService: 'waste-management', comment: secrets.description } },
+      {
+        type: 'fr.relais.citizen.household.changed.v1',
+        data: {
+          effectiveDate: '2026-11-01',
+          members: [
+            { name: { birthName: secrets.birthName, givenNames: [secrets.givenName] }, role: 'reference-person', dependent: false },
+          ],
+        },
+      },
+      {
+        type: 'fr.relais.service-request.updated.v1',
+        data: { requestId: 'SR-PII-1', status: 'scheduled', competentService: 'waste-management', comment: secrets.description },
+      },
     ];
     for (const change of others) assert.equal((await stack.postChange({ ...change, citizen, channel: 'web' })).status, 202);
     const request = await fetch(`${stack.relais.gatewayUrl}/v1/service-requests`, {
@@ -61,8 +84,14 @@ describe('no personal data in the logs, end to end', () => {
     });
     assert.equal(request.status, 202, await request.clone().text());
     // waste-management does not know this citizen: rejected there (IDENTITY_UNKNOWN), applied here.
-    assert.equal((await stack.waitForStatus(moved.body.id, settledAll)).recipients.find((r) => r.system === 'social-services')?.status, 'applied');
-    assert.equal((await stack.waitForStatus(refused.body.id, settledAll)).recipients.find((r) => r.system === 'social-services')?.status, 'rejected');
+    assert.equal(
+      (await stack.waitForStatus(moved.body.id, settledAll)).recipients.find((r) => r.system === 'social-services')?.status,
+      'applied',
+    );
+    assert.equal(
+      (await stack.waitForStatus(refused.body.id, settledAll)).recipients.find((r) => r.system === 'social-services')?.status,
+      'rejected',
+    );
 
     // A poison event (its postcode breaks the schema) carrying the citizen's data: the router
     // dead-letters it and logs why, with the event's data shown by label.
@@ -81,14 +110,25 @@ describe('no personal data in the logs, end to end', () => {
       ),
     ]);
     await bus.close();
-    await eventually(async () => (logs.some((l) => l.includes('invalid event dead-lettered')) ? true : undefined), 20_000, 'the router to log the poison event');
-    await eventually(async () => {
-      const { rows } = await stack.database!.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
-      return rows[0]!.n === '0' ? true : undefined;
-    }, 20_000, 'the outbox to drain');
+    await eventually(
+      async () => (logs.some((l) => l.includes('invalid event dead-lettered')) ? true : undefined),
+      20_000,
+      'the router to log the poison event',
+    );
+    await eventually(
+      async () => {
+        const { rows } = await stack.database!.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
+        return rows[0]!.n === '0' ? true : undefined;
+      },
+      20_000,
+      'the outbox to drain',
+    );
 
     const output = logs.join('');
-    assert.ok(logs.filter((l) => l.includes('"change accepted"')).length >= others.length + 2, 'the gateway logged every accepted change at debug level');
+    assert.ok(
+      logs.filter((l) => l.includes('"change accepted"')).length >= others.length + 2,
+      'the gateway logged every accepted change at debug level',
+    );
     assert.ok(output.includes('"status":"scheduled"'), 'none-labelled fields of an event are shown');
     for (const [what, value] of Object.entries(secrets)) assert.ok(!output.includes(value), `${what} (${value}) appears in the logs`);
     // What the labels allow is there: the logs are not empty shells.

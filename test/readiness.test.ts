@@ -28,7 +28,10 @@ let postgres: PostgresServer;
 let stack: Stack;
 
 before(async () => {
-  [kafka, postgres] = await Promise.all([startKafka({ port, dir: kafkaDir, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1' }), startPostgresServer()]);
+  [kafka, postgres] = await Promise.all([
+    startKafka({ port, dir: kafkaDir, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1' }),
+    startPostgresServer(),
+  ]);
   stack = await startStack({ env: { KAFKA_BROKERS: kafka.brokers, DATABASE_URL: postgres.url } });
 });
 
@@ -47,14 +50,19 @@ async function readiness(): Promise<{ status: number; body: Readiness }> {
 }
 
 const becomes = (what: string, ok: (r: { status: number; body: Readiness }) => boolean) =>
-  eventually(async () => {
-    const r = await readiness();
-    return ok(r) ? r : undefined;
-  }, 60_000, what);
+  eventually(
+    async () => {
+      const r = await readiness();
+      return ok(r) ? r : undefined;
+    },
+    60_000,
+    what,
+  );
 
 test('ready with every dependency ok: store, Kafka, outbox, router and the connector', { timeout: 60_000 }, async () => {
   const { body } = await becomes('ready', (r) => r.status === 200 && r.body.status === 'ok');
-  for (const name of ['store', 'kafka', 'outbox', 'router', 'sources', 'connector:social-services']) assert.equal(body.checks[name]?.status, 'ok', name);
+  for (const name of ['store', 'kafka', 'outbox', 'router', 'sources', 'connector:social-services'])
+    assert.equal(body.checks[name]?.status, 'ok', name);
   assert.equal(body.checks['store']?.required, true);
   assert.equal(body.checks['kafka']?.required, true);
   assert.equal(body.checks['connector:social-services']?.required, false);

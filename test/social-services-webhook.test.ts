@@ -38,31 +38,56 @@ before(async () => {
 after(() => stack?.stop());
 
 async function desk(route: string, body: object): Promise<void> {
-  const response = await fetch(`${stack.siloUrl}/_guichet/dossiers/${file}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${stack.siloUrl}/_guichet/dossiers/${file}/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(response.status, 200, await response.text());
 }
 
 const notifications = async () => (await (await fetch(`${stack.siloUrl}/_admin/notifications`)).json()) as NotificationEnvoyee[];
-const fromSocialServices = async () => (await stack.database!.db.query<{ n: number }>("SELECT count(*)::int AS n FROM changes WHERE origin_system = 'social-services'")).rows[0]!.n;
+const fromSocialServices = async () =>
+  (await stack.database!.db.query<{ n: number }>("SELECT count(*)::int AS n FROM changes WHERE origin_system = 'social-services'")).rows[0]!
+    .n;
 
 async function push(body: string, header?: string): Promise<{ status: number; code?: string }> {
-  const response = await fetch(receiver, { method: 'POST', headers: { 'content-type': 'application/json', ...(header ? { 'x-signature': header } : {}) }, body });
+  const response = await fetch(receiver, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(header ? { 'x-signature': header } : {}) },
+    body,
+  });
   const parsed = (await response.json()) as { code?: string };
   return { status: response.status, ...(parsed.code ? { code: parsed.code } : {}) };
 }
 
-test('an address recorded at the desk reaches waste management through Relais and never comes back to social services', { timeout: 90_000 }, async () => {
-  const before = (await stack.journal(file)).length;
-  await desk('adresse', { adresse: { numeroVoie: '8', libelleVoie: 'rue du Guichet', codePostal: '69003', commune: 'Lyon', codeInsee: '69383' }, dateEffet: '2026-11-15' });
-  const sent = await eventually(async () => (await notifications()).find((n) => n.etat === 'livree' && n.notification.type === 'ADRESSE_MODIFIEE'), 20_000, 'the notification delivered');
-  assert.equal(sent.tentatives, 1);
-  const id = sourceEventId('social-services', `notification:${sent.notification.id}`);
-  const change = (await stack.waitForStatus(id, (c) => c.status === 'completed', 60_000)) as ChangeView & { origin?: string };
-  assert.equal(change.origin, 'social-services');
-  assert.equal(change.pivotId, pivotId);
-  assert.deepEqual(change.recipients.map((r) => [r.system, r.status]), [['waste-management', 'applied']], 'applied in waste management, not sent back');
-  assert.equal((await stack.journal(file)).length, before, 'social services received no write from Relais');
-});
+test(
+  'an address recorded at the desk reaches waste management through Relais and never comes back to social services',
+  { timeout: 90_000 },
+  async () => {
+    const before = (await stack.journal(file)).length;
+    await desk('adresse', {
+      adresse: { numeroVoie: '8', libelleVoie: 'rue du Guichet', codePostal: '69003', commune: 'Lyon', codeInsee: '69383' },
+      dateEffet: '2026-11-15',
+    });
+    const sent = await eventually(
+      async () => (await notifications()).find((n) => n.etat === 'livree' && n.notification.type === 'ADRESSE_MODIFIEE'),
+      20_000,
+      'the notification delivered',
+    );
+    assert.equal(sent.tentatives, 1);
+    const id = sourceEventId('social-services', `notification:${sent.notification.id}`);
+    const change = (await stack.waitForStatus(id, (c) => c.status === 'completed', 60_000)) as ChangeView & { origin?: string };
+    assert.equal(change.origin, 'social-services');
+    assert.equal(change.pivotId, pivotId);
+    assert.deepEqual(
+      change.recipients.map((r) => [r.system, r.status]),
+      [['waste-management', 'applied']],
+      'applied in waste management, not sent back',
+    );
+    assert.equal((await stack.journal(file)).length, before, 'social services received no write from Relais');
+  },
+);
 
 test('a household recorded at the desk is published as a household change', { timeout: 60_000 }, async () => {
   await desk('foyer', {
@@ -72,15 +97,39 @@ test('a household recorded at the desk is published as a household change', { ti
     ],
     dateEffet: '2026-11-16',
   });
-  const sent = await eventually(async () => (await notifications()).find((n) => n.etat === 'livree' && n.notification.type === 'FOYER_MODIFIE'), 20_000, 'the notification delivered');
+  const sent = await eventually(
+    async () => (await notifications()).find((n) => n.etat === 'livree' && n.notification.type === 'FOYER_MODIFIE'),
+    20_000,
+    'the notification delivered',
+  );
   const id = sourceEventId('social-services', `notification:${sent.notification.id}`);
-  const stored = await eventually(async () => (await stack.database!.db.query<{ type: string; data: { members: { role: string }[] } }>('SELECT type, data FROM changes WHERE id = $1', [id])).rows[0], 20_000, 'the change');
+  const stored = await eventually(
+    async () =>
+      (
+        await stack.database!.db.query<{ type: string; data: { members: { role: string }[] } }>(
+          'SELECT type, data FROM changes WHERE id = $1',
+          [id],
+        )
+      ).rows[0],
+    20_000,
+    'the change',
+  );
   assert.equal(stored.type, 'fr.relais.citizen.household.changed.v1');
-  assert.deepEqual(stored.data.members.map((m) => m.role), ['reference-person', 'child']);
+  assert.deepEqual(
+    stored.data.members.map((m) => m.role),
+    ['reference-person', 'child'],
+  );
 });
 
 test('unsigned, forged, tampered, stale and replayed webhooks are refused with 401 and published nowhere', async () => {
-  const notification = { id: randomUUID(), type: 'ADRESSE_MODIFIEE', numeroDossier: file, survenuLe: new Date().toISOString(), dateEffet: '2026-11-17', adresse: { libelleVoie: 'rue Pirate', codePostal: '69003', commune: 'Lyon', pays: 'FRANCE' } };
+  const notification = {
+    id: randomUUID(),
+    type: 'ADRESSE_MODIFIEE',
+    numeroDossier: file,
+    survenuLe: new Date().toISOString(),
+    dateEffet: '2026-11-17',
+    adresse: { libelleVoie: 'rue Pirate', codePostal: '69003', commune: 'Lyon', pays: 'FRANCE' },
+  };
   const body = JSON.stringify(notification);
   const published = await fromSocialServices();
   const now = Math.floor(Date.now() / 1000);
@@ -95,7 +144,11 @@ test('unsigned, forged, tampered, stale and replayed webhooks are refused with 4
   const header = signature(webhookSecret, body);
   assert.equal((await push(body, header)).status, 200, 'genuine');
   assert.deepEqual(await push(body, header), { status: 401, code: 'webhook-unauthenticated' }, 'the same signed request replayed');
-  assert.equal((await push(body, signature(webhookSecret, body, now - 5))).status, 200, 'the silo retrying (signed again) is accepted: same event id');
+  assert.equal(
+    (await push(body, signature(webhookSecret, body, now - 5))).status,
+    200,
+    'the silo retrying (signed again) is accepted: same event id',
+  );
   assert.equal(await fromSocialServices(), published + 1, 'one change for the notification, however often it came');
   const bad = JSON.stringify({ ...notification, id: randomUUID(), type: 'DEMENAGEMENT' });
   assert.equal((await push(bad, signature(webhookSecret, bad))).status, 422);

@@ -48,8 +48,15 @@ before(async () => {
   }
   const router = await startRouter({ bus, db: database.db, flows: () => crashTestFlows, topics, groupId: `${prefix}-router`, logger });
   const sinkRunner = await startSinkRuntime({
-    system: crashTestSink, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
-    retry: { maxAttempts: 3, baseMs: 20, maxMs: 100 }, timeoutMs: 2000, logger,
+    system: crashTestSink,
+    sink,
+    bus,
+    db: database.db,
+    topics,
+    groupId: `${prefix}-sink`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 100 },
+    timeoutMs: 2000,
+    logger,
   });
   const watcher = await bus.consume({
     groupId: `${prefix}-watch`,
@@ -57,7 +64,11 @@ before(async () => {
     handler: async (batch, context) => batch.forEach((m) => (onTopic.push(m.headers['ce_id'] ?? ''), context.markProcessed(m))),
   });
   await Promise.all([router.ready, sinkRunner.ready, watcher.ready]);
-  stops.push(() => router.stop(), () => sinkRunner.stop(), () => watcher.close());
+  stops.push(
+    () => router.stop(),
+    () => sinkRunner.stop(),
+    () => watcher.close(),
+  );
 });
 
 after(async () => {
@@ -69,7 +80,14 @@ after(async () => {
 
 function startChild(extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/source-child.ts'], {
-    env: { ...process.env, DATABASE_URL: database.url!, CHILD_PREFIX: prefix, CHILD_RECORDS: String(RECORDS), CHILD_PAGE: String(PAGE), ...extraEnv },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url!,
+      CHILD_PREFIX: prefix,
+      CHILD_RECORDS: String(RECORDS),
+      CHILD_PAGE: String(PAGE),
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.add(child);
@@ -77,25 +95,41 @@ function startChild(extraEnv: Record<string, string> = {}): ChildProcess {
   return child;
 }
 
-test('killed between publishing and saving its checkpoint, then restarted: every record arrives, none is applied twice', { timeout: 120_000 }, async () => {
-  const first = startChild({ RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH: '2' });
-  const [, signal] = (await once(first, 'exit')) as [number | null, NodeJS.Signals | null];
-  assert.equal(signal, 'SIGKILL', 'the fault killed the process');
-  assert.equal((await readSourceState(database.db, crashTestSystem)).checkpoint, String(PAGE), 'the second round was published but its checkpoint never saved');
+test(
+  'killed between publishing and saving its checkpoint, then restarted: every record arrives, none is applied twice',
+  { timeout: 120_000 },
+  async () => {
+    const first = startChild({ RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH: '2' });
+    const [, signal] = (await once(first, 'exit')) as [number | null, NodeJS.Signals | null];
+    assert.equal(signal, 'SIGKILL', 'the fault killed the process');
+    assert.equal(
+      (await readSourceState(database.db, crashTestSystem)).checkpoint,
+      String(PAGE),
+      'the second round was published but its checkpoint never saved',
+    );
 
-  const second = startChild();
-  await eventually(async () => ((await readSourceState(database.db, crashTestSystem)).checkpoint === String(RECORDS) ? true : undefined), 60_000, 'the restarted source to finish');
-  const ids = Array.from({ length: RECORDS }, (_, i) => sourceEventId(crashTestSystem, `act-${i + 1}`));
-  await eventually(async () => (ids.every((id) => applied.includes(id)) ? true : undefined), 60_000, 'every record applied downstream');
-  const exited = once(second, 'exit') as Promise<[number | null]>;
-  second.kill('SIGTERM');
-  assert.equal((await exited)[0], 0, 'a graceful stop');
+    const second = startChild();
+    await eventually(
+      async () => ((await readSourceState(database.db, crashTestSystem)).checkpoint === String(RECORDS) ? true : undefined),
+      60_000,
+      'the restarted source to finish',
+    );
+    const ids = Array.from({ length: RECORDS }, (_, i) => sourceEventId(crashTestSystem, `act-${i + 1}`));
+    await eventually(async () => (ids.every((id) => applied.includes(id)) ? true : undefined), 60_000, 'every record applied downstream');
+    const exited = once(second, 'exit') as Promise<[number | null]>;
+    second.kill('SIGTERM');
+    assert.equal((await exited)[0], 0, 'a graceful stop');
 
-  const secondRound = ids.slice(PAGE, 2 * PAGE);
-  for (const id of secondRound) assert.equal(onTopic.filter((t) => t === id).length, 2, 'the round before the crash was published twice');
-  for (const id of ids) assert.equal(applied.filter((a) => a === id).length, 1, `event ${id} applied exactly once`);
-  const stored = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM changes WHERE origin_system = $1', [crashTestSystem]);
-  assert.equal(stored.rows[0]?.count, RECORDS, 'each record recorded as one change');
-  const statuses = await database.db.query<{ status: string }>('SELECT status FROM change_recipients WHERE change_id = ANY($1::uuid[])', [ids]);
-  assert.equal(statuses.rows.length, RECORDS);
-});
+    const secondRound = ids.slice(PAGE, 2 * PAGE);
+    for (const id of secondRound) assert.equal(onTopic.filter((t) => t === id).length, 2, 'the round before the crash was published twice');
+    for (const id of ids) assert.equal(applied.filter((a) => a === id).length, 1, `event ${id} applied exactly once`);
+    const stored = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM changes WHERE origin_system = $1', [
+      crashTestSystem,
+    ]);
+    assert.equal(stored.rows[0]?.count, RECORDS, 'each record recorded as one change');
+    const statuses = await database.db.query<{ status: string }>('SELECT status FROM change_recipients WHERE change_id = ANY($1::uuid[])', [
+      ids,
+    ]);
+    assert.equal(statuses.rows.length, RECORDS);
+  },
+);

@@ -32,7 +32,8 @@ const spans: ExportedSpan[] = [];
 const siloTraceparents: string[] = [];
 
 /** OTLP/JSON ids are hex; tolerate base64 (protobuf-JSON mapping) too. */
-const hex = (id: unknown): string => (typeof id !== 'string' || id === '' ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex'));
+const hex = (id: unknown): string =>
+  typeof id !== 'string' || id === '' ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex');
 
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -56,7 +57,15 @@ function startReceiver(): Promise<Server> {
         for (const rs of payload.resourceSpans ?? []) {
           const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
           for (const ss of rs.scopeSpans ?? []) {
-            for (const s of ss.spans ?? []) spans.push({ service, name: s.name, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId), kind: s.kind });
+            for (const s of ss.spans ?? [])
+              spans.push({
+                service,
+                name: s.name,
+                traceId: hex(s.traceId),
+                spanId: hex(s.spanId),
+                parentSpanId: hex(s.parentSpanId),
+                kind: s.kind,
+              });
           }
         }
       }
@@ -125,16 +134,24 @@ test('one trace spans caller → gateway → router → connector → silo call'
   assert.equal(change.recipients[0]!.status, 'applied');
 
   const find = (service: string, name: RegExp) => spans.find((s) => s.traceId === traceId && s.service === service && name.test(s.name));
-  const [gateway, router, apply] = await eventually(async () => {
-    const found = [find('relais', /^POST \/v1\/changes$/), find('relais', /^route fr\.relais\.citizen\.address\.changed\.v1$/), find('relais-connector-social-services', /^apply /)];
-    return found.every(Boolean) ? (found as ExportedSpan[]) : undefined;
-  }, 20_000, `the three spans of trace ${traceId} (received: ${spans.length} spans)`);
+  const [gateway, router, apply] = await eventually(
+    async () => {
+      const found = [
+        find('relais', /^POST \/v1\/changes$/),
+        find('relais', /^route fr\.relais\.citizen\.address\.changed\.v1$/),
+        find('relais-connector-social-services', /^apply /),
+      ];
+      return found.every(Boolean) ? (found as ExportedSpan[]) : undefined;
+    },
+    20_000,
+    `the three spans of trace ${traceId} (received: ${spans.length} spans)`,
+  );
 
-  assert.equal(gateway!.parentSpanId, callerSpan, 'the gateway continues the caller\'s span');
+  assert.equal(gateway!.parentSpanId, callerSpan, "the gateway continues the caller's span");
   assert.equal(router!.parentSpanId, gateway!.spanId, 'the router is a child of the gateway (traceparent in relais.events)');
   assert.equal(apply!.parentSpanId, router!.spanId, 'the connector is a child of the router (traceparent in the delivery)');
   assert.deepEqual([gateway!.kind, router!.kind, apply!.kind], [2, 5, 3], 'SERVER, CONSUMER, CLIENT (OTLP SpanKind numbers)');
-  assert.deepEqual(siloTraceparents, [`00-${traceId}-${apply!.spanId}-01`], 'the silo received the connector span\'s traceparent');
+  assert.deepEqual(siloTraceparents, [`00-${traceId}-${apply!.spanId}-01`], "the silo received the connector span's traceparent");
 });
 
 test('the connector process serves /metrics, /healthz and /readyz on its operations port', async () => {
@@ -142,9 +159,17 @@ test('the connector process serves /metrics, /healthz and /readyz on its operati
   const ready = await fetch(`${opsUrl}/readyz`);
   assert.equal(ready.status, 200);
   const readiness = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
-  assert.deepEqual(Object.fromEntries(Object.entries(readiness.checks).map(([name, c]) => [name, c.status])), { store: 'ok', kafka: 'ok', consumer: 'ok' });
+  assert.deepEqual(Object.fromEntries(Object.entries(readiness.checks).map(([name, c]) => [name, c.status])), {
+    store: 'ok',
+    kafka: 'ok',
+    consumer: 'ok',
+  });
   const metrics = await (await fetch(`${opsUrl}/metrics`)).text();
-  assert.match(metrics, /^relais_deliveries_total\{system="social-services",outcome="applied"\} 1$/m, 'the one change the trace test applied');
+  assert.match(
+    metrics,
+    /^relais_deliveries_total\{system="social-services",outcome="applied"\} 1$/m,
+    'the one change the trace test applied',
+  );
   assert.match(metrics, new RegExp(`^relais_consumer_group_members\\{group="${stack.prefix}-sink-social-services"\\} 1$`, 'm'));
   assert.equal((await fetch(`${opsUrl}/nothing`)).status, 404);
 });

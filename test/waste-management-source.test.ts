@@ -30,9 +30,16 @@ let idUsager: number;
 
 function runner(): RunningSource {
   return startSourceRuntime({
-    system, bus, db: store.db, topics, flows: () => flows, logger: createLogger({ component: 'test', level: 'silent' }),
+    system,
+    bus,
+    db: store.db,
+    topics,
+    flows: () => flows,
+    logger: createLogger({ component: 'test', level: 'silent' }),
     source: createWasteManagementSource(new WasteDatabase(openSqlClient(vendor.url, { max: 1 })), { system, batchSize: 1, settleMs: 0 }),
-    pollMs: 50, timeoutMs: 5000, backoff: { baseMs: 50, maxMs: 200 },
+    pollMs: 50,
+    timeoutMs: 5000,
+    backoff: { baseMs: 50, maxMs: 200 },
   });
 }
 
@@ -61,8 +68,13 @@ before(async () => {
   store = await createTestDatabase('postgres');
   vendor = await createWasteVendorDatabase('mariadb');
   await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
-  await addHousehold(vendor.sql, { numero_foyer: 'FOY-RS', adresse: { libelle_voie: 'rue RS', code_postal: '69003', commune: 'Lyon' }, usagers: [{ numero_usager: 'USG-RS', nom: 'R', prenom: 'S' }] });
-  idUsager = (await vendor.sql.query<{ id_usager: number }>("SELECT id_usager FROM usager WHERE numero_usager = 'USG-RS'")).rows[0]!.id_usager;
+  await addHousehold(vendor.sql, {
+    numero_foyer: 'FOY-RS',
+    adresse: { libelle_voie: 'rue RS', code_postal: '69003', commune: 'Lyon' },
+    usagers: [{ numero_usager: 'USG-RS', nom: 'R', prenom: 'S' }],
+  });
+  idUsager = (await vendor.sql.query<{ id_usager: number }>("SELECT id_usager FROM usager WHERE numero_usager = 'USG-RS'")).rows[0]!
+    .id_usager;
 });
 after(async () => {
   await bus.close();
@@ -85,7 +97,11 @@ test('same-instant incidents are all published, and a restarted runner resumes f
   await resolveIncident(vendor.sql, a.id, 'Collecté.');
   const second = runner();
   await second.ready;
-  await eventually(async () => ((await published()).get(a.reference)?.length === 2 && (await published()).has(c.reference) ? true : undefined), 20_000, 'the rest');
+  await eventually(
+    async () => ((await published()).get(a.reference)?.length === 2 && (await published()).has(c.reference) ? true : undefined),
+    20_000,
+    'the rest',
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
   await second.stop();
   assert.deepEqual(Object.fromEntries(await published()), {

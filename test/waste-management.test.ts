@@ -69,22 +69,44 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
     });
 
     const settled = (eventIds: string[]) =>
-      eventually(async () => {
-        const rows = await store.db.query<{ event_id: string; outcome: string }>('SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])', [system, eventIds]);
-        return rows.rows.length === eventIds.length ? rows.rows : undefined;
-      }, 30_000, 'the deliveries to settle');
+      eventually(
+        async () => {
+          const rows = await store.db.query<{ event_id: string; outcome: string }>(
+            'SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])',
+            [system, eventIds],
+          );
+          return rows.rows.length === eventIds.length ? rows.rows : undefined;
+        },
+        30_000,
+        'the deliveries to settle',
+      );
     const silo = async (numero: string) => ({
       household: await householdOf(vendor.sql, numero),
-      events: (await vendor.sql.query<{ id_evenement: string }>('SELECT id_evenement FROM relais_evenement ORDER BY id_evenement')).rows.map((r) => r.id_evenement),
+      events: (
+        await vendor.sql.query<{ id_evenement: string }>('SELECT id_evenement FROM relais_evenement ORDER BY id_evenement')
+      ).rows.map((r) => r.id_evenement),
     });
 
-    test('an address change and a death apply once, even when Relais\' ledger lost them and they come again', async () => {
-      await addHousehold(vendor.sql, { numero_foyer: 'FOY-K1', adresse: { libelle_voie: 'rue K1', code_postal: '69003', commune: 'Lyon' }, usagers: [{ numero_usager: 'USG-K1', nom: 'A', prenom: 'A' }, { numero_usager: 'USG-K2', nom: 'B', prenom: 'B' }] });
-      const move = delivery('fr.relais.citizen.address.changed.v1', 'USG-K1', { address: { number: '5', streetName: 'cours Gambetta', postcode: '69007', communeName: 'Lyon' }, effectiveDate: '2026-12-01' });
+    test("an address change and a death apply once, even when Relais' ledger lost them and they come again", async () => {
+      await addHousehold(vendor.sql, {
+        numero_foyer: 'FOY-K1',
+        adresse: { libelle_voie: 'rue K1', code_postal: '69003', commune: 'Lyon' },
+        usagers: [
+          { numero_usager: 'USG-K1', nom: 'A', prenom: 'A' },
+          { numero_usager: 'USG-K2', nom: 'B', prenom: 'B' },
+        ],
+      });
+      const move = delivery('fr.relais.citizen.address.changed.v1', 'USG-K1', {
+        address: { number: '5', streetName: 'cours Gambetta', postcode: '69007', communeName: 'Lyon' },
+        effectiveDate: '2026-12-01',
+      });
       const death = delivery('fr.relais.citizen.death.registered.v1', 'USG-K2', { dateOfDeath: '2026-12-02' });
       const messages = [encodeDelivery(move, topics.delivery(system)), encodeDelivery(death, topics.delivery(system))];
       await bus.publish(messages);
-      assert.deepEqual((await settled([move.eventId, death.eventId])).map((r) => r.outcome), ['applied', 'applied']);
+      assert.deepEqual(
+        (await settled([move.eventId, death.eventId])).map((r) => r.outcome),
+        ['applied', 'applied'],
+      );
       const first = await silo('USG-K1');
       assert.equal(first.household!.adresse.libelle_voie, 'cours Gambetta');
       assert.equal(first.household!.nb_personnes, 1);
@@ -97,15 +119,25 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
     });
 
     test('the vendor database down for a while: deliveries wait and apply when it returns, once', async () => {
-      await addHousehold(vendor.sql, { numero_foyer: 'FOY-K3', adresse: { libelle_voie: 'rue K3', code_postal: '69003', commune: 'Lyon' }, usagers: [{ numero_usager: 'USG-K3', nom: 'C', prenom: 'C' }] });
+      await addHousehold(vendor.sql, {
+        numero_foyer: 'FOY-K3',
+        adresse: { libelle_voie: 'rue K3', code_postal: '69003', commune: 'Lyon' },
+        usagers: [{ numero_usager: 'USG-K3', nom: 'C', prenom: 'C' }],
+      });
       await proxy.cut();
-      const move = delivery('fr.relais.citizen.address.changed.v1', 'USG-K3', { address: { number: '9', streetName: 'rue Garibaldi', postcode: '69003', communeName: 'Lyon' }, effectiveDate: '2026-12-05' });
+      const move = delivery('fr.relais.citizen.address.changed.v1', 'USG-K3', {
+        address: { number: '9', streetName: 'rue Garibaldi', postcode: '69003', communeName: 'Lyon' },
+        effectiveDate: '2026-12-05',
+      });
       await bus.publish([encodeDelivery(move, topics.delivery(system))]);
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const waiting = await store.db.query('SELECT 1 FROM sink_ledger WHERE event_id = $1', [move.eventId]);
       assert.equal(waiting.rows.length, 0, 'not settled while the database is down');
       await proxy.restore();
-      assert.deepEqual((await settled([move.eventId])).map((r) => r.outcome), ['applied']);
+      assert.deepEqual(
+        (await settled([move.eventId])).map((r) => r.outcome),
+        ['applied'],
+      );
       const after = await silo('USG-K3');
       assert.equal(after.household!.adresse.libelle_voie, 'rue Garibaldi');
       assert.equal(after.household!.abonnements.filter((s) => s.statut === 'ACTIF').length, 2);

@@ -47,8 +47,14 @@ export async function directApply(options: DirectOptions): Promise<{ p50: number
       if (!plan) throw new Error(`bench: no route takes ${type} to ${options.system}`);
       const index = i % options.citizens;
       const delivery = {
-        eventId: randomUUID(), type, pivotId: options.pivotIdOf(index), system: options.system, routeId: plan.routeId,
-        citizenId: options.citizenId(index), data: plan.data, time: new Date().toISOString(),
+        eventId: randomUUID(),
+        type,
+        pivotId: options.pivotIdOf(index),
+        system: options.system,
+        routeId: plan.routeId,
+        citizenId: options.citizenId(index),
+        data: plan.data,
+        time: new Date().toISOString(),
       };
       calls.push(
         (async () => {

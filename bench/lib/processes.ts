@@ -52,7 +52,8 @@ export async function startPart(
   ready: RegExp | (() => Promise<boolean>),
   extraNodeArgs: string[] = [],
 ): Promise<Part> {
-  const profile = process.env['BENCH_CPU_PROF'] && script === 'bin/relais.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const profile =
+    process.env['BENCH_CPU_PROF'] && script === 'bin/relais.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, ...extraNodeArgs, '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,7 +45,14 @@ const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs
 
 export function machine(kafka: string, store: string): Results['machine'] {
   const cpu = cpus();
-  return { node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), kafka, store };
+  return {
+    node: process.version,
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kafka,
+    store,
+  };
 }
 
 export function table(rows: Row[]): string {
@@ -58,12 +65,18 @@ export function table(rows: Row[]): string {
       `${fmt(r.value)} ${r.unit}`,
       r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '—',
       ra === null ? '—' : `${ra.toFixed(2)}×`,
-      r.target ? `${r.target.on === 'ratio' ? 'ratio ' : ''}${r.target.higher ? '≥' : '≤'} ${fmt(r.target.value)} ${met ? 'met' : 'MISSED'}` : '',
+      r.target
+        ? `${r.target.on === 'ratio' ? 'ratio ' : ''}${r.target.higher ? '≥' : '≤'} ${fmt(r.target.value)} ${met ? 'met' : 'MISSED'}`
+        : '',
     ];
   });
   const header = ['phase', 'metric', 'value', 'baseline (same run)', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(line)].join('\n');
 }
 
@@ -84,5 +97,8 @@ export function percentile(values: number[], p: number): number {
 
 /** The rows' notes (what the numbers include, where the time goes), one line each. */
 export function notes(rows: Row[]): string {
-  return rows.filter((r) => r.note).map((r) => `  ${r.phase} · ${r.metric}: ${r.note}`).join('\n');
+  return rows
+    .filter((r) => r.note)
+    .map((r) => `  ${r.phase} · ${r.metric}: ${r.note}`)
+    .join('\n');
 }

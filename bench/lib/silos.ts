@@ -54,7 +54,13 @@ function restSilo(options: {
     async start() {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const part = await startPart(`silo ${system}`, options.main, [], { [options.portVariable]: String(port), LOG_LEVEL: 'warn' }, answers(`${url}/healthz`));
+      const part = await startPart(
+        `silo ${system}`,
+        options.main,
+        [],
+        { [options.portVariable]: String(port), LOG_LEVEL: 'warn' },
+        answers(`${url}/healthz`),
+      );
       return {
         part,
         connectorEnv: { [options.urlVariable]: url },
@@ -62,8 +68,13 @@ function restSilo(options: {
         async prepare(db, citizens) {
           await inBatches(citizens, 20, async ({ index, pivotId }) => {
             const { path, body } = options.record(index, citizenId(index));
-            const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-            if (response.status !== 201 && response.status !== 409) throw new Error(`${system}: creating a record answered ${response.status}`);
+            const response = await fetch(`${url}${path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            });
+            if (response.status !== 201 && response.status !== 409)
+              throw new Error(`${system}: creating a record answered ${response.status}`);
             await linkIdentifier(db, pivotId, system, citizenId(index));
           });
         },

@@ -36,7 +36,12 @@ export function createDatabase(name: string): Promise<{ url: string; db: Db; dro
   return createPostgresDatabase({ name, server: serverUrl });
 }
 
-export async function startBenchStack(options: { brokers: string; pipeline: boolean; citizens: number; name: string }): Promise<BenchStack> {
+export async function startBenchStack(options: {
+  brokers: string;
+  pipeline: boolean;
+  citizens: number;
+  name: string;
+}): Promise<BenchStack> {
   const prefix = `bench-${options.name}-${Date.now().toString(36)}`;
   const database = await createDatabase(prefix.replaceAll('-', '_'));
   const stops: (() => Promise<void>)[] = [() => database.drop()];
@@ -66,7 +71,12 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
     const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
     await Promise.all(silos.map((silo) => silo.prepare(database.db, citizens)));
 
-    const start = async (name: string, args: string[], extra: Record<string, string>, ready: RegExp | (() => Promise<boolean>)): Promise<Part> => {
+    const start = async (
+      name: string,
+      args: string[],
+      extra: Record<string, string>,
+      ready: RegExp | (() => Promise<boolean>),
+    ): Promise<Part> => {
       const part = await startPart(name, 'bin/relais.ts', args, { ...env, RELAIS_OPS_PORT: String(await freePort()), ...extra }, ready);
       parts.push(part);
       stops.push(() => part.stop());
@@ -79,7 +89,9 @@ export async function startBenchStack(options: { brokers: string; pipeline: bool
       ...(options.pipeline
         ? [
             start('router', ['router'], {}, /router ready/),
-            ...benches.map((bench, i) => start(`connector ${bench.system}`, ['connector', bench.system], silos[i]!.connectorEnv, /connector ready/)),
+            ...benches.map((bench, i) =>
+              start(`connector ${bench.system}`, ['connector', bench.system], silos[i]!.connectorEnv, /connector ready/),
+            ),
           ]
         : []),
     ]);

@@ -13,7 +13,10 @@ const change = JSON.stringify({
   type: 'fr.relais.citizen.address.changed.v1',
   citizen: { system: 'social-services', id: 'B-[<id>]' },
   channel: 'web',
-  data: { address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' },
+  data: {
+    address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+    effectiveDate: '2026-11-01',
+  },
 });
 
 async function baseline(kind: 'node-http' | 'express'): Promise<{ part: Part; url: string }> {
@@ -40,7 +43,10 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
     startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name: 'gateway' }),
   ]);
   const results: Record<string, { max: LoadResult; fixed: LoadResult }> = {};
-  for (const [kind, server] of [['node-http', nodeHttp], ['express', bareExpress]] as const) {
+  for (const [kind, server] of [
+    ['node-http', nodeHttp],
+    ['express', bareExpress],
+  ] as const) {
     try {
       results[kind] = await measure(server.url);
     } finally {
@@ -63,13 +69,64 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
   const express = results['express']!;
   const note = `${accepted} answered 202, ${stored} in the store (warm-up included: ${stored - accepted}); failed ${gateway.max.failed + gateway.fixed.failed}`;
   return [
-    { phase: 'gateway', metric: 'durable changes/s, max rate', value: gateway.max.okPerSecond, unit: '/s', baseline: { name: 'bare express', value: express.max.okPerSecond }, target: { value: 1000, higher: true }, note },
-    { phase: 'gateway', metric: 'durable changes/s, max rate', value: gateway.max.okPerSecond, unit: '/s', baseline: { name: 'bare node:http', value: node.max.okPerSecond } },
-    { phase: 'gateway', metric: 'latency p50, max rate', value: gateway.max.p50Ms, unit: 'ms', baseline: { name: 'bare express', value: express.max.p50Ms } },
-    { phase: 'gateway', metric: 'latency p99, max rate', value: gateway.max.p99Ms, unit: 'ms', baseline: { name: 'bare express', value: express.max.p99Ms } },
-    { phase: 'gateway', metric: `durable changes/s at ${rate}/s offered`, value: gateway.fixed.okPerSecond, unit: '/s', baseline: { name: 'bare express', value: express.fixed.okPerSecond } },
-    { phase: 'gateway', metric: `latency p50 at ${rate}/s`, value: gateway.fixed.p50Ms, unit: 'ms', baseline: { name: 'bare express', value: express.fixed.p50Ms } },
-    { phase: 'gateway', metric: `latency p99 at ${rate}/s`, value: gateway.fixed.p99Ms, unit: 'ms', baseline: { name: 'bare express', value: express.fixed.p99Ms }, target: { value: 50, higher: false } },
-    { phase: 'gateway', metric: `latency p99 at ${rate}/s`, value: gateway.fixed.p99Ms, unit: 'ms', baseline: { name: 'bare node:http', value: node.fixed.p99Ms } },
+    {
+      phase: 'gateway',
+      metric: 'durable changes/s, max rate',
+      value: gateway.max.okPerSecond,
+      unit: '/s',
+      baseline: { name: 'bare express', value: express.max.okPerSecond },
+      target: { value: 1000, higher: true },
+      note,
+    },
+    {
+      phase: 'gateway',
+      metric: 'durable changes/s, max rate',
+      value: gateway.max.okPerSecond,
+      unit: '/s',
+      baseline: { name: 'bare node:http', value: node.max.okPerSecond },
+    },
+    {
+      phase: 'gateway',
+      metric: 'latency p50, max rate',
+      value: gateway.max.p50Ms,
+      unit: 'ms',
+      baseline: { name: 'bare express', value: express.max.p50Ms },
+    },
+    {
+      phase: 'gateway',
+      metric: 'latency p99, max rate',
+      value: gateway.max.p99Ms,
+      unit: 'ms',
+      baseline: { name: 'bare express', value: express.max.p99Ms },
+    },
+    {
+      phase: 'gateway',
+      metric: `durable changes/s at ${rate}/s offered`,
+      value: gateway.fixed.okPerSecond,
+      unit: '/s',
+      baseline: { name: 'bare express', value: express.fixed.okPerSecond },
+    },
+    {
+      phase: 'gateway',
+      metric: `latency p50 at ${rate}/s`,
+      value: gateway.fixed.p50Ms,
+      unit: 'ms',
+      baseline: { name: 'bare express', value: express.fixed.p50Ms },
+    },
+    {
+      phase: 'gateway',
+      metric: `latency p99 at ${rate}/s`,
+      value: gateway.fixed.p99Ms,
+      unit: 'ms',
+      baseline: { name: 'bare express', value: express.fixed.p99Ms },
+      target: { value: 50, higher: false },
+    },
+    {
+      phase: 'gateway',
+      metric: `latency p99 at ${rate}/s`,
+      value: gateway.fixed.p99Ms,
+      unit: 'ms',
+      baseline: { name: 'bare node:http', value: node.fixed.p99Ms },
+    },
   ];
 }

@@ -33,7 +33,10 @@ export async function outboxPhase(ctx: BenchContext): Promise<Row[]> {
           source: '/relais/gateway',
           pivotId: randomUUID(),
           time: new Date().toISOString(),
-          data: { address: { number: String(i % 200), streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' },
+          data: {
+            address: { number: String(i % 200), streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+            effectiveDate: '2026-11-01',
+          },
           dataschema: 'https://relais.example/schemas/events/fr.relais.citizen.address.changed.v1.json',
           traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
           channel: 'web',
@@ -53,7 +56,12 @@ export async function outboxPhase(ctx: BenchContext): Promise<Row[]> {
       await database.db.query(
         `INSERT INTO outbox (topic, message_key, headers, payload)
          SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])`,
-        [slice.map((m) => m.topic), slice.map((m) => m.key), slice.map((m) => JSON.stringify(m.headers)), slice.map((m) => m.value.toString('utf8'))],
+        [
+          slice.map((m) => m.topic),
+          slice.map((m) => m.key),
+          slice.map((m) => JSON.stringify(m.headers)),
+          slice.map((m) => m.value.toString('utf8')),
+        ],
       );
     }
     const relay = new OutboxRelay({ db: database.db, bus, logger, batchSize: BATCH, pollMs: 200, leaseMs: 15_000 });

@@ -14,7 +14,13 @@ import { load } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
 import { startBenchStack, token, type BenchStack } from '../lib/stack.ts';
 
-const address = (i: number) => ({ number: String(1 + (i % 99)), streetName: `rue ${i}`, postcode: '69003', communeName: 'Lyon', country: 'FR' });
+const address = (i: number) => ({
+  number: String(1 + (i % 99)),
+  streetName: `rue ${i}`,
+  postcode: '69003',
+  communeName: 'Lyon',
+  country: 'FR',
+});
 
 interface SystemTimes {
   system: string;
@@ -68,8 +74,16 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
   // Quick mode keeps each rate's batch small (CI's two minutes include the settling), and stops
   // waiting for stragglers after 30 s: the rows then say how many were still open.
   const plan = ctx.quick
-    ? [{ rate: 10, seconds: 1.5 }, { rate: 100, seconds: 1 }, { rate: 500, seconds: 1 }]
-    : [{ rate: 10, seconds: 10 }, { rate: 100, seconds: 10 }, { rate: 500, seconds: 10 }];
+    ? [
+        { rate: 10, seconds: 1.5 },
+        { rate: 100, seconds: 1 },
+        { rate: 500, seconds: 1 },
+      ]
+    : [
+        { rate: 10, seconds: 10 },
+        { rate: 100, seconds: 10 },
+        { rate: 500, seconds: 10 },
+      ];
   const settleMs = ctx.quick ? 20_000 : 300_000;
   const directSeconds = ctx.quick ? 1 : 5;
   const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: true, citizens: ctx.quick ? 50 : 200, name: 'pipeline' });
@@ -92,14 +106,28 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     };
     // Warm-up: a few changes through every part (JIT, connections, consumer fetch loops).
     const warm = new Date();
-    await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds: ctx.quick ? 0.5 : 2, connections: 4, rate: 20 });
+    await load({
+      url: `${stack.gatewayUrl}/v1/changes`,
+      headers: { authorization: `Bearer ${token}` },
+      next,
+      seconds: ctx.quick ? 0.5 : 2,
+      connections: 4,
+      rate: 20,
+    });
     await settled(stack, warm, ctx.quick ? 15_000 : 60_000);
     ctx.say(`pipeline: ${stack.systems.length} systems up and warm`);
 
     for (const { rate, seconds } of plan) {
       const direct = await silosDirect(stack, rate, directSeconds);
       const from = new Date();
-      const posted = await load({ url: `${stack.gatewayUrl}/v1/changes`, headers: { authorization: `Bearer ${token}` }, next, seconds, connections: Math.min(64, Math.max(4, rate / 5)), rate });
+      const posted = await load({
+        url: `${stack.gatewayUrl}/v1/changes`,
+        headers: { authorization: `Bearer ${token}` },
+        next,
+        seconds,
+        connections: Math.min(64, Math.max(4, rate / 5)),
+        rate,
+      });
       ctx.say(`pipeline: ${posted.ok} changes posted at ${rate}/s; waiting for them to settle`);
       const open = await settled(stack, from, settleMs);
       const measured = await times(stack, from);
@@ -159,7 +187,10 @@ async function silosDirect(stack: BenchStack, rate: number, seconds: number): Pr
       citizens: stack.citizens.length,
       rate,
       seconds,
-      event: (i) => ({ type: 'fr.relais.citizen.address.changed.v1', data: { address: address(100_000 + i), effectiveDate: '2026-11-01' } }),
+      event: (i) => ({
+        type: 'fr.relais.citizen.address.changed.v1',
+        data: { address: address(100_000 + i), effectiveDate: '2026-11-01' },
+      }),
     });
     out.set(system, result);
   }

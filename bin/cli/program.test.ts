@@ -75,7 +75,12 @@ test('`connector new <name>` scaffolds; `connector <system>` still runs a connec
     const io = captureIo();
     assert.equal(await runCli(['connector', 'new', 'school-meals', '--root', root, '--json'], io), 0);
     const result = JSON.parse(io.stdout.join('\n')) as { created: string[]; modified: string[]; nextSteps: string[] };
-    for (const file of ['connectors/school-meals/index.ts', 'connectors/school-meals/conformance.test.ts', 'silos/school-meals/main.ts', 'flows/school-meals.yaml']) {
+    for (const file of [
+      'connectors/school-meals/index.ts',
+      'connectors/school-meals/conformance.test.ts',
+      'silos/school-meals/main.ts',
+      'flows/school-meals.yaml',
+    ]) {
       assert.ok(result.created.includes(file), `${file} created`);
       assert.ok(existsSync(join(root, file)));
     }

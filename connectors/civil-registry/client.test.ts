@@ -25,7 +25,10 @@ before(async () => {
 after(() => silo.close());
 
 const setFault = (fault: object | null) =>
-  fetch(`${silo.url}/_admin/pannes`, fault ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) } : { method: 'DELETE' });
+  fetch(
+    `${silo.url}/_admin/pannes`,
+    fault ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) } : { method: 'DELETE' },
+  );
 
 async function refusal(call: Promise<unknown>): Promise<RelaisError> {
   try {
@@ -39,12 +42,16 @@ async function refusal(call: Promise<unknown>): Promise<RelaisError> {
 
 type Described = Record<string, unknown>;
 const fieldsOf = (node: unknown): string[] =>
-  Object.keys(node as Described).filter((k) => k !== 'targetNSAlias' && k !== 'targetNamespace').map((k) => k.replace(/\[\]$/, ''));
+  Object.keys(node as Described)
+    .filter((k) => k !== 'targetNSAlias' && k !== 'targetNamespace')
+    .map((k) => k.replace(/\[\]$/, ''));
 const enumOf = (node: unknown): string[] => String(node).split('|')[2]!.split(',');
 
 test('the hand-written types equal what the live WSDL declares', async () => {
   const raw = await soap.createClientAsync(silo.wsdlUrl);
-  const port = (raw.describe() as Record<string, Record<string, Record<string, { input: Described; output: Described }>>>)['RegistreEtatCivil']!['RegistreEtatCivilPort']!;
+  const port = (raw.describe() as Record<string, Record<string, Record<string, { input: Described; output: Described }>>>)[
+    'RegistreEtatCivil'
+  ]!['RegistreEtatCivilPort']!;
   const list = port['ListerEvenements']!;
   const evenement = list.output['evenement[]'] as Described;
   const search = port['RechercherPersonne']!;
@@ -61,12 +68,23 @@ test('the hand-written types equal what the live WSDL declares', async () => {
 });
 
 test('answers are normalised: calendar dates, lists, numbers; an unknown person is undefined', async () => {
-  await silo.registre.enregistrerEvenement({ type: 'DECES', personne: 'EC-00000456', dateEvenement: '2026-11-20', lieu: { commune: 'Lyon', codePays: 'FR' } });
+  await silo.registre.enregistrerEvenement({
+    type: 'DECES',
+    personne: 'EC-00000456',
+    dateEvenement: '2026-11-20',
+    lieu: { commune: 'Lyon', codePays: 'FR' },
+  });
   const page = await client.listEvents('0', 10);
   assert.equal(page.evenements.length, 1);
-  assert.deepEqual([page.evenements[0]!.numero, page.evenements[0]!.dateEvenement, page.curseurSuivant, page.encore], [1, '2026-11-20', '1', false]);
+  assert.deepEqual(
+    [page.evenements[0]!.numero, page.evenements[0]!.dateEvenement, page.curseurSuivant, page.encore],
+    [1, '2026-11-20', '1', false],
+  );
   const hits = await client.search({ nomNaissance: 'Bernard', prenoms: 'Jean-Pierre', dateNaissance: '1962-07-14' });
-  assert.deepEqual(hits.map((h) => [h.identifiant, h.personne.dateNaissance]).sort(), [['EC-00000901', '1962-07-14'], ['EC-00000902', '1962-07-14']]);
+  assert.deepEqual(hits.map((h) => [h.identifiant, h.personne.dateNaissance]).sort(), [
+    ['EC-00000901', '1962-07-14'],
+    ['EC-00000902', '1962-07-14'],
+  ]);
   assert.deepEqual(await client.search({ nomNaissance: 'Personne', prenoms: 'Inconnue', dateNaissance: '2000-01-01' }), []);
   assert.equal((await client.getPerson('EC-00000456'))?.dateDeces, '2026-11-20');
   assert.equal(await client.getPerson('EC-00000999'), undefined);
@@ -90,7 +108,12 @@ test('faults, outages, timeouts and wrong credentials become the contract errors
 });
 
 test('hostile answers are refused before parsing (XML_UNSAFE, not retriable, no content), and the client keeps working', async () => {
-  for (const [charge, rule] of [['xxe', 'DOCTYPE'], ['milliard-de-rires', 'DOCTYPE'], ['profondeur', 'nested deeper'], ['taille', 'size limit|above the limit']] as const) {
+  for (const [charge, rule] of [
+    ['xxe', 'DOCTYPE'],
+    ['milliard-de-rires', 'DOCTYPE'],
+    ['profondeur', 'nested deeper'],
+    ['taille', 'size limit|above the limit'],
+  ] as const) {
     await setFault({ mode: 'reponse-hostile', charge, restant: 1 });
     const refused = await refusal(client.listEvents('0', 10));
     assert.deepEqual([refused.code, refused.retriable], ['XML_UNSAFE', false], charge);

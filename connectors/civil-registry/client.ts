@@ -76,7 +76,19 @@ export interface Concordance {
 export const wsdlFields = {
   Lieu: ['commune', 'codeInsee', 'codePays'],
   Personne: ['identifiant', 'nomNaissance', 'nomUsage', 'prenoms', 'sexe', 'dateNaissance', 'lieuNaissance', 'dateDeces'],
-  Evenement: ['numero', 'type', 'numeroActe', 'dateEnregistrement', 'dateEvenement', 'lieu', 'personne', 'partenaire', 'naissance', 'changementNom', 'motifDissolution'],
+  Evenement: [
+    'numero',
+    'type',
+    'numeroActe',
+    'dateEnregistrement',
+    'dateEvenement',
+    'lieu',
+    'personne',
+    'partenaire',
+    'naissance',
+    'changementNom',
+    'motifDissolution',
+  ],
   Concordance: ['identifiant', 'personne', 'critere'],
   ListerEvenements: ['curseur', 'taille'],
   ListerEvenementsResponse: ['evenement', 'curseurSuivant', 'encore'],
@@ -105,14 +117,20 @@ type SoapMethod = (args: object, options: object) => Promise<[unknown, ...unknow
 
 /** soap's parser turns xs:date into a Date at UTC midnight; the register means a calendar date. */
 const calendarDate = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
-const list = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined | null): T[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 function toPersonne(raw: Personne): Personne {
   return { ...raw, dateNaissance: calendarDate(raw.dateNaissance), ...(raw.dateDeces ? { dateDeces: calendarDate(raw.dateDeces) } : {}) };
 }
 
 function toEvenement(raw: Evenement): Evenement {
-  return { ...raw, numero: Number(raw.numero), dateEvenement: calendarDate(raw.dateEvenement), dateEnregistrement: new Date(raw.dateEnregistrement).toISOString() };
+  return {
+    ...raw,
+    numero: Number(raw.numero),
+    dateEvenement: calendarDate(raw.dateEvenement),
+    dateEnregistrement: new Date(raw.dateEnregistrement).toISOString(),
+  };
 }
 
 interface FaultShape {
@@ -160,7 +178,9 @@ export class CivilRegistryClient {
       // soap types axios through its CommonJS declarations, this module through the ESM ones: same instance.
       const request = http as unknown as NonNullable<soap.IOptions['request']>;
       const client = await soap.createClientAsync(`${this.options.url}?wsdl`, { request, endpoint: this.options.url });
-      client.setSecurity(new soap.WSSecurity(this.options.username, this.options.password, { passwordType: 'PasswordDigest', mustUnderstand: true }));
+      client.setSecurity(
+        new soap.WSSecurity(this.options.username, this.options.password, { passwordType: 'PasswordDigest', mustUnderstand: true }),
+      );
       return client;
     })();
     this.#client.catch(() => (this.#client = undefined));
@@ -182,14 +202,26 @@ export class CivilRegistryClient {
 
   async listEvents(cursor: string, size: number, signal?: AbortSignal): Promise<PageEvenements> {
     const page = await this.#call<{ evenement?: Evenement | Evenement[]; curseurSuivant: string; encore: boolean } | null>(
-      'ListerEvenements', 'listing life events', { curseur: cursor, taille: size }, signal,
+      'ListerEvenements',
+      'listing life events',
+      { curseur: cursor, taille: size },
+      signal,
     );
     if (!page) throw new RetryableError('listing life events: the civil registry answered an empty response');
-    return { evenements: list(page.evenement).map(toEvenement), curseurSuivant: String(page.curseurSuivant), encore: page.encore === true || String(page.encore) === 'true' };
+    return {
+      evenements: list(page.evenement).map(toEvenement),
+      curseurSuivant: String(page.curseurSuivant),
+      encore: page.encore === true || String(page.encore) === 'true',
+    };
   }
 
   async search(criteria: CriteresRecherche, signal?: AbortSignal): Promise<Concordance[]> {
-    const found = await this.#call<{ resultat?: Concordance | Concordance[] } | null>('RechercherPersonne', 'searching a person', criteria, signal);
+    const found = await this.#call<{ resultat?: Concordance | Concordance[] } | null>(
+      'RechercherPersonne',
+      'searching a person',
+      criteria,
+      signal,
+    );
     return list(found?.resultat).map((c) => ({ identifiant: c.identifiant, personne: toPersonne(c.personne), critere: list(c.critere) }));
   }
 

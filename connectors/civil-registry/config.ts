@@ -12,7 +12,12 @@ export function civilRegistryConfig(config: RelaisConfig): CivilRegistrySettings
     throw new RelaisError('CONFIG_INVALID', 'CIVIL_REGISTRY_PASSWORD is not set: the civil registry requires a WS-Security UsernameToken');
   }
   return {
-    client: { url: config.civilRegistryUrl, username: config.civilRegistryUsername, password: config.civilRegistryPassword, timeoutMs: config.civilRegistryTimeoutMs },
+    client: {
+      url: config.civilRegistryUrl,
+      username: config.civilRegistryUsername,
+      password: config.civilRegistryPassword,
+      timeoutMs: config.civilRegistryTimeoutMs,
+    },
     pageSize: config.civilRegistryPageSize,
   };
 }

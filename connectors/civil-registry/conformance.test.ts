@@ -16,7 +16,13 @@ sourceConformance<CivilRegistrySilo>({
   stopSilo: (silo) => silo.close(),
   createSource: (silo) => createCivilRegistrySource(new CivilRegistryClient({ url: silo.soapUrl, ...credentials, timeoutMs: 30_000 }), 2),
   // A birth: one new person and one event in the register's log.
-  append: async (silo) => void (await silo.registre.enregistrerEvenement({ type: 'NAISSANCE', dateEvenement: '2026-11-21', lieu: lyon, naissance: { nomNaissance: 'Durand', prenoms: 'Léa', sexe: 'F' } })),
+  append: async (silo) =>
+    void (await silo.registre.enregistrerEvenement({
+      type: 'NAISSANCE',
+      dateEvenement: '2026-11-21',
+      lieu: lyon,
+      naissance: { nomNaissance: 'Durand', prenoms: 'Léa', sexe: 'F' },
+    })),
   async stall(silo) {
     await setFault(silo, { mode: 'lenteur', delaiMs: 2500 });
     return async () => void (await setFault(silo, { mode: 'aucune' }));

@@ -16,7 +16,11 @@ export function createRegisterIdentityResolver(system: string, client: CivilRegi
           nomNaissance: identity.birthName,
           prenoms: identity.givenNames.join(' '),
           dateNaissance: identity.dateOfBirth,
-          lieuNaissance: { commune: place.communeName, ...(place.communeInsee ? { codeInsee: place.communeInsee } : {}), codePays: place.country },
+          lieuNaissance: {
+            commune: place.communeName,
+            ...(place.communeInsee ? { codeInsee: place.communeInsee } : {}),
+            codePays: place.country,
+          },
         },
         signal,
       );

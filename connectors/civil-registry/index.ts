@@ -8,12 +8,14 @@ import { createCivilRegistrySource } from './source.ts';
 
 export const civilRegistryConnector: ConnectorDefinition = {
   kind: 'civil-registry',
-  description: 'Civil registry (SOAP/WSDL, WS-Security): publishes births, deaths, marriages, PACS and name changes; resolves citizens named by civil data.',
+  description:
+    'Civil registry (SOAP/WSDL, WS-Security): publishes births, deaths, marriages, PACS and name changes; resolves citizens named by civil data.',
   accepts: [],
   emits: [...EMITS],
   createSource: ({ config }) => {
     const settings = civilRegistryConfig(config);
     return createCivilRegistrySource(new CivilRegistryClient(settings.client), settings.pageSize);
   },
-  createIdentityResolver: ({ system, config }) => createRegisterIdentityResolver(system, new CivilRegistryClient(civilRegistryConfig(config).client)),
+  createIdentityResolver: ({ system, config }) =>
+    createRegisterIdentityResolver(system, new CivilRegistryClient(civilRegistryConfig(config).client)),
 };

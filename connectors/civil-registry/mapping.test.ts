@@ -6,7 +6,10 @@ import { validateEventData } from '@relais/connector-kit';
 import type { Evenement, Personne } from './client.ts';
 import { BIRTH, DEATH, MARRIAGE, NAME_CHANGED, PACS_DISSOLVED, mapEvents, personsNeeded } from './mapping.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/register-page.json', import.meta.url), 'utf8')) as { evenements: Evenement[]; personnes: Personne[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/register-page.json', import.meta.url), 'utf8')) as {
+  evenements: Evenement[];
+  personnes: Personne[];
+};
 const persons = new Map(fixture.personnes.map((p) => [p.identifiant, p]));
 const mapped = mapEvents(fixture.evenements, persons);
 
@@ -22,7 +25,11 @@ test('a birth, a death and a name change give one event each, keyed by the regis
   assert.deepEqual(birth.data['name'], { birthName: 'DURAND', givenNames: ['Léa', 'Jeanne'] });
   const death = mapped.events.find((e) => e.type === DEATH)!;
   assert.deepEqual([death.recordKey, death.citizenLocalId, death.time], ['evenement:12', 'EC-00000123', '2026-11-21T10:00:00.000Z']);
-  assert.deepEqual(death.data, { dateOfDeath: '2026-11-19', placeOfDeath: { communeName: 'Bron', communeInsee: '69029', country: 'FR' }, actReference: 'DE-2026-000012' });
+  assert.deepEqual(death.data, {
+    dateOfDeath: '2026-11-19',
+    placeOfDeath: { communeName: 'Bron', communeInsee: '69029', country: 'FR' },
+    actReference: 'DE-2026-000012',
+  });
   const renamed = mapped.events.find((e) => e.type === NAME_CHANGED)!;
   assert.deepEqual(renamed.data['name'], { birthName: 'NGUYEN-BERNARD', givenNames: ['Paul'] });
   assert.deepEqual(renamed.data['previousName'], { birthName: 'NGUYEN', givenNames: ['Paul'] });
@@ -30,10 +37,13 @@ test('a birth, a death and a name change give one event each, keyed by the regis
 
 test('a marriage or a PACS dissolution gives one event per partner, each naming the other', () => {
   const marriages = mapped.events.filter((e) => e.type === MARRIAGE);
-  assert.deepEqual(marriages.map((e) => [e.recordKey, e.citizenLocalId]), [
-    ['evenement:13:EC-00000456', 'EC-00000456'],
-    ['evenement:13:EC-00000901', 'EC-00000901'],
-  ]);
+  assert.deepEqual(
+    marriages.map((e) => [e.recordKey, e.citizenLocalId]),
+    [
+      ['evenement:13:EC-00000456', 'EC-00000456'],
+      ['evenement:13:EC-00000901', 'EC-00000901'],
+    ],
+  );
   assert.deepEqual((marriages[0]!.data['spouse'] as { name: unknown }).name, { birthName: 'BERNARD', givenNames: ['Jean-Pierre'] });
   const dissolved = mapped.events.filter((e) => e.type === PACS_DISSOLVED);
   assert.equal(dissolved.length, 2);
@@ -47,5 +57,8 @@ test('an event whose partner the register does not know is skipped with a reason
 });
 
 test('mapping the same page twice gives the same record keys (so the same event ids)', () => {
-  assert.deepEqual(mapEvents(fixture.evenements, persons).events.map((e) => e.recordKey), mapped.events.map((e) => e.recordKey));
+  assert.deepEqual(
+    mapEvents(fixture.evenements, persons).events.map((e) => e.recordKey),
+    mapped.events.map((e) => e.recordKey),
+  );
 });

@@ -49,7 +49,11 @@ export function givenNames(prenoms: string): string[] {
 }
 
 function nameOf(personne: Pick<Personne, 'nomNaissance' | 'prenoms' | 'nomUsage'>): PersonName {
-  return { birthName: personne.nomNaissance, givenNames: givenNames(personne.prenoms), ...(personne.nomUsage ? { usageName: personne.nomUsage } : {}) };
+  return {
+    birthName: personne.nomNaissance,
+    givenNames: givenNames(personne.prenoms),
+    ...(personne.nomUsage ? { usageName: personne.nomUsage } : {}),
+  };
 }
 
 const personOf = (personne: Personne): Person => ({ name: nameOf(personne), dateOfBirth: personne.dateNaissance });
@@ -72,7 +76,12 @@ function event<T extends EventType>(e: Evenement, type: T, subject: string, data
 }
 
 /** One event per partner, each naming the other. */
-function forBothPartners<T extends EventType>(e: Evenement, persons: ReadonlyMap<string, Personne>, type: T, build: (other: Personne) => EventData<T>): SourceEvent[] | string {
+function forBothPartners<T extends EventType>(
+  e: Evenement,
+  persons: ReadonlyMap<string, Personne>,
+  type: T,
+  build: (other: Personne) => EventData<T>,
+): SourceEvent[] | string {
   const subject = persons.get(e.personne);
   const partner = e.partenaire ? persons.get(e.partenaire) : undefined;
   if (!subject || !partner) return 'a partner is unknown to the register';
@@ -84,19 +93,45 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
   switch (e.type) {
     case 'NAISSANCE': {
       if (!e.naissance) return 'a birth without its birth details';
-      return [event(e, BIRTH, e.personne, { name: nameOf(e.naissance), sex: e.naissance.sexe, dateOfBirth: e.dateEvenement, placeOfBirth: toPlace(e.lieu), actReference: reference }, false)];
+      return [
+        event(
+          e,
+          BIRTH,
+          e.personne,
+          {
+            name: nameOf(e.naissance),
+            sex: e.naissance.sexe,
+            dateOfBirth: e.dateEvenement,
+            placeOfBirth: toPlace(e.lieu),
+            actReference: reference,
+          },
+          false,
+        ),
+      ];
     }
     case 'DECES':
       return [event(e, DEATH, e.personne, { dateOfDeath: e.dateEvenement, placeOfDeath: toPlace(e.lieu), actReference: reference }, false)];
     case 'MARIAGE':
-      return forBothPartners(e, persons, MARRIAGE, (other) => ({ dateOfMarriage: e.dateEvenement, placeOfMarriage: toPlace(e.lieu), spouse: personOf(other), actReference: reference }));
+      return forBothPartners(e, persons, MARRIAGE, (other) => ({
+        dateOfMarriage: e.dateEvenement,
+        placeOfMarriage: toPlace(e.lieu),
+        spouse: personOf(other),
+        actReference: reference,
+      }));
     case 'PACS':
       return forBothPartners(e, persons, PACS_REGISTERED, (other) => ({
-        dateOfRegistration: e.dateEvenement, partner: personOf(other), registeredBy: 'town-hall', place: toPlace(e.lieu), reference,
+        dateOfRegistration: e.dateEvenement,
+        partner: personOf(other),
+        registeredBy: 'town-hall',
+        place: toPlace(e.lieu),
+        reference,
       }));
     case 'DISSOLUTION_PACS':
       return forBothPartners(e, persons, PACS_DISSOLVED, (other) => ({
-        dateOfDissolution: e.dateEvenement, cause: dissolutionCause[e.motifDissolution ?? 'DECLARATION_CONJOINTE'], partner: personOf(other), reference,
+        dateOfDissolution: e.dateEvenement,
+        cause: dissolutionCause[e.motifDissolution ?? 'DECLARATION_CONJOINTE'],
+        partner: personOf(other),
+        reference,
       }));
     case 'CHANGEMENT_NOM': {
       const personne = persons.get(e.personne);

@@ -45,13 +45,21 @@ export class EmailClient {
   async send(mail: OutgoingMail, signal?: AbortSignal): Promise<SendResult> {
     try {
       signal?.throwIfAborted();
-      const sending = this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Auto-Submitted': 'auto-generated' } });
+      const sending = this.transport.sendMail({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
       await unlessAborted(sending, signal);
       return { ok: true };
     } catch (error) {
       if (signal?.aborted) throw new RetryableError('sending an email: gave up (timed out or stopping)');
       const e = error as { code?: string; responseCode?: number; message?: string };
-      const message = String(e.message ?? error).replace(addressPattern, '[adresse]').slice(0, 300);
+      const message = String(e.message ?? error)
+        .replace(addressPattern, '[adresse]')
+        .slice(0, 300);
       if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { ok: false, code: e.responseCode, message };
       if (typeof e.responseCode === 'number' || (e.code !== undefined && transient.has(e.code))) {
         // No cause attached: the driver's own message quotes the address.

@@ -14,7 +14,12 @@ interface Silo {
   proxy: StallProxy;
 }
 
-const submitted = { requestId: 'SR-2026-000001', category: 'waste.damaged-bin', competentService: 'waste-management', submittedAt: '2026-11-04T07:15:00Z' };
+const submitted = {
+  requestId: 'SR-2026-000001',
+  category: 'waste.damaged-bin',
+  competentService: 'waste-management',
+  submittedAt: '2026-11-04T07:15:00Z',
+};
 
 sinkConformance<Silo>({
   system: 'email',
@@ -26,11 +31,20 @@ sinkConformance<Silo>({
     await silo.proxy.close();
     await silo.mailbox.close();
   },
-  createSink: (silo) => createEmailSink(new EmailClient({ smtpUrl: `smtp://${silo.proxy.host}:${silo.proxy.port}`, from: 'Relais <ne-pas-repondre@relais.example>' })),
+  createSink: (silo) =>
+    createEmailSink(
+      new EmailClient({ smtpUrl: `smtp://${silo.proxy.host}:${silo.proxy.port}`, from: 'Relais <ne-pas-repondre@relais.example>' }),
+    ),
   delivery: () => ({ type: REQUEST_SUBMITTED, citizenId: `${randomUUID().slice(0, 8)}@example.fr`, data: submitted }),
   // SMTP has no idempotency key: a resend carries the same Message-ID, and the citizen's mail
   // client shows one message per Message-ID — the effect the suite counts.
-  effects: async (silo, eventId) => new Set(silo.mailbox.messages().filter((m) => m.messageId === `<${eventId}@relais.notifications>`).map((m) => m.messageId)).size,
+  effects: async (silo, eventId) =>
+    new Set(
+      silo.mailbox
+        .messages()
+        .filter((m) => m.messageId === `<${eventId}@relais.notifications>`)
+        .map((m) => m.messageId),
+    ).size,
   refusal: () => ({ delivery: { type: REQUEST_SUBMITTED, citizenId: 'not-an-address', data: submitted }, reason: /not a valid address/ }),
   stall: async (silo) => silo.proxy.stall(),
 });

@@ -7,7 +7,8 @@ import { createEmailSink } from './sink.ts';
 
 export const emailConnector: ConnectorDefinition = {
   kind: 'email',
-  description: "Email (SMTP): tells the citizen, in French, that their request was received, taken in hand and resolved, and that their change of address was taken into account.",
+  description:
+    'Email (SMTP): tells the citizen, in French, that their request was received, taken in hand and resolved, and that their change of address was taken into account.',
   accepts: [REQUEST_SUBMITTED, REQUEST_UPDATED, REQUEST_RESOLVED, ADDRESS_CHANGED],
   createSink: ({ config }) => createEmailSink(new EmailClient(emailConfig(config))),
 };

@@ -24,7 +24,7 @@ const categoryLabels: Record<string, string> = {
 
 const serviceLabels: Record<string, string> = {
   'waste-management': 'le service de gestion des déchets',
-  'social-services': "les services sociaux du département",
+  'social-services': 'les services sociaux du département',
   tax: 'le centre des finances publiques',
 };
 
@@ -54,7 +54,11 @@ function frenchDate(value: string | undefined, withTime = true): string | undefi
   if (!value) return undefined;
   const date = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return undefined;
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'Europe/Paris' }).format(date);
+  return new Intl.DateTimeFormat('fr-FR', {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'Europe/Paris',
+  }).format(date);
 }
 
 function about(data: Record<string, unknown>): string {

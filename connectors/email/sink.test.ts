@@ -19,7 +19,16 @@ let mailbox: Mailbox;
 let sink: ReturnType<typeof createEmailSink>;
 
 function delivery(type: string, data: Record<string, unknown>, citizenId = address): Delivery {
-  return { eventId: randomUUID(), type, pivotId: randomUUID(), system: 'email', routeId: 'r', citizenId, data, time: new Date().toISOString() };
+  return {
+    eventId: randomUUID(),
+    type,
+    pivotId: randomUUID(),
+    system: 'email',
+    routeId: 'r',
+    citizenId,
+    data,
+    time: new Date().toISOString(),
+  };
 }
 
 before(async () => {
@@ -31,26 +40,45 @@ after(async () => {
   await mailbox.close();
 });
 
-test('a resolved request: the citizen receives a French email with the service\'s comment, keyed by the event id', async () => {
+test("a resolved request: the citizen receives a French email with the service's comment, keyed by the event id", async () => {
   const d = delivery(REQUEST_RESOLVED, {
-    requestId: 'SR-2026-000123', category: 'waste.missed-collection', status: 'resolved', competentService: 'waste-management',
-    comment: 'Bac collecté jeudi matin.', resolvedAt: '2026-11-06T08:30:00Z',
+    requestId: 'SR-2026-000123',
+    category: 'waste.missed-collection',
+    status: 'resolved',
+    competentService: 'waste-management',
+    comment: 'Bac collecté jeudi matin.',
+    resolvedAt: '2026-11-06T08:30:00Z',
   });
   assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
   const mail = mailbox.messages().find((m) => m.messageId === `<${d.eventId}@relais.notifications>`)!;
   assert.deepEqual(mail.to, [address]);
   assert.equal(mail.subject, 'Votre demande a été traitée');
-  assert.match(mail.text, /Votre demande \(collecte des déchets non effectuée\) a été traitée par le service de gestion des déchets le 6 novembre 2026 à 09:30\./);
+  assert.match(
+    mail.text,
+    /Votre demande \(collecte des déchets non effectuée\) a été traitée par le service de gestion des déchets le 6 novembre 2026 à 09:30\./,
+  );
   assert.match(mail.text, /« Bac collecté jeudi matin\. »/);
   assert.match(mail.text, /Référence de votre demande : SR-2026-000123/);
 });
 
 test('submitted and updated requests have their own templates', async () => {
-  const submitted = delivery(REQUEST_SUBMITTED, { requestId: 'SR-1', category: 'waste.damaged-bin', competentService: 'waste-management', submittedAt: '2026-11-04T07:15:00Z' });
-  const updated = delivery(REQUEST_UPDATED, { requestId: 'SR-1', status: 'scheduled', competentService: 'waste-management', plannedDate: '2026-11-06' });
+  const submitted = delivery(REQUEST_SUBMITTED, {
+    requestId: 'SR-1',
+    category: 'waste.damaged-bin',
+    competentService: 'waste-management',
+    submittedAt: '2026-11-04T07:15:00Z',
+  });
+  const updated = delivery(REQUEST_UPDATED, {
+    requestId: 'SR-1',
+    status: 'scheduled',
+    competentService: 'waste-management',
+    plannedDate: '2026-11-06',
+  });
   assert.deepEqual(await sink.apply(submitted, context()), { status: 'applied' });
   assert.deepEqual(await sink.apply(updated, context()), { status: 'applied' });
-  const [first, second] = [submitted, updated].map((d) => mailbox.messages().find((m) => m.messageId === `<${d.eventId}@relais.notifications>`)!);
+  const [first, second] = [submitted, updated].map((d) =>
+    mailbox.messages().find((m) => m.messageId === `<${d.eventId}@relais.notifications>`)!,
+  );
   assert.equal(first!.subject, 'Votre demande a bien été reçue');
   assert.match(first!.text, /Nous avons bien reçu votre demande \(bac endommagé\) du 4 novembre 2026 à 08:15\./);
   assert.equal(second!.subject, 'Votre demande est en cours de traitement');
@@ -59,13 +87,26 @@ test('submitted and updated requests have their own templates', async () => {
 
 test('a permanent refusal (550) is a rejection without the address; a temporary one (451) or no server is retryable', async () => {
   mailbox.refuse(550);
-  const refused = await sink.apply(delivery(REQUEST_RESOLVED, { requestId: 'SR-2', status: 'resolved', competentService: 'waste-management', resolvedAt: '2026-11-06T08:30:00Z' }), context());
+  const refused = await sink.apply(
+    delivery(REQUEST_RESOLVED, {
+      requestId: 'SR-2',
+      status: 'resolved',
+      competentService: 'waste-management',
+      resolvedAt: '2026-11-06T08:30:00Z',
+    }),
+    context(),
+  );
   assert.equal(refused.status, 'rejected');
   assert.match(refused.status === 'rejected' ? refused.reason : '', /email refused \(550\)/);
   assert.doesNotMatch(refused.status === 'rejected' ? refused.reason : '', /camille|example\.fr/);
 
   mailbox.refuse(451);
-  const retried = delivery(REQUEST_RESOLVED, { requestId: 'SR-3', status: 'resolved', competentService: 'waste-management', resolvedAt: '2026-11-06T08:30:00Z' });
+  const retried = delivery(REQUEST_RESOLVED, {
+    requestId: 'SR-3',
+    status: 'resolved',
+    competentService: 'waste-management',
+    resolvedAt: '2026-11-06T08:30:00Z',
+  });
   await assert.rejects(sink.apply(retried, context()), (error: Error) => error instanceof RetryableError && !/camille/.test(error.message));
   assert.deepEqual(await sink.apply(retried, context()), { status: 'applied' }, 'the retry goes through');
 
@@ -76,7 +117,10 @@ test('a permanent refusal (550) is a rejection without the address; a temporary 
 
 test('no template for the type, or no valid address held: rejected, nothing sent', async () => {
   const before = mailbox.messages().length;
-  assert.equal((await sink.apply(delivery('fr.relais.citizen.death.registered.v1', { dateOfDeath: '2026-11-20' }), context())).status, 'rejected');
+  assert.equal(
+    (await sink.apply(delivery('fr.relais.citizen.death.registered.v1', { dateOfDeath: '2026-11-20' }), context())).status,
+    'rejected',
+  );
   assert.equal((await sink.apply(delivery(REQUEST_SUBMITTED, { requestId: 'SR-4' }, 'not-an-address'), context())).status, 'rejected');
   assert.equal(mailbox.messages().length, before);
 });

@@ -17,7 +17,8 @@ export function createEmailSink(client: EmailClient, domain = 'relais.notificati
     async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
       const content = toEmail(delivery.type, delivery.data);
       if (!content) return { status: 'rejected', reason: `email has no template for ${delivery.type}` };
-      if (!isEmailAddress(delivery.citizenId)) return { status: 'rejected', reason: 'email refused: the address held for this citizen is not a valid address' };
+      if (!isEmailAddress(delivery.citizenId))
+        return { status: 'rejected', reason: 'email refused: the address held for this citizen is not a valid address' };
       const result = await client.send({ to: delivery.citizenId, ...content, messageId: `<${delivery.eventId}@${domain}>` }, signal);
       return result.ok ? { status: 'applied' } : { status: 'rejected', reason: `email refused (${result.code}): ${result.message}` };
     },

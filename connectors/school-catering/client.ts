@@ -34,7 +34,9 @@ export class SchoolCateringClient {
   }
 
   changeAddress(call: WriteCall, body: Schemas['ChangementAdresse']): Promise<WriteResult> {
-    return this.settle('changing a billing address', () => this.http.PUT('/personnes/{numeroPersonne}/adresse', { ...this.request(call), body }));
+    return this.settle('changing a billing address', () =>
+      this.http.PUT('/personnes/{numeroPersonne}/adresse', { ...this.request(call), body }),
+    );
   }
 
   declareHousehold(call: WriteCall, body: Schemas['CompositionFoyer']): Promise<WriteResult> {
@@ -48,7 +50,10 @@ export class SchoolCateringClient {
   private request(call: WriteCall) {
     return {
       params: { path: { numeroPersonne: call.person }, header: { 'Idempotency-Key': call.idempotencyKey } },
-      headers: { ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}), ...(call.traceparent ? { traceparent: call.traceparent } : {}) },
+      headers: {
+        ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+        ...(call.traceparent ? { traceparent: call.traceparent } : {}),
+      },
       signal: call.signal,
     };
   }

@@ -9,7 +9,10 @@ import { createSchoolCateringSink } from './sink.ts';
 
 const token = 'conformance-token';
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-const address = { address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon' }, effectiveDate: '2026-11-01' };
+const address = {
+  address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon' },
+  effectiveDate: '2026-11-01',
+};
 
 interface Silo {
   server: SchoolCateringSilo;
@@ -35,7 +38,11 @@ async function newFamily(silo: Silo): Promise<string> {
 }
 
 const setFault = (silo: Silo, fault: Record<string, unknown>) =>
-  fetch(`${silo.server.url}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  fetch(`${silo.server.url}/_admin/pannes`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
 
 sinkConformance<Silo>({
   system: 'school-catering',
@@ -53,7 +60,11 @@ sinkConformance<Silo>({
     return count;
   },
   refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'PER-000000', data: address }, reason: /404 PERSONNE_INCONNUE/ }),
-  poison: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await newFamily(silo), data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } } }),
+  poison: async (silo) => ({
+    type: ADDRESS_CHANGED,
+    citizenId: await newFamily(silo),
+    data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } },
+  }),
   async stall(silo) {
     // Writes answer after 3 s, then apply: a client that gave up finds the write applied on retry.
     await setFault(silo, { mode: 'lenteur', delaiMs: 3000 });

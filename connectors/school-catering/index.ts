@@ -7,7 +7,8 @@ import { createSchoolCateringSink } from './sink.ts';
 
 export const schoolCateringConnector: ConnectorDefinition = {
   kind: 'school-catering',
-  description: "School catering and nurseries (REST/OpenAPI): moves the family's billing address, keeps the declared household, ends a child's registrations on death.",
+  description:
+    "School catering and nurseries (REST/OpenAPI): moves the family's billing address, keeps the declared household, ends a child's registrations on death.",
   accepts: [ADDRESS_CHANGED, HOUSEHOLD_CHANGED, DEATH_REGISTERED],
   createSink: ({ config }) => createSchoolCateringSink(new SchoolCateringClient(schoolCateringConfig(config))),
 };

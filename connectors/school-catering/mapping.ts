@@ -47,8 +47,15 @@ export function toCompositionFoyer(data: DeliveredData<typeof HOUSEHOLD_CHANGED>
   const membres = data.members.map((m): MembreDeclare => {
     const nom = m.name?.usageName ?? m.name?.birthName;
     const prenoms = m.name?.givenNames?.join(' ');
-    if (!nom || !prenoms || !m.role) throw new MappingError('a household member lacks its name or role: the flow must allow them for this silo');
-    return { nom, prenoms, lien: links[m.role], ...(m.dateOfBirth ? { dateNaissance: m.dateOfBirth } : {}), ...(m.dependent === undefined ? {} : { aCharge: m.dependent }) };
+    if (!nom || !prenoms || !m.role)
+      throw new MappingError('a household member lacks its name or role: the flow must allow them for this silo');
+    return {
+      nom,
+      prenoms,
+      lien: links[m.role],
+      ...(m.dateOfBirth ? { dateNaissance: m.dateOfBirth } : {}),
+      ...(m.dependent === undefined ? {} : { aCharge: m.dependent }),
+    };
   });
   return { membres, dateEffet: data.effectiveDate };
 }

@@ -21,8 +21,10 @@ const fixture = (name: string, citizenId?: string): Delivery => {
   const delivery = JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Delivery;
   return { ...delivery, eventId: randomUUID(), ...(citizenId ? { citizenId } : {}) };
 };
-const sink = (options: { baseUrl?: string; token?: string } = {}) => createSchoolCateringSink(new SchoolCateringClient({ baseUrl: options.baseUrl ?? silo.url, token: options.token ?? token }));
-const read = async <T>(path: string): Promise<T> => (await (await fetch(`${silo.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+const sink = (options: { baseUrl?: string; token?: string } = {}) =>
+  createSchoolCateringSink(new SchoolCateringClient({ baseUrl: options.baseUrl ?? silo.url, token: options.token ?? token }));
+const read = async <T>(path: string): Promise<T> =>
+  (await (await fetch(`${silo.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 
 before(async () => {
   silo = await startSchoolCateringSilo({ token });
@@ -35,9 +37,21 @@ test("an address change moves the family's billing address, keyed by the event i
   assert.deepEqual(await sink().apply(delivery, context()), { status: 'applied' });
   assert.deepEqual(await sink().apply(delivery, context()), { status: 'applied' });
   const famille = await read<Famille>('/familles/FAM-000123');
-  assert.deepEqual(famille.adresseFacturation, { numero: '3 bis', voie: 'rue des Lilas', complement: 'Bâtiment B', codePostal: '69003', ville: 'Lyon' });
+  assert.deepEqual(famille.adresseFacturation, {
+    numero: '3 bis',
+    voie: 'rue des Lilas',
+    complement: 'Bâtiment B',
+    codePostal: '69003',
+    ville: 'Lyon',
+  });
   const journal = await read<EntreeJournal[]>('/familles/FAM-000123/journal');
-  assert.deepEqual(journal.map((e) => [e.cleIdempotence, e.rejoue]), [[delivery.eventId, false], [delivery.eventId, true]]);
+  assert.deepEqual(
+    journal.map((e) => [e.cleIdempotence, e.rejoue]),
+    [
+      [delivery.eventId, false],
+      [delivery.eventId, true],
+    ],
+  );
 });
 
 test('a household is declared; a child’s death ends its registrations', async () => {
@@ -45,9 +59,18 @@ test('a household is declared; a child’s death ends its registrations', async 
   assert.deepEqual(await sink().apply(fixture('death-delivery.json'), context()), { status: 'applied' });
   const famille = await read<Famille>('/familles/FAM-000123');
   assert.equal(famille.foyerDeclare?.length, 3);
-  assert.deepEqual(famille.inscriptions.find((i) => i.numeroPersonne === 'PER-000124'), {
-    numeroPersonne: 'PER-000124', prestation: 'CANTINE', etablissement: 'École élémentaire Ampère', dateDebut: '2026-09-01', statut: 'TERMINEE', dateFin: '2026-11-20', motifFin: 'DECES',
-  });
+  assert.deepEqual(
+    famille.inscriptions.find((i) => i.numeroPersonne === 'PER-000124'),
+    {
+      numeroPersonne: 'PER-000124',
+      prestation: 'CANTINE',
+      etablissement: 'École élémentaire Ampère',
+      dateDebut: '2026-09-01',
+      statut: 'TERMINEE',
+      dateFin: '2026-11-20',
+      motifFin: 'DECES',
+    },
+  );
 });
 
 test('a refusal is a rejection with the silo’s code, without the person’s number', async () => {
@@ -61,7 +84,11 @@ test('a refusal is a rejection with the silo’s code, without the person’s nu
 });
 
 test('a 5xx, an unreachable silo or a wrong token is retryable; a delivery the flow starved is not', async () => {
-  await fetch(`${silo.url}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'erreur', restant: 1 }) });
+  await fetch(`${silo.url}/_admin/pannes`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'erreur', restant: 1 }),
+  });
   await assert.rejects(sink().apply(fixture('address-delivery.json'), context()), RetryableError);
   await assert.rejects(sink({ baseUrl: 'http://127.0.0.1:9' }).apply(fixture('address-delivery.json'), context()), RetryableError);
   await assert.rejects(sink({ token: 'wrong' }).apply(fixture('address-delivery.json'), context()), RetryableError);

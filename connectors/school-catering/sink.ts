@@ -5,7 +5,15 @@
  */
 import { deliveredData, type Delivery, RelaisError, type Sink, type SinkContext, type SinkOutcome } from '@relais/connector-kit';
 import type { SchoolCateringClient, WriteCall, WriteResult } from './client.ts';
-import { ADDRESS_CHANGED, DEATH_REGISTERED, HOUSEHOLD_CHANGED, MappingError, toChangementAdresse, toCompositionFoyer, toDeclarationDeces } from './mapping.ts';
+import {
+  ADDRESS_CHANGED,
+  DEATH_REGISTERED,
+  HOUSEHOLD_CHANGED,
+  MappingError,
+  toChangementAdresse,
+  toCompositionFoyer,
+  toDeclarationDeces,
+} from './mapping.ts';
 
 function outcomeOf(result: WriteResult, person: string): SinkOutcome {
   if (result.ok) return { status: 'applied' };
@@ -29,7 +37,9 @@ export function createSchoolCateringSink(client: SchoolCateringClient): Sink {
     async apply(delivery: Delivery, { signal, traceparent }: SinkContext): Promise<SinkOutcome> {
       try {
         const result = await write(client, delivery, { person: delivery.citizenId, idempotencyKey: delivery.eventId, signal, traceparent });
-        return result ? outcomeOf(result, delivery.citizenId) : { status: 'rejected', reason: `school-catering does not handle ${delivery.type}` };
+        return result
+          ? outcomeOf(result, delivery.citizenId)
+          : { status: 'rejected', reason: `school-catering does not handle ${delivery.type}` };
       } catch (error) {
         if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
         throw error;

@@ -33,7 +33,9 @@ export class SocialServicesClient {
   }
 
   private headers(idempotencyKey: string): { 'Idempotency-Key': string; 'X-Api-Key'?: string } {
-    return this.options.apiKey ? { 'Idempotency-Key': idempotencyKey, 'X-Api-Key': this.options.apiKey } : { 'Idempotency-Key': idempotencyKey };
+    return this.options.apiKey
+      ? { 'Idempotency-Key': idempotencyKey, 'X-Api-Key': this.options.apiKey }
+      : { 'Idempotency-Key': idempotencyKey };
   }
 
   private async settle(action: string, call: () => Promise<{ response: Response; error?: unknown }>): Promise<WriteResult> {
@@ -52,7 +54,13 @@ export class SocialServicesClient {
     return { ok: false, status: response.status, code: body.code ?? 'INCONNU', message: body.message ?? response.statusText };
   }
 
-  changeAddress(fileNumber: string, body: components['schemas']['ChangementAdresse'], idempotencyKey: string, signal: AbortSignal, traceparent?: string): Promise<WriteResult> {
+  changeAddress(
+    fileNumber: string,
+    body: components['schemas']['ChangementAdresse'],
+    idempotencyKey: string,
+    signal: AbortSignal,
+    traceparent?: string,
+  ): Promise<WriteResult> {
     return this.settle('changing an address', () =>
       this.http.PUT('/dossiers/{numeroDossier}/adresse', {
         params: { path: { numeroDossier: fileNumber }, header: this.headers(idempotencyKey) },
@@ -63,7 +71,13 @@ export class SocialServicesClient {
     );
   }
 
-  closeFile(fileNumber: string, body: components['schemas']['DemandeCloture'], idempotencyKey: string, signal: AbortSignal, traceparent?: string): Promise<WriteResult> {
+  closeFile(
+    fileNumber: string,
+    body: components['schemas']['DemandeCloture'],
+    idempotencyKey: string,
+    signal: AbortSignal,
+    traceparent?: string,
+  ): Promise<WriteResult> {
     return this.settle('closing a file', () =>
       this.http.POST('/dossiers/{numeroDossier}/cloture', {
         params: { path: { numeroDossier: fileNumber }, header: this.headers(idempotencyKey) },

@@ -13,7 +13,10 @@ import { createWebhookReceiver, WEBHOOK_PATH } from './source.ts';
 
 const apiKey = 'conformance-key';
 const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
-const address = { address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' };
+const address = {
+  address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon', country: 'FR' },
+  effectiveDate: '2026-11-01',
+};
 
 interface Silo {
   server: SocialServicesSilo;
@@ -25,7 +28,12 @@ async function openFile(silo: Silo): Promise<string> {
   const response = await fetch(`${silo.server.url}/dossiers`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ numeroDossier, nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+    body: JSON.stringify({
+      numeroDossier,
+      nom: 'Test',
+      prenoms: 'Test',
+      adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' },
+    }),
   });
   if (response.status !== 201) throw new Error(`opening a file: ${response.status}`);
   silo.files.push(numeroDossier);
@@ -33,7 +41,11 @@ async function openFile(silo: Silo): Promise<string> {
 }
 
 const setFault = (silo: Silo, fault: Record<string, unknown>) =>
-  fetch(`${silo.server.url}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  fetch(`${silo.server.url}/_admin/pannes`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
 
 sinkConformance<Silo>({
   system: 'social-services',
@@ -45,13 +57,20 @@ sinkConformance<Silo>({
   async effects(silo, eventId) {
     let count = 0;
     for (const file of silo.files) {
-      const journal = (await (await fetch(`${silo.server.url}/dossiers/${file}/journal`, { headers })).json()) as { idempotencyKey: string; rejoue: boolean }[];
+      const journal = (await (await fetch(`${silo.server.url}/dossiers/${file}/journal`, { headers })).json()) as {
+        idempotencyKey: string;
+        rejoue: boolean;
+      }[];
       count += journal.filter((e) => e.idempotencyKey === eventId && !e.rejoue).length;
     }
     return count;
   },
   refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
-  poison: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await openFile(silo), data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } } }),
+  poison: async (silo) => ({
+    type: ADDRESS_CHANGED,
+    citizenId: await openFile(silo),
+    data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } },
+  }),
   async stall(silo) {
     // Writes answer after 3 s (then apply: a client that gave up finds it applied on retry).
     await setFault(silo, { mode: 'lenteur', delaiMs: 3000 });
@@ -78,18 +97,25 @@ pushSourceConformance<PushingSilo>({
   system: 'social-services',
   async startSilo() {
     const receiverPort = await freePort();
-    const server = await startSocialServicesSilo({ apiKey, webhook: { url: `http://127.0.0.1:${receiverPort}${WEBHOOK_PATH}`, secret, retryMs: 100, maxAttempts: 20 } });
+    const server = await startSocialServicesSilo({
+      apiKey,
+      webhook: { url: `http://127.0.0.1:${receiverPort}${WEBHOOK_PATH}`, secret, retryMs: 100, maxAttempts: 20 },
+    });
     return { server, files: [], receiverPort };
   },
   stopSilo: (silo) => silo.server.close(),
-  createPushSource: (context, silo) => createWebhookReceiver(context, { host: '127.0.0.1', port: silo.receiverPort, secret, toleranceS: 300 }),
+  createPushSource: (context, silo) =>
+    createWebhookReceiver(context, { host: '127.0.0.1', port: silo.receiverPort, secret, toleranceS: 300 }),
   // An address recorded at the silo's desk: one signed notification, retried until accepted.
   async append(silo) {
     const file = await openFile(silo);
     const response = await fetch(`${silo.server.url}/_guichet/dossiers/${file}/adresse`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ adresse: { numeroVoie: '8', libelleVoie: 'rue du Guichet', codePostal: '69003', commune: 'Lyon', codeInsee: '69383' }, dateEffet: '2026-11-15' }),
+      body: JSON.stringify({
+        adresse: { numeroVoie: '8', libelleVoie: 'rue du Guichet', codePostal: '69003', commune: 'Lyon', codeInsee: '69383' },
+        dateEffet: '2026-11-15',
+      }),
     });
     if (!response.ok) throw new Error(`recording an address at the desk: ${response.status}`);
   },

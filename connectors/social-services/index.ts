@@ -8,7 +8,8 @@ import { createWebhookReceiver } from './source.ts';
 
 export const socialServicesConnector: ConnectorDefinition = {
   kind: 'social-services',
-  description: "Social services (REST/OpenAPI): updates a beneficiary's address, closes the file on death; publishes address and household changes recorded at their desk.",
+  description:
+    "Social services (REST/OpenAPI): updates a beneficiary's address, closes the file on death; publishes address and household changes recorded at their desk.",
   accepts: [ADDRESS_CHANGED, DEATH_REGISTERED],
   emits: [ADDRESS_CHANGED, HOUSEHOLD_CHANGED],
   createSink: ({ config }) => createSocialServicesSink(new SocialServicesClient(socialServicesConfig(config))),

@@ -17,9 +17,16 @@ export type Notification = components['schemas']['Notification'];
 export const HOUSEHOLD_CHANGED = 'fr.relais.citizen.household.changed.v1';
 const ADDRESS_CHANGED_TYPE = 'fr.relais.citizen.address.changed.v1';
 
-
 const countryNames: Record<string, string> = {
-  FR: 'FRANCE', BE: 'BELGIQUE', CH: 'SUISSE', DE: 'ALLEMAGNE', ES: 'ESPAGNE', IT: 'ITALIE', LU: 'LUXEMBOURG', MC: 'MONACO', GB: 'ROYAUME-UNI',
+  FR: 'FRANCE',
+  BE: 'BELGIQUE',
+  CH: 'SUISSE',
+  DE: 'ALLEMAGNE',
+  ES: 'ESPAGNE',
+  IT: 'ITALIE',
+  LU: 'LUXEMBOURG',
+  MC: 'MONACO',
+  GB: 'ROYAUME-UNI',
 };
 
 export class MappingError extends Error {}

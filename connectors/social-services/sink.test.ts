@@ -19,16 +19,41 @@ async function openFile(numeroDossier: string): Promise<void> {
   const response = await fetch(`${silo.url}/dossiers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-    body: JSON.stringify({ numeroDossier, nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+    body: JSON.stringify({
+      numeroDossier,
+      nom: 'Test',
+      prenoms: 'Test',
+      adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' },
+    }),
   });
   assert.equal(response.status, 201);
 }
 
 function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return { eventId: randomUUID(), type, pivotId: randomUUID(), system: 'social-services', routeId: 'r', citizenId, data, time: new Date().toISOString() };
+  return {
+    eventId: randomUUID(),
+    type,
+    pivotId: randomUUID(),
+    system: 'social-services',
+    routeId: 'r',
+    citizenId,
+    data,
+    time: new Date().toISOString(),
+  };
 }
 
-const address = { address: { number: '12', suffix: 'bis', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' }, effectiveDate: '2026-11-01' };
+const address = {
+  address: {
+    number: '12',
+    suffix: 'bis',
+    streetName: 'rue des Lilas',
+    postcode: '69003',
+    communeName: 'Lyon',
+    communeInsee: '69383',
+    country: 'FR',
+  },
+  effectiveDate: '2026-11-01',
+};
 
 before(async () => {
   silo = await startSocialServicesSilo({ apiKey });
@@ -40,12 +65,31 @@ test('an address change is applied in the silo under its own field names, keyed 
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
   const d = delivery(ADDRESS_CHANGED, 'SS-100001', address);
   assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
-  const file = (await (await fetch(`${silo.url}/dossiers/SS-100001`, { headers: { 'x-api-key': apiKey } })).json()) as { adresse: Record<string, string> };
-  assert.deepEqual(file.adresse, { numeroVoie: '12', indiceRepetition: 'bis', libelleVoie: 'rue des Lilas', codePostal: '69003', commune: 'Lyon', codeInsee: '69383', pays: 'FRANCE' });
+  const file = (await (await fetch(`${silo.url}/dossiers/SS-100001`, { headers: { 'x-api-key': apiKey } })).json()) as {
+    adresse: Record<string, string>;
+  };
+  assert.deepEqual(file.adresse, {
+    numeroVoie: '12',
+    indiceRepetition: 'bis',
+    libelleVoie: 'rue des Lilas',
+    codePostal: '69003',
+    commune: 'Lyon',
+    codeInsee: '69383',
+    pays: 'FRANCE',
+  });
   // Applying the same delivery again is a replay in the silo, not a second change.
   assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
-  const journal = (await (await fetch(`${silo.url}/dossiers/SS-100001/journal`, { headers: { 'x-api-key': apiKey } })).json()) as { idempotencyKey: string; rejoue: boolean }[];
-  assert.deepEqual(journal.map((e) => [e.idempotencyKey, e.rejoue]), [[d.eventId, false], [d.eventId, true]]);
+  const journal = (await (await fetch(`${silo.url}/dossiers/SS-100001/journal`, { headers: { 'x-api-key': apiKey } })).json()) as {
+    idempotencyKey: string;
+    rejoue: boolean;
+  }[];
+  assert.deepEqual(
+    journal.map((e) => [e.idempotencyKey, e.rejoue]),
+    [
+      [d.eventId, false],
+      [d.eventId, true],
+    ],
+  );
 });
 
 test('a death closes the file', async () => {
@@ -53,12 +97,15 @@ test('a death closes the file', async () => {
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
   const outcome = await sink.apply(delivery(DEATH_REGISTERED, 'SS-100002', { dateOfDeath: '2026-11-20' }), context());
   assert.deepEqual(outcome, { status: 'applied' });
-  const file = (await (await fetch(`${silo.url}/dossiers/SS-100002`, { headers: { 'x-api-key': apiKey } })).json()) as { statut: string; motifCloture: string };
+  const file = (await (await fetch(`${silo.url}/dossiers/SS-100002`, { headers: { 'x-api-key': apiKey } })).json()) as {
+    statut: string;
+    motifCloture: string;
+  };
   assert.equal(file.statut, 'clos');
   assert.equal(file.motifCloture, 'DECES');
 });
 
-test('a refusal is a rejection with the silo\'s code and message, without the file number', async () => {
+test("a refusal is a rejection with the silo's code and message, without the file number", async () => {
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
   const outcome = await sink.apply(delivery(ADDRESS_CHANGED, 'SS-999999', address), context());
   assert.equal(outcome.status, 'rejected');
@@ -68,7 +115,11 @@ test('a refusal is a rejection with the silo\'s code and message, without the fi
 
 test('a 5xx, an unreachable silo or a wrong API key is retryable (it ends in the DLQ, replayable)', async () => {
   await openFile('SS-100003');
-  await fetch(`${silo.url}/_admin/pannes`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'erreur', restant: 1 }) });
+  await fetch(`${silo.url}/_admin/pannes`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'erreur', restant: 1 }),
+  });
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
   await assert.rejects(sink.apply(delivery(ADDRESS_CHANGED, 'SS-100003', address), context()), RetryableError);
   const unreachable = createSocialServicesSink(new SocialServicesClient({ baseUrl: 'http://127.0.0.1:9', apiKey }));

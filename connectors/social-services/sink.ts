@@ -21,9 +21,17 @@ export function createSocialServicesSink(client: SocialServicesClient): Sink {
     async apply(delivery: Delivery, { signal, traceparent }): Promise<SinkOutcome> {
       try {
         const address = deliveredData(delivery, ADDRESS_CHANGED);
-        if (address) return outcomeOf(await client.changeAddress(delivery.citizenId, toChangementAdresse(address), delivery.eventId, signal, traceparent), delivery.citizenId);
+        if (address)
+          return outcomeOf(
+            await client.changeAddress(delivery.citizenId, toChangementAdresse(address), delivery.eventId, signal, traceparent),
+            delivery.citizenId,
+          );
         const death = deliveredData(delivery, DEATH_REGISTERED);
-        if (death) return outcomeOf(await client.closeFile(delivery.citizenId, toDemandeCloture(death), delivery.eventId, signal, traceparent), delivery.citizenId);
+        if (death)
+          return outcomeOf(
+            await client.closeFile(delivery.citizenId, toDemandeCloture(death), delivery.eventId, signal, traceparent),
+            delivery.citizenId,
+          );
         return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
       } catch (error) {
         if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });

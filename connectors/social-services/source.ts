@@ -32,10 +32,17 @@ export interface WebhookReceiverOptions {
   toleranceS: number;
 }
 
-export type Verification = { ok: true; signature: string } | { ok: false; reason: 'unsigned' | 'malformed-signature' | 'stale' | 'bad-signature' };
+export type Verification =
+  { ok: true; signature: string } | { ok: false; reason: 'unsigned' | 'malformed-signature' | 'stale' | 'bad-signature' };
 
 /** Steps 1–3: the signature header against the raw body. */
-export function verifySignature(header: string | undefined, rawBody: Buffer, secret: string, toleranceS: number, nowMs = Date.now()): Verification {
+export function verifySignature(
+  header: string | undefined,
+  rawBody: Buffer,
+  secret: string,
+  toleranceS: number,
+  nowMs = Date.now(),
+): Verification {
   if (!header) return { ok: false, reason: 'unsigned' };
   const match = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim());
   if (!match) return { ok: false, reason: 'malformed-signature' };
@@ -64,7 +71,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 function asNotification(value: unknown): Notification {
   const n = value as Partial<Notification> | null;
-  if (!n || typeof n !== 'object' || typeof n.id !== 'string' || !isUuid(n.id) || typeof n.numeroDossier !== 'string' || typeof n.survenuLe !== 'string' || typeof n.dateEffet !== 'string') {
+  if (
+    !n ||
+    typeof n !== 'object' ||
+    typeof n.id !== 'string' ||
+    !isUuid(n.id) ||
+    typeof n.numeroDossier !== 'string' ||
+    typeof n.survenuLe !== 'string' ||
+    typeof n.dateEffet !== 'string'
+  ) {
     throw new MappingError('not a notification (id, type, numeroDossier, survenuLe, dateEffet)');
   }
   if (n.type !== 'ADRESSE_MODIFIEE' && n.type !== 'FOYER_MODIFIE') throw new MappingError('an unknown notification type');
@@ -76,7 +91,8 @@ export function createWebhookReceiver(context: PushSourceContext, options: Webho
   let server: Server | undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://receiver').pathname !== WEBHOOK_PATH) return answer(res, 404, 'not-found', 'no such route');
+    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://receiver').pathname !== WEBHOOK_PATH)
+      return answer(res, 404, 'not-found', 'no such route');
     const body = await readBody(req);
     if (body === undefined) return answer(res, 413, 'payload-too-large', `the limit is ${MAX_BODY_BYTES} bytes`);
     const header = req.headers['x-signature'];
@@ -95,7 +111,12 @@ export function createWebhookReceiver(context: PushSourceContext, options: Webho
     } catch (error) {
       const reason = error instanceof MappingError ? error.message : 'not JSON';
       logger.warn({ reason }, 'webhook notification refused');
-      return answer(res, error instanceof MappingError ? 422 : 400, error instanceof MappingError ? 'validation-failed' : 'malformed-json', reason);
+      return answer(
+        res,
+        error instanceof MappingError ? 422 : 400,
+        error instanceof MappingError ? 'validation-failed' : 'malformed-json',
+        reason,
+      );
     }
     try {
       const { published, invalid } = await context.publish([event]);

@@ -57,7 +57,8 @@ export class TaxSftpClient {
 
   private privateKey(): string {
     if (this.options.privateKey) return this.options.privateKey;
-    if (!this.options.privateKeyFile) throw new RelaisError('CONFIG_INVALID', 'TAX_SFTP_KEY_FILE is not set: the tax connector authenticates with a key');
+    if (!this.options.privateKeyFile)
+      throw new RelaisError('CONFIG_INVALID', 'TAX_SFTP_KEY_FILE is not set: the tax connector authenticates with a key');
     return readFileSync(this.options.privateKeyFile, 'utf8');
   }
 
@@ -113,28 +114,38 @@ export class TaxSftpClient {
   async upload(dir: string, name: string, chunks: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<number> {
     const temporary = this.at(posix.join(dir, `.${name}.part`));
     let bytes = 0;
-    await this.run(`uploading ${name} to ${dir}`, async (sftp) => {
-      const body = new PassThrough();
-      const feeding = pipeline(Readable.from(chunks), async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          if (signal?.aborted) throw new Error('upload aborted');
-          bytes += chunk.length;
-          yield chunk;
-        }
-      }, body);
-      await Promise.all([sftp.put(body, temporary), feeding]);
-      await sftp.rename(temporary, this.at(posix.join(dir, name)));
-    }, signal);
+    await this.run(
+      `uploading ${name} to ${dir}`,
+      async (sftp) => {
+        const body = new PassThrough();
+        const feeding = pipeline(
+          Readable.from(chunks),
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              if (signal?.aborted) throw new Error('upload aborted');
+              bytes += chunk.length;
+              yield chunk;
+            }
+          },
+          body,
+        );
+        await Promise.all([sftp.put(body, temporary), feeding]);
+        await sftp.rename(temporary, this.at(posix.join(dir, name)));
+      },
+      signal,
+    );
     return bytes;
   }
 
   /** Files (not directories, not dot files) of a directory whose name ends with `suffix`, sorted by name. */
   async list(dir: string, suffix: string, signal?: AbortSignal): Promise<RemoteFile[]> {
-    return this.run(`listing ${dir}`, async (sftp) =>
-      (await sftp.list(this.at(dir)))
-        .filter((f) => f.type === '-' && !f.name.startsWith('.') && f.name.endsWith(suffix))
-        .map((f) => ({ name: f.name, size: f.size }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+    return this.run(
+      `listing ${dir}`,
+      async (sftp) =>
+        (await sftp.list(this.at(dir)))
+          .filter((f) => f.type === '-' && !f.name.startsWith('.') && f.name.endsWith(suffix))
+          .map((f) => ({ name: f.name, size: f.size }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
       signal,
     );
   }
@@ -146,21 +157,25 @@ export class TaxSftpClient {
   async read<T>(path: string, start: number, consume: (bytes: AsyncIterable<Buffer>) => Promise<T>, signal?: AbortSignal): Promise<T> {
     let consumerFailed = false;
     let consumerError: unknown;
-    const value = await this.run(`reading ${path}`, async (sftp): Promise<T | undefined> => {
-      const stream = sftp.createReadStream(this.at(path), { start }) as Readable;
-      let transferFailed = false;
-      stream.on('error', () => (transferFailed = true));
-      try {
-        return await consume(stream);
-      } catch (error) {
-        if (transferFailed) throw error;
-        consumerFailed = true;
-        consumerError = error;
-        return undefined;
-      } finally {
-        stream.destroy();
-      }
-    }, signal);
+    const value = await this.run(
+      `reading ${path}`,
+      async (sftp): Promise<T | undefined> => {
+        const stream = sftp.createReadStream(this.at(path), { start }) as Readable;
+        let transferFailed = false;
+        stream.on('error', () => (transferFailed = true));
+        try {
+          return await consume(stream);
+        } catch (error) {
+          if (transferFailed) throw error;
+          consumerFailed = true;
+          consumerError = error;
+          return undefined;
+        } finally {
+          stream.destroy();
+        }
+      },
+      signal,
+    );
     if (consumerFailed) throw consumerError;
     return value as T;
   }
@@ -171,10 +186,14 @@ export class TaxSftpClient {
 
   /** Moves a file; already moved (the source gone, the target there) counts as done. */
   async move(from: string, to: string, signal?: AbortSignal): Promise<void> {
-    await this.run(`moving ${from} to ${to}`, async (sftp) => {
-      if ((await sftp.exists(this.at(from))) === false && (await sftp.exists(this.at(to))) !== false) return;
-      await sftp.rename(this.at(from), this.at(to));
-    }, signal);
+    await this.run(
+      `moving ${from} to ${to}`,
+      async (sftp) => {
+        if ((await sftp.exists(this.at(from))) === false && (await sftp.exists(this.at(to))) !== false) return;
+        await sftp.rename(this.at(from), this.at(to));
+      },
+      signal,
+    );
   }
 
   async writeText(path: string, text: string, signal?: AbortSignal): Promise<void> {
@@ -188,7 +207,13 @@ export class TaxSftpClient {
     const sftp = await connection?.catch(() => undefined);
     if (!sftp) return;
     let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([sftp.end().then(() => true, () => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
+    const ended = await Promise.race([
+      sftp.end().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
+    ]);
     clearTimeout(timer);
     if (!ended) drop(sftp);
   }

@@ -37,7 +37,14 @@ async function stopSilo(silo: Silo): Promise<void> {
 }
 
 const client = (silo: Silo) =>
-  new TaxSftpClient({ host: silo.proxy.host, port: silo.proxy.port, username: silo.tax.username, privateKey: silo.privateKey, hostKeyFingerprint: silo.tax.hostKeyFingerprint, readyTimeoutMs: 1000 });
+  new TaxSftpClient({
+    host: silo.proxy.host,
+    port: silo.proxy.port,
+    username: silo.tax.username,
+    privateKey: silo.privateKey,
+    hostKeyFingerprint: silo.tax.hostKeyFingerprint,
+    readyTimeoutMs: 1000,
+  });
 
 const address = { number: '5', streetName: 'rue Mercière', postcode: '69002', communeName: 'Lyon', communeInsee: '69382', country: 'FR' };
 
@@ -52,11 +59,20 @@ sinkConformance<Silo>({
   system: 'tax',
   startSilo,
   stopSilo,
-  createSink: (silo) => createTaxSink(client(silo), { maxRecords: 20, maxAgeMs: 200, uploadTimeoutMs: 1500, ackPollMs: 200, ackDeadlineMs: 60_000 }),
-  delivery: (silo) => ({ type: ADDRESS_CHANGED, citizenId: taxpayer(silo), data: { address: { ...address, number: String(randomInt(1, 99)) }, effectiveDate: '2026-11-01' } }),
+  createSink: (silo) =>
+    createTaxSink(client(silo), { maxRecords: 20, maxAgeMs: 200, uploadTimeoutMs: 1500, ackPollMs: 200, ackDeadlineMs: 60_000 }),
+  delivery: (silo) => ({
+    type: ADDRESS_CHANGED,
+    citizenId: taxpayer(silo),
+    data: { address: { ...address, number: String(randomInt(1, 99)) }, effectiveDate: '2026-11-01' },
+  }),
   // The tax office applies a record once per event id and keeps each in the taxpayer's history.
-  effects: async (silo, eventId) => silo.taxIds.flatMap((id) => silo.tax.store.get(id)?.history ?? []).filter((h) => h.eventId === eventId).length,
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } }, reason: /E101/ }),
+  effects: async (silo, eventId) =>
+    silo.taxIds.flatMap((id) => silo.tax.store.get(id)?.history ?? []).filter((h) => h.eventId === eventId).length,
+  refusal: () => ({
+    delivery: { type: ADDRESS_CHANGED, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } },
+    reason: /E101/,
+  }),
   // No poison delivery: a record the batch format cannot carry is rejected by contract (contract.ts).
   stall: async (silo) => silo.proxy.stall(),
 });
@@ -68,6 +84,14 @@ sourceConformance<Silo>({
   createSource: (silo) => createTaxSource(client(silo), { pageSize: 2 }),
   // A change file from the tax office holding one declaration.
   append: async (silo) =>
-    void (await silo.tax.dropChangeFile([{ reference: randomUUID().slice(0, 20), taxId: taxpayer(silo), effectiveDate: '2026-11-01', declaredAt: new Date().toISOString(), address }])),
+    void (await silo.tax.dropChangeFile([
+      {
+        reference: randomUUID().slice(0, 20),
+        taxId: taxpayer(silo),
+        effectiveDate: '2026-11-01',
+        declaredAt: new Date().toISOString(),
+        address,
+      },
+    ])),
   stall: async (silo) => silo.proxy.stall(),
 });

@@ -8,7 +8,8 @@ import { createTaxSource } from './source.ts';
 
 export const taxConnector: ConnectorDefinition = {
   kind: 'tax',
-  description: "Tax office (SFTP batch files): sends address changes in daily files, reports the tax office's acknowledgements, collects the addresses declared to it.",
+  description:
+    "Tax office (SFTP batch files): sends address changes in daily files, reports the tax office's acknowledgements, collects the addresses declared to it.",
   accepts: [ADDRESS_CHANGED],
   emits: [ADDRESS_CHANGED],
   createSink: ({ config }) => createTaxSink(new TaxSftpClient(taxClientOptions(config)), taxSinkSettings(config)),

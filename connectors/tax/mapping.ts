@@ -31,8 +31,14 @@ export function toBatchRecord(delivery: Delivery): BatchRecord {
     taxId: delivery.citizenId,
     effectiveDate,
     address: {
-      number: address.number, suffix: address.suffix, streetName: address.streetName, complement: address.complement,
-      postcode: address.postcode, communeName: address.communeName, communeInsee: address.communeInsee, country: address.country,
+      number: address.number,
+      suffix: address.suffix,
+      streetName: address.streetName,
+      complement: address.complement,
+      postcode: address.postcode,
+      communeName: address.communeName,
+      communeInsee: address.communeInsee,
+      country: address.country,
     },
   };
 }
@@ -51,7 +57,9 @@ export function toAcknowledgements(header: AckHeader, records: AckRecord[]): Ack
 }
 
 function withoutBlanks(address: TaxAddress): Record<string, string> {
-  return Object.fromEntries(Object.entries(address).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(address).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+  );
 }
 
 /** A declaration from a tax change file as the canonical event (citizen known by tax number). */

@@ -10,7 +10,16 @@
  *   in between re-reads the same files (same receipts again), never loses one.
  */
 import { randomUUID } from 'node:crypto';
-import { type Acknowledgement, type AcknowledgementPoll, asCheckpoint, type Checkpoint, type Delivery, RelaisError, type Sink, type SinkOutcome } from '@relais/connector-kit';
+import {
+  type Acknowledgement,
+  type AcknowledgementPoll,
+  asCheckpoint,
+  type Checkpoint,
+  type Delivery,
+  RelaisError,
+  type Sink,
+  type SinkOutcome,
+} from '@relais/connector-kit';
 import { FieldError, FileFormatError } from '../../protocols/tax/fixed-width.ts';
 import { toFileTimestamp } from '../../protocols/tax/address.ts';
 import { readTaxAck } from '../../protocols/tax/ack.ts';
@@ -27,7 +36,8 @@ const ACK_FILES_PER_POLL = 20;
 function readCheckpoint(checkpoint: Checkpoint | null): string[] {
   if (checkpoint === null) return [];
   const names = JSON.parse(checkpoint) as unknown;
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new RelaisError('CONNECTOR_FAILED', 'the tax acknowledgement checkpoint is not a list of file names');
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    throw new RelaisError('CONNECTOR_FAILED', 'the tax acknowledgement checkpoint is not a list of file names');
   return names;
 }
 
@@ -73,11 +83,16 @@ export function createTaxSink(client: TaxSftpClient, settings: TaxSinkSettings):
         for (const file of files) {
           try {
             const ack = await client.read(`${remote.outbox}/${file.name}`, 0, readTaxAck, signal);
-            acknowledgements.push(...toAcknowledgements({ ...ack.header, batchFile: ack.header.batchFile || file.name.replace(/\.ack$/, '.txt') }, ack.records));
+            acknowledgements.push(
+              ...toAcknowledgements({ ...ack.header, batchFile: ack.header.batchFile || file.name.replace(/\.ack$/, '.txt') }, ack.records),
+            );
           } catch (error) {
             if (!(error instanceof FileFormatError)) throw error;
             // An unreadable answer is archived unread: its deliveries reach their deadline and are dead-lettered.
-            logger.error({ file: file.name, error: error.message }, 'unreadable tax acknowledgement file: archived; its deliveries will be dead-lettered at the deadline');
+            logger.error(
+              { file: file.name, error: error.message },
+              'unreadable tax acknowledgement file: archived; its deliveries will be dead-lettered at the deadline',
+            );
           }
           read.push(file.name);
         }

@@ -12,7 +12,15 @@
  * checkpoint: a crash re-publishes at most one page, with the same event ids (recordKey is the
  * tax office's reference of the declaration).
  */
-import { asCheckpoint, type Checkpoint, type PollResult, RelaisError, type Source, type SourceContext, validateEventData } from '@relais/connector-kit';
+import {
+  asCheckpoint,
+  type Checkpoint,
+  type PollResult,
+  RelaisError,
+  type Source,
+  type SourceContext,
+  validateEventData,
+} from '@relais/connector-kit';
 import { FileFormatError } from '../../protocols/tax/fixed-width.ts';
 import { changeRecordOffset, readChangePage, readTaxChanges } from '../../protocols/tax/changes.ts';
 import type { TaxSftpClient } from './client.ts';
@@ -44,7 +52,12 @@ export async function validateChangeFile(bytes: AsyncIterable<Buffer>): Promise<
     if (next.done) return next.value.count;
     const event = toSourceEvent(next.value);
     const issues = validateEventData(event.type, event.data);
-    if (issues.length > 0) throw new FileFormatError('FIELD', next.value.line, `the declaration breaks ${event.type}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+    if (issues.length > 0)
+      throw new FileFormatError(
+        'FIELD',
+        next.value.line,
+        `the declaration breaks ${event.type}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      );
   }
 }
 
@@ -53,7 +66,10 @@ export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettin
     const reason = `${name}: ${problem.message}`;
     await client.writeText(`${changesDir.rejected}/${name}.reason`, `${reason}\n`, context.signal);
     await client.move(`${changesDir.inbox}/${name}`, `${changesDir.rejected}/${name}`, context.signal);
-    context.logger.error({ file: name, kind: problem.kind, line: problem.line }, 'tax change file rejected: moved to changes/rejected/, nothing published');
+    context.logger.error(
+      { file: name, kind: problem.kind, line: problem.line },
+      'tax change file rejected: moved to changes/rejected/, nothing published',
+    );
   }
 
   /** The first valid file waiting in changes/, rejecting the invalid ones before it. */
@@ -81,7 +97,12 @@ export function createTaxSource(client: TaxSftpClient, settings: TaxSourceSettin
       if (file === undefined) return { events: [], checkpoint };
       const from = at?.next ?? 1;
       // The file was validated whole: a page starts at its first record's byte offset.
-      const { records, last } = await client.read(`${changesDir.inbox}/${file}`, changeRecordOffset(from), (bytes) => readChangePage(bytes, settings.pageSize), context.signal);
+      const { records, last } = await client.read(
+        `${changesDir.inbox}/${file}`,
+        changeRecordOffset(from),
+        (bytes) => readChangePage(bytes, settings.pageSize),
+        context.signal,
+      );
       const events = records.map(toSourceEvent);
       return { events, checkpoint: save(last ? { file, done: true } : { file, next: from + events.length }) };
     },

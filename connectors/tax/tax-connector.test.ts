@@ -30,7 +30,13 @@ let client: TaxSftpClient;
 before(async () => {
   seedTaxStore(TaxStore.open(join(dir, 'silo')));
   silo = await startTaxSilo({ dataDir: join(dir, 'silo'), authorizedKeys: [key.publicKey], scanMs: 100 });
-  client = new TaxSftpClient({ host: silo.host, port: silo.port, username: silo.username, privateKey: key.privateKey, hostKeyFingerprint: silo.hostKeyFingerprint });
+  client = new TaxSftpClient({
+    host: silo.host,
+    port: silo.port,
+    username: silo.username,
+    privateKey: key.privateKey,
+    hostKeyFingerprint: silo.hostKeyFingerprint,
+  });
 });
 
 after(async () => {
@@ -40,25 +46,52 @@ after(async () => {
 });
 
 function delivery(data: Record<string, unknown>, citizenId = '1000000000123'): Delivery {
-  return { eventId: randomUUID(), type: 'fr.relais.citizen.address.changed.v1', pivotId: randomUUID(), system: 'tax', routeId: 'address-to-tax', citizenId, data, time: new Date().toISOString() };
+  return {
+    eventId: randomUUID(),
+    type: 'fr.relais.citizen.address.changed.v1',
+    pivotId: randomUUID(),
+    system: 'tax',
+    routeId: 'address-to-tax',
+    citizenId,
+    data,
+    time: new Date().toISOString(),
+  };
 }
 
 test('mapping: a delivery becomes a batch record; what the tax office cannot take is refused with a reason free of personal data', () => {
-  const data = { address: { number: '5', streetName: 'rue Mercière', postcode: '69002', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' };
+  const data = {
+    address: { number: '5', streetName: 'rue Mercière', postcode: '69002', communeName: 'Lyon', country: 'FR' },
+    effectiveDate: '2026-11-01',
+  };
   assert.equal(toBatchRecord(delivery(data)).address.streetName, 'rue Mercière');
-  assert.throws(() => toBatchRecord(delivery(data, 'SS-12')), (e: unknown) => e instanceof MappingError && !e.message.includes('SS-12'));
+  assert.throws(
+    () => toBatchRecord(delivery(data, 'SS-12')),
+    (e: unknown) => e instanceof MappingError && !e.message.includes('SS-12'),
+  );
   assert.throws(() => toBatchRecord(delivery({ address: data.address })), /effectiveDate/);
   assert.throws(() => toBatchRecord({ ...delivery(data), type: 'fr.relais.citizen.death.registered.v1' }), /does not handle/);
 });
 
 test('mapping: acknowledgements per record, and a refused file by its name', () => {
   const id = randomUUID();
-  assert.deepEqual(toAcknowledgements({ batchFile: 'B.txt', batchFileId: 'x', processedAt: '' }, [{ eventId: id, status: 'refused', code: 'E102', reason: 'CODE POSTAL INVALIDE' }]), [
-    { eventId: id, outcome: { status: 'rejected', reason: 'tax office refused (E102): CODE POSTAL INVALIDE' } },
-  ]);
-  assert.deepEqual(toAcknowledgements({ batchFile: 'B.txt', batchFileId: 'x', processedAt: '', refused: { code: 'F202', reason: 'SOMME DE CONTROLE FAUSSE' } }, []), [
-    { reference: 'B.txt', outcome: { status: 'dead_lettered', reason: 'tax office refused file B.txt (F202): SOMME DE CONTROLE FAUSSE' } },
-  ]);
+  assert.deepEqual(
+    toAcknowledgements({ batchFile: 'B.txt', batchFileId: 'x', processedAt: '' }, [
+      { eventId: id, status: 'refused', code: 'E102', reason: 'CODE POSTAL INVALIDE' },
+    ]),
+    [{ eventId: id, outcome: { status: 'rejected', reason: 'tax office refused (E102): CODE POSTAL INVALIDE' } }],
+  );
+  assert.deepEqual(
+    toAcknowledgements(
+      { batchFile: 'B.txt', batchFileId: 'x', processedAt: '', refused: { code: 'F202', reason: 'SOMME DE CONTROLE FAUSSE' } },
+      [],
+    ),
+    [
+      {
+        reference: 'B.txt',
+        outcome: { status: 'dead_lettered', reason: 'tax office refused file B.txt (F202): SOMME DE CONTROLE FAUSSE' },
+      },
+    ],
+  );
 });
 
 /** Polls until the source has nothing new; returns every event and each checkpoint. */
@@ -77,7 +110,8 @@ async function drain(source: Source, from: Checkpoint | null): Promise<{ events:
 }
 
 test('source: bad trailer, truncated line, undecodable byte → rejected/ with a clear reason, nothing published', async () => {
-  for (const name of ['DGFIP_CHG_bad-trailer.txt', 'DGFIP_CHG_truncated.txt', 'DGFIP_CHG_bad-byte.txt']) await silo.dropFile('changes', name, fixture(name));
+  for (const name of ['DGFIP_CHG_bad-trailer.txt', 'DGFIP_CHG_truncated.txt', 'DGFIP_CHG_bad-byte.txt'])
+    await silo.dropFile('changes', name, fixture(name));
   const { events } = await drain(createTaxSource(client, { pageSize: 10 }), null);
   assert.deepEqual(events, []);
   const rejected = await silo.listFiles('changes/rejected');
@@ -97,27 +131,51 @@ test('source: a valid file is published in pages, accents intact, then moved to 
   assert.deepEqual(JSON.parse(first.checkpoint!), { file: 'DGFIP_CHG_valid.txt', next: 3 });
   // A crash before the checkpoint is saved polls again from the older one: same records, same keys.
   const again = await source.poll(null, context);
-  assert.deepEqual(again.events.map((e) => e.recordKey), first.events.map((e) => e.recordKey));
+  assert.deepEqual(
+    again.events.map((e) => e.recordKey),
+    first.events.map((e) => e.recordKey),
+  );
   const second = await source.poll(first.checkpoint, context);
   assert.equal(second.events.length, 1);
   assert.deepEqual(JSON.parse(second.checkpoint!), { file: 'DGFIP_CHG_valid.txt', done: true });
-  assert.deepEqual(await silo.listFiles('changes'), ['DGFIP_CHG_valid.txt'], 'moved only after the last page\'s checkpoint is saved');
+  assert.deepEqual(await silo.listFiles('changes'), ['DGFIP_CHG_valid.txt'], "moved only after the last page's checkpoint is saved");
   const third = await source.poll(second.checkpoint, context);
   assert.deepEqual(third.events, []);
   assert.deepEqual(await silo.listFiles('changes/processed'), ['DGFIP_CHG_valid.txt']);
 
   const all = [...first.events, ...second.events];
-  assert.deepEqual(all.map((e) => e.recordKey), ['change:DEC-2026-000101', 'change:DEC-2026-000102', 'change:DEC-2026-000103']);
+  assert.deepEqual(
+    all.map((e) => e.recordKey),
+    ['change:DEC-2026-000101', 'change:DEC-2026-000102', 'change:DEC-2026-000103'],
+  );
   assert.deepEqual(all[0], {
-    recordKey: 'change:DEC-2026-000101', type: 'fr.relais.citizen.address.changed.v1', citizenLocalId: '1000000000123', time: '2026-10-05T09:00:00Z',
-    data: { address: { number: '14', suffix: 'bis', streetName: 'rue de la Lœuvre', complement: 'Bâtiment C, 3e étage', postcode: '69005', communeName: 'Lyon', communeInsee: '69385', country: 'FR' }, effectiveDate: '2026-10-01' },
+    recordKey: 'change:DEC-2026-000101',
+    type: 'fr.relais.citizen.address.changed.v1',
+    citizenLocalId: '1000000000123',
+    time: '2026-10-05T09:00:00Z',
+    data: {
+      address: {
+        number: '14',
+        suffix: 'bis',
+        streetName: 'rue de la Lœuvre',
+        complement: 'Bâtiment C, 3e étage',
+        postcode: '69005',
+        communeName: 'Lyon',
+        communeInsee: '69385',
+        country: 'FR',
+      },
+      effectiveDate: '2026-10-01',
+    },
   });
   assert.equal((all[2]!.data['address'] as { communeName: string }).communeName, 'Chambéry');
 });
 
 test('acknowledgements: read once reported, archived at the next poll', async () => {
   const sink = createTaxSink(client, { maxRecords: 10, maxAgeMs: 100, uploadTimeoutMs: 5000, ackPollMs: 100, ackDeadlineMs: 5000 });
-  const d = delivery({ address: { streetName: 'rue Écho', postcode: '69001', communeName: 'Lyon', country: 'FR' }, effectiveDate: '2026-11-01' });
+  const d = delivery({
+    address: { streetName: 'rue Écho', postcode: '69001', communeName: 'Lyon', country: 'FR' },
+    effectiveDate: '2026-11-01',
+  });
   const [outcome] = await sink.applyBatch!([d], { ...context, attempt: 1 });
   const file = (outcome as { reference: string }).reference;
   const ackName = file.replace('.txt', '.ack');

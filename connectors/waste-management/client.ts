@@ -53,19 +53,30 @@ export class WasteDatabase {
   }
 
   /** Runs `work` once per event id, in one transaction with the record of its outcome. */
-  async applyOnce(eventId: string, type: string, work: (tx: SqlQueryable) => Promise<ApplyOutcome>, signal?: AbortSignal): Promise<ApplyOutcome> {
+  async applyOnce(
+    eventId: string,
+    type: string,
+    work: (tx: SqlQueryable) => Promise<ApplyOutcome>,
+    signal?: AbortSignal,
+  ): Promise<ApplyOutcome> {
     await this.ensureLedger();
     try {
       return await this.sql.transaction(async (tx) => {
         try {
-          await tx.query(`INSERT INTO relais_evenement (id_evenement, type_evenement, resultat, date_application) VALUES (?, ?, 'applique', ${utcNowSql(tx.dialect)})`, [eventId, type]);
+          await tx.query(
+            `INSERT INTO relais_evenement (id_evenement, type_evenement, resultat, date_application) VALUES (?, ?, 'applique', ${utcNowSql(tx.dialect)})`,
+            [eventId, type],
+          );
         } catch (error) {
           throw isDuplicateKey(error) ? new AlreadyApplied() : error;
         }
         const outcome = await work(tx);
         if (outcome.status === 'rejected') {
           // Nothing of the vendor's was written (work refuses before writing); the refusal is kept.
-          await tx.query("UPDATE relais_evenement SET resultat = 'rejete', motif = ? WHERE id_evenement = ?", [outcome.reason.slice(0, 500), eventId]);
+          await tx.query("UPDATE relais_evenement SET resultat = 'rejete', motif = ? WHERE id_evenement = ?", [
+            outcome.reason.slice(0, 500),
+            eventId,
+          ]);
         }
         return outcome;
       }, signal);
@@ -76,14 +87,21 @@ export class WasteDatabase {
   }
 
   private async recordedOutcome(eventId: string): Promise<ApplyOutcome> {
-    const row = (await this.sql.query<{ resultat: string; motif: string | null }>('SELECT resultat, motif FROM relais_evenement WHERE id_evenement = ?', [eventId])).rows[0];
+    const row = (
+      await this.sql.query<{ resultat: string; motif: string | null }>(
+        'SELECT resultat, motif FROM relais_evenement WHERE id_evenement = ?',
+        [eventId],
+      )
+    ).rows[0];
     return row?.resultat === 'rejete' ? { status: 'rejected', reason: row.motif ?? 'refusé' } : { status: 'applied' };
   }
 
   /** The person with this bill number, their row locked with their household's. */
   async lockPerson(tx: SqlQueryable, numeroUsager: string): Promise<Person | undefined> {
     const person = (
-      await tx.query<Person>('SELECT id_usager, id_foyer, statut FROM usager WHERE numero_usager = ? AND id_foyer IS NOT NULL FOR UPDATE', [numeroUsager])
+      await tx.query<Person>('SELECT id_usager, id_foyer, statut FROM usager WHERE numero_usager = ? AND id_foyer IS NOT NULL FOR UPDATE', [
+        numeroUsager,
+      ])
     ).rows[0];
     if (person) await tx.query('SELECT id_foyer FROM foyer WHERE id_foyer = ? FOR UPDATE', [person.id_foyer]);
     return person;
@@ -115,11 +133,27 @@ export class WasteDatabase {
     }
   }
 
-  private insertAddress(tx: SqlQueryable, address: VendorAddress, rounds: { id_tournee_om: number | null; id_tournee_cs: number | null } | undefined): Promise<number> {
+  private insertAddress(
+    tx: SqlQueryable,
+    address: VendorAddress,
+    rounds: { id_tournee_om: number | null; id_tournee_cs: number | null } | undefined,
+  ): Promise<number> {
     return tx.insert(
       `INSERT INTO adresse (numero, indice, libelle_voie, complement, code_postal, commune, code_insee, id_tournee_om, id_tournee_cs, date_creation)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${utcNowSql(tx.dialect)})`,
-      [...[address.numero, address.indice, address.libelle_voie, address.complement, address.code_postal, address.commune, address.code_insee], rounds?.id_tournee_om ?? null, rounds?.id_tournee_cs ?? null],
+      [
+        ...[
+          address.numero,
+          address.indice,
+          address.libelle_voie,
+          address.complement,
+          address.code_postal,
+          address.commune,
+          address.code_insee,
+        ],
+        rounds?.id_tournee_om ?? null,
+        rounds?.id_tournee_cs ?? null,
+      ],
       'id_adresse',
     );
   }
@@ -137,7 +171,10 @@ export class WasteDatabase {
         [idFoyer],
       )
     ).rows;
-    await tx.query(`UPDATE abonnement SET statut = 'RESILIE', date_fin = ?, motif_fin = 'DEMENAGEMENT', date_maj = ${now} WHERE id_foyer = ? AND statut = 'ACTIF'`, [dateFin, idFoyer]);
+    await tx.query(
+      `UPDATE abonnement SET statut = 'RESILIE', date_fin = ?, motif_fin = 'DEMENAGEMENT', date_maj = ${now} WHERE id_foyer = ? AND statut = 'ACTIF'`,
+      [dateFin, idFoyer],
+    );
     for (const subscription of active) {
       const bin = (
         await tx.query<{ id_bac: number }>(
@@ -160,13 +197,21 @@ export class WasteDatabase {
    */
   async recordDeath(tx: SqlQueryable, person: Person, dateDeces: string): Promise<void> {
     const now = utcNowSql(tx.dialect);
-    await tx.query(`UPDATE usager SET statut = 'DECEDE', date_deces = ?, date_maj = ${now} WHERE id_usager = ?`, [dateDeces, person.id_usager]);
-    const left = (await tx.query<{ id_usager: number }>("SELECT id_usager FROM usager WHERE id_foyer = ? AND statut = 'ACTIF'", [person.id_foyer])).rows.length;
+    await tx.query(`UPDATE usager SET statut = 'DECEDE', date_deces = ?, date_maj = ${now} WHERE id_usager = ?`, [
+      dateDeces,
+      person.id_usager,
+    ]);
+    const left = (
+      await tx.query<{ id_usager: number }>("SELECT id_usager FROM usager WHERE id_foyer = ? AND statut = 'ACTIF'", [person.id_foyer])
+    ).rows.length;
     if (left > 0) {
       await tx.query(`UPDATE foyer SET nb_personnes = ?, date_maj = ${now} WHERE id_foyer = ?`, [left, person.id_foyer]);
       return;
     }
-    await tx.query(`UPDATE abonnement SET statut = 'RESILIE', date_fin = ?, motif_fin = 'DECES', date_maj = ${now} WHERE id_foyer = ? AND statut = 'ACTIF'`, [dateDeces, person.id_foyer]);
+    await tx.query(
+      `UPDATE abonnement SET statut = 'RESILIE', date_fin = ?, motif_fin = 'DECES', date_maj = ${now} WHERE id_foyer = ? AND statut = 'ACTIF'`,
+      [dateDeces, person.id_foyer],
+    );
     await tx.query(`UPDATE foyer SET statut = 'CLOS', nb_personnes = 0, date_maj = ${now} WHERE id_foyer = ?`, [person.id_foyer]);
   }
 
@@ -179,8 +224,15 @@ export class WasteDatabase {
       `INSERT INTO incident (reference_externe, id_foyer, id_usager, id_adresse, categorie, lieu, description, canal, statut, date_signalement, date_maj)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OUVERT', ?, ${now})`,
       [
-        incident.reference_externe, person?.id_foyer ?? null, person?.id_usager ?? null, idAdresse, incident.categorie,
-        incident.lieu, incident.description, incident.canal, incident.date_signalement,
+        incident.reference_externe,
+        person?.id_foyer ?? null,
+        person?.id_usager ?? null,
+        idAdresse,
+        incident.categorie,
+        incident.lieu,
+        incident.description,
+        incident.canal,
+        incident.date_signalement,
       ],
     );
   }
@@ -190,19 +242,31 @@ export class WasteDatabase {
    * `settleMs` (a writer's transaction still open may yet commit a row with an earlier date_maj:
    * the settle time must exceed the vendor's longest write), in (date_maj, id) order.
    */
-  async incidentsAfter(after: { dateMaj: string; id: number } | null, limit: number, settleMs: number, signal?: AbortSignal): Promise<IncidentRecord[]> {
+  async incidentsAfter(
+    after: { dateMaj: string; id: number } | null,
+    limit: number,
+    settleMs: number,
+    signal?: AbortSignal,
+  ): Promise<IncidentRecord[]> {
     const { dialect } = this.sql;
-    const settled = dialect === 'mariadb' ? `UTC_TIMESTAMP(3) - INTERVAL ${settleMs * 1000} MICROSECOND` : `${utcNowSql(dialect)} - interval '${settleMs} milliseconds'`;
+    const settled =
+      dialect === 'mariadb'
+        ? `UTC_TIMESTAMP(3) - INTERVAL ${settleMs * 1000} MICROSECOND`
+        : `${utcNowSql(dialect)} - interval '${settleMs} milliseconds'`;
     const cursor = after ? 'AND (i.date_maj > ? OR (i.date_maj = ? AND i.id_incident > ?))' : '';
     // In a transaction only so that the read gives up (its connection dropped) when `signal` aborts.
-    const result = await this.sql.transaction(async (tx) => tx.query<IncidentRecord>(
-      `SELECT i.id_incident, i.reference_externe, u.numero_usager, i.categorie, i.statut, i.commentaire_resolution,
+    const result = await this.sql.transaction(
+      async (tx) =>
+        tx.query<IncidentRecord>(
+          `SELECT i.id_incident, i.reference_externe, u.numero_usager, i.categorie, i.statut, i.commentaire_resolution,
               i.date_resolution, i.date_maj, ${timestampTextSql(dialect, 'i.date_maj')} AS date_maj_texte
        FROM incident i LEFT JOIN usager u ON u.id_usager = i.id_usager
        WHERE i.reference_externe IS NOT NULL AND i.date_maj <= ${settled} ${cursor}
        ORDER BY i.date_maj, i.id_incident LIMIT ${Math.trunc(limit)}`,
-      after ? [after.dateMaj, after.dateMaj, after.id] : [],
-    ), signal);
+          after ? [after.dateMaj, after.dateMaj, after.id] : [],
+        ),
+      signal,
+    );
     return result.rows;
   }
 

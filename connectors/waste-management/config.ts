@@ -8,5 +8,9 @@ export interface WasteManagementSettings {
 }
 
 export function wasteManagementConfig(config: RelaisConfig): WasteManagementSettings {
-  return { databaseUrl: config.wasteManagementDatabaseUrl, pollBatch: config.wasteManagementPollBatch, settleMs: config.wasteManagementSettleMs };
+  return {
+    databaseUrl: config.wasteManagementDatabaseUrl,
+    pollBatch: config.wasteManagementPollBatch,
+    settleMs: config.wasteManagementSettleMs,
+  };
 }

@@ -36,11 +36,18 @@ const stall = async (silo: Silo) => silo.proxy.stall();
 
 async function household(silo: Silo): Promise<string> {
   const n = randomUUID().slice(0, 8);
-  await addHousehold(silo.vendor.sql, { numero_foyer: `FOY-${n}`, adresse: { numero: '1', libelle_voie: `rue ${n}`, code_postal: '69003', commune: 'Lyon', code_insee: '69383' }, usagers: [{ numero_usager: `USG-${n}`, nom: 'Test', prenom: 'Test' }] });
+  await addHousehold(silo.vendor.sql, {
+    numero_foyer: `FOY-${n}`,
+    adresse: { numero: '1', libelle_voie: `rue ${n}`, code_postal: '69003', commune: 'Lyon', code_insee: '69383' },
+    usagers: [{ numero_usager: `USG-${n}`, nom: 'Test', prenom: 'Test' }],
+  });
   return `USG-${n}`;
 }
 
-const move = { address: { number: '7', streetName: 'rue de Créqui', postcode: '69006', communeName: 'Lyon', communeInsee: '69386', country: 'FR' }, effectiveDate: '2026-11-01' };
+const move = {
+  address: { number: '7', streetName: 'rue de Créqui', postcode: '69006', communeName: 'Lyon', communeInsee: '69386', country: 'FR' },
+  effectiveDate: '2026-11-01',
+};
 
 sinkConformance<Silo>({
   system: 'waste-management',
@@ -50,7 +57,10 @@ sinkConformance<Silo>({
   delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await household(silo), data: move }),
   // The vendor database records each event it applied (relais_evenement), in the same transaction.
   async effects(silo, eventId) {
-    const rows = await silo.vendor.sql.query<{ n: string | number }>("SELECT COUNT(*) AS n FROM relais_evenement WHERE id_evenement = ? AND resultat = 'applique'", [eventId]);
+    const rows = await silo.vendor.sql.query<{ n: string | number }>(
+      "SELECT COUNT(*) AS n FROM relais_evenement WHERE id_evenement = ? AND resultat = 'applique'",
+      [eventId],
+    );
     return Number(rows.rows[0]?.n ?? 0);
   },
   refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'USG-NOBODY', data: move }, reason: /USAGER_INCONNU/ }),
@@ -67,7 +77,11 @@ sourceConformance<Silo>({
   },
   stopSilo,
   createSource: (silo) =>
-    createWasteManagementSource(new WasteDatabase(openSqlClient(silo.url, { max: 1, connectTimeoutMs: 1000 })), { system: 'waste-management', batchSize: 2, settleMs: 0 }),
+    createWasteManagementSource(new WasteDatabase(openSqlClient(silo.url, { max: 1, connectTimeoutMs: 1000 })), {
+      system: 'waste-management',
+      batchSize: 2,
+      settleMs: 0,
+    }),
   // An incident reported through Relais, as the vendor's portal records it.
   async append(silo) {
     const sql = silo.vendor.sql;

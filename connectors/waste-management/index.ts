@@ -9,7 +9,8 @@ import { createWasteManagementSource } from './source.ts';
 
 export const wasteManagementConnector: ConnectorDefinition = {
   kind: 'waste-management',
-  description: "Waste management (SQL): moves a household's subscriptions, ends them on a death, records reported incidents and reports their progress.",
+  description:
+    "Waste management (SQL): moves a household's subscriptions, ends them on a death, records reported incidents and reports their progress.",
   accepts: [ADDRESS_CHANGED, DEATH_REGISTERED, REQUEST_SUBMITTED],
   emits: [REQUEST_UPDATED, REQUEST_RESOLVED],
   createSink: ({ config }) => createWasteManagementSink(new WasteDatabase(openSqlClient(wasteManagementConfig(config).databaseUrl))),

@@ -59,7 +59,11 @@ export function toMove(data: Record<string, unknown>): { adresse: VendorAddress;
   const dateEffet = requireDate(data, 'effectiveDate');
   const dayBefore = new Date(`${dateEffet}T00:00:00Z`);
   dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
-  return { adresse: toVendorAddress(data['address'] as CanonicalAddress | undefined), dateEffet, dateFin: dayBefore.toISOString().slice(0, 10) };
+  return {
+    adresse: toVendorAddress(data['address'] as CanonicalAddress | undefined),
+    dateEffet,
+    dateFin: dayBefore.toISOString().slice(0, 10),
+  };
 }
 
 export function toDateDeces(data: Record<string, unknown>): string {
@@ -101,7 +105,10 @@ function describeLocation(location: { address?: CanonicalAddress; communeInsee?:
 }
 
 /** A service request as the vendor's incident; its address (if any) is matched separately. */
-export function toIncident(data: Record<string, unknown>, receivedAt: string): { incident: VendorIncident; address: VendorAddress | undefined } {
+export function toIncident(
+  data: Record<string, unknown>,
+  receivedAt: string,
+): { incident: VendorIncident; address: VendorAddress | undefined } {
   const requestId = data['requestId'];
   const category = data['category'];
   if (typeof requestId !== 'string' || typeof category !== 'string') throw new MappingError('the delivery lacks requestId or category');
@@ -117,7 +124,10 @@ export function toIncident(data: Record<string, unknown>, receivedAt: string): {
       canal: 'PORTAIL',
       date_signalement: sqlUtc(submittedAt),
     },
-    address: location?.address?.streetName && location.address.postcode && location.address.communeName ? toVendorAddress(location.address) : undefined,
+    address:
+      location?.address?.streetName && location.address.postcode && location.address.communeName
+        ? toVendorAddress(location.address)
+        : undefined,
   };
 }
 
@@ -147,14 +157,24 @@ export function toServiceRequestEvent(record: IncidentRecord, system: string): M
     ...(record.commentaire_resolution ? { comment: record.commentaire_resolution.slice(0, 2000) } : {}),
   };
   const at = record.date_maj.toISOString();
-  const base = { recordKey: `incident:${record.id_incident}:${record.statut}:${record.date_maj_texte}`, citizenLocalId: record.numero_usager, time: at };
+  const base = {
+    recordKey: `incident:${record.id_incident}:${record.statut}:${record.date_maj_texte}`,
+    citizenLocalId: record.numero_usager,
+    time: at,
+  };
   switch (record.statut) {
     case 'OUVERT':
       return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'acknowledged', updatedAt: at } } };
     case 'EN_COURS':
       return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'in-progress', updatedAt: at } } };
     case 'RESOLU':
-      return { event: { ...base, type: REQUEST_RESOLVED, data: { ...common, status: 'resolved', resolvedAt: (record.date_resolution ?? record.date_maj).toISOString() } } };
+      return {
+        event: {
+          ...base,
+          type: REQUEST_RESOLVED,
+          data: { ...common, status: 'resolved', resolvedAt: (record.date_resolution ?? record.date_maj).toISOString() },
+        },
+      };
     default:
       return { skipped: `status ${record.statut} is not shown to the citizen` };
   }

@@ -19,14 +19,34 @@ const logger = createLogger({ component: 'test', level: 'silent' });
 const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
 
 function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return { eventId: randomUUID(), type, pivotId: randomUUID(), system: 'waste-management', routeId: 'r', citizenId, data, time: new Date().toISOString() };
+  return {
+    eventId: randomUUID(),
+    type,
+    pivotId: randomUUID(),
+    system: 'waste-management',
+    routeId: 'r',
+    citizenId,
+    data,
+    time: new Date().toISOString(),
+  };
 }
 
-const newAddress = { number: '7', streetName: 'rue de Créqui', postcode: '69006', communeName: 'Lyon', communeInsee: '69386', country: 'FR' };
+const newAddress = {
+  number: '7',
+  streetName: 'rue de Créqui',
+  postcode: '69006',
+  communeName: 'Lyon',
+  communeInsee: '69386',
+  country: 'FR',
+};
 
 async function household(silo: VendorDatabase, n: string, members = 1): Promise<string[]> {
   const usagers = Array.from({ length: members }, (_, i) => ({ numero_usager: `USG-${n}-${i}`, nom: 'Test', prenom: `P${i}` }));
-  await addHousehold(silo.sql, { numero_foyer: `FOY-${n}`, adresse: { numero: '1', libelle_voie: `rue ${n}`, code_postal: '69003', commune: 'Lyon', code_insee: '69383' }, usagers });
+  await addHousehold(silo.sql, {
+    numero_foyer: `FOY-${n}`,
+    adresse: { numero: '1', libelle_voie: `rue ${n}`, code_postal: '69003', commune: 'Lyon', code_insee: '69383' },
+    usagers,
+  });
   return usagers.map((u) => u.numero_usager);
 }
 
@@ -50,7 +70,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       await silo.drop();
     });
 
-    test('an address change moves the household\'s subscriptions in one transaction, with the event id recorded; redelivered, it applies nothing twice', async () => {
+    test("an address change moves the household's subscriptions in one transaction, with the event id recorded; redelivered, it applies nothing twice", async () => {
       const [person] = await household(silo, 'move', 2);
       const d = delivery(ADDRESS_CHANGED, person!, { address: newAddress, effectiveDate: '2026-11-01' });
       assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
@@ -66,13 +86,27 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
           ['CS', 'rue de Créqui', 'ACTIF', '2026-11-01', null, null],
         ],
       );
-      const recorded = await silo.sql.query<{ type_evenement: string; resultat: string }>('SELECT type_evenement, resultat FROM relais_evenement WHERE id_evenement = ?', [d.eventId]);
+      const recorded = await silo.sql.query<{ type_evenement: string; resultat: string }>(
+        'SELECT type_evenement, resultat FROM relais_evenement WHERE id_evenement = ?',
+        [d.eventId],
+      );
       assert.deepEqual(recorded.rows, [{ type_evenement: ADDRESS_CHANGED, resultat: 'applique' }]);
 
-      const before = { abonnements: await count(silo, 'abonnement'), adresses: await count(silo, 'adresse'), events: await count(silo, 'relais_evenement') };
+      const before = {
+        abonnements: await count(silo, 'abonnement'),
+        adresses: await count(silo, 'adresse'),
+        events: await count(silo, 'relais_evenement'),
+      };
       assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
       await Promise.all([sink.apply(d, context()), sink.apply(d, context())]);
-      assert.deepEqual({ abonnements: await count(silo, 'abonnement'), adresses: await count(silo, 'adresse'), events: await count(silo, 'relais_evenement') }, before);
+      assert.deepEqual(
+        {
+          abonnements: await count(silo, 'abonnement'),
+          adresses: await count(silo, 'adresse'),
+          events: await count(silo, 'relais_evenement'),
+        },
+        before,
+      );
       assert.deepEqual(await householdOf(silo.sql, person!), moved);
     });
 
@@ -86,14 +120,20 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       assert.equal(view.abonnements.filter((s) => s.statut === 'ACTIF').length, 2, 'moved once, not twice');
     });
 
-    test('a death takes the person out of the household; the last one\'s closes it and ends the subscriptions; redelivered, nothing more', async () => {
+    test("a death takes the person out of the household; the last one's closes it and ends the subscriptions; redelivered, nothing more", async () => {
       const [first, second] = await household(silo, 'death', 2);
       const d1 = delivery(DEATH_REGISTERED, first!, { dateOfDeath: '2026-11-20' });
       assert.deepEqual(await sink.apply(d1, context()), { status: 'applied' });
       let view = (await householdOf(silo.sql, second!))!;
       assert.equal(view.statut, 'ACTIF');
       assert.equal(view.nb_personnes, 1);
-      assert.deepEqual(view.usagers.map((u) => [u.statut, u.date_deces]), [['DECEDE', '2026-11-20'], ['ACTIF', null]]);
+      assert.deepEqual(
+        view.usagers.map((u) => [u.statut, u.date_deces]),
+        [
+          ['DECEDE', '2026-11-20'],
+          ['ACTIF', null],
+        ],
+      );
       assert.ok(view.abonnements.every((s) => s.statut === 'ACTIF'));
 
       const d2 = delivery(DEATH_REGISTERED, second!, { dateOfDeath: '2026-12-01' });
@@ -103,8 +143,17 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       view = (await householdOf(silo.sql, second!))!;
       assert.equal(view.statut, 'CLOS');
       assert.equal(view.nb_personnes, 0);
-      assert.deepEqual(view.abonnements.map((s) => [s.statut, s.date_fin, s.motif_fin]), [['RESILIE', '2026-12-01', 'DECES'], ['RESILIE', '2026-12-01', 'DECES']]);
-      const events = await silo.sql.query('SELECT id_evenement FROM relais_evenement WHERE id_evenement IN (?, ?)', [d1.eventId, d2.eventId]);
+      assert.deepEqual(
+        view.abonnements.map((s) => [s.statut, s.date_fin, s.motif_fin]),
+        [
+          ['RESILIE', '2026-12-01', 'DECES'],
+          ['RESILIE', '2026-12-01', 'DECES'],
+        ],
+      );
+      const events = await silo.sql.query('SELECT id_evenement FROM relais_evenement WHERE id_evenement IN (?, ?)', [
+        d1.eventId,
+        d2.eventId,
+      ]);
       assert.equal(events.rows.length, 2);
     });
 
@@ -114,7 +163,16 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       const d = delivery(REQUEST_SUBMITTED, person!, {
         requestId,
         category: 'waste.missed-collection',
-        location: { address: { number: '1', streetName: 'rue incident', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR' } },
+        location: {
+          address: {
+            number: '1',
+            streetName: 'rue incident',
+            postcode: '69003',
+            communeName: 'Lyon',
+            communeInsee: '69383',
+            country: 'FR',
+          },
+        },
         description: "Le bac jaune n'a pas été collecté mardi.",
         status: 'submitted',
         competentService: 'waste-management',

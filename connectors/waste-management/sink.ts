@@ -13,7 +13,10 @@ import { ADDRESS_CHANGED, DEATH_REGISTERED, MappingError, REQUEST_SUBMITTED, toD
 export { ADDRESS_CHANGED, DEATH_REGISTERED, REQUEST_SUBMITTED } from './mapping.ts';
 
 // Reasons end up in receipts and logs: they never quote the person's number or address.
-const unknownPerson: ApplyOutcome = { status: 'rejected', reason: 'waste-management refused (USAGER_INCONNU): no active usager with this number' };
+const unknownPerson: ApplyOutcome = {
+  status: 'rejected',
+  reason: 'waste-management refused (USAGER_INCONNU): no active usager with this number',
+};
 
 type Work = (tx: SqlQueryable) => Promise<ApplyOutcome>;
 

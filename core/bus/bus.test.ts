@@ -40,7 +40,10 @@ test('a batch published to two topics is consumed in per-key order and committed
     groupId: `${prefix}-g`,
     topics,
     handler: async (batch, context) => {
-      assert.ok(batch.every((m) => m.partition === batch[0]!.partition && m.topic === batch[0]!.topic), 'a batch holds one partition');
+      assert.ok(
+        batch.every((m) => m.partition === batch[0]!.partition && m.topic === batch[0]!.topic),
+        'a batch holds one partition',
+      );
       for (const m of batch) {
         seen.push(m);
         context.markProcessed(m);
@@ -54,13 +57,21 @@ test('a batch published to two topics is consumed in per-key order and committed
   for (const topic of topics) {
     const byKey = new Map<string, number[]>();
     for (const m of seen.filter((x) => x.topic === topic)) byKey.set(m.key!, [...(byKey.get(m.key!) ?? []), seqOf(m)]);
-    for (const seqs of byKey.values()) assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    for (const seqs of byKey.values())
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+      );
   }
   assert.equal(seen[0]!.headers['ce_id']?.startsWith('id-'), true);
 
   // The same group resumes after the committed offsets: nothing again.
   const again: IncomingMessage[] = [];
-  const sub2 = await bus.consume({ groupId: `${prefix}-g`, topics, handler: async (batch, c) => batch.forEach((m) => (again.push(m), c.markProcessed(m))) });
+  const sub2 = await bus.consume({
+    groupId: `${prefix}-g`,
+    topics,
+    handler: async (batch, c) => batch.forEach((m) => (again.push(m), c.markProcessed(m))),
+  });
   await sub2.ready;
   await bus.publish(messages(topics[0]!, 1));
   await eventually(async () => (again.length >= 1 ? true : undefined), 15_000, 'the new message');
@@ -116,7 +127,11 @@ test('a second member joining mid-stream loses nothing and keeps each key in ord
   await eventually(async () => (processed.length >= 100 ? true : undefined), 20_000, 'the first 100');
   const otherBus = testBus(undefined, 'test-2');
   const second = await otherBus.consume({ groupId: `${prefix}-g`, topics: [topic], handler, maxBatchSize: 20 });
-  await eventually(async () => (new Set(processed.map((m) => `${m.partition}:${m.offset}`)).size >= 600 ? true : undefined), 60_000, 'all 600');
+  await eventually(
+    async () => (new Set(processed.map((m) => `${m.partition}:${m.offset}`)).size >= 600 ? true : undefined),
+    60_000,
+    'all 600',
+  );
   await Promise.all([first.close(), second.close()]);
   const unique = new Set(processed.map((m) => `${m.partition}:${m.offset}`));
   assert.equal(unique.size, 600, 'nothing lost');
@@ -130,6 +145,10 @@ test('a second member joining mid-stream loses nothing and keeps each key in ord
     done.add(id);
     firstSeen.set(m.key!, [...(firstSeen.get(m.key!) ?? []), seqOf(m)]);
   }
-  for (const seqs of firstSeen.values()) assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  for (const seqs of firstSeen.values())
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
   await Promise.all([bus.close(), otherBus.close()]);
 });

@@ -60,7 +60,10 @@ function isRetriableKafkaError(error: unknown): boolean {
 }
 
 function kafkaError(action: string, error: unknown): RelaisError {
-  return new RelaisError('KAFKA_UNAVAILABLE', `${action}: ${describeError(error)}`, { cause: error, retriable: isRetriableKafkaError(error) });
+  return new RelaisError('KAFKA_UNAVAILABLE', `${action}: ${describeError(error)}`, {
+    cause: error,
+    retriable: isRetriableKafkaError(error),
+  });
 }
 
 function toIncoming(record: Record_): IncomingMessage {
@@ -92,7 +95,8 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
       partitioner: compatibilityPartitioner,
       serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
     }));
-  const getAdmin = (): Admin => (admin ??= new Admin({ clientId: `${clientId}-admin`, bootstrapBrokers: brokers, retries: 5, retryDelay: RETRY_DELAY_MS }));
+  const getAdmin = (): Admin =>
+    (admin ??= new Admin({ clientId: `${clientId}-admin`, bootstrapBrokers: brokers, retries: 5, retryDelay: RETRY_DELAY_MS }));
 
   async function waitForLeaders(names: string[]): Promise<void> {
     const deadline = Date.now() + 30_000;
@@ -249,7 +253,10 @@ function startConsumer(brokers: string[], clientId: string, logger: Logger, opti
       if (!owns(first.topic, first.partition)) return;
       stalls = lastMarked ? 0 : stalls + 1;
       if (failure !== undefined && (stalls <= 1 || stalls % 10 === 0)) {
-        logger.warn({ group: options.groupId, topic: first.topic, partition: first.partition, error: describeError(failure) }, 'handler failed; retrying the rest of the batch');
+        logger.warn(
+          { group: options.groupId, topic: first.topic, partition: first.partition, error: describeError(failure) },
+          'handler failed; retrying the rest of the batch',
+        );
       }
       await sleep(Math.min(30_000, 250 * 2 ** Math.min(stalls, 7)), undefined, { signal: closing.signal }).catch(() => undefined);
     }

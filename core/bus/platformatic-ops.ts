@@ -91,7 +91,13 @@ export function createOpsClient(brokers: string[], clientId: string): OpsClient 
               const split = key.lastIndexOf(':');
               const position = commits.get(key);
               const from = position ?? starts.get(key) ?? 0n;
-              return { topic: key.slice(0, split), partition: Number(key.slice(split + 1)), committed: position, end, lag: Math.max(0, Number(end - from)) };
+              return {
+                topic: key.slice(0, split),
+                partition: Number(key.slice(split + 1)),
+                committed: position,
+                end,
+                lag: Math.max(0, Number(end - from)),
+              };
             });
           return { groupId, members: group?.members.size ?? 0, state: String(group?.state ?? 'UNKNOWN'), partitions };
         });
@@ -100,7 +106,10 @@ export function createOpsClient(brokers: string[], clientId: string): OpsClient 
 
     topicOffsets(topics, timeoutMs = DEFAULT_TIMEOUT_MS) {
       return bounded('reading topic offsets', timeoutMs, async (client) => {
-        const [ends, starts] = await Promise.all([offsets(client, topics, ListOffsetTimestamps.LATEST), offsets(client, topics, ListOffsetTimestamps.EARLIEST)]);
+        const [ends, starts] = await Promise.all([
+          offsets(client, topics, ListOffsetTimestamps.LATEST),
+          offsets(client, topics, ListOffsetTimestamps.EARLIEST),
+        ]);
         return [...ends.entries()].map(([key, end]) => {
           const split = key.lastIndexOf(':');
           return { topic: key.slice(0, split), partition: Number(key.slice(split + 1)), start: starts.get(key) ?? 0n, end };

@@ -149,7 +149,9 @@ export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
       const existing = flows.systems.get(name);
       if (existing) problems.push(`${source.file}:${line}: systems.${name}: already declared in ${existing.file}`);
       else if (options.connectors && !options.connectors.includes(system.connector)) {
-        problems.push(`${source.file}:${line}: systems.${name}.connector: unknown connector "${system.connector}" (known: ${options.connectors.join(', ')})`);
+        problems.push(
+          `${source.file}:${line}: systems.${name}.connector: unknown connector "${system.connector}" (known: ${options.connectors.join(', ')})`,
+        );
       } else flows.systems.set(name, { ...system, file: source.file });
     }
   }
@@ -157,7 +159,8 @@ export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
   const targets = new Map<string, string>();
   for (const source of located) {
     (source.content.routes ?? []).forEach((route, r) => {
-      const at = (...path: (string | number)[]): string => `${source.file}:${lineOf(source, ['routes', r, ...path])}: ${describePath(['routes', r, ...path])}`;
+      const at = (...path: (string | number)[]): string =>
+        `${source.file}:${lineOf(source, ['routes', r, ...path])}: ${describePath(['routes', r, ...path])}`;
       if (flows.routes.some((other) => other.id === route.id)) problems.push(`${at('id')}: route id "${route.id}" is used twice`);
       if (!isEventType(route.event)) {
         problems.push(`${at('event')}: unknown event type "${route.event}" (no schema in schemas/events/)`);
@@ -165,10 +168,12 @@ export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
       }
       const known = fieldPaths(route.event);
       for (const { field, path } of route.filter ? filterPaths(route.filter, ['filter']) : []) {
-        if (field.startsWith('data.') && !known.has(field.slice(5))) problems.push(`${at(...path)}: "${field}" is not a field of ${route.event}`);
+        if (field.startsWith('data.') && !known.has(field.slice(5)))
+          problems.push(`${at(...path)}: "${field}" is not a field of ${route.event}`);
       }
       route.to.forEach((target, t) => {
-        if (!flows.systems.has(target.system)) problems.push(`${at('to', t, 'system')}: system "${target.system}" is not declared under systems`);
+        if (!flows.systems.has(target.system))
+          problems.push(`${at('to', t, 'system')}: system "${target.system}" is not declared under systems`);
         const twice = targets.get(`${route.event}\u0000${target.system}`);
         if (twice) problems.push(`${at('to', t, 'system')}: ${target.system} already receives ${route.event} through route "${twice}"`);
         targets.set(`${route.event}\u0000${target.system}`, route.id);
@@ -198,7 +203,9 @@ function displayName(path: string): string {
 
 /** Every `*.yaml`/`*.yml` file of a directory. */
 export function readFlowSources(dir: string): FlowSource[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   return files.map((f) => ({ file: displayName(join(dir, f)), text: readFileSync(join(dir, f), 'utf8') }));
 }
 

@@ -30,7 +30,15 @@ routes:
 ]);
 
 const data = {
-  address: { number: '12', streetName: 'rue des Lilas', postcode: '69003', communeName: 'Lyon', communeInsee: '69383', country: 'FR', banId: 'x' },
+  address: {
+    number: '12',
+    streetName: 'rue des Lilas',
+    postcode: '69003',
+    communeName: 'Lyon',
+    communeInsee: '69383',
+    country: 'FR',
+    banId: 'x',
+  },
   effectiveDate: '2026-11-01',
   previousAddress: { streetName: 'old', postcode: '75001', communeName: 'Paris', country: 'FR' },
 };
@@ -57,7 +65,10 @@ test('under a citizen-request basis only the systems the citizen chose receive i
   const chosen = planDeliveries(flows, { type, data, channel: 'web', recipients: ['waste'] });
   assert.deepEqual(chosen.find((d) => d.system === 'waste')?.data, { address: { communeInsee: '69383' } });
   // Choosing recipients does not remove systems that receive it under another basis.
-  assert.deepEqual(chosen.map((d) => d.system), ['social-services', 'tax', 'waste']);
+  assert.deepEqual(
+    chosen.map((d) => d.system),
+    ['social-services', 'tax', 'waste'],
+  );
 });
 
 test('filters decide: a foreign address goes nowhere on the public-task route', () => {
@@ -101,6 +112,8 @@ routes:
   ];
   const deliveries = planDeliveries(labelled, { type: household, data: { effectiveDate: '2026-11-01', members } });
   // `dependent` is labelled sensitive inside identity records: only the route that names it gets it.
-  assert.deepEqual(deliveries.find((d) => d.system === 'waste')?.data, { members: members.map(({ dependent: _dependent, ...rest }) => rest) });
+  assert.deepEqual(deliveries.find((d) => d.system === 'waste')?.data, {
+    members: members.map(({ dependent: _dependent, ...rest }) => rest),
+  });
   assert.deepEqual(deliveries.find((d) => d.system === 'tax')?.data, { effectiveDate: '2026-11-01', members });
 });

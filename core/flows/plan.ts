@@ -92,7 +92,14 @@ function minimise(value: Json, path: string, label: PiiLevel, projection: Projec
 /** Merges two projections of the same data (a route may name `a` and `a.b`, in any order). */
 function merge(existing: Json, incoming: Json): Json {
   if (Array.isArray(existing) && Array.isArray(incoming)) return incoming.map((item: Json, i) => merge(existing[i], item));
-  if (existing && incoming && typeof existing === 'object' && typeof incoming === 'object' && !Array.isArray(existing) && !Array.isArray(incoming)) {
+  if (
+    existing &&
+    incoming &&
+    typeof existing === 'object' &&
+    typeof incoming === 'object' &&
+    !Array.isArray(existing) &&
+    !Array.isArray(incoming)
+  ) {
     const out = { ...(existing as Record<string, Json>) };
     for (const [key, value] of Object.entries(incoming as Record<string, Json>)) out[key] = merge(out[key], value);
     return out;
@@ -141,7 +148,12 @@ export function planDeliveries(flows: Flows, event: RoutableEvent): PlannedDeliv
     for (const target of route.to) {
       if (target.system === event.origin) continue;
       if (route.basis.kind === 'citizen-request' && !(event.recipients ?? []).includes(target.system)) continue;
-      deliveries.push({ system: target.system, routeId: route.id, basis: route.basis.kind, data: project(event.data, target.fields, labelsOf(event.type)) });
+      deliveries.push({
+        system: target.system,
+        routeId: route.id,
+        basis: route.basis.kind,
+        data: project(event.data, target.fields, labelsOf(event.type)),
+      });
     }
   }
   return deliveries;

@@ -1,15 +1,34 @@
 /** Relais' matching of civil data against the register's candidates (pure). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactName, decide, givenNamesMatch, normaliseName, placesMatch, type CivilIdentity, type RegisterCandidate } from './civil-identity.ts';
+import {
+  compactName,
+  decide,
+  givenNamesMatch,
+  normaliseName,
+  placesMatch,
+  type CivilIdentity,
+  type RegisterCandidate,
+} from './civil-identity.ts';
 
 const lyon = { communeName: 'Lyon', communeInsee: '69123', country: 'FR' };
-const asked: CivilIdentity = { birthName: "Dupont-d'Arcy", givenNames: ['Jean Pierre'], dateOfBirth: '1962-07-14', placeOfBirth: { communeName: 'LYON', country: 'FR' } };
+const asked: CivilIdentity = {
+  birthName: "Dupont-d'Arcy",
+  givenNames: ['Jean Pierre'],
+  dateOfBirth: '1962-07-14',
+  placeOfBirth: { communeName: 'LYON', country: 'FR' },
+};
 
 function candidate(registerId: string, identity: Partial<CivilIdentity> = {}): RegisterCandidate {
   return {
     registerId,
-    identity: { birthName: 'DUPONT D ARCY', givenNames: ['Jean-Pierre', 'Marie'], dateOfBirth: '1962-07-14', placeOfBirth: lyon, ...identity },
+    identity: {
+      birthName: 'DUPONT D ARCY',
+      givenNames: ['Jean-Pierre', 'Marie'],
+      dateOfBirth: '1962-07-14',
+      placeOfBirth: lyon,
+      ...identity,
+    },
     registerMatched: [],
   };
 }
@@ -39,17 +58,31 @@ test('birth places: the INSEE code when both have it, else the commune name, and
 });
 
 test('exactly one candidate matching everything is an exact match', () => {
-  assert.deepEqual(decide(asked, [candidate('EC-1')]), { kind: 'exact', registerId: 'EC-1', matched: ['birthName', 'givenNames', 'dateOfBirth', 'placeOfBirth'] });
-  const withOthers = decide(asked, [candidate('EC-1'), candidate('EC-2', { givenNames: ['Paul'] }), candidate('EC-3', { dateOfBirth: '1963-07-14' })]);
+  assert.deepEqual(decide(asked, [candidate('EC-1')]), {
+    kind: 'exact',
+    registerId: 'EC-1',
+    matched: ['birthName', 'givenNames', 'dateOfBirth', 'placeOfBirth'],
+  });
+  const withOthers = decide(asked, [
+    candidate('EC-1'),
+    candidate('EC-2', { givenNames: ['Paul'] }),
+    candidate('EC-3', { dateOfBirth: '1963-07-14' }),
+  ]);
   assert.equal(withOthers.kind, 'exact', 'candidates failing name, given names or date do not count');
 });
 
 test('no plausible candidate is none; homonyms, or one plausible candidate born elsewhere, need a person', () => {
   assert.deepEqual(decide(asked, []), { kind: 'none' });
   assert.deepEqual(decide(asked, [candidate('EC-1', { birthName: 'Durand' })]), { kind: 'none' });
-  const homonyms = decide(asked, [candidate('EC-1'), candidate('EC-2', { placeOfBirth: { communeName: 'Bron', communeInsee: '69029', country: 'FR' } })]);
+  const homonyms = decide(asked, [
+    candidate('EC-1'),
+    candidate('EC-2', { placeOfBirth: { communeName: 'Bron', communeInsee: '69029', country: 'FR' } }),
+  ]);
   assert.equal(homonyms.kind, 'ambiguous');
-  assert.deepEqual(homonyms.kind === 'ambiguous' && homonyms.candidates.map((c) => [c.registerId, c.matched.includes('placeOfBirth')]), [['EC-1', true], ['EC-2', false]]);
+  assert.deepEqual(homonyms.kind === 'ambiguous' && homonyms.candidates.map((c) => [c.registerId, c.matched.includes('placeOfBirth')]), [
+    ['EC-1', true],
+    ['EC-2', false],
+  ]);
   assert.equal(decide(asked, [candidate('EC-2', { placeOfBirth: { communeName: 'Bron', country: 'FR' } })]).kind, 'ambiguous');
   assert.equal(decide(asked, [candidate('EC-1'), candidate('EC-1')]).kind, 'exact', 'the same register id twice is one person');
 });

@@ -49,9 +49,7 @@ export interface ScoredCandidate {
 }
 
 export type MatchDecision =
-  | { kind: 'none' }
-  | { kind: 'exact'; registerId: string; matched: Criterion[] }
-  | { kind: 'ambiguous'; candidates: ScoredCandidate[] };
+  { kind: 'none' } | { kind: 'exact'; registerId: string; matched: Criterion[] } | { kind: 'ambiguous'; candidates: ScoredCandidate[] };
 
 /** Accents, case, hyphens, apostrophes and spacing removed: "Dupont-d'Arcy" → "dupont d arcy". */
 export function normaliseName(value: string): string {
@@ -110,6 +108,7 @@ export function decide(asked: CivilIdentity, candidates: RegisterCandidate[]): M
   const unique = [...new Map(plausible.map((c) => [c.registerId, c])).values()];
   if (unique.length === 0) return { kind: 'none' };
   const [only] = unique;
-  if (unique.length === 1 && only!.matched.includes('placeOfBirth')) return { kind: 'exact', registerId: only!.registerId, matched: only!.matched };
+  if (unique.length === 1 && only!.matched.includes('placeOfBirth'))
+    return { kind: 'exact', registerId: only!.registerId, matched: only!.matched };
   return { kind: 'ambiguous', candidates: unique };
 }

@@ -54,10 +54,26 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
      )
      SELECT count(*)::int AS inserted FROM change`,
     [
-      record.id, record.type, record.pivotId, record.channel ?? null, record.caller, record.originSystem ?? null, record.recipients ?? null,
-      JSON.stringify(record.data), record.traceparent, record.idempotencyKey ?? null, record.requestHash, record.acceptedAt, record.review ?? null,
+      record.id,
+      record.type,
+      record.pivotId,
+      record.channel ?? null,
+      record.caller,
+      record.originSystem ?? null,
+      record.recipients ?? null,
+      JSON.stringify(record.data),
+      record.traceparent,
+      record.idempotencyKey ?? null,
+      record.requestHash,
+      record.acceptedAt,
+      record.review ?? null,
       record.plannedSystems,
-      JSON.stringify({ type: record.type, recipients: record.plannedSystems, origin: record.originSystem ?? null, ...(record.review ? { review: record.review } : {}) }),
+      JSON.stringify({
+        type: record.type,
+        recipients: record.plannedSystems,
+        origin: record.originSystem ?? null,
+        ...(record.review ? { review: record.review } : {}),
+      }),
     ],
   );
   return (inserted.rows[0]?.inserted ?? 0) > 0;

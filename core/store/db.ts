@@ -38,7 +38,9 @@ function storeError(action: string, error: unknown): RelaisError {
   // The original error stays available as the cause (constraint codes are read from it).
   const sqlState = (error as { code?: unknown }).code;
   const message = (error as Error).message.replace(/"[^"]*"/g, '"…"');
-  return new RelaisError('STORE_UNAVAILABLE', `${action}: ${message}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`, { cause: error });
+  return new RelaisError('STORE_UNAVAILABLE', `${action}: ${message}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`, {
+    cause: error,
+  });
 }
 
 export function isUniqueViolation(error: unknown): boolean {

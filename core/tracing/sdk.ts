@@ -13,7 +13,9 @@ export function installTracerProvider(options: { endpoint: string; serviceName: 
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     // A caller that did not sample its request is not overruled; a new trace is sampled.
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }), scheduledDelayMillis: 500 })],
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }), scheduledDelayMillis: 500 }),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   return {

@@ -21,15 +21,31 @@ export interface TracedSpan {
   end(error?: unknown): void;
 }
 
-const kinds = { server: SpanKind.SERVER, client: SpanKind.CLIENT, producer: SpanKind.PRODUCER, consumer: SpanKind.CONSUMER, internal: SpanKind.INTERNAL };
+const kinds = {
+  server: SpanKind.SERVER,
+  client: SpanKind.CLIENT,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER,
+  internal: SpanKind.INTERNAL,
+};
 
 /** Starts a span continuing `parent` (a traceparent), or a new trace. */
-export function startSpan(name: string, options: { parent?: string | undefined; kind: keyof typeof kinds; attributes?: Attributes }): TracedSpan {
+export function startSpan(
+  name: string,
+  options: { parent?: string | undefined; kind: keyof typeof kinds; attributes?: Attributes },
+): TracedSpan {
   const parent = parseTraceparent(options.parent);
   const context = parent
-    ? trace.setSpanContext(ROOT_CONTEXT, { traceId: parent.traceId, spanId: parent.spanId, traceFlags: Number.parseInt(parent.flags, 16), isRemote: true })
+    ? trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: parent.traceId,
+        spanId: parent.spanId,
+        traceFlags: Number.parseInt(parent.flags, 16),
+        isRemote: true,
+      })
     : ROOT_CONTEXT;
-  const span = trace.getTracer('relais').startSpan(name, { kind: kinds[options.kind], ...(options.attributes ? { attributes: options.attributes } : {}) }, context);
+  const span = trace
+    .getTracer('relais')
+    .startSpan(name, { kind: kinds[options.kind], ...(options.attributes ? { attributes: options.attributes } : {}) }, context);
   const own = span.spanContext();
   const traceparent = span.isRecording()
     ? formatTraceparent({ traceId: own.traceId, spanId: own.spanId, flags: own.traceFlags.toString(16).padStart(2, '0') })

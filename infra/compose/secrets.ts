@@ -40,7 +40,8 @@ secret('social_services_webhook_secret', () => `whsec-${random()}`);
 secret('school_catering_token', random);
 // The tax connector's SSH key pair, made by OpenSSH's own ssh-keygen (as an operator would).
 const taxKey = join(dir, 'tax_sftp_key');
-if (!existsSync(taxKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'relais@compose', '-f', taxKey], { stdio: 'ignore' });
+if (!existsSync(taxKey))
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'relais@compose', '-f', taxKey], { stdio: 'ignore' });
 chmodSync(taxKey, fileMode);
 
 console.log(`secrets in ${dir} (keep this directory out of version control and of images)`);

@@ -23,7 +23,11 @@ test('Kafka 4.1.1 from Maven jars: starts, serves the bus, stops cleanly', { tim
     await bus.ensureTopics([{ name: 'probe', partitions: 2, replicationFactor: 1, configs: { 'min.insync.replicas': '1' } }]);
     await bus.publish([{ topic: 'probe', key: 'k', value: Buffer.from('{"ok":true}'), headers: { ce_id: 'probe-1' } }]);
     const seen: IncomingMessage[] = [];
-    const sub = await bus.consume({ groupId: 'probe', topics: ['probe'], handler: async (b, c) => b.forEach((m) => (seen.push(m), c.markProcessed(m))) });
+    const sub = await bus.consume({
+      groupId: 'probe',
+      topics: ['probe'],
+      handler: async (b, c) => b.forEach((m) => (seen.push(m), c.markProcessed(m))),
+    });
     await eventually(async () => (seen.length === 1 ? true : undefined), 30_000, 'the probe message');
     await sub.close();
     assert.equal(seen[0]!.headers['ce_id'], 'probe-1');

@@ -195,7 +195,18 @@ function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag:
   if (existsSync(join(node.dir, 'data', 'meta.properties'))) return;
   const result = spawnSync(
     java(),
-    ['-Xmx256m', logFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${id}`, '-c', node.properties, '--ignore-formatted'],
+    [
+      '-Xmx256m',
+      logFlag,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${id}`,
+      '-c',
+      node.properties,
+      '--ignore-formatted',
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
@@ -339,18 +350,17 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
       if (child && !child.exited) process.kill(child.pid, 'SIGKILL');
     },
     async stop(graceMs = 15_000) {
-      await stopPids(children.map((c) => c.pid), graceMs);
+      await stopPids(
+        children.map((c) => c.pid),
+        graceMs,
+      );
       for (const node of layouts) rmSync(join(node.dir, 'pid'), { force: true });
     },
   };
 
   options.onPhase?.('wait');
   try {
-    await Promise.all(
-      layouts.map((node, i) =>
-        waitForPort(node.port, options.startTimeoutMs ?? 90_000, () => !children[i]!.exited),
-      ),
-    );
+    await Promise.all(layouts.map((node, i) => waitForPort(node.port, options.startTimeoutMs ?? 90_000, () => !children[i]!.exited)));
   } catch (error) {
     await cluster.stop(2_000);
     const logFile = join(layouts[0]!.dir, 'broker.log');

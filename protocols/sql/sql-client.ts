@@ -55,7 +55,8 @@ const transientMariaDbErrnos = new Set([1040, 1053, 1205, 1213, 1927, 2002, 2003
 
 function describeDriverError(error: unknown): { message: string; retriable: boolean; state?: string } {
   const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown; fatal?: unknown; message?: unknown };
-  const state = typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const state =
+    typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = String(e.message ?? error)
     .replace(/'[^']*'/g, "'…'")
@@ -172,7 +173,11 @@ function mariaDbClient(url: URL, options: SqlClientOptions): SqlClient {
     async transaction(work, signal) {
       let connection: mysql.PoolConnection;
       try {
-        connection = await acquire(() => pool.getConnection(), (late) => late.destroy(), signal);
+        connection = await acquire(
+          () => pool.getConnection(),
+          (late) => late.destroy(),
+          signal,
+        );
       } catch (error) {
         throw sqlError('connecting to MariaDB', error);
       }
@@ -195,7 +200,11 @@ function mariaDbClient(url: URL, options: SqlClientOptions): SqlClient {
       }
     },
     async exec(script) {
-      const connection = await mysql.createConnection({ uri: url.toString().replace(/^mariadb:/, 'mysql:'), multipleStatements: true, timezone: 'Z' });
+      const connection = await mysql.createConnection({
+        uri: url.toString().replace(/^mariadb:/, 'mysql:'),
+        multipleStatements: true,
+        timezone: 'Z',
+      });
       try {
         await connection.query(script);
       } catch (error) {
@@ -217,9 +226,15 @@ function postgresClient(url: string, options: SqlClientOptions): SqlClient {
     [1082, (value: string) => value],
   ]);
   const types = {
-    getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown => parsers.get(oid) ?? (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
+    getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+      parsers.get(oid) ?? (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 5, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    types,
+  });
   pool.on('error', () => undefined);
   const wrap = (target: pg.Pool | pg.PoolClient): SqlQueryable => ({
     dialect: 'postgres',
@@ -245,7 +260,11 @@ function postgresClient(url: string, options: SqlClientOptions): SqlClient {
     async transaction(work, signal) {
       let client: pg.PoolClient;
       try {
-        client = await acquire(() => pool.connect(), (late) => late.release(true), signal);
+        client = await acquire(
+          () => pool.connect(),
+          (late) => late.release(true),
+          signal,
+        );
       } catch (error) {
         throw sqlError('connecting to PostgreSQL', error);
       }

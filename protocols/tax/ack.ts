@@ -15,9 +15,27 @@ export const taxAckSpec: FileSpec = {
   recordLength: 200,
   header: {
     recordType: '01',
-    fields: [['format', 8], ['version', 2, 'numeric'], ['batchFile', 80], ['batchFileId', 36], ['processedAt', 14, 'numeric'], ['fileStatus', 1], ['code', 4], ['reason', 50]],
+    fields: [
+      ['format', 8],
+      ['version', 2, 'numeric'],
+      ['batchFile', 80],
+      ['batchFileId', 36],
+      ['processedAt', 14, 'numeric'],
+      ['fileStatus', 1],
+      ['code', 4],
+      ['reason', 50],
+    ],
   },
-  detail: { recordType: '10', fields: [['sequence', 9, 'numeric'], ['eventId', 36], ['status', 1], ['code', 4], ['reason', 80]] },
+  detail: {
+    recordType: '10',
+    fields: [
+      ['sequence', 9, 'numeric'],
+      ['eventId', 36],
+      ['status', 1],
+      ['code', 4],
+      ['reason', 80],
+    ],
+  },
 };
 
 export interface AckHeader {
@@ -34,8 +52,14 @@ export type AckRecord = { eventId: string; status: 'accepted' } | { eventId: str
 export function ackHeaderValues(header: AckHeader): Values {
   const processedAt = typeof header.processedAt === 'string' ? new Date(header.processedAt) : header.processedAt;
   return {
-    format: ACK_FORMAT, version: '1', batchFile: header.batchFile, batchFileId: header.batchFileId, processedAt: toFileTimestamp(processedAt),
-    fileStatus: header.refused ? 'R' : 'A', code: header.refused?.code ?? '0000', reason: header.refused?.reason,
+    format: ACK_FORMAT,
+    version: '1',
+    batchFile: header.batchFile,
+    batchFileId: header.batchFileId,
+    processedAt: toFileTimestamp(processedAt),
+    fileStatus: header.refused ? 'R' : 'A',
+    code: header.refused?.code ?? '0000',
+    reason: header.refused?.reason,
   };
 }
 
@@ -54,7 +78,11 @@ export function ackHeaderFrom(values: Record<string, string>): AckHeader {
   if (values['version'] !== '01') throw new Error(`unsupported version ${JSON.stringify(values['version'])}`);
   const status = values['fileStatus'];
   if (status !== 'A' && status !== 'R') throw new Error('file status is neither A nor R');
-  const header: AckHeader = { batchFile: values['batchFile'] ?? '', batchFileId: values['batchFileId'] ?? '', processedAt: fromFileTimestamp(values['processedAt'], 'processedAt') };
+  const header: AckHeader = {
+    batchFile: values['batchFile'] ?? '',
+    batchFileId: values['batchFileId'] ?? '',
+    processedAt: fromFileTimestamp(values['processedAt'], 'processedAt'),
+  };
   if (status === 'R') header.refused = { code: values['code'] ?? '', reason: values['reason'] ?? '' };
   return header;
 }

@@ -18,13 +18,26 @@ export interface TaxAddress {
 
 /** 326 characters, wide enough for every value the canonical schema allows. */
 export const addressFields: readonly FieldSpec[] = [
-  ['number', 5], ['suffix', 9], ['streetName', 100], ['complement', 100], ['postcode', 5], ['communeName', 100], ['communeInsee', 5], ['country', 2],
+  ['number', 5],
+  ['suffix', 9],
+  ['streetName', 100],
+  ['complement', 100],
+  ['postcode', 5],
+  ['communeName', 100],
+  ['communeInsee', 5],
+  ['country', 2],
 ];
 
 export function addressValues(address: TaxAddress): Values {
   return {
-    number: address.number, suffix: address.suffix, streetName: address.streetName, complement: address.complement,
-    postcode: address.postcode, communeName: address.communeName, communeInsee: address.communeInsee, country: address.country,
+    number: address.number,
+    suffix: address.suffix,
+    streetName: address.streetName,
+    complement: address.complement,
+    postcode: address.postcode,
+    communeName: address.communeName,
+    communeInsee: address.communeInsee,
+    country: address.country,
   };
 }
 

@@ -4,14 +4,32 @@
  * docs/formats/tax-batch.md; the layout tables below are the normative copy.
  */
 import { formatRecord, readFile, writeFile, type FileSpec, type FileSummary, type Values } from './fixed-width.ts';
-import { addressFields, addressFrom, addressValues, fromFileDate, fromFileTimestamp, toFileDate, toFileTimestamp, type TaxAddress } from './address.ts';
+import {
+  addressFields,
+  addressFrom,
+  addressValues,
+  fromFileDate,
+  fromFileTimestamp,
+  toFileDate,
+  toFileTimestamp,
+  type TaxAddress,
+} from './address.ts';
 
 export const BATCH_FORMAT = 'RELAISTX';
 
 export const taxBatchSpec: FileSpec = {
   name: 'tax batch',
   recordLength: 400,
-  header: { recordType: '01', fields: [['format', 8], ['version', 2, 'numeric'], ['fileId', 36], ['createdAt', 14, 'numeric'], ['sender', 20]] },
+  header: {
+    recordType: '01',
+    fields: [
+      ['format', 8],
+      ['version', 2, 'numeric'],
+      ['fileId', 36],
+      ['createdAt', 14, 'numeric'],
+      ['sender', 20],
+    ],
+  },
   detail: {
     recordType: '10',
     fields: [['sequence', 9, 'numeric'], ['eventId', 36], ['taxId', 13], ['effectiveDate', 8, 'numeric'], ...addressFields],
@@ -33,7 +51,13 @@ export interface BatchRecord {
 }
 
 export function batchHeaderValues(header: BatchHeader): Values {
-  return { format: BATCH_FORMAT, version: '1', fileId: header.fileId, createdAt: toFileTimestamp(header.createdAt), sender: header.sender ?? 'RELAIS' };
+  return {
+    format: BATCH_FORMAT,
+    version: '1',
+    fileId: header.fileId,
+    createdAt: toFileTimestamp(header.createdAt),
+    sender: header.sender ?? 'RELAIS',
+  };
 }
 
 export function batchDetailValues(record: BatchRecord, sequence: number): Values {
@@ -55,7 +79,10 @@ export function checkBatchRecord(record: BatchRecord): void {
   formatRecord(taxBatchSpec.detail, batchDetailValues(record, 1), taxBatchSpec.recordLength, scratch, 0);
 }
 
-export function numbered<T>(records: AsyncIterable<T> | Iterable<T>, toValues: (record: T, sequence: number) => Values): AsyncIterable<Values> | Iterable<Values> {
+export function numbered<T>(
+  records: AsyncIterable<T> | Iterable<T>,
+  toValues: (record: T, sequence: number) => Values,
+): AsyncIterable<Values> | Iterable<Values> {
   let sequence = 0;
   if (Symbol.iterator in records) {
     // Synchronous sources stay synchronous: an await per record would dominate the cost.

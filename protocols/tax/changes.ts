@@ -2,19 +2,54 @@
  * The tax office's change file (tax office → Relais): addresses declared to the tax office,
  * for Relais to tell the other administrations. Layout in docs/formats/tax-batch.md.
  */
-import { FieldError, FileFormatError, parseRecord, readFile, readLines, writeFile, type FileSpec, type FileSummary, type Values } from './fixed-width.ts';
+import {
+  FieldError,
+  FileFormatError,
+  parseRecord,
+  readFile,
+  readLines,
+  writeFile,
+  type FileSpec,
+  type FileSummary,
+  type Values,
+} from './fixed-width.ts';
 import { numbered } from './batch.ts';
-import { addressFields, addressFrom, addressValues, fromFileDate, fromFileTimestamp, toFileDate, toFileTimestamp, type TaxAddress } from './address.ts';
+import {
+  addressFields,
+  addressFrom,
+  addressValues,
+  fromFileDate,
+  fromFileTimestamp,
+  toFileDate,
+  toFileTimestamp,
+  type TaxAddress,
+} from './address.ts';
 
 export const CHANGES_FORMAT = 'DGFIPCHG';
 
 export const taxChangesSpec: FileSpec = {
   name: 'tax change file',
   recordLength: 400,
-  header: { recordType: '01', fields: [['format', 8], ['version', 2, 'numeric'], ['fileId', 36], ['createdAt', 14, 'numeric'], ['sender', 20]] },
+  header: {
+    recordType: '01',
+    fields: [
+      ['format', 8],
+      ['version', 2, 'numeric'],
+      ['fileId', 36],
+      ['createdAt', 14, 'numeric'],
+      ['sender', 20],
+    ],
+  },
   detail: {
     recordType: '10',
-    fields: [['sequence', 9, 'numeric'], ['reference', 20], ['taxId', 13], ['effectiveDate', 8, 'numeric'], ['declaredAt', 14, 'numeric'], ...addressFields],
+    fields: [
+      ['sequence', 9, 'numeric'],
+      ['reference', 20],
+      ['taxId', 13],
+      ['effectiveDate', 8, 'numeric'],
+      ['declaredAt', 14, 'numeric'],
+      ...addressFields,
+    ],
   },
 };
 
@@ -36,14 +71,26 @@ export interface ChangeRecord {
 
 export function changeDetailValues(record: ChangeRecord, sequence: number): Values {
   return {
-    sequence: String(sequence), reference: record.reference, taxId: record.taxId,
-    effectiveDate: toFileDate(record.effectiveDate, 'effectiveDate'), declaredAt: toFileTimestamp(new Date(record.declaredAt)),
+    sequence: String(sequence),
+    reference: record.reference,
+    taxId: record.taxId,
+    effectiveDate: toFileDate(record.effectiveDate, 'effectiveDate'),
+    declaredAt: toFileTimestamp(new Date(record.declaredAt)),
     ...addressValues(record.address),
   };
 }
 
-export function writeTaxChanges(header: ChangesHeader, records: AsyncIterable<ChangeRecord> | Iterable<ChangeRecord>): AsyncGenerator<Buffer> {
-  const headerValues = { format: CHANGES_FORMAT, version: '1', fileId: header.fileId, createdAt: toFileTimestamp(header.createdAt), sender: header.sender ?? 'DGFIP' };
+export function writeTaxChanges(
+  header: ChangesHeader,
+  records: AsyncIterable<ChangeRecord> | Iterable<ChangeRecord>,
+): AsyncGenerator<Buffer> {
+  const headerValues = {
+    format: CHANGES_FORMAT,
+    version: '1',
+    fileId: header.fileId,
+    createdAt: toFileTimestamp(header.createdAt),
+    sender: header.sender ?? 'DGFIP',
+  };
   return writeFile(taxChangesSpec, headerValues, numbered(records, changeDetailValues));
 }
 
@@ -70,7 +117,9 @@ export function changeRecordFrom(values: Record<string, string>): ChangeRecord &
 }
 
 /** Streams a change file's records; any problem, of format or of a field, is a FileFormatError. */
-export async function* readTaxChanges(source: AsyncIterable<Uint8Array>): AsyncGenerator<ChangeRecord & { sequence: number; line: number }, FileSummary> {
+export async function* readTaxChanges(
+  source: AsyncIterable<Uint8Array>,
+): AsyncGenerator<ChangeRecord & { sequence: number; line: number }, FileSummary> {
   const reader = readFile(source, taxChangesSpec, checkChangesHeader);
   for (;;) {
     const next = await reader.next();
@@ -95,7 +144,10 @@ export function changeRecordOffset(sequence: number): number {
  * Up to `count` records of a change file ALREADY VALIDATED WHOLE, read from a stream that starts
  * at changeRecordOffset(first): a page costs its own records only, whatever the file's size.
  */
-export async function readChangePage(bytesFromRecord: AsyncIterable<Uint8Array>, count: number): Promise<{ records: ChangeRecord[]; last: boolean }> {
+export async function readChangePage(
+  bytesFromRecord: AsyncIterable<Uint8Array>,
+  count: number,
+): Promise<{ records: ChangeRecord[]; last: boolean }> {
   const records: ChangeRecord[] = [];
   for await (const lines of readLines(bytesFromRecord, taxChangesSpec.recordLength)) {
     for (const line of lines) {

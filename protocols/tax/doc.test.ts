@@ -8,14 +8,25 @@ import { taxBatchSpec } from './batch.ts';
 import { taxChangesSpec } from './changes.ts';
 
 const doc = readFileSync(new URL('../../docs/formats/tax-batch.md', import.meta.url), 'utf8');
-const trailer: Layout = { recordType: '99', fields: [['count', 9, 'numeric'], ['checksum', 8]] };
+const trailer: Layout = {
+  recordType: '99',
+  fields: [
+    ['count', 9, 'numeric'],
+    ['checksum', 8],
+  ],
+};
 
 function documented(key: string): string[][] {
   const start = doc.indexOf(`<!-- layout: ${key} -->`);
   assert.ok(start >= 0, `docs/formats/tax-batch.md has no table for ${key}`);
   const rows = doc.slice(start).split('\n').slice(3);
   const end = rows.findIndex((r) => !r.startsWith('|'));
-  return rows.slice(0, end).map((r) => r.split('|').slice(1, -1).map((c) => c.trim()));
+  return rows.slice(0, end).map((r) =>
+    r
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim()),
+  );
 }
 
 function expected(spec: FileSpec, layout: Layout): string[][] {
@@ -29,7 +40,11 @@ function expected(spec: FileSpec, layout: Layout): string[][] {
   return rows;
 }
 
-for (const [name, spec] of [['batch', taxBatchSpec], ['ack', taxAckSpec], ['changes', taxChangesSpec]] as const) {
+for (const [name, spec] of [
+  ['batch', taxBatchSpec],
+  ['ack', taxAckSpec],
+  ['changes', taxChangesSpec],
+] as const) {
   test(`the ${spec.name} layouts in docs/formats/tax-batch.md match the code`, () => {
     for (const layout of [spec.header, spec.detail, trailer]) {
       assert.deepEqual(documented(`${name}/${layout.recordType}`), expected(spec, layout), `${name}/${layout.recordType}`);

@@ -8,7 +8,13 @@ const spec: FileSpec = {
   name: 'test file',
   recordLength: 40,
   header: { recordType: '01', fields: [['title', 10]] },
-  detail: { recordType: '10', fields: [['n', 5, 'numeric'], ['name', 20]] },
+  detail: {
+    recordType: '10',
+    fields: [
+      ['n', 5, 'numeric'],
+      ['name', 20],
+    ],
+  },
 };
 
 async function bytesOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -36,7 +42,10 @@ const rejectsWith = (kind: string, line?: number) => (error: unknown) =>
 test('records are fixed width: alpha left-aligned with spaces, numeric zero-padded, LF after each', async () => {
   const file = await bytesOf(writeFile(spec, { title: 'Tést' }, [{ n: '7', name: 'Zoé' }]));
   const lines = file.toString('latin1').split('\n');
-  assert.deepEqual(lines.map((l) => l.length), [40, 40, 40, 0]);
+  assert.deepEqual(
+    lines.map((l) => l.length),
+    [40, 40, 40, 0],
+  );
   assert.equal(lines[1], `10${'00007'}Zo\xe9${' '.repeat(30)}`);
   assert.match(lines[2]!, /^99000000001[0-9A-F]{8} +$/);
   assert.deepEqual((await readAll(file)).details, [{ n: '00007', name: 'Zoé' }]);
@@ -44,12 +53,23 @@ test('records are fixed width: alpha left-aligned with spaces, numeric zero-padd
 
 test('a value too wide or a non-digit in a numeric field is a FieldError naming the field only', () => {
   const target = Buffer.alloc(41);
-  assert.throws(() => formatRecord(spec.detail, { n: '1', name: 'x'.repeat(21) }, 40, target, 0), (e: unknown) => e instanceof FieldError && e.field === 'name' && !e.message.includes('xxx'));
-  assert.throws(() => formatRecord(spec.detail, { n: '1a' }, 40, target, 0), (e: unknown) => e instanceof FieldError && e.field === 'n');
+  assert.throws(
+    () => formatRecord(spec.detail, { n: '1', name: 'x'.repeat(21) }, 40, target, 0),
+    (e: unknown) => e instanceof FieldError && e.field === 'name' && !e.message.includes('xxx'),
+  );
+  assert.throws(
+    () => formatRecord(spec.detail, { n: '1a' }, 40, target, 0),
+    (e: unknown) => e instanceof FieldError && e.field === 'n',
+  );
 });
 
 test('the reader refuses a wrong trailer count, a bad checksum, a truncated line, a foreign byte', async () => {
-  const good = await bytesOf(writeFile(spec, { title: 'T' }, [{ n: '1', name: 'a' }, { n: '2', name: 'b' }]));
+  const good = await bytesOf(
+    writeFile(spec, { title: 'T' }, [
+      { n: '1', name: 'a' },
+      { n: '2', name: 'b' },
+    ]),
+  );
   const text = good.toString('latin1');
 
   const badCount = Buffer.from(text.replace('99000000002', '99000000003'), 'latin1');
@@ -81,12 +101,19 @@ test('a line far longer than a record fails without being buffered whole', async
 test('property: whatever is written is read back the same, whatever the chunking', async () => {
   const name = fc.string({ maxLength: 20 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'é').trimEnd());
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.record({ n: fc.nat(99_999).map(String), name })), fc.integer({ min: 1, max: 200 }), async (rows: Values[], chunk) => {
-      const file = await bytesOf(writeFile(spec, { title: 'p' }, rows));
-      const read = await readAll(file, chunk);
-      assert.equal(read.count, rows.length);
-      assert.deepEqual(read.details.map((d) => ({ n: String(Number(d['n'])), name: d['name'] })), rows.map((r) => ({ ...r })));
-    }),
+    fc.asyncProperty(
+      fc.array(fc.record({ n: fc.nat(99_999).map(String), name })),
+      fc.integer({ min: 1, max: 200 }),
+      async (rows: Values[], chunk) => {
+        const file = await bytesOf(writeFile(spec, { title: 'p' }, rows));
+        const read = await readAll(file, chunk);
+        assert.equal(read.count, rows.length);
+        assert.deepEqual(
+          read.details.map((d) => ({ n: String(Number(d['n'])), name: d['name'] })),
+          rows.map((r) => ({ ...r })),
+        );
+      },
+    ),
     { numRuns: 60 },
   );
 });

@@ -28,25 +28,46 @@ export interface FileSpec {
 
 export const LF = 0x0a;
 const TRAILER_TYPE = '99';
-const trailerLayout: Layout = { recordType: TRAILER_TYPE, fields: [['count', 9, 'numeric'], ['checksum', 8]] };
+const trailerLayout: Layout = {
+  recordType: TRAILER_TYPE,
+  fields: [
+    ['count', 9, 'numeric'],
+    ['checksum', 8],
+  ],
+};
 
 export type Values = Readonly<Record<string, string | undefined>>;
 
 /** A value that does not fit its field: the message names the field, never the value. */
 export class FieldError extends Error {
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field}: ${reason}`);
     this.name = 'FieldError';
   }
 }
 
 export type FileErrorKind =
-  | 'LINE_LENGTH' | 'ENCODING' | 'RECORD_TYPE' | 'HEADER' | 'FIELD'
-  | 'MISSING_TRAILER' | 'TRAILER_COUNT' | 'CHECKSUM' | 'AFTER_TRAILER' | 'EMPTY';
+  | 'LINE_LENGTH'
+  | 'ENCODING'
+  | 'RECORD_TYPE'
+  | 'HEADER'
+  | 'FIELD'
+  | 'MISSING_TRAILER'
+  | 'TRAILER_COUNT'
+  | 'CHECKSUM'
+  | 'AFTER_TRAILER'
+  | 'EMPTY';
 
 /** A file that breaks its format; `line` is 1-based. Messages quote positions, not contents. */
 export class FileFormatError extends Error {
-  constructor(readonly kind: FileErrorKind, readonly line: number, reason: string) {
+  constructor(
+    readonly kind: FileErrorKind,
+    readonly line: number,
+    reason: string,
+  ) {
     super(`line ${line}: ${reason}`);
     this.name = 'FileFormatError';
   }
@@ -59,7 +80,8 @@ export function layoutWidth(layout: Layout): number {
 export function checkSpec(spec: FileSpec): void {
   for (const layout of [spec.header, spec.detail, trailerLayout]) {
     if (layout.recordType.length !== 2) throw new Error(`${spec.name}: record type must be 2 characters`);
-    if (layoutWidth(layout) > spec.recordLength) throw new Error(`${spec.name}: ${layout.recordType} records are wider than ${spec.recordLength}`);
+    if (layoutWidth(layout) > spec.recordLength)
+      throw new Error(`${spec.name}: ${layout.recordType} records are wider than ${spec.recordLength}`);
   }
 }
 
@@ -140,13 +162,23 @@ export async function* readLines(source: AsyncIterable<Uint8Array>, recordLength
     }
     if (lines.length > 0) yield lines;
   }
-  if (carry.length > 0) throw new FileFormatError('LINE_LENGTH', number + 1, `truncated: ${carry.length} bytes and no end of line (a record is ${recordLength} bytes and LF)`);
+  if (carry.length > 0)
+    throw new FileFormatError(
+      'LINE_LENGTH',
+      number + 1,
+      `truncated: ${carry.length} bytes and no end of line (a record is ${recordLength} bytes and LF)`,
+    );
 }
 
 function checkedLine(bytes: Buffer, withEnd: Buffer, number: number, recordLength: number): Line {
   if (bytes.length !== recordLength) throw new FileFormatError('LINE_LENGTH', number, `${bytes.length} bytes instead of ${recordLength}`);
   const bad = firstNonTextByte(bytes);
-  if (bad >= 0) throw new FileFormatError('ENCODING', number, `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at column ${bad + 1} is not ISO-8859-15 text`);
+  if (bad >= 0)
+    throw new FileFormatError(
+      'ENCODING',
+      number,
+      `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at column ${bad + 1} is not ISO-8859-15 text`,
+    );
   return { number, bytes, withEnd };
 }
 
@@ -171,7 +203,11 @@ export function crcHex(crc: number): string {
  * summary. Every problem is a FileFormatError. Callers that must not act on a bad file (the
  * tax source) read it once to validate, then again to use it.
  */
-export async function* readFile(source: AsyncIterable<Uint8Array>, spec: FileSpec, onHeader?: (header: Record<string, string>) => void): AsyncGenerator<ParsedDetail, FileSummary> {
+export async function* readFile(
+  source: AsyncIterable<Uint8Array>,
+  spec: FileSpec,
+  onHeader?: (header: Record<string, string>) => void,
+): AsyncGenerator<ParsedDetail, FileSummary> {
   let header: Record<string, string> | undefined;
   let trailer: { count: string; checksum: string; line: number } | undefined;
   let count = 0;
@@ -181,7 +217,12 @@ export async function* readFile(source: AsyncIterable<Uint8Array>, spec: FileSpe
       if (trailer) throw new FileFormatError('AFTER_TRAILER', line.number, 'a record follows the trailer');
       const type = line.bytes.toString('latin1', 0, 2);
       if (!header) {
-        if (type !== spec.header.recordType) throw new FileFormatError('HEADER', line.number, `the first record must be a header (${spec.header.recordType}), not ${JSON.stringify(type)}`);
+        if (type !== spec.header.recordType)
+          throw new FileFormatError(
+            'HEADER',
+            line.number,
+            `the first record must be a header (${spec.header.recordType}), not ${JSON.stringify(type)}`,
+          );
         header = parseRecord(spec.header, line.bytes);
         try {
           onHeader?.(header);
@@ -204,19 +245,31 @@ export async function* readFile(source: AsyncIterable<Uint8Array>, spec: FileSpe
   if (!header) throw new FileFormatError('EMPTY', 0, 'the file is empty');
   if (!trailer) throw new FileFormatError('MISSING_TRAILER', count + 2, `no trailer (${TRAILER_TYPE}) after ${count} records`);
   if (!/^[0-9]{9}$/.test(trailer.count) || Number(trailer.count) !== count) {
-    throw new FileFormatError('TRAILER_COUNT', trailer.line, `the trailer announces ${JSON.stringify(trailer.count)} records, the file has ${count}`);
+    throw new FileFormatError(
+      'TRAILER_COUNT',
+      trailer.line,
+      `the trailer announces ${JSON.stringify(trailer.count)} records, the file has ${count}`,
+    );
   }
-  if (trailer.checksum !== crcHex(crc)) throw new FileFormatError('CHECKSUM', trailer.line, `checksum ${JSON.stringify(trailer.checksum)} does not match the file's (${crcHex(crc)})`);
+  if (trailer.checksum !== crcHex(crc))
+    throw new FileFormatError(
+      'CHECKSUM',
+      trailer.line,
+      `checksum ${JSON.stringify(trailer.checksum)} does not match the file's (${crcHex(crc)})`,
+    );
   return { header, count, checksum: trailer.checksum };
 }
-
 
 /**
  * Writes a whole file as a stream of chunks (about 64 KiB each): header, one detail per item
  * of `details`, trailer. A detail that cannot be formatted throws its FieldError; callers
  * that want to leave such a record out format it first with `formatRecord` (tax-batch does).
  */
-export async function* writeFile(spec: FileSpec, header: Values, details: AsyncIterable<Values> | Iterable<Values>): AsyncGenerator<Buffer> {
+export async function* writeFile(
+  spec: FileSpec,
+  header: Values,
+  details: AsyncIterable<Values> | Iterable<Values>,
+): AsyncGenerator<Buffer> {
   const size = spec.recordLength + 1;
   const perChunk = Math.max(1, Math.floor(65_536 / size));
   let chunk = Buffer.allocUnsafe(size * perChunk);

@@ -18,7 +18,10 @@ test('characters outside Latin-9 are transliterated by the documented rule or re
   assert.equal(toLatin9Text('Łódź'), 'Lódz');
   assert.equal(toLatin9Text('Erdős'), 'Erdos');
   assert.equal(toLatin9Text('l’Haÿ-les-Roses – Val…'), "l'Haÿ-les-Roses - Val...");
-  assert.throws(() => toLatin9Text('東京'), (error: unknown) => error instanceof EncodingError && /U\+6771/.test(error.message));
+  assert.throws(
+    () => toLatin9Text('東京'),
+    (error: unknown) => error instanceof EncodingError && /U\+6771/.test(error.message),
+  );
   assert.throws(() => toLatin9Text('tab\there'), EncodingError);
 });
 
@@ -31,13 +34,19 @@ test('control bytes are not text', () => {
 test('property: any string of Latin-9 characters round-trips unchanged', () => {
   const latin9Char = fc.oneof(
     fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
-    fc.integer({ min: 0xa0, max: 0xff }).map((c) => String.fromCharCode(c)).filter((c) => !'¤¦¨´¸¼½¾'.includes(c)),
+    fc
+      .integer({ min: 0xa0, max: 0xff })
+      .map((c) => String.fromCharCode(c))
+      .filter((c) => !'¤¦¨´¸¼½¾'.includes(c)),
     fc.constantFrom('€', 'Š', 'š', 'Ž', 'ž', 'Œ', 'œ', 'Ÿ'),
   );
   fc.assert(
-    fc.property(fc.array(latin9Char).map((chars) => chars.join('')), (text) => {
-      assert.equal(decodeLatin9(encodeLatin9(text)), text);
-    }),
+    fc.property(
+      fc.array(latin9Char).map((chars) => chars.join('')),
+      (text) => {
+        assert.equal(decodeLatin9(encodeLatin9(text)), text);
+      },
+    ),
   );
 });
 

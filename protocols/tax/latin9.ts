@@ -12,7 +12,14 @@
 
 /** The eight positions where Latin-9 differs from Latin-1. */
 const latin9Differences: [byte: number, char: string][] = [
-  [0xa4, '€'], [0xa6, 'Š'], [0xa8, 'š'], [0xb4, 'Ž'], [0xb8, 'ž'], [0xbc, 'Œ'], [0xbd, 'œ'], [0xbe, 'Ÿ'],
+  [0xa4, '€'],
+  [0xa6, 'Š'],
+  [0xa8, 'š'],
+  [0xb4, 'Ž'],
+  [0xb8, 'ž'],
+  [0xbc, 'Œ'],
+  [0xbd, 'œ'],
+  [0xbe, 'Ÿ'],
 ];
 
 const byteToChar: string[] = Array.from({ length: 256 }, (_, byte) => String.fromCharCode(byte));
@@ -26,11 +33,34 @@ for (let byte = 0xa0; byte <= 0xff; byte++) charToByte.set(byteToChar[byte]!.cha
 
 /** Substitutes for characters Latin-9 lacks that have no diacritic to drop. */
 const substitutes: Record<string, string> = {
-  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'", '\u2032': "'",
-  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u2033': '"',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-',
-  '\u2026': '...', '\u2007': ' ', '\u2009': ' ', '\u202F': ' ',
-  'ı': 'i', 'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ħ': 'h', 'Ħ': 'H', 'ŀ': 'l', 'Ŀ': 'L',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201A': "'",
+  '\u201B': "'",
+  '\u2032': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u2033': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+  '\u2026': '...',
+  '\u2007': ' ',
+  '\u2009': ' ',
+  '\u202F': ' ',
+  ı: 'i',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ħ: 'h',
+  Ħ: 'H',
+  ŀ: 'l',
+  Ŀ: 'L',
 };
 
 export function isTextByte(byte: number): boolean {
@@ -96,7 +126,8 @@ export function writeLatin9(text: string, target: Buffer, offset: number): numbe
   if (printableAscii.test(text)) return target.write(text, offset, 'latin1');
   for (let i = 0; i < text.length; i++) {
     const byte = encodableByte(text.charCodeAt(i));
-    if (byte === undefined) throw new EncodingError(`U+${text.charCodeAt(i).toString(16).toUpperCase()} is not ISO-8859-15 text`, text.charCodeAt(i));
+    if (byte === undefined)
+      throw new EncodingError(`U+${text.charCodeAt(i).toString(16).toUpperCase()} is not ISO-8859-15 text`, text.charCodeAt(i));
     target[offset + i] = byte;
   }
   return text.length;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSafeXml, UnsafeXmlError } from './safe-xml.ts';
 
-const envelope = (body: string) => `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${body}</s:Body></s:Envelope>`;
+const envelope = (body: string) =>
+  `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${body}</s:Body></s:Envelope>`;
 
 function refusedFor(xml: string, limits?: { maxBytes: number; maxDepth: number }): string {
   try {
@@ -25,7 +26,10 @@ test('XXE: a DOCTYPE with an external entity is refused', () => {
 });
 
 test('billion laughs: nested entity declarations are refused before any expansion', () => {
-  const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('');
+  const lol = [
+    '<!ENTITY lol "lol">',
+    ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`),
+  ].join('');
   assert.equal(refusedFor(`<?xml version="1.0"?><!DOCTYPE lolz [${lol}]><lolz>&lol9;</lolz>`), 'doctype');
   assert.equal(refusedFor('<a><!ENTITY x "y"></a>'), 'entity');
 });

@@ -52,7 +52,10 @@ function checkStructure(xml: string, maxDepth: number): void {
   };
   parser.onerror = (error) => {
     // sax's message quotes the offending text: keep only its first line's reason, no content.
-    refusal ??= new UnsafeXmlError('malformed', `refused XML: not well-formed (${error.message.split('\n')[0]?.slice(0, 80) ?? 'parse error'})`);
+    refusal ??= new UnsafeXmlError(
+      'malformed',
+      `refused XML: not well-formed (${error.message.split('\n')[0]?.slice(0, 80) ?? 'parse error'})`,
+    );
     throw refusal;
   };
   try {

@@ -32,7 +32,8 @@ function arrowsOf(file: string): Arrow[] {
 }
 
 /** A folder of one job: each connector, simulator, protocol and package on its own; the kernel, the gateway, the router… whole. */
-const unitOf = (place: Place): string => (place.unit && ['connectors', 'silos', 'protocols', 'packages'].includes(place.zone) ? `${place.zone}/${place.unit}` : place.zone);
+const unitOf = (place: Place): string =>
+  place.unit && ['connectors', 'silos', 'protocols', 'packages'].includes(place.zone) ? `${place.zone}/${place.unit}` : place.zone;
 const arrows = sources.flatMap(arrowsOf);
 
 test('no import crosses a forbidden boundary', () => {

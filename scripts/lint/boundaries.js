@@ -11,7 +11,9 @@ const KIT = '@relais/connector-kit';
 export function targetOf(spec, file, root) {
   if (spec === KIT || spec.startsWith(`${KIT}/`)) return `packages/connector-kit/${spec.slice(KIT.length + 1) || 'index'}#public`;
   if (!spec.startsWith('.')) return undefined;
-  return relative(root, resolve(dirname(file), spec)).split('\\').join('/');
+  return relative(root, resolve(dirname(file), spec))
+    .split('\\')
+    .join('/');
 }
 
 /** `connectors/tax/sink.ts` → { zone: 'connectors', unit: 'tax' }; top-level files have no unit. */
@@ -36,7 +38,12 @@ export function forbiddenArrow(from, to) {
     return 'import the kit by its name (@relais/connector-kit, /runtime, /testing, /scaffold), never its files';
   }
   if (isTest(from.path)) return undefined;
-  if (to.zone === 'connectors' && to.unit && !(from.zone === 'connectors' && from.unit === to.unit) && from.path !== 'connectors/registry.ts') {
+  if (
+    to.zone === 'connectors' &&
+    to.unit &&
+    !(from.zone === 'connectors' && from.unit === to.unit) &&
+    from.path !== 'connectors/registry.ts'
+  ) {
     return 'only connectors/registry.ts imports a connector';
   }
   if (to.zone === 'protocols' && !(from.zone === 'protocols' && from.unit === to.unit)) {
@@ -51,18 +58,23 @@ export function forbiddenArrow(from, to) {
     case 'schemas':
       return to.zone === 'schemas' ? undefined : 'schemas/ is the event catalogue: it imports nothing else of Relais';
     case 'packages':
-      return inKit(from) && !['core', 'schemas'].includes(to.zone) && !inKit(to) ? 'the kit builds on the kernel and the catalogue only' : undefined;
+      return inKit(from) && !['core', 'schemas'].includes(to.zone) && !inKit(to)
+        ? 'the kit builds on the kernel and the catalogue only'
+        : undefined;
     case 'protocols':
       return ['core', 'protocols'].includes(to.zone) ? undefined : 'protocol code imports only the kernel';
     case 'connectors':
-      if (from.unit === undefined) return ['core', 'schemas', 'connectors'].includes(to.zone) || kitPublic(to) ? undefined : 'the connector host imports the kernel, the kit and the registry only';
+      if (from.unit === undefined)
+        return ['core', 'schemas', 'connectors'].includes(to.zone) || kitPublic(to)
+          ? undefined
+          : 'the connector host imports the kernel, the kit and the registry only';
       return (to.zone === 'connectors' && to.unit === from.unit) || kitPublic(to) || to.zone === 'protocols'
         ? undefined
         : 'a connector imports only @relais/connector-kit, its own folder and its protocol';
     case 'silos':
       return ['silos', 'core', 'protocols'].includes(to.zone) && !(to.zone === 'silos' && to.unit !== from.unit && to.unit !== 'shared')
         ? undefined
-        : 'a simulator stands in for another vendor\'s software: it imports its own folder, silos/shared and its protocol';
+        : "a simulator stands in for another vendor's software: it imports its own folder, silos/shared and its protocol";
     case 'gateway':
     case 'router':
       return ['connectors', 'silos', 'bin', 'protocols', 'infra', from.zone === 'gateway' ? 'router' : 'gateway'].includes(to.zone)

@@ -51,7 +51,8 @@ export function createAdminApp(registre: Registre, faults: FaultInjector): Expre
   const errors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     if (error instanceof RegistreErreur) return void res.status(statusOf[error.gravite]).json({ code: error.code, message: error.message });
     if (error instanceof ConfigurationPanneInvalide) return void res.status(400).json({ code: 'PANNE_INVALIDE', message: error.message });
-    if ((error as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ code: 'CORPS_ILLISIBLE', message: 'JSON attendu' });
+    if ((error as { type?: string }).type === 'entity.parse.failed')
+      return void res.status(400).json({ code: 'CORPS_ILLISIBLE', message: 'JSON attendu' });
     res.status(500).json({ code: 'ERREUR_INTERNE', message: 'erreur interne' });
   };
   app.use(errors);

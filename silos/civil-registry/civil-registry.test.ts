@@ -22,10 +22,23 @@ const refused: string[] = [];
 
 const lyon = { commune: 'Lyon', codeInsee: '69123', codePays: 'FR' };
 
-interface Event { type: string; partenaire?: string }
-interface Page { evenement?: Event | Event[]; curseurSuivant: string; encore: boolean }
-interface Person { identifiant: string; nomNaissance: string; dateDeces?: string }
-interface Search { resultat?: { identifiant: string; critere: string[] }[] }
+interface Event {
+  type: string;
+  partenaire?: string;
+}
+interface Page {
+  evenement?: Event | Event[];
+  curseurSuivant: string;
+  encore: boolean;
+}
+interface Person {
+  identifiant: string;
+  nomNaissance: string;
+  dateDeces?: string;
+}
+interface Search {
+  resultat?: { identifiant: string; critere: string[] }[];
+}
 type Operations = { ListerEvenements: Page; RechercherPersonne: Search | null; ObtenirPersonne: { personne: Person } };
 
 /** The soap package's generated methods are untyped: one typed door to them for the tests. */
@@ -36,7 +49,11 @@ async function call<O extends keyof Operations>(on: soap.Client, operation: O, a
 const asList = (value: Event | Event[] | undefined): Event[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 before(async () => {
-  silo = await startCivilRegistrySilo({ credentials, onRefused: (rule) => refused.push(rule), xmlLimits: { maxBytes: 64 * 1024, maxDepth: 32 } });
+  silo = await startCivilRegistrySilo({
+    credentials,
+    onRefused: (rule) => refused.push(rule),
+    xmlLimits: { maxBytes: 64 * 1024, maxDepth: 32 },
+  });
   await seedRegistre(silo.registre);
   client = await soap.createClientAsync(silo.wsdlUrl);
   client.setSecurity(new soap.WSSecurity(credentials.username, credentials.password, { passwordType: 'PasswordDigest' }));
@@ -45,7 +62,11 @@ before(async () => {
 after(() => silo.close());
 
 async function admin(method: string, route: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${silo.url}${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${silo.url}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -53,14 +74,20 @@ async function faultOf(call: Promise<unknown>): Promise<{ faultcode: string; cod
   try {
     await call;
   } catch (error) {
-    const fault = (error as { root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; detail?: { erreur?: { code?: string } } } } } } }).root?.Envelope?.Body?.Fault;
+    const fault = (
+      error as { root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; detail?: { erreur?: { code?: string } } } } } } }
+    ).root?.Envelope?.Body?.Fault;
     return { faultcode: fault?.faultcode ?? '', code: fault?.detail?.erreur?.code ?? '' };
   }
   throw new Error('expected a SOAP fault');
 }
 
 async function rawSoap(xml: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(silo.soapUrl, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: 'urn:fr:etat-civil:registre:v1#ObtenirPersonne' }, body: xml });
+  const response = await fetch(silo.soapUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: 'urn:fr:etat-civil:registre:v1#ObtenirPersonne' },
+    body: xml,
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -74,14 +101,33 @@ test('the served WSDL names the real address and the three operations', async ()
 
 test('life events recorded at the desk are listed in order, by page, from a cursor', async () => {
   const start = Number((await call(client, 'ListerEvenements', { taille: 200 })).curseurSuivant);
-  const death = await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000456', dateEvenement: '2026-11-20', lieu: lyon });
+  const death = await admin('POST', '/_admin/evenements', {
+    type: 'DECES',
+    personne: 'EC-00000456',
+    dateEvenement: '2026-11-20',
+    lieu: lyon,
+  });
   assert.equal(death.status, 201);
-  const birth = await admin('POST', '/_admin/evenements', { type: 'NAISSANCE', dateEvenement: '2026-11-21', lieu: lyon, naissance: { nomNaissance: 'Durand', prenoms: 'Léa', sexe: 'F' } });
-  const pacs = await admin('POST', '/_admin/evenements', { type: 'PACS', personne: 'EC-00000901', partenaire: birth.body['personne'], dateEvenement: '2026-11-22', lieu: lyon });
+  const birth = await admin('POST', '/_admin/evenements', {
+    type: 'NAISSANCE',
+    dateEvenement: '2026-11-21',
+    lieu: lyon,
+    naissance: { nomNaissance: 'Durand', prenoms: 'Léa', sexe: 'F' },
+  });
+  const pacs = await admin('POST', '/_admin/evenements', {
+    type: 'PACS',
+    personne: 'EC-00000901',
+    partenaire: birth.body['personne'],
+    dateEvenement: '2026-11-22',
+    lieu: lyon,
+  });
   assert.equal(pacs.status, 201);
 
   const first = await call(client, 'ListerEvenements', { curseur: String(start), taille: 2 });
-  assert.deepEqual(asList(first.evenement).map((e) => e.type), ['DECES', 'NAISSANCE']);
+  assert.deepEqual(
+    asList(first.evenement).map((e) => e.type),
+    ['DECES', 'NAISSANCE'],
+  );
   assert.equal(first.encore, true);
   const second = await call(client, 'ListerEvenements', { curseur: first.curseurSuivant, taille: 2 });
   const pacsEvent = asList(second.evenement)[0]!;
@@ -97,19 +143,38 @@ test('life events recorded at the desk are listed in order, by page, from a curs
 });
 
 test('search returns every person with the same birth name and date, and which criteria concord', async () => {
-  const found = await call(client, 'RechercherPersonne', { nomNaissance: 'bérnard', prenoms: 'jean pierre', dateNaissance: '1962-07-14', lieuNaissance: { commune: 'LYON', codePays: 'FR' } });
+  const found = await call(client, 'RechercherPersonne', {
+    nomNaissance: 'bérnard',
+    prenoms: 'jean pierre',
+    dateNaissance: '1962-07-14',
+    lieuNaissance: { commune: 'LYON', codePays: 'FR' },
+  });
   const results = found?.resultat ?? [];
   assert.deepEqual(results.map((r) => r.identifiant).sort(), ['EC-00000901', 'EC-00000902']);
-  assert.deepEqual(results.find((r) => r.identifiant === 'EC-00000901')!.critere, ['nomNaissance', 'dateNaissance', 'prenoms', 'lieuNaissance']);
+  assert.deepEqual(results.find((r) => r.identifiant === 'EC-00000901')!.critere, [
+    'nomNaissance',
+    'dateNaissance',
+    'prenoms',
+    'lieuNaissance',
+  ]);
   assert.deepEqual(results.find((r) => r.identifiant === 'EC-00000902')!.critere, ['nomNaissance', 'dateNaissance', 'prenoms']);
   const none = await call(client, 'RechercherPersonne', { nomNaissance: 'Inconnu', prenoms: 'Personne', dateNaissance: '2000-01-01' });
   assert.equal(none?.resultat, undefined, 'no result: an empty response');
 });
 
 test('bad requests get soap:Client faults with a stable code', async () => {
-  assert.deepEqual(await faultOf(call(client, 'ObtenirPersonne', { identifiant: 'EC-99999999' })), { faultcode: 'soap:Client', code: 'PERSONNE_INCONNUE' });
-  assert.deepEqual(await faultOf(call(client, 'ListerEvenements', { curseur: 'abc' })), { faultcode: 'soap:Client', code: 'CURSEUR_INVALIDE' });
-  assert.deepEqual(await faultOf(call(client, 'ListerEvenements', { taille: 5000 })), { faultcode: 'soap:Client', code: 'TAILLE_INVALIDE' });
+  assert.deepEqual(await faultOf(call(client, 'ObtenirPersonne', { identifiant: 'EC-99999999' })), {
+    faultcode: 'soap:Client',
+    code: 'PERSONNE_INCONNUE',
+  });
+  assert.deepEqual(await faultOf(call(client, 'ListerEvenements', { curseur: 'abc' })), {
+    faultcode: 'soap:Client',
+    code: 'CURSEUR_INVALIDE',
+  });
+  assert.deepEqual(await faultOf(call(client, 'ListerEvenements', { taille: 5000 })), {
+    faultcode: 'soap:Client',
+    code: 'TAILLE_INVALIDE',
+  });
 });
 
 test('WS-Security: no token, a wrong password or a replayed digest nonce is refused; PasswordText works', async () => {
@@ -148,8 +213,15 @@ test('XXE, billion laughs, excessive depth and size are refused with a soap:Clie
 
 test('fault injection: erreur is a soap:Server fault, lenteur delays, reponse-hostile answers an attack; restant limits it', async () => {
   assert.equal((await admin('PUT', '/_admin/pannes', { mode: 'erreur', restant: 1 })).status, 200);
-  assert.deepEqual(await faultOf(call(client, 'ObtenirPersonne', { identifiant: 'EC-00000123' })), { faultcode: 'soap:Server', code: 'ERREUR_SIMULEE' });
-  assert.equal((await call(client, 'ObtenirPersonne', { identifiant: 'EC-00000123' })).personne.identifiant, 'EC-00000123', 'restant: 1 lasts one request');
+  assert.deepEqual(await faultOf(call(client, 'ObtenirPersonne', { identifiant: 'EC-00000123' })), {
+    faultcode: 'soap:Server',
+    code: 'ERREUR_SIMULEE',
+  });
+  assert.equal(
+    (await call(client, 'ObtenirPersonne', { identifiant: 'EC-00000123' })).personne.identifiant,
+    'EC-00000123',
+    'restant: 1 lasts one request',
+  );
 
   await admin('PUT', '/_admin/pannes', { mode: 'lenteur', delaiMs: 300, restant: 1 });
   const started = Date.now();
@@ -164,18 +236,37 @@ test('fault injection: erreur is a soap:Server fault, lenteur delays, reponse-ho
 });
 
 test('the admin API refuses events the register cannot record', async () => {
-  assert.equal((await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000999', dateEvenement: '2026-11-20', lieu: lyon })).status, 404);
-  assert.equal((await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000123', dateEvenement: '20/11/2026', lieu: lyon })).body['code'], 'DATE_INVALIDE');
+  assert.equal(
+    (await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000999', dateEvenement: '2026-11-20', lieu: lyon })).status,
+    404,
+  );
+  assert.equal(
+    (await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000123', dateEvenement: '20/11/2026', lieu: lyon })).body[
+      'code'
+    ],
+    'DATE_INVALIDE',
+  );
   await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000902', dateEvenement: '2026-11-20', lieu: lyon });
-  assert.equal((await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000902', dateEvenement: '2026-11-21', lieu: lyon })).status, 409);
-  assert.equal((await admin('POST', '/_admin/evenements', { type: 'DIVORCE', personne: 'EC-00000123', dateEvenement: '2026-11-20', lieu: lyon })).body['code'], 'TYPE_INVALIDE');
+  assert.equal(
+    (await admin('POST', '/_admin/evenements', { type: 'DECES', personne: 'EC-00000902', dateEvenement: '2026-11-21', lieu: lyon })).status,
+    409,
+  );
+  assert.equal(
+    (await admin('POST', '/_admin/evenements', { type: 'DIVORCE', personne: 'EC-00000123', dateEvenement: '2026-11-20', lieu: lyon })).body[
+      'code'
+    ],
+    'TYPE_INVALIDE',
+  );
 });
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error('strong-soap failed'));
 
 interface StrongSoapClient {
   setSecurity(security: unknown): void;
-  ObtenirPersonne(args: object, callback: (error: unknown, result: { personne: { identifiant: string; nomNaissance: string } }) => void): void;
+  ObtenirPersonne(
+    args: object,
+    callback: (error: unknown, result: { personne: { identifiant: string; nomNaissance: string } }) => void,
+  ): void;
   ListerEvenements(args: object, callback: (error: unknown, result: { curseurSuivant: string }) => void): void;
 }
 interface StrongSoap {
@@ -185,7 +276,9 @@ interface StrongSoap {
 
 test('a second, independent SOAP stack (strong-soap) consumes the WSDL and calls the service', async () => {
   const { soap: strong } = createRequire(import.meta.url)('strong-soap') as { soap: StrongSoap };
-  const other = await new Promise<StrongSoapClient>((resolve, reject) => strong.createClient(silo.wsdlUrl, {}, (error, c) => (error ? reject(toError(error)) : resolve(c))));
+  const other = await new Promise<StrongSoapClient>((resolve, reject) =>
+    strong.createClient(silo.wsdlUrl, {}, (error, c) => (error ? reject(toError(error)) : resolve(c))),
+  );
   other.setSecurity(new strong.WSSecurity(credentials.username, credentials.password, { passwordType: 'PasswordDigest' }));
   const person = await new Promise<{ personne: { identifiant: string; nomNaissance: string } }>((resolve, reject) =>
     other.ObtenirPersonne({ identifiant: 'EC-00000123' }, (error, result) => (error ? reject(toError(error)) : resolve(result))),

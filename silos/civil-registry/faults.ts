@@ -17,9 +17,7 @@ export interface ConfigurationPanne {
 }
 
 export type PanneTiree =
-  | { mode: 'erreur'; message: string }
-  | { mode: 'lenteur'; delaiMs: number }
-  | { mode: 'reponse-hostile'; charge: ChargeHostile };
+  { mode: 'erreur'; message: string } | { mode: 'lenteur'; delaiMs: number } | { mode: 'reponse-hostile'; charge: ChargeHostile };
 
 export class ConfigurationPanneInvalide extends Error {}
 
@@ -32,11 +30,13 @@ export class FaultInjector {
 
   configure(config: ConfigurationPanne): ConfigurationPanne & { declenchements: number } {
     if (!modes.includes(config.mode)) throw new ConfigurationPanneInvalide(`mode : un de ${modes.join(', ')}`);
-    if (config.mode === 'reponse-hostile' && !charges.includes(config.charge ?? 'xxe')) throw new ConfigurationPanneInvalide(`charge : une de ${charges.join(', ')}`);
+    if (config.mode === 'reponse-hostile' && !charges.includes(config.charge ?? 'xxe'))
+      throw new ConfigurationPanneInvalide(`charge : une de ${charges.join(', ')}`);
     if (config.delaiMs !== undefined && (!Number.isInteger(config.delaiMs) || config.delaiMs < 0 || config.delaiMs > 600_000)) {
       throw new ConfigurationPanneInvalide('delaiMs : entier de 0 à 600000');
     }
-    if (config.restant !== undefined && (!Number.isInteger(config.restant) || config.restant < 1)) throw new ConfigurationPanneInvalide('restant : entier positif');
+    if (config.restant !== undefined && (!Number.isInteger(config.restant) || config.restant < 1))
+      throw new ConfigurationPanneInvalide('restant : entier positif');
     this.#config = { ...config };
     this.#declenchements = 0;
     return this.etat();
@@ -66,7 +66,8 @@ export class FaultInjector {
   }
 }
 
-const soapEnvelope = (body: string) => `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+const soapEnvelope = (body: string) =>
+  `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 
 /** The hostile documents the simulator can answer with. */
 export function hostilePayload(charge: ChargeHostile): string {
@@ -74,7 +75,10 @@ export function hostilePayload(charge: ChargeHostile): string {
     case 'xxe':
       return `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>${soapEnvelope('<r xmlns="urn:fr:etat-civil:registre:v1">&secret;</r>')}`;
     case 'milliard-de-rires': {
-      const entities = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)];
+      const entities = [
+        '<!ENTITY lol "lol">',
+        ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`),
+      ];
       return `<?xml version="1.0"?><!DOCTYPE lolz [${entities.join('')}]>${soapEnvelope('<lolz>&lol9;</lolz>')}`;
     }
     case 'profondeur':

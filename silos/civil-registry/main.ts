@@ -23,12 +23,18 @@ async function main(): Promise<void> {
     onRefused: (rule) => logger.warn({ event: 'soap.refused', rule }, 'SOAP request refused by the XML guard'),
   });
   const seeded = env['CIVIL_REGISTRY_SEED'] === 'demo' ? await seedRegistre(silo.registre) : 0;
-  logger.info({ event: 'silo.started', url: silo.url, wsdl: silo.wsdlUrl, persistence: dataDir === undefined ? 'memory' : 'file', seeded }, 'civil-registry simulator started');
+  logger.info(
+    { event: 'silo.started', url: silo.url, wsdl: silo.wsdlUrl, persistence: dataDir === undefined ? 'memory' : 'file', seeded },
+    'civil-registry simulator started',
+  );
 
   stopOnSignals('civil-registry', () => silo.close(), logger);
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) }, 'civil-registry simulator failed to start');
+  logger.fatal(
+    { event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) },
+    'civil-registry simulator failed to start',
+  );
   process.exit(1);
 });

@@ -4,7 +4,15 @@
  * with a stable code, which the SOAP layer turns into faults and the admin API into 4xx.
  */
 import type { RegistryStore } from './store.ts';
-import { motifsDissolution, typesEvenement, type Concordance, type Evenement, type Lieu, type NouvelEvenement, type Personne } from './types.ts';
+import {
+  motifsDissolution,
+  typesEvenement,
+  type Concordance,
+  type Evenement,
+  type Lieu,
+  type NouvelEvenement,
+  type Personne,
+} from './types.ts';
 
 export type Gravite = 'requete' | 'introuvable' | 'conflit';
 
@@ -43,7 +51,8 @@ function exigerDate(value: unknown, champ: string): string {
 }
 
 function exigerTexte(value: unknown, champ: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 200) throw new RegistreErreur('CHAMP_INVALIDE', `${champ} : texte de 1 à 200 caractères attendu`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
+    throw new RegistreErreur('CHAMP_INVALIDE', `${champ} : texte de 1 à 200 caractères attendu`);
   return value.trim();
 }
 
@@ -51,7 +60,8 @@ export function exigerLieu(value: unknown, champ: string): Lieu {
   const lieu = (value ?? {}) as Partial<Lieu>;
   const codePays = lieu.codePays ?? 'FR';
   if (!/^[A-Z]{2}$/.test(codePays)) throw new RegistreErreur('CHAMP_INVALIDE', `${champ}.codePays : code pays ISO à deux lettres attendu`);
-  if (lieu.codeInsee !== undefined && !/^(2[AB]|\d{2})\d{3}$/.test(lieu.codeInsee)) throw new RegistreErreur('CHAMP_INVALIDE', `${champ}.codeInsee : code INSEE attendu`);
+  if (lieu.codeInsee !== undefined && !/^(2[AB]|\d{2})\d{3}$/.test(lieu.codeInsee))
+    throw new RegistreErreur('CHAMP_INVALIDE', `${champ}.codeInsee : code INSEE attendu`);
   return { commune: exigerTexte(lieu.commune, `${champ}.commune`), ...(lieu.codeInsee ? { codeInsee: lieu.codeInsee } : {}), codePays };
 }
 
@@ -67,11 +77,16 @@ export class Registre {
     return personne;
   }
 
-  listerEvenements(curseur: string | undefined, taille: number | undefined): { evenements: Evenement[]; curseurSuivant: string; encore: boolean } {
+  listerEvenements(
+    curseur: string | undefined,
+    taille: number | undefined,
+  ): { evenements: Evenement[]; curseurSuivant: string; encore: boolean } {
     const depuis = curseur === undefined || curseur === '' ? 0 : Number(curseur);
-    if (!Number.isSafeInteger(depuis) || depuis < 0 || !/^\d*$/.test(curseur ?? '')) throw new RegistreErreur('CURSEUR_INVALIDE', 'le curseur est celui rendu par un appel précédent');
+    if (!Number.isSafeInteger(depuis) || depuis < 0 || !/^\d*$/.test(curseur ?? ''))
+      throw new RegistreErreur('CURSEUR_INVALIDE', 'le curseur est celui rendu par un appel précédent');
     const limite = taille ?? TAILLE_PAR_DEFAUT;
-    if (!Number.isInteger(limite) || limite < 1 || limite > TAILLE_MAX) throw new RegistreErreur('TAILLE_INVALIDE', `la taille d’une page va de 1 à ${TAILLE_MAX}`);
+    if (!Number.isInteger(limite) || limite < 1 || limite > TAILLE_MAX)
+      throw new RegistreErreur('TAILLE_INVALIDE', `la taille d’une page va de 1 à ${TAILLE_MAX}`);
     const evenements = this.store.evenementsApres(depuis, limite);
     const dernier = evenements.at(-1)?.numero ?? depuis;
     return { evenements, curseurSuivant: String(dernier), encore: dernier < this.store.dernierNumero() };
@@ -91,7 +106,11 @@ export class Registre {
       .map((personne) => {
         const critere = ['nomNaissance', 'dateNaissance'];
         if (cleRecherche(personne.prenoms).split(' ')[0] === prenoms.split(' ')[0]) critere.push('prenoms');
-        if (lieu && ((lieu.codeInsee && lieu.codeInsee === personne.lieuNaissance.codeInsee) || cleRecherche(lieu.commune) === cleRecherche(personne.lieuNaissance.commune))) {
+        if (
+          lieu &&
+          ((lieu.codeInsee && lieu.codeInsee === personne.lieuNaissance.codeInsee) ||
+            cleRecherche(lieu.commune) === cleRecherche(personne.lieuNaissance.commune))
+        ) {
           critere.push('lieuNaissance');
         }
         return { identifiant: personne.identifiant, personne, critere };
@@ -134,8 +153,17 @@ export class Registre {
     const n = nouvel.naissance;
     if (!n) throw new RegistreErreur('CHAMP_MANQUANT', 'naissance : nomNaissance, prenoms et sexe sont requis');
     if (n.sexe !== 'M' && n.sexe !== 'F') throw new RegistreErreur('CHAMP_INVALIDE', 'naissance.sexe : M ou F');
-    const naissance = { nomNaissance: exigerTexte(n.nomNaissance, 'naissance.nomNaissance'), prenoms: exigerTexte(n.prenoms, 'naissance.prenoms'), sexe: n.sexe };
-    const personne: Personne = { identifiant: this.nouvelIdentifiant(nouvel.identifiant), ...naissance, dateNaissance: base.dateEvenement, lieuNaissance: base.lieu };
+    const naissance = {
+      nomNaissance: exigerTexte(n.nomNaissance, 'naissance.nomNaissance'),
+      prenoms: exigerTexte(n.prenoms, 'naissance.prenoms'),
+      sexe: n.sexe,
+    };
+    const personne: Personne = {
+      identifiant: this.nouvelIdentifiant(nouvel.identifiant),
+      ...naissance,
+      dateNaissance: base.dateEvenement,
+      lieuNaissance: base.lieu,
+    };
     return { evenement: { ...base, personne: personne.identifiant, naissance }, personnes: [personne] };
   }
 
@@ -152,11 +180,13 @@ export class Registre {
       case 'PACS':
       case 'DISSOLUTION_PACS': {
         const partenaire = this.obtenir(exigerTexte(nouvel.partenaire, 'partenaire'));
-        if (partenaire.identifiant === personne.identifiant) throw new RegistreErreur('CHAMP_INVALIDE', 'partenaire : une autre personne est attendue');
+        if (partenaire.identifiant === personne.identifiant)
+          throw new RegistreErreur('CHAMP_INVALIDE', 'partenaire : une autre personne est attendue');
         evenement.partenaire = partenaire.identifiant;
         if (nouvel.type === 'DISSOLUTION_PACS') {
           const motif = nouvel.motifDissolution ?? 'DECLARATION_CONJOINTE';
-          if (!motifsDissolution.includes(motif)) throw new RegistreErreur('CHAMP_INVALIDE', `motifDissolution : un de ${motifsDissolution.join(', ')}`);
+          if (!motifsDissolution.includes(motif))
+            throw new RegistreErreur('CHAMP_INVALIDE', `motifDissolution : un de ${motifsDissolution.join(', ')}`);
           evenement.motifDissolution = motif;
         }
         break;
@@ -167,7 +197,9 @@ export class Registre {
         evenement.changementNom = {
           ancienNom: personne.nomNaissance,
           nouveauNom: exigerTexte(changement.nouveauNom, 'changementNom.nouveauNom'),
-          ...(changement.nouveauxPrenoms ? { nouveauxPrenoms: exigerTexte(changement.nouveauxPrenoms, 'changementNom.nouveauxPrenoms') } : {}),
+          ...(changement.nouveauxPrenoms
+            ? { nouveauxPrenoms: exigerTexte(changement.nouveauxPrenoms, 'changementNom.nouveauxPrenoms') }
+            : {}),
         };
         personne.nomNaissance = evenement.changementNom.nouveauNom;
         if (evenement.changementNom.nouveauxPrenoms) personne.prenoms = evenement.changementNom.nouveauxPrenoms;

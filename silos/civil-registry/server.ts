@@ -94,10 +94,15 @@ export async function startCivilRegistrySilo(options: CivilRegistrySiloOptions):
   await new Promise<void>((resolve, reject) => {
     soap.listen(server, {
       path: SOAP_PATH,
-      services: registryServices({ registre, auth: new UsernameTokenCheck(options.credentials), faultOf: (req) => drawn.get(req as object) }),
+      services: registryServices({
+        registre,
+        auth: new UsernameTokenCheck(options.credentials),
+        faultOf: (req) => drawn.get(req as object),
+      }),
       xml: servedWsdl,
       suppressStack: true,
-      callback: (error: unknown) => (error ? reject(error instanceof Error ? error : new Error('the WSDL could not be loaded')) : resolve()),
+      callback: (error: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('the WSDL could not be loaded')) : resolve(),
     });
   });
 

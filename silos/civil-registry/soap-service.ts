@@ -19,12 +19,22 @@ export interface Credentials {
 
 /** What the soap package's server turns into a SOAP fault: an error carrying a `Fault`. */
 class SoapFault extends Error {
-  readonly Fault: { faultcode: string; faultstring: string; detail: { 'ec:erreur': { 'ec:code': string; 'ec:message': string } }; statusCode: number };
+  readonly Fault: {
+    faultcode: string;
+    faultstring: string;
+    detail: { 'ec:erreur': { 'ec:code': string; 'ec:message': string } };
+    statusCode: number;
+  };
 
   constructor(kind: 'Client' | 'Server', code: string, message: string) {
     super(message);
     // WS-I Basic Profile: every SOAP 1.1 fault travels with HTTP 500.
-    this.Fault = { faultcode: `soap:${kind}`, faultstring: message, detail: { 'ec:erreur': { 'ec:code': code, 'ec:message': message } }, statusCode: 500 };
+    this.Fault = {
+      faultcode: `soap:${kind}`,
+      faultstring: message,
+      detail: { 'ec:erreur': { 'ec:code': code, 'ec:message': message } },
+      statusCode: 500,
+    };
   }
 }
 
@@ -65,7 +75,11 @@ export class UsernameTokenCheck {
     const created = textOf(token.Created) ?? '';
     const at = Date.parse(created);
     if (nonce === '' || Number.isNaN(at) || Math.abs(Date.now() - at) > FRESHNESS_MS) return false;
-    const expected = createHash('sha1').update(Buffer.from(nonce, 'base64')).update(created).update(this.credentials.password).digest('base64');
+    const expected = createHash('sha1')
+      .update(Buffer.from(nonce, 'base64'))
+      .update(created)
+      .update(this.credentials.password)
+      .digest('base64');
     if (!sameText(password, expected)) return false;
     this.#forgetOldNonces();
     if (this.#seenNonces.has(nonce)) return false;
@@ -88,15 +102,30 @@ const lieuXml = (lieu: Lieu): Lieu => withoutEmpty({ commune: lieu.commune, code
 
 export function personneXml(p: Personne): Personne {
   return withoutEmpty({
-    identifiant: p.identifiant, nomNaissance: p.nomNaissance, nomUsage: p.nomUsage, prenoms: p.prenoms, sexe: p.sexe,
-    dateNaissance: p.dateNaissance, lieuNaissance: lieuXml(p.lieuNaissance), dateDeces: p.dateDeces,
+    identifiant: p.identifiant,
+    nomNaissance: p.nomNaissance,
+    nomUsage: p.nomUsage,
+    prenoms: p.prenoms,
+    sexe: p.sexe,
+    dateNaissance: p.dateNaissance,
+    lieuNaissance: lieuXml(p.lieuNaissance),
+    dateDeces: p.dateDeces,
   });
 }
 
 function evenementXml(e: Evenement): Evenement {
   return withoutEmpty({
-    numero: e.numero, type: e.type, numeroActe: e.numeroActe, dateEnregistrement: e.dateEnregistrement, dateEvenement: e.dateEvenement,
-    lieu: lieuXml(e.lieu), personne: e.personne, partenaire: e.partenaire, naissance: e.naissance, changementNom: e.changementNom && withoutEmpty(e.changementNom), motifDissolution: e.motifDissolution,
+    numero: e.numero,
+    type: e.type,
+    numeroActe: e.numeroActe,
+    dateEnregistrement: e.dateEnregistrement,
+    dateEvenement: e.dateEvenement,
+    lieu: lieuXml(e.lieu),
+    personne: e.personne,
+    partenaire: e.partenaire,
+    naissance: e.naissance,
+    changementNom: e.changementNom && withoutEmpty(e.changementNom),
+    motifDissolution: e.motifDissolution,
   });
 }
 
@@ -126,9 +155,13 @@ export interface ServiceDeps {
 type Args = Record<string, unknown> | undefined;
 
 /** Wraps an operation: authentication, injected fault, then the operation; refusals become faults. */
-function operation(deps: ServiceDeps, run: (args: Args) => object): (args: Args, callback: unknown, headers: unknown, req: unknown) => Promise<object> {
+function operation(
+  deps: ServiceDeps,
+  run: (args: Args) => object,
+): (args: Args, callback: unknown, headers: unknown, req: unknown) => Promise<object> {
   return async (args, _callback, headers, req) => {
-    if (!deps.auth.verify(headers)) throw soapFault('Client', 'AUTHENTIFICATION_REFUSEE', 'jeton WS-Security UsernameToken absent ou invalide');
+    if (!deps.auth.verify(headers))
+      throw soapFault('Client', 'AUTHENTIFICATION_REFUSEE', 'jeton WS-Security UsernameToken absent ou invalide');
     const fault = deps.faultOf(req);
     if (fault?.mode === 'lenteur') await delay(fault.delaiMs);
     if (fault?.mode === 'erreur') throw soapFault('Server', 'ERREUR_SIMULEE', fault.message);

@@ -46,7 +46,9 @@ export async function startMailbox(options: { port?: number; host?: string; dir?
       stream.on('end', () => {
         if (refusal && refusal.left > 0) {
           refusal.left--;
-          const error = Object.assign(new Error(refusal.code === 451 ? 'boîte saturée, réessayez plus tard' : 'destinataire refusé'), { responseCode: refusal.code });
+          const error = Object.assign(new Error(refusal.code === 451 ? 'boîte saturée, réessayez plus tard' : 'destinataire refusé'), {
+            responseCode: refusal.code,
+          });
           return callback(error);
         }
         const raw = Buffer.concat(chunks);

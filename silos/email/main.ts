@@ -23,6 +23,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) }, 'email mailbox failed to start');
+  logger.fatal(
+    { event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) },
+    'email mailbox failed to start',
+  );
   process.exit(1);
 });

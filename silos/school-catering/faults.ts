@@ -11,7 +11,8 @@ export class Pannes {
 
   /** Replaces the fault; a status of the wrong class for its mode is an Error. */
   configurer(panne: Panne): Panne {
-    if (panne.mode === 'erreur' && panne.statut !== undefined && panne.statut < 500) throw new Error('statut: une erreur est un statut 5xx');
+    if (panne.mode === 'erreur' && panne.statut !== undefined && panne.statut < 500)
+      throw new Error('statut: une erreur est un statut 5xx');
     if (panne.mode === 'refus' && panne.statut !== undefined && panne.statut >= 500) throw new Error('statut: un refus est un statut 4xx');
     this.#panne = { ...panne };
     return this.etat();

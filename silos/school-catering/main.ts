@@ -24,13 +24,23 @@ async function main(): Promise<void> {
   });
   const seeded = env['SCHOOL_CATERING_SEED'] === 'demo' ? await seedSchoolCatering(silo.store) : 0;
   logger.info(
-    { event: 'silo.started', url: silo.url, port: silo.port, persistence: dataDir ? 'file' : 'memory', authentication: token !== undefined, seeded },
+    {
+      event: 'silo.started',
+      url: silo.url,
+      port: silo.port,
+      persistence: dataDir ? 'file' : 'memory',
+      authentication: token !== undefined,
+      seeded,
+    },
     'school-catering simulator started',
   );
   stopOnSignals('school-catering', () => silo.close(), logger);
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) }, 'school-catering simulator failed to start');
+  logger.fatal(
+    { event: 'silo.start_failed', error: error instanceof Error ? error.message : String(error) },
+    'school-catering simulator failed to start',
+  );
   process.exit(1);
 });

@@ -9,7 +9,17 @@ import type { BodyValidator } from '../shared/openapi-validation.ts';
 import type { Pannes } from './faults.ts';
 import { changerAdresse, creerFamille, declarerDeces, declarerFoyer } from './rules.ts';
 import { cleReponse, type SchoolCateringStore } from './store.ts';
-import type { ChangementAdresse, CodeErreur, CompositionFoyer, DeclarationDeces, EntreeJournal, Erreur, Famille, NouvelleFamille, Operation } from './types.ts';
+import type {
+  ChangementAdresse,
+  CodeErreur,
+  CompositionFoyer,
+  DeclarationDeces,
+  EntreeJournal,
+  Erreur,
+  Famille,
+  NouvelleFamille,
+  Operation,
+} from './types.ts';
 
 export interface Validators {
   nouvelleFamille: BodyValidator<NouvelleFamille>;
@@ -33,10 +43,13 @@ export function familleRoutes(store: SchoolCateringStore, validators: Validators
   const router = Router();
   router.post('/', async (req, res) => {
     const decoded = decodeBody(req);
-    const checked = decoded.lisible ? validators.nouvelleFamille(decoded.body) : { ok: false as const, message: "le corps n'est pas du JSON" };
+    const checked = decoded.lisible
+      ? validators.nouvelleFamille(decoded.body)
+      : { ok: false as const, message: "le corps n'est pas du JSON" };
     if (!checked.ok) return sendErreur(res, 422, 'REQUETE_INVALIDE', checked.message);
     const famille = creerFamille(checked.value, new Date().toISOString());
-    if (!(await store.creer(famille))) return sendErreur(res, 409, 'FAMILLE_EXISTANTE', 'Ce numéro de famille ou de personne est déjà pris.');
+    if (!(await store.creer(famille)))
+      return sendErreur(res, 409, 'FAMILLE_EXISTANTE', 'Ce numéro de famille ou de personne est déjà pris.');
     res.status(201).json(famille);
   });
   router.get('/:numeroFamille', (req, res) => {
@@ -66,7 +79,14 @@ export function personneRoutes(store: SchoolCateringStore, validators: Validator
     const decoded = decodeBody(req);
     const cleIdempotence = req.get('Idempotency-Key') || null;
     const entree = (statutHttp: number, extra: Partial<EntreeJournal> = {}): EntreeJournal => ({
-      operation: op.operation, numeroPersonne, cleIdempotence, corps: decoded.body, recuLe, statutHttp, rejoue: false, ...extra,
+      operation: op.operation,
+      numeroPersonne,
+      cleIdempotence,
+      corps: decoded.body,
+      recuLe,
+      statutHttp,
+      rejoue: false,
+      ...extra,
     });
     const famille = store.familleDe(numeroPersonne);
     const refuser = async (statut: number, code: CodeErreur, libelle: string): Promise<void> => {
@@ -100,8 +120,14 @@ export function personneRoutes(store: SchoolCateringStore, validators: Validator
     res.json(modifiee);
   }
 
-  router.put('/:numeroPersonne/adresse', (req, res) => ecrire(req, res, { operation: 'changerAdresse', validate: validators.changementAdresse, apply: changerAdresse }));
-  router.put('/:numeroPersonne/foyer', (req, res) => ecrire(req, res, { operation: 'declarerFoyer', validate: validators.compositionFoyer, apply: declarerFoyer }));
-  router.post('/:numeroPersonne/deces', (req, res) => ecrire(req, res, { operation: 'declarerDeces', validate: validators.declarationDeces, apply: declarerDeces }));
+  router.put('/:numeroPersonne/adresse', (req, res) =>
+    ecrire(req, res, { operation: 'changerAdresse', validate: validators.changementAdresse, apply: changerAdresse }),
+  );
+  router.put('/:numeroPersonne/foyer', (req, res) =>
+    ecrire(req, res, { operation: 'declarerFoyer', validate: validators.compositionFoyer, apply: declarerFoyer }),
+  );
+  router.post('/:numeroPersonne/deces', (req, res) =>
+    ecrire(req, res, { operation: 'declarerDeces', validate: validators.declarationDeces, apply: declarerDeces }),
+  );
   return router;
 }

@@ -32,7 +32,9 @@ export function declarerFoyer(famille: Famille, _personne: string, demande: Comp
 export function declarerDeces(famille: Famille, numeroPersonne: string, demande: DeclarationDeces, now: string): Famille {
   const membres = famille.membres.map((m) => (m.numeroPersonne === numeroPersonne ? { ...m, dateDeces: demande.dateDeces } : m));
   const inscriptions = famille.inscriptions.map((i) =>
-    i.numeroPersonne === numeroPersonne && i.statut === 'ACTIVE' ? { ...i, statut: 'TERMINEE' as const, dateFin: demande.dateDeces, motifFin: 'DECES' as const } : i,
+    i.numeroPersonne === numeroPersonne && i.statut === 'ACTIVE'
+      ? { ...i, statut: 'TERMINEE' as const, dateFin: demande.dateDeces, motifFin: 'DECES' as const }
+      : i,
   );
   let { payeur, payeurAContacter } = famille;
   if (payeur === numeroPersonne) {

@@ -30,12 +30,17 @@ export const DEMO_FAMILLES: readonly NouvelleFamille[] = [
       { numeroPersonne: 'PER-000456', nom: 'Nguyen', prenom: 'Paul', role: 'RESPONSABLE_LEGAL' },
       { numeroPersonne: 'PER-000457', nom: 'Nguyen', prenom: 'Lina', dateNaissance: '2019-03-02', role: 'ENFANT' },
     ],
-    inscriptions: [{ numeroPersonne: 'PER-000457', prestation: 'CANTINE', etablissement: 'École maternelle Jean Macé', dateDebut: '2022-09-01' }],
+    inscriptions: [
+      { numeroPersonne: 'PER-000457', prestation: 'CANTINE', etablissement: 'École maternelle Jean Macé', dateDebut: '2022-09-01' },
+    ],
   },
 ];
 
 /** Creates the families the store lacks; resolves to how many were added. */
-export async function seedSchoolCatering(store: SchoolCateringStore, familles: readonly NouvelleFamille[] = DEMO_FAMILLES): Promise<number> {
+export async function seedSchoolCatering(
+  store: SchoolCateringStore,
+  familles: readonly NouvelleFamille[] = DEMO_FAMILLES,
+): Promise<number> {
   const now = new Date().toISOString();
   let added = 0;
   for (const demande of familles) if (await store.creer(creerFamille(demande, now))) added += 1;

@@ -79,12 +79,17 @@ export class SchoolCateringStore {
   }
 
   /** Records a write request; with `applied`, the new family and the response kept for its key. */
-  async enregistrer(numeroFamille: string | undefined, entree: EntreeJournal, applied?: { famille: Famille; cle: string; empreinte: string }): Promise<void> {
+  async enregistrer(
+    numeroFamille: string | undefined,
+    entree: EntreeJournal,
+    applied?: { famille: Famille; cle: string; empreinte: string },
+  ): Promise<void> {
     if (applied) {
       this.#familles.set(applied.famille.numeroFamille, structuredClone(applied.famille));
       this.#reponses.set(applied.cle, { empreinte: applied.empreinte, famille: structuredClone(applied.famille) });
     }
-    if (numeroFamille !== undefined) this.#journal.set(numeroFamille, [...(this.#journal.get(numeroFamille) ?? []), structuredClone(entree)]);
+    if (numeroFamille !== undefined)
+      this.#journal.set(numeroFamille, [...(this.#journal.get(numeroFamille) ?? []), structuredClone(entree)]);
     await this.#persist();
   }
 
@@ -101,7 +106,8 @@ export class SchoolCateringStore {
       throw error;
     }
     const snapshot = JSON.parse(text) as Snapshot;
-    if (snapshot.version !== 1 || !Array.isArray(snapshot.familles)) throw new Error(`${this.#file}: not a school-catering data file (version 1)`);
+    if (snapshot.version !== 1 || !Array.isArray(snapshot.familles))
+      throw new Error(`${this.#file}: not a school-catering data file (version 1)`);
     for (const famille of snapshot.familles) this.#familles.set(famille.numeroFamille, famille);
     for (const [numero, entrees] of Object.entries(snapshot.journal)) this.#journal.set(numero, entrees);
     for (const [cle, reponse] of Object.entries(snapshot.reponses)) this.#reponses.set(cle, reponse);

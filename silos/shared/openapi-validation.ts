@@ -14,9 +14,14 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 export type BodyValidator<T> = (body: unknown) => Checked<T>;
 
 function explain(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => `${e.instancePath || 'corps'}: ${e.keyword === 'additionalProperties' ? `propriété non autorisée « ${String(e.params['additionalProperty'])} »` : (e.message ?? e.keyword)}`)
-    .join('; ') || 'corps invalide';
+  return (
+    (errors ?? [])
+      .map(
+        (e) =>
+          `${e.instancePath || 'corps'}: ${e.keyword === 'additionalProperties' ? `propriété non autorisée « ${String(e.params['additionalProperty'])} »` : (e.message ?? e.keyword)}`,
+      )
+      .join('; ') || 'corps invalide'
+  );
 }
 
 /** A factory of validators, one per component schema name of the document at `url`. */

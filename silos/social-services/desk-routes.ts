@@ -14,7 +14,11 @@ import type { WebhookSender } from './webhook.ts';
 export function deskRoutes(store: SocialServicesStore, validators: Validators, webhook: WebhookSender | undefined): Router {
   const router = Router();
 
-  function record<T>(validate: Validator<T>, apply: (dossier: Dossier, demande: T, now: string) => Dossier, notice: (after: Dossier, demande: T) => Omit<Notification, 'id' | 'survenuLe'>) {
+  function record<T>(
+    validate: Validator<T>,
+    apply: (dossier: Dossier, demande: T, now: string) => Dossier,
+    notice: (after: Dossier, demande: T) => Omit<Notification, 'id' | 'survenuLe'>,
+  ) {
     return async (req: Request<{ numeroDossier: string }>, res: Response): Promise<void> => {
       const decoded = decodeBody(req);
       if (!decoded.lisible) return sendErreur(res, 400, 'CORPS_ILLISIBLE', "Le corps de la requête n'est pas du JSON.");
@@ -32,11 +36,21 @@ export function deskRoutes(store: SocialServicesStore, validators: Validators, w
 
   router.post(
     '/dossiers/:numeroDossier/adresse',
-    record(validators.changementAdresse, changerAdresse, (after, demande) => ({ type: 'ADRESSE_MODIFIEE', numeroDossier: after.numeroDossier, dateEffet: demande.dateEffet, adresse: after.adresse })),
+    record(validators.changementAdresse, changerAdresse, (after, demande) => ({
+      type: 'ADRESSE_MODIFIEE',
+      numeroDossier: after.numeroDossier,
+      dateEffet: demande.dateEffet,
+      adresse: after.adresse,
+    })),
   );
   router.post(
     '/dossiers/:numeroDossier/foyer',
-    record(validators.changementFoyer, changerFoyer, (after, demande) => ({ type: 'FOYER_MODIFIE', numeroDossier: after.numeroDossier, dateEffet: demande.dateEffet, foyer: demande.foyer })),
+    record(validators.changementFoyer, changerFoyer, (after, demande) => ({
+      type: 'FOYER_MODIFIE',
+      numeroDossier: after.numeroDossier,
+      dateEffet: demande.dateEffet,
+      foyer: demande.foyer,
+    })),
   );
   return router;
 }

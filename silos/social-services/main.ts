@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const apiKey = env['SOCIAL_SERVICES_API_KEY'] || undefined;
   const webhookUrl = env['SOCIAL_SERVICES_WEBHOOK_URL'] || undefined;
   const webhookSecret = env['SOCIAL_SERVICES_WEBHOOK_SECRET'] || undefined;
-  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) throw new Error('SOCIAL_SERVICES_WEBHOOK_URL and SOCIAL_SERVICES_WEBHOOK_SECRET go together');
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined))
+    throw new Error('SOCIAL_SERVICES_WEBHOOK_URL and SOCIAL_SERVICES_WEBHOOK_SECRET go together');
   const options: SocialServicesSiloOptions = {
     port: readPort('SOCIAL_SERVICES_PORT', env['SOCIAL_SERVICES_PORT'], 8081),
     host: env['SOCIAL_SERVICES_HOST'] || '127.0.0.1',

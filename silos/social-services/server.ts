@@ -30,7 +30,11 @@ export async function startSocialServicesSilo(options: SocialServicesSiloOptions
   const host = options.host ?? '127.0.0.1';
   const store = await SocialServicesStore.open(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const webhook = options.webhook ? new WebhookSender(options.webhook) : undefined;
-  const app = createSocialServicesApp({ store, ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }), ...(webhook ? { webhook } : {}) });
+  const app = createSocialServicesApp({
+    store,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(webhook ? { webhook } : {}),
+  });
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

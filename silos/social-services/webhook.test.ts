@@ -30,7 +30,12 @@ before(async () => {
   await once(subscriber, 'listening');
   const { port } = subscriber.address() as AddressInfo;
   silo = await startSocialServicesSilo({ webhook: { url: `http://127.0.0.1:${port}/hook`, secret, retryMs: 20 } });
-  await post('/dossiers', { numeroDossier: 'SS-000001', nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } });
+  await post('/dossiers', {
+    numeroDossier: 'SS-000001',
+    nom: 'Test',
+    prenoms: 'Test',
+    adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' },
+  });
 });
 
 after(async () => {
@@ -47,7 +52,10 @@ const until = async (check: (list: NotificationEnvoyee[]) => boolean) => {
 };
 
 test('a desk address change updates the file and is notified, signed over the raw body', async () => {
-  const response = await post('/_guichet/dossiers/SS-000001/adresse', { adresse: { libelleVoie: 'rue B', codePostal: '69002', commune: 'Lyon' }, dateEffet: '2026-11-01' });
+  const response = await post('/_guichet/dossiers/SS-000001/adresse', {
+    adresse: { libelleVoie: 'rue B', codePostal: '69002', commune: 'Lyon' },
+    dateEffet: '2026-11-01',
+  });
   assert.equal(response.status, 200);
   assert.equal(((await response.json()) as { adresse: { libelleVoie: string } }).adresse.libelleVoie, 'rue B');
   await until((list) => list.length === 1 && list[0]!.etat === 'livree');
@@ -55,7 +63,10 @@ test('a desk address change updates the file and is notified, signed over the ra
   const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery!.signature)!;
   assert.equal(v1, createHmac('sha256', secret).update(`${t}.${delivery!.body}`).digest('hex'));
   const notification = JSON.parse(delivery!.body) as Notification;
-  assert.deepEqual([notification.type, notification.numeroDossier, notification.dateEffet, notification.adresse?.pays], ['ADRESSE_MODIFIEE', 'SS-000001', '2026-11-01', 'FRANCE']);
+  assert.deepEqual(
+    [notification.type, notification.numeroDossier, notification.dateEffet, notification.adresse?.pays],
+    ['ADRESSE_MODIFIEE', 'SS-000001', '2026-11-01', 'FRANCE'],
+  );
   const journal = (await (await fetch(`${silo.url}/dossiers/SS-000001/journal`)).json()) as unknown[];
   assert.deepEqual(journal, [], 'the desk is not the connector: nothing in the journal');
 });
@@ -63,17 +74,27 @@ test('a desk address change updates the file and is notified, signed over the ra
 test('a 5xx is retried (same id, new signature); another 4xx is final', async () => {
   received.length = 0;
   answers.push(503, 503);
-  await post('/_guichet/dossiers/SS-000001/foyer', { foyer: [{ nom: 'Test', prenoms: 'Test', lien: 'DEMANDEUR' }], dateEffet: '2026-11-02' });
+  await post('/_guichet/dossiers/SS-000001/foyer', {
+    foyer: [{ nom: 'Test', prenoms: 'Test', lien: 'DEMANDEUR' }],
+    dateEffet: '2026-11-02',
+  });
   await until((list) => list.at(-1)!.etat === 'livree');
   assert.equal((await sent()).at(-1)!.tentatives, 3);
   assert.equal(new Set(received.map((r) => (JSON.parse(r.body) as Notification).id)).size, 1);
   answers.push(401);
-  await post('/_guichet/dossiers/SS-000001/foyer', { foyer: [{ nom: 'Test', prenoms: 'Test', lien: 'DEMANDEUR' }], dateEffet: '2026-11-03' });
+  await post('/_guichet/dossiers/SS-000001/foyer', {
+    foyer: [{ nom: 'Test', prenoms: 'Test', lien: 'DEMANDEUR' }],
+    dateEffet: '2026-11-03',
+  });
   await until((list) => list.at(-1)!.etat === 'abandonnee');
   assert.deepEqual([(await sent()).at(-1)!.tentatives, (await sent()).at(-1)!.dernierStatut], [1, 401]);
 });
 
 test('the desk refuses unknown files and invalid bodies', async () => {
-  assert.equal((await post('/_guichet/dossiers/SS-000404/foyer', { foyer: [{ nom: 'A', prenoms: 'B', lien: 'DEMANDEUR' }], dateEffet: '2026-11-02' })).status, 404);
+  assert.equal(
+    (await post('/_guichet/dossiers/SS-000404/foyer', { foyer: [{ nom: 'A', prenoms: 'B', lien: 'DEMANDEUR' }], dateEffet: '2026-11-02' }))
+      .status,
+    404,
+  );
   assert.equal((await post('/_guichet/dossiers/SS-000001/foyer', { foyer: [], dateEffet: '2026-11-02' })).status, 422);
 });

@@ -72,7 +72,9 @@ export class WebhookSender {
       } catch {
         // Network error or timeout: try again.
       }
-      await delay((this.options.retryMs ?? 200) * 2 ** (entry.tentatives - 1), undefined, { signal: this.#stopping.signal }).catch(() => undefined);
+      await delay((this.options.retryMs ?? 200) * 2 ** (entry.tentatives - 1), undefined, { signal: this.#stopping.signal }).catch(
+        () => undefined,
+      );
     }
     entry.etat = 'abandonnee';
   }

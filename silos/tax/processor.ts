@@ -88,9 +88,7 @@ export class BatchProcessor {
     }
     const ackName = `${name.replace(/\.txt$/, '')}.ack`;
     const header = { batchFile: name, batchFileId: fileId, processedAt: new Date() };
-    const ack = problem
-      ? writeTaxAck({ ...header, refused: this.fileRefusal(problem) }, [])
-      : writeTaxAck(header, this.applyRecords(file));
+    const ack = problem ? writeTaxAck({ ...header, refused: this.fileRefusal(problem) }, []) : writeTaxAck(header, this.applyRecords(file));
     const temporary = this.path(folders.outbox, `.${ackName}.part`);
     await pipeline(Readable.from(ack), createWriteStream(temporary));
     await fs.rename(temporary, this.path(folders.outbox, ackName));

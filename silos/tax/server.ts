@@ -67,7 +67,11 @@ export async function startTaxSilo(options: TaxSiloOptions): Promise<TaxSilo> {
   await processor.prepare();
 
   const sftp = await startSftpServer({
-    root, hostKey: hostKey.privateKey, authorizedKeys: options.authorizedKeys, username, host,
+    root,
+    hostKey: hostKey.privateKey,
+    authorizedKeys: options.authorizedKeys,
+    username,
+    host,
     ...(options.port === undefined ? {} : { port: options.port }),
     cutWrite: (path, offset, length) => {
       const limit = faults.cutUploadAfterBytes;
@@ -88,7 +92,11 @@ export async function startTaxSilo(options: TaxSiloOptions): Promise<TaxSilo> {
   }
 
   return {
-    host, port: sftp.port, username, root, store,
+    host,
+    port: sftp.port,
+    username,
+    root,
+    store,
     hostKeyFingerprint: fingerprint(hostKey.publicKey),
     setFaults: (next) => void (faults = { ...next }),
     processNow: () => processor.scan(),
@@ -99,7 +107,10 @@ export async function startTaxSilo(options: TaxSiloOptions): Promise<TaxSilo> {
     },
     dropFile: (folder, name, bytes) => dropFile(folder, name, bytes),
     async listFiles(folder) {
-      return (await fs.readdir(join(root, folder), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+      return (await fs.readdir(join(root, folder), { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort();
     },
     dropConnections: () => {
       for (const connection of sftp.connections()) connection.end();

@@ -42,7 +42,14 @@ export interface SftpServer {
 }
 
 function toAttrs(stats: Stats): Attributes {
-  return { mode: stats.mode, uid: stats.uid, gid: stats.gid, size: stats.size, atime: Math.floor(stats.atimeMs / 1000), mtime: Math.floor(stats.mtimeMs / 1000) };
+  return {
+    mode: stats.mode,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    atime: Math.floor(stats.atimeMs / 1000),
+    mtime: Math.floor(stats.mtimeMs / 1000),
+  };
 }
 
 function longname(name: string, stats: Stats): string {
@@ -72,88 +79,116 @@ function serveSftp(sftp: SFTPWrapper, options: SftpServerOptions, client: Connec
   /** Runs an operation; any failure answers the request with a status instead of crashing. */
   const answer = (reqid: number, work: () => Promise<void>): void => {
     work().catch((error: NodeJS.ErrnoException) => {
-      sftp.status(reqid, error.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : error.code === 'EACCES' ? STATUS_CODE.PERMISSION_DENIED : STATUS_CODE.FAILURE, error.code ?? error.message);
+      sftp.status(
+        reqid,
+        error.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : error.code === 'EACCES' ? STATUS_CODE.PERMISSION_DENIED : STATUS_CODE.FAILURE,
+        error.code ?? error.message,
+      );
     });
   };
 
-  sftp.on('OPEN', (reqid, filename, flags) => answer(reqid, async () => {
-    const mode = utils.sftp.flagsToString(flags) ?? 'r';
-    const fd = await fs.open(jail(filename), mode);
-    sftp.handle(reqid, newHandle({ kind: 'file', fd, path: filename, writing: mode !== 'r' }));
-  }));
-  sftp.on('READ', (reqid, handle, offset, length) => answer(reqid, async () => {
-    const h = handleOf(handle);
-    if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
-    const buffer = Buffer.alloc(Math.min(length, 256 * 1024));
-    const { bytesRead } = await h.fd.read(buffer, 0, buffer.length, offset);
-    if (bytesRead === 0) sftp.status(reqid, STATUS_CODE.EOF);
-    else sftp.data(reqid, buffer.subarray(0, bytesRead));
-  }));
-  sftp.on('WRITE', (reqid, handle, offset, data) => answer(reqid, async () => {
-    const h = handleOf(handle);
-    if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
-    const cut = options.cutWrite?.(h.path, offset, data.length);
-    if (cut !== undefined) {
-      await h.fd.write(data, 0, Math.min(cut, data.length), offset);
-      client.end();
-      return;
-    }
-    await h.fd.write(data, 0, data.length, offset);
-    sftp.status(reqid, STATUS_CODE.OK);
-  }));
-  sftp.on('CLOSE', (reqid, handle) => answer(reqid, async () => {
-    const h = handleOf(handle);
-    if (!h) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
-    handles.delete(handle.readUInt32BE(0));
-    if (h.kind === 'file') {
-      await h.fd.close();
-      if (h.writing) options.onWritten?.(h.path);
-    }
-    sftp.status(reqid, STATUS_CODE.OK);
-  }));
-  sftp.on('FSTAT', (reqid, handle) => answer(reqid, async () => {
-    const h = handleOf(handle);
-    if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
-    sftp.attrs(reqid, toAttrs(await h.fd.stat()));
-  }));
+  sftp.on('OPEN', (reqid, filename, flags) =>
+    answer(reqid, async () => {
+      const mode = utils.sftp.flagsToString(flags) ?? 'r';
+      const fd = await fs.open(jail(filename), mode);
+      sftp.handle(reqid, newHandle({ kind: 'file', fd, path: filename, writing: mode !== 'r' }));
+    }),
+  );
+  sftp.on('READ', (reqid, handle, offset, length) =>
+    answer(reqid, async () => {
+      const h = handleOf(handle);
+      if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      const buffer = Buffer.alloc(Math.min(length, 256 * 1024));
+      const { bytesRead } = await h.fd.read(buffer, 0, buffer.length, offset);
+      if (bytesRead === 0) sftp.status(reqid, STATUS_CODE.EOF);
+      else sftp.data(reqid, buffer.subarray(0, bytesRead));
+    }),
+  );
+  sftp.on('WRITE', (reqid, handle, offset, data) =>
+    answer(reqid, async () => {
+      const h = handleOf(handle);
+      if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      const cut = options.cutWrite?.(h.path, offset, data.length);
+      if (cut !== undefined) {
+        await h.fd.write(data, 0, Math.min(cut, data.length), offset);
+        client.end();
+        return;
+      }
+      await h.fd.write(data, 0, data.length, offset);
+      sftp.status(reqid, STATUS_CODE.OK);
+    }),
+  );
+  sftp.on('CLOSE', (reqid, handle) =>
+    answer(reqid, async () => {
+      const h = handleOf(handle);
+      if (!h) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      handles.delete(handle.readUInt32BE(0));
+      if (h.kind === 'file') {
+        await h.fd.close();
+        if (h.writing) options.onWritten?.(h.path);
+      }
+      sftp.status(reqid, STATUS_CODE.OK);
+    }),
+  );
+  sftp.on('FSTAT', (reqid, handle) =>
+    answer(reqid, async () => {
+      const h = handleOf(handle);
+      if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      sftp.attrs(reqid, toAttrs(await h.fd.stat()));
+    }),
+  );
   const stat = (reqid: number, path: string): void => answer(reqid, async () => void sftp.attrs(reqid, toAttrs(await fs.stat(jail(path)))));
   sftp.on('STAT', stat);
   sftp.on('LSTAT', stat);
   sftp.on('SETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK));
   sftp.on('FSETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK));
-  sftp.on('OPENDIR', (reqid, path) => answer(reqid, async () => {
-    if (!(await fs.stat(jail(path))).isDirectory()) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'not a directory');
-    sftp.handle(reqid, newHandle({ kind: 'dir', path, done: false }));
-  }));
-  sftp.on('READDIR', (reqid, handle) => answer(reqid, async () => {
-    const h = handleOf(handle);
-    if (h?.kind !== 'dir') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
-    if (h.done) return void sftp.status(reqid, STATUS_CODE.EOF);
-    h.done = true;
-    const dir = jail(h.path);
-    const names: FileEntry[] = [];
-    for (const name of await fs.readdir(dir)) {
-      const stats = await fs.stat(resolve(dir, name)).catch(() => undefined);
-      if (stats) names.push({ filename: name, longname: longname(name, stats), attrs: toAttrs(stats) });
-    }
-    if (names.length === 0) sftp.status(reqid, STATUS_CODE.EOF);
-    else sftp.name(reqid, names);
-  }));
+  sftp.on('OPENDIR', (reqid, path) =>
+    answer(reqid, async () => {
+      if (!(await fs.stat(jail(path))).isDirectory()) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'not a directory');
+      sftp.handle(reqid, newHandle({ kind: 'dir', path, done: false }));
+    }),
+  );
+  sftp.on('READDIR', (reqid, handle) =>
+    answer(reqid, async () => {
+      const h = handleOf(handle);
+      if (h?.kind !== 'dir') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      if (h.done) return void sftp.status(reqid, STATUS_CODE.EOF);
+      h.done = true;
+      const dir = jail(h.path);
+      const names: FileEntry[] = [];
+      for (const name of await fs.readdir(dir)) {
+        const stats = await fs.stat(resolve(dir, name)).catch(() => undefined);
+        if (stats) names.push({ filename: name, longname: longname(name, stats), attrs: toAttrs(stats) });
+      }
+      if (names.length === 0) sftp.status(reqid, STATUS_CODE.EOF);
+      else sftp.name(reqid, names);
+    }),
+  );
   sftp.on('REMOVE', (reqid, path) => answer(reqid, async () => (await fs.unlink(jail(path)), void sftp.status(reqid, STATUS_CODE.OK))));
   sftp.on('RMDIR', (reqid, path) => answer(reqid, async () => (await fs.rmdir(jail(path)), void sftp.status(reqid, STATUS_CODE.OK))));
   sftp.on('MKDIR', (reqid, path) => answer(reqid, async () => (await fs.mkdir(jail(path)), void sftp.status(reqid, STATUS_CODE.OK))));
-  sftp.on('RENAME', (reqid, from, to) => answer(reqid, async () => {
-    const target = jail(to);
-    if (await fs.stat(target).then(() => true, () => false)) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'target exists');
-    await fs.rename(jail(from), target);
-    sftp.status(reqid, STATUS_CODE.OK);
-    options.onWritten?.(to);
-  }));
-  sftp.on('REALPATH', (reqid, path) => answer(reqid, async () => {
-    const normalized = posix.normalize(`/${path}`);
-    jail(normalized);
-    sftp.name(reqid, [{ filename: normalized, longname: normalized, attrs: {} as Attributes }]);
-  }));
+  sftp.on('RENAME', (reqid, from, to) =>
+    answer(reqid, async () => {
+      const target = jail(to);
+      if (
+        await fs.stat(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        return void sftp.status(reqid, STATUS_CODE.FAILURE, 'target exists');
+      await fs.rename(jail(from), target);
+      sftp.status(reqid, STATUS_CODE.OK);
+      options.onWritten?.(to);
+    }),
+  );
+  sftp.on('REALPATH', (reqid, path) =>
+    answer(reqid, async () => {
+      const normalized = posix.normalize(`/${path}`);
+      jail(normalized);
+      sftp.name(reqid, [{ filename: normalized, longname: normalized, attrs: {} as Attributes }]);
+    }),
+  );
   // Extensions (OpenSSH's client asks for limits@openssh.com and others): none offered.
   sftp.on('EXTENDED', (reqid) => sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED));
   // The client closing its side (OpenSSH's sftp at the end of a batch) ends the channel.
@@ -173,7 +208,10 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.username !== options.username) return ctx.reject(['publickey']);
-      const key = allowed.find((k) => k.type === ctx.key.algo && k.getPublicSSH().length === ctx.key.data.length && timingSafeEqual(k.getPublicSSH(), ctx.key.data));
+      const key = allowed.find(
+        (k) =>
+          k.type === ctx.key.algo && k.getPublicSSH().length === ctx.key.data.length && timingSafeEqual(k.getPublicSSH(), ctx.key.data),
+      );
       if (!key) return ctx.reject(['publickey']);
       // Without a signature the client only asks whether the key would do; with one it proves it holds the private key.
       if (!ctx.signature) return ctx.accept();

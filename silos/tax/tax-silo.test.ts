@@ -37,7 +37,10 @@ after(async () => {
 });
 
 const move = (taxId: string, streetName = 'rue de la Forêt', postcode = '69004'): BatchRecord => ({
-  eventId: randomUUID(), taxId, effectiveDate: '2026-11-01', address: { number: '7', streetName, postcode, communeName: 'Lyon', country: 'FR' },
+  eventId: randomUUID(),
+  taxId,
+  effectiveDate: '2026-11-01',
+  address: { number: '7', streetName, postcode, communeName: 'Lyon', country: 'FR' },
 });
 
 async function bufferOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -63,7 +66,14 @@ test('a batch is applied and acknowledged per record: accepted, unknown taxpayer
   await upload(name, await bufferOf(writeTaxBatch({ fileId: randomUUID(), createdAt: new Date() }, records)));
   const ack = await ackOf(name);
   assert.equal(ack.header.batchFile, name);
-  assert.deepEqual(ack.records.map((r) => [r.eventId, r.status === 'refused' ? r.code : 'ok']), [[records[0]!.eventId, 'ok'], [records[1]!.eventId, 'E101'], [records[2]!.eventId, 'E102']]);
+  assert.deepEqual(
+    ack.records.map((r) => [r.eventId, r.status === 'refused' ? r.code : 'ok']),
+    [
+      [records[0]!.eventId, 'ok'],
+      [records[1]!.eventId, 'E101'],
+      [records[2]!.eventId, 'E102'],
+    ],
+  );
   assert.equal(silo.store.get('1000000000123')!.address.streetName, 'allée des Érables');
   assert.ok((await sftp.list('/inbox/processed')).some((f) => f.name === name));
 });
@@ -118,6 +128,9 @@ test('fault injection: refuse a record, withhold the acknowledgement', async () 
 test('only the authorised key gets in', async () => {
   const stranger = ensureKeyPair(join(dir, 'stranger', 'id_ed25519'), 'stranger');
   const other = new SftpClient();
-  await assert.rejects(other.connect({ host: silo.host, port: silo.port, username: silo.username, privateKey: stranger.privateKey, retries: 0 }), /authentication|All configured/i);
+  await assert.rejects(
+    other.connect({ host: silo.host, port: silo.port, username: silo.username, privateKey: stranger.privateKey, retries: 0 }),
+    /authentication|All configured/i,
+  );
   await other.end().catch(() => undefined);
 });

@@ -26,7 +26,9 @@ const incidentColumns =
 
 export async function listIncidents(db: SqlQueryable, filter: { reference?: string } = {}): Promise<IncidentRow[]> {
   const result = filter.reference
-    ? await db.query<IncidentRow>(`SELECT ${incidentColumns} FROM incident WHERE reference_externe = ? ORDER BY id_incident`, [filter.reference])
+    ? await db.query<IncidentRow>(`SELECT ${incidentColumns} FROM incident WHERE reference_externe = ? ORDER BY id_incident`, [
+        filter.reference,
+      ])
     : await db.query<IncidentRow>(`SELECT ${incidentColumns} FROM incident ORDER BY id_incident DESC LIMIT 200`);
   return result.rows;
 }
@@ -57,11 +59,20 @@ export function takeIncident(db: SqlClient, id: number): Promise<DeskOutcome> {
 
 /** The agent marks the incident resolved, with a comment for the citizen; resolving twice changes nothing. */
 export function resolveIncident(db: SqlClient, id: number, commentaire: string | null): Promise<DeskOutcome> {
-  return transition(db, id, `statut = 'RESOLU', commentaire_resolution = ?, date_resolution = ${utcNowSql(db.dialect)}`, [commentaire], ['OUVERT', 'EN_COURS']);
+  return transition(
+    db,
+    id,
+    `statut = 'RESOLU', commentaire_resolution = ?, date_resolution = ${utcNowSql(db.dialect)}`,
+    [commentaire],
+    ['OUVERT', 'EN_COURS'],
+  );
 }
 
 /** An incident reported straight to the waste service (a phone call to its own line): no portal reference. */
-export async function recordIncident(db: SqlClient, input: { categorie: string; lieu?: string; description?: string; canal: string }): Promise<IncidentRow> {
+export async function recordIncident(
+  db: SqlClient,
+  input: { categorie: string; lieu?: string; description?: string; canal: string },
+): Promise<IncidentRow> {
   const now = utcNowSql(db.dialect);
   const id = await db.insert(
     `INSERT INTO incident (categorie, lieu, description, canal, statut, date_signalement, date_maj) VALUES (?, ?, ?, ?, 'OUVERT', ${now}, ${now})`,
@@ -77,7 +88,18 @@ export interface HouseholdView {
   nb_personnes: number;
   adresse: { numero: string; indice: string; libelle_voie: string; code_postal: string; commune: string; code_insee: string | null };
   usagers: { numero_usager: string; qualite: string; statut: string; date_deces: string | null }[];
-  abonnements: { flux: string; volume_litres: number; code_postal: string; libelle_voie: string; numero: string; date_debut: string; date_fin: string | null; motif_fin: string | null; statut: string; id_bac: number | null }[];
+  abonnements: {
+    flux: string;
+    volume_litres: number;
+    code_postal: string;
+    libelle_voie: string;
+    numero: string;
+    date_debut: string;
+    date_fin: string | null;
+    motif_fin: string | null;
+    statut: string;
+    id_bac: number | null;
+  }[];
 }
 
 /** The household of a person, as the vendor's "fiche foyer" screen shows it. */

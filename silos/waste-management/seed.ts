@@ -36,7 +36,10 @@ export async function seedRounds(db: SqlQueryable): Promise<void> {
     const exists = await db.query('SELECT 1 FROM tournee WHERE code_tournee = ?', [round.code_tournee]);
     if (exists.rows.length > 0) continue;
     await db.query('INSERT INTO tournee (code_tournee, libelle, flux, jour_collecte) VALUES (?, ?, ?, ?)', [
-      round.code_tournee, round.libelle, round.flux, round.jour_collecte,
+      round.code_tournee,
+      round.libelle,
+      round.flux,
+      round.jour_collecte,
     ]);
   }
 }
@@ -44,8 +47,13 @@ export async function seedRounds(db: SqlQueryable): Promise<void> {
 /** The rounds serving a postcode (the simulator's rule: 69007 → 7e rounds, else 3e). */
 export async function roundsFor(db: SqlQueryable, codePostal: string): Promise<{ om: number | null; cs: number | null }> {
   const prefix = codePostal === '69007' ? 'L7' : 'L3';
-  const found = await db.query<{ id_tournee: number; flux: string }>('SELECT id_tournee, flux FROM tournee WHERE code_tournee LIKE ?', [`${prefix}-%`]);
-  return { om: found.rows.find((r) => r.flux === 'OM')?.id_tournee ?? null, cs: found.rows.find((r) => r.flux === 'CS')?.id_tournee ?? null };
+  const found = await db.query<{ id_tournee: number; flux: string }>('SELECT id_tournee, flux FROM tournee WHERE code_tournee LIKE ?', [
+    `${prefix}-%`,
+  ]);
+  return {
+    om: found.rows.find((r) => r.flux === 'OM')?.id_tournee ?? null,
+    cs: found.rows.find((r) => r.flux === 'CS')?.id_tournee ?? null,
+  };
 }
 
 let chip = 0;
@@ -73,12 +81,20 @@ export async function addHousehold(db: SqlClient, household: NewHousehold): Prom
       'id_foyer',
     );
     for (const [i, u] of household.usagers.entries()) {
-      await tx.query(`INSERT INTO usager (numero_usager, id_foyer, nom, prenom, qualite, statut, date_maj) VALUES (?, ?, ?, ?, ?, 'ACTIF', ${now})`, [
-        u.numero_usager, idFoyer, u.nom, u.prenom, u.qualite ?? (i === 0 ? 'TITULAIRE' : 'MEMBRE'),
-      ]);
+      await tx.query(
+        `INSERT INTO usager (numero_usager, id_foyer, nom, prenom, qualite, statut, date_maj) VALUES (?, ?, ?, ?, ?, 'ACTIF', ${now})`,
+        [u.numero_usager, idFoyer, u.nom, u.prenom, u.qualite ?? (i === 0 ? 'TITULAIRE' : 'MEMBRE')],
+      );
     }
-    for (const bin of household.bacs ?? [{ flux: 'OM', volume_litres: 120 }, { flux: 'CS', volume_litres: 240 }]) {
-      const idBac = await tx.insert('INSERT INTO bac (numero_puce, flux, volume_litres, id_adresse) VALUES (?, ?, ?, ?)', [nextChip(), bin.flux, bin.volume_litres, idAdresse], 'id_bac');
+    for (const bin of household.bacs ?? [
+      { flux: 'OM', volume_litres: 120 },
+      { flux: 'CS', volume_litres: 240 },
+    ]) {
+      const idBac = await tx.insert(
+        'INSERT INTO bac (numero_puce, flux, volume_litres, id_adresse) VALUES (?, ?, ?, ?)',
+        [nextChip(), bin.flux, bin.volume_litres, idAdresse],
+        'id_bac',
+      );
       await tx.query(
         `INSERT INTO abonnement (id_foyer, id_adresse, id_bac, flux, volume_litres, date_debut, statut, date_maj) VALUES (?, ?, ?, ?, ?, ?, 'ACTIF', ${now})`,
         [idFoyer, idAdresse, idBac, bin.flux, bin.volume_litres, household.date_debut ?? '2020-01-01'],
@@ -101,7 +117,10 @@ export const DEMO_HOUSEHOLDS: readonly NewHousehold[] = [
     numero_foyer: 'FOY-000456',
     adresse: { numero: '3', indice: 'bis', libelle_voie: 'avenue Jean Jaurès', code_postal: '69007', commune: 'Lyon', code_insee: '69387' },
     usagers: [{ numero_usager: 'USG-000456', nom: 'Nguyen', prenom: 'Paul' }],
-    bacs: [{ flux: 'OM', volume_litres: 80 }, { flux: 'CS', volume_litres: 120 }],
+    bacs: [
+      { flux: 'OM', volume_litres: 80 },
+      { flux: 'CS', volume_litres: 120 },
+    ],
   },
   {
     numero_foyer: 'FOY-000789',
@@ -111,7 +130,10 @@ export const DEMO_HOUSEHOLDS: readonly NewHousehold[] = [
       { numero_usager: 'USG-000790', nom: 'Benali', prenom: 'Karim' },
       { numero_usager: 'USG-000791', nom: 'Benali', prenom: 'Inès' },
     ],
-    bacs: [{ flux: 'OM', volume_litres: 240 }, { flux: 'CS', volume_litres: 240 }],
+    bacs: [
+      { flux: 'OM', volume_litres: 240 },
+      { flux: 'CS', volume_litres: 240 },
+    ],
   },
 ];
 

@@ -60,7 +60,8 @@ function deskApp(sql: SqlClient): express.Express {
   app.post('/incidents/:id/prise-en-charge', async (req, res) => answer(res, await takeIncident(sql, incidentId(req.params['id']))));
   app.post('/incidents/:id/resolution', async (req, res) => {
     const body = (req.body ?? {}) as { commentaire?: unknown };
-    const commentaire = typeof body.commentaire === 'string' && body.commentaire.trim() !== '' ? body.commentaire.trim().slice(0, 1000) : null;
+    const commentaire =
+      typeof body.commentaire === 'string' && body.commentaire.trim() !== '' ? body.commentaire.trim().slice(0, 1000) : null;
     answer(res, await resolveIncident(sql, incidentId(req.params['id']), commentaire));
   });
   app.get('/usagers/:numero/foyer', async (req, res) => {

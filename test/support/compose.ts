@@ -38,7 +38,10 @@ export function readCompose(file = 'docker-compose.yml'): ComposeFile {
 
 /** The last stage of a Dockerfile: its exec-form ENTRYPOINT and its ENV. */
 export function readDockerfile(file = 'Dockerfile'): { entrypoint: string[]; env: Record<string, string> } {
-  const lines = readFileSync(file, 'utf8').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim());
   const stage = lines.slice(lines.findLastIndex((l) => /^FROM\s/i.test(l)));
   const entry = stage.find((l) => /^ENTRYPOINT\s/i.test(l));
   if (!entry) throw new Error(`${file}: no ENTRYPOINT in the last stage`);
@@ -90,7 +93,12 @@ export function localEnvironment(name: string, environment: Record<string, strin
   }
   if (env['KAFKA_BROKERS'] !== undefined) {
     // The test broker is one node: the cluster's replication settings cannot apply to it.
-    Object.assign(env, { KAFKA_BROKERS: context.kafkaBrokers, RELAIS_TOPIC_REPLICATION: '1', RELAIS_TOPIC_MIN_ISR: '1', RELAIS_TOPIC_PREFIX: context.topicPrefix });
+    Object.assign(env, {
+      KAFKA_BROKERS: context.kafkaBrokers,
+      RELAIS_TOPIC_REPLICATION: '1',
+      RELAIS_TOPIC_MIN_ISR: '1',
+      RELAIS_TOPIC_PREFIX: context.topicPrefix,
+    });
   }
   return env;
 }
@@ -123,7 +131,9 @@ export function startOrder(services: Record<string, ComposeService>): string[] {
 
 /** What the image's last stage copies from the build context (COPY without --from). */
 export function copiedPaths(file = 'Dockerfile'): string[] {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   const stage = lines.slice(lines.findLastIndex((l) => /^FROM\s/i.test(l)));
   return stage
     .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
@@ -143,7 +153,13 @@ export function runtimeImports(entry: string): { files: string[]; packages: stri
     for (const match of readFileSync(file, 'utf8').matchAll(moduleReference)) {
       const specifier = (match[1] ?? match[2])!;
       if (specifier.startsWith('.')) visit(relative('.', resolve(dirname(file), specifier)));
-      else if (!isBuiltin(specifier)) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+      else if (!isBuiltin(specifier))
+        packages.add(
+          specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   };
   visit(entry);

@@ -32,7 +32,11 @@ export function deathRecord(n: number, localId = `CR-${n}`): SourceEvent {
     recordKey: `act-${n}`,
     type: 'fr.relais.citizen.death.registered.v1',
     citizenLocalId: localId,
-    data: { dateOfDeath: '2026-11-20', placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' }, actReference: `DC-${n}` },
+    data: {
+      dateOfDeath: '2026-11-20',
+      placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' },
+      actReference: `DC-${n}`,
+    },
     time: '2026-11-20T10:00:00Z',
   };
 }

@@ -126,7 +126,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
   // A connector started in another process finds the same tax simulator.
   const tax = relais.silos.tax;
-  Object.assign(env, { TAX_SFTP_HOST: tax.host, TAX_SFTP_PORT: String(tax.port), TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'), TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint });
+  Object.assign(env, {
+    TAX_SFTP_HOST: tax.host,
+    TAX_SFTP_PORT: String(tax.port),
+    TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'),
+    TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint,
+  });
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {
@@ -150,16 +155,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return (await response.json()) as ChangeView;
     },
     waitForStatus(id, settled, timeoutMs = 30_000) {
-      return eventually(async () => {
-        const change = await stack.getChange(id);
-        return settled(change) ? change : undefined;
-      }, timeoutMs, `change ${id} to settle`);
+      return eventually(
+        async () => {
+          const change = await stack.getChange(id);
+          return settled(change) ? change : undefined;
+        },
+        timeoutMs,
+        `change ${id} to settle`,
+      );
     },
     async openFile(fileNumber) {
       const response = await fetch(`${siloUrl}/dossiers`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ numeroDossier: fileNumber, nom: 'Test', prenoms: 'Test', adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' } }),
+        body: JSON.stringify({
+          numeroDossier: fileNumber,
+          nom: 'Test',
+          prenoms: 'Test',
+          adresse: { libelleVoie: 'rue A', codePostal: '69001', commune: 'Lyon' },
+        }),
       });
       if (response.status !== 201) throw new Error(`opening ${fileNumber}: ${response.status}`);
     },
@@ -170,7 +184,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return (await (await fetch(`${siloUrl}/dossiers/${fileNumber}/journal`)).json()) as JournalEntry[];
     },
     async setFault(fault) {
-      await fetch(`${siloUrl}/_admin/pannes`, fault === null ? { method: 'DELETE' } : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+      await fetch(
+        `${siloUrl}/_admin/pannes`,
+        fault === null
+          ? { method: 'DELETE' }
+          : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) },
+      );
     },
     async stop() {
       await relais.stop();

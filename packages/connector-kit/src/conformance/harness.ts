@@ -42,7 +42,12 @@ export function harness(system: string): () => Promise<Harness> {
   return async () => {
     shared ??= (async () => ({ bus: testBus(undefined, `conformance-${system}`), database: await createTestDatabase('postgres') }))();
     const { bus, database } = await shared;
-    return { bus, database, prefix: uniquePrefix('conf'), logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }) };
+    return {
+      bus,
+      database,
+      prefix: uniquePrefix('conf'),
+      logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }),
+    };
   };
 }
 

@@ -7,7 +7,10 @@ import { ensureTopics, topicNames } from '../../../../core/topics.ts';
 import { eventually, record, type Harness, type Recorder } from './harness.ts';
 
 /** What both source suites open once: the shared harness, the silo, and a recorder of <prefix>.events. */
-export async function openSourceSuite<Silo>(openHarness: () => Promise<Harness>, startSilo: () => Promise<Silo>): Promise<{ harness: Harness; silo: Silo; recorder: Recorder }> {
+export async function openSourceSuite<Silo>(
+  openHarness: () => Promise<Harness>,
+  startSilo: () => Promise<Silo>,
+): Promise<{ harness: Harness; silo: Silo; recorder: Recorder }> {
   const harness = await openHarness();
   const silo = await startSilo();
   await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
@@ -32,8 +35,12 @@ export interface Published {
 }
 
 export function published(recorder: () => Recorder, system: string, waitMs: number): Published {
-  const ids = () => recorder().messages.filter((m) => m.headers['ce_source'] === `/connectors/${system}`).map((m) => m.headers['ce_id'] ?? '');
-  const atLeast = (count: number) => eventually(async () => (ids().length >= count ? ids() : undefined), waitMs, `${count} events published`);
+  const ids = () =>
+    recorder()
+      .messages.filter((m) => m.headers['ce_source'] === `/connectors/${system}`)
+      .map((m) => m.headers['ce_id'] ?? '');
+  const atLeast = (count: number) =>
+    eventually(async () => (ids().length >= count ? ids() : undefined), waitMs, `${count} events published`);
   return {
     ids,
     atLeast,
@@ -45,7 +52,10 @@ export function published(recorder: () => Recorder, system: string, waitMs: numb
       assert.equal(all.length, count, 'every record published');
       if (!recordKeys) return;
       const derived = new Set<string>([...recordKeys].map((key) => sourceEventId(system, key)));
-      assert.ok(all.every((id) => derived.has(id)), 'event ids derive from the silo\'s record keys');
+      assert.ok(
+        all.every((id) => derived.has(id)),
+        "event ids derive from the silo's record keys",
+      );
     },
   };
 }

@@ -93,7 +93,12 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
     const { acknowledgements, batchWindow } = sink;
     return {
       apply: (delivery, context) => tracker.track(() => sink.apply(delivery, context)),
-      ...(sink.applyBatch ? { applyBatch: (deliveries: Delivery[], context: SinkContext) => tracker.track(() => sink.applyBatch!(deliveries, context).then(noteHandOvers(deliveries))) } : {}),
+      ...(sink.applyBatch
+        ? {
+            applyBatch: (deliveries: Delivery[], context: SinkContext) =>
+              tracker.track(() => sink.applyBatch!(deliveries, context).then(noteHandOvers(deliveries))),
+          }
+        : {}),
       ...(batchWindow ? { batchWindow } : {}),
       ...(acknowledgements ? { acknowledgements: { ...acknowledgements, poll: (c, x) => acknowledgements.poll(c, x) } } : {}),
       close: async () => sink.close?.(),
@@ -122,20 +127,45 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
 
   async function make(input?: DeliveryInput): Promise<Delivery> {
     const { type, citizenId, data } = input ?? (await options.delivery(silo));
-    return { eventId: randomUUID(), pivotId: randomUUID(), system, routeId: 'conformance', type, citizenId, data, time: new Date().toISOString() };
+    return {
+      eventId: randomUUID(),
+      pivotId: randomUUID(),
+      system,
+      routeId: 'conformance',
+      type,
+      citizenId,
+      data,
+      time: new Date().toISOString(),
+    };
   }
 
   const publish = (...deliveries: Delivery[]) => harness.bus.publish(deliveries.map((d) => encodeDelivery(d, topics().delivery(system))));
   const receiptsOf = (eventId: string): Receipt[] =>
     recorder.messages.filter((m) => m.topic === topics().receipts && m.headers['ce_id']?.startsWith(eventId)).map((m) => decodeReceipt(m));
   const receipts = (eventId: string, count = 1) =>
-    eventually(async () => (receiptsOf(eventId).length >= count ? receiptsOf(eventId) : undefined), waitMs, `${count} receipt(s) of ${eventId}`);
+    eventually(
+      async () => (receiptsOf(eventId).length >= count ? receiptsOf(eventId) : undefined),
+      waitMs,
+      `${count} receipt(s) of ${eventId}`,
+    );
   const dead = (eventId: string) =>
-    eventually(async () => recorder.messages.find((m) => m.topic === topics().dlq(system) && m.headers['ce_id'] === eventId), waitMs, `${eventId} on the DLQ`);
+    eventually(
+      async () => recorder.messages.find((m) => m.topic === topics().dlq(system) && m.headers['ce_id'] === eventId),
+      waitMs,
+      `${eventId} on the DLQ`,
+    );
   const ledgerOutcome = async (eventId: string): Promise<string | null> =>
-    (await harness.database.db.query<{ outcome: string }>('SELECT outcome FROM sink_ledger WHERE system = $1 AND event_id = $2', [system, eventId])).rows[0]?.outcome ?? null;
+    (
+      await harness.database.db.query<{ outcome: string }>('SELECT outcome FROM sink_ledger WHERE system = $1 AND event_id = $2', [
+        system,
+        eventId,
+      ])
+    ).rows[0]?.outcome ?? null;
   const assertApplied = async (d: Delivery) => {
-    assert.ok((await receipts(d.eventId)).every((r) => r.status === 'applied'), `every receipt of ${d.eventId} says applied`);
+    assert.ok(
+      (await receipts(d.eventId)).every((r) => r.status === 'applied'),
+      `every receipt of ${d.eventId} says applied`,
+    );
     assert.equal(await options.effects(silo, d.eventId), 1, `the silo applied ${d.eventId} once`);
   };
 
@@ -146,7 +176,9 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       const probe = await options.createSink(silo);
       batch = probe.batchWindow !== undefined;
       await probe.close?.();
-      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [
+        system,
+      ]);
       recorder = await record(harness.bus, [topics().receipts, topics().dlq(system)]);
       await start();
     });
@@ -157,7 +189,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       await options.stopSilo(silo);
     });
 
-    test('receipts: an applied delivery says applied; a refused one says rejected with the silo\'s reason', async () => {
+    test("receipts: an applied delivery says applied; a refused one says rejected with the silo's reason", async () => {
       const ok = await make();
       const refusal = await options.refusal(silo);
       const refused = await make(refusal.delivery);
@@ -172,7 +204,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       assert.equal(await options.effects(silo, refused.eventId), 0);
     });
 
-    test('a duplicate delivery has one effect, even when the runtime\'s ledger lost track of it', async () => {
+    test("a duplicate delivery has one effect, even when the runtime's ledger lost track of it", async () => {
       const d = await make();
       await publish(d, d);
       await receipts(d.eventId);
@@ -189,7 +221,14 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
     });
 
     test('a poison message is dead-lettered with its reason, and the deliveries after it are applied', async () => {
-      await harness.bus.publish([{ topic: topics().delivery(system), key: 'poison', value: Buffer.from('{not a delivery'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } }]);
+      await harness.bus.publish([
+        {
+          topic: topics().delivery(system),
+          key: 'poison',
+          value: Buffer.from('{not a delivery'),
+          headers: { ce_specversion: '1.0', ce_id: 'poison-1' },
+        },
+      ]);
       const garbage = await dead('poison-1');
       assert.equal(garbage.headers['relais_error_code'], 'EVENT_INVALID');
       const poison = options.poison ? await make(await options.poison(silo)) : undefined;
@@ -223,10 +262,17 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
         const direct = await options.createSink(silo);
         const context = (signal: AbortSignal): SinkContext => ({ signal, attempt: 1, logger: harness.logger });
         const d = await make();
-        const took = await settleTime((signal) => (direct.applyBatch ? direct.applyBatch([d], context(signal)) : direct.apply(d, context(signal))), 300, ABORT_BOUND_MS);
+        const took = await settleTime(
+          (signal) => (direct.applyBatch ? direct.applyBatch([d], context(signal)) : direct.apply(d, context(signal))),
+          300,
+          ABORT_BOUND_MS,
+        );
         const limit = direct.batchWindow?.timeoutMs ?? timeoutMs;
         await direct.close?.();
-        assert.ok(took < ABORT_BOUND_MS, `the stalled call returned ${took.toFixed(0)} ms after its signal aborted (bound ${ABORT_BOUND_MS} ms)`);
+        assert.ok(
+          took < ABORT_BOUND_MS,
+          `the stalled call returned ${took.toFixed(0)} ms after its signal aborted (bound ${ABORT_BOUND_MS} ms)`,
+        );
 
         const stalled = await make();
         await publish(stalled);

@@ -105,7 +105,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
       await options.stopSilo(silo);
     });
 
-    test('stop → append → resume: every record is published once, under an id derived from the silo\'s key', async () => {
+    test("stop → append → resume: every record is published once, under an id derived from the silo's key", async () => {
       await start();
       await options.append(silo);
       await options.append(silo);
@@ -129,7 +129,11 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
       });
       const ids = await events.atLeast(6);
       assert.equal(ids[4], ids[5], 'the record came again with the same id');
-      await eventually(async () => ((await readSourceState(harness.database.db, system)).checkpoint !== saved ? true : undefined), waitMs, 'the checkpoint to move');
+      await eventually(
+        async () => ((await readSourceState(harness.database.db, system)).checkpoint !== saved ? true : undefined),
+        waitMs,
+        'the checkpoint to move',
+      );
       await stop();
       await start();
       await sleep(400);
@@ -163,7 +167,10 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
         const checkpoint = (await readSourceState(harness.database.db, system)).checkpoint;
         const took = await settleTime((signal) => direct.poll(checkpoint, { signal, logger: harness.logger }), 300, ABORT_BOUND_MS);
         await direct.close?.();
-        assert.ok(took < ABORT_BOUND_MS, `the stalled poll returned ${took.toFixed(0)} ms after its signal aborted (bound ${ABORT_BOUND_MS} ms)`);
+        assert.ok(
+          took < ABORT_BOUND_MS,
+          `the stalled poll returned ${took.toFixed(0)} ms after its signal aborted (bound ${ABORT_BOUND_MS} ms)`,
+        );
         // A long time limit: only the stop request can end this poll early.
         await start({ timeoutMs: 30_000 });
         await tracker.started(waitMs, 'a poll');

@@ -20,7 +20,12 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random = Ma
  * aborts and the result is a RetryableError saying `what` timed out. `outer` (a stop request)
  * aborts the signal too, without a timeout error.
  */
-export async function withTimeLimit<T>(ms: number, what: string, run: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+export async function withTimeLimit<T>(
+  ms: number,
+  what: string,
+  run: (signal: AbortSignal) => Promise<T>,
+  outer?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
   const signal = outer ? AbortSignal.any([controller.signal, outer]) : controller.signal;
   let timer: NodeJS.Timeout | undefined;

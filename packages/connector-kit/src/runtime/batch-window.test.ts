@@ -37,7 +37,11 @@ const sink: Sink = {
   async applyBatch(deliveries) {
     windows.push(deliveries.map((d) => d.eventId));
     const file = `file-${windows.length}`;
-    return deliveries.map((d) => (d.citizenId === 'unwritable' ? { status: 'rejected', reason: 'tax format: streetName: U+6771 has no ISO-8859-15 form' } : { status: 'handed_over', reference: file }));
+    return deliveries.map((d) =>
+      d.citizenId === 'unwritable'
+        ? { status: 'rejected', reason: 'tax format: streetName: U+6771 has no ISO-8859-15 form' }
+        : { status: 'handed_over', reference: file },
+    );
   },
   batchWindow: { maxRecords: 3, maxAgeMs: 400 },
   acknowledgements: {
@@ -52,7 +56,16 @@ const sink: Sink = {
 };
 
 function delivery(citizenId = 'X1'): Delivery {
-  return { eventId: randomUUID(), type: 'fr.relais.citizen.address.changed.v1', pivotId: randomUUID(), system, routeId: 'r', citizenId, data: {}, time: new Date().toISOString() };
+  return {
+    eventId: randomUUID(),
+    type: 'fr.relais.citizen.address.changed.v1',
+    pivotId: randomUUID(),
+    system,
+    routeId: 'r',
+    citizenId,
+    data: {},
+    time: new Date().toISOString(),
+  };
 }
 
 let stopWatchers: () => Promise<void>;
@@ -60,13 +73,27 @@ before(async () => {
   database = await createTestDatabase('postgres');
   await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
   runner = await startSinkRuntime({
-    system, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
-    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    system,
+    sink,
+    bus,
+    db: database.db,
+    topics,
+    groupId: `${prefix}-sink`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 },
+    timeoutMs: 1000,
     logger: createLogger({ component: 'test', level: 'silent' }),
   });
   const watchers = await Promise.all([
-    bus.consume({ groupId: `${prefix}-r`, topics: [topics.receipts], handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))) }),
-    bus.consume({ groupId: `${prefix}-d`, topics: [topics.dlq(system)], handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))) }),
+    bus.consume({
+      groupId: `${prefix}-r`,
+      topics: [topics.receipts],
+      handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))),
+    }),
+    bus.consume({
+      groupId: `${prefix}-d`,
+      topics: [topics.dlq(system)],
+      handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))),
+    }),
   ]);
   await runner.ready;
   stopWatchers = async () => {
@@ -81,8 +108,10 @@ after(async () => {
   await database.drop();
 });
 
-const receiptFor = (eventId: string, timeoutMs = 15_000) => eventually(async () => receipts.find((r) => r.eventId === eventId), timeoutMs, `receipt of ${eventId}`);
-const windowWith = (eventId: string) => eventually(async () => windows.find((w) => w.includes(eventId)), 15_000, `a window with ${eventId}`);
+const receiptFor = (eventId: string, timeoutMs = 15_000) =>
+  eventually(async () => receipts.find((r) => r.eventId === eventId), timeoutMs, `receipt of ${eventId}`);
+const windowWith = (eventId: string) =>
+  eventually(async () => windows.find((w) => w.includes(eventId)), 15_000, `a window with ${eventId}`);
 
 test('a full window is handed over at once; receipts wait for the acknowledgement, then say applied or rejected', async () => {
   const batch = [delivery(), delivery('unwritable'), delivery()];
@@ -93,19 +122,35 @@ test('a full window is handed over at once; receipts wait for the acknowledgemen
   assert.equal((await receiptFor(batch[1]!.eventId)).status, 'rejected');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(receipts.filter((r) => r.eventId === batch[0]!.eventId || r.eventId === batch[2]!.eventId).length, 0);
-  const inflight = await database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM sink_inflight WHERE system = $1 AND handed_over_at IS NOT NULL AND reference = 'file-1'", [system]);
+  const inflight = await database.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM sink_inflight WHERE system = $1 AND handed_over_at IS NOT NULL AND reference = 'file-1'",
+    [system],
+  );
   assert.equal(inflight.rows[0]!.n, 2);
 
-  answers.push({ eventId: batch[0]!.eventId, outcome: { status: 'applied' } }, { eventId: batch[2]!.eventId, outcome: { status: 'rejected', reason: 'tax office refused (E101): CONTRIBUABLE INCONNU' } });
+  answers.push(
+    { eventId: batch[0]!.eventId, outcome: { status: 'applied' } },
+    { eventId: batch[2]!.eventId, outcome: { status: 'rejected', reason: 'tax office refused (E101): CONTRIBUABLE INCONNU' } },
+  );
   assert.equal((await receiptFor(batch[0]!.eventId)).status, 'applied');
   const refused = await receiptFor(batch[2]!.eventId);
   assert.deepEqual([refused.status, refused.reason], ['rejected', 'tax office refused (E101): CONTRIBUABLE INCONNU']);
-  const saved = await eventually(async () => {
-    const rows = await database.db.query<{ checkpoint: string }>('SELECT checkpoint FROM sink_ack_checkpoints WHERE system = $1', [system]);
-    return rows.rows[0]?.checkpoint === String(answers.length) ? true : undefined;
-  }, 5000, 'the checkpoint saved');
+  const saved = await eventually(
+    async () => {
+      const rows = await database.db.query<{ checkpoint: string }>('SELECT checkpoint FROM sink_ack_checkpoints WHERE system = $1', [
+        system,
+      ]);
+      return rows.rows[0]?.checkpoint === String(answers.length) ? true : undefined;
+    },
+    5000,
+    'the checkpoint saved',
+  );
   assert.ok(saved);
-  await eventually(async () => (polledWith.at(-1) === String(answers.length) ? true : undefined), 5000, 'the poller given the saved checkpoint');
+  await eventually(
+    async () => (polledWith.at(-1) === String(answers.length) ? true : undefined),
+    5000,
+    'the poller given the saved checkpoint',
+  );
   const left = await database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sink_inflight WHERE system = $1', [system]);
   assert.equal(left.rows[0]!.n, 0);
 });
@@ -115,7 +160,7 @@ test('a window that does not fill is handed over when its oldest delivery is old
   const published = Date.now();
   await bus.publish([encodeDelivery(lone, topics.delivery(system))]);
   await windowWith(lone.eventId);
-  assert.ok(Date.now() - published >= 350, 'not before the window\'s age');
+  assert.ok(Date.now() - published >= 350, "not before the window's age");
   answers.push({ eventId: lone.eventId, outcome: { status: 'applied' } });
   assert.equal((await receiptFor(lone.eventId)).status, 'applied');
 });
@@ -143,11 +188,14 @@ test('no acknowledgement before the deadline: dead-lettered with the reason, the
   assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'X1');
 });
 
-test('a whole-file refusal (by reference) dead-letters its deliveries with the silo\'s reason', async () => {
+test("a whole-file refusal (by reference) dead-letters its deliveries with the silo's reason", async () => {
   const refusedFile = delivery();
   await bus.publish([encodeDelivery(refusedFile, topics.delivery(system))]);
   const window = await windowWith(refusedFile.eventId);
-  answers.push({ reference: `file-${windows.indexOf(window) + 1}`, outcome: { status: 'dead_lettered', reason: 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE' } });
+  answers.push({
+    reference: `file-${windows.indexOf(window) + 1}`,
+    outcome: { status: 'dead_lettered', reason: 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE' },
+  });
   const receipt = await receiptFor(refusedFile.eventId);
   assert.deepEqual([receipt.status, receipt.reason], ['dead_lettered', 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE']);
   const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === refusedFile.eventId), 10_000, 'the DLQ message');

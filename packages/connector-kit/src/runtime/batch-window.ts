@@ -41,13 +41,23 @@ interface InflightRow {
 }
 
 const toStored = (m: IncomingMessage): StoredMessage => ({
-  topic: m.topic, partition: m.partition, offset: m.offset, key: m.key ?? null, headers: m.headers, value: m.value.toString('base64'), timestamp: m.timestamp,
+  topic: m.topic,
+  partition: m.partition,
+  offset: m.offset,
+  key: m.key ?? null,
+  headers: m.headers,
+  value: m.value.toString('base64'),
+  timestamp: m.timestamp,
 });
 
 const fromStored = (m: StoredMessage): IncomingMessage => ({ ...m, key: m.key ?? undefined, value: Buffer.from(m.value, 'base64') });
 
 /** Stages deliveries in arrival order; one already in flight is left as it is. */
-export async function stageDeliveries(db: Queryable, system: string, pending: { message: IncomingMessage; delivery: Delivery }[]): Promise<void> {
+export async function stageDeliveries(
+  db: Queryable,
+  system: string,
+  pending: { message: IncomingMessage; delivery: Delivery }[],
+): Promise<void> {
   if (pending.length === 0) return;
   await db.query(
     `INSERT INTO sink_inflight (system, event_id, message)
@@ -98,7 +108,10 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
   async function settle(decided: Decided[]): Promise<void> {
     if (decided.length === 0) return;
     await options.write(decided);
-    await db.query('DELETE FROM sink_inflight WHERE system = $1 AND event_id = ANY($2::uuid[])', [system, decided.map((d) => d.delivery!.eventId)]);
+    await db.query('DELETE FROM sink_inflight WHERE system = $1 AND event_id = ANY($2::uuid[])', [
+      system,
+      decided.map((d) => d.delivery!.eventId),
+    ]);
   }
 
   /** Hands over windows while one is full or old enough. */
@@ -142,7 +155,12 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
     const checkpoint: Checkpoint | null = saved.rows[0] ? asCheckpoint(saved.rows[0].checkpoint) : null;
     // Time-limited like a hand-over: a silo that stopped answering must not stall the window
     // (no new hand-overs, no overdue alert) until its connection dies.
-    const result = await withTimeLimit(options.timeoutMs, 'acknowledgement poll', (signal) => acks.poll(checkpoint, { signal, logger }), stopping.signal);
+    const result = await withTimeLimit(
+      options.timeoutMs,
+      'acknowledgement poll',
+      (signal) => acks.poll(checkpoint, { signal, logger }),
+      stopping.signal,
+    );
     const byId = new Map<string, Acknowledgement>();
     const byReference = new Map<string, Acknowledgement>();
     for (const ack of result.acknowledgements) {
@@ -182,7 +200,10 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       return { outcome: 'dead_lettered', reason, attempts: 1, error: { code: 'SILO_ACK_OVERDUE', message: reason, retriable: true } };
     });
     for (const [reference, ids] of groupIds(decided, (d) => rows.rows.find((r) => r.event_id === d.delivery!.eventId)?.reference ?? '')) {
-      logger.error({ reference, deliveries: ids.length, deadlineMs: acks.deadlineMs }, 'no acknowledgement before the deadline: deliveries dead-lettered');
+      logger.error(
+        { reference, deliveries: ids.length, deadlineMs: acks.deadlineMs },
+        'no acknowledgement before the deadline: deliveries dead-lettered',
+      );
     }
     metrics?.ackOverdue?.(system, decided.length);
     await settle(decided);
@@ -206,7 +227,8 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       } catch (error) {
         if (error instanceof StopRequested || stopping.signal.aborted) break;
         failures++;
-        if (failures === 1 || failures % 10 === 0) logger.warn({ failures, error: describeError(error) }, 'batch window round failed; trying again');
+        if (failures === 1 || failures % 10 === 0)
+          logger.warn({ failures, error: describeError(error) }, 'batch window round failed; trying again');
       }
       const pause = failures > 0 ? Math.min(30_000, roundMs * 2 ** Math.min(failures, 6)) : roundMs;
       await new Promise<void>((resolve) => {
@@ -232,7 +254,12 @@ function acknowledged(ack: Acknowledgement): Settlement {
   const { outcome } = ack;
   if (outcome.status === 'applied') return { outcome: 'applied', attempts: 1 };
   if (outcome.status === 'rejected') return { outcome: 'rejected', reason: outcome.reason, attempts: 1 };
-  return { outcome: 'dead_lettered', reason: outcome.reason, attempts: 1, error: { code: 'SILO_REFUSED', message: outcome.reason, retriable: false } };
+  return {
+    outcome: 'dead_lettered',
+    reason: outcome.reason,
+    attempts: 1,
+    error: { code: 'SILO_REFUSED', message: outcome.reason, retriable: false },
+  };
 }
 
 /** Event ids by hand-over reference (a file name). */

@@ -86,17 +86,28 @@ function toSettlement(outcome: SinkOutcome, attempts: number, handOver: boolean)
  * resolves to the settlements of the deliveries it covers (one, or a batch). Throws
  * StopRequested when `stop` aborts during a backoff wait.
  */
-export async function decide(options: DecideOptions, count: number, run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>, stop: AbortSignal): Promise<Settlement[]> {
+export async function decide(
+  options: DecideOptions,
+  count: number,
+  run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>,
+  stop: AbortSignal,
+): Promise<Settlement[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       const outcomes = await withTimeLimit(options.timeoutMs, 'apply', (signal) => run(attempt, signal));
-      if (outcomes.length !== count) throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
+      if (outcomes.length !== count)
+        throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
       return outcomes.map((outcome) => toSettlement(outcome, attempt, options.handOver));
     } catch (error) {
       const retriable = isRetriable(error);
       if (!retriable || attempt >= options.retry.maxAttempts) {
         const reason = retriable ? `gave up after ${attempt} attempts: ${describeError(error)}` : `not retriable: ${describeError(error)}`;
-        const settlement: Settlement = { outcome: 'dead_lettered', reason: reason.slice(0, 2000), attempts: attempt, error: errorFacts(error) };
+        const settlement: Settlement = {
+          outcome: 'dead_lettered',
+          reason: reason.slice(0, 2000),
+          attempts: attempt,
+          error: errorFacts(error),
+        };
         return Array.from({ length: count }, () => settlement);
       }
       options.metrics?.retried?.(options.system, errorFacts(error).code);
@@ -152,15 +163,30 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
   const source = `/connectors/${system}`;
 
   function receiptMessage(delivery: Delivery, settlement: Settlement & { outcome: LedgerOutcome }): OutgoingMessage {
-    const receipt: Receipt = { eventId: delivery.eventId, system, status: settlement.outcome, reason: settlement.reason, attempts: settlement.attempts, at: new Date().toISOString() };
-    return encodeReceipt(receipt, { pivotId: delivery.pivotId, source, topic: topics.receipts, traceparent: childTraceparent(delivery.traceparent) });
+    const receipt: Receipt = {
+      eventId: delivery.eventId,
+      system,
+      status: settlement.outcome,
+      reason: settlement.reason,
+      attempts: settlement.attempts,
+      at: new Date().toISOString(),
+    };
+    return encodeReceipt(receipt, {
+      pivotId: delivery.pivotId,
+      source,
+      topic: topics.receipts,
+      traceparent: childTraceparent(delivery.traceparent),
+    });
   }
 
   return async (all) => {
     const decided = all.filter((d): d is Decided & { settlement: { outcome: LedgerOutcome } } => d.settlement.outcome !== 'handed_over');
     const dead = decided.filter((d) => d.settlement.outcome === 'dead_lettered' && !d.replay);
     for (const d of dead) {
-      logger.warn({ system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code }, 'delivery dead-lettered');
+      logger.warn(
+        { system, eventId: d.delivery?.eventId, attempts: d.settlement.attempts, code: d.settlement.error?.code },
+        'delivery dead-lettered',
+      );
     }
     // The dead letters go first: once the ledger says `dead_lettered`, a re-read would only
     // re-send the receipt, so the DLQ message must already be on the broker. The ledger rows
@@ -172,7 +198,9 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
       recordSettled(
         db,
         system,
-        decided.flatMap((d) => (d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [])),
+        decided.flatMap((d) =>
+          d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [],
+        ),
       ),
       bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : []))),
     ]);

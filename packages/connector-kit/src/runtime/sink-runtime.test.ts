@@ -37,7 +37,16 @@ const sink: Sink = {
 };
 
 function delivery(eventId = randomUUID()): Delivery {
-  return { eventId, type: 'fr.relais.citizen.address.changed.v1', pivotId: randomUUID(), system, routeId: 'r', citizenId: 'X1', data: {}, time: new Date().toISOString() };
+  return {
+    eventId,
+    type: 'fr.relais.citizen.address.changed.v1',
+    pivotId: randomUUID(),
+    system,
+    routeId: 'r',
+    citizenId: 'X1',
+    data: {},
+    time: new Date().toISOString(),
+  };
 }
 
 let stop: () => Promise<void>;
@@ -45,13 +54,27 @@ before(async () => {
   database = await createTestDatabase('postgres');
   await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
   const runner = await startSinkRuntime({
-    system, sink, bus, db: database.db, topics, groupId: `${prefix}-sink`,
-    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    system,
+    sink,
+    bus,
+    db: database.db,
+    topics,
+    groupId: `${prefix}-sink`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 },
+    timeoutMs: 1000,
     logger: createLogger({ component: 'test', level: 'silent' }),
   });
   const watchers = await Promise.all([
-    bus.consume({ groupId: `${prefix}-r`, topics: [topics.receipts], handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))) }),
-    bus.consume({ groupId: `${prefix}-d`, topics: [topics.dlq(system)], handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))) }),
+    bus.consume({
+      groupId: `${prefix}-r`,
+      topics: [topics.receipts],
+      handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))),
+    }),
+    bus.consume({
+      groupId: `${prefix}-d`,
+      topics: [topics.dlq(system)],
+      handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))),
+    }),
   ]);
   await runner.ready;
   stop = async () => {
@@ -66,13 +89,17 @@ after(async () => {
   await database.drop();
 });
 
-const receiptFor = (eventId: string) => eventually(async () => receipts.find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
+const receiptFor = (eventId: string) =>
+  eventually(async () => receipts.find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
 
 test('a delivery published twice is applied once; the duplicate gets its receipt again', async () => {
   const d = delivery();
   await bus.publish([encodeDelivery(d, topics.delivery(system)), encodeDelivery(d, topics.delivery(system))]);
   await eventually(async () => (receipts.filter((r) => r.eventId === d.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
-  assert.deepEqual(applied.filter((a) => a.startsWith(d.eventId)), [`${d.eventId}#1`]);
+  assert.deepEqual(
+    applied.filter((a) => a.startsWith(d.eventId)),
+    [`${d.eventId}#1`],
+  );
   assert.ok(receipts.filter((r) => r.eventId === d.eventId).every((r) => r.status === 'applied'));
 });
 
@@ -106,7 +133,9 @@ test('a non-retriable error is dead-lettered at once, with the cause in the DLQ 
 
 test('a message that is not a delivery is dead-lettered without being applied', async () => {
   const before = applied.length;
-  await bus.publish([{ topic: topics.delivery(system), key: 'k', value: Buffer.from('not json'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } }]);
+  await bus.publish([
+    { topic: topics.delivery(system), key: 'k', value: Buffer.from('not json'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } },
+  ]);
   const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
   assert.equal(dead.headers['relais_error_code'], 'EVENT_INVALID');
   assert.equal(applied.length, before);
@@ -114,13 +143,25 @@ test('a message that is not a delivery is dead-lettered without being applied', 
 
 test('backoff doubles up to the ceiling, with jitter between half and all of it', () => {
   const policy = { maxAttempts: 10, baseMs: 100, maxMs: 1000 };
-  assert.equal(backoffDelay(1, policy, () => 1), 100);
-  assert.equal(backoffDelay(3, policy, () => 1), 400);
-  assert.equal(backoffDelay(8, policy, () => 1), 1000);
-  assert.equal(backoffDelay(3, policy, () => 0), 200);
+  assert.equal(
+    backoffDelay(1, policy, () => 1),
+    100,
+  );
+  assert.equal(
+    backoffDelay(3, policy, () => 1),
+    400,
+  );
+  assert.equal(
+    backoffDelay(8, policy, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffDelay(3, policy, () => 0),
+    200,
+  );
 });
 
-test('the batch form gets a partition\'s deliveries in order, one outcome each; a retryable failure retries the batch', async () => {
+test("the batch form gets a partition's deliveries in order, one outcome each; a retryable failure retries the batch", async () => {
   const batchSystem = 'batched';
   await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, [batchSystem]);
   const calls: string[][] = [];
@@ -139,8 +180,14 @@ test('the batch form gets a partition\'s deliveries in order, one outcome each; 
     },
   };
   const runner = await startSinkRuntime({
-    system: batchSystem, sink: batchSink, bus, db: database.db, topics, groupId: `${prefix}-batched`,
-    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 }, timeoutMs: 1000,
+    system: batchSystem,
+    sink: batchSink,
+    bus,
+    db: database.db,
+    topics,
+    groupId: `${prefix}-batched`,
+    retry: { maxAttempts: 3, baseMs: 20, maxMs: 50 },
+    timeoutMs: 1000,
     logger: createLogger({ component: 'test', level: 'silent' }),
   });
   await runner.ready;
@@ -148,7 +195,11 @@ test('the batch form gets a partition\'s deliveries in order, one outcome each; 
   await bus.publish(ids.map((d) => encodeDelivery(d, topics.delivery(batchSystem))));
   const outcomes = await Promise.all(ids.map((d) => receiptFor(d.eventId).then((r) => [r.status, r.attempts])));
   await runner.stop();
-  assert.deepEqual(outcomes, [['applied', 2], ['rejected', 2], ['applied', 2]]);
+  assert.deepEqual(outcomes, [
+    ['applied', 2],
+    ['rejected', 2],
+    ['applied', 2],
+  ]);
   assert.deepEqual(calls.flat().slice(-3), ['a', 'refuse-me', 'c']);
   assert.ok(calls.length >= 2, 'the failed batch was tried again');
 });
@@ -157,12 +208,19 @@ test('a rejected delivery that appears twice in one batch is applied once and bo
   const refused = delivery();
   script.set(refused.eventId, () => ({ status: 'rejected', reason: 'twice refused' }));
   await bus.publish([encodeDelivery(refused, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
-  await eventually(async () => (receipts.filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
-  assert.deepEqual(receipts.filter((r) => r.eventId === refused.eventId).map((r) => r.status), ['rejected', 'rejected']);
+  await eventually(
+    async () => (receipts.filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined),
+    15_000,
+    'two receipts',
+  );
+  assert.deepEqual(
+    receipts.filter((r) => r.eventId === refused.eventId).map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
   assert.equal(applied.filter((a) => a.startsWith(refused.eventId)).length, 1);
 });
 
-test('citizens are applied side by side, each citizen\'s deliveries in order', async () => {
+test("citizens are applied side by side, each citizen's deliveries in order", async () => {
   const citizens = [randomUUID(), randomUUID(), randomUUID()];
   const batch = Array.from({ length: 30 }, (_, i) => ({ ...delivery(), pivotId: citizens[i % 3]!, citizenId: `seq-${i}` }));
   const order: string[] = [];
@@ -176,7 +234,10 @@ test('citizens are applied side by side, each citizen\'s deliveries in order', a
   await Promise.all(batch.map((d) => receiptFor(d.eventId)));
   for (const citizen of citizens) {
     const seqs = order.filter((o) => o.startsWith(citizen)).map((o) => Number(o.split('|seq-')[1]));
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(seqs.length, 10);
   }
 });

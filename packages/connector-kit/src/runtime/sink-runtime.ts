@@ -30,7 +30,16 @@ import type { TopicNames } from '../../../../core/topics.ts';
 import { stageDeliveries, startBatchWindow, type RunningWindow } from './batch-window.ts';
 import type { Sink } from '../contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
-import { createWriter, decide, errorFacts, StopRequested, type Decided, type RetryPolicy, type Settlement, type SinkMetrics } from './settlement.ts';
+import {
+  createWriter,
+  decide,
+  errorFacts,
+  StopRequested,
+  type Decided,
+  type RetryPolicy,
+  type Settlement,
+  type SinkMetrics,
+} from './settlement.ts';
 
 export { backoffDelay } from './backoff.ts';
 export type { RetryPolicy, SinkMetrics } from './settlement.ts';
@@ -87,10 +96,19 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
 
   /** One delivery, traced: the span covers its call(s) to the silo, which receives the span's traceparent. */
   async function decideOne(delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> {
-    const span = startSpan(`apply ${delivery.type}`, { parent: delivery.traceparent, kind: 'client', attributes: { 'relais.system': system } });
+    const span = startSpan(`apply ${delivery.type}`, {
+      parent: delivery.traceparent,
+      kind: 'client',
+      attributes: { 'relais.system': system },
+    });
     let settlements: Settlement[] | undefined;
     try {
-      settlements = await decide(decideOptions, 1, async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })], stop);
+      settlements = await decide(
+        decideOptions,
+        1,
+        async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })],
+        stop,
+      );
       return settlements;
     } finally {
       const settlement = settlements?.[0];
@@ -124,9 +142,16 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
   }
 
   /** Applies a partition batch's undecided deliveries: in one applyBatch call, or per citizen lane. */
-  async function applyPending(pending: { message: IncomingMessage; delivery: Delivery }[], decided: Map<IncomingMessage, Decided>, signal: AbortSignal): Promise<void> {
+  async function applyPending(
+    pending: { message: IncomingMessage; delivery: Delivery }[],
+    decided: Map<IncomingMessage, Decided>,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (sink.applyBatch && pending.length > 0) {
-      const settlements = await decideBatch(pending.map((p) => p.delivery), signal);
+      const settlements = await decideBatch(
+        pending.map((p) => p.delivery),
+        signal,
+      );
       pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
       return;
     }
@@ -143,7 +168,18 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
 
   let window: RunningWindow | undefined;
   if (sink.batchWindow) {
-    window = startBatchWindow({ system, sink, bus, db, topics, logger, retry: options.retry, timeoutMs: sink.batchWindow.timeoutMs ?? options.timeoutMs, write, metrics: options.metrics });
+    window = startBatchWindow({
+      system,
+      sink,
+      bus,
+      db,
+      topics,
+      logger,
+      retry: options.retry,
+      timeoutMs: sink.batchWindow.timeoutMs ?? options.timeoutMs,
+      write,
+      metrics: options.metrics,
+    });
   }
 
   const subscription: Subscription = await bus.consume({

@@ -71,8 +71,16 @@ after(async () => {
 
 function run(system: string, source: ListSource, extra: Partial<Parameters<typeof startSourceRuntime>[0]> = {}): RunningSource {
   return startSourceRuntime({
-    system, source, bus, db: database.db, topics, flows: () => flows, logger,
-    pollMs: 50, timeoutMs: 2000, backoff: { baseMs: 20, maxMs: 100 },
+    system,
+    source,
+    bus,
+    db: database.db,
+    topics,
+    flows: () => flows,
+    logger,
+    pollMs: 50,
+    timeoutMs: 2000,
+    backoff: { baseMs: 20, maxMs: 100 },
     ...extra,
   });
 }
@@ -85,7 +93,10 @@ test('a v5 UUID matches the RFC 9562 test vector', () => {
 
 test('events are published with derived ids and the origin set, the checkpoint is saved after, and the change reads like a posted one', async () => {
   const system = 'registry';
-  const source = listSource([1, 2, 3, 4, 5].map((n) => deathRecord(n)), 2);
+  const source = listSource(
+    [1, 2, 3, 4, 5].map((n) => deathRecord(n)),
+    2,
+  );
   const runner = run(system, source);
   await runner.ready;
   const mine = await eventually(async () => (publishedBy(system).length >= 5 ? publishedBy(system) : undefined), 15_000, 'five events');
@@ -97,14 +108,25 @@ test('events are published with derived ids and the origin set, the checkpoint i
   assert.deepEqual(events.map((e) => e.id).sort(), [1, 2, 3, 4, 5].map((n) => sourceEventId(system, `act-${n}`)).sort());
   assert.ok(events.every((e) => e.origin === system && e.source === '/connectors/registry' && e.time === '2026-11-20T10:00:00Z'));
   assert.ok(events.every((e) => e.dataschema?.endsWith('fr.relais.citizen.death.registered.v1.json')));
-  assert.ok(mine.every((m, i) => m.key === events[i]!.pivotId), 'keyed by the pivot id');
+  assert.ok(
+    mine.every((m, i) => m.key === events[i]!.pivotId),
+    'keyed by the pivot id',
+  );
 
   const first = events.find((e) => e.id === sourceEventId(system, 'act-1'))!;
-  const pivot = await database.db.query<{ pivot_id: string }>("SELECT pivot_id FROM citizen_identifiers WHERE system = 'registry' AND local_id = 'CR-1'");
+  const pivot = await database.db.query<{ pivot_id: string }>(
+    "SELECT pivot_id FROM citizen_identifiers WHERE system = 'registry' AND local_id = 'CR-1'",
+  );
   assert.equal(pivot.rows[0]?.pivot_id, first.pivotId, 'the local id resolved to a pivot id through the identity map');
-  const change = await database.db.query<{ origin_system: string; channel: string | null; caller: string }>('SELECT origin_system, channel, caller FROM changes WHERE id = $1', [first.id]);
+  const change = await database.db.query<{ origin_system: string; channel: string | null; caller: string }>(
+    'SELECT origin_system, channel, caller FROM changes WHERE id = $1',
+    [first.id],
+  );
   assert.deepEqual(change.rows[0], { origin_system: 'registry', channel: null, caller: 'connector:registry' });
-  const recipients = await database.db.query<{ system: string; status: string }>('SELECT system, status FROM change_recipients WHERE change_id = $1', [first.id]);
+  const recipients = await database.db.query<{ system: string; status: string }>(
+    'SELECT system, status FROM change_recipients WHERE change_id = $1',
+    [first.id],
+  );
   assert.deepEqual(recipients.rows, [{ system: 'services', status: 'pending' }], 'the origin is not a recipient (no echo)');
   assert.equal(runner.health().state, 'stopped');
   assert.equal(runner.health().published, 5);
@@ -112,10 +134,17 @@ test('events are published with derived ids and the origin set, the checkpoint i
 
 test('an invalid event is logged without its content and skipped; the others pass and the checkpoint moves on', async () => {
   const system = 'registry-invalid';
-  const broken = { ...deathRecord(2, 'CR-SECRET-LOCAL'), data: { dateOfDeath: 'Jean Dupont', placeOfDeath: { communeName: 'Villeurbanne', country: 'FR' } } };
+  const broken = {
+    ...deathRecord(2, 'CR-SECRET-LOCAL'),
+    data: { dateOfDeath: 'Jean Dupont', placeOfDeath: { communeName: 'Villeurbanne', country: 'FR' } },
+  };
   const source = listSource([deathRecord(1), broken, deathRecord(3)], 5);
   const runner = run(system, source);
-  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '3' ? true : undefined), 15_000, 'checkpoint 3');
+  await eventually(
+    async () => ((await readSourceState(database.db, system)).checkpoint === '3' ? true : undefined),
+    15_000,
+    'checkpoint 3',
+  );
   await eventually(async () => (publishedBy(system).length === 2 ? true : undefined), 15_000, 'two events');
   await runner.stop();
   assert.equal(runner.health().invalid, 1);
@@ -127,7 +156,10 @@ test('an invalid event is logged without its content and skipped; the others pas
 
 test('a failing poll backs off and resumes from the same checkpoint; the streak shows in health and in the store', async () => {
   const system = 'registry-flaky';
-  const source = listSource([1, 2, 3, 4].map((n) => deathRecord(n)), 2);
+  const source = listSource(
+    [1, 2, 3, 4].map((n) => deathRecord(n)),
+    2,
+  );
   source.before = (poll) => {
     if (poll >= 2 && poll <= 4) throw new RetryableError('registry answered 503');
   };
@@ -137,7 +169,11 @@ test('a failing poll backs off and resumes from the same checkpoint; the streak 
   assert.ok(during.consecutiveFailures >= 1);
   assert.match(during.lastError ?? '', /503/);
   assert.equal(runner.health().state, 'failing');
-  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '4' ? true : undefined), 15_000, 'checkpoint 4');
+  await eventually(
+    async () => ((await readSourceState(database.db, system)).checkpoint === '4' ? true : undefined),
+    15_000,
+    'checkpoint 4',
+  );
   await runner.stop();
   assert.deepEqual(source.polls.slice(1, 5), ['2', '2', '2', '2'], 'every retry polls from the last saved checkpoint');
   assert.equal(publishedBy(system).length, 4);
@@ -148,7 +184,9 @@ test('a poll that hangs times out and is retried; stop aborts the poll in hand p
   const system = 'registry-hang';
   const source = listSource([deathRecord(1)], 1);
   source.before = (poll, signal) =>
-    poll === 1 ? new Promise<void>(() => undefined) : new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    poll === 1
+      ? new Promise<void>(() => undefined)
+      : new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
   const runner = run(system, source, { timeoutMs: 100 });
   await eventually(async () => (source.polls.length >= 2 ? true : undefined), 5000, 'a second poll after the timeout');
   assert.match(runner.health().lastError ?? '', /timed out/);
@@ -159,9 +197,16 @@ test('a poll that hangs times out and is retried; stop aborts the poll in hand p
 
 test('records published again after a lost checkpoint keep their ids and are recorded once', async () => {
   const system = 'registry-replay';
-  const source = listSource([1, 2].map((n) => deathRecord(n)), 5);
+  const source = listSource(
+    [1, 2].map((n) => deathRecord(n)),
+    5,
+  );
   const first = run(system, source);
-  await eventually(async () => ((await readSourceState(database.db, system)).checkpoint === '2' ? true : undefined), 15_000, 'checkpoint 2');
+  await eventually(
+    async () => ((await readSourceState(database.db, system)).checkpoint === '2' ? true : undefined),
+    15_000,
+    'checkpoint 2',
+  );
   await first.stop();
   await database.db.query('DELETE FROM source_checkpoints WHERE system = $1', [system]);
   const again = run(system, listSource(source.records, 5));
@@ -169,8 +214,13 @@ test('records published again after a lost checkpoint keep their ids and are rec
   await again.stop();
   const ids = publishedBy(system).map((m) => m.headers['ce_id']);
   assert.deepEqual(new Set(ids).size, 2);
-  const stored = await database.db.query<{ count: number }>("SELECT count(*)::int AS count FROM changes WHERE origin_system = $1", [system]);
+  const stored = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM changes WHERE origin_system = $1', [
+    system,
+  ]);
   assert.equal(stored.rows[0]?.count, 2);
-  const audit = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_log WHERE change_id = ANY($1::uuid[])', [[...new Set(ids)]]);
+  const audit = await database.db.query<{ count: number }>(
+    'SELECT count(*)::int AS count FROM audit_log WHERE change_id = ANY($1::uuid[])',
+    [[...new Set(ids)]],
+  );
   assert.equal(audit.rows[0]?.count, 2);
 });

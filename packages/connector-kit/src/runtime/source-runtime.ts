@@ -170,7 +170,10 @@ export function startSourceRuntime(options: SourceRuntimeOptions): RunningSource
  * kills the process outright once `rounds` publishes were acknowledged, before the checkpoint
  * of that round is saved — the worst moment for a source, which the tests must survive.
  */
-export function killAfterPublish(rounds: number | undefined, logger: SourcePublisherOptions['logger']): SourceRuntimeOptions['afterPublish'] {
+export function killAfterPublish(
+  rounds: number | undefined,
+  logger: SourcePublisherOptions['logger'],
+): SourceRuntimeOptions['afterPublish'] {
   if (rounds === undefined) return undefined;
   return (done) => {
     if (done < rounds) return;

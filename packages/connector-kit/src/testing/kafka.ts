@@ -23,10 +23,18 @@ export function testBus(brokers: string[] = testBrokers(), clientId = 'test'): B
 }
 
 /** Reads a topic from the beginning with a fresh group until `enough` says so. */
-export async function readTopic(topic: string, enough: (messages: IncomingMessage[]) => boolean, timeoutMs = 20_000): Promise<IncomingMessage[]> {
+export async function readTopic(
+  topic: string,
+  enough: (messages: IncomingMessage[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<IncomingMessage[]> {
   const bus = testBus(undefined, 'topic-reader');
   const seen: IncomingMessage[] = [];
-  const sub = await bus.consume({ groupId: `reader-${randomUUID()}`, topics: [topic], handler: async (batch, c) => batch.forEach((m) => (seen.push(m), c.markProcessed(m))) });
+  const sub = await bus.consume({
+    groupId: `reader-${randomUUID()}`,
+    topics: [topic],
+    handler: async (batch, c) => batch.forEach((m) => (seen.push(m), c.markProcessed(m))),
+  });
   try {
     await eventually(async () => (enough(seen) ? true : undefined), timeoutMs, `messages on ${topic}`);
     return seen;
