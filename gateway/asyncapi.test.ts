@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { parse as parseYaml } from 'yaml';
 import { eventTypes } from '../schemas/index.ts';
 import { asyncApiYaml } from './asyncapi.ts';
 import { loadFlows, parseFlows, type Flows } from '../core/flows/flows.ts';
@@ -96,5 +97,6 @@ for (const [name, flows] of [
 }
 
 test('docs/asyncapi.yaml is the document of flows/ (npm run gen)', () => {
-  assert.equal(readFileSync('docs/asyncapi.yaml', 'utf8'), asyncApiYaml(loadFlows('flows')));
+  // Compared as data: the committed file is also prettier-formatted (npm run gen:check checks its bytes).
+  assert.deepEqual(parseYaml(readFileSync('docs/asyncapi.yaml', 'utf8')), parseYaml(asyncApiYaml(loadFlows('flows'))));
 });
