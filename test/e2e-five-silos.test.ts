@@ -41,10 +41,10 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     // social services: the beneficiary's file.
     assert.equal((await stack.file('SS-000123')).adresse['libelleVoie'], 'rue des Cinq Silos');
     // waste collection: the household's address in the vendor database.
-    const household = await householdOf(stack.relais.silos.waste.sql, 'USG-000123');
+    const household = await householdOf(stack.silos.waste.sql, 'USG-000123');
     assert.equal(household?.adresse.libelle_voie, 'rue des Cinq Silos');
     // tax: the taxpayer record the simulator updated from the batch file it acknowledged.
-    assert.equal(stack.relais.silos.tax.store.get('1000000000123')?.address.streetName, 'rue des Cinq Silos');
+    assert.equal(stack.silos.tax.store.get('1000000000123')?.address.streetName, 'rue des Cinq Silos');
     // school catering: the family's billing address, written once under the event id.
     const catering = stack.relais.siloUrls['school-catering']!;
     const family = (await (await fetch(`${catering}/familles/FAM-000123`)).json()) as Famille;
@@ -59,7 +59,7 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     // email: the citizen's confirmation, in her mailbox.
     const mail = await eventually(
       async () =>
-        stack.relais.silos.mailbox
+        stack.silos.mailbox
           ?.messages()
           .find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
       10_000,
