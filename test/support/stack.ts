@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { freePort } from '../../bin/start-silos.ts';
 import { createTestDatabase, eventually, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { port } from '../../core/settings.ts';
+import { discoverSimulators } from '../../silos/shared/simulators.ts';
 import type { Mailbox } from '../../silos/email/mailbox.ts';
 import type { TaxSilo } from '../../silos/tax/server.ts';
 import type { WasteSilo } from '../../silos/waste-management/server.ts';
@@ -82,6 +84,12 @@ export function addressChange(fileNumber: string, streetName = 'rue des Lilas', 
   };
 }
 
+/** Every port a simulator listens on, set to 0: each stack's simulators get free ports. */
+async function ephemeralSimulatorPorts(): Promise<Record<string, string>> {
+  const settings = (await discoverSimulators()).flatMap((simulator) => Object.values(simulator.settings));
+  return Object.fromEntries(settings.filter((setting) => setting.parse === port).map((setting) => [setting.env, '0']));
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
@@ -95,22 +103,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
-    SOCIAL_SERVICES_PORT: '0',
-    SCHOOL_CATERING_PORT: '0',
     RELAIS_OPS_PORT: '0',
+    ...(await ephemeralSimulatorPorts()),
     SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
     SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
-    CIVIL_REGISTRY_PORT: '0',
     CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
-    WASTE_MANAGEMENT_PORT: '0',
-    WASTE_MANAGEMENT_DB_PORT: '0',
     WASTE_MANAGEMENT_SETTLE_MS: '200',
-    MAILBOX_SMTP_PORT: '0',
     RELAIS_SOURCE_POLL_MS: '100',
     RELAIS_SOURCE_BACKOFF_MS: '50',
     RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
     RELAIS_FLOWS_DIR: flowsDir,
-    TAX_SFTP_PORT: '0',
     ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
