@@ -76,14 +76,14 @@ test('a taken name or a root that is not a Relais repository is refused, and not
 });
 
 test('a name whose variables a settings table declares already is refused', () => {
-  // SOCIAL_SERVICES_PORT, declared by silos/social-services/settings.ts, copied here under another folder's name.
+  // SOCIAL_SERVICES_API_KEY and _PORT, declared by silos/social-services/settings.ts, copied here under another folder's name.
   const root = join(repo, '.relais', `scaffold-taken-${randomUUID()}`);
   mkdirSync(join(root, 'connectors'), { recursive: true });
   cpSync(join(repo, 'silos/social-services/settings.ts'), join(root, 'silos/other/settings.ts'));
   try {
     assert.throws(
       () => scaffoldConnector({ name: 'social-services', root }),
-      refusal(/"social-services" is taken: a settings table already declares SOCIAL_SERVICES_PORT/),
+      refusal(/"social-services" is taken: a settings table already declares SOCIAL_SERVICES_(API_KEY|PORT)/),
     );
     assert.deepEqual(readdirSync(root).sort(), ['connectors', 'silos']);
   } finally {
