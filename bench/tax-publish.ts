@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startConnector } from '../connectors/host.ts';
-import { connectorKinds } from '../connectors/registry.ts';
+import { loadConnectors } from '../connectors/loader.ts';
 import { loadConfig } from '../core/config.ts';
 import { createBus } from '../core/bus/index.ts';
 import { createLogger } from '../core/logger.ts';
@@ -25,7 +25,9 @@ import { migrate } from '../core/store/migrate.ts';
 import { ensureTopics } from '../core/topics.ts';
 import { writeTaxChanges, type ChangeRecord } from '../protocols/tax/changes.ts';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
-import { startQuickStartTaxSilo } from '../bin/start-tax-silo.ts';
+import { overlay, startSimulator } from '../bin/start-silos.ts';
+import type { TaxSilo } from '../silos/tax/server.ts';
+import taxSimulator from '../silos/tax/simulator.ts';
 
 const { values } = parseArgs({
   options: { records: { type: 'string', default: '1000000' }, store: { type: 'string', default: 'postgres' } },
@@ -77,7 +79,7 @@ try {
   const flowsDir = join(dir, 'flows');
   mkdirSync(flowsDir);
   copyFileSync('flows/tax.yaml', join(flowsDir, 'tax.yaml'));
-  const config = loadConfig({
+  const env = {
     KAFKA_BROKERS: brokers,
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dir,
@@ -87,7 +89,8 @@ try {
     RELAIS_SOURCE_POLL_MS: '100',
     LOG_LEVEL: 'warn',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
+  };
+  const config = loadConfig(env);
 
   // Baseline: the same events, straight to Kafka.
   const bus = createBus({
@@ -112,12 +115,21 @@ try {
   const baseline = (performance.now() - started) / 1000;
   await bus.close();
 
-  const silo = await startQuickStartTaxSilo(config, dir);
+  const simulator = (await startSimulator(taxSimulator, env, dir))!;
+  const silo = simulator.instance as TaxSilo;
   process.stderr.write(`writing a change file of ${total.toLocaleString('en')} records…\n`);
   await silo.dropFile('changes', 'DGFIP_CHG_bench.txt', writeTaxChanges({ fileId: randomUUID(), createdAt: new Date() }, declarations()));
   const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dir, 'pglite') });
   await migrate(db);
-  const runtime = await createRuntime({ component: 'bench', config, db, connectors: connectorKinds() });
+  const connectors = await loadConnectors();
+  // The tax connector reads where the simulator listens from the environment it is given.
+  const runtime = await createRuntime({
+    component: 'bench',
+    config,
+    env: overlay(env, simulator.connectorEnv),
+    db,
+    connectors: connectors.definitions,
+  });
   let peak = process.memoryUsage.rss();
   const samples: number[] = [];
   const timer = setInterval(() => {
@@ -126,7 +138,7 @@ try {
     samples.push(rss);
   }, 100);
   started = performance.now();
-  const connector = await startConnector(runtime, 'tax');
+  const connector = await startConnector(runtime, connectors, 'tax');
   while (!readdirSync(join(silo.root, 'changes', 'processed')).includes('DGFIP_CHG_bench.txt'))
     await new Promise((r) => setTimeout(r, 200));
   const seconds = (performance.now() - started) / 1000;

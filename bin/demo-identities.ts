@@ -1,44 +1,40 @@
 /**
- * The quick start's demo crosswalk: the demo persons the register and social services both know
- * (Jeanne Marie Martin is EC-00000123 at the town hall, file SS-000123 at social services and
- * person PER-000123, the paying parent of family FAM-000123, at school catering; she is also
- * usager USG-000123 of waste collection and reads jeanne.m.martin@example.fr), linked to one pivot
- * id each, so that the demo move reaches every silo and a death recorded in the register closes
- * their file.
+ * The quick start's demo crosswalk: each simulator declares the demo persons its demo data holds
+ * (silos/<name>/simulator.ts, `demoIdentities`: Jeanne Marie Martin is EC-00000123 at the town
+ * hall, file SS-000123 at social services, person PER-000123 at school catering, usager
+ * USG-000123 of waste collection…), and each person's identifiers are linked to one pivot id, so
+ * that the demo move reaches every silo and a death recorded in the register closes their file.
  * In production these links come from identity resolution (civil data → register) and from
  * each system's first sighting; here they are declared, and recorded as such.
  */
 import { linkIdentifier } from '../core/identity/identity-store.ts';
 import { newPivotId } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
+import type { SimulatorDefinition } from '../silos/shared/simulators.ts';
 
-/** One demo person: the register's and social services' identifiers, and those of the other systems that know them. */
-interface DemoLink {
-  'civil-registry': string;
-  'social-services': string;
-  [system: string]: string;
+/** Each demo person's identifiers, by system. */
+export function demoLinks(simulators: readonly SimulatorDefinition[]): Map<string, [system: string, localId: string][]> {
+  const persons = new Map<string, [string, string][]>();
+  for (const simulator of simulators) {
+    for (const [person, localId] of Object.entries(simulator.demoIdentities ?? {})) {
+      if (localId === undefined) continue;
+      persons.set(person, [...(persons.get(person) ?? []), [simulator.name, localId]]);
+    }
+  }
+  return persons;
 }
 
-export const DEMO_LINKS: readonly DemoLink[] = [
-  {
-    'civil-registry': 'EC-00000123',
-    'social-services': 'SS-000123',
-    'school-catering': 'PER-000123',
-    'waste-management': 'USG-000123',
-    email: 'jeanne.m.martin@example.fr',
-  },
-  { 'civil-registry': 'EC-00000456', 'social-services': 'SS-000456', 'school-catering': 'PER-000456' },
-];
-
-export async function seedDemoIdentities(db: Db): Promise<void> {
-  for (const link of DEMO_LINKS) {
+export async function seedDemoIdentities(db: Db, simulators: readonly SimulatorDefinition[]): Promise<void> {
+  for (const links of demoLinks(simulators).values()) {
     await db.transaction(async (tx) => {
+      // A restart finds the person linked already (by any of their identifiers) and keeps that pivot id.
+      const systems = links.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
       const known = await tx.query<{ pivot_id: string }>(
-        "SELECT pivot_id FROM citizen_identifiers WHERE (system, local_id) IN (('civil-registry', $1), ('social-services', $2)) LIMIT 1",
-        [link['civil-registry'], link['social-services']],
+        `SELECT pivot_id FROM citizen_identifiers WHERE (system, local_id) IN (${systems}) ORDER BY created_at LIMIT 1`,
+        links.flat(),
       );
       const pivotId = known.rows[0]?.pivot_id ?? newPivotId();
-      for (const [system, localId] of Object.entries(link)) {
+      for (const [system, localId] of links) {
         await linkIdentifier(tx, pivotId, system, localId, { method: 'declared', by: 'quick-start demo data' });
       }
     });

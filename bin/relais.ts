@@ -2,8 +2,8 @@
 /**
  * The `relais` command (package.json "bin"; `npx relais …` runs it on the project's Node 24
  * through tsx). The verbs live in bin/cli/, one module per group; `relais --help` lists them,
- * docs/cli.md describes them. Configuration comes from environment variables (core/config.ts,
- * docs/configuration.md).
+ * docs/cli.md describes them. Configuration comes from environment variables (core/config.ts
+ * and each connector's config.ts; docs/configuration.md).
  *
  * Long-running verbs (start, gateway, router, connector) resolve once ready and keep the
  * process alive until a signal; the others finish and leave with their exit code. A failure

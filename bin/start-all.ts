@@ -7,25 +7,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connectorKinds } from '../connectors/registry.ts';
+import { loadConnectors } from '../connectors/loader.ts';
 import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/host.ts';
-import { loadConfig, type RelaisConfig } from '../core/config.ts';
+import { loadConfiguration, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../router/router.ts';
 import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
-import { linkDemoTaxpayer, startQuickStartTaxSilo } from './start-tax-silo.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
-import type { TaxSilo } from '../silos/tax/server.ts';
-import { startMailbox, type Mailbox } from '../silos/email/mailbox.ts';
-import { startWasteManagementSilo, type WasteSilo } from '../silos/waste-management/server.ts';
+import { discoverSimulators, type BannerLines, type RunningSimulator } from '../silos/shared/simulators.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
-import { persistentSecret, startSilos } from './start-silos.ts';
-
-/** The quick start's tax batch window (production's default is an hour). */
-const QUICK_START_TAX_WINDOW_MS = 15_000;
+import { overlay, persistentSecret, startSimulators } from './start-silos.ts';
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
@@ -46,8 +40,12 @@ export interface RunningRelais {
   brokers: string;
   store: 'postgres' | 'pglite';
   siloUrls: Record<string, string>;
-  /** The simulators started here, for tests and the banner: the waste database and desk, the mailbox. */
-  silos: { waste: WasteSilo; tax: TaxSilo; mailbox?: Mailbox };
+  /** The simulators started here, by name (their `instance`: the waste database, the tax office, the mailbox… for tests). */
+  simulators: ReadonlyMap<string, RunningSimulator>;
+  /** What the simulators told their connectors (URLs, credentials, keys): a connector started in another process needs it too. */
+  connectorEnv: Record<string, string>;
+  /** The simulators' banner lines (bin/banner.ts). */
+  banner: BannerLines[];
   stop(): Promise<void>;
 }
 
@@ -59,9 +57,14 @@ function devToken(config: RelaisConfig, dataDir: string): string {
 export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
   const say = options.say ?? (() => undefined);
   const env = options.env ?? process.env;
-  const config = loadConfig(env);
-  // A demo should show the tax office's answer within the minute, not after the hourly batch.
-  if (env['RELAIS_TAX_BATCH_MAX_AGE_MS'] === undefined) config.taxBatchMaxAgeMs = QUICK_START_TAX_WINDOW_MS;
+  const connectors = await loadConnectors(env);
+  const simulators = await discoverSimulators();
+  // Every invalid setting — the kernel's, a connector's or a simulator's — is reported at once, before anything starts.
+  const { config } = loadConfiguration(
+    env,
+    connectors.definitions,
+    simulators.map((s) => s.settings),
+  );
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -84,57 +87,37 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       say(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 
-    const silos = await startSilos(config, dataDir);
+    const silos = await startSimulators(simulators, env, dataDir);
     stops.push(() => silos.stop());
-    const taxSilo: TaxSilo = await startQuickStartTaxSilo(config, dataDir);
-    stops.push(() => taxSilo.close());
-
-    // The waste-management software's database: embedded (PGlite over the PostgreSQL protocol,
-    // seeded) unless WASTE_MANAGEMENT_DATABASE_URL names one; the agent desk in front of it.
-    const env = options.env ?? process.env;
-    const waste = await startWasteManagementSilo({
-      port: config.wasteManagementPort,
-      ...(env['WASTE_MANAGEMENT_DATABASE_URL']
-        ? { databaseUrl: config.wasteManagementDatabaseUrl }
-        : { dataDir: join(dataDir, 'silos', 'waste-management'), dbPort: config.wasteManagementDbPort, seed: true }),
-    });
-    stops.push(() => waste.close());
-    config.wasteManagementDatabaseUrl = waste.databaseUrl;
-
-    // Citizens' emails land in a local mailbox unless EMAIL_SMTP_URL names a real server.
-    const mailbox = env['EMAIL_SMTP_URL']
-      ? undefined
-      : await startMailbox({ port: config.mailboxPort, dir: join(dataDir, 'silos', 'email') });
-    if (mailbox) {
-      stops.push(() => mailbox.close());
-      config.emailSmtpUrl = mailbox.url;
-    }
 
     const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
-    await seedDemoIdentities(db);
-    await linkDemoTaxpayer(db);
+    await seedDemoIdentities(db, simulators);
     const runtime = await createRuntime({
       component: 'relais',
       config,
+      // The connectors read their settings where the simulators point them.
+      env: overlay(env, silos.connectorEnv),
       db,
-      connectors: connectorKinds(),
+      connectors: connectors.definitions,
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
     });
     stops.push(() => runtime.close());
 
     const running: RunningConnector[] = [];
     const except = typeof options.connectors === 'object' ? options.connectors.except : [];
-    for (const system of options.connectors === false ? [] : runnableSystems(runtime.flows()).filter((s) => !except.includes(s))) {
-      const connector = await startConnector(runtime, system);
+    for (const system of options.connectors === false
+      ? []
+      : runnableSystems(runtime.flows(), connectors).filter((s) => !except.includes(s))) {
+      const connector = await startConnector(runtime, connectors, system);
       running.push(connector);
       stops.push(() => connector.stop());
     }
     const router = await startRouterOn(runtime);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
-    const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime) });
+    const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime, connectors) });
     stops.push(() => gateway.close());
     await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
@@ -143,13 +126,10 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
-      siloUrls: {
-        ...silos.urls,
-        tax: `sftp://${taxSilo.username}@${taxSilo.host}:${taxSilo.port}`,
-        'waste-management': waste.url,
-        ...(mailbox ? { email: mailbox.url } : {}),
-      },
-      silos: { waste, tax: taxSilo, ...(mailbox ? { mailbox } : {}) },
+      siloUrls: silos.urls,
+      simulators: silos.running,
+      connectorEnv: silos.connectorEnv,
+      banner: silos.banner({ gatewayUrl: gateway.url, devToken: token }),
       stop,
     };
   } catch (error) {

@@ -1,26 +1,24 @@
 /**
- * The quick start's simulators: social services (REST, notifying its desk's changes by signed
- * webhook) and the civil registry (SOAP), each with its data under <data dir>/silos/<name> and its
- * demo records, on the configured ports. Points the configuration at them (URLs, the register's
- * WS-Security password, the webhook secret and receiver port) for the connectors and the gateway
- * started next in the same process.
+ * The quick start's simulators: every silos/<name>/simulator.ts (discovered, never named here),
+ * each with its data under <data dir>/silos/<name> and its demo data. What they return points the
+ * connectors started next in the same process at them: their environment (URLs, generated
+ * credentials, the tax office's key) overlays the quick start's.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { RelaisConfig } from '../core/config.ts';
-import { seedRegistre } from '../silos/civil-registry/seed.ts';
-import { seedSchoolCatering } from '../silos/school-catering/seed.ts';
-import { startSchoolCateringSilo } from '../silos/school-catering/server.ts';
-import { startCivilRegistrySilo } from '../silos/civil-registry/server.ts';
-import { seedStore } from '../silos/social-services/seed.ts';
-import { startSocialServicesSilo } from '../silos/social-services/server.ts';
-import { SocialServicesStore } from '../silos/social-services/store.ts';
+import { readSettings, type Env } from '../core/settings.ts';
+import type { BannerLines, RunningSimulator, SimulatorDefinition } from '../silos/shared/simulators.ts';
 
-export interface RunningSilos {
+export interface RunningSimulators {
+  /** By name; a simulator that was not needed (its connector is pointed at a real system) is absent. */
+  running: ReadonlyMap<string, RunningSimulator>;
   urls: Record<string, string>;
+  /** Every simulator's environment for its connector, merged. */
+  connectorEnv: Record<string, string>;
+  banner(relais: { gatewayUrl: string; devToken: string }): BannerLines[];
   stop(): Promise<void>;
 }
 
@@ -42,57 +40,52 @@ export async function freePort(host: string): Promise<number> {
   return port;
 }
 
-export async function startSilos(config: RelaisConfig, dataDir: string): Promise<RunningSilos> {
-  const socialDir = join(dataDir, 'silos', 'social-services');
-  const socialStore = await SocialServicesStore.open({ dataDir: socialDir });
-  await seedStore(socialStore);
-  await socialStore.flush();
-  // The desk's changes are notified to the social-services connector's receiver (signed webhook).
-  config.socialServicesWebhookSecret ??= persistentSecret(dataDir, 'social-services-webhook-secret', 'whsec-');
-  if (config.socialServicesWebhookPort === 0) config.socialServicesWebhookPort = await freePort(config.socialServicesWebhookHost);
-  const receiverHost = config.socialServicesWebhookHost === '0.0.0.0' ? '127.0.0.1' : config.socialServicesWebhookHost;
-  const social = await startSocialServicesSilo({
-    port: config.socialServicesPort,
-    dataDir: socialDir,
-    ...(config.socialServicesApiKey ? { apiKey: config.socialServicesApiKey } : {}),
-    webhook: {
-      url: `http://${receiverHost}:${config.socialServicesWebhookPort}/webhooks/social-services`,
-      secret: config.socialServicesWebhookSecret,
-    },
-  });
-  config.socialServicesUrl = social.url;
+/**
+ * `env` with `extra` over it. A variable set here wins over the same variable given as a file
+ * (`<VAR>_FILE`), which is dropped: setting both would be refused as ambiguous.
+ */
+export function overlay(env: Env, extra: Record<string, string>): Env {
+  const merged: Env = { ...env };
+  for (const [name, value] of Object.entries(extra)) {
+    merged[name] = value;
+    delete merged[`${name}_FILE`];
+  }
+  return merged;
+}
 
-  const catering = await startSchoolCateringSilo({
-    port: config.schoolCateringPort,
-    dataDir: join(dataDir, 'silos', 'school-catering'),
-    ...(config.schoolCateringToken ? { token: config.schoolCateringToken } : {}),
-  }).catch(async (error: unknown) => {
-    await social.close();
-    throw error;
+/** Starts one simulator as the quick start does; null when it is not needed. */
+export function startSimulator(simulator: SimulatorDefinition, env: Env, dataDir: string): Promise<RunningSimulator | null> {
+  return simulator.start({
+    dataDir: join(dataDir, 'silos', simulator.name),
+    settings: readSettings(simulator.settings, env),
+    env,
+    secret: (name, prefix) => persistentSecret(dataDir, name, prefix),
+    freePort,
   });
-  await seedSchoolCatering(catering.store);
-  config.schoolCateringUrl = catering.url;
+}
 
-  config.civilRegistryPassword ??= persistentSecret(dataDir, 'civil-registry-password', 'registre-');
+/** Starts the simulators one after the other; if one fails, those already started are stopped. */
+export async function startSimulators(simulators: readonly SimulatorDefinition[], env: Env, dataDir: string): Promise<RunningSimulators> {
+  const running = new Map<string, RunningSimulator>();
+  const stop = async (): Promise<void> => {
+    for (const simulator of [...running.values()].reverse()) await simulator.stop();
+    running.clear();
+  };
   try {
-    const registry = await startCivilRegistrySilo({
-      port: config.civilRegistryPort,
-      dataDir: join(dataDir, 'silos', 'civil-registry'),
-      credentials: { username: config.civilRegistryUsername, password: config.civilRegistryPassword },
-    });
-    await seedRegistre(registry.registre);
-    config.civilRegistryUrl = registry.soapUrl;
-    return {
-      urls: { 'social-services': social.url, 'civil-registry': registry.url, 'school-catering': catering.url },
-      async stop() {
-        await registry.close();
-        await catering.close();
-        await social.close();
-      },
-    };
+    for (const simulator of simulators) {
+      const started = await startSimulator(simulator, env, dataDir);
+      if (started) running.set(simulator.name, started);
+    }
   } catch (error) {
-    await catering.close();
-    await social.close();
+    await stop();
     throw error;
   }
+  const all = [...running.values()];
+  return {
+    running,
+    urls: Object.assign({}, ...all.map((s) => s.urls)) as Record<string, string>,
+    connectorEnv: Object.assign({}, ...all.map((s) => s.connectorEnv)) as Record<string, string>,
+    banner: (relais) => all.flatMap((s) => s.banner(relais)),
+    stop,
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * Starts the connector of a system declared in the flows: finds its kind in the registry and
+ * Starts the connector of a system declared in the flows: finds its kind among the loaded
+ * connectors (connectors/loader.ts), gives it its own settings, and
  * hands what it offers to the runtime — its sink to packages/connector-kit/src/runtime/sink-runtime.ts, its polled
  * source and/or push source to packages/connector-kit/src/runtime/source-runtime.ts. A connector with both runs
  * both in one process; stop() stops them in reverse order.
@@ -19,7 +20,7 @@ import type { Flows } from '../core/flows/flows.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopics } from '../core/topics.ts';
-import { connectors } from './registry.ts';
+import type { ConnectorRegistry } from './loader.ts';
 
 export interface RunningConnector {
   ready: Promise<void>;
@@ -33,7 +34,7 @@ interface Part {
   stop(): Promise<void>;
 }
 
-function definitionOf(runtime: Runtime, system: string): ConnectorDefinition {
+function definitionOf(runtime: Runtime, connectors: ConnectorRegistry, system: string): ConnectorDefinition {
   const declared = runtime.flows().systems.get(system);
   if (!declared) throw new RelaisError('CONFIG_INVALID', `system "${system}" is not declared in the flows`);
   const definition = connectors.get(declared.connector);
@@ -44,23 +45,28 @@ function definitionOf(runtime: Runtime, system: string): ConnectorDefinition {
   return definition;
 }
 
+/** The context the connector's factories get: its system, its own settings, a logger naming the system. */
+function contextOf(runtime: Runtime, definition: ConnectorDefinition, system: string) {
+  const settings = runtime.connectorSettings.get(definition.kind);
+  if (!settings) throw new RelaisError('CONFIG_INVALID', `connector "${definition.kind}": its settings were not loaded with the runtime's`);
+  return { system, settings, logger: runtime.logger.child({ system }) };
+}
+
 /**
  * The identity resolver of the register (the first system in the flows, by name, whose connector
  * offers one), for the gateway: it resolves citizens named by civil data. Undefined when no
  * connected system offers one (the gateway then refuses civil data with a 422).
  */
-export function identityResolverFor(runtime: Runtime): IdentityResolver | undefined {
+export function identityResolverFor(runtime: Runtime, connectors: ConnectorRegistry): IdentityResolver | undefined {
   for (const [system, declared] of [...runtime.flows().systems.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const definition = connectors.get(declared.connector);
-    if (definition?.createIdentityResolver) {
-      return definition.createIdentityResolver({ system, config: runtime.config, logger: runtime.logger.child({ system }) });
-    }
+    if (definition?.createIdentityResolver) return definition.createIdentityResolver(contextOf(runtime, definition, system));
   }
   return undefined;
 }
 
 /** The systems whose connector has something to run: a sink some route delivers to, or a source. */
-export function runnableSystems(flows: Flows): string[] {
+export function runnableSystems(flows: Flows, connectors: ConnectorRegistry): string[] {
   const subscribed = new Set(subscribedSystems(flows));
   return [...flows.systems.entries()]
     .filter(([system, declared]) => {
@@ -76,11 +82,11 @@ export function runnableSystems(flows: Flows): string[] {
     .sort();
 }
 
-export async function startConnector(runtime: Runtime, system: string): Promise<RunningConnector> {
-  const definition = definitionOf(runtime, system);
+export async function startConnector(runtime: Runtime, connectors: ConnectorRegistry, system: string): Promise<RunningConnector> {
+  const definition = definitionOf(runtime, connectors, system);
   const { config, bus, db, topics } = runtime;
-  const logger = runtime.logger.child({ system });
-  const context = { system, config, logger };
+  const context = contextOf(runtime, definition, system);
+  const { logger } = context;
   await ensureTopics(bus, config, [system]);
   const parts: Part[] = [];
   const stop = async (): Promise<void> => {

@@ -1,21 +1,14 @@
 /**
- * The connector registry: the one place that imports connector folders. Adding a silo means
- * adding its folder and one line here.
+ * The connectors Relais ships, one module per line, relative to this folder: the only place that
+ * names connector folders. Adding a silo means adding its folder and one line here; removing one,
+ * deleting both. Each module exports its ConnectorDefinition as default; connectors/loader.ts
+ * imports them, and those RELAIS_CONNECTORS names (packages outside this repository).
  */
-import type { ConnectorDefinition } from '@relais/connector-kit';
-import { civilRegistryConnector } from './civil-registry/index.ts';
-import { emailConnector } from './email/index.ts';
-import { schoolCateringConnector } from './school-catering/index.ts';
-import { socialServicesConnector } from './social-services/index.ts';
-import { taxConnector } from './tax/index.ts';
-import { wasteManagementConnector } from './waste-management/index.ts';
-
-export const connectors: ReadonlyMap<string, ConnectorDefinition> = new Map(
-  [civilRegistryConnector, socialServicesConnector, taxConnector, wasteManagementConnector, emailConnector, schoolCateringConnector].map(
-    (c) => [c.kind, c],
-  ),
-);
-
-export function connectorKinds(): string[] {
-  return [...connectors.keys()];
-}
+export const builtInConnectors: readonly string[] = [
+  './civil-registry/index.ts',
+  './email/index.ts',
+  './school-catering/index.ts',
+  './social-services/index.ts',
+  './tax/index.ts',
+  './waste-management/index.ts',
+];

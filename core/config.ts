@@ -1,105 +1,32 @@
 /**
- * Configuration from environment variables, declared once in `settings` below: each entry has
- * its variable, default, parser and description, so validation, types and the configuration
- * reference (docs/configuration.md) all derive from one table. Every problem is reported at
- * once, naming the variable, instead of failing on the first.
+ * The kernel's and the runtime's configuration, from environment variables declared once in
+ * `settings` below (the machinery is core/settings.ts). Connectors declare their own settings in
+ * their folder; loadConfiguration() validates the kernel's table and every registered
+ * connector's together, so every problem is reported at once, naming the variable.
  */
-import { readFileSync } from 'node:fs';
 import { RelaisError } from './errors.ts';
+import {
+  type Env,
+  httpUrl,
+  integer,
+  invalidConfiguration,
+  list,
+  oneOf,
+  parseSetting,
+  parseSettings,
+  postgresUrl,
+  resolveSecretFiles,
+  secretVariables,
+  type Parser,
+  type SettingValues,
+  type SettingsTable,
+  text,
+} from './settings.ts';
 
-type Parser<T> = (raw: string) => T;
-
-export interface Setting<T> {
-  env: string;
-  description: string;
-  /** Undefined means optional with no value; a string is parsed like a set variable. */
-  default?: string;
-  parse: Parser<T>;
-  /**
-   * Secrets are never echoed back in errors or docs, and may instead be read from a file named
-   * by `<env>_FILE` (a container secret under /run/secrets), so they stay out of images and of
-   * the process environment.
-   */
-  secret?: boolean;
-}
-
-function integer(min: number, max: number): Parser<number> {
-  return (raw) => {
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new Error(`expected an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-const text: Parser<string> = (raw) => {
-  if (raw.trim() === '') throw new Error('expected a non-empty value');
-  return raw.trim();
-};
-
-function oneOf<const T extends string>(...values: T[]): Parser<T> {
-  return (raw) => {
-    if (!(values as string[]).includes(raw)) throw new Error(`expected one of ${values.join(', ')}`);
-    return raw as T;
-  };
-}
-
-const brokerList: Parser<string[]> = (raw) => {
-  const brokers = raw
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`"${broker}" is not host:port`);
-  }
-  if (brokers.length === 0) throw new Error('expected host:port[,host:port…]');
-  return brokers;
-};
-
-const postgresUrl: Parser<string> = (raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('expected a postgres:// URL');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('expected a postgres:// URL');
-  return raw;
-};
-
-const httpUrl: Parser<string> = (raw) => {
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-  } catch {
-    throw new Error('expected an http(s):// URL');
-  }
-  return raw.replace(/\/$/, '');
-};
-
-const sqlUrl: Parser<string> = (raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('expected a mariadb://, mysql:// or postgres:// URL');
-  }
-  if (!['mariadb:', 'mysql:', 'postgres:', 'postgresql:'].includes(url.protocol))
-    throw new Error('expected a mariadb://, mysql:// or postgres:// URL');
-  return raw;
-};
-
-const smtpUrl: Parser<string> = (raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('expected an smtp:// or smtps:// URL');
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('expected an smtp:// or smtps:// URL');
-  return raw;
-};
+const brokerList: Parser<string[]> = list((broker) => {
+  if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`"${broker}" is not host:port`);
+  return broker;
+}, 'host:port[,host:port…]');
 
 const topicPrefix: Parser<string> = (raw) => {
   if (!/^[a-zA-Z0-9._-]{1,100}$/.test(raw)) throw new Error('expected letters, digits, ".", "_" or "-"');
@@ -293,281 +220,52 @@ export const settings = {
     parse: integer(10, 600_000),
     description: 'Time limit of one poll (its signal aborts, and the poll counts as failed).',
   },
+  connectorModules: {
+    env: 'RELAIS_CONNECTORS',
+    parse: list(text, 'module[,module…]'),
+    description:
+      'Connectors to load besides the ones Relais ships (connectors/registry.ts), comma-separated: npm package names, or paths to a module relative to the working directory. Each module exports its ConnectorDefinition as default.',
+  },
   sourceKillAfterPublish: {
     env: 'RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH',
     parse: integer(1, 1_000_000),
     description:
       'Fault injection for crash tests, never in production: the connector process kills itself (SIGKILL) right after its Nth acknowledged source publish, before saving the checkpoint.',
   },
-  civilRegistryUrl: {
-    env: 'CIVIL_REGISTRY_URL',
-    default: 'http://127.0.0.1:8082/registre',
-    parse: httpUrl,
-    description: 'SOAP endpoint of the civil registry (its WSDL is this URL with ?wsdl).',
-  },
-  civilRegistryUsername: {
-    env: 'CIVIL_REGISTRY_USERNAME',
-    default: 'relais',
-    parse: text,
-    description: 'WS-Security UsernameToken user name sent to the civil registry.',
-  },
-  civilRegistryPassword: {
-    env: 'CIVIL_REGISTRY_PASSWORD',
-    parse: text,
-    secret: true,
-    description:
-      'WS-Security UsernameToken password (sent as a PasswordDigest). The quick start generates one for its simulator when unset.',
-  },
-  civilRegistryPageSize: {
-    env: 'CIVIL_REGISTRY_PAGE_SIZE',
-    default: '50',
-    parse: integer(1, 200),
-    description: 'Life events asked for per poll of the civil registry.',
-  },
-  civilRegistryTimeoutMs: {
-    env: 'CIVIL_REGISTRY_TIMEOUT_MS',
-    default: '5000',
-    parse: integer(100, 120_000),
-    description: 'Time limit of one SOAP call to the civil registry (identity searches from the gateway, person reads).',
-  },
-  civilRegistryPort: {
-    env: 'CIVIL_REGISTRY_PORT',
-    default: '8082',
-    parse: integer(0, 65535),
-    description: 'Port of the civil-registry simulator started by the quick start.',
-  },
-  socialServicesUrl: {
-    env: 'SOCIAL_SERVICES_URL',
-    default: 'http://127.0.0.1:8081',
-    parse: httpUrl,
-    description: 'Base URL of the social-services REST API.',
-  },
-  socialServicesApiKey: {
-    env: 'SOCIAL_SERVICES_API_KEY',
-    parse: text,
-    secret: true,
-    description: 'API key sent to the social-services API (X-Api-Key).',
-  },
-  socialServicesWebhookSecret: {
-    env: 'SOCIAL_SERVICES_WEBHOOK_SECRET',
-    parse: text,
-    secret: true,
-    description:
-      'Shared secret of the signed webhooks social services send for changes recorded at their desk (HMAC-SHA256). Unset: the connector does not receive them. The quick start generates one.',
-  },
-  socialServicesWebhookPort: {
-    env: 'SOCIAL_SERVICES_WEBHOOK_PORT',
-    default: '8091',
-    parse: integer(0, 65535),
-    description: "Port of the social-services connector's webhook receiver (POST /webhooks/social-services).",
-  },
-  socialServicesWebhookHost: {
-    env: 'SOCIAL_SERVICES_WEBHOOK_HOST',
-    default: '127.0.0.1',
-    parse: text,
-    description: 'Interface the webhook receiver binds to (0.0.0.0 in containers).',
-  },
-  socialServicesWebhookToleranceS: {
-    env: 'SOCIAL_SERVICES_WEBHOOK_TOLERANCE_S',
-    default: '300',
-    parse: integer(10, 3600),
-    description: "How old (or far in the future) a webhook's signed timestamp may be before it is refused.",
-  },
-  socialServicesPort: {
-    env: 'SOCIAL_SERVICES_PORT',
-    default: '8081',
-    parse: integer(0, 65535),
-    description: 'Port of the social-services simulator.',
-  },
-  schoolCateringUrl: {
-    env: 'SCHOOL_CATERING_URL',
-    default: 'http://127.0.0.1:8084',
-    parse: httpUrl,
-    description: 'Base URL of the school-catering and nursery billing REST API.',
-  },
-  schoolCateringToken: {
-    env: 'SCHOOL_CATERING_TOKEN',
-    parse: text,
-    secret: true,
-    description: 'Bearer token sent to the school-catering API (Authorization header); unset: none sent.',
-  },
-  schoolCateringPort: {
-    env: 'SCHOOL_CATERING_PORT',
-    default: '8084',
-    parse: integer(0, 65535),
-    description: 'Port of the school-catering simulator started by the quick start.',
-  },
-  taxSftpHost: { env: 'TAX_SFTP_HOST', default: '127.0.0.1', parse: text, description: "Host of the tax office's SFTP server." },
-  taxSftpPort: {
-    env: 'TAX_SFTP_PORT',
-    default: '2222',
-    parse: integer(0, 65535),
-    description: "Port of the tax office's SFTP server (the quick start's simulator listens there; 0 picks a free port).",
-  },
-  taxSftpUser: { env: 'TAX_SFTP_USER', default: 'relais', parse: text, description: 'SFTP login at the tax office.' },
-  taxSftpDir: {
-    env: 'TAX_SFTP_DIR',
-    default: '/',
-    parse: text,
-    description: 'Directory on the SFTP server that holds inbox/, outbox/ and changes/.',
-  },
-  taxSftpKeyFile: {
-    env: 'TAX_SFTP_KEY_FILE',
-    parse: text,
-    description: 'Private key file of the SFTP login (the quick start generates one under RELAIS_DATA_DIR/silos/tax).',
-  },
-  taxSftpHostKey: {
-    env: 'TAX_SFTP_HOST_KEY',
-    parse: text,
-    description:
-      "SHA256 fingerprint of the tax office's host key (`SHA256:…`, as `ssh-keygen -lf` prints it); when set, any other host key is refused.",
-  },
-  taxBatchMaxRecords: {
-    env: 'RELAIS_TAX_BATCH_MAX_RECORDS',
-    default: '5000',
-    parse: integer(1, 1_000_000),
-    description: 'A tax batch file is sent when it holds this many changes…',
-  },
-  taxBatchMaxAgeMs: {
-    env: 'RELAIS_TAX_BATCH_MAX_AGE_MS',
-    default: '3600000',
-    parse: integer(10, 604_800_000),
-    description: '…or when its oldest change has waited this long.',
-  },
-  taxAckPollMs: {
-    env: 'RELAIS_TAX_ACK_POLL_MS',
-    default: '10000',
-    parse: integer(10, 3_600_000),
-    description: 'How often the tax connector looks for acknowledgement files.',
-  },
-  taxAckDeadlineMs: {
-    env: 'RELAIS_TAX_ACK_DEADLINE_MS',
-    default: '172800000',
-    parse: integer(100, 2_592_000_000),
-    description: 'A batch file with no acknowledgement this long after its upload is dead-lettered (with an error log: the alert).',
-  },
-  taxUploadTimeoutMs: {
-    env: 'RELAIS_TAX_UPLOAD_TIMEOUT_MS',
-    default: '300000',
-    parse: integer(100, 3_600_000),
-    description: 'Time limit of one batch upload attempt.',
-  },
-  taxChangesPageSize: {
-    env: 'RELAIS_TAX_CHANGES_PAGE',
-    default: '500',
-    parse: integer(1, 100_000),
-    description: 'Records of a tax change file published per poll (a large file is published in pages).',
-  },
-  wasteManagementDatabaseUrl: {
-    env: 'WASTE_MANAGEMENT_DATABASE_URL',
-    default: 'postgres://postgres@127.0.0.1:5433/postgres',
-    parse: sqlUrl,
-    secret: true,
-    description:
-      "The waste-management software's database (mariadb://, mysql:// or postgres://); the default is the quick start's simulator.",
-  },
-  wasteManagementPollBatch: {
-    env: 'WASTE_MANAGEMENT_POLL_BATCH',
-    default: '200',
-    parse: integer(1, 10_000),
-    description: 'Incidents read per poll by the waste-management source.',
-  },
-  wasteManagementSettleMs: {
-    env: 'WASTE_MANAGEMENT_SETTLE_MS',
-    default: '1000',
-    parse: integer(0, 600_000),
-    description:
-      "Incidents changed more recently than this are left for a later poll (must exceed the vendor software's longest write transaction).",
-  },
-  wasteManagementPort: {
-    env: 'WASTE_MANAGEMENT_PORT',
-    default: '8083',
-    parse: integer(0, 65535),
-    description: "Port of the waste-management simulator's agent desk (HTTP).",
-  },
-  wasteManagementDbPort: {
-    env: 'WASTE_MANAGEMENT_DB_PORT',
-    default: '5433',
-    parse: integer(0, 65535),
-    description: "Port of the waste-management simulator's embedded database (PostgreSQL protocol).",
-  },
-  emailSmtpUrl: {
-    env: 'EMAIL_SMTP_URL',
-    default: 'smtp://127.0.0.1:2525',
-    parse: smtpUrl,
-    secret: true,
-    description:
-      "SMTP server of the email connector (smtp:// or smtps://, credentials in the URL); the default is the quick start's mailbox.",
-  },
-  emailFrom: {
-    env: 'EMAIL_FROM',
-    default: 'Relais <ne-pas-repondre@relais.example>',
-    parse: text,
-    description: 'Sender of the notifications to citizens.',
-  },
-  mailboxPort: {
-    env: 'MAILBOX_SMTP_PORT',
-    default: '2525',
-    parse: integer(0, 65535),
-    description: "Port of the quick start's local mailbox (an SMTP server keeping what it receives under RELAIS_DATA_DIR).",
-  },
-} satisfies Record<string, Setting<unknown>>;
+} satisfies SettingsTable;
 
-type Settings = typeof settings;
-type ValueOf<S> = S extends Setting<infer T> ? T : never;
-export type RelaisConfig = {
-  [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined;
-};
+export type RelaisConfig = SettingValues<typeof settings>;
 
-type Env = Record<string, string | undefined>;
-
-/**
- * The environment with every secret given as `<VAR>_FILE` read into `<VAR>` (the file's content,
- * trailing newlines removed). Setting both is a mistake, as is a file that cannot be read; each
- * is one problem naming the variable. `secretVariables` defaults to the secrets of `settings`.
- */
-export function resolveSecretFiles(env: Env, secretVariables: readonly string[] = secretEnvNames()): { env: Env; problems: string[] } {
-  const resolved: Env = { ...env };
-  const problems: string[] = [];
-  for (const name of secretVariables) {
-    const file = env[`${name}_FILE`];
-    if (file === undefined || file === '') continue;
-    if (env[name] !== undefined && env[name] !== '') {
-      problems.push(`${name}_FILE: ${name} is set too; set one of them`);
-      continue;
-    }
-    try {
-      resolved[name] = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
-    } catch (error) {
-      problems.push(
-        `${name}_FILE=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      );
-    }
-  }
-  return { env: resolved, problems };
+/** What declares settings besides the kernel: a connector, by its kind. */
+export interface SettingsOwner {
+  kind: string;
+  settings: SettingsTable;
 }
 
-/** The variables of `settings` that hold secrets (each also readable from `<VAR>_FILE`). */
+/** Each connector's parsed settings, by kind. */
+export type ConnectorSettings = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+
+/** The variables of the kernel's `settings` that hold secrets (each also readable from `<VAR>_FILE`). */
 export function secretEnvNames(): string[] {
-  return (Object.values(settings) as Setting<unknown>[]).filter((s) => s.secret).map((s) => s.env);
+  return secretVariables(settings);
 }
 
-/** One setting's value from the environment (its default when unset); throws a one-line reason. */
-function parseSetting(setting: Setting<unknown>, env: Env): unknown {
-  const raw = env[setting.env];
-  const value = raw === undefined || raw === '' ? setting.default : raw;
-  if (value === undefined) return undefined;
-  try {
-    return setting.parse(value);
-  } catch (error) {
-    throw new Error(`${setting.env}=${setting.secret ? '(hidden)' : JSON.stringify(value)}: ${(error as Error).message}`, { cause: error });
-  }
+/** Every table parsed from one environment; one CONFIG_INVALID error lists the problems of all. */
+function loadTables(rawEnv: Env, tables: readonly SettingsTable[]): Record<string, unknown>[] {
+  const { env, problems } = resolveSecretFiles(rawEnv, tables.flatMap(secretVariables));
+  const values = tables.map((table) => {
+    const parsed = parseSettings(table, env);
+    problems.push(...parsed.problems);
+    return parsed.values;
+  });
+  if (problems.length > 0) throw invalidConfiguration(problems);
+  return values;
 }
 
-/** Reads and validates one setting (a client such as the CLI needs a few, not the services' all); a secret may come from `<VAR>_FILE`. */
-export function readSetting<K extends keyof Settings>(key: K, rawEnv: Env = process.env): RelaisConfig[K] {
-  const setting = settings[key] as Setting<unknown>;
-  const { env, problems } = resolveSecretFiles(rawEnv, setting.secret ? [setting.env] : []);
+/** Reads and validates one kernel setting (a client such as the CLI needs a few, not the services' all); a secret may come from `<VAR>_FILE`. */
+export function readSetting<K extends keyof typeof settings>(key: K, rawEnv: Env = process.env): RelaisConfig[K] {
+  const setting = settings[key];
+  const { env, problems } = resolveSecretFiles(rawEnv, secretVariables({ [key]: setting }));
   try {
     if (problems.length > 0) throw new Error(problems.join('; '));
     return parseSetting(setting, env) as RelaisConfig[K];
@@ -576,19 +274,34 @@ export function readSetting<K extends keyof Settings>(key: K, rawEnv: Env = proc
   }
 }
 
-/** Reads and validates every setting; throws one CONFIG_INVALID error listing all problems. */
+/** Reads and validates every kernel setting; throws one CONFIG_INVALID error listing all problems. */
 export function loadConfig(rawEnv: Env = process.env): RelaisConfig {
-  const { env, problems } = resolveSecretFiles(rawEnv);
-  const config: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
-    try {
-      config[key] = parseSetting(setting, env);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  if (problems.length > 0) {
-    throw new RelaisError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  return config as RelaisConfig;
+  return loadTables(rawEnv, [settings])[0] as RelaisConfig;
+}
+
+/**
+ * The kernel's settings and those of each connector, validated together: one CONFIG_INVALID
+ * error lists every problem of every table, so a process refuses to start once, not once per fix.
+ * `alsoCheck` are more tables validated with them, whose values the caller reads itself (the
+ * quick start's simulators).
+ */
+export function loadConfiguration(
+  rawEnv: Env,
+  connectors: readonly SettingsOwner[],
+  alsoCheck: readonly SettingsTable[] = [],
+): { config: RelaisConfig; connectorSettings: ConnectorSettings } {
+  const [config, ...perConnector] = loadTables(rawEnv, [settings, ...connectors.map((c) => c.settings), ...alsoCheck]);
+  return {
+    config: config as RelaisConfig,
+    connectorSettings: new Map(connectors.map((c, i) => [c.kind, perConnector[i]!])),
+  };
+}
+
+/** The connectors' settings alone (a process given its kernel configuration already). */
+export function loadConnectorSettings(rawEnv: Env, connectors: readonly SettingsOwner[]): ConnectorSettings {
+  const perConnector = loadTables(
+    rawEnv,
+    connectors.map((c) => c.settings),
+  );
+  return new Map(connectors.map((c, i) => [c.kind, perConnector[i]!]));
 }

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { createBus } from './bus/index.ts';
 import type { Bus } from './bus/types.ts';
-import { loadConfig, type RelaisConfig } from './config.ts';
+import { type ConnectorSettings, loadConfiguration, loadConnectorSettings, type RelaisConfig, type SettingsOwner } from './config.ts';
 import { RelaisError } from './errors.ts';
 import { createLogger, setLogSalt, type LogDestination, type Logger } from './logger.ts';
 import { metricsOfProcess, type RelaisMetrics } from './metrics.ts';
@@ -18,6 +18,8 @@ import { initTracing } from './tracing/spans.ts';
 
 export interface Runtime {
   config: RelaisConfig;
+  /** Each loaded connector's own settings, by kind (validated with the kernel's at start). */
+  connectorSettings: ConnectorSettings;
   logger: Logger;
   db: Db;
   bus: Bus;
@@ -31,8 +33,10 @@ export interface Runtime {
 export interface RuntimeOptions {
   component: string;
   config?: RelaisConfig;
-  /** Connector kinds the flows may name (the registry's), checked at load. */
-  connectors?: string[];
+  /** The environment to read (default process.env): the kernel's settings unless `config` is given, and the connectors'. */
+  env?: Record<string, string | undefined>;
+  /** The connectors (connectors/loader.ts): the kinds the flows may name, checked at load, and the settings tables to read. */
+  connectors?: readonly SettingsOwner[];
   /** An already open store (the quick start shares one PGlite among components). */
   db?: Db;
   /** Another registry than the process's (tests that count from zero). */
@@ -42,7 +46,11 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const config = options.config ?? loadConfig();
+  const env = options.env ?? process.env;
+  const connectors = options.connectors ?? [];
+  const { config, connectorSettings } = options.config
+    ? { config: options.config, connectorSettings: loadConnectorSettings(env, connectors) }
+    : loadConfiguration(env, connectors);
   setLogSalt(config.logSalt);
   const logger = createLogger({
     component: options.component,
@@ -52,7 +60,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (!config.kafkaBrokers) {
     throw new RelaisError('CONFIG_INVALID', 'KAFKA_BROKERS is not set (the quick start `npm start` launches a local broker and sets it)');
   }
-  const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: options.connectors } : {});
+  const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: connectors.map((c) => c.kind) } : {});
   const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
   if (!options.db) await migrate(db);
   const tracing = await initTracing({
@@ -62,6 +70,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
   return {
     config,
+    connectorSettings,
     logger,
     db,
     bus,

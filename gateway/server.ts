@@ -114,7 +114,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     dlqReaderGroup: consumerGroups(config.topicPrefix).dlqReader,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
-    identityTimeoutMs: config.civilRegistryTimeoutMs * 2,
+    ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
   });
   const server: Server = app.listen(options.port ?? config.port, config.host);
   await new Promise<void>((resolve, reject) => {

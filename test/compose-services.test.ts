@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../bin/start-silos.ts';
 import { runnableSystems } from '../connectors/host.ts';
+import { loadConnectors } from '../connectors/loader.ts';
+import { builtInConnectors } from '../connectors/registry.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import {
   copiedPaths,
@@ -62,12 +64,12 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('every simulator and every connector of the shipped flows has its compose service', () => {
+test('every simulator and every connector of the shipped flows has its compose service', async () => {
   const commands = nodeServices.map((name) => (compose.services[name]!.command ?? []).join(' '));
   for (const silo of readdirSync('silos').filter((d) => existsSync(join('silos', d, 'main.ts')))) {
     assert.ok(commands.includes(`silos/${silo}/main.ts`), `a service runs the ${silo} simulator`);
   }
-  for (const system of runnableSystems(loadFlows('flows'))) {
+  for (const system of runnableSystems(loadFlows('flows'), await loadConnectors({}))) {
     assert.ok(commands.includes(`bin/relais.ts connector ${system}`), `a service runs the ${system} connector`);
   }
   for (const part of ['gateway', 'router']) assert.ok(commands.includes(`bin/relais.ts ${part}`), `a service runs the ${part}`);
@@ -104,8 +106,13 @@ test('each service mounts exactly the secrets its environment names, and every s
 test('the image holds what its services load: copied sources and production dependencies only', () => {
   const copied = copiedPaths();
   const { dependencies = {} } = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string> };
+  // The connectors are imported by module name (connectors/loader.ts), not by a static import to follow.
+  const connectorModules = builtInConnectors.map((module) => join('connectors', module));
   for (const name of nodeServices) {
-    const { files, packages } = runtimeImports(compose.services[name]!.command![0]!);
+    const script = compose.services[name]!.command![0]!;
+    const loaded = [script, ...(script === 'bin/relais.ts' ? connectorModules : [])].map(runtimeImports);
+    const files = [...new Set(loaded.flatMap((l) => l.files))];
+    const packages = [...new Set(loaded.flatMap((l) => l.packages))];
     const missing = files.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
     assert.deepEqual(missing, [], `${name} loads files the Dockerfile does not copy`);
     const devOnly = packages.filter((p) => !(p in dependencies));

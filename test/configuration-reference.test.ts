@@ -1,15 +1,21 @@
 /**
- * docs/configuration.md is generated from core/config.ts and silos/shared/settings.ts (drift:
- * `npm run gen:check`); this checks those tables against the code: every environment variable a
- * shipped process reads is declared there, and every simulator variable declared is read by its
- * simulator. Test and benchmark tooling (scripts/, bench/, test/, *.test.ts) is out of scope.
+ * docs/configuration.md is generated from the settings tables — the kernel's (core/config.ts),
+ * each connector's (its definition's `settings`, in connectors/<name>/config.ts) and each
+ * simulator's (silos/<name>/settings.ts) — and `npm run gen:check` catches drift. This checks the
+ * tables against the code: every environment variable a shipped process reads is declared in one
+ * of them, no variable is declared twice among the kernel and the connectors, every simulator
+ * setting is used by its simulator, and a variable a connector shares with its simulator (a
+ * port, a credential) is declared alike on both sides. Test and benchmark tooling (scripts/,
+ * bench/, test/, *.test.ts) is out of scope.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { secretEnvNames, settings } from '../core/config.ts';
-import { simulatorSettings } from '../silos/shared/settings.ts';
+import { loadConnectors } from '../connectors/loader.ts';
+import { settings } from '../core/config.ts';
+import { secretVariables, type SettingsTable } from '../core/settings.ts';
+import { discoverSimulators } from '../silos/shared/simulators.ts';
 
 const shipped = ['bin', 'connectors', 'core', 'gateway', 'infra', 'silos'];
 
@@ -19,6 +25,10 @@ const notSettings: Record<string, string> = {
   TEST_DATABASE_URL:
     'the PostgreSQL server the test kit (packages/connector-kit/src/testing, used by the conformance suites) creates its databases on; npm test sets it',
 };
+
+const connectors = (await loadConnectors({})).definitions;
+const simulators = await discoverSimulators();
+const tables: SettingsTable[] = [settings, ...connectors.map((c) => c.settings), ...simulators.map((s) => s.settings)];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -33,31 +43,76 @@ function variablesRead(text: string): string[] {
   return [...text.matchAll(/\benv(?:\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]|\.([A-Z][A-Z0-9_]*)\b)/g)].map((m) => (m[1] ?? m[2])!);
 }
 
-test('every environment variable the shipped code reads is declared in the configuration tables', () => {
+/** The keys a file reads from its `settings`: `settings.key`, or `const { key, … } = settings`. */
+function settingsUsed(text: string): Set<string> {
+  const dotted = [...text.matchAll(/\bsettings\.(\w+)/g)].map((m) => m[1]!);
+  const destructured = [...text.matchAll(/\{([^{}]+)\}\s*=\s*settings\b/g)].flatMap((m) => m[1]!.split(',').map((k) => k.trim()));
+  return new Set([...dotted, ...destructured]);
+}
+
+test('every environment variable the shipped code reads is declared in a settings table', () => {
   const declared = new Set<string>([
-    ...Object.values(settings).map((s) => s.env),
-    ...secretEnvNames().map((name) => `${name}_FILE`),
-    ...simulatorSettings.map((s) => s.env),
+    ...tables.flatMap((table) => Object.values(table).map((s) => s.env)),
+    ...tables.flatMap(secretVariables).map((name) => `${name}_FILE`),
     ...Object.keys(notSettings),
   ]);
   const undeclared = shipped
     .flatMap(sources)
     .flatMap((file) => variablesRead(readFileSync(file, 'utf8')).map((name) => ({ file, name })))
     .filter(({ name }) => !declared.has(name));
-  assert.deepEqual(undeclared, [], 'declare these in core/config.ts (or silos/shared/settings.ts for a simulator) and run npm run gen');
+  assert.deepEqual(
+    undeclared,
+    [],
+    "declare these in core/config.ts, the connector's config.ts or the simulator's settings.ts, and run npm run gen",
+  );
 });
 
-test('every simulator variable declared is read by its simulator', () => {
-  for (const setting of simulatorSettings) {
-    const main = readFileSync(join('silos', setting.simulator, 'main.ts'), 'utf8');
-    assert.ok(variablesRead(main).includes(setting.env), `silos/${setting.simulator}/main.ts reads ${setting.env}`);
+test('the kernel and the connectors declare each variable once', () => {
+  const owners = new Map<string, string[]>();
+  const declare = (owner: string, table: SettingsTable): void => {
+    for (const setting of Object.values(table)) owners.set(setting.env, [...(owners.get(setting.env) ?? []), owner]);
+  };
+  declare('core/config.ts', settings);
+  for (const connector of connectors) declare(`connector ${connector.kind}`, connector.settings);
+  assert.deepEqual(
+    [...owners].filter(([, declaredBy]) => declaredBy.length > 1),
+    [],
+  );
+});
+
+test('every simulator setting is used by its simulator (main.ts or simulator.ts)', () => {
+  for (const simulator of simulators) {
+    const code = ['main.ts', 'simulator.ts']
+      .map((file) => join('silos', simulator.name, file))
+      .filter(existsSync)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const used = settingsUsed(code);
+    const unused = Object.keys(simulator.settings).filter((key) => !used.has(key));
+    assert.deepEqual(unused, [], `silos/${simulator.name} declares settings it never reads`);
   }
 });
 
-test('the scan sees the reads it is meant to see', () => {
+test('a variable read by a connector and by its simulator is declared alike (secret, and the same default where both have one)', () => {
+  let shared = 0;
+  for (const simulator of simulators) {
+    const connector = connectors.find((c) => c.kind === simulator.name);
+    for (const theirs of Object.values(simulator.settings)) {
+      const ours = Object.values(connector?.settings ?? {}).find((s) => s.env === theirs.env);
+      if (!ours) continue;
+      shared++;
+      assert.equal(Boolean(ours.secret), Boolean(theirs.secret), `${theirs.env}: secret on both sides or neither`);
+      if (ours.default !== undefined && theirs.default !== undefined) assert.equal(ours.default, theirs.default, theirs.env);
+    }
+  }
+  assert.ok(shared >= 10, `only ${shared} shared variables found`);
+});
+
+test('the scans see what they are meant to see', () => {
   assert.deepEqual(variablesRead('const a = env[\'PORT\']; process.env.HOST; env["X_Y"]; env[name]; environment.Z'), [
     'PORT',
     'HOST',
     'X_Y',
   ]);
+  assert.deepEqual([...settingsUsed('settings.port; const { dataDir, apiKey } = settings; other.host')], ['port', 'dataDir', 'apiKey']);
 });

@@ -4,17 +4,27 @@
  * (REST), waste collection (its SQL database), the tax office (a batch file over SFTP, applied
  * on its acknowledgement), school catering (REST, the fifth silo built from the guide) and her
  * mailbox (the confirmation). Each is checked from the silo's own side, and the gateway shows
- * `applied` for every system. The crosswalk is the quick start's demo data (bin/demo-identities.ts,
- * bin/start-tax-silo.ts).
+ * `applied` for every system. The crosswalk is the quick start's demo data (each simulator's
+ * demoIdentities, linked by bin/demo-identities.ts).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { householdOf } from '../silos/waste-management/desk.ts';
-import type { EntreeJournal, Famille } from '../silos/school-catering/types.ts';
 import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];
+
+/** What this test reads of the school-catering API (silos/school-catering/openapi.yaml): it talks to the silo over its protocol. */
+interface Family {
+  adresseFacturation: Record<string, string>;
+}
+interface JournalEntry {
+  cleIdempotence?: string;
+  statutHttp: number;
+  rejoue: boolean;
+  corps: unknown;
+}
 
 describe('one address change reaches five silos (PostgreSQL store)', () => {
   let stack: Stack;
@@ -41,15 +51,15 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     // social services: the beneficiary's file.
     assert.equal((await stack.file('SS-000123')).adresse['libelleVoie'], 'rue des Cinq Silos');
     // waste collection: the household's address in the vendor database.
-    const household = await householdOf(stack.relais.silos.waste.sql, 'USG-000123');
+    const household = await householdOf(stack.silos.waste.sql, 'USG-000123');
     assert.equal(household?.adresse.libelle_voie, 'rue des Cinq Silos');
     // tax: the taxpayer record the simulator updated from the batch file it acknowledged.
-    assert.equal(stack.relais.silos.tax.store.get('1000000000123')?.address.streetName, 'rue des Cinq Silos');
+    assert.equal(stack.silos.tax.store.get('1000000000123')?.address.streetName, 'rue des Cinq Silos');
     // school catering: the family's billing address, written once under the event id.
     const catering = stack.relais.siloUrls['school-catering']!;
-    const family = (await (await fetch(`${catering}/familles/FAM-000123`)).json()) as Famille;
+    const family = (await (await fetch(`${catering}/familles/FAM-000123`)).json()) as Family;
     assert.deepEqual(family.adresseFacturation, { numero: '12', voie: 'rue des Cinq Silos', codePostal: '69003', ville: 'Lyon' });
-    const journal = (await (await fetch(`${catering}/familles/FAM-000123/journal`)).json()) as EntreeJournal[];
+    const journal = (await (await fetch(`${catering}/familles/FAM-000123/journal`)).json()) as JournalEntry[];
     assert.deepEqual(
       journal.map((e) => [e.cleIdempotence, e.statutHttp, e.rejoue]),
       [[posted.body.id, 200, false]],
@@ -59,7 +69,7 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     // email: the citizen's confirmation, in her mailbox.
     const mail = await eventually(
       async () =>
-        stack.relais.silos.mailbox
+        stack.silos.mailbox
           ?.messages()
           .find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
       10_000,

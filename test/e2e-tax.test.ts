@@ -64,7 +64,7 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
     });
   });
   after(() => stack.stop());
-  const silo = () => stack.relais.silos.tax;
+  const silo = () => stack.silos.tax;
 
   test('an address change reaches the tax office in the next batch file; delivered, then applied when the acknowledgement arrives', async () => {
     silo().setFaults({ delayMs: 1500 });

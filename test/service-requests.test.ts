@@ -33,7 +33,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
       waste: 'mariadb',
       flows: ['social-services.yaml', 'waste-management.yaml', 'email.yaml'],
     });
-    await addHousehold(stack.relais.silos.waste.sql, {
+    await addHousehold(stack.silos.waste.sql, {
       numero_foyer: 'FOY-E2E-1',
       adresse: { numero: '24', libelle_voie: 'rue Paul Bert', code_postal: '69003', commune: 'Lyon', code_insee: '69383' },
       usagers: [{ numero_usager: 'USG-E2E-1', nom: 'Martin', prenom: 'Jeanne' }],
@@ -88,7 +88,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
       'the same Idempotency-Key answers the same request',
     );
 
-    const sql = stack.relais.silos.waste.sql;
+    const sql = stack.silos.waste.sql;
     const [incident] = await eventually(
       async () => {
         const found = await listIncidents(sql, { reference: submitted.id });
@@ -102,7 +102,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
     // The service's own acknowledgement (the new incident, read by the connector's source).
     await eventually(async () => ((await get(submitted.id)).status === 'acknowledged' ? true : undefined), 30_000, 'the acknowledgement');
 
-    const resolved = await fetch(`${stack.relais.silos.waste.url}/incidents/${incident!.id_incident}/resolution`, {
+    const resolved = await fetch(`${stack.silos.waste.url}/incidents/${incident!.id_incident}/resolution`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ commentaire: 'Bac collecté jeudi matin lors de la tournée de rattrapage.' }),
@@ -141,7 +141,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
       .map((e) => e.requestStatus);
     assert.ok(statuses.includes('submitted') && statuses.includes('resolved'), `timeline statuses: ${statuses.join(', ')}`);
 
-    const mailbox = stack.relais.silos.mailbox!;
+    const mailbox = stack.silos.mailbox!;
     const mail = await eventually(
       async () => mailbox.messages().find((m) => m.to.includes(email) && m.subject === 'Votre demande a été traitée'),
       30_000,

@@ -25,7 +25,7 @@ before(async () => {
   stack = await startStack({ store: 'postgres', flows: ['social-services.yaml', 'waste-management.yaml'] });
   receiver = `http://127.0.0.1:${stack.env['SOCIAL_SERVICES_WEBHOOK_PORT']}/webhooks/social-services`;
   await stack.openFile(file);
-  await addHousehold(stack.relais.silos.waste.sql, {
+  await addHousehold(stack.silos.waste.sql, {
     numero_foyer: 'FOY-850001',
     adresse: { numero: '3', libelle_voie: 'rue Ancienne', code_postal: '69003', commune: 'Lyon', code_insee: '69383' },
     usagers: [{ numero_usager: 'USG-850001', nom: 'Test', prenom: 'Test' }],

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectors } from '../../connectors/registry.ts';
-import { loadConfig } from '../../core/config.ts';
+import { loadConnectors } from '../../connectors/loader.ts';
+import { readSettings } from '../../core/settings.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Flows } from '../../core/flows/flows.ts';
 import { planDeliveries } from '../../core/flows/plan.ts';
@@ -27,11 +27,11 @@ export interface DirectOptions {
 
 export async function directApply(options: DirectOptions): Promise<{ p50: number; p99: number; failed: number }> {
   const declared = options.flows.systems.get(options.system);
-  const definition = declared ? connectors.get(declared.connector) : undefined;
+  const definition = declared ? (await loadConnectors()).get(declared.connector) : undefined;
   if (!definition?.createSink) throw new Error(`bench: ${options.system} has no sink to call directly`);
   const logger = createLogger({ component: 'bench-direct', level: 'warn' });
-  const config = loadConfig({ ...process.env, ...options.env });
-  const sink = await definition.createSink({ system: options.system, config, logger });
+  const settings = readSettings(definition.settings, { ...process.env, ...options.env });
+  const sink = await definition.createSink({ system: options.system, settings, logger });
   const latencies: number[] = [];
   let failed = 0;
   const calls: Promise<void>[] = [];

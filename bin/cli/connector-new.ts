@@ -20,7 +20,7 @@ export function addConnectorNewCommand(connector: Command, io: Io): void {
   connector
     .command('new')
     .description('scaffold connectors/<name>/, silos/<name>/ and flows/<name>.yaml (docs/connectors.md)')
-    .argument('<name>', 'the connector and system name, kebab-case (e.g. school-catering)')
+    .argument('<name>', 'the connector and system name, kebab-case (e.g. parking-permits)')
     .option('--root <dir>', 'the Relais repository to write into', '.')
     .option('--no-source', 'a sink only (for a silo with no changes of its own)')
     .option('--json', 'print the files created and the next steps as JSON')

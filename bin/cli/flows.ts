@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { connectorKinds } from '../../connectors/registry.ts';
+import { loadConnectors } from '../../connectors/loader.ts';
 import { checkFlows, readFlowSources, type Flows } from '../../core/flows/flows.ts';
 import { formatRoutingTable, routingTable } from '../../core/flows/table.ts';
 import { CliError, printJson, type Io } from './io.ts';
@@ -18,12 +18,13 @@ interface Checked {
   problems: string[];
 }
 
-function check(io: Io, dir: string | undefined): Checked {
+async function check(io: Io, dir: string | undefined): Promise<Checked> {
   const directory = dir ?? io.env['RELAIS_FLOWS_DIR'] ?? 'flows';
   if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new CliError(`flows: no directory ${directory}`);
   const sources = readFlowSources(directory);
   if (sources.length === 0) throw new CliError(`flows: no *.yaml file in ${directory}`);
-  return { files: sources.map((s) => s.file), ...checkFlows(sources, { connectors: connectorKinds() }) };
+  const connectors = await loadConnectors(io.env);
+  return { files: sources.map((s) => s.file), ...checkFlows(sources, { connectors: connectors.kinds() }) };
 }
 
 function failOn(io: Io, problems: string[]): void {
@@ -40,8 +41,8 @@ export function addFlowsCommands(program: Command, io: Io): void {
     .description('check the flow files against the schema, the event catalogue, the declared systems and the connectors')
     .argument('[dir]', 'directory of flow files (default RELAIS_FLOWS_DIR or flows/)')
     .option('--json', 'print { valid, files, systems, routes, problems }')
-    .action((dir: string | undefined, options: { json?: boolean }) => {
-      const checked = check(io, dir);
+    .action(async (dir: string | undefined, options: { json?: boolean }) => {
+      const checked = await check(io, dir);
       if (options.json) {
         printJson(io, {
           valid: checked.problems.length === 0,
@@ -64,8 +65,8 @@ export function addFlowsCommands(program: Command, io: Io): void {
     .description('the routing table: event type → system → legal basis → fields delivered')
     .argument('[dir]', 'directory of flow files (default RELAIS_FLOWS_DIR or flows/)')
     .option('--json', 'print the rows as JSON')
-    .action((dir: string | undefined, options: { json?: boolean }) => {
-      const checked = check(io, dir);
+    .action(async (dir: string | undefined, options: { json?: boolean }) => {
+      const checked = await check(io, dir);
       failOn(io, checked.problems);
       const rows = routingTable(checked.flows);
       if (options.json) printJson(io, rows);

@@ -6,8 +6,8 @@
  * started, in reverse order (a second signal forces exit).
  */
 import type { Command } from 'commander';
-import { connectorKinds } from '../../connectors/registry.ts';
 import { identityResolverFor, startConnector } from '../../connectors/host.ts';
+import { loadConnectors, type ConnectorRegistry } from '../../connectors/loader.ts';
 import { describeError } from '../../core/errors.ts';
 import { startRouterOn } from '../../router/router.ts';
 import type { SourceHealth } from '@relais/connector-kit/runtime';
@@ -65,11 +65,15 @@ function sourceCheck(health: () => SourceHealth): Check {
 async function runPart(
   command: string,
   component: string,
-  start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void>; sourceHealth?: () => SourceHealth }>,
+  start: (
+    runtime: Runtime,
+    connectors: ConnectorRegistry,
+  ) => Promise<{ ready: Promise<void>; stop(): Promise<void>; sourceHealth?: () => SourceHealth }>,
   options: { ops?: boolean } = {},
 ): Promise<void> {
-  const runtime = await createRuntime({ component, connectors: connectorKinds() });
-  const part = await start(runtime);
+  const connectors = await loadConnectors();
+  const runtime = await createRuntime({ component, connectors: connectors.definitions });
+  const part = await start(runtime, connectors);
   let joined = false;
   const ops = options.ops
     ? await startOpsServer({
@@ -113,8 +117,8 @@ export function addProcessCommands(program: Command): Command {
     .command('gateway')
     .description('the HTTP API, the outbox relay and the receipts consumer')
     .action(() =>
-      runPart('gateway', 'gateway', async (runtime) => {
-        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime) });
+      runPart('gateway', 'gateway', async (runtime, connectors) => {
+        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime, connectors) });
         return { ready: Promise.resolve(), stop: () => gateway.close() };
       }),
     );
@@ -130,6 +134,8 @@ export function addProcessCommands(program: Command): Command {
     .argument('[system]', 'a system declared in flows/')
     .action(async (system: string | undefined) => {
       if (!system) throw new CliError('usage: relais connector <system>', 2);
-      await runPart('connector', `connector-${system}`, (runtime) => startConnector(runtime, system), { ops: true });
+      await runPart('connector', `connector-${system}`, (runtime, connectors) => startConnector(runtime, connectors, system), {
+        ops: true,
+      });
     });
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,13 +65,11 @@ test('dlq replay needs exactly one of --event and --all', async () => {
 });
 
 test('`connector new <name>` scaffolds; `connector <system>` still runs a connector; a refused name is one line', async () => {
-  // A minimal Relais root: the scaffolder needs core/config.ts (it adds the settings) and connectors/.
+  // A minimal Relais root: the scaffolder needs connectors/, and edits no file there.
   const root = mkdtempSync(join(tmpdir(), 'relais-new-'));
   try {
-    mkdirSync(join(root, 'core'), { recursive: true });
     mkdirSync(join(root, 'connectors'));
     mkdirSync(join(root, 'flows'));
-    copyFileSync('core/config.ts', join(root, 'core/config.ts'));
     const io = captureIo();
     assert.equal(await runCli(['connector', 'new', 'school-meals', '--root', root, '--json'], io), 0);
     const result = JSON.parse(io.stdout.join('\n')) as { created: string[]; modified: string[]; nextSteps: string[] };
@@ -84,7 +82,7 @@ test('`connector new <name>` scaffolds; `connector <system>` still runs a connec
       assert.ok(result.created.includes(file), `${file} created`);
       assert.ok(existsSync(join(root, file)));
     }
-    assert.deepEqual(result.modified, ['core/config.ts']);
+    assert.deepEqual(result.modified, []);
     assert.match(result.nextSteps.join('\n'), /registry/);
 
     const again = captureIo();

@@ -6,9 +6,10 @@ import type { CivilIdentity, IdentityResolver, RegisterCandidate } from '@relais
 import type { CivilRegistryClient } from './client.ts';
 import { givenNames, toPlace } from './mapping.ts';
 
-export function createRegisterIdentityResolver(system: string, client: CivilRegistryClient): IdentityResolver {
+export function createRegisterIdentityResolver(system: string, client: CivilRegistryClient, timeoutMs: number): IdentityResolver {
   return {
     system,
+    timeoutMs,
     async search(identity: CivilIdentity, signal: AbortSignal): Promise<RegisterCandidate[]> {
       const place = identity.placeOfBirth;
       const hits = await client.search(

@@ -39,6 +39,11 @@ export interface RegisterCandidate {
 export interface IdentityResolver {
   /** The system whose identifiers the candidates carry (the register, as named in the flows). */
   readonly system: string;
+  /**
+   * The time limit of one search at the register, when the resolver has one: the gateway gives a
+   * resolution twice as long before it answers 503 (10 s when unset).
+   */
+  readonly timeoutMs?: number;
   /** The register's candidates for this identity. Throws RelaisError (SILO_* or XML_UNSAFE). */
   search(identity: CivilIdentity, signal: AbortSignal): Promise<RegisterCandidate[]>;
 }

@@ -1,23 +1,20 @@
 /**
  * Process entry of the local mailbox (the citizens' inbox of the email connector), for running
- * it as its own service: MAILBOX_SMTP_PORT (default 2525), MAILBOX_HOST (default 127.0.0.1),
- * MAILBOX_DIR (each message kept there as an .eml file; absent: in memory only).
+ * it as its own service; its environment variables are declared in settings.ts
+ * (MAILBOX_SMTP_PORT, MAILBOX_HOST, MAILBOX_DIR: each message kept there as an .eml file).
  * Logs never carry addresses or message contents.
  */
 import { pino } from 'pino';
-import { readPort, simulatorEnv, stopOnSignals } from '../shared/process.ts';
+import { simulatorSettings, stopOnSignals } from '../shared/process.ts';
 import { startMailbox } from './mailbox.ts';
+import { mailboxSettings } from './settings.ts';
 
 const logger = pino({ base: { component: 'silo-email' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = simulatorEnv();
-  const dir = env['MAILBOX_DIR'] || undefined;
-  const mailbox = await startMailbox({
-    port: readPort('MAILBOX_SMTP_PORT', env['MAILBOX_SMTP_PORT'], 2525),
-    host: env['MAILBOX_HOST'] || '127.0.0.1',
-    ...(dir === undefined ? {} : { dir }),
-  });
+  const settings = simulatorSettings(mailboxSettings);
+  const { dir } = settings;
+  const mailbox = await startMailbox({ port: settings.port, host: settings.host, ...(dir === undefined ? {} : { dir }) });
   logger.info({ event: 'silo.started', url: mailbox.url, persistence: dir === undefined ? 'memory' : 'file' }, 'email mailbox started');
   stopOnSignals('email', () => mailbox.close(), logger);
 }

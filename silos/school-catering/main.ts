@@ -1,35 +1,32 @@
 /**
- * Process entry of the school-catering simulator.
- * SCHOOL_CATERING_PORT (default 8084), SCHOOL_CATERING_HOST (default 127.0.0.1),
- * SCHOOL_CATERING_DATA_DIR (absent: in memory), SCHOOL_CATERING_TOKEN (absent: no check),
- * SCHOOL_CATERING_SEED=demo (adds the demo families the store lacks).
+ * Process entry of the school-catering simulator; its environment variables are declared in
+ * settings.ts (SCHOOL_CATERING_PORT, _HOST, _DATA_DIR, _TOKEN, _SEED).
  * Logs never carry names, addresses or family contents.
  */
 import { pino } from 'pino';
-import { readPort, simulatorEnv, stopOnSignals } from '../shared/process.ts';
+import { simulatorSettings, stopOnSignals } from '../shared/process.ts';
 import { seedSchoolCatering } from './seed.ts';
 import { startSchoolCateringSilo } from './server.ts';
+import { schoolCateringSiloSettings } from './settings.ts';
 
 const logger = pino({ base: { component: 'silo-school-catering' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = simulatorEnv();
-  const dataDir = env['SCHOOL_CATERING_DATA_DIR'] || undefined;
-  const token = env['SCHOOL_CATERING_TOKEN'] || undefined;
+  const settings = simulatorSettings(schoolCateringSiloSettings);
   const silo = await startSchoolCateringSilo({
-    port: readPort('SCHOOL_CATERING_PORT', env['SCHOOL_CATERING_PORT'], 8084),
-    host: env['SCHOOL_CATERING_HOST'] || '127.0.0.1',
-    ...(dataDir ? { dataDir } : {}),
-    ...(token ? { token } : {}),
+    port: settings.port,
+    host: settings.host,
+    ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
+    ...(settings.token ? { token: settings.token } : {}),
   });
-  const seeded = env['SCHOOL_CATERING_SEED'] === 'demo' ? await seedSchoolCatering(silo.store) : 0;
+  const seeded = settings.seed === 'demo' ? await seedSchoolCatering(silo.store) : 0;
   logger.info(
     {
       event: 'silo.started',
       url: silo.url,
       port: silo.port,
-      persistence: dataDir ? 'file' : 'memory',
-      authentication: token !== undefined,
+      persistence: settings.dataDir ? 'file' : 'memory',
+      authentication: settings.token !== undefined,
       seeded,
     },
     'school-catering simulator started',

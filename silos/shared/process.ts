@@ -1,23 +1,15 @@
 /**
- * What every simulator process shares: its environment (secrets from files), reading its port, stopping its HTTP server (requests in
- * flight finish, then its store is flushed), and stopping once on SIGTERM/SIGINT.
+ * What every simulator process shares: its settings (silos/<name>/settings.ts, secrets also from
+ * `<VAR>_FILE`), stopping its HTTP server (requests in flight finish, then its store is flushed),
+ * and stopping once on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { resolveSecretFiles } from '../../core/config.ts';
+import { readSettings, type SettingValues, type SettingsTable } from '../../core/settings.ts';
 
-/** The environment, with secrets given as `<VAR>_FILE` read in (like Relais's own processes). */
-export function simulatorEnv(): Record<string, string | undefined> {
-  const { env, problems } = resolveSecretFiles(process.env);
-  if (problems.length > 0) throw new Error(problems.join('; '));
-  return env;
-}
-
-export function readPort(variable: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${variable}: not a port: ${value}`);
-  return port;
+/** The simulator's settings from the process environment; throws one error listing every invalid variable. */
+export function simulatorSettings<T extends SettingsTable>(table: T): SettingValues<T> {
+  return readSettings(table, process.env);
 }
 
 /** Stops accepting connections, lets requests in flight finish, then runs `after` (a flush). */

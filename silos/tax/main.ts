@@ -1,38 +1,37 @@
 /**
- * Process entry of the tax office simulator.
- * TAX_SFTP_PORT (default 2222), TAX_SFTP_HOST (default 127.0.0.1), TAX_SILO_DATA_DIR (default
- * .relais/silos/tax), TAX_SFTP_USER (default relais), TAX_SILO_AUTHORIZED_KEYS (a file of
- * authorized_keys lines; required), TAX_SILO_SEED=demo (adds the demo taxpayers),
- * TAX_SILO_FAULTS (JSON, see faults.ts). Logs never carry names, addresses or tax numbers.
+ * Process entry of the tax office simulator; its environment variables are declared in
+ * settings.ts (TAX_SFTP_PORT, TAX_SFTP_HOST, TAX_SFTP_USER, TAX_SILO_DATA_DIR,
+ * TAX_SILO_AUTHORIZED_KEYS: required, TAX_SILO_SEED, TAX_SILO_FAULTS).
+ * Logs never carry names, addresses or tax numbers.
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
+import { simulatorSettings } from '../shared/process.ts';
 import { parseFaults } from './faults.ts';
 import { seedTaxStore } from './seed.ts';
 import { startTaxSilo } from './server.ts';
+import { taxSiloSettings } from './settings.ts';
 import { TaxStore } from './store.ts';
 
 const logger = pino({ base: { component: 'silo-tax' }, timestamp: pino.stdTimeFunctions.isoTime });
 
 async function main(): Promise<void> {
-  const env = process.env;
-  const dataDir = env['TAX_SILO_DATA_DIR'] || '.relais/silos/tax';
-  const keysFile = env['TAX_SILO_AUTHORIZED_KEYS'];
+  const settings = simulatorSettings(taxSiloSettings);
+  const { dataDir } = settings;
+  const keysFile = settings.authorizedKeys;
   if (!keysFile) throw new Error('TAX_SILO_AUTHORIZED_KEYS: a file of authorized_keys lines is required');
   const authorizedKeys = readFileSync(keysFile, 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  const port = Number(env['TAX_SFTP_PORT'] || 2222);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`TAX_SFTP_PORT: not a port: ${env['TAX_SFTP_PORT']}`);
-  const seeded = env['TAX_SILO_SEED'] === 'demo' ? seedTaxStore(TaxStore.open(dataDir)) : 0;
+  const seeded = settings.seed === 'demo' ? seedTaxStore(TaxStore.open(dataDir)) : 0;
   const silo = await startTaxSilo({
     dataDir,
     authorizedKeys,
-    port,
-    host: env['TAX_SFTP_HOST'] || '127.0.0.1',
-    username: env['TAX_SFTP_USER'] || 'relais',
-    faults: parseFaults(env['TAX_SILO_FAULTS']),
+    port: settings.port,
+    host: settings.host,
+    username: settings.user,
+    faults: parseFaults(settings.faults),
   });
   logger.info(
     { event: 'silo.started', host: silo.host, port: silo.port, hostKey: silo.hostKeyFingerprint, seeded },

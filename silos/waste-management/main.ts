@@ -1,25 +1,23 @@
 /**
- * Process entry of the waste-management simulator.
- * WASTE_MANAGEMENT_PORT (agent desk, default 8083), WASTE_MANAGEMENT_DB_PORT (embedded database,
- * default 5433), WASTE_MANAGEMENT_DATA_DIR (embedded database files; absent: in memory),
- * WASTE_MANAGEMENT_DATABASE_URL (use that MariaDB/PostgreSQL database instead, schema loaded),
- * WASTE_MANAGEMENT_HOST (the desk's interface, default 127.0.0.1), WASTE_MANAGEMENT_SEED=demo (loads the demo households that are missing).
+ * Process entry of the waste-management simulator; its environment variables are declared in
+ * settings.ts (WASTE_MANAGEMENT_PORT: the agent desk, _DB_PORT: the embedded database, _DATA_DIR,
+ * _DATABASE_URL: a MariaDB/PostgreSQL database instead, schema loaded, _HOST, _SEED).
  */
 import { pino } from 'pino';
-import { simulatorEnv } from '../shared/process.ts';
+import { simulatorSettings } from '../shared/process.ts';
 import { startWasteManagementSilo } from './server.ts';
+import { wasteManagementSiloSettings } from './settings.ts';
 
 const logger = pino({ base: { component: 'silo-waste-management' }, timestamp: pino.stdTimeFunctions.isoTime });
-const env = simulatorEnv();
-const port = (value: string | undefined, fallback: number): number => (value ? Number(value) : fallback);
+const settings = simulatorSettings(wasteManagementSiloSettings);
 
 const silo = await startWasteManagementSilo({
-  port: port(env['WASTE_MANAGEMENT_PORT'], 8083),
-  host: env['WASTE_MANAGEMENT_HOST'] || '127.0.0.1',
-  dbPort: port(env['WASTE_MANAGEMENT_DB_PORT'], 5433),
-  ...(env['WASTE_MANAGEMENT_DATA_DIR'] ? { dataDir: env['WASTE_MANAGEMENT_DATA_DIR'] } : {}),
-  ...(env['WASTE_MANAGEMENT_DATABASE_URL'] ? { databaseUrl: env['WASTE_MANAGEMENT_DATABASE_URL'] } : {}),
-  seed: env['WASTE_MANAGEMENT_SEED'] === 'demo',
+  port: settings.port,
+  host: settings.host,
+  dbPort: settings.dbPort,
+  ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
+  ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}),
+  seed: settings.seed === 'demo',
 });
 logger.info({ desk: silo.url, database: silo.databaseUrl.replace(/\/\/[^@]*@/, '//') }, 'waste-management simulator started');
 const stop = (): void => {

@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { freePort } from '../../bin/start-silos.ts';
 import { createTestDatabase, eventually, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { port } from '../../core/settings.ts';
+import { discoverSimulators } from '../../silos/shared/simulators.ts';
+import type { Mailbox } from '../../silos/email/mailbox.ts';
+import type { TaxSilo } from '../../silos/tax/server.ts';
+import type { WasteSilo } from '../../silos/waste-management/server.ts';
 import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {
@@ -19,6 +24,8 @@ export interface Stack {
   siloUrl: string;
   /** The civil-registry simulator's base URL (admin API; SOAP at /registre). */
   registryUrl: string;
+  /** The simulators the tests look into: the waste database and desk, the tax office, the mailbox (unless EMAIL_SMTP_URL is set). */
+  silos: { waste: WasteSilo; tax: TaxSilo; mailbox?: Mailbox };
   postChange(body: object, headers?: Record<string, string>): Promise<{ status: number; body: ChangeView }>;
   getChange(id: string): Promise<ChangeView>;
   waitForStatus(id: string, settled: (change: ChangeView) => boolean, timeoutMs?: number): Promise<ChangeView>;
@@ -77,6 +84,12 @@ export function addressChange(fileNumber: string, streetName = 'rue des Lilas', 
   };
 }
 
+/** Every port a simulator listens on, set to 0: each stack's simulators get free ports. */
+async function ephemeralSimulatorPorts(): Promise<Record<string, string>> {
+  const settings = (await discoverSimulators()).flatMap((simulator) => Object.values(simulator.settings));
+  return Object.fromEntries(settings.filter((setting) => setting.parse === port).map((setting) => [setting.env, '0']));
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-e2e-'));
@@ -90,22 +103,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',
-    SOCIAL_SERVICES_PORT: '0',
-    SCHOOL_CATERING_PORT: '0',
     RELAIS_OPS_PORT: '0',
+    ...(await ephemeralSimulatorPorts()),
     SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
     SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
-    CIVIL_REGISTRY_PORT: '0',
     CIVIL_REGISTRY_PASSWORD: 'e2e-registry-secret',
-    WASTE_MANAGEMENT_PORT: '0',
-    WASTE_MANAGEMENT_DB_PORT: '0',
     WASTE_MANAGEMENT_SETTLE_MS: '200',
-    MAILBOX_SMTP_PORT: '0',
     RELAIS_SOURCE_POLL_MS: '100',
     RELAIS_SOURCE_BACKOFF_MS: '50',
     RELAIS_SOURCE_BACKOFF_MAX_MS: '400',
     RELAIS_FLOWS_DIR: flowsDir,
-    TAX_SFTP_PORT: '0',
     ...(vendor ? { WASTE_MANAGEMENT_DATABASE_URL: vendor.url } : {}),
     RELAIS_DEV_TOKEN: devToken,
     RELAIS_SINK_MAX_ATTEMPTS: '3',
@@ -121,17 +128,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const relais = await startAll({ env, connectors: options.connectors ?? true, ...(logDestination ? { logDestination } : {}) });
   const siloUrl = relais.siloUrls['social-services']!;
   const registryUrl = relais.siloUrls['civil-registry']!;
-  env['SOCIAL_SERVICES_URL'] = siloUrl;
-  env['SCHOOL_CATERING_URL'] = relais.siloUrls['school-catering']!;
-  env['CIVIL_REGISTRY_URL'] = `${registryUrl}/registre`;
-  // A connector started in another process finds the same tax simulator.
-  const tax = relais.silos.tax;
-  Object.assign(env, {
-    TAX_SFTP_HOST: tax.host,
-    TAX_SFTP_PORT: String(tax.port),
-    TAX_SFTP_KEY_FILE: join(dataDir, 'silos', 'tax', 'relais_ed25519'),
-    TAX_SFTP_HOST_KEY: tax.hostKeyFingerprint,
-  });
+  // A connector started in another process finds the same simulators.
+  Object.assign(env, relais.connectorEnv);
+  const instance = <T>(name: string): T | undefined => relais.simulators.get(name)?.instance as T | undefined;
+  const mailbox = instance<Mailbox>('email');
   const auth = { authorization: `Bearer ${devToken}` };
 
   const stack: Stack = {
@@ -141,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(database ? { database } : {}),
     siloUrl,
     registryUrl,
+    silos: { waste: instance<WasteSilo>('waste-management')!, tax: instance<TaxSilo>('tax')!, ...(mailbox ? { mailbox } : {}) },
     async postChange(body, headers = {}) {
       const response = await fetch(`${relais.gatewayUrl}/v1/changes`, {
         method: 'POST',

@@ -56,7 +56,7 @@
 import type { Delivery } from '../../../core/envelopes.ts';
 import type { IdentityResolver } from '../../../core/identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
-import type { RelaisConfig } from '../../../core/config.ts';
+import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
 export type { Delivery } from '../../../core/envelopes.ts';
 
@@ -125,10 +125,16 @@ export interface Sink {
   close?(): Promise<void>;
 }
 
-export interface ConnectorContext {
+/** What a connector's factories receive; `S` is the connector's own parsed settings. */
+export interface ConnectorContext<S = Readonly<Record<string, unknown>>> {
   /** The system instance this connector serves (its name in flows/, e.g. `social-services`). */
   system: string;
-  config: RelaisConfig;
+  /**
+   * The connector's own settings (ConnectorDefinition.settings), read from the environment and
+   * validated at the process's start together with the kernel's: an invalid one stops the
+   * process before any connector is built. The connector never sees the rest of the configuration.
+   */
+  settings: S;
   logger: Logger;
 }
 
@@ -210,7 +216,7 @@ export interface Source {
   close?(): Promise<void>;
 }
 
-export interface PushSourceContext extends ConnectorContext {
+export interface PushSourceContext<S = Readonly<Record<string, unknown>>> extends ConnectorContext<S> {
   /**
    * Publishes the events (same rules as polled ones) and resolves after Kafka's
    * acknowledgement with the ids published and the count of invalid events skipped (answer
@@ -232,8 +238,13 @@ export interface PushSource {
   close(): Promise<void>;
 }
 
-/** What a connector folder's index.ts exports; connectors/registry.ts lists them. */
-export interface ConnectorDefinition {
+/**
+ * What a connector module exports as its default export (a folder's index.ts, or an npm
+ * package's entry): connectors/registry.ts lists the modules Relais ships, RELAIS_CONNECTORS
+ * adds others. `T` is its settings table (declared with defineSettings in its config.ts); the
+ * factories receive the parsed values as `context.settings`.
+ */
+export interface ConnectorDefinition<T extends SettingsTable = SettingsTable> {
   /** The connector kind: its folder name, the `connector:` value in flow files. */
   kind: string;
   description: string;
@@ -241,15 +252,21 @@ export interface ConnectorDefinition {
   accepts: string[];
   /** Event types its source can emit. */
   emits?: string[];
-  createSink?(context: ConnectorContext): Sink | Promise<Sink>;
-  createSource?(context: ConnectorContext): Source | Promise<Source>;
+  /**
+   * Its environment variables (variable, default, parser, description, secret): validated with
+   * the kernel's at every process start, listed in docs/configuration.md (`npm run gen`). A
+   * secret may also be given as `<VAR>_FILE`.
+   */
+  settings: T;
+  createSink?(context: ConnectorContext<SettingValues<T>>): Sink | Promise<Sink>;
+  createSource?(context: ConnectorContext<SettingValues<T>>): Source | Promise<Source>;
   /** Null when the connector's configuration leaves its push source off (the runtime runs without it). */
-  createPushSource?(context: PushSourceContext): PushSource | null | Promise<PushSource | null>;
+  createPushSource?(context: PushSourceContext<SettingValues<T>>): PushSource | null | Promise<PushSource | null>;
   /**
    * For an authoritative register: finds the persons matching civil data (core/identity/
    * civil-identity.ts). The gateway process builds it once at start, for the first system in the
    * flows whose connector offers it, and calls search() when a change names a citizen by civil
    * data; errors it throws are answered 503 (retriable) or 422 (the register refused the search).
    */
-  createIdentityResolver?(context: ConnectorContext): IdentityResolver;
+  createIdentityResolver?(context: ConnectorContext<SettingValues<T>>): IdentityResolver;
 }

@@ -10,7 +10,23 @@ export { describeError, errorCodes, isRetriable, RelaisError, RetryableError, ty
 export { unlessAborted } from '../../../core/abort.ts';
 export { createLogger, hashId, type Logger } from '../../../core/logger.ts';
 export { isUuid, sourceEventId, type EventId, type PivotId } from '../../../core/ids.ts';
-export type { RelaisConfig } from '../../../core/config.ts';
+export {
+  defineSettings,
+  httpUrl,
+  integer,
+  list,
+  oneOf,
+  port,
+  postgresUrl,
+  readSettings,
+  smtpUrl,
+  sqlUrl,
+  text,
+  type Parser,
+  type Setting,
+  type SettingsTable,
+  type SettingValues,
+} from '../../../core/settings.ts';
 export type { CivilIdentity, Criterion, IdentityResolver, RegisterCandidate } from '../../../core/identity/civil-identity.ts';
 export {
   deliveredData,

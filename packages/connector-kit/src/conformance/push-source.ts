@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../../../core/config.ts';
 import { topicNames } from '../../../../core/topics.ts';
 import type { PushSource, PushSourceContext } from '../contract.ts';
 import { startPushSourceRuntime, type RunningPushSource } from '../runtime/source-runtime.ts';
@@ -54,7 +53,8 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
       flows: () => flows,
       logger: harness.logger,
       create: (context) => options.createPushSource(context, silo),
-      context: { system, config: loadConfig({}), logger: harness.logger },
+      // The suite's createPushSource gets its options from the test, not from settings.
+      context: { system, settings: {}, logger: harness.logger },
     });
     assert.ok(runner, 'the connector built its push source');
     await runner.ready;

@@ -12,7 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { overlay, startSimulator } from '../../../../bin/start-silos.ts';
+import { definitionProblems } from '../../../../connectors/loader.ts';
 import { parseFlows } from '../../../../core/flows/flows.ts';
+import { readSettings } from '../../../../core/settings.ts';
+import { discoverSimulators } from '../../../../silos/shared/simulators.ts';
+import type { ConnectorDefinition } from '../contract.ts';
 import { connectorNames, describeScaffold, scaffoldConnector, selectVariant, type ScaffoldResult } from './scaffold.ts';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -55,7 +60,6 @@ test('a name that is not kebab-case is refused with one clear line', () => {
 });
 
 test('a taken name or a root that is not a Relais repository is refused, and nothing is written', () => {
-  const before = readFileSync(join(repo, 'core/config.ts'), 'utf8');
   assert.throws(
     () => scaffoldConnector({ name: 'social-services', root: repo }),
     refusal(/"social-services" is taken: connectors\/social-services exists/),
@@ -69,7 +73,22 @@ test('a taken name or a root that is not a Relais repository is refused, and not
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
-  assert.equal(readFileSync(join(repo, 'core/config.ts'), 'utf8'), before);
+});
+
+test('a name whose variables a settings table declares already is refused', () => {
+  // SOCIAL_SERVICES_API_KEY and _PORT, declared by silos/social-services/settings.ts, copied here under another folder's name.
+  const root = join(repo, '.relais', `scaffold-taken-${randomUUID()}`);
+  mkdirSync(join(root, 'connectors'), { recursive: true });
+  cpSync(join(repo, 'silos/social-services/settings.ts'), join(root, 'silos/other/settings.ts'));
+  try {
+    assert.throws(
+      () => scaffoldConnector({ name: 'social-services', root }),
+      refusal(/"social-services" is taken: a settings table already declares SOCIAL_SERVICES_(API_KEY|PORT)/),
+    );
+    assert.deepEqual(readdirSync(root).sort(), ['connectors', 'silos']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 describe('a scaffolded connector', () => {
@@ -87,7 +106,7 @@ describe('a scaffolded connector', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  test('has the standard anatomy, a simulator, a flow file and its settings declared', () => {
+  test('has the standard anatomy, a simulator, a flow file and its settings, and edits no existing file', () => {
     for (const file of [
       'index.ts',
       'config.ts',
@@ -103,18 +122,21 @@ describe('a scaffolded connector', () => {
     ]) {
       assert.ok(result.created.includes(`connectors/${NAME}/${file}`), file);
     }
-    for (const file of ['openapi.yaml', 'store.ts', 'server.ts', 'main.ts', 'main.test.ts', 'README.md'])
+    for (const file of ['openapi.yaml', 'store.ts', 'server.ts', 'settings.ts', 'simulator.ts', 'main.ts', 'main.test.ts', 'README.md'])
       assert.ok(result.created.includes(`silos/${NAME}/${file}`), file);
     assert.ok(result.created.includes(`flows/${NAME}.yaml`));
     assert.ok(result.created.every((file) => existsSync(join(root, file))));
-    assert.deepEqual(result.modified, ['core/config.ts']);
-    assert.match(readFileSync(join(root, 'core/config.ts'), 'utf8'), /schoolCanteenUrl: \{ env: 'SCHOOL_CANTEEN_URL'/);
-    assert.match(result.nextSteps[0] ?? '', /import \{ schoolCanteenConnector \} from '\.\/school-canteen\/index\.ts'/);
+    assert.deepEqual(result.modified, []);
+    assert.equal(readFileSync(join(root, 'core/config.ts'), 'utf8'), readFileSync(join(repo, 'core/config.ts'), 'utf8'));
+    assert.match(readFileSync(join(root, `connectors/${NAME}/config.ts`), 'utf8'), /url: \{ env: 'SCHOOL_CANTEEN_URL'/);
+    assert.match(readFileSync(join(root, `silos/${NAME}/settings.ts`), 'utf8'), /port: \{ env: 'SCHOOL_CANTEEN_PORT'/);
+    assert.match(result.nextSteps[0] ?? '', /add the line '\.\/school-canteen\/index\.ts', to connectors\/registry\.ts/);
     assert.ok(!readFileSync(join(root, 'connectors/registry.ts'), 'utf8').includes(NAME), "the registry is the author's step");
     assert.throws(() => scaffoldConnector({ name: NAME, root }), refusal(/taken: connectors\/school-canteen exists/));
     const text = describeScaffold(result);
-    assert.match(text, /^created 19 files:\n  connectors\/school-canteen\/README\.md\n/);
-    assert.match(text, /\nchanged:\n  core\/config\.ts\nnext:\n  1\. register it in connectors\/registry\.ts/);
+    assert.match(text, /^created 21 files:\n  connectors\/school-canteen\/README\.md\n/);
+    assert.doesNotMatch(text, /changed:/);
+    assert.match(text, /\nnext:\n  1\. register it: add the line '\.\/school-canteen\/index\.ts', to connectors\/registry\.ts/);
   });
 
   test('without a source: no source.ts, no createSource, no source suite, no marker left', () => {
@@ -155,7 +177,7 @@ describe('a scaffolded connector', () => {
       run(process.execPath, [join(repo, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', ...sources], root),
     ]);
     // Only what the scaffolder wrote is judged here (core's own files are the repository's typecheck's).
-    const ours = tsc.output.split('\n').filter((line) => [...written(), ...result.modified].some((file) => line.startsWith(file)));
+    const ours = tsc.output.split('\n').filter((line) => written().some((file) => line.startsWith(file)));
     assert.deepEqual(ours, [], tsc.output);
     assert.equal(eslint.code, 0, eslint.output);
   });
@@ -171,6 +193,36 @@ describe('a scaffolded connector', () => {
       () => parseFlows([{ file: `flows/${NAME}.yaml`, text }], { connectors: ['social-services'] }),
       /unknown connector "school-canteen"/,
     );
+  });
+
+  test('the quick start finds its simulator and points its connector at it, through settings alone', async () => {
+    const simulators = await discoverSimulators(join(root, 'silos'));
+    assert.deepEqual(
+      simulators.map((s) => s.name),
+      [SINK_ONLY, NAME].sort(),
+    );
+    const connector = ((await import(pathToFileURL(join(root, `connectors/${NAME}/index.ts`)).href)) as { default: ConnectorDefinition })
+      .default;
+    assert.deepEqual(definitionProblems(connector), []);
+    const dataDir = join(root, 'data');
+    mkdirSync(dataDir);
+    const env = { SCHOOL_CANTEEN_PORT: '0' };
+    const running = (await startSimulator(
+      simulators.find((s) => s.name === NAME)!,
+      env,
+      dataDir,
+    ))!;
+    try {
+      const settings = readSettings(connector.settings, overlay(env, running.connectorEnv));
+      assert.equal(settings['url'], running.urls[NAME]);
+      assert.equal((await fetch(`${running.urls[NAME]}/healthz`)).status, 200);
+      assert.match(
+        running.banner({ gatewayUrl: 'http://g', devToken: 't' })[0]?.lines[0] ?? '',
+        /^ {2}school-canteen {2}http:\/\/127\.0\.0\.1:\d+ \(simulator\)$/,
+      );
+    } finally {
+      await running.stop();
+    }
   });
 
   test("its simulator and its sink speak real HTTP: applied once, refused with the silo's code", async () => {

@@ -1,14 +1,14 @@
 /**
  * `relais connector new <name>`: scaffolds a connector with the standard anatomy
- * (docs/connectors.md) from the templates beside this file — connectors/<name>/ (index, config,
- * client, mapping, sink, source, README, fixtures, tests calling the conformance suites),
- * silos/<name>/ (a REST simulator with its OpenAPI document and its own storage) and
- * flows/<name>.yaml — and declares the connector's settings in core/config.ts, so the generated
- * code typechecks at once. It never touches connectors/registry.ts: registering the connector
- * is the author's step, printed in `nextSteps`.
+ * (docs/connectors.md) from the templates beside this file — connectors/<name>/ (index, config
+ * with its settings table, client, mapping, sink, source, README, fixtures, tests calling the
+ * conformance suites), silos/<name>/ (a REST simulator with its OpenAPI document, its own
+ * storage, its settings, and its entry for the quick start) and flows/<name>.yaml. It writes
+ * nothing else: no existing file is edited, connectors/registry.ts included — registering the
+ * connector is the author's one-line step, printed first in `nextSteps`.
  *
  * Every check runs before anything is written: an invalid name, an existing folder, flow file or
- * setting, or a root that is not a Relais repository is one SCAFFOLD_REFUSED error.
+ * variable, or a root that is not a Relais repository is one SCAFFOLD_REFUSED error.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -27,7 +27,7 @@ export interface ScaffoldOptions {
 export interface ScaffoldResult {
   /** Files created, relative to the root, sorted. */
   created: string[];
-  /** Existing files changed (core/config.ts). */
+  /** Existing files changed: none (kept so a caller can check it). */
   modified: string[];
   /** What the author does next, one instruction per entry (the registry line first). */
   nextSteps: string[];
@@ -43,9 +43,7 @@ export interface ConnectorNames {
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const templateDir = join(dirname(fileURLToPath(import.meta.url)), 'template');
-const CONFIG = 'core/config.ts';
-/** The settings table's closing line in core/config.ts: new settings go just above it. */
-const SETTINGS_END = '} satisfies Record<string, Setting<unknown>>;';
+const REGISTRY = 'connectors/registry.ts';
 
 function refuse(message: string): never {
   throw new RelaisError('SCAFFOLD_REFUSED', message);
@@ -54,7 +52,7 @@ function refuse(message: string): never {
 export function connectorNames(name: string): ConnectorNames {
   if (!NAME.test(name) || name.length < 3 || name.length > 40) {
     refuse(
-      `connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. school-catering)`,
+      `connector name "${name}": expected kebab-case — lowercase letters and digits, words joined by "-", 3 to 40 characters, starting with a letter (e.g. parking-permits)`,
     );
   }
   const Pascal = name
@@ -64,13 +62,26 @@ export function connectorNames(name: string): ConnectorNames {
   return { kebab: name, camel: Pascal.charAt(0).toLowerCase() + Pascal.slice(1), Pascal, CONST: name.replaceAll('-', '_').toUpperCase() };
 }
 
-/** A port for the simulator, stable for a name, in 8100–8199, not already a default in the config. */
-function simulatorPort(name: string, configText: string): number {
+/**
+ * The text of every settings table in the repository: the kernel's, each connector's config.ts
+ * and each simulator's settings.ts (to keep a new connector's variables and port apart from them).
+ */
+function settingsText(root: string): string {
+  const tables = (folder: string, file: string): string[] =>
+    existsSync(join(root, folder)) ? readdirSync(join(root, folder)).map((unit) => join(root, folder, unit, file)) : [];
+  return [join(root, 'core/config.ts'), ...tables('connectors', 'config.ts'), ...tables('silos', 'settings.ts')]
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+}
+
+/** A port for the simulator, stable for a name, in 8100–8199, not already a default of a declared setting. */
+function simulatorPort(name: string, declared: string): number {
   let hash = 0;
   for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) % 100;
   for (let i = 0; i < 100; i++) {
     const port = 8100 + ((hash + i) % 100);
-    if (!configText.includes(`'${port}'`) && !configText.includes(`:${port}'`)) return port;
+    if (!declared.includes(`'${port}'`) && !declared.includes(`:${port}'`) && !declared.includes(`:${port}/`)) return port;
   }
   return 8100 + hash;
 }
@@ -121,53 +132,39 @@ function templateFiles(dir = templateDir): string[] {
   });
 }
 
-function settingsBlock(names: ConnectorNames, port: number): string {
-  const { kebab, camel, CONST } = names;
-  return [
-    `  ${camel}Url: { env: '${CONST}_URL', default: 'http://127.0.0.1:${port}', parse: httpUrl, description: 'Base URL of the ${kebab} REST API.' },`,
-    `  ${camel}ApiKey: { env: '${CONST}_API_KEY', parse: text, secret: true, description: 'API key sent to the ${kebab} API (X-Api-Key).' },`,
-    `  ${camel}Port: { env: '${CONST}_PORT', default: '${port}', parse: integer(0, 65535), description: 'Port of the ${kebab} simulator.' },`,
-    '',
-  ].join('\n');
-}
-
-/** Refuses when the root is not a Relais repository or the name is taken anywhere it would be used. */
-function checkFree(root: string, names: ConnectorNames, configText: string): void {
-  const { kebab, camel, CONST } = names;
+/** Refuses when the name is taken anywhere it would be used: a folder, the flow file, the registry, a variable. */
+function checkFree(root: string, names: ConnectorNames, declared: string): void {
+  const { kebab, CONST } = names;
   const taken = [`connectors/${kebab}`, `silos/${kebab}`, `flows/${kebab}.yaml`].find((path) => existsSync(join(root, path)));
   if (taken) refuse(`connector name "${kebab}" is taken: ${taken} exists`);
-  const registry = join(root, 'connectors/registry.ts');
+  const registry = join(root, REGISTRY);
   if (existsSync(registry) && readFileSync(registry, 'utf8').includes(`'./${kebab}/index.ts'`))
-    refuse(`connector name "${kebab}" is taken: connectors/registry.ts imports ./${kebab}`);
-  const setting = [`${camel}Url:`, `${camel}ApiKey:`, `${camel}Port:`, `'${CONST}_URL'`, `'${CONST}_API_KEY'`, `'${CONST}_PORT'`].find(
-    (s) => configText.includes(s),
-  );
-  if (setting) refuse(`connector name "${kebab}" is taken: ${CONFIG} already declares ${setting.replace(/[:']/g, '')}`);
+    refuse(`connector name "${kebab}" is taken: ${REGISTRY} lists ./${kebab}/index.ts`);
+  const variable = ['URL', 'API_KEY', 'PORT', 'HOST', 'DATA_DIR']
+    .map((suffix) => `${CONST}_${suffix}`)
+    .find((v) => declared.includes(`'${v}'`));
+  if (variable) refuse(`connector name "${kebab}" is taken: a settings table already declares ${variable}`);
 }
 
 function nextSteps(names: ConnectorNames): string[] {
-  const { kebab, camel } = names;
+  const { kebab } = names;
   return [
-    `register it in connectors/registry.ts: import { ${camel}Connector } from './${kebab}/index.ts'; and add ${camel}Connector to the list (until then flows/${kebab}.yaml names an unknown connector and the flows fail validation)`,
-    'run npm run gen (docs/configuration.md lists the new settings) and commit it',
+    `register it: add the line './${kebab}/index.ts', to ${REGISTRY} (until then flows/${kebab}.yaml names an unknown connector and the flows fail validation)`,
+    "run npm run gen (docs/configuration.md lists the connector's and the simulator's settings; the silo's OpenAPI types) and commit it",
     `run npm run typecheck && npm run lint && npm test -- ${kebab}`,
     `replace the stub protocol with the silo's (silos/${kebab}/openapi.yaml, mapping.ts, client.ts), complete flows/${kebab}.yaml (legal basis, fields) and the READMEs`,
-    'for the quick start and end-to-end tests: start and seed the simulator in bin/start-silos.ts, link demo persons in bin/demo-identities.ts, show it in bin/banner.ts, give it a port in test/support/stack.ts (docs/connectors.md, "Into the quick start")',
+    `the quick start starts the simulator already (silos/${kebab}/simulator.ts): give it demo data, its demoIdentities and banner lines there (docs/connectors.md, "Into the quick start")`,
   ];
 }
 
 /** Scaffolds connector `name` under `root`; see the module comment. */
 export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
   const names = connectorNames(options.name);
-  const configPath = join(options.root, CONFIG);
-  if (!existsSync(configPath) || !existsSync(join(options.root, 'connectors')))
-    refuse(`"${options.root}" is not a Relais repository: no ${CONFIG} or connectors/`);
-  const configText = readFileSync(configPath, 'utf8');
-  const end = configText.indexOf(SETTINGS_END);
-  if (end < 0) refuse(`${CONFIG} has no settings table ending in "${SETTINGS_END}"`);
-  checkFree(options.root, names, configText);
+  if (!existsSync(join(options.root, 'connectors'))) refuse(`"${options.root}" is not a Relais repository: no connectors/`);
+  const declared = settingsText(options.root);
+  checkFree(options.root, names, declared);
 
-  const port = simulatorPort(names.kebab, configText);
+  const port = simulatorPort(names.kebab, declared);
   const created: string[] = [];
   const source = options.source ?? true;
   for (const template of templateFiles()) {
@@ -177,8 +174,7 @@ export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
     writeFileSync(join(options.root, path), render(selectVariant(readFileSync(template, 'utf8'), source), names, port), { flag: 'wx' });
     created.push(path.split('\\').join('/'));
   }
-  writeFileSync(configPath, configText.slice(0, end) + settingsBlock(names, port) + configText.slice(end));
-  return { created: created.sort(), modified: [CONFIG], nextSteps: nextSteps(names) };
+  return { created: created.sort(), modified: [], nextSteps: nextSteps(names) };
 }
 
 /** The result as the CLI prints it without --json: what was created and changed, then the next steps. */
