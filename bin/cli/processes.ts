@@ -6,18 +6,14 @@
  * started, in reverse order (a second signal forces exit).
  */
 import type { Command } from 'commander';
-import { connectorKinds } from '../../connectors/registry.ts';
-import { identityResolverFor, startConnector } from '../../connectors/host.ts';
-import { describeError } from '../../core/errors.ts';
-import { startRouterOn } from '../../router/router.ts';
 import type { SourceHealth } from '@relais/connector-kit/runtime';
-import { kafkaCheck, storeCheck, type Check } from '../../core/health.ts';
-import { startOpsServer } from '../../core/ops-server.ts';
-import { createRuntime, type Runtime } from '../../core/runtime.ts';
-import { startGateway } from '../../gateway/server.ts';
-import { banner } from '../banner.ts';
-import { startAll } from '../start-all.ts';
+import { describeError } from '../../core/errors.ts';
+import type { Check } from '../../core/health.ts';
+import type { Runtime } from '../../core/runtime.ts';
 import { CliError } from './io.ts';
+
+// Each part imports its own code when it starts (import() below): the router never loads the
+// gateway's HTTP stack, a connector neither, and `relais connector new` loads none of them.
 
 type Stop = () => Promise<void>;
 
@@ -25,8 +21,8 @@ function onSignals(stop: Stop): void {
   let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
-      // One Ctrl-C reaches us twice (from the terminal's process group and relayed by npm/tsx):
-      // only a signal sent deliberately later forces the exit.
+      // One Ctrl-C reaches us twice (from the terminal's process group, and relayed by npm or by
+      // the bin/relais.js launcher): only a signal sent deliberately later forces the exit.
       if (Date.now() - stoppingSince < 2000) return;
       console.error(`${signal} again: exiting now`);
       process.exit(130);
@@ -68,6 +64,12 @@ async function runPart(
   start: (runtime: Runtime) => Promise<{ ready: Promise<void>; stop(): Promise<void>; sourceHealth?: () => SourceHealth }>,
   options: { ops?: boolean } = {},
 ): Promise<void> {
+  const [{ createRuntime }, { connectorKinds }, { startOpsServer }, { kafkaCheck, storeCheck }] = await Promise.all([
+    import('../../core/runtime.ts'),
+    import('../../connectors/registry.ts'),
+    import('../../core/ops-server.ts'),
+    import('../../core/health.ts'),
+  ]);
   const runtime = await createRuntime({ component, connectors: connectorKinds() });
   const part = await start(runtime);
   let joined = false;
@@ -99,37 +101,45 @@ async function runPart(
   runtime.logger.info({ ...(ops ? { opsPort: ops.port } : {}) }, `${command} ready`);
 }
 
-/** Registers start, gateway, router and connector; returns the connector command (for `connector new`). */
-export function addProcessCommands(program: Command): Command {
-  program
-    .command('start')
-    .description('the quick start: Kafka, the store, the simulators, the connectors, the router and the gateway in one process')
-    .action(async () => {
-      const running = await startAll({ say: (line) => console.log(line) });
-      onSignals(() => running.stop());
-      console.log(banner(running));
-    });
-  program
-    .command('gateway')
-    .description('the HTTP API, the outbox relay and the receipts consumer')
-    .action(() =>
-      runPart('gateway', 'gateway', async (runtime) => {
-        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime) });
-        return { ready: Promise.resolve(), stop: () => gateway.close() };
-      }),
-    );
-  program
-    .command('router')
-    .description('the router (operations listener on RELAIS_OPS_PORT)')
-    .action(() => runPart('router', 'router', startRouterOn, { ops: true }));
+export function defineStart(command: Command): void {
+  command.action(async () => {
+    const [{ startAll }, { banner }] = await Promise.all([import('../start-all.ts'), import('../banner.ts')]);
+    const running = await startAll({ say: (line) => console.log(line) });
+    onSignals(() => running.stop());
+    console.log(banner(running));
+  });
+}
+
+export function defineGateway(command: Command): void {
+  command.action(() =>
+    runPart('gateway', 'gateway', async (runtime) => {
+      const [{ startGateway }, { identityResolverFor }] = await Promise.all([
+        import('../../gateway/server.ts'),
+        import('../../connectors/host.ts'),
+      ]);
+      const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime) });
+      return { ready: Promise.resolve(), stop: () => gateway.close() };
+    }),
+  );
+}
+
+export function defineRouter(command: Command): void {
+  command.action(() =>
+    runPart('router', 'router', async (runtime) => (await import('../../router/router.ts')).startRouterOn(runtime), { ops: true }),
+  );
+}
+
+/** `connector <system>`; `connector new` is defined beside it (bin/cli/connector-new.ts). */
+export function defineConnector(command: Command): void {
   // `[system]`, not `<system>`: the command also takes subcommands (`connector new <name>`),
   // and commander runs this action only when no subcommand matches.
-  return program
-    .command('connector')
-    .description('the connector of one system declared in flows/ (its sink and/or source; operations listener on RELAIS_OPS_PORT)')
-    .argument('[system]', 'a system declared in flows/')
-    .action(async (system: string | undefined) => {
-      if (!system) throw new CliError('usage: relais connector <system>', 2);
-      await runPart('connector', `connector-${system}`, (runtime) => startConnector(runtime, system), { ops: true });
-    });
+  command.argument('[system]', 'a system declared in flows/').action(async (system: string | undefined) => {
+    if (!system) throw new CliError('usage: relais connector <system>', 2);
+    await runPart(
+      'connector',
+      `connector-${system}`,
+      async (runtime) => (await import('../../connectors/host.ts')).startConnector(runtime, system),
+      { ops: true },
+    );
+  });
 }
