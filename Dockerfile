@@ -1,5 +1,6 @@
-# One image for every Node service of Relais (gateway, router, connectors, simulators): the
-# services run from source with tsx (a production dependency), so there is no build step.
+# One image for every Node service of Relais (gateway, router, connectors, simulators): Node
+# runs the TypeScript sources itself (type stripping, docs/adr/0015): no build step, no compiler
+# and no tsx in the image.
 # The command picks the part: `bin/relais.ts gateway`, `bin/relais.ts connector tax`,
 # `silos/tax/main.ts`… (docker-compose.yml). Secrets are never copied in: they arrive at run
 # time as files under /run/secrets (the <VAR>_FILE variables, docs/configuration.md).
@@ -9,6 +10,7 @@ FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/connector-kit/package.json ./packages/connector-kit/
+COPY bin/package.json ./bin/
 # The `node` devDependency (the runtime pin for npm scripts) is not installed: the image is Node 24.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
@@ -19,7 +21,7 @@ ENV NODE_ENV=production \
     RELAIS_DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY package.json ./
 COPY bin ./bin
 COPY core ./core
 COPY packages ./packages
@@ -35,5 +37,5 @@ COPY infra ./infra
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-ENTRYPOINT ["node", "--import", "tsx"]
+ENTRYPOINT ["node"]
 CMD ["bin/relais.ts", "gateway"]
