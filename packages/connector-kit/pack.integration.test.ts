@@ -194,11 +194,34 @@ sinkConformance<Silo>({
 });
 `;
 
-/** Writes the connector, its silo and its conformance test into the project. */
+/** Runs the sink by hand, as the Relais host would: type-checked, proving /runtime names what its options need. */
+const runner = `import { createLogger } from '@relais/connector-kit';
+import { startSinkRuntime, topicNames, type Bus, type Db, type RunningSink } from '@relais/connector-kit/runtime';
+import { createLibrarySink } from './sink.ts';
+
+export async function runLibrarySink(bus: Bus, db: Db, url: string): Promise<RunningSink> {
+  const running = await startSinkRuntime({
+    system: '${SYSTEM}',
+    sink: createLibrarySink(url),
+    bus,
+    db,
+    topics: topicNames('relais'),
+    groupId: 'relais-connector-${SYSTEM}',
+    retry: { maxAttempts: 5, baseMs: 200, maxMs: 5000 },
+    timeoutMs: 10_000,
+    logger: createLogger({ component: 'connector-${SYSTEM}' }),
+  });
+  await running.ready;
+  return running;
+}
+`;
+
+/** Writes the connector, its silo, its conformance test and a hand runner into the project. */
 export function writeConnector(project: string): void {
   writeFileSync(join(project, 'silo.ts'), silo);
   writeFileSync(join(project, 'sink.ts'), sink);
   writeFileSync(join(project, 'conformance.test.ts'), conformance);
+  writeFileSync(join(project, 'run.ts'), runner);
   const compilerOptions = {
     target: 'ES2024',
     module: 'NodeNext',
