@@ -254,6 +254,8 @@ export function runConformance(project: string): Promise<Outcome> {
     TEST_DATABASE_URL: process.env['TEST_DATABASE_URL'],
   };
   const permissions = ['--permission', `--allow-fs-read=${project}`];
+  // Node 26's permission model covers the network too; Node 24's has no such flag.
+  if (process.allowedNodeEnvironmentFlags.has('--allow-net')) permissions.push('--allow-net');
   return run(
     process.execPath,
     [...permissions, '--test', '--test-isolation=none', '--test-reporter=spec', 'conformance.test.ts'],
