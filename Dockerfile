@@ -6,19 +6,22 @@
 # time as files under /run/secrets (the <VAR>_FILE variables, docs/configuration.md).
 
 # --- production dependencies only, resolved from the lockfile ---
-FROM node:24-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/connector-kit/package.json ./packages/connector-kit/
 COPY bin/package.json ./bin/
-# The `node` devDependency (the runtime pin for npm scripts) is not installed: the image is Node 24.
+# The `node` devDependency (the runtime pin for npm scripts) is not installed: the image is Node 26.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime: sources + node_modules, owned by root, run as the unprivileged `node` user ---
-FROM node:24-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
+# NODE_COMPILE_CACHE: a restarted container reuses the stripped sources and V8's code of its
+# first start (docs/adr/0015); a new container starts cold.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    RELAIS_DATA_DIR=/data
+    RELAIS_DATA_DIR=/data \
+    NODE_COMPILE_CACHE=/tmp/node-compile-cache
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

@@ -32,7 +32,7 @@ if (process.features.typescript) {
 } else {
   const node = pinnedNode();
   if (!node) {
-    console.error(`relais: Node.js ${process.version} cannot run it (it needs Node.js 24): run \`npm ci\`, then \`npx relais\``);
+    console.error(`relais: Node.js ${process.version} cannot run it (it needs Node.js 26): run \`npm ci\`, then \`npx relais\``);
     process.exit(1);
   }
   const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
