@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import boundaries from './scripts/lint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.relais/**', 'infra/kafka/lib/**', '**/generated/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', '.relais/**', 'packages/*/dist/**', 'infra/kafka/lib/**', '**/generated/**', '**/*.d.ts'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

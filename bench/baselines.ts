@@ -1,7 +1,7 @@
 /**
  * The baselines the gateway is measured against, run as their own processes by the harness:
- *   npx tsx bench/baselines.ts node-http <port>   a bare node:http server
- *   npx tsx bench/baselines.ts express <port>     a bare express app
+ *   npx node bench/baselines.ts node-http <port>   a bare node:http server
+ *   npx node bench/baselines.ts express <port>     a bare express app
  * Both read the request body and answer 202 with a small JSON document, doing no other work:
  * what any HTTP service on this machine costs before it does anything useful.
  */

@@ -1,7 +1,7 @@
 /**
  * KafkaJS vs @platformatic/kafka against a real broker (see docs/adr/0002-kafka-client.md).
  *
- *   npx tsx bench/kafka-clients.ts [--messages 50000] [--latency-messages 2000] [--runs 3] [--brokers host:port]
+ *   npx node bench/kafka-clients.ts [--messages 50000] [--latency-messages 2000] [--runs 3] [--brokers host:port]
  *
  * Without --brokers / KAFKA_BROKERS it starts its own Kafka 3.9.1 on port 29092 and stops it.
  * Each (client, run) executes in its own child process so RSS and CPU numbers are not polluted by
@@ -363,7 +363,7 @@ async function worker(client: ClientName, run: number, brokers: string[], n: num
 
 function runWorker(client: ClientName, run: number, brokers: string, n: number, latencyN: number): Promise<WorkerResult> {
   const self = fileURLToPath(import.meta.url);
-  const args = ['--import', 'tsx', self, '--worker', client, '--run', String(run), '--brokers', brokers];
+  const args = [self, '--worker', client, '--run', String(run), '--brokers', brokers];
   args.push('--messages', String(n), '--latency-messages', String(latencyN));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd: resolve(dirname(self), '..'), stdio: ['ignore', 'pipe', 'inherit'] });

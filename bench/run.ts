@@ -64,7 +64,7 @@ async function taxBatch(ctx: BenchContext, attachments: Results['attachments']):
   // Its own options (bench/tax-batch.ts): a tenth of its default sizes in quick mode.
   const sizes = quick ? ['--records', '100000', '--upload-records', '10000'] : [];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...sizes], {
+    const child = spawn(process.execPath, [file, ...sizes], {
       env: { ...process.env, KAFKA_BROKERS: ctx.brokers },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

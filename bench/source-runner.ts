@@ -8,7 +8,7 @@
  * Prints events/s of both and the ratio relais/baseline (the cost of "nothing lost, nothing twice,
  * visible through the gateway").
  *
- *   npx tsx bench/source-runtime.ts [--events 2000] [--page 50] [--citizens 200]
+ *   npx node bench/source-runtime.ts [--events 2000] [--page 50] [--citizens 200]
  * Uses KAFKA_BROKERS if set, else starts a local broker on RELAIS_KAFKA_PORT (default 29092);
  * PostgreSQL at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */

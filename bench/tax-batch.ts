@@ -8,7 +8,7 @@
  *   upload — MB/s of the connector's SFTP upload (ssh2-sftp-client) to the tax simulator,
  *            beside OpenSSH's `sftp` client uploading the same file to the same server.
  *
- *   npx tsx bench/tax-batch.ts [--records 1000000] [--upload-records 100000]
+ *   npx node bench/tax-batch.ts [--records 1000000] [--upload-records 100000]
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -4,7 +4,7 @@
  * file is streamed and paged, never held). Baseline in the same run: the same number of events
  * published to Kafka directly in batches of the same page size (no file, no store, no identity).
  *
- *   npx tsx bench/tax-publish.ts [--records 1000000] [--store postgres|pglite]
+ *   npx node bench/tax-publish.ts [--records 1000000] [--store postgres|pglite]
  * Uses KAFKA_BROKERS if set, else starts a local broker on RELAIS_KAFKA_PORT (default 29392);
  * PostgreSQL at TEST_DATABASE_URL's server (a fresh database, dropped afterwards).
  */

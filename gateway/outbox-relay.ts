@@ -68,7 +68,10 @@ export class OutboxRelay {
   private wake = new AbortController();
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly options: OutboxRelayOptions) {
+  private readonly options: OutboxRelayOptions;
+
+  constructor(options: OutboxRelayOptions) {
+    this.options = options;
     this.instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
   }
 

@@ -113,11 +113,15 @@ class Comparison {
   readonly issues: CompatibilityIssue[] = [];
   private readonly seen = new Map<object, Set<object>>();
 
-  constructor(
-    private readonly schema: string,
-    private readonly before: SchemaDocuments,
-    private readonly after: SchemaDocuments,
-  ) {}
+  private readonly schema: string;
+  private readonly before: SchemaDocuments;
+  private readonly after: SchemaDocuments;
+
+  constructor(schema: string, before: SchemaDocuments, after: SchemaDocuments) {
+    this.schema = schema;
+    this.before = before;
+    this.after = after;
+  }
 
   private report(field: string, rule: CompatibilityRule, detail: string): void {
     this.issues.push({ schema: this.schema, field, rule, detail });

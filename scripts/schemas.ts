@@ -20,6 +20,6 @@ if (verb === 'check') {
     process.exit(1);
   }
 } else {
-  console.error(`usage: tsx scripts/schemas.ts check|publish`);
+  console.error(`usage: node scripts/schemas.ts check|publish`);
   process.exit(2);
 }

@@ -65,7 +65,7 @@ if (!process.env['KAFKA_BROKERS']) {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env['RELAIS_TEST_CONCURRENCY'] ?? '2'}`, '--test-reporter=spec', ...files],
+  ['--test', `--test-concurrency=${process.env['RELAIS_TEST_CONCURRENCY'] ?? '2'}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent' } },
 );
 const stopAll = (): void => {

@@ -79,7 +79,7 @@ async function recordDeath(registerId: string): Promise<number> {
 
 /** `relais connector civil-registry` in its own process; resolves once it is polling. */
 async function startRegistryConnector(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/relais.ts', 'connector', 'civil-registry'], {
+  const child = spawn(process.execPath, ['bin/relais.ts', 'connector', 'civil-registry'], {
     env: { ...process.env, ...stack.env, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

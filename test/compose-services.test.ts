@@ -123,7 +123,7 @@ test('the image holds what its services load: copied sources and production depe
 /** Writes the secrets as the compose file expects them, with the test's own databases in the URLs. */
 async function writeSecrets(): Promise<string> {
   const generated = join(root, 'generated');
-  await run(process.execPath, ['--import', 'tsx', 'infra/compose/secrets.ts', generated]);
+  await run(process.execPath, ['infra/compose/secrets.ts', generated]);
   writeFileSync(join(generated, 'database_url'), `${database.url}\n`);
   writeFileSync(join(generated, 'waste_database_url'), `${vendor.url}\n`);
   // Mounted as /run/secrets/<secret name>: the same layout here.

@@ -15,7 +15,7 @@ const children = new Set<ChildProcess>();
 
 /** Starts `relais connector social-services` in its own process; resolves once it has joined its group. */
 async function startConnectorProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/relais.ts', 'connector', 'social-services'], {
+  const child = spawn(process.execPath, ['bin/relais.ts', 'connector', 'social-services'], {
     env: { ...process.env, ...stack.env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

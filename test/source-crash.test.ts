@@ -79,7 +79,7 @@ after(async () => {
 });
 
 function startChild(extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/source-child.ts'], {
+  const child = spawn(process.execPath, ['test/support/source-child.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: database.url!,

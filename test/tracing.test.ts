@@ -95,7 +95,7 @@ before(async () => {
   receiver = await startReceiver();
   stack = await startStack({ connectors: false, env: { OTEL_EXPORTER_OTLP_ENDPOINT: url(receiver) } });
   proxy = await startProxy(stack.siloUrl);
-  connector = spawn(process.execPath, ['--import', 'tsx', 'bin/relais.ts', 'connector', 'social-services'], {
+  connector = spawn(process.execPath, ['bin/relais.ts', 'connector', 'social-services'], {
     env: { ...process.env, ...stack.env, SOCIAL_SERVICES_URL: url(proxy), OTEL_EXPORTER_OTLP_ENDPOINT: url(receiver), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -41,7 +41,7 @@ function peakRss(pid: number): number {
 }
 
 /**
- * Starts `node --import tsx <script> …args` and resolves once `ready` answers true (polled)
+ * Starts `node <script> …args` and resolves once `ready` answers true (polled)
  * or a stdout line matches it. Output is kept only to explain a failed start.
  */
 export async function startPart(
@@ -54,7 +54,7 @@ export async function startPart(
 ): Promise<Part> {
   const profile =
     process.env['BENCH_CPU_PROF'] && script === 'bin/relais.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, ...extraNodeArgs, '--import', 'tsx', script, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...extraNodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -96,9 +96,7 @@ async function waitForChange(io: Io, connection: Connection, id: string, timeout
   }
 }
 
-export function addChangesCommands(program: Command, io: Io): void {
-  const changes = program.command('changes').description('tell Relais about a change, follow its status');
-
+export function defineChanges(changes: Command, io: Io): void {
   withGateway(changes.command('send'))
     .description('post a change to the gateway; prints its id and recipients')
     .option('--file <path>', 'the change request as JSON (- reads stdin)')

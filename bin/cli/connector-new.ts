@@ -16,7 +16,7 @@ interface NewOptions {
   json?: boolean;
 }
 
-export function addConnectorNewCommand(connector: Command, io: Io): void {
+export function defineConnectorNew(connector: Command, io: Io): void {
   connector
     .command('new')
     .description('scaffold connectors/<name>/, silos/<name>/ and flows/<name>.yaml (docs/connectors.md)')

@@ -24,9 +24,7 @@ function printDeadLetters(io: Io, system: string, letters: DeadLetter[]): void {
   io.out(`${waiting} of ${letters.length} still dead-lettered (relais dlq replay ${system} --all)`);
 }
 
-export function addDlqCommands(program: Command, io: Io): void {
-  const dlq = program.command('dlq').description("a system's dead letters: list them, re-drive them once the cause is fixed");
-
+export function defineDlq(dlq: Command, io: Io): void {
   withGateway(dlq.command('list'))
     .description('dead letters of one system, with what became of each since')
     .argument('<system>', 'a system declared in the flows')

@@ -33,9 +33,7 @@ function failOn(io: Io, problems: string[]): void {
   throw new CliError(undefined, 1);
 }
 
-export function addFlowsCommands(program: Command, io: Io): void {
-  const flows = program.command('flows').description('the flow files: validate them, print the routing table');
-
+export function defineFlows(flows: Command, io: Io): void {
   flows
     .command('validate')
     .description('check the flow files against the schema, the event catalogue, the declared systems and the connectors')

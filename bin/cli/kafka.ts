@@ -65,8 +65,7 @@ async function start(io: Io, options: KafkaOptions): Promise<void> {
   }
 }
 
-export function addKafkaCommands(program: Command, io: Io): void {
-  const kafka = program.command('kafka').description('the local Kafka broker (infra/kafka): start, stop, status');
+export function defineKafka(kafka: Command, io: Io): void {
   const common = (command: Command): Command =>
     command
       .option('--port <port>', 'client port of the first node', io.env['RELAIS_KAFKA_PORT'] ?? '9092')

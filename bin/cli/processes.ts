@@ -6,18 +6,15 @@
  * started, in reverse order (a second signal forces exit).
  */
 import type { Command } from 'commander';
-import { identityResolverFor, startConnector } from '../../connectors/host.ts';
-import { loadConnectors, type ConnectorRegistry } from '../../connectors/loader.ts';
-import { describeError } from '../../core/errors.ts';
-import { startRouterOn } from '../../router/router.ts';
 import type { SourceHealth } from '@relais/connector-kit/runtime';
-import { kafkaCheck, storeCheck, type Check } from '../../core/health.ts';
-import { startOpsServer } from '../../core/ops-server.ts';
-import { createRuntime, type Runtime } from '../../core/runtime.ts';
-import { startGateway } from '../../gateway/server.ts';
-import { banner } from '../banner.ts';
-import { startAll } from '../start-all.ts';
+import { describeError } from '../../core/errors.ts';
+import type { Check } from '../../core/health.ts';
+import type { Runtime } from '../../core/runtime.ts';
+import type { ConnectorRegistry } from '../../connectors/loader.ts';
 import { CliError } from './io.ts';
+
+// Each part imports its own code when it starts (import() below): the router never loads the
+// gateway's HTTP stack, a connector neither, and `relais connector new` loads none of them.
 
 type Stop = () => Promise<void>;
 
@@ -25,8 +22,8 @@ function onSignals(stop: Stop): void {
   let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
-      // One Ctrl-C reaches us twice (from the terminal's process group and relayed by npm/tsx):
-      // only a signal sent deliberately later forces the exit.
+      // One Ctrl-C reaches us twice (from the terminal's process group, and relayed by npm or by
+      // the bin/relais.js launcher): only a signal sent deliberately later forces the exit.
       if (Date.now() - stoppingSince < 2000) return;
       console.error(`${signal} again: exiting now`);
       process.exit(130);
@@ -71,6 +68,12 @@ async function runPart(
   ) => Promise<{ ready: Promise<void>; stop(): Promise<void>; sourceHealth?: () => SourceHealth }>,
   options: { ops?: boolean } = {},
 ): Promise<void> {
+  const [{ createRuntime }, { loadConnectors }, { startOpsServer }, { kafkaCheck, storeCheck }] = await Promise.all([
+    import('../../core/runtime.ts'),
+    import('../../connectors/loader.ts'),
+    import('../../core/ops-server.ts'),
+    import('../../core/health.ts'),
+  ]);
   const connectors = await loadConnectors();
   const runtime = await createRuntime({ component, connectors: connectors.definitions });
   const part = await start(runtime, connectors);
@@ -103,39 +106,45 @@ async function runPart(
   runtime.logger.info({ ...(ops ? { opsPort: ops.port } : {}) }, `${command} ready`);
 }
 
-/** Registers start, gateway, router and connector; returns the connector command (for `connector new`). */
-export function addProcessCommands(program: Command): Command {
-  program
-    .command('start')
-    .description('the quick start: Kafka, the store, the simulators, the connectors, the router and the gateway in one process')
-    .action(async () => {
-      const running = await startAll({ say: (line) => console.log(line) });
-      onSignals(() => running.stop());
-      console.log(banner(running));
-    });
-  program
-    .command('gateway')
-    .description('the HTTP API, the outbox relay and the receipts consumer')
-    .action(() =>
-      runPart('gateway', 'gateway', async (runtime, connectors) => {
-        const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime, connectors) });
-        return { ready: Promise.resolve(), stop: () => gateway.close() };
-      }),
-    );
-  program
-    .command('router')
-    .description('the router (operations listener on RELAIS_OPS_PORT)')
-    .action(() => runPart('router', 'router', startRouterOn, { ops: true }));
+export function defineStart(command: Command): void {
+  command.action(async () => {
+    const [{ startAll }, { banner }] = await Promise.all([import('../start-all.ts'), import('../banner.ts')]);
+    const running = await startAll({ say: (line) => console.log(line) });
+    onSignals(() => running.stop());
+    console.log(banner(running));
+  });
+}
+
+export function defineGateway(command: Command): void {
+  command.action(() =>
+    runPart('gateway', 'gateway', async (runtime, connectors) => {
+      const [{ startGateway }, { identityResolverFor }] = await Promise.all([
+        import('../../gateway/server.ts'),
+        import('../../connectors/host.ts'),
+      ]);
+      const gateway = await startGateway(runtime, { identityResolver: identityResolverFor(runtime, connectors) });
+      return { ready: Promise.resolve(), stop: () => gateway.close() };
+    }),
+  );
+}
+
+export function defineRouter(command: Command): void {
+  command.action(() =>
+    runPart('router', 'router', async (runtime) => (await import('../../router/router.ts')).startRouterOn(runtime), { ops: true }),
+  );
+}
+
+/** `connector <system>`; `connector new` is defined beside it (bin/cli/connector-new.ts). */
+export function defineConnector(command: Command): void {
   // `[system]`, not `<system>`: the command also takes subcommands (`connector new <name>`),
   // and commander runs this action only when no subcommand matches.
-  return program
-    .command('connector')
-    .description('the connector of one system declared in flows/ (its sink and/or source; operations listener on RELAIS_OPS_PORT)')
-    .argument('[system]', 'a system declared in flows/')
-    .action(async (system: string | undefined) => {
-      if (!system) throw new CliError('usage: relais connector <system>', 2);
-      await runPart('connector', `connector-${system}`, (runtime, connectors) => startConnector(runtime, connectors, system), {
-        ops: true,
-      });
-    });
+  command.argument('[system]', 'a system declared in flows/').action(async (system: string | undefined) => {
+    if (!system) throw new CliError('usage: relais connector <system>', 2);
+    await runPart(
+      'connector',
+      `connector-${system}`,
+      async (runtime, connectors) => (await import('../../connectors/host.ts')).startConnector(runtime, connectors, system),
+      { ops: true },
+    );
+  });
 }

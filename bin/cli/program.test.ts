@@ -1,27 +1,78 @@
 /**
- * The `relais` program itself: it runs as the package's bin (shebang through tsx on the
- * project's Node), usage errors and failures are one line on stderr with a non-zero exit and no
- * stack trace, and `connector <system>` coexists with subcommands such as `connector new`.
+ * The `relais` program itself: it runs as the package's bin (the bin/relais.js launcher, linked
+ * by npm as node_modules/.bin/relais) and as `node bin/relais.ts`, with no compiler; `--help` and
+ * `--version` load no verb; usage errors and failures are one line on stderr with a non-zero exit
+ * and no stack trace, and `connector <system>` coexists with subcommands such as `connector new`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../start-silos.ts';
 import { captureIo } from './capture.ts';
 import { runCli } from './program.ts';
 
 const run = promisify(execFile);
+const bin = resolve('node_modules/.bin');
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+/** The machine's own PATH, as a plain shell has it: without node_modules/.bin (whose node is the pinned one). */
+const shellPath = (process.env['PATH'] ?? '')
+  .split(delimiter)
+  .filter((dir) => !dir.endsWith(`${join('node_modules', '.bin')}`))
+  .join(delimiter);
 
-test("bin/relais.ts runs as an executable (shebang, tsx, the project's Node) and prints the routing table", async () => {
-  // What `npx relais` does: the package's bin with node_modules/.bin first on the PATH.
-  const env = { ...process.env, PATH: `${resolve('node_modules/.bin')}${delimiter}${process.env['PATH'] ?? ''}` };
-  const { stdout } = await run(resolve('bin/relais.ts'), ['flows', 'routes', '--json'], { env });
+test("the bin npm links (node_modules/.bin/relais) runs on the project's Node and prints the routing table", async () => {
+  // What `npx relais` runs: the link with node_modules/.bin first on the PATH.
+  const env = { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}` };
+  const { stdout } = await run(join(bin, 'relais'), ['flows', 'routes', '--json'], { env });
   const rows = JSON.parse(stdout) as { event: string; system: string }[];
   assert.ok(rows.some((r) => r.event === 'fr.relais.citizen.death.registered.v1' && r.system === 'social-services'));
+});
+
+test('./bin/relais.js runs from a plain shell, whatever Node the machine has; `node bin/relais.ts` too', async () => {
+  const { stdout, stderr } = await run(resolve('bin/relais.js'), ['--version'], { env: { ...process.env, PATH: shellPath } });
+  assert.equal(stdout.trim(), version);
+  assert.equal(stderr, '');
+  const direct = await run(process.execPath, ['bin/relais.ts', '--version']);
+  assert.equal(direct.stdout.trim(), version);
+});
+
+test("`npx relais` runs the linked bin: no engine warning from the machine's npm", async () => {
+  const { stdout, stderr } = await run('npx', ['relais', '--version'], { env: { ...process.env, PATH: shellPath } });
+  assert.equal(stdout.trim(), version);
+  assert.doesNotMatch(stderr, /EBADENGINE|npm warn/);
+});
+
+test('`relais --help` and `--version` import no verb: only commander and the program', async () => {
+  // Records every module Node loads; printed on stderr at exit.
+  const recorder = [
+    "import { registerHooks } from 'node:module';",
+    'const loaded = [];',
+    'registerHooks({ load: (url, context, next) => (loaded.push(url), next(url, context)) });',
+    "process.on('exit', () => process.stderr.write(JSON.stringify(loaded)));",
+  ].join('\n');
+  const root = resolve('.');
+  for (const flag of ['--help', '--version']) {
+    const { stdout, stderr } = await run(process.execPath, [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(recorder)}`,
+      'bin/relais.ts',
+      flag,
+    ]);
+    assert.match(stdout, flag === '--help' ? /gateway .*\n[^]*dlq / : new RegExp(`^${version}`));
+    const loaded = (JSON.parse(stderr) as string[]).filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
+    const own = loaded.filter((file) => !file.includes('/node_modules/')).map((file) => file.slice(root.length + 1));
+    assert.deepEqual(
+      own.sort(),
+      ['bin/cli/io.ts', 'bin/cli/program.ts', 'bin/relais.ts', 'core/errors.ts'],
+      `${flag} loads only the program`,
+    );
+    assert.ok(loaded.length < 30, `${flag} loads ${loaded.length} modules`);
+  }
 });
 
 test("an unknown command or option: exit 2, commander's one line and a hint, no stack trace", async () => {

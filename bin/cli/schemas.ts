@@ -23,10 +23,8 @@ export function schemasCheck(io: Io, options: { json?: boolean } = {}): void {
   io.out('schema check passed');
 }
 
-export function addSchemasCommands(program: Command, io: Io): void {
-  program
-    .command('schemas')
-    .description('the event catalogue (schemas/)')
+export function defineSchemas(schemas: Command, io: Io): void {
+  schemas
     .command('check')
     .description('labels, examples, backward compatibility with schemas/published/')
     .option('--json', 'print { passed, problems, unpublished }')

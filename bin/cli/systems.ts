@@ -17,9 +17,8 @@ function line(s: SystemStatus): string {
   );
 }
 
-export function addSystemsCommand(program: Command, io: Io): void {
-  withGateway(program.command('systems'))
-    .description('connected systems: subscriptions, last success, lag, dead letters, connector instances')
+export function defineSystems(systems: Command, io: Io): void {
+  withGateway(systems)
     .option('--json', "print the gateway's answer")
     .action(async (options: GatewayOptions & { json?: boolean }) => {
       const connection = connect(io, options);

@@ -162,7 +162,10 @@ export class CivilRegistryClient {
   #client: Promise<soap.Client> | undefined;
   readonly #limits: XmlLimits;
 
-  constructor(private readonly options: CivilRegistryClientOptions) {
+  private readonly options: CivilRegistryClientOptions;
+
+  constructor(options: CivilRegistryClientOptions) {
+    this.options = options;
     this.#limits = options.xmlLimits ?? { maxBytes: 4 * 1024 * 1024, maxDepth: 48 };
   }
 

@@ -30,7 +30,10 @@ const transient = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH
 export class EmailClient {
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
 
-  constructor(private readonly options: EmailClientOptions) {
+  private readonly options: EmailClientOptions;
+
+  constructor(options: EmailClientOptions) {
+    this.options = options;
     this.transport = nodemailer.createTransport(
       { url: options.smtpUrl, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000, logger: false },
       { from: options.from },

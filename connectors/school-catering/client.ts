@@ -29,7 +29,10 @@ export interface WriteCall {
 export class SchoolCateringClient {
   private readonly http: ReturnType<typeof createClient<paths>>;
 
-  constructor(private readonly options: SchoolCateringClientOptions) {
+  private readonly options: SchoolCateringClientOptions;
+
+  constructor(options: SchoolCateringClientOptions) {
+    this.options = options;
     this.http = createClient<paths>({ baseUrl: options.baseUrl });
   }
 

@@ -28,7 +28,10 @@ export interface SocialServicesClientOptions {
 export class SocialServicesClient {
   private readonly http: ReturnType<typeof createClient<paths>>;
 
-  constructor(private readonly options: SocialServicesClientOptions) {
+  private readonly options: SocialServicesClientOptions;
+
+  constructor(options: SocialServicesClientOptions) {
+    this.options = options;
     this.http = createClient<paths>({ baseUrl: options.baseUrl });
   }
 

@@ -46,7 +46,10 @@ export class TaxSftpClient {
   private connection: Promise<SftpClient> | undefined;
   private readonly where: string;
 
-  constructor(private readonly options: TaxClientOptions) {
+  private readonly options: TaxClientOptions;
+
+  constructor(options: TaxClientOptions) {
+    this.options = options;
     this.where = `the tax host ${options.host}:${options.port}`;
   }
 

@@ -37,7 +37,11 @@ export interface Person {
 export class WasteDatabase {
   private ledger: Promise<unknown> | undefined;
 
-  constructor(readonly sql: SqlClient) {}
+  readonly sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.sql = sql;
+  }
 
   /**
    * Creates the connector's own table if it is missing (fixtures/ has the DDL for a DBA who

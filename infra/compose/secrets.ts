@@ -1,5 +1,5 @@
 /**
- * `npx tsx infra/compose/secrets.ts [dir]` writes the secrets docker-compose.yml mounts under
+ * `npx node infra/compose/secrets.ts [dir]` writes the secrets docker-compose.yml mounts under
  * /run/secrets, into `secrets/` (git-ignored, never in an image): random passwords, the
  * connection URLs that carry them, the development API credential and the tax connector's SSH
  * key pair. Existing files are kept, so running it again changes nothing; delete a file to

@@ -40,11 +40,11 @@ export type Values = Readonly<Record<string, string | undefined>>;
 
 /** A value that does not fit its field: the message names the field, never the value. */
 export class FieldError extends Error {
-  constructor(
-    readonly field: string,
-    reason: string,
-  ) {
+  readonly field: string;
+
+  constructor(field: string, reason: string) {
     super(`${field}: ${reason}`);
+    this.field = field;
     this.name = 'FieldError';
   }
 }
@@ -63,12 +63,13 @@ export type FileErrorKind =
 
 /** A file that breaks its format; `line` is 1-based. Messages quote positions, not contents. */
 export class FileFormatError extends Error {
-  constructor(
-    readonly kind: FileErrorKind,
-    readonly line: number,
-    reason: string,
-  ) {
+  readonly kind: FileErrorKind;
+  readonly line: number;
+
+  constructor(kind: FileErrorKind, line: number, reason: string) {
     super(`line ${line}: ${reason}`);
+    this.kind = kind;
+    this.line = line;
     this.name = 'FileFormatError';
   }
 }

@@ -68,12 +68,12 @@ export function isTextByte(byte: number): boolean {
 }
 
 export class EncodingError extends Error {
-  constructor(
-    message: string,
-    /** The offending code point (safe to log: a character, not a value). */
-    readonly codePoint: number,
-  ) {
+  /** The offending code point (safe to log: a character, not a value). */
+  readonly codePoint: number;
+
+  constructor(message: string, codePoint: number) {
     super(message);
+    this.codePoint = codePoint;
     this.name = 'EncodingError';
   }
 }

@@ -21,11 +21,11 @@ export const defaultXmlLimits: XmlLimits = { maxBytes: 1_048_576, maxDepth: 64 }
 export type XmlRule = 'size' | 'doctype' | 'entity' | 'depth' | 'malformed';
 
 export class UnsafeXmlError extends Error {
-  constructor(
-    readonly rule: XmlRule,
-    message: string,
-  ) {
+  readonly rule: XmlRule;
+
+  constructor(rule: XmlRule, message: string) {
     super(message);
+    this.rule = rule;
     this.name = 'UnsafeXmlError';
   }
 }

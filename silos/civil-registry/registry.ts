@@ -17,12 +17,13 @@ import {
 export type Gravite = 'requete' | 'introuvable' | 'conflit';
 
 export class RegistreErreur extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly gravite: Gravite = 'requete',
-  ) {
+  readonly code: string;
+  readonly gravite: Gravite;
+
+  constructor(code: string, message: string, gravite: Gravite = 'requete') {
     super(message);
+    this.code = code;
+    this.gravite = gravite;
     this.name = 'RegistreErreur';
   }
 }
@@ -66,10 +67,13 @@ export function exigerLieu(value: unknown, champ: string): Lieu {
 }
 
 export class Registre {
-  constructor(
-    private readonly store: RegistryStore,
-    private readonly horloge: () => Date = () => new Date(),
-  ) {}
+  private readonly store: RegistryStore;
+  private readonly horloge: () => Date;
+
+  constructor(store: RegistryStore, horloge: () => Date = () => new Date()) {
+    this.store = store;
+    this.horloge = horloge;
+  }
 
   obtenir(identifiant: string): Personne {
     const personne = this.store.personne(identifiant);

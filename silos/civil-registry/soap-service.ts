@@ -62,7 +62,11 @@ const FRESHNESS_MS = 5 * 60_000;
 export class UsernameTokenCheck {
   readonly #seenNonces = new Map<string, number>();
 
-  constructor(private readonly credentials: Credentials) {}
+  private readonly credentials: Credentials;
+
+  constructor(credentials: Credentials) {
+    this.credentials = credentials;
+  }
 
   verify(headers: unknown): boolean {
     const token = (headers as { Security?: { UsernameToken?: UsernameToken } } | undefined)?.Security?.UsernameToken;

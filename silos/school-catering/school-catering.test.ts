@@ -129,7 +129,7 @@ test('the data survives a restart', async () => {
 });
 
 test('main.ts runs as a plain process on SCHOOL_CATERING_PORT, seeded, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'silos/school-catering/main.ts'], {
+  const child = spawn(process.execPath, ['silos/school-catering/main.ts'], {
     env: { ...process.env, SCHOOL_CATERING_PORT: '0', SCHOOL_CATERING_SEED: 'demo' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -23,10 +23,13 @@ interface Reply<T> {
 }
 
 class Client {
-  constructor(
-    readonly silo: SocialServicesSilo,
-    readonly apiKey: string | undefined = API_KEY,
-  ) {}
+  readonly silo: SocialServicesSilo;
+  readonly apiKey: string | undefined;
+
+  constructor(silo: SocialServicesSilo, apiKey: string | undefined = API_KEY) {
+    this.silo = silo;
+    this.apiKey = apiKey;
+  }
 
   async call<T>(
     method: string,

@@ -29,7 +29,11 @@ export class WebhookSender {
   readonly #stopping = new AbortController();
   #running: Promise<void> | undefined;
 
-  constructor(private readonly options: WebhookOptions) {}
+  private readonly options: WebhookOptions;
+
+  constructor(options: WebhookOptions) {
+    this.options = options;
+  }
 
   notify(fields: Omit<Notification, 'id' | 'survenuLe'>): Notification {
     const notification: Notification = { id: randomUUID(), survenuLe: new Date().toISOString(), ...fields };

@@ -44,7 +44,11 @@ function validPostcode(postcode: string, country: string): boolean {
 export class BatchProcessor {
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: ProcessorOptions) {}
+  private readonly options: ProcessorOptions;
+
+  constructor(options: ProcessorOptions) {
+    this.options = options;
+  }
 
   private path(...parts: string[]): string {
     return join(this.options.root, ...parts);

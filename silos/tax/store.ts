@@ -24,7 +24,11 @@ export class TaxStore {
   private readonly taxpayers = new Map<string, Taxpayer>();
   private readonly applied = new Set<string>();
 
-  private constructor(private readonly file: string | undefined) {}
+  private readonly file: string | undefined;
+
+  private constructor(file: string | undefined) {
+    this.file = file;
+  }
 
   static open(dataDir?: string): TaxStore {
     const store = new TaxStore(dataDir ? join(dataDir, 'taxpayers.json') : undefined);

@@ -1,15 +1,23 @@
 /**
  * @relais/connector-kit/runtime — the runtimes that run a connector: they own Kafka consumption,
  * per-citizen ordering, retries, dead letters, receipts, checkpoints and shutdown. The Relais
- * connector host (connectors/host.ts) hands a connector's parts to them.
+ * connector host (connectors/host.ts) hands a connector's parts to them. What their options
+ * name (a bus, a store, the topic names, the retry and backoff policies) is exported here too,
+ * so a connector can also be run by hand (with `testBus` and `createTestDatabase` from /testing).
  */
-export { startSinkRuntime, type RunningSink, type SinkRuntimeOptions } from './sink-runtime.ts';
+export { startSinkRuntime, type RetryPolicy, type RunningSink, type SinkMetrics, type SinkRuntimeOptions } from './sink-runtime.ts';
 export {
   killAfterPublish,
   startPushSourceRuntime,
   startSourceRuntime,
+  type PushSourceRuntimeOptions,
+  type RunningPushSource,
   type RunningSource,
   type SourceHealth,
   type SourceRuntimeOptions,
 } from './source-runtime.ts';
+export type { BackoffPolicy } from './backoff.ts';
 export { readSourceState } from './checkpoints.ts';
+export { topicNames, type TopicNames } from '../../../../core/topics.ts';
+export type { Bus } from '../../../../core/bus/types.ts';
+export type { Db } from '../../../../core/store/db.ts';

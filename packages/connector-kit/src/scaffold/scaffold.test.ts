@@ -279,7 +279,7 @@ describe('a scaffolded connector', () => {
     { skip: !process.env['KAFKA_BROKERS'] && 'needs the broker npm test starts' },
     async () => {
       const tests = written().filter((file) => file.endsWith('.test.ts'));
-      const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...tests], root, 240_000);
+      const { code, output } = await run(process.execPath, ['--test', '--test-reporter=spec', ...tests], root, 240_000);
       assert.equal(code, 0, output);
       assert.match(output, new RegExp(`${NAME}: sink conformance`));
       assert.match(output, new RegExp(`${NAME}: source conformance`));
