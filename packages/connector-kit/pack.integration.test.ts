@@ -121,7 +121,9 @@ export async function startSilo(): Promise<Silo> {
 
 const sink = `/** The library connector: readers' postal addresses follow the citizen's address changes. */
 import {
+  defineSettings,
   deliveredData,
+  httpUrl,
   RelaisError,
   RetryableError,
   type ConnectorDefinition,
@@ -162,13 +164,18 @@ export function createLibrarySink(baseUrl: string): Sink {
   };
 }
 
-export const library: ConnectorDefinition = {
+export const librarySettings = defineSettings({
+  url: { env: 'LIBRARY_URL', default: 'http://127.0.0.1:8090', parse: httpUrl, description: 'Base URL of the library system.' },
+});
+
+const library: ConnectorDefinition<typeof librarySettings> = {
   kind: '${SYSTEM}',
   description: "the municipal libraries: readers' postal addresses",
   accepts: [ADDRESS_CHANGED],
-  // Read here until a connector can declare settings of its own (the kit's settings helper).
-  createSink: () => createLibrarySink(process.env['LIBRARY_URL'] ?? 'http://127.0.0.1:8090'),
+  settings: librarySettings,
+  createSink: ({ settings }) => createLibrarySink(settings.url),
 };
+export default library;
 `;
 
 const conformance = `/** The library connector passes the kit's sink conformance suite against its silo. */
