@@ -59,6 +59,7 @@ function postServiceRequest(deps: ServiceRequestsDeps): RequestHandler {
     const flows = deps.flows();
     const caller = req.caller!;
     const idempotencyKey = idempotencyKeyOf(req);
+    const hash = requestHash({ serviceRequest: body });
     const id = newEventId();
     const data = submittedData(body, id, flows, caller.system);
     const outcome = await acceptChange(deps, flows, {
@@ -69,7 +70,7 @@ function postServiceRequest(deps: ServiceRequestsDeps): RequestHandler {
       citizen: body.citizen,
       caller,
       idempotencyKey,
-      requestHash: requestHash({ serviceRequest: body }),
+      requestHash: hash,
       traceparent: childTraceparent(req.get('traceparent')),
       contactEmail: body.contact?.email,
       within: (tx, accepted) => insertServiceRequest(tx, accepted, body.channel, data),
