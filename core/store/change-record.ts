@@ -1,10 +1,10 @@
 /**
  * Recording a change in the state store: the change, one `pending` row per recipient system, its
  * audit entry and, for the gateway, its outbox row (the event the relay will publish). Shared by
- * the gateway (changes told through a channel) and the source runtime (changes that start
- * inside a silo, which it publishes itself), so a
- * change reads the same through GET /v1/changes/{id} and the citizen's timeline wherever it
- * started, and receipts settle both the same way (docs/adr/0006-source-changes-in-the-store.md).
+ * the gateway (changes told through a channel) and the source runtime (changes that start inside
+ * a silo, which it publishes itself), so a change reads the same through GET /v1/changes/{id} and
+ * the citizen's timeline wherever it started, and receipts settle both the same way
+ * (docs/adr/0006-source-changes-in-the-store.md).
  */
 import type { OutgoingMessage } from '../bus/types.ts';
 import type { Queryable } from './db.ts';
@@ -46,9 +46,9 @@ export async function insertOutbox(tx: Queryable, message: OutgoingMessage): Pro
 }
 
 /**
- * Inserts the change, its recipients, its audit entry and its outbox row; call inside a transaction. Returns
- * false (and writes nothing) when a change with this id is already stored, so a source
- * re-publishing a record after a crash records it once.
+ * Inserts the change, its recipients, its audit entry and its outbox row (when given); call
+ * inside a transaction. Returns false (and writes nothing) when a change with this id is already
+ * stored, so a source re-publishing a record after a crash records it once.
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
   // One statement, one round trip: the recipients, the audit entry and the outbox row are written
