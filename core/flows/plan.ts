@@ -153,7 +153,7 @@ export interface DeliveryPlan {
 /**
  * Who a change concerns and what each receives. Asked once per change by whoever records it,
  * and again by the router, which delivers against the flows current when it reads the event
- * (a reload in between is the router's to apply: see docs/adr/0015).
+ * (a reload in between is the router's to apply: see docs/adr/0016).
  */
 export function planDeliveries(flows: Flows, event: RoutableEvent): DeliveryPlan {
   const deliveries: PlannedDelivery[] = [];

@@ -1,7 +1,7 @@
 /**
  * Accepting a change: from a checked request to the store in one straight line, for
  * POST /v1/changes and POST /v1/service-requests alike. Each step is one call into the kernel;
- * no step comes back through another gateway module before the commit (docs/adr/0015).
+ * no step comes back through another gateway module before the commit (docs/adr/0016).
  *
  *   1. a citizen named by civil data is looked up in the register first (civil.ts): an
  *      ambiguous answer holds the change for an identity review (no recipients, no outbox);
