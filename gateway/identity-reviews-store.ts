@@ -6,31 +6,21 @@
  * flows give become `pending`, the event goes to the outbox: it propagates once — or ends it.
  * Either way the civil data and the candidates are erased from the review (data minimisation).
  */
-import { randomUUID } from 'node:crypto';
-import { insertRecipients } from '../core/store/change-record.ts';
-import type { CivilIdentity, Criterion } from '../core/identity/civil-identity.ts';
-import { resolveCitizen } from '../core/identity/identity-store.ts';
-import type { RoutableEvent } from '../core/flows/plan.ts';
+import { encodeCanonical } from '../core/envelopes.ts';
+import type { Flows } from '../core/flows/flows.ts';
+import { planDeliveries } from '../core/flows/plan.ts';
+import type { CivilIdentity } from '../core/identity/civil-identity.ts';
+import { lockCitizen } from '../core/identity/identity-store.ts';
+import { insertOutbox, insertRecipients } from '../core/store/change-record.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import { schemaIdOf } from '../schemas/index.ts';
+import { GATEWAY_SOURCE } from './changes/accept.ts';
+import type { ReviewCandidate } from './changes/civil.ts';
 import type { components } from './generated/api.ts';
-import { enqueueEvent } from './outbox.ts';
 
 type IdentityReview = components['schemas']['IdentityReview'];
 type ReviewStatus = components['schemas']['IdentityReviewStatus'];
 type Decision = components['schemas']['IdentityDecision'];
-
-export interface ReviewCandidate {
-  registerId: string;
-  matched: Criterion[];
-  identity: CivilIdentity;
-}
-
-export interface HeldIdentity {
-  registerSystem: string;
-  civil: CivilIdentity;
-  candidates: ReviewCandidate[];
-}
 
 interface ReviewRow {
   id: string;
@@ -67,19 +57,6 @@ function toReview(row: ReviewRow): IdentityReview {
   };
 }
 
-/** Stores the review of a held change (in the change's transaction); returns its id. */
-export async function insertReview(tx: Queryable, changeId: string, held: HeldIdentity): Promise<string> {
-  const id = randomUUID();
-  await tx.query('INSERT INTO identity_reviews (id, change_id, register_system, civil, candidates) VALUES ($1, $2, $3, $4, $5)', [
-    id,
-    changeId,
-    held.registerSystem,
-    JSON.stringify(held.civil),
-    JSON.stringify(held.candidates),
-  ]);
-  return id;
-}
-
 export async function listReviews(db: Queryable, status: ReviewStatus): Promise<IdentityReview[]> {
   const result = await db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} WHERE r.status = $1 ORDER BY r.created_at LIMIT 500`, [status]);
   return result.rows.map(toReview);
@@ -101,8 +78,8 @@ export interface DecisionInput {
   decision: Decision;
   /** The agent's credential name. */
   agent: string;
-  /** The systems the flows route the released change to. */
-  plan: (event: RoutableEvent) => string[];
+  /** The flows that decide who the released change concerns (planDeliveries, as at acceptance). */
+  flows: Flows;
   eventsTopic: string;
 }
 
@@ -123,13 +100,13 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     [review.change_id],
   );
   const change = changes.rows[0]!;
-  const pivotId = (await resolveCitizen(
+  // Same ordering rule as a new change: one citizen's outbox rows are written one at a time.
+  // A register identifier always resolves (a citizen first seen here gets a pivot id).
+  const pivotId = (await lockCitizen(
     tx,
     { system: review.register_system, id: registerId },
     { method: 'identity-review', by: input.agent },
   ))!;
-  // Same ordering rule as a new change: one citizen's outbox rows are written one at a time.
-  await tx.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
   const event = {
     type: change.type,
     data: change.data,
@@ -137,25 +114,22 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     origin: change.origin_system ?? undefined,
     recipients: change.recipients ?? undefined,
   };
-  const planned = [...new Set(input.plan(event))];
+  const planned = planDeliveries(input.flows, event).systems;
   await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched' WHERE id = $1", [change.id, pivotId]);
   await insertRecipients(tx, change.id, planned, new Date());
-  await enqueueEvent(
-    tx,
+  const message = encodeCanonical(
     {
+      ...event,
       id: change.id,
-      type: change.type,
+      source: GATEWAY_SOURCE,
       pivotId,
       time: new Date(change.accepted_at).toISOString(),
-      data: change.data,
       dataschema: schemaIdOf(change.type),
       traceparent: change.traceparent ?? undefined,
-      channel: event.channel,
-      origin: event.origin,
-      recipients: event.recipients,
     },
     input.eventsTopic,
   );
+  await insertOutbox(tx, message);
   await tx.query(`INSERT INTO audit_log (actor, action, change_id, pivot_id, details) VALUES ($1, 'identity.review.matched', $2, $3, $4)`, [
     input.agent,
     change.id,

@@ -17,7 +17,7 @@ import { listen } from '../test/support/http.ts';
 import { componentValidator } from './api-document.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';
-import { applyReceipts } from './changes-store.ts';
+import { applyReceipts } from './changes/receipts.ts';
 import type { components } from './generated/api.ts';
 
 type Kpis = components['schemas']['Kpis'];

@@ -2,8 +2,10 @@
  * RFC 9457 problem details. Each problem has a stable code (never reused; docs/errors.md) and,
  * for validation failures, the failing fields as JSON pointers into the request body.
  */
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { RelaisError } from '../core/errors.ts';
 import type { ValidationIssue } from '../schemas/validation.ts';
+import type { GatewayDeps } from './deps.ts';
 import type { components } from './generated/api.ts';
 
 type Problem = components['schemas']['Problem'];
@@ -54,4 +56,58 @@ export function problemBody(
 
 export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
   res.status(problem.status).set(headers).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** The matched route pattern (`/v1/changes/:id`), never the path with its ids. */
+function routeOf(req: Request): string {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : 'unmatched';
+}
+
+/** After every router: a request no route took. */
+export function noRoute(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpProblem('not-found', `no route ${req.method} ${req.path}`));
+}
+
+/** The body parser's refusals, by its error `type`, as problems. */
+function parserProblem(error: unknown, maxBodyBytes: number, instance: string): Problem | undefined {
+  switch ((error as { type?: unknown } | null)?.type) {
+    case 'entity.too.large':
+      return problemBody('payload-too-large', { detail: `the limit is ${maxBodyBytes} bytes`, instance });
+    case 'entity.parse.failed':
+      return problemBody('malformed-json', {
+        detail: 'the body could not be parsed as JSON',
+        instance,
+        errors: [{ field: '/', message: 'malformed JSON' }],
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problemBody('unsupported-media-type', { detail: 'use UTF-8 JSON', instance });
+    default:
+      return undefined;
+  }
+}
+
+/** The one error handler, last in the app: every error leaves as an RFC 9457 problem. */
+export function problemHandler(deps: Pick<GatewayDeps, 'logger' | 'maxBodyBytes'>) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const instance = req.originalUrl;
+    if (error instanceof HttpProblem) {
+      const headers: Record<string, string> =
+        error.code === 'unauthenticated'
+          ? { 'WWW-Authenticate': 'Bearer realm="relais"' }
+          : error.code === 'register-unavailable' || error.code === 'kafka-unavailable'
+            ? { 'Retry-After': '5' }
+            : {};
+      return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors }), headers);
+    }
+    const refused = parserProblem(error, deps.maxBodyBytes, instance);
+    if (refused) return sendProblem(res, refused);
+    if (error instanceof RelaisError && error.code === 'STORE_UNAVAILABLE') {
+      deps.logger.error({ err: error, route: routeOf(req) }, 'state store failed');
+      return sendProblem(res, problemBody('store-unavailable', { instance }), { 'Retry-After': '5' });
+    }
+    deps.logger.error({ err: error, route: routeOf(req) }, 'unhandled error');
+    sendProblem(res, problemBody('internal', { instance }));
+  };
 }

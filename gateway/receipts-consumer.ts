@@ -10,7 +10,7 @@ import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
-import { applyReceipts } from './changes-store.ts';
+import { applyReceipts } from './changes/receipts.ts';
 
 /** Hooks for metrics (core/metrics.ts fills them); every hook is optional. */
 export interface ReceiptMetrics {

@@ -11,6 +11,7 @@ import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type 
 import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import { createApp } from './app.ts';
+import type { GatewayDeps } from './deps.ts';
 import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
@@ -63,10 +64,12 @@ export interface GatewayOptions {
   identityResolver?: IdentityResolver | undefined;
 }
 
-export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const { config, logger, db, bus, topics } = runtime;
-  // The relay creates the topics before its first publish, retrying while Kafka is down: the
-  // gateway starts and accepts changes without Kafka (they wait in the outbox).
+/**
+ * The relay creates the topics before its first publish, retrying while Kafka is down: the
+ * gateway starts and accepts changes without Kafka (they wait in the outbox).
+ */
+function startRelay(runtime: Runtime): OutboxRelay {
+  const { config, logger, db, bus, metrics } = runtime;
   const relay = new OutboxRelay({
     db,
     bus,
@@ -78,29 +81,40 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     metrics: { published: (count) => metrics.outboxPublished.inc(count) },
   });
   relay.start();
-  const { metrics } = runtime;
   metrics.watched.outbox = () => relay.backlog();
-  const receiptsGroup = consumerGroups(config.topicPrefix).receipts;
-  watchGroup(metrics, bus, receiptsGroup, [topics.receipts]);
+  return relay;
+}
+
+/** The receipts consumer and the service requests' updates; closed together. */
+async function startConsumers(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+  const { config, logger, db, bus, topics, metrics } = runtime;
+  const groups = consumerGroups(config.topicPrefix);
+  watchGroup(metrics, bus, groups.receipts, [topics.receipts]);
   const receipts = await startReceiptsConsumer({
     bus,
     db,
     topics,
-    groupId: receiptsGroup,
+    groupId: groups.receipts,
     logger,
     metrics: {
       received: (system, status) => metrics.receipts.inc({ system, status }),
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
-  const requestUpdates = await startServiceRequestUpdates({
-    bus,
-    db,
-    topics,
-    groupId: consumerGroups(config.topicPrefix).serviceRequests,
-    logger,
-  });
-  const app = createApp({
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: groups.serviceRequests, logger });
+  return {
+    async close() {
+      await requestUpdates.close();
+      await receipts.close();
+    },
+  };
+}
+
+/** The HTTP side's dependencies (deps.ts), from the runtime. */
+function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptions): GatewayDeps {
+  const { config, logger, db, bus, topics, metrics } = runtime;
+  const groups = consumerGroups(config.topicPrefix);
+  return {
     db,
     flows: runtime.flows,
     topics,
@@ -110,13 +124,19 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     onChangeAccepted: () => relay.nudge(),
     metrics,
     bus,
-    connectorGroup: consumerGroups(config.topicPrefix).sink,
-    dlqReaderGroup: consumerGroups(config.topicPrefix).dlqReader,
+    connectorGroup: groups.sink,
+    dlqReaderGroup: groups.dlqReader,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
-  });
-  const server: Server = app.listen(options.port ?? config.port, config.host);
+  };
+}
+
+export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const { config, logger } = runtime;
+  const relay = startRelay(runtime);
+  const consumers = await startConsumers(runtime);
+  const server: Server = createApp(gatewayDeps(runtime, relay, options)).listen(options.port ?? config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -132,8 +152,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await requestUpdates.close();
-      await receipts.close();
+      await consumers.close();
       await relay.stop();
     },
   };

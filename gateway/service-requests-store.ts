@@ -1,17 +1,15 @@
 /**
- * Service requests in the state store. A submission is a change (acceptChange: the change,
- * its recipients, its audit entry and its outbox row) plus, in the SAME transaction, the
- * request's row, the first entry of its history and the citizen's email address for
- * notifications. The competent service's updated/resolved events then move its status, once
- * per event (applyServiceRequestEvent), in the order the service made them.
+ * Service requests in the state store. A submission is a change (changes/accept.ts: the change,
+ * its recipients, its audit entry, its outbox row and the citizen's email address for
+ * notifications) plus, in the SAME transaction, the request's row and the first entry of its
+ * history (insertServiceRequest). The competent service's updated/resolved events then move its
+ * status, once per event (applyServiceRequestEvent), in the order the service made them.
  */
 import type { CanonicalEvent } from '../core/envelopes.ts';
-import type { CitizenReference } from '../core/identity/identity-store.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import type { EventData } from '../schemas/index.ts';
-import { acceptChange, type AcceptOutcome, type NewChange } from './changes-store.ts';
-import { getChange } from './changes-view.ts';
+import { getChange } from './changes/view.ts';
 import type { components } from './generated/api.ts';
 
 type ServiceRequest = components['schemas']['ServiceRequest'];
@@ -23,57 +21,22 @@ export const SUBMITTED = 'fr.relais.service-request.submitted.v1';
 export const UPDATED = 'fr.relais.service-request.updated.v1';
 export const RESOLVED = 'fr.relais.service-request.resolved.v1';
 
-export interface NewServiceRequest extends Omit<NewChange, 'type' | 'data' | 'recipients' | 'within' | 'id'> {
-  id: string;
-  citizen: CitizenReference;
-  data: EventData<typeof SUBMITTED>;
-  /** Kept as the citizen's identifier in each of `emailSystems` (the notification address). */
-  contactEmail?: string | undefined;
-  emailSystems: string[];
-}
-
-export type ServiceRequestOutcome =
-  { outcome: 'created' | 'replayed'; request: ServiceRequest } | Exclude<AcceptOutcome, { outcome: 'created' | 'replayed' }>;
-
-/**
- * The address the citizen gave replaces the one held for them in an email system; when another
- * citizen already gave the same address (a shared mailbox), the crosswalk keeps it theirs and
- * this citizen gets no email (docs/adr/0007).
- */
-export async function rememberEmail(tx: Queryable, pivotId: string, email: string, systems: string[]): Promise<void> {
-  for (const system of systems) {
-    await tx.query('DELETE FROM citizen_identifiers WHERE system = $1 AND pivot_id = $2 AND local_id <> $3', [system, pivotId, email]);
-    await tx.query('INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      system,
-      email,
-      pivotId,
-    ]);
-  }
-}
-
-export async function acceptServiceRequest(db: Db, input: NewServiceRequest): Promise<ServiceRequestOutcome> {
-  const { contactEmail, emailSystems, data, ...change } = input;
-  const outcome = await acceptChange(db, {
-    ...change,
-    type: SUBMITTED,
-    data,
-    async within(tx, accepted) {
-      await tx.query(
-        `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $6)`,
-        [accepted.id, accepted.pivotId, input.channel, data.category, data.competentService, accepted.acceptedAt],
-      );
-      await tx.query(
-        `INSERT INTO service_request_history (request_id, event_id, event_type, status, at) VALUES ($1, $1, $2, 'submitted', $3)`,
-        [accepted.id, SUBMITTED, accepted.acceptedAt],
-      );
-      if (contactEmail) await rememberEmail(tx, accepted.pivotId, contactEmail, emailSystems);
-    },
-  });
-  if (!('change' in outcome)) return outcome;
-  const request = await getServiceRequest(db, outcome.change.id);
-  // A key first used for a change, then replayed here with the same body hash, is not a request.
-  return request ? { outcome: outcome.outcome, request } : { outcome: 'idempotency-conflict', changeId: outcome.change.id };
+/** The request's own rows, written in its change's transaction (accept.ts `within`). */
+export async function insertServiceRequest(
+  tx: Queryable,
+  accepted: { id: string; pivotId: string; acceptedAt: Date },
+  channel: Channel,
+  data: EventData<typeof SUBMITTED>,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at)
+     VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $6)`,
+    [accepted.id, accepted.pivotId, channel, data.category, data.competentService, accepted.acceptedAt],
+  );
+  await tx.query(
+    `INSERT INTO service_request_history (request_id, event_id, event_type, status, at) VALUES ($1, $1, $2, 'submitted', $3)`,
+    [accepted.id, SUBMITTED, accepted.acceptedAt],
+  );
 }
 
 interface RequestRow {

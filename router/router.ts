@@ -12,7 +12,7 @@ import { coded, describeError, RelaisError } from '../core/errors.ts';
 import { identifiersFor } from '../core/identity/identity-store.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/flows/flows.ts';
-import { planDeliveries, subscribedSystems } from '../core/flows/plan.ts';
+import { planDeliveries, subscribedSystems, type PlannedDelivery } from '../core/flows/plan.ts';
 import type { Db } from '../core/store/db.ts';
 import { consumerGroups, ensureTopics, type TopicNames } from '../core/topics.ts';
 import type { Runtime } from '../core/runtime.ts';
@@ -83,6 +83,56 @@ function poison(topics: TopicNames, message: IncomingMessage, error: unknown): O
   };
 }
 
+/**
+ * A routed event's messages: per recipient, its delivery and a `delivered` receipt, or a
+ * `rejected` receipt when the recipient has no identifier for the citizen.
+ */
+function messagesFor(
+  options: Pick<RouterOptions, 'topics' | 'metrics'>,
+  { event, plans }: { event: ValidEvent; plans: PlannedDelivery[] },
+  identifiers: Map<string, string>,
+  { traceparent, now }: { traceparent: string; now: string },
+): OutgoingMessage[] {
+  const { topics } = options;
+  const out: OutgoingMessage[] = [];
+  for (const plan of plans) {
+    const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
+    const receipt = { eventId: event.id, system: plan.system, at: now };
+    if (citizenId === undefined) {
+      options.metrics?.routed?.(plan.system, 'rejected');
+      out.push(
+        encodeReceipt(
+          { ...receipt, status: 'rejected', reason: `IDENTITY_UNKNOWN: no identifier is known for this citizen in ${plan.system}` },
+          { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
+        ),
+      );
+      continue;
+    }
+    options.metrics?.routed?.(plan.system, 'delivered');
+    out.push(
+      encodeDelivery(
+        {
+          eventId: event.id,
+          type: event.type,
+          pivotId: event.pivotId,
+          system: plan.system,
+          routeId: plan.routeId,
+          citizenId,
+          data: plan.data,
+          time: event.time,
+          traceparent,
+        },
+        topics.delivery(plan.system),
+      ),
+      encodeReceipt(
+        { ...receipt, status: 'delivered' },
+        { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
+      ),
+    );
+  }
+  return out;
+}
+
 /** Routes one batch of events: the messages to publish for it. Pure but for the identity lookup. */
 export async function routeBatch(
   options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics'>,
@@ -91,11 +141,11 @@ export async function routeBatch(
   const { topics } = options;
   const flows = options.flows();
   const out: OutgoingMessage[] = [];
-  const planned: { event: ValidEvent; plans: ReturnType<typeof planDeliveries> }[] = [];
+  const planned: { event: ValidEvent; plans: PlannedDelivery[] }[] = [];
   for (const message of messages) {
     try {
       const event = decodeValid(message);
-      planned.push({ event, plans: planDeliveries(flows, event) });
+      planned.push({ event, plans: planDeliveries(flows, event).deliveries });
     } catch (error) {
       options.metrics?.invalid?.();
       options.logger.warn(
@@ -125,41 +175,7 @@ export async function routeBatch(
     });
     const { traceparent } = span;
     span.end();
-    for (const plan of plans) {
-      const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
-      const receipt = { eventId: event.id, system: plan.system, at: now };
-      if (citizenId === undefined) {
-        options.metrics?.routed?.(plan.system, 'rejected');
-        out.push(
-          encodeReceipt(
-            { ...receipt, status: 'rejected', reason: `IDENTITY_UNKNOWN: no identifier is known for this citizen in ${plan.system}` },
-            { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
-          ),
-        );
-        continue;
-      }
-      options.metrics?.routed?.(plan.system, 'delivered');
-      out.push(
-        encodeDelivery(
-          {
-            eventId: event.id,
-            type: event.type,
-            pivotId: event.pivotId,
-            system: plan.system,
-            routeId: plan.routeId,
-            citizenId,
-            data: plan.data,
-            time: event.time,
-            traceparent,
-          },
-          topics.delivery(plan.system),
-        ),
-        encodeReceipt(
-          { ...receipt, status: 'delivered' },
-          { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
-        ),
-      );
-    }
+    out.push(...messagesFor(options, { event, plans }, identifiers, { traceparent, now }));
   }
   return out;
 }

@@ -43,7 +43,7 @@ export async function directApply(options: DirectOptions): Promise<{ p50: number
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       const { type, data } = options.event(i);
-      const plan = planDeliveries(options.flows, { type, data, channel: 'web' }).find((p) => p.system === options.system);
+      const plan = planDeliveries(options.flows, { type, data, channel: 'web' }).deliveries.find((p) => p.system === options.system);
       if (!plan) throw new Error(`bench: no route takes ${type} to ${options.system}`);
       const index = i % options.citizens;
       const delivery = {

@@ -45,7 +45,7 @@ const data = {
 const type = 'fr.relais.citizen.address.changed.v1';
 
 test('each recipient gets only its allow-listed fields', () => {
-  const deliveries = planDeliveries(flows, { type, data, channel: 'desk' });
+  const { deliveries } = planDeliveries(flows, { type, data, channel: 'desk' });
   assert.deepEqual(
     deliveries.map((d) => [d.system, d.data]),
     [
@@ -56,28 +56,30 @@ test('each recipient gets only its allow-listed fields', () => {
 });
 
 test('the system an event came from never receives it back', () => {
-  const systems = planDeliveries(flows, { type, data, origin: 'tax' }).map((d) => d.system);
+  const { systems } = planDeliveries(flows, { type, data, origin: 'tax' });
   assert.deepEqual(systems, ['social-services']);
 });
 
 test('under a citizen-request basis only the systems the citizen chose receive it', () => {
-  assert.ok(!planDeliveries(flows, { type, data, channel: 'web' }).some((d) => d.system === 'waste'));
+  assert.ok(!planDeliveries(flows, { type, data, channel: 'web' }).systems.includes('waste'));
   const chosen = planDeliveries(flows, { type, data, channel: 'web', recipients: ['waste'] });
-  assert.deepEqual(chosen.find((d) => d.system === 'waste')?.data, { address: { communeInsee: '69383' } });
+  assert.deepEqual(chosen.deliveries.find((d) => d.system === 'waste')?.data, { address: { communeInsee: '69383' } });
   // Choosing recipients does not remove systems that receive it under another basis.
+  assert.deepEqual(chosen.systems, ['social-services', 'tax', 'waste']);
   assert.deepEqual(
-    chosen.map((d) => d.system),
-    ['social-services', 'tax', 'waste'],
+    chosen.deliveries.map((d) => d.system),
+    chosen.systems,
+    'the systems recorded as pending are the ones the router delivers to',
   );
 });
 
 test('filters decide: a foreign address goes nowhere on the public-task route', () => {
   const abroad = { ...data, address: { ...data.address, country: 'BE', communeInsee: undefined } };
-  assert.deepEqual(planDeliveries(flows, { type, data: abroad, channel: 'desk' }), []);
+  assert.deepEqual(planDeliveries(flows, { type, data: abroad, channel: 'desk' }), { systems: [], deliveries: [] });
 });
 
 test('an event type with no route is delivered nowhere', () => {
-  assert.deepEqual(planDeliveries(flows, { type: 'fr.relais.citizen.death.registered.v1', data: {} }), []);
+  assert.deepEqual(planDeliveries(flows, { type: 'fr.relais.citizen.death.registered.v1', data: {} }), { systems: [], deliveries: [] });
 });
 
 test('projection keeps nested paths, whole objects and lists element by element', () => {
@@ -110,7 +112,7 @@ routes:
     { pivotId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b', name: { birthName: 'Martin', givenNames: ['Camille'] }, role: 'reference-person' },
     { name: { birthName: 'Martin', givenNames: ['Léa'] }, dateOfBirth: '2026-11-03', role: 'child', dependent: true },
   ];
-  const deliveries = planDeliveries(labelled, { type: household, data: { effectiveDate: '2026-11-01', members } });
+  const { deliveries } = planDeliveries(labelled, { type: household, data: { effectiveDate: '2026-11-01', members } });
   // `dependent` is labelled sensitive inside identity records: only the route that names it gets it.
   assert.deepEqual(deliveries.find((d) => d.system === 'waste')?.data, {
     members: members.map(({ dependent: _dependent, ...rest }) => rest),

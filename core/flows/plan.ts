@@ -1,6 +1,8 @@
 /**
  * The routing engine, pure: given an event and the flows, which systems receive it and with
- * which fields. The router and the gateway (to show `pending` recipients at once) share it.
+ * which fields. planDeliveries is the one place that decides who a change concerns: the gateway
+ * (accepting a change, or releasing one from an identity review) and the source runtime record
+ * its `systems` as the change's `pending` recipients, and the router delivers its `deliveries`.
  *
  * Rules, in order: the route's event type matches; its filter holds; the system is not the
  * one the event came from (no echo); under a citizen-request basis, the citizen chose the
@@ -140,7 +142,20 @@ export function project(data: Json, fields: string[], labels?: ReadonlyMap<strin
   return out;
 }
 
-export function planDeliveries(flows: Flows, event: RoutableEvent): PlannedDelivery[] {
+/** The routing decision for one change. */
+export interface DeliveryPlan {
+  /** The systems concerned, in route order, each once: what the store records as `pending`. */
+  systems: string[];
+  /** What each of them receives: what the router publishes. */
+  deliveries: PlannedDelivery[];
+}
+
+/**
+ * Who a change concerns and what each receives. Asked once per change by whoever records it,
+ * and again by the router, which delivers against the flows current when it reads the event
+ * (a reload in between is the router's to apply: see docs/adr/0016).
+ */
+export function planDeliveries(flows: Flows, event: RoutableEvent): DeliveryPlan {
   const deliveries: PlannedDelivery[] = [];
   for (const route of flows.routes) {
     if (route.event !== event.type) continue;
@@ -156,7 +171,7 @@ export function planDeliveries(flows: Flows, event: RoutableEvent): PlannedDeliv
       });
     }
   }
-  return deliveries;
+  return { systems: [...new Set(deliveries.map((d) => d.system))], deliveries };
 }
 
 /** Every system some route can deliver to: the delivery topics and connectors to run. */

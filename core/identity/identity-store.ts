@@ -52,6 +52,32 @@ export async function resolveCitizen(
   return (linked.rows[0]?.pivot_id ?? pivotId) as PivotId;
 }
 
+/**
+ * Resolves who a change is about (as resolveCitizen) and locks that citizen's row until the
+ * commit, so one citizen's changes are recorded one after the other. A pivot id (the usual
+ * case) is checked and locked in one round trip; undefined when no such citizen exists.
+ */
+export async function lockCitizen(db: Queryable, reference: CitizenReference, provenance: LinkProvenance): Promise<PivotId | undefined> {
+  const pivotId = 'pivotId' in reference ? (reference.pivotId.toLowerCase() as PivotId) : await resolveCitizen(db, reference, provenance);
+  if (!pivotId) return undefined;
+  const locked = await db.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
+  return locked.rows.length > 0 ? pivotId : undefined;
+}
+
+/**
+ * The identifier the citizen gave for `system` replaces the one held for them there (an email
+ * address for notifications); when another citizen already holds the same identifier (a shared
+ * mailbox), the crosswalk keeps it theirs and this citizen has none in that system (docs/adr/0007).
+ */
+export async function replaceIdentifier(db: Queryable, pivotId: string, system: string, localId: string): Promise<void> {
+  await db.query('DELETE FROM citizen_identifiers WHERE system = $1 AND pivot_id = $2 AND local_id <> $3', [system, pivotId, localId]);
+  await db.query('INSERT INTO citizen_identifiers (system, local_id, pivot_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+    system,
+    localId,
+    pivotId,
+  ]);
+}
+
 /** Records that `system` knows the citizen as `localId`, and how that is known (idempotent). */
 export async function linkIdentifier(
   db: Queryable,

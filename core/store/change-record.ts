@@ -1,10 +1,12 @@
 /**
- * Recording a change in the state store: the change, one `pending` row per recipient system and
- * its audit entry. Shared by the gateway (changes told through a channel, which adds its outbox
- * row in the same transaction) and the source runtime (changes that start inside a silo), so a
- * change reads the same through GET /v1/changes/{id} and the citizen's timeline wherever it
- * started, and receipts settle both the same way (docs/adr/0006-source-changes-in-the-store.md).
+ * Recording a change in the state store: the change, one `pending` row per recipient system, its
+ * audit entry and, for the gateway, its outbox row (the event the relay will publish). Shared by
+ * the gateway (changes told through a channel) and the source runtime (changes that start inside
+ * a silo, which it publishes itself), so a change reads the same through GET /v1/changes/{id} and
+ * the citizen's timeline wherever it started, and receipts settle both the same way
+ * (docs/adr/0006-source-changes-in-the-store.md).
  */
+import type { OutgoingMessage } from '../bus/types.ts';
 import type { Queryable } from './db.ts';
 
 export interface ChangeRecord {
@@ -27,18 +29,30 @@ export interface ChangeRecord {
   idempotencyKey?: string | undefined;
   requestHash: string;
   acceptedAt: Date;
-  /** Systems the flows route it to: each gets a `pending` status. */
+  /** Systems the flows route it to (core/flows/plan.ts planDeliveries): each gets a `pending` status. */
   plannedSystems: string[];
+  /** The event to publish, written to the outbox with the change (the gateway's outbox relay sends it). */
+  outbox?: OutgoingMessage | undefined;
+}
+
+/** An outbox row's columns: what the relay hands to Kafka as it is. */
+function outboxColumns(message: OutgoingMessage): [string, string, string, string] {
+  return [message.topic, message.key, JSON.stringify(message.headers), message.value.toString('utf8')];
+}
+
+/** Writes an event to the outbox, in the caller's transaction (the relay publishes it after the commit). */
+export async function insertOutbox(tx: Queryable, message: OutgoingMessage): Promise<void> {
+  await tx.query('INSERT INTO outbox (topic, message_key, headers, payload) VALUES ($1, $2, $3, $4)', outboxColumns(message));
 }
 
 /**
- * Inserts the change, its recipients and its audit entry; call inside a transaction. Returns
- * false (and writes nothing) when a change with this id is already stored, so a source
- * re-publishing a record after a crash records it once.
+ * Inserts the change, its recipients, its audit entry and its outbox row (when given); call
+ * inside a transaction. Returns false (and writes nothing) when a change with this id is already
+ * stored, so a source re-publishing a record after a crash records it once.
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
-  // One statement, one round trip: the recipients and the audit entry are written from the
-  // `change` CTE, so they exist only if the change row was inserted (not on a conflict).
+  // One statement, one round trip: the recipients, the audit entry and the outbox row are written
+  // from the `change` CTE, so they exist only if the change row was inserted (not on a conflict).
   const inserted = await tx.query<{ inserted: number }>(
     `WITH change AS (
        INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
@@ -51,6 +65,9 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
      ), audit AS (
        INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details)
        SELECT $5, 'change.accepted', change.id, $3, $4, $15 FROM change
+     ), outbox AS (
+       INSERT INTO outbox (topic, message_key, headers, payload)
+       SELECT $16::text, $17::text, $18::jsonb, $19::text FROM change WHERE $16::text IS NOT NULL
      )
      SELECT count(*)::int AS inserted FROM change`,
     [
@@ -74,6 +91,7 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
         origin: record.originSystem ?? null,
         ...(record.review ? { review: record.review } : {}),
       }),
+      ...(record.outbox ? outboxColumns(record.outbox) : [null, null, null, null]),
     ],
   );
   return (inserted.rows[0]?.inserted ?? 0) > 0;
@@ -87,4 +105,18 @@ export async function insertRecipients(tx: Queryable, changeId: string, systems:
      SELECT $1, system, 'pending', $3 FROM unnest($2::text[]) AS system`,
     [changeId, systems, at],
   );
+}
+
+/** The change a caller already sent with this Idempotency-Key, and the hash of what it sent. */
+export async function changeByIdempotencyKey(
+  db: Queryable,
+  caller: string,
+  key: string,
+): Promise<{ id: string; requestHash: string } | undefined> {
+  const result = await db.query<{ id: string; request_hash: string }>(
+    'SELECT id, request_hash FROM changes WHERE caller = $1 AND idempotency_key = $2',
+    [caller, key],
+  );
+  const row = result.rows[0];
+  return row && { id: row.id, requestHash: row.request_hash };
 }

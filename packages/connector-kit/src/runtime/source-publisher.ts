@@ -6,8 +6,9 @@
  *   2. derives its id, a UUID v5 of (system, recordKey), so the same record is the same event;
  *   3. in one store transaction: resolves the silo's identifier of the citizen to the pivot id
  *      (a citizen first seen here gets one) and records the change with a `pending` status per
- *      recipient system (core/store/change-record.ts, the gateway's own code), so it reads
- *      like a posted change through the gateway; a record seen before keeps what was stored;
+ *      system it concerns (planDeliveries decides, as for the gateway and the router;
+ *      core/store/change-record.ts records, as for the gateway), so it reads like a posted
+ *      change through the gateway; a record seen before keeps what was stored;
  *   4. publishes them to <prefix>.events (source `/connectors/<system>`, `relaisorigin` set to
  *      the system, so the router never sends them back) and resolves once Kafka acknowledged.
  * Every step is safe to repeat: after a crash anywhere, publishing the same records again
@@ -75,7 +76,7 @@ async function record(tx: Queryable, system: string, id: string, event: SourceEv
   const pivotId = await resolveCitizen(tx, { system, id: event.citizenLocalId }, { method: 'first-sighting', by: `connector:${system}` });
   if (!pivotId) throw new Error('unreachable: a system identifier always resolves');
   const candidate: Recorded = { pivotId, acceptedAt: new Date(), traceparent: childTraceparent() };
-  const planned = planDeliveries(flows, { type: event.type, data: event.data, origin: system }).map((d) => d.system);
+  const { systems } = planDeliveries(flows, { type: event.type, data: event.data, origin: system });
   const inserted = await insertChange(tx, {
     id,
     type: event.type,
@@ -86,7 +87,7 @@ async function record(tx: Queryable, system: string, id: string, event: SourceEv
     traceparent: candidate.traceparent,
     requestHash: createHash('sha256').update(`${system}\n${event.recordKey}`).digest('hex'),
     acceptedAt: candidate.acceptedAt,
-    plannedSystems: [...new Set(planned)],
+    plannedSystems: systems,
   });
   if (inserted) return candidate;
   // Seen before (a re-poll after a crash): publish exactly what was recorded then.

@@ -3,8 +3,8 @@
  * never stored), and a citizen's timeline. Changes told through a channel, changes from a silo's
  * source connector and changes held for an identity review all read the same way.
  */
-import type { Queryable } from '../core/store/db.ts';
-import type { components } from './generated/api.ts';
+import type { Queryable } from '../../core/store/db.ts';
+import type { components } from '../generated/api.ts';
 
 type Change = components['schemas']['Change'];
 type Recipient = components['schemas']['Recipient'];
@@ -17,7 +17,7 @@ type ReviewStatus = components['schemas']['IdentityReviewStatus'];
 const rank: Record<RecipientStatus, number> = { pending: 0, delivered: 1, applied: 2, rejected: 2, dead_lettered: 2 };
 
 /** The overall status, derived from the recipients' and the identity review's (never stored). */
-export function overallStatus(recipients: Pick<Recipient, 'status'>[], review?: ChangeRow['review']): ChangeStatus {
+function overallStatus(recipients: Pick<Recipient, 'status'>[], review?: ChangeRow['review']): ChangeStatus {
   if (review === 'held') return 'held_for_review';
   if (review === 'rejected') return 'review_rejected';
   if (recipients.length === 0) return 'no_recipients';
@@ -32,7 +32,6 @@ export interface ChangeRow {
   channel: Channel | null;
   origin_system: string | null;
   accepted_at: Date;
-  request_hash: string;
   review: 'held' | 'matched' | 'rejected' | null;
   review_id: string | null;
   review_status: ReviewStatus | null;
@@ -46,7 +45,7 @@ export interface RecipientRow {
   status_at: Date;
 }
 
-export const CHANGE_COLUMNS = `c.id, c.type, c.pivot_id, c.channel, c.origin_system, c.accepted_at, c.request_hash, c.review,
+const CHANGE_COLUMNS = `c.id, c.type, c.pivot_id, c.channel, c.origin_system, c.accepted_at, c.review,
   r.id AS review_id, r.status AS review_status
   FROM changes c LEFT JOIN identity_reviews r ON r.change_id = c.id`;
 
@@ -74,7 +73,7 @@ export function toChange(row: ChangeRow, recipients: RecipientRow[]): Change {
   };
 }
 
-export async function readChange(db: Queryable, id: string): Promise<(Change & { requestHash: string }) | undefined> {
+export async function getChange(db: Queryable, id: string): Promise<Change | undefined> {
   const changes = await db.query<ChangeRow>(`SELECT ${CHANGE_COLUMNS} WHERE c.id = $1`, [id]);
   const row = changes.rows[0];
   if (!row) return undefined;
@@ -82,14 +81,7 @@ export async function readChange(db: Queryable, id: string): Promise<(Change & {
     'SELECT change_id, system, status, reason, status_at FROM change_recipients WHERE change_id = $1 ORDER BY system COLLATE "C"',
     [id],
   );
-  return { ...toChange(row, recipients.rows), requestHash: row.request_hash };
-}
-
-export async function getChange(db: Queryable, id: string): Promise<Change | undefined> {
-  const found = await readChange(db, id);
-  if (!found) return undefined;
-  const { requestHash: _hash, ...change } = found;
-  return change;
+  return toChange(row, recipients.rows);
 }
 
 /** Every change about a citizen and every outcome in every system, newest first. */

@@ -1,27 +1,9 @@
-/**
- * The operators' and decision-makers' routes: GET /v1/kpis (JSON or CSV) and GET /v1/systems.
- * Kept apart from the change routes of app.ts; same problems, same scopes mechanism.
- */
+/** GET /v1/kpis (scope kpis:read): what the bus achieved over a period, as JSON or CSV (kpis.ts computes). */
 import { Router, type Request } from 'express';
-import type { Bus } from '../core/bus/types.ts';
-import type { Flows } from '../core/flows/flows.ts';
-import type { Db } from '../core/store/db.ts';
-import type { TopicNames } from '../core/topics.ts';
-import { requireScope, type Authenticator } from './auth.ts';
-import { computeKpis, kpisToCsv, type Period } from './kpis.ts';
-import { HttpProblem } from './problems.ts';
-import { describeSystems } from './systems.ts';
-
-export interface OperationsDeps {
-  db: Db;
-  flows: () => Flows;
-  topics: TopicNames;
-  auth: Authenticator;
-  /** Kafka figures of /v1/systems (lag, dead-letter topics, instances); null without it. */
-  bus?: Bus | undefined;
-  /** The consumer group of a system's connector (`<prefix>-sink-<system>`). */
-  connectorGroup?: (system: string) => string;
-}
+import { requireScope } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { computeKpis, kpisToCsv, type Period } from '../kpis.ts';
+import { HttpProblem } from '../problems.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -54,9 +36,8 @@ function wantsCsv(req: Request): boolean {
   return req.accepts(['application/json', 'text/csv']) === 'text/csv';
 }
 
-export function operationsRoutes(deps: OperationsDeps): Router {
+export function kpisRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows'>): Router {
   const router = Router();
-
   router.get('/v1/kpis', requireScope(deps.auth, 'kpis:read'), async (req, res) => {
     const csv = wantsCsv(req);
     const flows = deps.flows();
@@ -66,18 +47,5 @@ export function operationsRoutes(deps: OperationsDeps): Router {
     const name = `relais-kpis-${kpis.from.slice(0, 10)}-${kpis.to.slice(0, 10)}.csv`;
     res.type('text/csv; charset=utf-8').attachment(name).send(kpisToCsv(kpis));
   });
-
-  router.get('/v1/systems', requireScope(deps.auth, 'systems:read'), async (_req, res) => {
-    res.json(
-      await describeSystems({
-        db: deps.db,
-        bus: deps.bus,
-        flows: deps.flows(),
-        topics: deps.topics,
-        groupOf: deps.connectorGroup ?? ((system) => `relais-sink-${system}`),
-      }),
-    );
-  });
-
   return router;
 }

@@ -3,19 +3,21 @@
  * The work is in dead-letters.ts; here: the system must be declared in the flows, the body must
  * match the API, and a Kafka that cannot be reached is a 503 problem, not an internal error.
  */
-import type { Express, Request, RequestHandler } from 'express';
-import { RelaisError } from '../core/errors.ts';
-import { toIssues } from '../schemas/validation.ts';
-import { componentValidator } from './api-document.ts';
-import type { GatewayDeps } from './app.ts';
-import { requireScope } from './auth.ts';
-import { listDeadLetters, replayDeadLetters, type DeadLetterSources } from './dead-letters.ts';
-import type { components } from './generated/api.ts';
-import { HttpProblem } from './problems.ts';
+import { Router, type Request, type RequestHandler } from 'express';
+import { RelaisError } from '../../core/errors.ts';
+import { toIssues } from '../../schemas/validation.ts';
+import { componentValidator } from '../api-document.ts';
+import { requireScope } from '../auth.ts';
+import { listDeadLetters, replayDeadLetters, type DeadLetterSources } from '../dead-letters.ts';
+import type { GatewayDeps } from '../deps.ts';
+import type { components } from '../generated/api.ts';
+import { HttpProblem } from '../problems.ts';
 
 type Replay = components['schemas']['DeadLetterReplay'];
 
-function declaredSystem(req: Request, deps: GatewayDeps): string {
+export type DeadLettersDeps = Pick<GatewayDeps, 'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup'>;
+
+function declaredSystem(req: Request, deps: DeadLettersDeps): string {
   const system = String(req.params['system'] ?? '');
   if (!deps.flows().systems.has(system)) throw new HttpProblem('not-found', `no system "${system}" is declared in the flows`);
   return system;
@@ -30,19 +32,20 @@ async function kafkaProblem<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function mountDeadLetterRoutes(app: Express, deps: GatewayDeps, jsonBody: RequestHandler[]): void {
+export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandler[]): Router {
+  const router = Router();
   const validateReplay = componentValidator<Replay>('DeadLetterReplay');
   const sources = (): DeadLetterSources => {
     if (!deps.bus) throw new HttpProblem('kafka-unavailable', 'this gateway has no Kafka connection');
     return { db: deps.db, bus: deps.bus, topics: deps.topics, groupPrefix: deps.dlqReaderGroup ?? 'relais-dlq-reader' };
   };
 
-  app.get('/v1/systems/:system/dead-letters', requireScope(deps.auth, 'systems:read'), async (req, res) => {
+  router.get('/v1/systems/:system/dead-letters', requireScope(deps.auth, 'systems:read'), async (req, res) => {
     const system = declaredSystem(req, deps);
     res.json(await kafkaProblem(() => listDeadLetters(sources(), system)));
   });
 
-  app.post('/v1/systems/:system/dead-letters/replay', requireScope(deps.auth, 'admin'), ...jsonBody, async (req, res) => {
+  router.post('/v1/systems/:system/dead-letters/replay', requireScope(deps.auth, 'admin'), ...jsonBody, async (req, res) => {
     const system = declaredSystem(req, deps);
     const body: unknown = req.body;
     if (!validateReplay(body)) throw new HttpProblem('validation-failed', 'give eventIds or all: true', toIssues(validateReplay.errors));
@@ -52,4 +55,5 @@ export function mountDeadLetterRoutes(app: Express, deps: GatewayDeps, jsonBody:
       deps.logger.info({ system, replayed: result.replayed.length, caller: req.caller!.name }, 'dead letters replayed');
     res.json(result);
   });
+  return router;
 }

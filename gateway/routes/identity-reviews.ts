@@ -2,17 +2,16 @@
  * The identity review endpoints (scope identity:review): list and read the changes held because
  * their civil data matched several people in the register, and decide them.
  */
-import type { Express, RequestHandler } from 'express';
-import { isUuid } from '../core/ids.ts';
-import { planDeliveries } from '../core/flows/plan.ts';
-import { toIssues } from '../schemas/validation.ts';
-import { componentValidator } from './api-document.ts';
-import { requireScope } from './auth.ts';
-import { getChange } from './changes-view.ts';
-import type { components } from './generated/api.ts';
-import { decideReview, getReview, listReviews } from './identity-reviews-store.ts';
-import { HttpProblem } from './problems.ts';
-import type { GatewayDeps } from './app.ts';
+import { Router, type RequestHandler } from 'express';
+import { isUuid } from '../../core/ids.ts';
+import { toIssues } from '../../schemas/validation.ts';
+import { componentValidator } from '../api-document.ts';
+import { requireScope } from '../auth.ts';
+import { getChange } from '../changes/view.ts';
+import type { GatewayDeps } from '../deps.ts';
+import type { components } from '../generated/api.ts';
+import { decideReview, getReview, listReviews } from '../identity-reviews-store.ts';
+import { HttpProblem } from '../problems.ts';
 
 type Decision = components['schemas']['IdentityDecision'];
 type ReviewStatus = components['schemas']['IdentityReviewStatus'];
@@ -24,11 +23,15 @@ function reviewId(raw: unknown): string {
   return id.toLowerCase();
 }
 
-export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: RequestHandler[]): void {
+export function identityReviewsRoutes(
+  deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'topics' | 'onChangeAccepted'>,
+  jsonBody: RequestHandler[],
+): Router {
+  const router = Router();
   const scope = requireScope(deps.auth, 'identity:review');
   const validateDecision = componentValidator<Decision>('IdentityDecision');
 
-  app.get('/v1/identity-reviews', scope, async (req, res) => {
+  router.get('/v1/identity-reviews', scope, async (req, res) => {
     const status = (req.query['status'] ?? 'pending') as ReviewStatus;
     if (!statuses.includes(status))
       throw new HttpProblem('invalid-parameter', `status is one of ${statuses.join(', ')}`, [
@@ -37,23 +40,22 @@ export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: R
     res.json({ reviews: await listReviews(deps.db, status) });
   });
 
-  app.get('/v1/identity-reviews/:id', scope, async (req, res) => {
+  router.get('/v1/identity-reviews/:id', scope, async (req, res) => {
     const review = await getReview(deps.db, reviewId(req.params['id']));
     if (!review) throw new HttpProblem('not-found', 'no such identity review');
     res.json(review);
   });
 
-  app.post('/v1/identity-reviews/:id/decision', scope, ...jsonBody, async (req, res) => {
+  router.post('/v1/identity-reviews/:id/decision', scope, ...jsonBody, async (req, res) => {
     const id = reviewId(req.params['id']);
     const body: unknown = req.body;
     if (!validateDecision(body))
       throw new HttpProblem('validation-failed', 'the decision does not match the schema', toIssues(validateDecision.errors));
-    const flows = deps.flows();
     const outcome = await decideReview(deps.db, {
       reviewId: id,
       decision: body,
       agent: req.caller!.name,
-      plan: (event) => planDeliveries(flows, event).map((d) => d.system),
+      flows: deps.flows(),
       eventsTopic: deps.topics.events,
     });
     switch (outcome.outcome) {
@@ -70,4 +72,5 @@ export function mountIdentityRoutes(app: Express, deps: GatewayDeps, jsonBody: R
         res.json({ review: outcome.review, change: await getChange(deps.db, outcome.review.changeId) });
     }
   });
+  return router;
 }

@@ -1,0 +1,201 @@
+/**
+ * Accepting a change: from a checked request to the store in one straight line, for
+ * POST /v1/changes and POST /v1/service-requests alike. Each step is one call into the kernel;
+ * no step comes back through another gateway module before the commit (docs/adr/0016).
+ *
+ *   1. a citizen named by civil data is looked up in the register first (civil.ts): an
+ *      ambiguous answer holds the change for an identity review (no recipients, no outbox);
+ *   2. who the change concerns: planDeliveries (core/flows), the question the router asks too;
+ *   3. one transaction: an earlier use of the Idempotency-Key (core/store); the citizen resolved
+ *      and locked (core/identity); the event encoded (core/envelopes); the change, its `pending`
+ *      recipients, its audit entry and its outbox row in one statement (core/store); the email
+ *      address given for notifications (core/identity); the caller's own rows (`within`);
+ *   4. the answer, built from what was written (view.ts) once the transaction committed.
+ */
+import type { CivilIdentity } from '../../core/identity/civil-identity.ts';
+import { lockCitizen, replaceIdentifier, type CitizenReference } from '../../core/identity/identity-store.ts';
+import { encodeCanonical } from '../../core/envelopes.ts';
+import type { Flows } from '../../core/flows/flows.ts';
+import { planDeliveries } from '../../core/flows/plan.ts';
+import { newEventId } from '../../core/ids.ts';
+import { changeByIdempotencyKey, insertChange, type ChangeRecord } from '../../core/store/change-record.ts';
+import { isUniqueViolation, type Queryable } from '../../core/store/db.ts';
+import { schemaIdOf, type EventData, type EventType } from '../../schemas/index.ts';
+import type { Caller } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import type { components } from '../generated/api.ts';
+import { insertReview, resolveCivil, type HeldIdentity, type ResolvedCitizen } from './civil.ts';
+import { toChange, type ChangeRow } from './view.ts';
+
+type Change = components['schemas']['Change'];
+type Channel = components['schemas']['Channel'];
+
+/** The CloudEvents source of every event the gateway publishes. */
+export const GATEWAY_SOURCE = '/relais/gateway';
+
+export type AcceptDeps = Pick<GatewayDeps, 'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'onChangeAccepted'>;
+
+export interface ChangeToAccept {
+  type: EventType;
+  /** Valid against the type's schema (the route checked it). */
+  data: EventData;
+  channel: Channel;
+  /** As the request names the citizen: by pivot id, by one system's identifier, or by civil data. */
+  citizen: CitizenReference | { civil: CivilIdentity };
+  /** The systems the citizen asks to inform (citizen-request routes). */
+  recipients?: string[] | undefined;
+  /** Who tells Relais; the system it speaks for, if any, never receives the change back. */
+  caller: Caller;
+  idempotencyKey?: string | undefined;
+  requestHash: string;
+  traceparent: string;
+  /** The address the citizen gave for notifications: their identifier in each email system. */
+  contactEmail?: string | undefined;
+  /** The change's id when the caller needs it beforehand (a service request's data carries it). */
+  id?: string | undefined;
+  /** More writes in the change's transaction (a service request's own rows). */
+  within?: ((tx: Queryable, accepted: { id: string; pivotId: string; acceptedAt: Date }) => Promise<void>) | undefined;
+}
+
+export type AcceptOutcome =
+  | { outcome: 'created'; change: Change }
+  /** The same caller sent the same body with this Idempotency-Key: `changeId` is the answer. */
+  | { outcome: 'replayed'; changeId: string }
+  | { outcome: 'idempotency-conflict'; changeId: string }
+  | { outcome: 'unknown-citizen' };
+
+/** What the transaction wrote, for the answer. */
+interface Written {
+  row: ChangeRow;
+  pending: string[];
+}
+
+function emailSystems(flows: Flows): string[] {
+  return [...flows.systems].filter(([, system]) => system.connector === 'email').map(([name]) => name);
+}
+
+function recordOf(change: ChangeToAccept, id: string, acceptedAt: Date): Omit<ChangeRecord, 'pivotId' | 'plannedSystems'> {
+  return {
+    id,
+    type: change.type,
+    channel: change.channel,
+    caller: change.caller.name,
+    originSystem: change.caller.system,
+    recipients: change.recipients,
+    data: change.data,
+    traceparent: change.traceparent,
+    idempotencyKey: change.idempotencyKey,
+    requestHash: change.requestHash,
+    acceptedAt,
+  };
+}
+
+function rowOf(change: ChangeToAccept, id: string, pivotId: string | null, acceptedAt: Date): ChangeRow {
+  return {
+    id,
+    type: change.type,
+    pivot_id: pivotId,
+    channel: change.channel,
+    origin_system: change.caller.system ?? null,
+    accepted_at: acceptedAt,
+    review: null,
+    review_id: null,
+    review_status: null,
+  };
+}
+
+/** Stores a change held for review: no citizen, no recipients, nothing in the outbox. */
+async function hold(tx: Queryable, change: ChangeToAccept, id: string, held: HeldIdentity): Promise<Written> {
+  const acceptedAt = new Date();
+  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId: null, plannedSystems: [], review: 'held' });
+  const reviewId = await insertReview(tx, id, held);
+  return { row: { ...rowOf(change, id, null, acceptedAt), review: 'held', review_id: reviewId, review_status: 'pending' }, pending: [] };
+}
+
+/** Stores a change about a citizen with its recipients and its outbox row; undefined when there is no such citizen. */
+async function store(
+  tx: Queryable,
+  input: {
+    change: ChangeToAccept;
+    id: string;
+    citizen: Extract<ResolvedCitizen, { reference: unknown }>;
+    systems: string[];
+    flows: Flows;
+    topic: string;
+  },
+): Promise<Written | undefined> {
+  const { change, id, citizen, systems } = input;
+  // One citizen's changes are accepted one after the other: the second waits for the first
+  // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
+  // (which publishes in id order) cannot send them out of order.
+  const pivotId = await lockCitizen(tx, citizen.reference, citizen.provenance ?? { method: 'first-sighting', by: change.caller.name });
+  if (!pivotId) return undefined;
+  const acceptedAt = new Date();
+  const event = encodeCanonical(
+    {
+      id,
+      type: change.type,
+      source: GATEWAY_SOURCE,
+      pivotId,
+      time: acceptedAt.toISOString(),
+      data: change.data,
+      dataschema: schemaIdOf(change.type),
+      traceparent: change.traceparent,
+      channel: change.channel,
+      origin: change.caller.system,
+      recipients: change.recipients,
+    },
+    input.topic,
+  );
+  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, plannedSystems: systems, outbox: event });
+  const email = change.contactEmail;
+  if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
+  await change.within?.(tx, { id, pivotId, acceptedAt });
+  return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems };
+}
+
+/** The outcome when this caller already used the Idempotency-Key: a replay, or a conflict. */
+async function earlierUse(db: Queryable, change: ChangeToAccept): Promise<AcceptOutcome | undefined> {
+  if (!change.idempotencyKey) return undefined;
+  const earlier = await changeByIdempotencyKey(db, change.caller.name, change.idempotencyKey);
+  if (!earlier) return undefined;
+  return { outcome: earlier.requestHash === change.requestHash ? 'replayed' : 'idempotency-conflict', changeId: earlier.id };
+}
+
+export async function acceptChange(deps: AcceptDeps, flows: Flows, change: ChangeToAccept): Promise<AcceptOutcome> {
+  const citizen: ResolvedCitizen =
+    'civil' in change.citizen
+      ? await resolveCivil(deps.identityResolver, change.citizen.civil, change.caller.name, {
+          timeoutMs: deps.identityTimeoutMs ?? 10_000,
+          logger: deps.logger,
+        })
+      : { reference: change.citizen };
+  // A held change has no recipients yet: they are planned when its review releases it.
+  const { type, data, channel, recipients } = change;
+  const systems = 'held' in citizen ? [] : planDeliveries(flows, { type, data, channel, recipients, origin: change.caller.system }).systems;
+  const id = change.id ?? newEventId();
+  let written: Written | AcceptOutcome | undefined;
+  try {
+    written = await deps.db.transaction(
+      async (tx) =>
+        (await earlierUse(tx, change)) ??
+        ('held' in citizen
+          ? hold(tx, change, id, citizen.held)
+          : store(tx, { change, id, citizen, systems, flows, topic: deps.topics.events })),
+    );
+  } catch (error) {
+    // Two requests with the same key raced: the loser reads what the winner stored.
+    const earlier = change.idempotencyKey && isUniqueViolation(error) ? await earlierUse(deps.db, change) : undefined;
+    if (!earlier) throw error;
+    return earlier;
+  }
+  if (written === undefined) return { outcome: 'unknown-citizen' };
+  if ('outcome' in written) return written;
+  deps.onChangeAccepted?.();
+  // The answer is what was just written: no need to read it back.
+  const { row, pending } = written;
+  const statuses = [...pending]
+    .sort()
+    .map((system) => ({ change_id: id, system, status: 'pending' as const, reason: null, status_at: row.accepted_at }));
+  return { outcome: 'created', change: toChange(row, statuses) };
+}

@@ -1,0 +1,56 @@
+/**
+ * Receipts move a change's per-system status forward (the receipts consumer applies them in
+ * batches); the change and its `pending` recipients were recorded by accept.ts, the router and
+ * the connectors settle them from here.
+ */
+import type { Receipt } from '../../core/envelopes.ts';
+import type { Db } from '../../core/store/db.ts';
+
+/** A system's first `applied` receipt for a change the gateway accepted, and how long it took. */
+export interface FirstApplied {
+  system: string;
+  seconds: number;
+}
+
+/**
+ * Applies receipts. A status only moves forward (pending → delivered → a settled status),
+ * because receipts from the router and from the connector travel independently; between two
+ * settled statuses (a dead letter replayed and then applied) the later decision wins.
+ * Changes from source connectors are stored too (docs/adr/0006), so their receipts apply alike;
+ * a receipt for a change the store does not have is ignored.
+ * The first time of each step (delivered, settled, applied) is kept whatever the order.
+ * Returns the receipts that were a system's first `applied` for its change (for the metrics).
+ */
+export async function applyReceipts(db: Db, receipts: Receipt[]): Promise<FirstApplied[]> {
+  if (receipts.length === 0) return [];
+  const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 ELSE 2 END`;
+  const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
+    OR (${rankSql('change_recipients.status')} = 2 AND ${rankSql('EXCLUDED.status')} = 2 AND change_recipients.status_at < EXCLUDED.status_at))`;
+  const firstApplied: FirstApplied[] = [];
+  await db.transaction(async (tx) => {
+    for (const receipt of receipts) {
+      const result = await tx.query<{ first_applied: boolean; seconds: number | null }>(
+        `INSERT INTO change_recipients (change_id, system, status, reason, status_at, updated_at, delivered_at, settled_at, applied_at)
+         SELECT $1, $2, $3, $4, $5, now(),
+                CASE WHEN $3 = 'delivered' THEN $5::timestamptz END,
+                CASE WHEN $3 IN ('applied', 'rejected', 'dead_lettered') THEN $5::timestamptz END,
+                CASE WHEN $3 = 'applied' THEN $5::timestamptz END
+         WHERE EXISTS (SELECT 1 FROM changes WHERE id = $1)
+         ON CONFLICT (change_id, system) DO UPDATE SET
+           status = CASE WHEN ${advance} THEN EXCLUDED.status ELSE change_recipients.status END,
+           reason = CASE WHEN ${advance} THEN EXCLUDED.reason ELSE change_recipients.reason END,
+           status_at = CASE WHEN ${advance} THEN EXCLUDED.status_at ELSE change_recipients.status_at END,
+           updated_at = CASE WHEN ${advance} THEN now() ELSE change_recipients.updated_at END,
+           delivered_at = COALESCE(change_recipients.delivered_at, EXCLUDED.delivered_at),
+           settled_at = COALESCE(change_recipients.settled_at, EXCLUDED.settled_at),
+           applied_at = COALESCE(change_recipients.applied_at, EXCLUDED.applied_at)
+         RETURNING ($3 = 'applied' AND applied_at = $5::timestamptz) AS first_applied,
+                   extract(epoch FROM applied_at - (SELECT accepted_at FROM changes WHERE id = $1))::float8 AS seconds`,
+        [receipt.eventId, receipt.system, receipt.status, receipt.reason ?? null, receipt.at],
+      );
+      const row = result.rows[0];
+      if (row?.first_applied && row.seconds !== null) firstApplied.push({ system: receipt.system, seconds: Math.max(0, row.seconds) });
+    }
+  });
+  return firstApplied;
+}
