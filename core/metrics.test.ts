@@ -9,7 +9,7 @@ import { createMetrics, sinkMetricsHooks, routerMetricsHooks, sourceMetricsHooks
 
 test('the registry exposes exactly the metrics documented in docs/observability.md', async () => {
   const doc = readFileSync(new URL('../docs/observability.md', import.meta.url), 'utf8');
-  const documented = [...doc.matchAll(/^\| `(relais_[a-z_]+)` \|/gm)].map((m) => m[1]).sort();
+  const documented = [...doc.matchAll(/^\| `(relais_[a-z_]+)` +\|/gm)].map((m) => m[1]).sort();
   const metrics = createMetrics({ defaultMetrics: false });
   const registered = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).sort();
   assert.deepEqual(registered, documented);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import * as prettier from 'prettier';
 import { eventTypes } from '../schemas/index.ts';
 import { asyncApiYaml } from './asyncapi.ts';
 import { loadFlows, parseFlows, type Flows } from '../core/flows/flows.ts';
@@ -95,6 +96,9 @@ for (const [name, flows] of [
   });
 }
 
-test('docs/asyncapi.yaml is the document of flows/ (npm run gen)', () => {
-  assert.equal(readFileSync('docs/asyncapi.yaml', 'utf8'), asyncApiYaml(loadFlows('flows')));
+test('docs/asyncapi.yaml is the document of flows/ (npm run gen)', async () => {
+  // npm run gen writes it formatted like the rest of the tree.
+  const file = 'docs/asyncapi.yaml';
+  const generated = await prettier.format(asyncApiYaml(loadFlows('flows')), { ...(await prettier.resolveConfig(file)), filepath: file });
+  assert.equal(readFileSync(file, 'utf8'), generated);
 });

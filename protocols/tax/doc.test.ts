@@ -19,7 +19,9 @@ const trailer: Layout = {
 function documented(key: string): string[][] {
   const start = doc.indexOf(`<!-- layout: ${key} -->`);
   assert.ok(start >= 0, `docs/formats/tax-batch.md has no table for ${key}`);
-  const rows = doc.slice(start).split('\n').slice(3);
+  // The marker, then the table (prettier may put a blank line between): skip its header and separator rows.
+  const lines = doc.slice(start).split('\n').slice(1);
+  const rows = lines.slice(lines.findIndex((r) => r.startsWith('|')) + 2);
   const end = rows.findIndex((r) => !r.startsWith('|'));
   return rows.slice(0, end).map((r) =>
     r
