@@ -6,11 +6,10 @@
  * started next in the same process.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { RelaisConfig } from '../core/config.ts';
+import { freePort } from '../core/free-port.ts';
 import { seedRegistre } from '../silos/civil-registry/seed.ts';
 import { seedSchoolCatering } from '../silos/school-catering/seed.ts';
 import { startSchoolCateringSilo } from '../silos/school-catering/server.ts';
@@ -31,15 +30,6 @@ export function persistentSecret(dataDir: string, name: string, prefix: string):
   const secret = `${prefix}${randomBytes(18).toString('base64url')}`;
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
-}
-
-/** A port free right now on `host` (the webhook receiver's, which the silo must know before it starts). */
-export async function freePort(host: string): Promise<number> {
-  const probe = createServer().listen(0, host);
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 export async function startSilos(config: RelaisConfig, dataDir: string): Promise<RunningSilos> {

@@ -7,8 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
-import { freePort } from '../../bin/start-silos.ts';
-import { createTestDatabase, eventually, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { createTestDatabase, eventually, freePort, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {

@@ -1,9 +1,9 @@
 /**
  * email passes the sink conformance suite (packages/connector-kit/src/conformance) against the local mailbox
- * (a real SMTP server), reached through a stall proxy so the suite can make it hang.
+ * (a real SMTP server), reached through a fault proxy so the suite can make it hang.
  */
 import { randomUUID } from 'node:crypto';
-import { sinkConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { sinkConformance, faultProxy, type FaultProxy } from '@relais/connector-kit/testing';
 import { startMailbox, type Mailbox } from '../../silos/email/mailbox.ts';
 import { EmailClient } from './client.ts';
 import { REQUEST_SUBMITTED } from './mapping.ts';
@@ -11,7 +11,7 @@ import { createEmailSink } from './sink.ts';
 
 interface Silo {
   mailbox: Mailbox;
-  proxy: StallProxy;
+  proxy: FaultProxy;
 }
 
 const submitted = {
@@ -25,7 +25,7 @@ sinkConformance<Silo>({
   system: 'email',
   async startSilo() {
     const mailbox = await startMailbox();
-    return { mailbox, proxy: await stallProxy({ host: mailbox.host, port: mailbox.port }) };
+    return { mailbox, proxy: await faultProxy({ host: mailbox.host, port: mailbox.port }) };
   },
   async stopSilo(silo) {
     await silo.proxy.close();

@@ -1,13 +1,13 @@
 /**
  * tax passes the sink conformance suite as a batch sink (its receipts follow the tax office's
  * acknowledgement files) and the source conformance suite (change files), against the tax
- * simulator over real SFTP, reached through a stall proxy so the suites can make it hang.
+ * simulator over real SFTP, reached through a fault proxy so the suites can make it hang.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { sinkConformance, sourceConformance, faultProxy, type FaultProxy } from '@relais/connector-kit/testing';
 import { ensureKeyPair } from '../../silos/tax/keys.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxSftpClient } from './client.ts';
@@ -18,7 +18,7 @@ import { createTaxSource } from './source.ts';
 interface Silo {
   dir: string;
   tax: TaxSilo;
-  proxy: StallProxy;
+  proxy: FaultProxy;
   privateKey: string;
   taxIds: string[];
 }
@@ -27,7 +27,7 @@ async function startSilo(): Promise<Silo> {
   const dir = mkdtempSync(join(tmpdir(), 'tax-conformance-'));
   const key = ensureKeyPair(join(dir, 'client', 'id_ed25519'), 'conformance');
   const tax = await startTaxSilo({ dataDir: join(dir, 'silo'), authorizedKeys: [key.publicKey], scanMs: 100 });
-  return { dir, tax, proxy: await stallProxy({ host: tax.host, port: tax.port }), privateKey: key.privateKey, taxIds: [] };
+  return { dir, tax, proxy: await faultProxy({ host: tax.host, port: tax.port }), privateKey: key.privateKey, taxIds: [] };
 }
 
 async function stopSilo(silo: Silo): Promise<void> {

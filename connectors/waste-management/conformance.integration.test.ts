@@ -1,10 +1,10 @@
 /**
  * waste-management passes the sink and source conformance suites (packages/connector-kit/src/conformance)
- * against the vendor database on PostgreSQL (sink.test.ts and source.test.ts cover MariaDB too),
- * reached through a stall proxy so the suites can make it hang.
+ * against the vendor database on PostgreSQL (sink.integration.test.ts and source.integration.test.ts cover MariaDB too),
+ * reached through a fault proxy so the suites can make it hang.
  */
 import { randomUUID } from 'node:crypto';
-import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { sinkConformance, sourceConformance, faultProxy, type FaultProxy } from '@relais/connector-kit/testing';
 import { openSqlClient, utcNowSql } from '../../protocols/sql/sql-client.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
@@ -14,7 +14,7 @@ import { createWasteManagementSource } from './source.ts';
 
 interface Silo {
   vendor: VendorDatabase;
-  proxy: StallProxy;
+  proxy: FaultProxy;
   /** The vendor database through the proxy: what the connector is given. */
   url: string;
 }
@@ -22,7 +22,7 @@ interface Silo {
 async function startSilo(): Promise<Silo> {
   const vendor = await createWasteVendorDatabase('postgres');
   const direct = new URL(vendor.url);
-  const proxy = await stallProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxy = await faultProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
   direct.host = `${proxy.host}:${proxy.port}`;
   return { vendor, proxy, url: direct.toString() };
 }

@@ -1,6 +1,6 @@
 /**
  * The waste-management sink against the real vendor database, on MariaDB AND PostgreSQL (no
- * Kafka: the runtime's side is in test/waste-management.test.ts). Each delivery is applied in
+ * Kafka: the runtime's side is in sink-runtime.integration.test.ts). Each delivery is applied in
  * one transaction with its event id recorded in the silo, so a redelivery — sequential or
  * concurrent, with no help from Relais' own ledger — applies nothing twice.
  */

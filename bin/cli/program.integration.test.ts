@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../start-silos.ts';
+import { freePort } from '@relais/connector-kit/testing';
 import { captureIo } from './capture.ts';
 import { runCli } from './program.ts';
 
@@ -77,7 +77,7 @@ test('`connector new <name>` scaffolds; `connector <system>` still runs a connec
     const result = JSON.parse(io.stdout.join('\n')) as { created: string[]; modified: string[]; nextSteps: string[] };
     for (const file of [
       'connectors/school-meals/index.ts',
-      'connectors/school-meals/conformance.test.ts',
+      'connectors/school-meals/conformance.integration.test.ts',
       'silos/school-meals/main.ts',
       'flows/school-meals.yaml',
     ]) {

@@ -3,9 +3,7 @@
  * against its simulator: deliveries over its REST API, changes from its desk by signed webhook.
  */
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
+import { freePort, pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
 import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';
@@ -77,15 +75,6 @@ sinkConformance<Silo>({
     return async () => void (await setFault(silo, { mode: 'aucune' }));
   },
 });
-
-/** A port free now, for the receiver the silo is told to push to before it listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const secret = 'conformance-webhook-secret';
 
