@@ -20,7 +20,7 @@ import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import { startSpan } from '../core/tracing/spans.ts';
 import { toIssues, type ValidationIssue } from '../schemas/validation.ts';
-import { isEventType, parseEventData, schemaIdOf, type EventData, type EventType } from '../schemas/index.ts';
+import { CONTACT_CHANGED_V1, isEventType, parseEventData, schemaIdOf, type EventData, type EventType } from '../schemas/index.ts';
 import { componentValidator, openApiDocument } from './api-document.ts';
 import { requireScope, type Authenticator } from './auth.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -37,8 +37,6 @@ import { serviceRequestRoutes } from './service-request-routes.ts';
 import { rememberEmail, serviceRequestTimeline, SUBMITTED } from './service-requests-store.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
-
-const CONTACT_CHANGED = 'fr.relais.citizen.contact.changed.v1';
 
 export interface GatewayDeps {
   db: Db;
@@ -96,7 +94,7 @@ function checkChangeRequest(
 
 /** A contact change with an email address also becomes the address notifications go to. */
 function contactEmailWriter(request: ValidChange, flows: Flows): NewChange['within'] {
-  const email = request.type === CONTACT_CHANGED ? request.data.email : undefined;
+  const email = request.type === CONTACT_CHANGED_V1 ? request.data.email : undefined;
   if (!email) return undefined;
   const systems = [...flows.systems].filter(([, s]) => s.connector === 'email').map(([name]) => name);
   return (tx, accepted) => rememberEmail(tx, accepted.pivotId, email, systems);

@@ -6,8 +6,9 @@ import { randomInt } from 'node:crypto';
 import { freePort, pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
-import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';
+import { createSocialServicesSink } from './sink.ts';
 import { createWebhookReceiver, WEBHOOK_PATH } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 const apiKey = 'conformance-key';
 const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
@@ -50,7 +51,7 @@ sinkConformance<Silo>({
   startSilo: async () => ({ server: await startSocialServicesSilo({ apiKey }), files: [] }),
   stopSilo: (silo) => silo.server.close(),
   createSink: (silo) => createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.server.url, apiKey })),
-  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await openFile(silo), data: address }),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await openFile(silo), data: address }),
   // The silo's journal: one entry per write request, `rejoue` when its idempotency key came back.
   async effects(silo, eventId) {
     let count = 0;
@@ -63,9 +64,9 @@ sinkConformance<Silo>({
     }
     return count;
   },
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED_V1, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
   poison: async (silo) => ({
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenId: await openFile(silo),
     data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } },
   }),

@@ -11,9 +11,9 @@ import { sinkConformance, sourceConformance, faultProxy, type FaultProxy } from 
 import { ensureKeyPair } from '../../silos/tax/keys.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxSftpClient } from './client.ts';
-import { ADDRESS_CHANGED } from './mapping.ts';
 import { createTaxSink } from './sink.ts';
 import { createTaxSource } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 interface Silo {
   dir: string;
@@ -62,7 +62,7 @@ sinkConformance<Silo>({
   createSink: (silo) =>
     createTaxSink(client(silo), { maxRecords: 20, maxAgeMs: 200, uploadTimeoutMs: 1500, ackPollMs: 200, ackDeadlineMs: 60_000 }),
   delivery: (silo) => ({
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenId: taxpayer(silo),
     data: { address: { ...address, number: String(randomInt(1, 99)) }, effectiveDate: '2026-11-01' },
   }),
@@ -70,7 +70,7 @@ sinkConformance<Silo>({
   effects: async (silo, eventId) =>
     silo.taxIds.flatMap((id) => silo.tax.store.get(id)?.history ?? []).filter((h) => h.eventId === eventId).length,
   refusal: () => ({
-    delivery: { type: ADDRESS_CHANGED, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } },
+    delivery: { type: ADDRESS_CHANGED_V1, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } },
     reason: /E101/,
   }),
   // No poison delivery: a record the batch format cannot carry is rejected by contract (contract.ts).

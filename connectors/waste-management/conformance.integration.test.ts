@@ -9,8 +9,9 @@ import { openSqlClient, utcNowSql } from '../../protocols/sql/sql-client.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 import { WasteDatabase } from './client.ts';
-import { ADDRESS_CHANGED, createWasteManagementSink } from './sink.ts';
+import { createWasteManagementSink } from './sink.ts';
 import { createWasteManagementSource } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 interface Silo {
   vendor: VendorDatabase;
@@ -54,7 +55,7 @@ sinkConformance<Silo>({
   startSilo,
   stopSilo,
   createSink: (silo) => createWasteManagementSink(new WasteDatabase(openSqlClient(silo.url, { connectTimeoutMs: 1000 }))),
-  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await household(silo), data: move }),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await household(silo), data: move }),
   // The vendor database records each event it applied (relais_evenement), in the same transaction.
   async effects(silo, eventId) {
     const rows = await silo.vendor.sql.query<{ n: string | number }>(
@@ -63,8 +64,8 @@ sinkConformance<Silo>({
     );
     return Number(rows.rows[0]?.n ?? 0);
   },
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'USG-NOBODY', data: move }, reason: /USAGER_INCONNU/ }),
-  poison: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await household(silo), data: { effectiveDate: '2026-11-01' } }),
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED_V1, citizenId: 'USG-NOBODY', data: move }, reason: /USAGER_INCONNU/ }),
+  poison: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await household(silo), data: { effectiveDate: '2026-11-01' } }),
   stall,
 });
 
