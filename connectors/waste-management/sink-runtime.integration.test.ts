@@ -14,13 +14,14 @@ import { startSinkRuntime } from '@relais/connector-kit/runtime';
 import { encodeDelivery, type Delivery } from '../../core/envelopes.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
-import { ensureTopics, topicNames } from '../../core/topics.ts';
+import { topicNames } from '../../core/topics.ts';
 import { householdOf } from '../../silos/waste-management/desk.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { WasteDatabase } from './client.ts';
 import { createWasteManagementSink } from './sink.ts';
 import {
   createTestDatabase,
+  ensureTestTopics,
   eventually,
   faultProxy,
   type FaultProxy,
@@ -52,7 +53,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       const url = new URL(vendor.url);
       proxy = await faultProxy({ host: url.hostname, port: Number(url.port || (dialect === 'mariadb' ? 3306 : 5432)) });
       url.host = `127.0.0.1:${proxy.port}`;
-      await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+      await ensureTestTopics(bus, prefix, [system]);
       const runner = await startSinkRuntime({
         system,
         sink: createWasteManagementSink(new WasteDatabase(openSqlClient(url.toString(), { connectTimeoutMs: 500 }))),

@@ -7,10 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { topicNames } from '../../../../core/topics.ts';
 import type { Sink, SinkContext, SinkOutcome } from '../contract.ts';
 import { startSinkRuntime, type RunningSink } from '../runtime/sink-runtime.ts';
-import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { ensureTestTopics, recordTopics, type Recorder } from '../testing/kafka.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness } from './harness.ts';
 
 /** What the suite needs of a delivery; it adds the event id, pivot id, system, route and time. */
 export type DeliveryInput = Pick<Delivery, 'type' | 'citizenId' | 'data'>;
@@ -176,10 +177,8 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       const probe = await options.createSink(silo);
       batch = probe.batchWindow !== undefined;
       await probe.close?.();
-      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [
-        system,
-      ]);
-      recorder = await record(harness.bus, [topics().receipts, topics().dlq(system)]);
+      await ensureTestTopics(harness.bus, harness.prefix, [system]);
+      recorder = await recordTopics(harness.bus, [topics().receipts, topics().dlq(system)]);
       await start();
     });
 
