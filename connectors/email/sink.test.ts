@@ -5,37 +5,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import {
-  createLogger,
   type Delivery,
   RetryableError,
   SERVICE_REQUEST_RESOLVED_V1,
   SERVICE_REQUEST_SUBMITTED_V1,
   SERVICE_REQUEST_UPDATED_V1,
 } from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { startMailbox, type Mailbox } from '../../silos/email/mailbox.ts';
 import { EmailClient } from './client.ts';
 import { createEmailSink } from './sink.ts';
 
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 const address = 'camille.martin@example.fr';
 let mailbox: Mailbox;
 let sink: ReturnType<typeof createEmailSink>;
 
-function delivery(type: string, data: Record<string, unknown>, citizenId = address): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'email',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, data: Record<string, unknown>, citizenId = address): Delivery =>
+  testDelivery('email', { type, citizenId, data });
 
 before(async () => {
   mailbox = await startMailbox();

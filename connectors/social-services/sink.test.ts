@@ -4,16 +4,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { ADDRESS_CHANGED_V1, createLogger, DEATH_REGISTERED_V1, type Delivery, RetryableError } from '@relais/connector-kit';
+import { ADDRESS_CHANGED_V1, DEATH_REGISTERED_V1, type Delivery, RetryableError } from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
 import { createSocialServicesSink } from './sink.ts';
 
 let silo: Awaited<ReturnType<typeof startSocialServicesSilo>>;
 const apiKey = 'test-key';
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 
 async function openFile(numeroDossier: string): Promise<void> {
   const response = await fetch(`${silo.url}/dossiers`, {
@@ -29,18 +28,8 @@ async function openFile(numeroDossier: string): Promise<void> {
   assert.equal(response.status, 201);
 }
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'social-services',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery('social-services', { type, citizenId, data });
 
 const address = {
   address: {

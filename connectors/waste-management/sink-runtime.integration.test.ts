@@ -9,7 +9,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startSinkRuntime } from '@relais/connector-kit/runtime';
 import { encodeDelivery, type Delivery } from '../../core/envelopes.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -23,19 +22,19 @@ import {
   createTestDatabase,
   ensureTestTopics,
   eventually,
-  faultProxy,
   type FaultProxy,
+  faultProxy,
   testBus,
   type TestDatabase,
+  testDelivery,
   uniquePrefix,
 } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 
 const system = 'waste-management';
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return { eventId: randomUUID(), type, pivotId: randomUUID(), system, routeId: 'r', citizenId, data, time: new Date().toISOString() };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery(system, { type, citizenId, data });
 
 for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
   describe(`waste-management connector under the sink runtime, vendor database on ${dialect}`, () => {

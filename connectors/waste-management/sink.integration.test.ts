@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   ADDRESS_CHANGED_V1,
-  createLogger,
   DEATH_REGISTERED_V1,
   type Delivery,
   RetryableError,
   SERVICE_REQUEST_SUBMITTED_V1,
 } from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { householdOf, listIncidents } from '../../silos/waste-management/desk.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
@@ -22,21 +22,10 @@ import { createWasteVendorDatabase, type VendorDatabase } from '../../test/suppo
 import { WasteDatabase } from './client.ts';
 import { createWasteManagementSink } from './sink.ts';
 
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'waste-management',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery('waste-management', { type, citizenId, data });
 
 const newAddress = {
   number: '7',

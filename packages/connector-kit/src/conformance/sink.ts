@@ -5,16 +5,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
 import { topicNames } from '../../../../core/topics.ts';
 import type { Sink, SinkContext, SinkOutcome } from '../contract.ts';
 import { startSinkRuntime, type RunningSink } from '../runtime/sink-runtime.ts';
+import { testDelivery, type DeliveryInput } from '../testing/deliveries.ts';
 import { ensureTestTopics, recordTopics, type Recorder } from '../testing/kafka.ts';
 import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness } from './harness.ts';
 
 /** What the suite needs of a delivery; it adds the event id, pivot id, system, route and time. */
-export type DeliveryInput = Pick<Delivery, 'type' | 'citizenId' | 'data'>;
 
 /**
  * What a sink connector gives the suite. `Silo` is whatever startSilo() returns (a simulator
@@ -127,17 +126,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
   }
 
   async function make(input?: DeliveryInput): Promise<Delivery> {
-    const { type, citizenId, data } = input ?? (await options.delivery(silo));
-    return {
-      eventId: randomUUID(),
-      pivotId: randomUUID(),
-      system,
-      routeId: 'conformance',
-      type,
-      citizenId,
-      data,
-      time: new Date().toISOString(),
-    };
+    return testDelivery(system, input ?? (await options.delivery(silo)), 'conformance');
   }
 
   const publish = (...deliveries: Delivery[]) => harness.bus.publish(deliveries.map((d) => encodeDelivery(d, topics().delivery(system))));

@@ -6,13 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
 import { createLogger } from '../../../../core/logger.ts';
 import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { eventually } from '../testing/eventually.ts';
+import { testDelivery } from '../testing/deliveries.ts';
+import { ADDRESS_CHANGED_V1 } from '../index.ts';
 import { asCheckpoint, type Acknowledgement, type Sink } from '../contract.ts';
 import { startSinkRuntime, type RunningSink } from './sink-runtime.ts';
 
@@ -55,18 +56,7 @@ const sink: Sink = {
   },
 };
 
-function delivery(citizenId = 'X1'): Delivery {
-  return {
-    eventId: randomUUID(),
-    type: 'fr.relais.citizen.address.changed.v1',
-    pivotId: randomUUID(),
-    system,
-    routeId: 'r',
-    citizenId,
-    data: {},
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (citizenId = 'X1'): Delivery => testDelivery(system, { type: ADDRESS_CHANGED_V1, citizenId, data: {} });
 
 before(async () => {
   database = await createTestDatabase('postgres');

@@ -13,6 +13,8 @@ import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { eventually } from '../testing/eventually.ts';
+import { testDelivery } from '../testing/deliveries.ts';
+import { ADDRESS_CHANGED_V1 } from '../index.ts';
 import type { Sink, SinkOutcome } from '../contract.ts';
 import { backoffDelay } from './backoff.ts';
 import { startSinkRuntime } from './sink-runtime.ts';
@@ -37,16 +39,7 @@ const sink: Sink = {
 };
 
 function delivery(eventId = randomUUID()): Delivery {
-  return {
-    eventId,
-    type: 'fr.relais.citizen.address.changed.v1',
-    pivotId: randomUUID(),
-    system,
-    routeId: 'r',
-    citizenId: 'X1',
-    data: {},
-    time: new Date().toISOString(),
-  };
+  return { ...testDelivery(system, { type: ADDRESS_CHANGED_V1, citizenId: 'X1', data: {} }), eventId };
 }
 
 let stop: () => Promise<void>;

@@ -24,9 +24,10 @@
  * which `npm test` provides: name the file `*.integration.test.ts` (docs/testing.md). Each suite
  * has topics of its own. Worked examples: every connectors/<name>/conformance.integration.test.ts.
  */
-export { sinkConformance, type DeliveryInput, type SinkConformanceOptions } from '../conformance/sink.ts';
+export { sinkConformance, type SinkConformanceOptions } from '../conformance/sink.ts';
 export { sourceConformance, type SourceConformanceOptions } from '../conformance/source.ts';
 export { pushSourceConformance, type PushSourceConformanceOptions } from '../conformance/push-source.ts';
+export { testDelivery, testSinkContext, type DeliveryInput } from './deliveries.ts';
 export { faultProxy, type FaultProxy } from './fault-proxy.ts';
 export { eventually } from './eventually.ts';
 export { freePort } from '../../../../core/free-port.ts';
