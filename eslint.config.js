@@ -2,9 +2,11 @@
 // "Layout"), checked by scripts/lint/boundaries.js: core/ is the kernel; connectors import only
 // the kit by its name, their own folder and their protocol; only the registry imports a
 // connector; the gateway and the router never import a connector or a simulator; infra/ never
-// imports bin/ or silos/.
+// imports bin/ or silos/. And connectors, the gateway and the router name event types by their
+// generated constants (scripts/lint/event-type-literals.js).
 import tseslint from 'typescript-eslint';
 import boundaries from './scripts/lint/boundaries.js';
+import eventTypeLiterals from './scripts/lint/event-type-literals.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.relais/**', 'packages/*/dist/**', 'infra/kafka/lib/**', '**/generated/**', '**/*.d.ts'] },
@@ -30,8 +32,13 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    plugins: { relais: { rules: { boundaries } } },
+    plugins: { relais: { rules: { boundaries, 'event-type-literals': eventTypeLiterals } } },
     rules: { 'relais/boundaries': 'error' },
+  },
+  {
+    files: ['connectors/**/*.ts', 'gateway/**/*.ts', 'router/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'relais/event-type-literals': 'error' },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],

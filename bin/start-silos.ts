@@ -5,10 +5,9 @@
  * credentials, the tax office's key) overlays the quick start's.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../core/free-port.ts';
 import { readSettings, type Env } from '../core/settings.ts';
 import type { BannerLines, RunningSimulator, SimulatorDefinition } from '../silos/shared/simulators.ts';
 
@@ -29,15 +28,6 @@ export function persistentSecret(dataDir: string, name: string, prefix: string):
   const secret = `${prefix}${randomBytes(18).toString('base64url')}`;
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
-}
-
-/** A port free right now on `host` (the webhook receiver's, which the silo must know before it starts). */
-export async function freePort(host: string): Promise<number> {
-  const probe = createServer().listen(0, host);
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /**

@@ -8,7 +8,7 @@ import { isUuid } from '../core/ids.ts';
 import type { CitizenReference } from '../core/identity/identity-store.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import type { ValidationIssue } from '../schemas/validation.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { HttpProblem } from './problems.ts';
 
 /** Checked before parsing, so a form post or a file upload gets 415, not a parse error. */

@@ -8,7 +8,7 @@
 import type { CanonicalEvent } from '../core/envelopes.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
-import type { EventData } from '../schemas/index.ts';
+import { SERVICE_REQUEST_RESOLVED_V1, SERVICE_REQUEST_SUBMITTED_V1, SERVICE_REQUEST_UPDATED_V1, type EventData } from '../schemas/index.ts';
 import { getChange } from './changes/view.ts';
 import type { components } from './generated/api.ts';
 
@@ -17,9 +17,10 @@ type ServiceRequestStatus = components['schemas']['ServiceRequestStatus'];
 type Channel = components['schemas']['Channel'];
 type TimelineEntry = components['schemas']['TimelineEntry'];
 
-export const SUBMITTED = 'fr.relais.service-request.submitted.v1';
-export const UPDATED = 'fr.relais.service-request.updated.v1';
-export const RESOLVED = 'fr.relais.service-request.resolved.v1';
+// The three types of a request's life, by the short names the gateway's request code uses.
+export const SUBMITTED = SERVICE_REQUEST_SUBMITTED_V1;
+export const UPDATED = SERVICE_REQUEST_UPDATED_V1;
+export const RESOLVED = SERVICE_REQUEST_RESOLVED_V1;
 
 /** The request's own rows, written in its change's transaction (accept.ts `within`). */
 export async function insertServiceRequest(

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogueDocuments, eventExamples, eventTypes, schemaIdOf, validateEventData } from './index.ts';
 import { labelProblems } from './pii.ts';
+import * as constants from './generated/event-types.ts';
+import { constantNameOf } from '../scripts/event-types.ts';
 
 /** The shared names every helper and flow relies on (brief "Shared names"). */
 const catalogue = [
@@ -65,4 +67,15 @@ test('the label check names the schema and the pointer of an unlabelled or misla
     ],
   );
   assert.match(problems[0]!.message, /no x-relais-pii label/);
+});
+
+test('each event type has one generated constant, named by the rule (docs/events.md)', () => {
+  assert.deepEqual(
+    Object.entries(constants).sort(),
+    eventTypes()
+      .map((type) => [constantNameOf(type), type])
+      .sort(),
+  );
+  assert.equal(constants.ADDRESS_CHANGED_V1, 'fr.relais.citizen.address.changed.v1');
+  assert.equal(constants.SERVICE_REQUEST_SUBMITTED_V1, 'fr.relais.service-request.submitted.v1');
 });

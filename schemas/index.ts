@@ -26,6 +26,7 @@ export class SchemaUnknownError extends Error {
 }
 
 export type * from './generated/events.ts';
+export * from './generated/event-types.ts';
 
 /** An event type of the catalogue, e.g. `fr.relais.citizen.address.changed.v1`. */
 export type EventType = keyof EventDataByType;

@@ -4,6 +4,7 @@
  * schemas/ by `npm run gen` (and checked by gen:check) so the reference never drifts.
  */
 import { eachField, eventSchema, eventTypes, type FieldInfo } from '../schemas/index.ts';
+import { constantNameOf } from './event-types.ts';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -40,7 +41,7 @@ export function eventReference(): string {
       '',
       `**${String(schema['title'])}** — ${String(schema['description'])}`,
       '',
-      `Schema: \`${schema.$id}\``,
+      `Schema: \`${schema.$id}\`; in code: \`${constantNameOf(type)}\``,
       '',
     );
     lines.push('| field | type | required | label | description |', '|---|---|---|---|---|');

@@ -52,16 +52,55 @@ function prepare(node: unknown): unknown {
   return out;
 }
 
+/**
+ * The constant naming an event type in code: the type without `fr.relais.` (and `citizen.`),
+ * its words in capitals joined by `_`, the version kept (`fr.relais.citizen.address.changed.v1`
+ * → `ADDRESS_CHANGED_V1`, `fr.relais.service-request.submitted.v1` → `SERVICE_REQUEST_SUBMITTED_V1`).
+ */
+export function constantNameOf(eventType: string): string {
+  return eventType
+    .replace(/^fr\.relais\.(citizen\.)?/, '')
+    .split(/[.-]/)
+    .map((part) => part.toUpperCase())
+    .join('_');
+}
+
+function catalogueTypes(schemasDir: string): string[] {
+  return readdirSync(join(schemasDir, 'events'))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+/**
+ * schemas/generated/event-types.ts: one constant per event type, so code names a type by an
+ * identifier the compiler checks rather than a string literal (the linter forbids those in
+ * connectors/, gateway/ and router/).
+ */
+export function eventTypeConstantsSource(schemasDir: string): string {
+  const types = catalogueTypes(schemasDir);
+  const names = new Map<string, string>();
+  for (const type of types) {
+    const name = constantNameOf(type);
+    const other = names.get(name);
+    if (other) throw new Error(`${type} and ${other} would both be ${name}: rename one of them`);
+    names.set(name, type);
+  }
+  return [
+    '// Generated from schemas/events by `npm run gen`. Do not edit.',
+    '// One constant per event type of the catalogue; the naming rule is in docs/events.md.',
+    ...[...names].map(([name, type]) => `export const ${name} = '${type}';`),
+    '',
+  ].join('\n');
+}
+
 function readJson(path: string): Node {
   return JSON.parse(readFileSync(path, 'utf8')) as Node;
 }
 
 export async function eventTypesSource(schemasDir: string): Promise<string> {
   const common = readJson(join(schemasDir, 'defs/common.json'));
-  const types = readdirSync(join(schemasDir, 'events'))
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => file.slice(0, -'.json'.length))
-    .sort();
+  const types = catalogueTypes(schemasDir);
   const properties: Node = {};
   for (const type of types) {
     const schema = prepare(readJson(join(schemasDir, 'events', `${type}.json`))) as Node;

@@ -15,7 +15,7 @@ import { asyncApiYaml } from '../gateway/asyncapi.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import { discoverSimulators } from '../silos/shared/simulators.ts';
 import { eventReference } from './event-reference.ts';
-import { eventTypesSource } from './event-types.ts';
+import { eventTypeConstantsSource, eventTypesSource } from './event-types.ts';
 import * as prettier from 'prettier';
 
 /**
@@ -96,6 +96,7 @@ const outputs: { output: string; text: () => Promise<string> }[] = [
   })),
   { output: 'docs/configuration.md', text: configurationReference },
   { output: 'schemas/generated/events.ts', text: () => eventTypesSource('schemas') },
+  { output: 'schemas/generated/event-types.ts', text: async () => eventTypeConstantsSource('schemas') },
   { output: 'docs/event-catalogue.md', text: async () => eventReference() },
   { output: 'docs/asyncapi.yaml', text: async () => asyncApiYaml(loadFlows('flows')) },
 ];

@@ -13,7 +13,8 @@ import { openSqlClient } from '../../protocols/sql/sql-client.ts';
 import type { Db } from '../../core/store/db.ts';
 import { createVendorDatabase } from '../../silos/waste-management/database.ts';
 import { addHousehold, seedRounds } from '../../silos/waste-management/seed.ts';
-import { answers, freePort, startPart, type Part } from './processes.ts';
+import { freePort } from '../../core/free-port.ts';
+import { answers, startPart, type Part } from './processes.ts';
 
 export interface RunningSilo {
   /** The simulator's process, when the silo is one (a vendor database is not). */

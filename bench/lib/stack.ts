@@ -8,7 +8,8 @@ import { loadFlows } from '../../core/flows/flows.ts';
 import { subscribedSystems } from '../../core/flows/plan.ts';
 import type { Db } from '../../core/store/db.ts';
 import { createPostgresDatabase } from '@relais/connector-kit/testing';
-import { answers, freePort, startPart, type Part } from './processes.ts';
+import { freePort } from '../../core/free-port.ts';
+import { answers, startPart, type Part } from './processes.ts';
 import { siloBenches, type RunningSilo } from './silos.ts';
 
 export const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';

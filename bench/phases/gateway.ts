@@ -5,7 +5,8 @@
  */
 import type { BenchContext } from '../run.ts';
 import { load, type LoadResult } from '../lib/load.ts';
-import { freePort, startPart, type Part } from '../lib/processes.ts';
+import { freePort } from '../../core/free-port.ts';
+import { startPart, type Part } from '../lib/processes.ts';
 import type { Row } from '../lib/report.ts';
 import { startBenchStack, token } from '../lib/stack.ts';
 

@@ -2,9 +2,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { validateEventData } from '@relais/connector-kit';
+import {
+  BIRTH_REGISTERED_V1,
+  DEATH_REGISTERED_V1,
+  MARRIAGE_REGISTERED_V1,
+  NAME_CHANGED_V1,
+  PACS_DISSOLVED_V1,
+  validateEventData,
+} from '@relais/connector-kit';
 import type { Evenement, Personne } from './client.ts';
-import { BIRTH, DEATH, MARRIAGE, NAME_CHANGED, PACS_DISSOLVED, mapEvents, personsNeeded } from './mapping.ts';
+import { mapEvents, personsNeeded } from './mapping.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/register-page.json', import.meta.url), 'utf8')) as {
   evenements: Evenement[];
@@ -19,24 +26,24 @@ test('every mapped event is valid against its catalogue schema', () => {
 });
 
 test('a birth, a death and a name change give one event each, keyed by the register event number', () => {
-  const birth = mapped.events.find((e) => e.type === BIRTH)!;
+  const birth = mapped.events.find((e) => e.type === BIRTH_REGISTERED_V1)!;
   assert.equal(birth.recordKey, 'evenement:11');
   assert.equal(birth.citizenLocalId, 'EC-00000500');
   assert.deepEqual(birth.data['name'], { birthName: 'DURAND', givenNames: ['Léa', 'Jeanne'] });
-  const death = mapped.events.find((e) => e.type === DEATH)!;
+  const death = mapped.events.find((e) => e.type === DEATH_REGISTERED_V1)!;
   assert.deepEqual([death.recordKey, death.citizenLocalId, death.time], ['evenement:12', 'EC-00000123', '2026-11-21T10:00:00.000Z']);
   assert.deepEqual(death.data, {
     dateOfDeath: '2026-11-19',
     placeOfDeath: { communeName: 'Bron', communeInsee: '69029', country: 'FR' },
     actReference: 'DE-2026-000012',
   });
-  const renamed = mapped.events.find((e) => e.type === NAME_CHANGED)!;
+  const renamed = mapped.events.find((e) => e.type === NAME_CHANGED_V1)!;
   assert.deepEqual(renamed.data['name'], { birthName: 'NGUYEN-BERNARD', givenNames: ['Paul'] });
   assert.deepEqual(renamed.data['previousName'], { birthName: 'NGUYEN', givenNames: ['Paul'] });
 });
 
 test('a marriage or a PACS dissolution gives one event per partner, each naming the other', () => {
-  const marriages = mapped.events.filter((e) => e.type === MARRIAGE);
+  const marriages = mapped.events.filter((e) => e.type === MARRIAGE_REGISTERED_V1);
   assert.deepEqual(
     marriages.map((e) => [e.recordKey, e.citizenLocalId]),
     [
@@ -45,7 +52,7 @@ test('a marriage or a PACS dissolution gives one event per partner, each naming 
     ],
   );
   assert.deepEqual((marriages[0]!.data['spouse'] as { name: unknown }).name, { birthName: 'BERNARD', givenNames: ['Jean-Pierre'] });
-  const dissolved = mapped.events.filter((e) => e.type === PACS_DISSOLVED);
+  const dissolved = mapped.events.filter((e) => e.type === PACS_DISSOLVED_V1);
   assert.equal(dissolved.length, 2);
   assert.equal(dissolved[0]!.data['cause'], 'marriage');
 });

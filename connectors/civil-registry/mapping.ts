@@ -4,16 +4,30 @@
  * the register's own event number (and the person), so the same record always yields the same
  * event ids. What cannot be mapped is returned as skipped, with a reason free of personal data.
  */
-import type { EventData, EventType, Person, PersonName, Place, SourceEvent } from '@relais/connector-kit';
+import {
+  BIRTH_REGISTERED_V1,
+  DEATH_REGISTERED_V1,
+  type EventData,
+  type EventType,
+  MARRIAGE_REGISTERED_V1,
+  NAME_CHANGED_V1,
+  PACS_DISSOLVED_V1,
+  PACS_REGISTERED_V1,
+  type Person,
+  type PersonName,
+  type Place,
+  type SourceEvent,
+} from '@relais/connector-kit';
 import type { Evenement, Lieu, MotifDissolution, Personne } from './client.ts';
 
-export const BIRTH = 'fr.relais.citizen.birth.registered.v1';
-export const DEATH = 'fr.relais.citizen.death.registered.v1';
-export const MARRIAGE = 'fr.relais.citizen.marriage.registered.v1';
-export const PACS_REGISTERED = 'fr.relais.citizen.pacs.registered.v1';
-export const PACS_DISSOLVED = 'fr.relais.citizen.pacs.dissolved.v1';
-export const NAME_CHANGED = 'fr.relais.citizen.name.changed.v1';
-export const EMITS = [BIRTH, DEATH, MARRIAGE, PACS_REGISTERED, PACS_DISSOLVED, NAME_CHANGED] as const;
+export const EMITS = [
+  BIRTH_REGISTERED_V1,
+  DEATH_REGISTERED_V1,
+  MARRIAGE_REGISTERED_V1,
+  PACS_REGISTERED_V1,
+  PACS_DISSOLVED_V1,
+  NAME_CHANGED_V1,
+] as const;
 
 export interface Skipped {
   numero: number;
@@ -58,7 +72,7 @@ function nameOf(personne: Pick<Personne, 'nomNaissance' | 'prenoms' | 'nomUsage'
 
 const personOf = (personne: Personne): Person => ({ name: nameOf(personne), dateOfBirth: personne.dateNaissance });
 
-const dissolutionCause: Record<MotifDissolution, EventData<typeof PACS_DISSOLVED>['cause']> = {
+const dissolutionCause: Record<MotifDissolution, EventData<typeof PACS_DISSOLVED_V1>['cause']> = {
   DECLARATION_CONJOINTE: 'joint-declaration',
   DECLARATION_UNILATERALE: 'unilateral-declaration',
   MARIAGE: 'marriage',
@@ -96,7 +110,7 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
       return [
         event(
           e,
-          BIRTH,
+          BIRTH_REGISTERED_V1,
           e.personne,
           {
             name: nameOf(e.naissance),
@@ -110,16 +124,24 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
       ];
     }
     case 'DECES':
-      return [event(e, DEATH, e.personne, { dateOfDeath: e.dateEvenement, placeOfDeath: toPlace(e.lieu), actReference: reference }, false)];
+      return [
+        event(
+          e,
+          DEATH_REGISTERED_V1,
+          e.personne,
+          { dateOfDeath: e.dateEvenement, placeOfDeath: toPlace(e.lieu), actReference: reference },
+          false,
+        ),
+      ];
     case 'MARIAGE':
-      return forBothPartners(e, persons, MARRIAGE, (other) => ({
+      return forBothPartners(e, persons, MARRIAGE_REGISTERED_V1, (other) => ({
         dateOfMarriage: e.dateEvenement,
         placeOfMarriage: toPlace(e.lieu),
         spouse: personOf(other),
         actReference: reference,
       }));
     case 'PACS':
-      return forBothPartners(e, persons, PACS_REGISTERED, (other) => ({
+      return forBothPartners(e, persons, PACS_REGISTERED_V1, (other) => ({
         dateOfRegistration: e.dateEvenement,
         partner: personOf(other),
         registeredBy: 'town-hall',
@@ -127,7 +149,7 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
         reference,
       }));
     case 'DISSOLUTION_PACS':
-      return forBothPartners(e, persons, PACS_DISSOLVED, (other) => ({
+      return forBothPartners(e, persons, PACS_DISSOLVED_V1, (other) => ({
         dateOfDissolution: e.dateEvenement,
         cause: dissolutionCause[e.motifDissolution ?? 'DECLARATION_CONJOINTE'],
         partner: personOf(other),
@@ -137,7 +159,7 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
       const personne = persons.get(e.personne);
       if (!e.changementNom || !personne) return 'a name change without its details or its person';
       const { ancienNom, nouveauNom, nouveauxPrenoms } = e.changementNom;
-      const data: EventData<typeof NAME_CHANGED> = {
+      const data: EventData<typeof NAME_CHANGED_V1> = {
         name: nameOf({ ...personne, nomNaissance: nouveauNom, prenoms: nouveauxPrenoms ?? personne.prenoms }),
         // The register keeps only the current given names: the previous name is known in full
         // only when the given names did not change.
@@ -145,7 +167,7 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
         effectiveDate: e.dateEvenement,
         legalAct: { kind: 'civil-registry-declaration', reference, date: e.dateEvenement },
       };
-      return [event(e, NAME_CHANGED, e.personne, data, false)];
+      return [event(e, NAME_CHANGED_V1, e.personne, data, false)];
     }
     default:
       return 'an event type the connector does not know';

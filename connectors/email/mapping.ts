@@ -3,10 +3,12 @@
  * the fields the flow delivers (flows/email.yaml). Pure: no I/O. A template only says what the
  * delivery carries; a field the flow does not allow is simply absent from the message.
  */
-export const REQUEST_SUBMITTED = 'fr.relais.service-request.submitted.v1';
-export const REQUEST_UPDATED = 'fr.relais.service-request.updated.v1';
-export const REQUEST_RESOLVED = 'fr.relais.service-request.resolved.v1';
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
+import {
+  ADDRESS_CHANGED_V1,
+  SERVICE_REQUEST_RESOLVED_V1,
+  SERVICE_REQUEST_SUBMITTED_V1,
+  SERVICE_REQUEST_UPDATED_V1,
+} from '@relais/connector-kit';
 
 export interface EmailContent {
   subject: string;
@@ -98,8 +100,8 @@ function addressConfirmation(data: Record<string, unknown>): EmailContent {
 }
 
 const templates: Record<string, (data: Record<string, unknown>) => EmailContent> = {
-  [ADDRESS_CHANGED]: addressConfirmation,
-  [REQUEST_SUBMITTED]: (data) => {
+  [ADDRESS_CHANGED_V1]: addressConfirmation,
+  [SERVICE_REQUEST_SUBMITTED_V1]: (data) => {
     const when = frenchDate(text(data, 'submittedAt'));
     return {
       subject: 'Votre demande a bien été reçue',
@@ -113,7 +115,7 @@ const templates: Record<string, (data: Record<string, unknown>) => EmailContent>
       ].join('\n'),
     };
   },
-  [REQUEST_UPDATED]: (data) => {
+  [SERVICE_REQUEST_UPDATED_V1]: (data) => {
     const phrase = updatedPhrases[text(data, 'status') ?? ''] ?? 'a évolué auprès de';
     const planned = frenchDate(text(data, 'plannedDate'), false);
     return {
@@ -129,7 +131,7 @@ const templates: Record<string, (data: Record<string, unknown>) => EmailContent>
       ].join('\n'),
     };
   },
-  [REQUEST_RESOLVED]: (data) => {
+  [SERVICE_REQUEST_RESOLVED_V1]: (data) => {
     const status = text(data, 'status') ?? 'resolved';
     const when = frenchDate(text(data, 'resolvedAt'));
     return {

@@ -5,31 +5,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
+import {
+  type Delivery,
+  RetryableError,
+  SERVICE_REQUEST_RESOLVED_V1,
+  SERVICE_REQUEST_SUBMITTED_V1,
+  SERVICE_REQUEST_UPDATED_V1,
+} from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { startMailbox, type Mailbox } from '../../silos/email/mailbox.ts';
 import { EmailClient } from './client.ts';
-import { REQUEST_RESOLVED, REQUEST_SUBMITTED, REQUEST_UPDATED } from './mapping.ts';
 import { createEmailSink } from './sink.ts';
 
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 const address = 'camille.martin@example.fr';
 let mailbox: Mailbox;
 let sink: ReturnType<typeof createEmailSink>;
 
-function delivery(type: string, data: Record<string, unknown>, citizenId = address): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'email',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, data: Record<string, unknown>, citizenId = address): Delivery =>
+  testDelivery('email', { type, citizenId, data });
 
 before(async () => {
   mailbox = await startMailbox();
@@ -41,7 +35,7 @@ after(async () => {
 });
 
 test("a resolved request: the citizen receives a French email with the service's comment, keyed by the event id", async () => {
-  const d = delivery(REQUEST_RESOLVED, {
+  const d = delivery(SERVICE_REQUEST_RESOLVED_V1, {
     requestId: 'SR-2026-000123',
     category: 'waste.missed-collection',
     status: 'resolved',
@@ -62,13 +56,13 @@ test("a resolved request: the citizen receives a French email with the service's
 });
 
 test('submitted and updated requests have their own templates', async () => {
-  const submitted = delivery(REQUEST_SUBMITTED, {
+  const submitted = delivery(SERVICE_REQUEST_SUBMITTED_V1, {
     requestId: 'SR-1',
     category: 'waste.damaged-bin',
     competentService: 'waste-management',
     submittedAt: '2026-11-04T07:15:00Z',
   });
-  const updated = delivery(REQUEST_UPDATED, {
+  const updated = delivery(SERVICE_REQUEST_UPDATED_V1, {
     requestId: 'SR-1',
     status: 'scheduled',
     competentService: 'waste-management',
@@ -88,7 +82,7 @@ test('submitted and updated requests have their own templates', async () => {
 test('a permanent refusal (550) is a rejection without the address; a temporary one (451) or no server is retryable', async () => {
   mailbox.refuse(550);
   const refused = await sink.apply(
-    delivery(REQUEST_RESOLVED, {
+    delivery(SERVICE_REQUEST_RESOLVED_V1, {
       requestId: 'SR-2',
       status: 'resolved',
       competentService: 'waste-management',
@@ -101,7 +95,7 @@ test('a permanent refusal (550) is a rejection without the address; a temporary 
   assert.doesNotMatch(refused.status === 'rejected' ? refused.reason : '', /camille|example\.fr/);
 
   mailbox.refuse(451);
-  const retried = delivery(REQUEST_RESOLVED, {
+  const retried = delivery(SERVICE_REQUEST_RESOLVED_V1, {
     requestId: 'SR-3',
     status: 'resolved',
     competentService: 'waste-management',
@@ -121,6 +115,9 @@ test('no template for the type, or no valid address held: rejected, nothing sent
     (await sink.apply(delivery('fr.relais.citizen.death.registered.v1', { dateOfDeath: '2026-11-20' }), context())).status,
     'rejected',
   );
-  assert.equal((await sink.apply(delivery(REQUEST_SUBMITTED, { requestId: 'SR-4' }, 'not-an-address'), context())).status, 'rejected');
+  assert.equal(
+    (await sink.apply(delivery(SERVICE_REQUEST_SUBMITTED_V1, { requestId: 'SR-4' }, 'not-an-address'), context())).status,
+    'rejected',
+  );
   assert.equal(mailbox.messages().length, before);
 });

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Delivery } from '@relais/connector-kit';
-import { MappingError, toChangementAdresse, toCompositionFoyer, toDeclarationDeces } from './mapping.ts';
+import { type Delivery, MappingError } from '@relais/connector-kit';
+import { toChangementAdresse, toCompositionFoyer, toDeclarationDeces } from './mapping.ts';
 
 const fixture = (name: string): Delivery => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Delivery;
 

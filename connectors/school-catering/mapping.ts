@@ -3,20 +3,15 @@
  * present are mapped, so what the flow did not allow never reaches the silo; a field the silo
  * requires but the delivery lacks is a MappingError (the flow is wrong, not the silo).
  */
-import type { DeliveredData, HouseholdRole } from '@relais/connector-kit';
+import type { ADDRESS_CHANGED_V1, DEATH_REGISTERED_V1, HOUSEHOLD_CHANGED_V1 } from '@relais/connector-kit';
+import { type DeliveredData, type HouseholdRole, MappingError } from '@relais/connector-kit';
 import type { components } from './generated/silo-api.ts';
 
 type Schemas = components['schemas'];
 type MembreDeclare = Schemas['MembreDeclare'];
 
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
-export const HOUSEHOLD_CHANGED = 'fr.relais.citizen.household.changed.v1';
-export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';
-
-export class MappingError extends Error {}
-
 /** The software keeps the number and its suffix in one field (« 3 bis »), and no country. */
-export function toChangementAdresse(data: DeliveredData<typeof ADDRESS_CHANGED>): Schemas['ChangementAdresse'] {
+export function toChangementAdresse(data: DeliveredData<typeof ADDRESS_CHANGED_V1>): Schemas['ChangementAdresse'] {
   const address = data.address ?? {};
   if (!address.streetName || !address.postcode || !address.communeName || !data.effectiveDate) {
     throw new MappingError('the delivery lacks streetName, postcode, communeName or effectiveDate: the flow must allow them for this silo');
@@ -42,7 +37,7 @@ const links: Record<HouseholdRole, MembreDeclare['lien']> = {
   other: 'AUTRE',
 };
 
-export function toCompositionFoyer(data: DeliveredData<typeof HOUSEHOLD_CHANGED>): Schemas['CompositionFoyer'] {
+export function toCompositionFoyer(data: DeliveredData<typeof HOUSEHOLD_CHANGED_V1>): Schemas['CompositionFoyer'] {
   if (!data.effectiveDate || !data.members?.length) throw new MappingError('the delivery lacks effectiveDate or members');
   const membres = data.members.map((m): MembreDeclare => {
     const nom = m.name?.usageName ?? m.name?.birthName;
@@ -60,7 +55,7 @@ export function toCompositionFoyer(data: DeliveredData<typeof HOUSEHOLD_CHANGED>
   return { membres, dateEffet: data.effectiveDate };
 }
 
-export function toDeclarationDeces(data: DeliveredData<typeof DEATH_REGISTERED>): Schemas['DeclarationDeces'] {
+export function toDeclarationDeces(data: DeliveredData<typeof DEATH_REGISTERED_V1>): Schemas['DeclarationDeces'] {
   if (!data.dateOfDeath) throw new MappingError('the delivery lacks dateOfDeath');
   return { dateDeces: data.dateOfDeath };
 }

@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
+import { type Delivery, RetryableError } from '@relais/connector-kit';
+import { testSinkContext } from '@relais/connector-kit/testing';
 import { seedSchoolCatering } from '../../silos/school-catering/seed.ts';
 import { startSchoolCateringSilo, type SchoolCateringSilo } from '../../silos/school-catering/server.ts';
 import type { EntreeJournal, Famille } from '../../silos/school-catering/types.ts';
@@ -15,8 +16,7 @@ import { createSchoolCateringSink } from './sink.ts';
 
 const token = 'sink-test-token';
 let silo: SchoolCateringSilo;
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 const fixture = (name: string, citizenId?: string): Delivery => {
   const delivery = JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Delivery;
   return { ...delivery, eventId: randomUUID(), ...(citizenId ? { citizenId } : {}) };

@@ -3,17 +3,18 @@
  * kept for the fee, a death ends a child's registrations (or passes a parent's bills on). The
  * event id is the silo's Idempotency-Key, so a redelivery after a crash applies nothing twice.
  */
-import { deliveredData, type Delivery, RelaisError, type Sink, type SinkContext, type SinkOutcome } from '@relais/connector-kit';
-import type { SchoolCateringClient, WriteCall, WriteResult } from './client.ts';
 import {
-  ADDRESS_CHANGED,
-  DEATH_REGISTERED,
-  HOUSEHOLD_CHANGED,
-  MappingError,
-  toChangementAdresse,
-  toCompositionFoyer,
-  toDeclarationDeces,
-} from './mapping.ts';
+  ADDRESS_CHANGED_V1,
+  DEATH_REGISTERED_V1,
+  deliveredData,
+  type Delivery,
+  HOUSEHOLD_CHANGED_V1,
+  type Sink,
+  type SinkContext,
+  type SinkOutcome,
+} from '@relais/connector-kit';
+import type { SchoolCateringClient, WriteCall, WriteResult } from './client.ts';
+import { toChangementAdresse, toCompositionFoyer, toDeclarationDeces } from './mapping.ts';
 
 function outcomeOf(result: WriteResult, person: string): SinkOutcome {
   if (result.ok) return { status: 'applied' };
@@ -23,11 +24,11 @@ function outcomeOf(result: WriteResult, person: string): SinkOutcome {
 }
 
 async function write(client: SchoolCateringClient, delivery: Delivery, call: WriteCall): Promise<WriteResult | undefined> {
-  const address = deliveredData(delivery, ADDRESS_CHANGED);
+  const address = deliveredData(delivery, ADDRESS_CHANGED_V1);
   if (address) return client.changeAddress(call, toChangementAdresse(address));
-  const household = deliveredData(delivery, HOUSEHOLD_CHANGED);
+  const household = deliveredData(delivery, HOUSEHOLD_CHANGED_V1);
   if (household) return client.declareHousehold(call, toCompositionFoyer(household));
-  const death = deliveredData(delivery, DEATH_REGISTERED);
+  const death = deliveredData(delivery, DEATH_REGISTERED_V1);
   if (death) return client.declareDeath(call, toDeclarationDeces(death));
   return undefined;
 }
@@ -35,15 +36,10 @@ async function write(client: SchoolCateringClient, delivery: Delivery, call: Wri
 export function createSchoolCateringSink(client: SchoolCateringClient): Sink {
   return {
     async apply(delivery: Delivery, { signal, traceparent }: SinkContext): Promise<SinkOutcome> {
-      try {
-        const result = await write(client, delivery, { person: delivery.citizenId, idempotencyKey: delivery.eventId, signal, traceparent });
-        return result
-          ? outcomeOf(result, delivery.citizenId)
-          : { status: 'rejected', reason: `school-catering does not handle ${delivery.type}` };
-      } catch (error) {
-        if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
-        throw error;
-      }
+      const result = await write(client, delivery, { person: delivery.citizenId, idempotencyKey: delivery.eventId, signal, traceparent });
+      return result
+        ? outcomeOf(result, delivery.citizenId)
+        : { status: 'rejected', reason: `school-catering does not handle ${delivery.type}` };
     },
   };
 }

@@ -4,7 +4,18 @@
  * of changes recorded at the silo's desk (its webhook) become canonical events, keyed by the
  * notification's id (the same at each delivery attempt, so the same event id).
  */
-import type { Address, DeliveredData, EventData, HouseholdRole, Projected, SourceEvent } from '@relais/connector-kit';
+import type { DEATH_REGISTERED_V1 } from '@relais/connector-kit';
+import {
+  type Address,
+  ADDRESS_CHANGED_V1,
+  type DeliveredData,
+  type EventData,
+  HOUSEHOLD_CHANGED_V1,
+  type HouseholdRole,
+  MappingError,
+  type Projected,
+  type SourceEvent,
+} from '@relais/connector-kit';
 import type { components } from './generated/silo-api.ts';
 
 type Adresse = components['schemas']['Adresse'];
@@ -13,9 +24,6 @@ type DemandeCloture = components['schemas']['DemandeCloture'];
 type AdresseEnregistree = components['schemas']['AdresseEnregistree'];
 type MembreFoyer = components['schemas']['MembreFoyer'];
 export type Notification = components['schemas']['Notification'];
-
-export const HOUSEHOLD_CHANGED = 'fr.relais.citizen.household.changed.v1';
-const ADDRESS_CHANGED_TYPE = 'fr.relais.citizen.address.changed.v1';
 
 const countryNames: Record<string, string> = {
   FR: 'FRANCE',
@@ -28,8 +36,6 @@ const countryNames: Record<string, string> = {
   MC: 'MONACO',
   GB: 'ROYAUME-UNI',
 };
-
-export class MappingError extends Error {}
 
 /** The canonical address as a delivery carries it (every field optional after projection). */
 export function toAdresse(address: Projected<Address>): Adresse {
@@ -45,13 +51,13 @@ export function toAdresse(address: Projected<Address>): Adresse {
   return adresse;
 }
 
-export function toChangementAdresse(data: DeliveredData<'fr.relais.citizen.address.changed.v1'>): ChangementAdresse {
+export function toChangementAdresse(data: DeliveredData<typeof ADDRESS_CHANGED_V1>): ChangementAdresse {
   if (data.effectiveDate === undefined) throw new MappingError('the delivery lacks effectiveDate');
   return { adresse: toAdresse(data.address ?? {}), dateEffet: data.effectiveDate };
 }
 
 /** A death closes the file, dated the day of death. */
-export function toDemandeCloture(data: DeliveredData<'fr.relais.citizen.death.registered.v1'>): DemandeCloture {
+export function toDemandeCloture(data: DeliveredData<typeof DEATH_REGISTERED_V1>): DemandeCloture {
   const { dateOfDeath } = data;
   if (dateOfDeath === undefined) throw new MappingError('the delivery lacks dateOfDeath');
   return { motif: 'DECES', dateDeces: dateOfDeath, dateCloture: dateOfDeath };
@@ -84,7 +90,7 @@ const roles: Record<MembreFoyer['lien'], HouseholdRole> = {
   AUTRE: 'other',
 };
 
-function member(m: MembreFoyer): EventData<typeof HOUSEHOLD_CHANGED>['members'][number] {
+function member(m: MembreFoyer): EventData<typeof HOUSEHOLD_CHANGED_V1>['members'][number] {
   return {
     name: { birthName: m.nom, givenNames: m.prenoms.split(/\s+/).filter(Boolean) },
     ...(m.dateNaissance ? { dateOfBirth: m.dateNaissance } : {}),
@@ -99,13 +105,13 @@ export function fromNotification(n: Notification): SourceEvent {
   switch (n.type) {
     case 'ADRESSE_MODIFIEE': {
       if (!n.adresse) throw new MappingError('an address notification without its address');
-      const data: EventData<typeof ADDRESS_CHANGED_TYPE> = { address: fromAdresse(n.adresse), effectiveDate: n.dateEffet };
-      return { ...base, type: ADDRESS_CHANGED_TYPE, data: data as unknown as Record<string, unknown> };
+      const data: EventData<typeof ADDRESS_CHANGED_V1> = { address: fromAdresse(n.adresse), effectiveDate: n.dateEffet };
+      return { ...base, type: ADDRESS_CHANGED_V1, data: data as unknown as Record<string, unknown> };
     }
     case 'FOYER_MODIFIE': {
       if (!n.foyer?.length) throw new MappingError('a household notification without its members');
-      const data: EventData<typeof HOUSEHOLD_CHANGED> = { effectiveDate: n.dateEffet, members: n.foyer.map(member) };
-      return { ...base, type: HOUSEHOLD_CHANGED, data: data as unknown as Record<string, unknown> };
+      const data: EventData<typeof HOUSEHOLD_CHANGED_V1> = { effectiveDate: n.dateEffet, members: n.foyer.map(member) };
+      return { ...base, type: HOUSEHOLD_CHANGED_V1, data: data as unknown as Record<string, unknown> };
     }
   }
 }

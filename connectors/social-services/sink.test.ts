@@ -4,16 +4,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
+import { ADDRESS_CHANGED_V1, DEATH_REGISTERED_V1, type Delivery, RetryableError } from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
-import { ADDRESS_CHANGED, DEATH_REGISTERED, createSocialServicesSink } from './sink.ts';
+import { createSocialServicesSink } from './sink.ts';
 
 let silo: Awaited<ReturnType<typeof startSocialServicesSilo>>;
 const apiKey = 'test-key';
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 
 async function openFile(numeroDossier: string): Promise<void> {
   const response = await fetch(`${silo.url}/dossiers`, {
@@ -29,18 +28,8 @@ async function openFile(numeroDossier: string): Promise<void> {
   assert.equal(response.status, 201);
 }
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'social-services',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery('social-services', { type, citizenId, data });
 
 const address = {
   address: {
@@ -63,7 +52,7 @@ after(() => silo.close());
 test('an address change is applied in the silo under its own field names, keyed by the event id', async () => {
   await openFile('SS-100001');
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
-  const d = delivery(ADDRESS_CHANGED, 'SS-100001', address);
+  const d = delivery(ADDRESS_CHANGED_V1, 'SS-100001', address);
   assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
   const file = (await (await fetch(`${silo.url}/dossiers/SS-100001`, { headers: { 'x-api-key': apiKey } })).json()) as {
     adresse: Record<string, string>;
@@ -95,7 +84,7 @@ test('an address change is applied in the silo under its own field names, keyed 
 test('a death closes the file', async () => {
   await openFile('SS-100002');
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
-  const outcome = await sink.apply(delivery(DEATH_REGISTERED, 'SS-100002', { dateOfDeath: '2026-11-20' }), context());
+  const outcome = await sink.apply(delivery(DEATH_REGISTERED_V1, 'SS-100002', { dateOfDeath: '2026-11-20' }), context());
   assert.deepEqual(outcome, { status: 'applied' });
   const file = (await (await fetch(`${silo.url}/dossiers/SS-100002`, { headers: { 'x-api-key': apiKey } })).json()) as {
     statut: string;
@@ -107,7 +96,7 @@ test('a death closes the file', async () => {
 
 test("a refusal is a rejection with the silo's code and message, without the file number", async () => {
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
-  const outcome = await sink.apply(delivery(ADDRESS_CHANGED, 'SS-999999', address), context());
+  const outcome = await sink.apply(delivery(ADDRESS_CHANGED_V1, 'SS-999999', address), context());
   assert.equal(outcome.status, 'rejected');
   assert.match(outcome.status === 'rejected' ? outcome.reason : '', /404 DOSSIER_INCONNU/);
   assert.doesNotMatch(outcome.status === 'rejected' ? outcome.reason : '', /SS-999999/);
@@ -121,17 +110,17 @@ test('a 5xx, an unreachable silo or a wrong API key is retryable (it ends in the
     body: JSON.stringify({ mode: 'erreur', restant: 1 }),
   });
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
-  await assert.rejects(sink.apply(delivery(ADDRESS_CHANGED, 'SS-100003', address), context()), RetryableError);
+  await assert.rejects(sink.apply(delivery(ADDRESS_CHANGED_V1, 'SS-100003', address), context()), RetryableError);
   const unreachable = createSocialServicesSink(new SocialServicesClient({ baseUrl: 'http://127.0.0.1:9', apiKey }));
-  await assert.rejects(unreachable.apply(delivery(ADDRESS_CHANGED, 'SS-100003', address), context()), RetryableError);
+  await assert.rejects(unreachable.apply(delivery(ADDRESS_CHANGED_V1, 'SS-100003', address), context()), RetryableError);
   const wrongKey = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey: 'nope' }));
-  await assert.rejects(wrongKey.apply(delivery(ADDRESS_CHANGED, 'SS-100003', address), context()), RetryableError);
+  await assert.rejects(wrongKey.apply(delivery(ADDRESS_CHANGED_V1, 'SS-100003', address), context()), RetryableError);
 });
 
 test('a delivery missing what the silo requires is a bug in the flow, not a retry', async () => {
   const sink = createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.url, apiKey }));
   await assert.rejects(
-    sink.apply(delivery(ADDRESS_CHANGED, 'SS-100001', { effectiveDate: '2026-11-01', address: { postcode: '69003' } }), context()),
+    sink.apply(delivery(ADDRESS_CHANGED_V1, 'SS-100001', { effectiveDate: '2026-11-01', address: { postcode: '69003' } }), context()),
     (error: Error & { retriable?: boolean }) => error.retriable === false,
   );
 });

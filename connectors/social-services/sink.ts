@@ -2,12 +2,9 @@
  * social-services sink: an address change updates the beneficiary's file; a death closes it.
  * The event id is the silo's Idempotency-Key, so a redelivery after a crash applies nothing twice.
  */
-import { deliveredData, type Delivery, RelaisError, type Sink, type SinkOutcome } from '@relais/connector-kit';
+import { ADDRESS_CHANGED_V1, DEATH_REGISTERED_V1, deliveredData, type Delivery, type Sink, type SinkOutcome } from '@relais/connector-kit';
 import type { SocialServicesClient, WriteResult } from './client.ts';
-import { MappingError, toChangementAdresse, toDemandeCloture } from './mapping.ts';
-
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
-export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';
+import { toChangementAdresse, toDemandeCloture } from './mapping.ts';
 
 function outcomeOf(result: WriteResult, citizenId: string): SinkOutcome {
   if (result.ok) return { status: 'applied' };
@@ -19,24 +16,19 @@ function outcomeOf(result: WriteResult, citizenId: string): SinkOutcome {
 export function createSocialServicesSink(client: SocialServicesClient): Sink {
   return {
     async apply(delivery: Delivery, { signal, traceparent }): Promise<SinkOutcome> {
-      try {
-        const address = deliveredData(delivery, ADDRESS_CHANGED);
-        if (address)
-          return outcomeOf(
-            await client.changeAddress(delivery.citizenId, toChangementAdresse(address), delivery.eventId, signal, traceparent),
-            delivery.citizenId,
-          );
-        const death = deliveredData(delivery, DEATH_REGISTERED);
-        if (death)
-          return outcomeOf(
-            await client.closeFile(delivery.citizenId, toDemandeCloture(death), delivery.eventId, signal, traceparent),
-            delivery.citizenId,
-          );
-        return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
-      } catch (error) {
-        if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
-        throw error;
-      }
+      const address = deliveredData(delivery, ADDRESS_CHANGED_V1);
+      if (address)
+        return outcomeOf(
+          await client.changeAddress(delivery.citizenId, toChangementAdresse(address), delivery.eventId, signal, traceparent),
+          delivery.citizenId,
+        );
+      const death = deliveredData(delivery, DEATH_REGISTERED_V1);
+      if (death)
+        return outcomeOf(
+          await client.closeFile(delivery.citizenId, toDemandeCloture(death), delivery.eventId, signal, traceparent),
+          delivery.citizenId,
+        );
+      return { status: 'rejected', reason: `social-services does not handle ${delivery.type}` };
     },
   };
 }

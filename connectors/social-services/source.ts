@@ -19,8 +19,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeError, isUuid, type PushSource, type PushSourceContext } from '@relais/connector-kit';
-import { fromNotification, MappingError, type Notification } from './mapping.ts';
+import { describeError, isUuid, MappingError, type PushSource, type PushSourceContext } from '@relais/connector-kit';
+import { fromNotification, type Notification } from './mapping.ts';
 
 export const WEBHOOK_PATH = '/webhooks/social-services';
 const MAX_BODY_BYTES = 64 * 1024;

@@ -3,21 +3,17 @@
  * delivery are mapped: what the flow did not allow never reaches the tax office. Reasons never
  * quote a value (they end up in receipts): they name fields and codes.
  */
-import type { Acknowledgement, Delivery, SourceEvent } from '@relais/connector-kit';
+import { type Acknowledgement, ADDRESS_CHANGED_V1, type Delivery, MappingError, type SourceEvent } from '@relais/connector-kit';
 import type { AckHeader, AckRecord } from '../../protocols/tax/ack.ts';
 import type { TaxAddress } from '../../protocols/tax/address.ts';
 import type { BatchRecord } from '../../protocols/tax/batch.ts';
 import type { ChangeRecord } from '../../protocols/tax/changes.ts';
 
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
-
-export class MappingError extends Error {}
-
 const TAX_ID = /^[0-9]{13}$/;
 
 /** A delivery as a batch record; throws MappingError when it cannot be one. */
 export function toBatchRecord(delivery: Delivery): BatchRecord {
-  if (delivery.type !== ADDRESS_CHANGED) throw new MappingError(`tax does not handle ${delivery.type}`);
+  if (delivery.type !== ADDRESS_CHANGED_V1) throw new MappingError(`tax does not handle ${delivery.type}`);
   if (!TAX_ID.test(delivery.citizenId)) throw new MappingError('the tax identifier is not a 13-digit numéro fiscal');
   const data = delivery.data;
   const effectiveDate = data['effectiveDate'];
@@ -66,7 +62,7 @@ function withoutBlanks(address: TaxAddress): Record<string, string> {
 export function toSourceEvent(record: ChangeRecord): SourceEvent {
   return {
     recordKey: `change:${record.reference}`,
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenLocalId: record.taxId,
     data: { address: withoutBlanks(record.address), effectiveDate: record.effectiveDate },
     time: record.declaredAt,

@@ -16,6 +16,7 @@ import {
   asCheckpoint,
   type Checkpoint,
   type Delivery,
+  MappingError,
   RelaisError,
   type Sink,
   type SinkOutcome,
@@ -26,7 +27,7 @@ import { readTaxAck } from '../../protocols/tax/ack.ts';
 import { checkBatchRecord, writeTaxBatch, type BatchRecord } from '../../protocols/tax/batch.ts';
 import type { TaxSftpClient } from './client.ts';
 import type { TaxSinkSettings } from './config.ts';
-import { MappingError, toAcknowledgements, toBatchRecord } from './mapping.ts';
+import { toAcknowledgements, toBatchRecord } from './mapping.ts';
 
 export const remote = { inbox: '/inbox', outbox: '/outbox', archive: '/outbox/archive' } as const;
 

@@ -10,13 +10,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asCheckpoint, type Checkpoint, createLogger, type Delivery, type Source, type SourceEvent } from '@relais/connector-kit';
+import {
+  asCheckpoint,
+  type Checkpoint,
+  createLogger,
+  type Delivery,
+  MappingError,
+  type Source,
+  type SourceEvent,
+} from '@relais/connector-kit';
 import { ensureKeyPair } from '../../silos/tax/keys.ts';
 import { seedTaxStore } from '../../silos/tax/seed.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxStore } from '../../silos/tax/store.ts';
 import { TaxSftpClient } from './client.ts';
-import { MappingError, toAcknowledgements, toBatchRecord } from './mapping.ts';
+import { toAcknowledgements, toBatchRecord } from './mapping.ts';
 import { createTaxSink } from './sink.ts';
 import { createTaxSource } from './source.ts';
 

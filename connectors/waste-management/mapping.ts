@@ -2,15 +2,14 @@
  * Canonical events ↔ the vendor database's vocabulary ("Ordures+"). Pure: no I/O. Only the
  * fields present in a delivery are mapped: what the flow did not allow never reaches the silo.
  */
-import { asCheckpoint, type Checkpoint, type SourceEvent } from '@relais/connector-kit';
-
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
-export const DEATH_REGISTERED = 'fr.relais.citizen.death.registered.v1';
-export const REQUEST_SUBMITTED = 'fr.relais.service-request.submitted.v1';
-export const REQUEST_UPDATED = 'fr.relais.service-request.updated.v1';
-export const REQUEST_RESOLVED = 'fr.relais.service-request.resolved.v1';
-
-export class MappingError extends Error {}
+import {
+  asCheckpoint,
+  type Checkpoint,
+  MappingError,
+  SERVICE_REQUEST_RESOLVED_V1,
+  SERVICE_REQUEST_UPDATED_V1,
+  type SourceEvent,
+} from '@relais/connector-kit';
 
 /** The canonical address as a delivery may carry it (every field optional after projection). */
 export interface CanonicalAddress {
@@ -164,14 +163,14 @@ export function toServiceRequestEvent(record: IncidentRecord, system: string): M
   };
   switch (record.statut) {
     case 'OUVERT':
-      return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'acknowledged', updatedAt: at } } };
+      return { event: { ...base, type: SERVICE_REQUEST_UPDATED_V1, data: { ...common, status: 'acknowledged', updatedAt: at } } };
     case 'EN_COURS':
-      return { event: { ...base, type: REQUEST_UPDATED, data: { ...common, status: 'in-progress', updatedAt: at } } };
+      return { event: { ...base, type: SERVICE_REQUEST_UPDATED_V1, data: { ...common, status: 'in-progress', updatedAt: at } } };
     case 'RESOLU':
       return {
         event: {
           ...base,
-          type: REQUEST_RESOLVED,
+          type: SERVICE_REQUEST_RESOLVED_V1,
           data: { ...common, status: 'resolved', resolvedAt: (record.date_resolution ?? record.date_maj).toISOString() },
         },
       };

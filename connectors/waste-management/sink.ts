@@ -5,12 +5,18 @@
  * transaction with its event id recorded (client.ts: applyOnce), so a redelivery applies
  * nothing twice even when Relais lost track of the first attempt.
  */
-import { type Delivery, RelaisError, type Sink, type SinkContext, type SinkOutcome } from '@relais/connector-kit';
+import {
+  ADDRESS_CHANGED_V1,
+  DEATH_REGISTERED_V1,
+  type Delivery,
+  SERVICE_REQUEST_SUBMITTED_V1,
+  type Sink,
+  type SinkContext,
+  type SinkOutcome,
+} from '@relais/connector-kit';
 import type { SqlQueryable } from '../../protocols/sql/sql-client.ts';
 import type { ApplyOutcome, WasteDatabase } from './client.ts';
-import { ADDRESS_CHANGED, DEATH_REGISTERED, MappingError, REQUEST_SUBMITTED, toDateDeces, toIncident, toMove } from './mapping.ts';
-
-export { ADDRESS_CHANGED, DEATH_REGISTERED, REQUEST_SUBMITTED } from './mapping.ts';
+import { toDateDeces, toIncident, toMove } from './mapping.ts';
 
 // Reasons end up in receipts and logs: they never quote the person's number or address.
 const unknownPerson: ApplyOutcome = {
@@ -56,9 +62,9 @@ function serviceRequest(db: WasteDatabase, delivery: Delivery): Work {
 }
 
 const handlers: Record<string, (db: WasteDatabase, delivery: Delivery) => Work> = {
-  [ADDRESS_CHANGED]: addressChange,
-  [DEATH_REGISTERED]: death,
-  [REQUEST_SUBMITTED]: serviceRequest,
+  [ADDRESS_CHANGED_V1]: addressChange,
+  [DEATH_REGISTERED_V1]: death,
+  [SERVICE_REQUEST_SUBMITTED_V1]: serviceRequest,
 };
 
 export function createWasteManagementSink(db: WasteDatabase): Sink {
@@ -66,14 +72,7 @@ export function createWasteManagementSink(db: WasteDatabase): Sink {
     async apply(delivery: Delivery, { signal }: SinkContext): Promise<SinkOutcome> {
       const handler = handlers[delivery.type];
       if (!handler) return { status: 'rejected', reason: `waste-management does not handle ${delivery.type}` };
-      let work: Work;
-      try {
-        work = handler(db, delivery);
-      } catch (error) {
-        if (error instanceof MappingError) throw new RelaisError('EVENT_INVALID', error.message, { cause: error });
-        throw error;
-      }
-      return db.applyOnce(delivery.eventId, delivery.type, work, signal);
+      return db.applyOnce(delivery.eventId, delivery.type, handler(db, delivery), signal);
     },
     close: () => db.close(),
   };

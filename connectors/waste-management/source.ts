@@ -7,7 +7,7 @@
  */
 import { type Checkpoint, type PollResult, RelaisError, type Source, type SourceContext, type SourceEvent } from '@relais/connector-kit';
 import type { WasteDatabase } from './client.ts';
-import { decodeCursor, encodeCursor, toServiceRequestEvent, type MappingError } from './mapping.ts';
+import { decodeCursor, encodeCursor, toServiceRequestEvent } from './mapping.ts';
 
 export interface WasteSourceOptions {
   system: string;
@@ -24,7 +24,7 @@ export function createWasteManagementSource(db: WasteDatabase, options: WasteSou
       try {
         cursor = decodeCursor(checkpoint);
       } catch (error) {
-        throw new RelaisError('CONNECTOR_FAILED', `waste-management checkpoint: ${(error as MappingError).message}`, { cause: error });
+        throw new RelaisError('CONNECTOR_FAILED', `waste-management checkpoint: ${(error as Error).message}`, { cause: error });
       }
       const records = await db.incidentsAfter(cursor, options.batchSize, options.settleMs, signal);
       const last = records.at(-1);

@@ -9,7 +9,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Flows } from '../../core/flows/flows.ts';
 import { isUuid } from '../../core/ids.ts';
 import { startSpan, type TracedSpan } from '../../core/tracing/spans.ts';
-import { isEventType, parseEventData, type EventData, type EventType } from '../../schemas/index.ts';
+import { CONTACT_CHANGED_V1, isEventType, parseEventData, type EventData, type EventType } from '../../schemas/index.ts';
 import { toIssues, type ValidationIssue } from '../../schemas/validation.ts';
 import { requireScope } from '../auth.ts';
 import { componentValidator } from '../api-document.ts';
@@ -24,8 +24,6 @@ import { SUBMITTED } from '../service-requests-store.ts';
 type ChangeRequest = components['schemas']['ChangeRequest'];
 
 export type ChangesDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'metrics'>;
-
-const CONTACT_CHANGED = 'fr.relais.citizen.contact.changed.v1';
 
 /** A change request whose data is valid against its event type's schema (narrowed by `type`). */
 type ValidChange = {
@@ -72,7 +70,7 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
 
 /** A contact change with an email address also becomes the address notifications go to. */
 function contactEmailOf(change: ValidChange): string | undefined {
-  return change.type === CONTACT_CHANGED ? change.data.email : undefined;
+  return change.type === CONTACT_CHANGED_V1 ? change.data.email : undefined;
 }
 
 /** The request's server span, ended with its status once the answer is sent. */

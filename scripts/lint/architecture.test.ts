@@ -1,19 +1,17 @@
 /**
  * The architecture, checked over the whole tree (pure: reads files, starts nothing): no import
  * crosses a forbidden boundary (the same table the linter applies), no folder cycle among the
- * production code's units, and the kernel stays small.
+ * production code's units, the kernel stays small, and the test tiers stay honest.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isUnitTest, repositoryFiles } from '../test-files.ts';
 import { forbiddenArrow, placeOf, targetOf, type Place } from './boundaries.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
-  .split('\n')
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.includes('/generated/'));
+const sources = repositoryFiles(root, '.ts').filter((file) => !file.endsWith('.d.ts') && !file.includes('/generated/'));
 const isProduction = (file: string): boolean => !/\.test\.ts$/.test(file) && !/^(test|bench)\//.test(file);
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -87,4 +85,49 @@ test('the kernel (core/) holds under 4,000 lines of production code', () => {
     .filter((file) => file.startsWith('core/') && isProduction(file))
     .reduce((total, file) => total + readFileSync(`${root}/${file}`, 'utf8').split('\n').length - 1, 0);
   assert.ok(lines < 4000, `core/ holds ${lines} lines of production code`);
+});
+
+/** Where the services of the integration tier come from (docs/testing.md): a unit test imports none of them. */
+const serviceModules = [
+  'node:child_process',
+  'child_process',
+  'infra/kafka/kafka.ts',
+  'test/support/stack.ts',
+  'test/support/vendor-databases.ts',
+  'test/support/postgres-server.ts',
+];
+/** What the kit's testing entry exports from its broker, database and conformance modules: each needs a service. */
+const serviceHelpers = new Set(
+  ['testing/kafka.ts', 'testing/databases.ts', 'conformance/sink.ts', 'conformance/source.ts', 'conformance/push-source.ts'].flatMap(
+    (module) =>
+      [
+        ...readFileSync(`${root}/packages/connector-kit/src/${module}`, 'utf8').matchAll(/^export (?:async )?(?:function|const) (\w+)/gm),
+      ].map((m) => m[1]!),
+  ),
+);
+const IMPORT_STATEMENT = /(?:^|\n)\s*import\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** Why a unit test's imports make it an integration test, if they do. */
+function servicesUsedBy(file: string): string[] {
+  return [...readFileSync(`${root}/${file}`, 'utf8').matchAll(IMPORT_STATEMENT)].flatMap((match) => {
+    const [, typeOnly, clause = '', from, dynamic] = match;
+    if (typeOnly) return [];
+    const spec = (from ?? dynamic)!;
+    const target = spec.startsWith('.') ? targetOf(spec, `${root}/${file}`, root) : spec;
+    if (serviceModules.includes(target ?? '')) return [`${file} imports ${target}`];
+    if (spec !== '@relais/connector-kit/testing') return [];
+    const names = (/\{([^}]*)\}/.exec(clause)?.[1] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name && !name.startsWith('type '))
+      .map((name) => name.split(/\s+as\s+/)[0]!);
+    return names.filter((name) => serviceHelpers.has(name)).map((name) => `${file} imports ${name} from @relais/connector-kit/testing`);
+  });
+}
+
+test('a unit test (*.test.ts) needs no service: it imports no broker, database, stack or process helper', () => {
+  assert.ok(serviceHelpers.has('testBus') && serviceHelpers.has('createTestDatabase') && serviceHelpers.has('sinkConformance'));
+  const unitTests = sources.filter(isUnitTest);
+  assert.ok(unitTests.length > 20, `only ${unitTests.length} unit tests found`);
+  assert.deepEqual(unitTests.flatMap(servicesUsedBy), [], 'rename these *.integration.test.ts (docs/testing.md)');
 });

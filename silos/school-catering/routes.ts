@@ -4,7 +4,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Router, type Request, type Response } from 'express';
-import { canonicalJson, decodeBody } from '../shared/http-body.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
+import { decodeBody } from '../shared/http-body.ts';
 import type { BodyValidator } from '../shared/openapi-validation.ts';
 import type { Pannes } from './faults.ts';
 import { changerAdresse, creerFamille, declarerDeces, declarerFoyer } from './rules.ts';

@@ -1,8 +1,6 @@
-/** The school-catering simulator over real HTTP: rules, refusals, idempotency, faults, persistence, its process entry. */
+/** The school-catering simulator over real HTTP, in this process: rules, refusals, idempotency, faults, persistence. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,19 +124,4 @@ test('the data survives a restart', async () => {
   await silo.close();
   silo = await startSchoolCateringSilo({ token, dataDir });
   assert.equal((await call<Famille>('GET', '/familles/FAM-000123')).body.adresseFacturation.voie, 'rue des Lilas');
-});
-
-test('main.ts runs as a plain process on SCHOOL_CATERING_PORT, seeded, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['silos/school-catering/main.ts'], {
-    env: { ...process.env, SCHOOL_CATERING_PORT: '0', SCHOOL_CATERING_SEED: 'demo' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  while (!out.includes('silo.started')) await once(child.stdout, 'data');
-  const started = JSON.parse(out.split('\n')[0]!) as { url: string; seeded: number };
-  assert.equal(started.seeded, 2);
-  assert.equal((await fetch(`${started.url}/familles/FAM-000456`)).status, 200);
-  child.kill('SIGTERM');
-  assert.deepEqual(await once(child, 'exit'), [0, null]);
 });

@@ -15,11 +15,3 @@ export function decodeBody(req: Request): DecodedBody {
     return { lisible: false, body: text };
   }
 }
-
-/** JSON with object keys sorted, so two bodies with the same content compare equal. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return inner;
-    return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
-}

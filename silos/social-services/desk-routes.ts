@@ -5,7 +5,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { changerAdresse, changerFoyer } from './dossier-rules.ts';
-import { decodeBody, sendErreur } from './http.ts';
+import { decodeBody } from '../shared/http-body.ts';
+import { sendErreur } from './http.ts';
 import type { SocialServicesStore } from './store.ts';
 import type { Dossier, Notification } from './types.ts';
 import type { Validator, Validators } from './validation.ts';

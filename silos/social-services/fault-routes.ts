@@ -1,7 +1,8 @@
 /** The `/_admin/pannes` routes (no authentication): configure, read and clear the injected fault. */
 import { Router } from 'express';
 import { ConfigurationPanneInvalide, type ConfigurationPanne, type FaultInjector } from './faults.ts';
-import { decodeBody, sendErreur } from './http.ts';
+import { decodeBody } from '../shared/http-body.ts';
+import { sendErreur } from './http.ts';
 import type { Validator } from './validation.ts';
 
 export function faultRoutes(faults: FaultInjector, validate: Validator<ConfigurationPanne>): Router {

@@ -1,4 +1,4 @@
-/** HTTP helpers of the legacy API: its own error shape and the decoding of raw request bodies. */
+/** HTTP helpers of the legacy API: its own error shape. */
 import type { Response } from 'express';
 import type { CodeErreur, Erreur } from './types.ts';
 
@@ -6,5 +6,3 @@ export function sendErreur(res: Response, statut: number, code: CodeErreur, mess
   const erreur: Erreur = { code, message };
   res.status(statut).json(erreur);
 }
-
-export { canonicalJson, decodeBody, type DecodedBody } from '../shared/http-body.ts';

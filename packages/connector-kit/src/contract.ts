@@ -15,6 +15,7 @@
  *   throws RetryableError (core/errors.ts) → retried with exponential backoff up to the
  *                                            configured attempts, then dead-lettered.
  *   the context's signal aborts (timeout)  → treated as retryable.
+ *   throws MappingError (below)            → dead-lettered at once, code EVENT_INVALID.
  *   throws anything else                   → dead-lettered at once (a bug or a poison message).
  *
  * apply() must be idempotent on `delivery.eventId`: the runtime keeps a ledger and skips
@@ -37,7 +38,8 @@
  *           The answer is due within `acknowledgements.deadlineMs`.
  *        applied / rejected                   → settled now (a record the format cannot carry).
  *      A RetryableError or timeout retries the whole window; after maxAttempts, or on any other
- *      error, the whole window is dead-lettered.
+ *      error, the whole window is dead-lettered (so a delivery its mapping refuses is answered
+ *      `rejected` alone rather than thrown: see MappingError).
  *   3. every `pollIntervalMs`, the runtime calls acknowledgements.poll() with the checkpoint it
  *      saved last (null the first time), under the window's time limit (its signal aborts at the
  *      limit and on stop; a poll that fails or times out is simply made again next round). For each acknowledgement of a handed-over delivery it
@@ -53,12 +55,36 @@
  *      must treat the event id as the idempotency key of the record.
  * handed_over from a sink without batchWindow is a connector bug (dead-lettered).
  */
+import { RelaisError } from '../../../core/errors.ts';
 import type { Delivery } from '../../../core/envelopes.ts';
 import type { IdentityResolver } from '../../../core/identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
 export type { Delivery } from '../../../core/envelopes.ts';
+
+/**
+ * What a connector's mapping (pure, in mapping.ts) throws when a delivery or a silo's record
+ * cannot be put in the other side's terms: a field the silo requires that the flow does not
+ * deliver, a value its vocabulary cannot code, a notification missing its payload. The fault is
+ * Relais' (its flow, or the connector), not the silo's, and trying again cannot help: it is a
+ * RelaisError with code EVENT_INVALID, not retriable. Let it propagate:
+ *   from apply()       → dead-lettered at once with its message (receipt `dead_lettered`), where
+ *                        operators see Relais' own faults; never `rejected`, which records the
+ *                        silo's decision. A replay sends the same delivery again: it helps once
+ *                        the connector is fixed; after a flow fix, the change is sent anew.
+ *   from applyBatch()  → would dead-letter the whole window: a batch sink catches it per
+ *                        delivery and answers that delivery `rejected` with the message.
+ *   in a push source   → answer the silo that the push will never be accepted (a 4xx), so it
+ *                        does not retry it.
+ * Messages name fields and rules, never values: they reach receipts, logs and DLQ headers.
+ */
+export class MappingError extends RelaisError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('EVENT_INVALID', message, options);
+    this.name = 'MappingError';
+  }
+}
 
 export type SinkOutcome =
   | { status: 'applied' }

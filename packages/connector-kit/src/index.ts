@@ -40,3 +40,4 @@ export {
   type Projected,
 } from '../../../schemas/index.ts';
 export type * from '../../../schemas/generated/events.ts';
+export * from '../../../schemas/generated/event-types.ts';

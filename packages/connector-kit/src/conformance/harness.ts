@@ -1,11 +1,10 @@
 /**
  * What both conformance suites share: the test broker and a fresh PostgreSQL store (the ones
- * `npm test` provides: KAFKA_BROKERS, TEST_DATABASE_URL), a topic prefix of their own, a topic
- * recorder, waiting with a deadline, and observing a connector's calls without changing them.
+ * `npm test` provides: KAFKA_BROKERS, TEST_DATABASE_URL), a topic prefix of their own, waiting
+ * with a deadline, and observing a connector's calls without changing them.
  */
-import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
-import type { Bus, IncomingMessage, Subscription } from '../../../../core/bus/types.ts';
+import type { Bus } from '../../../../core/bus/types.ts';
 import { createLogger, type Logger } from '../../../../core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { eventually } from '../testing/eventually.ts';
@@ -49,29 +48,6 @@ export function harness(system: string): () => Promise<Harness> {
       logger: createLogger({ component: 'conformance', level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'silent' }),
     };
   };
-}
-
-/** Everything published on `topics` from now on, in arrival order. */
-export interface Recorder {
-  messages: IncomingMessage[];
-  close(): Promise<void>;
-}
-
-export async function record(bus: Bus, topics: string[]): Promise<Recorder> {
-  const messages: IncomingMessage[] = [];
-  const subscription: Subscription = await bus.consume({
-    groupId: `conformance-recorder-${randomUUID()}`,
-    topics,
-    fromBeginning: true,
-    handler: async (batch, context) => {
-      for (const message of batch) {
-        messages.push(message);
-        context.markProcessed(message);
-      }
-    },
-  });
-  await subscription.ready;
-  return { messages, close: () => subscription.close() };
 }
 
 /** Counts calls in progress around a connector's methods, so a test can act while one is in flight. */

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sourceEventId } from '../../../../core/ids.ts';
 import { parseFlows, type Flows } from '../../../../core/flows/flows.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
-import { eventually, record, type Harness, type Recorder } from './harness.ts';
+import { topicNames } from '../../../../core/topics.ts';
+import { ensureTestTopics, recordTopics, type Recorder } from '../testing/kafka.ts';
+import { eventually, type Harness } from './harness.ts';
 
 /** What both source suites open once: the shared harness, the silo, and a recorder of <prefix>.events. */
 export async function openSourceSuite<Silo>(
@@ -13,8 +14,8 @@ export async function openSourceSuite<Silo>(
 ): Promise<{ harness: Harness; silo: Silo; recorder: Recorder }> {
   const harness = await openHarness();
   const silo = await startSilo();
-  await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
-  const recorder = await record(harness.bus, [topicNames(harness.prefix).events]);
+  await ensureTestTopics(harness.bus, harness.prefix, []);
+  const recorder = await recordTopics(harness.bus, [topicNames(harness.prefix).events]);
   return { harness, silo, recorder };
 }
 

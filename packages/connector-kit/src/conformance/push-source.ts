@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { topicNames } from '../../../../core/topics.ts';
 import type { PushSource, PushSourceContext } from '../contract.ts';
 import { startPushSourceRuntime, type RunningPushSource } from '../runtime/source-runtime.ts';
-import { harness as sharedHarness, type Harness, type Recorder } from './harness.ts';
+import type { Recorder } from '../testing/kafka.ts';
+import { harness as sharedHarness, type Harness } from './harness.ts';
 import { flowsOf, openSourceSuite, published } from './published.ts';
 
 /**

@@ -5,15 +5,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { topicNames } from '../../../../core/topics.ts';
 import type { Sink, SinkContext, SinkOutcome } from '../contract.ts';
 import { startSinkRuntime, type RunningSink } from '../runtime/sink-runtime.ts';
-import { CallTracker, eventually, harness as sharedHarness, once, record, settleTime, type Harness, type Recorder } from './harness.ts';
+import { testDelivery, type DeliveryInput } from '../testing/deliveries.ts';
+import { ensureTestTopics, recordTopics, type Recorder } from '../testing/kafka.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness } from './harness.ts';
 
 /** What the suite needs of a delivery; it adds the event id, pivot id, system, route and time. */
-export type DeliveryInput = Pick<Delivery, 'type' | 'citizenId' | 'data'>;
 
 /**
  * What a sink connector gives the suite. `Silo` is whatever startSilo() returns (a simulator
@@ -126,17 +126,7 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
   }
 
   async function make(input?: DeliveryInput): Promise<Delivery> {
-    const { type, citizenId, data } = input ?? (await options.delivery(silo));
-    return {
-      eventId: randomUUID(),
-      pivotId: randomUUID(),
-      system,
-      routeId: 'conformance',
-      type,
-      citizenId,
-      data,
-      time: new Date().toISOString(),
-    };
+    return testDelivery(system, input ?? (await options.delivery(silo)), 'conformance');
   }
 
   const publish = (...deliveries: Delivery[]) => harness.bus.publish(deliveries.map((d) => encodeDelivery(d, topics().delivery(system))));
@@ -176,10 +166,8 @@ export function sinkConformance<Silo>(options: SinkConformanceOptions<Silo>): vo
       const probe = await options.createSink(silo);
       batch = probe.batchWindow !== undefined;
       await probe.close?.();
-      await ensureTopics(harness.bus, { topicPrefix: harness.prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [
-        system,
-      ]);
-      recorder = await record(harness.bus, [topics().receipts, topics().dlq(system)]);
+      await ensureTestTopics(harness.bus, harness.prefix, [system]);
+      recorder = await recordTopics(harness.bus, [topics().receipts, topics().dlq(system)]);
       await start();
     });
 

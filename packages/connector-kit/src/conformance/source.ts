@@ -10,7 +10,8 @@ import { topicNames } from '../../../../core/topics.ts';
 import { readSourceState } from '../runtime/checkpoints.ts';
 import type { Source } from '../contract.ts';
 import { startSourceRuntime, type RunningSource } from '../runtime/source-runtime.ts';
-import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness, type Recorder } from './harness.ts';
+import type { Recorder } from '../testing/kafka.ts';
+import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness } from './harness.ts';
 import { flowsOf, openSourceSuite, published } from './published.ts';
 
 /**

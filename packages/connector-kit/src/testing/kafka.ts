@@ -4,8 +4,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createBus } from '../../../../core/bus/index.ts';
-import type { Bus, IncomingMessage } from '../../../../core/bus/types.ts';
+import type { Bus, IncomingMessage, Subscription } from '../../../../core/bus/types.ts';
 import { createLogger } from '../../../../core/logger.ts';
+import { ensureTopics } from '../../../../core/topics.ts';
 import { eventually } from './eventually.ts';
 
 export function testBrokers(): string[] {
@@ -42,4 +43,36 @@ export async function readTopic(
     await sub.close();
     await bus.close();
   }
+}
+
+/**
+ * Creates the topics under `prefix` (events, receipts, and each system's delivery and DLQ
+ * topics) on the test broker: one node, so replication 1 and one in-sync replica.
+ */
+export function ensureTestTopics(bus: Bus, prefix: string, systems: string[], partitions = 2): Promise<void> {
+  return ensureTopics(bus, { topicPrefix: prefix, topicPartitions: partitions, topicReplication: 1, topicMinInsyncReplicas: 1 }, systems);
+}
+
+/** Everything published on some topics, in arrival order, until close(). */
+export interface Recorder {
+  messages: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+/** Records `topics` from their beginning with a fresh consumer group; resolves once it consumes. */
+export async function recordTopics(bus: Bus, topics: string[]): Promise<Recorder> {
+  const messages: IncomingMessage[] = [];
+  const subscription: Subscription = await bus.consume({
+    groupId: `recorder-${randomUUID()}`,
+    topics,
+    fromBeginning: true,
+    handler: async (batch, context) => {
+      for (const message of batch) {
+        messages.push(message);
+        context.markProcessed(message);
+      }
+    },
+  });
+  await subscription.ready;
+  return { messages, close: () => subscription.close() };
 }

@@ -9,25 +9,32 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startSinkRuntime } from '@relais/connector-kit/runtime';
-import { encodeDelivery, type Delivery } from '../core/envelopes.ts';
-import { createLogger } from '../core/logger.ts';
-import { openSqlClient, type SqlDialect } from '../protocols/sql/sql-client.ts';
-import { ensureTopics, topicNames } from '../core/topics.ts';
-import { householdOf } from '../silos/waste-management/desk.ts';
-import { addHousehold } from '../silos/waste-management/seed.ts';
-import { WasteDatabase } from '../connectors/waste-management/client.ts';
-import { createWasteManagementSink } from '../connectors/waste-management/sink.ts';
-import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
-import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
+import { encodeDelivery, type Delivery } from '../../core/envelopes.ts';
+import { createLogger } from '../../core/logger.ts';
+import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
+import { topicNames } from '../../core/topics.ts';
+import { householdOf } from '../../silos/waste-management/desk.ts';
+import { addHousehold } from '../../silos/waste-management/seed.ts';
+import { WasteDatabase } from './client.ts';
+import { createWasteManagementSink } from './sink.ts';
+import {
+  createTestDatabase,
+  ensureTestTopics,
+  eventually,
+  type FaultProxy,
+  faultProxy,
+  testBus,
+  type TestDatabase,
+  testDelivery,
+  uniquePrefix,
+} from '@relais/connector-kit/testing';
+import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 
 const system = 'waste-management';
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return { eventId: randomUUID(), type, pivotId: randomUUID(), system, routeId: 'r', citizenId, data, time: new Date().toISOString() };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery(system, { type, citizenId, data });
 
 for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
   describe(`waste-management connector under the sink runtime, vendor database on ${dialect}`, () => {
@@ -36,16 +43,16 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
     const bus = testBus();
     let store: TestDatabase;
     let vendor: VendorDatabase;
-    let proxy: TcpProxy;
+    let proxy: FaultProxy;
     let stop: () => Promise<void>;
 
     before(async () => {
       store = await createTestDatabase('postgres');
       vendor = await createWasteVendorDatabase(dialect);
       const url = new URL(vendor.url);
-      proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || (dialect === 'mariadb' ? 3306 : 5432)) });
+      proxy = await faultProxy({ host: url.hostname, port: Number(url.port || (dialect === 'mariadb' ? 3306 : 5432)) });
       url.host = `127.0.0.1:${proxy.port}`;
-      await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+      await ensureTestTopics(bus, prefix, [system]);
       const runner = await startSinkRuntime({
         system,
         sink: createWasteManagementSink(new WasteDatabase(openSqlClient(url.toString(), { connectTimeoutMs: 500 }))),

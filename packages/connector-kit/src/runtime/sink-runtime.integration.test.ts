@@ -6,14 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from '../../../../core/bus/types.ts';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
 import { RetryableError } from '../../../../core/errors.ts';
 import { createLogger } from '../../../../core/logger.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
-import { testBus, uniquePrefix } from '../testing/kafka.ts';
+import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { eventually } from '../testing/eventually.ts';
+import { testDelivery } from '../testing/deliveries.ts';
+import { ADDRESS_CHANGED_V1 } from '../index.ts';
 import type { Sink, SinkOutcome } from '../contract.ts';
 import { backoffDelay } from './backoff.ts';
 import { startSinkRuntime } from './sink-runtime.ts';
@@ -25,8 +26,9 @@ const bus = testBus();
 let database: TestDatabase;
 const applied: string[] = [];
 const script = new Map<string, (attempt: number) => SinkOutcome>();
-const receipts: Receipt[] = [];
-const dlq: IncomingMessage[] = [];
+let recorded: { receipts: Recorder; dlq: Recorder };
+const receipts = (): Receipt[] => recorded.receipts.messages.map(decodeReceipt);
+const dlq = () => recorded.dlq.messages;
 
 const sink: Sink = {
   async apply(delivery, { attempt }) {
@@ -37,22 +39,13 @@ const sink: Sink = {
 };
 
 function delivery(eventId = randomUUID()): Delivery {
-  return {
-    eventId,
-    type: 'fr.relais.citizen.address.changed.v1',
-    pivotId: randomUUID(),
-    system,
-    routeId: 'r',
-    citizenId: 'X1',
-    data: {},
-    time: new Date().toISOString(),
-  };
+  return { ...testDelivery(system, { type: ADDRESS_CHANGED_V1, citizenId: 'X1', data: {} }), eventId };
 }
 
 let stop: () => Promise<void>;
 before(async () => {
   database = await createTestDatabase('postgres');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+  await ensureTestTopics(bus, prefix, [system]);
   const runner = await startSinkRuntime({
     system,
     sink,
@@ -64,22 +57,11 @@ before(async () => {
     timeoutMs: 1000,
     logger: createLogger({ component: 'test', level: 'silent' }),
   });
-  const watchers = await Promise.all([
-    bus.consume({
-      groupId: `${prefix}-r`,
-      topics: [topics.receipts],
-      handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))),
-    }),
-    bus.consume({
-      groupId: `${prefix}-d`,
-      topics: [topics.dlq(system)],
-      handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))),
-    }),
-  ]);
+  recorded = { receipts: await recordTopics(bus, [topics.receipts]), dlq: await recordTopics(bus, [topics.dlq(system)]) };
   await runner.ready;
   stop = async () => {
     await runner.stop();
-    await Promise.all(watchers.map((w) => w.close()));
+    await Promise.all([recorded.receipts.close(), recorded.dlq.close()]);
   };
 });
 
@@ -90,17 +72,21 @@ after(async () => {
 });
 
 const receiptFor = (eventId: string) =>
-  eventually(async () => receipts.find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
+  eventually(async () => receipts().find((r) => r.eventId === eventId), 15_000, `receipt of ${eventId}`);
 
 test('a delivery published twice is applied once; the duplicate gets its receipt again', async () => {
   const d = delivery();
   await bus.publish([encodeDelivery(d, topics.delivery(system)), encodeDelivery(d, topics.delivery(system))]);
-  await eventually(async () => (receipts.filter((r) => r.eventId === d.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
+  await eventually(async () => (receipts().filter((r) => r.eventId === d.eventId).length >= 2 ? true : undefined), 15_000, 'two receipts');
   assert.deepEqual(
     applied.filter((a) => a.startsWith(d.eventId)),
     [`${d.eventId}#1`],
   );
-  assert.ok(receipts.filter((r) => r.eventId === d.eventId).every((r) => r.status === 'applied'));
+  assert.ok(
+    receipts()
+      .filter((r) => r.eventId === d.eventId)
+      .every((r) => r.status === 'applied'),
+  );
 });
 
 test('a retryable error is retried, then applied; a rejection is final', async () => {
@@ -125,7 +111,7 @@ test('a non-retriable error is dead-lettered at once, with the cause in the DLQ 
   const receipt = await receiptFor(bug.eventId);
   assert.equal(receipt.status, 'dead_lettered');
   assert.equal(receipt.attempts, 1);
-  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === bug.eventId), 15_000, 'the DLQ message');
+  const dead = await eventually(async () => dlq().find((m) => m.headers['ce_id'] === bug.eventId), 15_000, 'the DLQ message');
   assert.equal(dead.headers['relais_error_code'], 'UNKNOWN');
   assert.match(dead.headers['relais_error_message'] ?? '', /cannot read properties/);
   assert.equal(dead.headers['relais_error_retriable'], 'false');
@@ -136,7 +122,7 @@ test('a message that is not a delivery is dead-lettered without being applied', 
   await bus.publish([
     { topic: topics.delivery(system), key: 'k', value: Buffer.from('not json'), headers: { ce_specversion: '1.0', ce_id: 'poison-1' } },
   ]);
-  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
+  const dead = await eventually(async () => dlq().find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
   assert.equal(dead.headers['relais_error_code'], 'EVENT_INVALID');
   assert.equal(applied.length, before);
 });
@@ -163,7 +149,7 @@ test('backoff doubles up to the ceiling, with jitter between half and all of it'
 
 test("the batch form gets a partition's deliveries in order, one outcome each; a retryable failure retries the batch", async () => {
   const batchSystem = 'batched';
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, [batchSystem]);
+  await ensureTestTopics(bus, prefix, [batchSystem], 1);
   const calls: string[][] = [];
   let failNext = true;
   const batchSink: Sink = {
@@ -209,12 +195,14 @@ test('a rejected delivery that appears twice in one batch is applied once and bo
   script.set(refused.eventId, () => ({ status: 'rejected', reason: 'twice refused' }));
   await bus.publish([encodeDelivery(refused, topics.delivery(system)), encodeDelivery(refused, topics.delivery(system))]);
   await eventually(
-    async () => (receipts.filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined),
+    async () => (receipts().filter((r) => r.eventId === refused.eventId).length >= 2 ? true : undefined),
     15_000,
     'two receipts',
   );
   assert.deepEqual(
-    receipts.filter((r) => r.eventId === refused.eventId).map((r) => r.status),
+    receipts()
+      .filter((r) => r.eventId === refused.eventId)
+      .map((r) => r.status),
     ['rejected', 'rejected'],
   );
   assert.equal(applied.filter((a) => a.startsWith(refused.eventId)).length, 1);

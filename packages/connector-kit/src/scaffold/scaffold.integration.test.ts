@@ -118,11 +118,20 @@ describe('a scaffolded connector', () => {
       'fixtures/address-delivery.json',
       'mapping.test.ts',
       'sink.test.ts',
-      'conformance.test.ts',
+      'conformance.integration.test.ts',
     ]) {
       assert.ok(result.created.includes(`connectors/${NAME}/${file}`), file);
     }
-    for (const file of ['openapi.yaml', 'store.ts', 'server.ts', 'settings.ts', 'simulator.ts', 'main.ts', 'main.test.ts', 'README.md'])
+    for (const file of [
+      'openapi.yaml',
+      'store.ts',
+      'server.ts',
+      'settings.ts',
+      'simulator.ts',
+      'main.ts',
+      'main.integration.test.ts',
+      'README.md',
+    ])
       assert.ok(result.created.includes(`silos/${NAME}/${file}`), file);
     assert.ok(result.created.includes(`flows/${NAME}.yaml`));
     assert.ok(result.created.every((file) => existsSync(join(root, file))));
@@ -146,7 +155,7 @@ describe('a scaffolded connector', () => {
         'README.md',
         'client.ts',
         'config.ts',
-        'conformance.test.ts',
+        'conformance.integration.test.ts',
         'fixtures/address-delivery.json',
         'index.ts',
         'mapping.test.ts',
@@ -157,7 +166,7 @@ describe('a scaffolded connector', () => {
     );
     const index = readFileSync(join(root, `connectors/${SINK_ONLY}/index.ts`), 'utf8');
     assert.doesNotMatch(index, /createSource|emits/);
-    assert.doesNotMatch(readFileSync(join(root, `connectors/${SINK_ONLY}/conformance.test.ts`), 'utf8'), /sourceConformance/);
+    assert.doesNotMatch(readFileSync(join(root, `connectors/${SINK_ONLY}/conformance.integration.test.ts`), 'utf8'), /sourceConformance/);
     for (const file of written()) assert.doesNotMatch(readFileSync(join(root, file), 'utf8'), /@source|@sink-only/, file);
     assert.equal(selectVariant('a\nb // @source\nc // @sink-only\n\n// @source {\nd\n// @source }\n', false), 'a\nc\n');
   });

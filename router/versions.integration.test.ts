@@ -10,9 +10,9 @@ import { decodeDelivery, encodeCanonical } from '../core/envelopes.ts';
 import { linkIdentifier } from '../core/identity/identity-store.ts';
 import { createLogger } from '../core/logger.ts';
 import { parseFlows } from '../core/flows/flows.ts';
-import { ensureTopics, topicNames } from '../core/topics.ts';
+import { topicNames } from '../core/topics.ts';
 import { eventSchema, registerEventSchema } from '../schemas/index.ts';
-import { createTestDatabase, readTopic, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { createTestDatabase, ensureTestTopics, readTopic, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { startRouter } from './router.ts';
 
 const V1 = 'fr.relais.citizen.address.changed.v1';
@@ -63,7 +63,7 @@ routes:
   const prefix = uniquePrefix('versions');
   const topics = topicNames(prefix);
   const bus = testBus(undefined, 'versions');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 1, topicReplication: 1, topicMinInsyncReplicas: 1 }, ['social-services']);
+  await ensureTestTopics(bus, prefix, ['social-services'], 1);
   const router = await startRouter({
     bus,
     db: database.db,

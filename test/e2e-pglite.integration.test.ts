@@ -1,6 +1,6 @@
 /**
  * The same flow with the embedded store (PGlite): the quick start's default, where no
- * database server runs. Everything else is as real as in e2e.test.ts.
+ * database server runs. Everything else is as real as in e2e.integration.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

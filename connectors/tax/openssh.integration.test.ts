@@ -9,12 +9,11 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@relais/connector-kit';
 import { batchRecordFrom, readTaxBatch, writeTaxBatch } from '../../protocols/tax/batch.ts';
-import { eventually } from '@relais/connector-kit/testing';
+import { eventually, freePort } from '@relais/connector-kit/testing';
 import { TaxSftpClient } from './client.ts';
 import { createTaxSink } from './sink.ts';
 
@@ -25,14 +24,6 @@ const dir = mkdtempSync(join(tmpdir(), 'relais-openssh-'));
 const exchange = join(dir, 'exchange');
 let sshd: ChildProcess | undefined;
 let client: TaxSftpClient;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   if (missing) return;

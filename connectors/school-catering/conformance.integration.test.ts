@@ -4,8 +4,8 @@ import { sinkConformance } from '@relais/connector-kit/testing';
 import { startSchoolCateringSilo, type SchoolCateringSilo } from '../../silos/school-catering/server.ts';
 import type { EntreeJournal } from '../../silos/school-catering/types.ts';
 import { SchoolCateringClient } from './client.ts';
-import { ADDRESS_CHANGED } from './mapping.ts';
 import { createSchoolCateringSink } from './sink.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 const token = 'conformance-token';
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -49,7 +49,7 @@ sinkConformance<Silo>({
   startSilo: async () => ({ server: await startSchoolCateringSilo({ token }), families: [] }),
   stopSilo: (silo) => silo.server.close(),
   createSink: (silo) => createSchoolCateringSink(new SchoolCateringClient({ baseUrl: silo.server.url, token })),
-  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await newFamily(silo), data: address }),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await newFamily(silo), data: address }),
   // The silo's journal: one entry per write request, `rejoue` when its idempotency key came back.
   async effects(silo, eventId) {
     let count = 0;
@@ -59,9 +59,9 @@ sinkConformance<Silo>({
     }
     return count;
   },
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'PER-000000', data: address }, reason: /404 PERSONNE_INCONNUE/ }),
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED_V1, citizenId: 'PER-000000', data: address }, reason: /404 PERSONNE_INCONNUE/ }),
   poison: async (silo) => ({
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenId: await newFamily(silo),
     data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } },
   }),

@@ -3,13 +3,12 @@
  * against its simulator: deliveries over its REST API, changes from its desk by signed webhook.
  */
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
+import { freePort, pushSourceConformance, sinkConformance } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
 import { SocialServicesClient } from './client.ts';
-import { ADDRESS_CHANGED, createSocialServicesSink } from './sink.ts';
+import { createSocialServicesSink } from './sink.ts';
 import { createWebhookReceiver, WEBHOOK_PATH } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 const apiKey = 'conformance-key';
 const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
@@ -52,7 +51,7 @@ sinkConformance<Silo>({
   startSilo: async () => ({ server: await startSocialServicesSilo({ apiKey }), files: [] }),
   stopSilo: (silo) => silo.server.close(),
   createSink: (silo) => createSocialServicesSink(new SocialServicesClient({ baseUrl: silo.server.url, apiKey })),
-  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await openFile(silo), data: address }),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await openFile(silo), data: address }),
   // The silo's journal: one entry per write request, `rejoue` when its idempotency key came back.
   async effects(silo, eventId) {
     let count = 0;
@@ -65,9 +64,9 @@ sinkConformance<Silo>({
     }
     return count;
   },
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED_V1, citizenId: 'SS-000000', data: address }, reason: /404 DOSSIER_INCONNU/ }),
   poison: async (silo) => ({
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenId: await openFile(silo),
     data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } },
   }),
@@ -77,15 +76,6 @@ sinkConformance<Silo>({
     return async () => void (await setFault(silo, { mode: 'aucune' }));
   },
 });
-
-/** A port free now, for the receiver the silo is told to push to before it listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const secret = 'conformance-webhook-secret';
 

@@ -1,19 +1,18 @@
 /**
  * The dead-letter endpoints' edges against real PostgreSQL: scopes, an undeclared system, a
  * body that is neither eventIds nor all, and Kafka out of reach (503 kafka-unavailable with
- * Retry-After, nothing audited). The replay itself runs end to end in test/cli.test.ts.
+ * Retry-After, nothing audited). The replay itself runs end to end in test/cli.integration.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../bin/start-silos.ts';
 import { createBus } from '../core/bus/index.ts';
 import type { Bus } from '../core/bus/types.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import { topicNames } from '../core/topics.ts';
-import { createTestDatabase, type TestDatabase } from '@relais/connector-kit/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@relais/connector-kit/testing';
 import { listen } from '../test/support/http.ts';
 import { createApp, type GatewayDeps } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';

@@ -1,24 +1,24 @@
 /**
  * tax passes the sink conformance suite as a batch sink (its receipts follow the tax office's
  * acknowledgement files) and the source conformance suite (change files), against the tax
- * simulator over real SFTP, reached through a stall proxy so the suites can make it hang.
+ * simulator over real SFTP, reached through a fault proxy so the suites can make it hang.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { sinkConformance, sourceConformance, faultProxy, type FaultProxy } from '@relais/connector-kit/testing';
 import { ensureKeyPair } from '../../silos/tax/keys.ts';
 import { startTaxSilo, type TaxSilo } from '../../silos/tax/server.ts';
 import { TaxSftpClient } from './client.ts';
-import { ADDRESS_CHANGED } from './mapping.ts';
 import { createTaxSink } from './sink.ts';
 import { createTaxSource } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 interface Silo {
   dir: string;
   tax: TaxSilo;
-  proxy: StallProxy;
+  proxy: FaultProxy;
   privateKey: string;
   taxIds: string[];
 }
@@ -27,7 +27,7 @@ async function startSilo(): Promise<Silo> {
   const dir = mkdtempSync(join(tmpdir(), 'tax-conformance-'));
   const key = ensureKeyPair(join(dir, 'client', 'id_ed25519'), 'conformance');
   const tax = await startTaxSilo({ dataDir: join(dir, 'silo'), authorizedKeys: [key.publicKey], scanMs: 100 });
-  return { dir, tax, proxy: await stallProxy({ host: tax.host, port: tax.port }), privateKey: key.privateKey, taxIds: [] };
+  return { dir, tax, proxy: await faultProxy({ host: tax.host, port: tax.port }), privateKey: key.privateKey, taxIds: [] };
 }
 
 async function stopSilo(silo: Silo): Promise<void> {
@@ -62,7 +62,7 @@ sinkConformance<Silo>({
   createSink: (silo) =>
     createTaxSink(client(silo), { maxRecords: 20, maxAgeMs: 200, uploadTimeoutMs: 1500, ackPollMs: 200, ackDeadlineMs: 60_000 }),
   delivery: (silo) => ({
-    type: ADDRESS_CHANGED,
+    type: ADDRESS_CHANGED_V1,
     citizenId: taxpayer(silo),
     data: { address: { ...address, number: String(randomInt(1, 99)) }, effectiveDate: '2026-11-01' },
   }),
@@ -70,7 +70,7 @@ sinkConformance<Silo>({
   effects: async (silo, eventId) =>
     silo.taxIds.flatMap((id) => silo.tax.store.get(id)?.history ?? []).filter((h) => h.eventId === eventId).length,
   refusal: () => ({
-    delivery: { type: ADDRESS_CHANGED, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } },
+    delivery: { type: ADDRESS_CHANGED_V1, citizenId: '1999999999999', data: { address, effectiveDate: '2026-11-01' } },
     reason: /E101/,
   }),
   // No poison delivery: a record the batch format cannot carry is rejected by contract (contract.ts).

@@ -1,20 +1,21 @@
 /**
  * waste-management passes the sink and source conformance suites (packages/connector-kit/src/conformance)
- * against the vendor database on PostgreSQL (sink.test.ts and source.test.ts cover MariaDB too),
- * reached through a stall proxy so the suites can make it hang.
+ * against the vendor database on PostgreSQL (sink.integration.test.ts and source.integration.test.ts cover MariaDB too),
+ * reached through a fault proxy so the suites can make it hang.
  */
 import { randomUUID } from 'node:crypto';
-import { sinkConformance, sourceConformance, type StallProxy, stallProxy } from '@relais/connector-kit/testing';
+import { sinkConformance, sourceConformance, faultProxy, type FaultProxy } from '@relais/connector-kit/testing';
 import { openSqlClient, utcNowSql } from '../../protocols/sql/sql-client.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 import { WasteDatabase } from './client.ts';
-import { ADDRESS_CHANGED, createWasteManagementSink } from './sink.ts';
+import { createWasteManagementSink } from './sink.ts';
 import { createWasteManagementSource } from './source.ts';
+import { ADDRESS_CHANGED_V1 } from '@relais/connector-kit';
 
 interface Silo {
   vendor: VendorDatabase;
-  proxy: StallProxy;
+  proxy: FaultProxy;
   /** The vendor database through the proxy: what the connector is given. */
   url: string;
 }
@@ -22,7 +23,7 @@ interface Silo {
 async function startSilo(): Promise<Silo> {
   const vendor = await createWasteVendorDatabase('postgres');
   const direct = new URL(vendor.url);
-  const proxy = await stallProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxy = await faultProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
   direct.host = `${proxy.host}:${proxy.port}`;
   return { vendor, proxy, url: direct.toString() };
 }
@@ -54,7 +55,7 @@ sinkConformance<Silo>({
   startSilo,
   stopSilo,
   createSink: (silo) => createWasteManagementSink(new WasteDatabase(openSqlClient(silo.url, { connectTimeoutMs: 1000 }))),
-  delivery: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await household(silo), data: move }),
+  delivery: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await household(silo), data: move }),
   // The vendor database records each event it applied (relais_evenement), in the same transaction.
   async effects(silo, eventId) {
     const rows = await silo.vendor.sql.query<{ n: string | number }>(
@@ -63,8 +64,8 @@ sinkConformance<Silo>({
     );
     return Number(rows.rows[0]?.n ?? 0);
   },
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'USG-NOBODY', data: move }, reason: /USAGER_INCONNU/ }),
-  poison: async (silo) => ({ type: ADDRESS_CHANGED, citizenId: await household(silo), data: { effectiveDate: '2026-11-01' } }),
+  refusal: () => ({ delivery: { type: ADDRESS_CHANGED_V1, citizenId: 'USG-NOBODY', data: move }, reason: /USAGER_INCONNU/ }),
+  poison: async (silo) => ({ type: ADDRESS_CHANGED_V1, citizenId: await household(silo), data: { effectiveDate: '2026-11-01' } }),
   stall,
 });
 

@@ -1,35 +1,31 @@
 /**
  * The waste-management sink against the real vendor database, on MariaDB AND PostgreSQL (no
- * Kafka: the runtime's side is in test/waste-management.test.ts). Each delivery is applied in
+ * Kafka: the runtime's side is in sink-runtime.integration.test.ts). Each delivery is applied in
  * one transaction with its event id recorded in the silo, so a redelivery — sequential or
  * concurrent, with no help from Relais' own ledger — applies nothing twice.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Delivery, RetryableError } from '@relais/connector-kit';
+import {
+  ADDRESS_CHANGED_V1,
+  DEATH_REGISTERED_V1,
+  type Delivery,
+  RetryableError,
+  SERVICE_REQUEST_SUBMITTED_V1,
+} from '@relais/connector-kit';
+import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { householdOf, listIncidents } from '../../silos/waste-management/desk.ts';
 import { addHousehold } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 import { WasteDatabase } from './client.ts';
-import { ADDRESS_CHANGED, DEATH_REGISTERED, REQUEST_SUBMITTED, createWasteManagementSink } from './sink.ts';
+import { createWasteManagementSink } from './sink.ts';
 
-const logger = createLogger({ component: 'test', level: 'silent' });
-const context = () => ({ signal: new AbortController().signal, attempt: 1, logger });
+const context = testSinkContext;
 
-function delivery(type: string, citizenId: string, data: Record<string, unknown>): Delivery {
-  return {
-    eventId: randomUUID(),
-    type,
-    pivotId: randomUUID(),
-    system: 'waste-management',
-    routeId: 'r',
-    citizenId,
-    data,
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (type: string, citizenId: string, data: Record<string, unknown>): Delivery =>
+  testDelivery('waste-management', { type, citizenId, data });
 
 const newAddress = {
   number: '7',
@@ -72,7 +68,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
 
     test("an address change moves the household's subscriptions in one transaction, with the event id recorded; redelivered, it applies nothing twice", async () => {
       const [person] = await household(silo, 'move', 2);
-      const d = delivery(ADDRESS_CHANGED, person!, { address: newAddress, effectiveDate: '2026-11-01' });
+      const d = delivery(ADDRESS_CHANGED_V1, person!, { address: newAddress, effectiveDate: '2026-11-01' });
       assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
       const moved = (await householdOf(silo.sql, person!))!;
       assert.equal(moved.adresse.libelle_voie, 'rue de Créqui');
@@ -90,7 +86,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
         'SELECT type_evenement, resultat FROM relais_evenement WHERE id_evenement = ?',
         [d.eventId],
       );
-      assert.deepEqual(recorded.rows, [{ type_evenement: ADDRESS_CHANGED, resultat: 'applique' }]);
+      assert.deepEqual(recorded.rows, [{ type_evenement: ADDRESS_CHANGED_V1, resultat: 'applique' }]);
 
       const before = {
         abonnements: await count(silo, 'abonnement'),
@@ -112,7 +108,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
 
     test('two different deliveries of one move racing: one applies, the other finds the household there already', async () => {
       const [person] = await household(silo, 'race');
-      const a = delivery(ADDRESS_CHANGED, person!, { address: { ...newAddress, number: '9' }, effectiveDate: '2026-11-01' });
+      const a = delivery(ADDRESS_CHANGED_V1, person!, { address: { ...newAddress, number: '9' }, effectiveDate: '2026-11-01' });
       const b = { ...a, eventId: randomUUID() };
       const outcomes = await Promise.all([sink.apply(a, context()), sink.apply(b, context())]);
       assert.deepEqual(outcomes, [{ status: 'applied' }, { status: 'applied' }]);
@@ -122,7 +118,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
 
     test("a death takes the person out of the household; the last one's closes it and ends the subscriptions; redelivered, nothing more", async () => {
       const [first, second] = await household(silo, 'death', 2);
-      const d1 = delivery(DEATH_REGISTERED, first!, { dateOfDeath: '2026-11-20' });
+      const d1 = delivery(DEATH_REGISTERED_V1, first!, { dateOfDeath: '2026-11-20' });
       assert.deepEqual(await sink.apply(d1, context()), { status: 'applied' });
       let view = (await householdOf(silo.sql, second!))!;
       assert.equal(view.statut, 'ACTIF');
@@ -136,7 +132,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       );
       assert.ok(view.abonnements.every((s) => s.statut === 'ACTIF'));
 
-      const d2 = delivery(DEATH_REGISTERED, second!, { dateOfDeath: '2026-12-01' });
+      const d2 = delivery(DEATH_REGISTERED_V1, second!, { dateOfDeath: '2026-12-01' });
       assert.deepEqual(await sink.apply(d2, context()), { status: 'applied' });
       assert.deepEqual(await sink.apply(d2, context()), { status: 'applied' });
       assert.deepEqual(await sink.apply(d1, context()), { status: 'applied' });
@@ -160,7 +156,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
     test('a service request becomes one incident, whatever the redeliveries', async () => {
       const [person] = await household(silo, 'incident');
       const requestId = randomUUID();
-      const d = delivery(REQUEST_SUBMITTED, person!, {
+      const d = delivery(SERVICE_REQUEST_SUBMITTED_V1, person!, {
         requestId,
         category: 'waste.missed-collection',
         location: {
@@ -190,7 +186,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
     });
 
     test('an unknown person is a rejection without their number, recorded so a redelivery answers the same', async () => {
-      const d = delivery(ADDRESS_CHANGED, 'USG-404404', { address: { ...newAddress, number: '404' }, effectiveDate: '2026-11-01' });
+      const d = delivery(ADDRESS_CHANGED_V1, 'USG-404404', { address: { ...newAddress, number: '404' }, effectiveDate: '2026-11-01' });
       const addresses = await count(silo, 'adresse');
       const outcome = await sink.apply(d, context());
       assert.equal(outcome.status, 'rejected');
@@ -205,12 +201,12 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
 
     test('a delivery missing what the silo needs is a flow bug (not retried); an unreachable database is retryable', async () => {
       await assert.rejects(
-        sink.apply(delivery(ADDRESS_CHANGED, 'USG-x', { effectiveDate: '2026-11-01', address: { postcode: '69003' } }), context()),
+        sink.apply(delivery(ADDRESS_CHANGED_V1, 'USG-x', { effectiveDate: '2026-11-01', address: { postcode: '69003' } }), context()),
         (error: Error & { retriable?: boolean; code?: string }) => error.retriable === false && error.code === 'EVENT_INVALID',
       );
       const url = dialect === 'mariadb' ? 'mariadb://root@127.0.0.1:9/x' : 'postgres://postgres@127.0.0.1:9/x';
       const down = createWasteManagementSink(new WasteDatabase(openSqlClient(url, { connectTimeoutMs: 1000 })));
-      await assert.rejects(down.apply(delivery(DEATH_REGISTERED, 'USG-x', { dateOfDeath: '2026-11-20' }), context()), RetryableError);
+      await assert.rejects(down.apply(delivery(DEATH_REGISTERED_V1, 'USG-x', { dateOfDeath: '2026-11-20' }), context()), RetryableError);
       await down.close?.();
     });
   });

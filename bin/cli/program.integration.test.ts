@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../start-silos.ts';
+import { freePort } from '@relais/connector-kit/testing';
 import { captureIo } from './capture.ts';
 import { runCli } from './program.ts';
 
@@ -126,7 +126,7 @@ test('`connector new <name>` scaffolds; `connector <system>` still runs a connec
     const result = JSON.parse(io.stdout.join('\n')) as { created: string[]; modified: string[]; nextSteps: string[] };
     for (const file of [
       'connectors/school-meals/index.ts',
-      'connectors/school-meals/conformance.test.ts',
+      'connectors/school-meals/conformance.integration.test.ts',
       'silos/school-meals/main.ts',
       'flows/school-meals.yaml',
     ]) {

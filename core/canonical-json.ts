@@ -1,4 +1,7 @@
-/** JSON with object keys sorted, so two equal requests hash the same whatever their key order. */
+/**
+ * JSON with object keys sorted, so two equal values serialise the same whatever their key order:
+ * the gateway hashes requests with it (idempotency keys), the simulators compare replayed bodies.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

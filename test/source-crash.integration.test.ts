@@ -14,8 +14,17 @@ import { linkIdentifier } from '../core/identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { createLogger } from '../core/logger.ts';
 import { startRouter } from '../router/router.ts';
-import { ensureTopics, topicNames } from '../core/topics.ts';
-import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { topicNames } from '../core/topics.ts';
+import {
+  createTestDatabase,
+  ensureTestTopics,
+  eventually,
+  type Recorder,
+  recordTopics,
+  testBus,
+  type TestDatabase,
+  uniquePrefix,
+} from '@relais/connector-kit/testing';
 import { crashTestFlows, crashTestSink, crashTestSystem } from './support/source-crash-flows.ts';
 
 const RECORDS = 12;
@@ -26,7 +35,9 @@ const bus = testBus();
 const logger = createLogger({ component: 'test', level: 'silent' });
 let database: TestDatabase;
 const applied: string[] = [];
-const onTopic: string[] = [];
+let events: Recorder;
+/** The ids of the events on the topic, duplicates included. */
+const onTopic = (): string[] => events.messages.map((m) => m.headers['ce_id'] ?? '');
 const stops: (() => Promise<void>)[] = [];
 const children = new Set<ChildProcess>();
 
@@ -39,7 +50,7 @@ const sink: Sink = {
 
 before(async () => {
   database = await createTestDatabase('postgres');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 3, topicReplication: 1, topicMinInsyncReplicas: 1 }, [crashTestSink]);
+  await ensureTestTopics(bus, prefix, [crashTestSink], 3);
   // Four citizens the register and the services system both know.
   for (let n = 1; n <= 4; n++) {
     const pivot = newPivotId();
@@ -58,16 +69,12 @@ before(async () => {
     timeoutMs: 2000,
     logger,
   });
-  const watcher = await bus.consume({
-    groupId: `${prefix}-watch`,
-    topics: [topics.events],
-    handler: async (batch, context) => batch.forEach((m) => (onTopic.push(m.headers['ce_id'] ?? ''), context.markProcessed(m))),
-  });
-  await Promise.all([router.ready, sinkRunner.ready, watcher.ready]);
+  events = await recordTopics(bus, [topics.events]);
+  await Promise.all([router.ready, sinkRunner.ready]);
   stops.push(
     () => router.stop(),
     () => sinkRunner.stop(),
-    () => watcher.close(),
+    () => events.close(),
   );
 });
 
@@ -121,7 +128,8 @@ test(
     assert.equal((await exited)[0], 0, 'a graceful stop');
 
     const secondRound = ids.slice(PAGE, 2 * PAGE);
-    for (const id of secondRound) assert.equal(onTopic.filter((t) => t === id).length, 2, 'the round before the crash was published twice');
+    for (const id of secondRound)
+      assert.equal(onTopic().filter((t) => t === id).length, 2, 'the round before the crash was published twice');
     for (const id of ids) assert.equal(applied.filter((a) => a === id).length, 1, `event ${id} applied exactly once`);
     const stored = await database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM changes WHERE origin_system = $1', [
       crashTestSystem,

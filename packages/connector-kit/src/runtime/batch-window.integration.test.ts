@@ -6,14 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from '../../../../core/bus/types.ts';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
 import { createLogger } from '../../../../core/logger.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
-import { testBus, uniquePrefix } from '../testing/kafka.ts';
+import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { eventually } from '../testing/eventually.ts';
+import { testDelivery } from '../testing/deliveries.ts';
+import { ADDRESS_CHANGED_V1 } from '../index.ts';
 import { asCheckpoint, type Acknowledgement, type Sink } from '../contract.ts';
 import { startSinkRuntime, type RunningSink } from './sink-runtime.ts';
 
@@ -23,8 +23,9 @@ const topics = topicNames(prefix);
 const bus = testBus();
 let database: TestDatabase;
 let runner: RunningSink;
-const receipts: Receipt[] = [];
-const dlq: IncomingMessage[] = [];
+let recorded: { receipts: Recorder; dlq: Recorder };
+const receipts = (): Receipt[] => recorded.receipts.messages.map(decodeReceipt);
+const dlq = () => recorded.dlq.messages;
 const windows: string[][] = [];
 /** The scripted silo's answers, by event id, released to the poller when `answered` says so. */
 const answers: Acknowledgement[] = [];
@@ -55,23 +56,11 @@ const sink: Sink = {
   },
 };
 
-function delivery(citizenId = 'X1'): Delivery {
-  return {
-    eventId: randomUUID(),
-    type: 'fr.relais.citizen.address.changed.v1',
-    pivotId: randomUUID(),
-    system,
-    routeId: 'r',
-    citizenId,
-    data: {},
-    time: new Date().toISOString(),
-  };
-}
+const delivery = (citizenId = 'X1'): Delivery => testDelivery(system, { type: ADDRESS_CHANGED_V1, citizenId, data: {} });
 
-let stopWatchers: () => Promise<void>;
 before(async () => {
   database = await createTestDatabase('postgres');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+  await ensureTestTopics(bus, prefix, [system]);
   runner = await startSinkRuntime({
     system,
     sink,
@@ -83,33 +72,19 @@ before(async () => {
     timeoutMs: 1000,
     logger: createLogger({ component: 'test', level: 'silent' }),
   });
-  const watchers = await Promise.all([
-    bus.consume({
-      groupId: `${prefix}-r`,
-      topics: [topics.receipts],
-      handler: async (b, c) => b.forEach((m) => (receipts.push(decodeReceipt(m)), c.markProcessed(m))),
-    }),
-    bus.consume({
-      groupId: `${prefix}-d`,
-      topics: [topics.dlq(system)],
-      handler: async (b, c) => b.forEach((m) => (dlq.push(m), c.markProcessed(m))),
-    }),
-  ]);
+  recorded = { receipts: await recordTopics(bus, [topics.receipts]), dlq: await recordTopics(bus, [topics.dlq(system)]) };
   await runner.ready;
-  stopWatchers = async () => {
-    await Promise.all(watchers.map((w) => w.close()));
-  };
 });
 
 after(async () => {
   await runner.stop();
-  await stopWatchers();
+  await Promise.all([recorded.receipts.close(), recorded.dlq.close()]);
   await bus.close();
   await database.drop();
 });
 
 const receiptFor = (eventId: string, timeoutMs = 15_000) =>
-  eventually(async () => receipts.find((r) => r.eventId === eventId), timeoutMs, `receipt of ${eventId}`);
+  eventually(async () => receipts().find((r) => r.eventId === eventId), timeoutMs, `receipt of ${eventId}`);
 const windowWith = (eventId: string) =>
   eventually(async () => windows.find((w) => w.includes(eventId)), 15_000, `a window with ${eventId}`);
 
@@ -121,7 +96,7 @@ test('a full window is handed over at once; receipts wait for the acknowledgemen
   // The record the format cannot carry is settled at once; the others wait for the silo.
   assert.equal((await receiptFor(batch[1]!.eventId)).status, 'rejected');
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal(receipts.filter((r) => r.eventId === batch[0]!.eventId || r.eventId === batch[2]!.eventId).length, 0);
+  assert.equal(receipts().filter((r) => r.eventId === batch[0]!.eventId || r.eventId === batch[2]!.eventId).length, 0);
   const inflight = await database.db.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM sink_inflight WHERE system = $1 AND handed_over_at IS NOT NULL AND reference = 'file-1'",
     [system],
@@ -183,7 +158,7 @@ test('no acknowledgement before the deadline: dead-lettered with the reason, the
   const receipt = await receiptFor(forgotten.eventId, 10_000);
   assert.equal(receipt.status, 'dead_lettered');
   assert.equal(receipt.reason, `no acknowledgement from ${system} for file-${windows.indexOf(window) + 1} within 2000 ms`);
-  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === forgotten.eventId), 10_000, 'the DLQ message');
+  const dead = await eventually(async () => dlq().find((m) => m.headers['ce_id'] === forgotten.eventId), 10_000, 'the DLQ message');
   assert.equal(dead.headers['relais_error_code'], 'SILO_ACK_OVERDUE');
   assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'X1');
 });
@@ -198,6 +173,6 @@ test("a whole-file refusal (by reference) dead-letters its deliveries with the s
   });
   const receipt = await receiptFor(refusedFile.eventId);
   assert.deepEqual([receipt.status, receipt.reason], ['dead_lettered', 'tax office refused the file (F202): SOMME DE CONTROLE FAUSSE']);
-  const dead = await eventually(async () => dlq.find((m) => m.headers['ce_id'] === refusedFile.eventId), 10_000, 'the DLQ message');
+  const dead = await eventually(async () => dlq().find((m) => m.headers['ce_id'] === refusedFile.eventId), 10_000, 'the DLQ message');
   assert.equal(dead.headers['relais_error_code'], 'SILO_REFUSED');
 });

@@ -15,7 +15,6 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../bin/start-silos.ts';
 import { runnableSystems } from '../connectors/host.ts';
 import { loadConnectors } from '../connectors/loader.ts';
 import { builtInConnectors } from '../connectors/registry.ts';
@@ -32,7 +31,7 @@ import {
   type LocalContext,
   type PortMap,
 } from './support/compose.ts';
-import { createTestDatabase, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { createTestDatabase, freePort, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
 
 const compose = readCompose();

@@ -7,16 +7,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { IncomingMessage } from '../../../../core/bus/types.ts';
 import { decodeCanonical } from '../../../../core/envelopes.ts';
 import { RetryableError } from '../../../../core/errors.ts';
 import { sourceEventId, uuidV5 } from '../../../../core/ids.ts';
 import { createLogger } from '../../../../core/logger.ts';
 import { parseFlows } from '../../../../core/flows/flows.ts';
-import { ensureTopics, topicNames } from '../../../../core/topics.ts';
+import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { eventually } from '../testing/eventually.ts';
-import { testBus, uniquePrefix } from '../testing/kafka.ts';
+import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { deathRecord, listSource, type ListSource } from '../../../../test/support/list-source.ts';
 import { readSourceState } from './checkpoints.ts';
 import { startSourceRuntime, type RunningSource } from './source-runtime.ts';
@@ -42,29 +41,22 @@ routes:
   },
 ]);
 let database: TestDatabase;
-const published: IncomingMessage[] = [];
+let events: Recorder;
 const logLines: string[] = [];
 const logger = createLogger({
   component: 'test',
   level: 'info',
   destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
 });
-let stopWatcher: () => Promise<void>;
 
 before(async () => {
   database = await createTestDatabase('postgres');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
-  const watcher = await bus.consume({
-    groupId: `${prefix}-watch`,
-    topics: [topics.events],
-    handler: async (batch, context) => batch.forEach((m) => (published.push(m), context.markProcessed(m))),
-  });
-  await watcher.ready;
-  stopWatcher = () => watcher.close();
+  await ensureTestTopics(bus, prefix, []);
+  events = await recordTopics(bus, [topics.events]);
 });
 
 after(async () => {
-  await stopWatcher();
+  await events.close();
   await bus.close();
   await database.drop();
 });
@@ -85,7 +77,7 @@ function run(system: string, source: ListSource, extra: Partial<Parameters<typeo
   });
 }
 
-const publishedBy = (system: string) => published.filter((m) => m.headers['ce_source'] === `/connectors/${system}`);
+const publishedBy = (system: string) => events.messages.filter((m) => m.headers['ce_source'] === `/connectors/${system}`);
 
 test('a v5 UUID matches the RFC 9562 test vector', () => {
   assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');

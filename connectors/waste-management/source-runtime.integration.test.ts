@@ -8,16 +8,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { type RunningSource, startSourceRuntime } from '@relais/connector-kit/runtime';
-import { createLogger } from '../core/logger.ts';
-import { loadFlows } from '../core/flows/flows.ts';
-import { openSqlClient } from '../protocols/sql/sql-client.ts';
-import { ensureTopics, topicNames } from '../core/topics.ts';
-import { resolveIncident } from '../silos/waste-management/desk.ts';
-import { addHousehold } from '../silos/waste-management/seed.ts';
-import { WasteDatabase } from '../connectors/waste-management/client.ts';
-import { createWasteManagementSource } from '../connectors/waste-management/source.ts';
-import { createTestDatabase, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
-import { createWasteVendorDatabase, type VendorDatabase } from './support/vendor-databases.ts';
+import { createLogger } from '../../core/logger.ts';
+import { loadFlows } from '../../core/flows/flows.ts';
+import { openSqlClient } from '../../protocols/sql/sql-client.ts';
+import { topicNames } from '../../core/topics.ts';
+import { resolveIncident } from '../../silos/waste-management/desk.ts';
+import { addHousehold } from '../../silos/waste-management/seed.ts';
+import { WasteDatabase } from './client.ts';
+import { createWasteManagementSource } from './source.ts';
+import { createTestDatabase, ensureTestTopics, eventually, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 
 const system = 'waste-management';
 const prefix = uniquePrefix('wsrc');
@@ -67,7 +67,7 @@ async function published(): Promise<Map<string, string[]>> {
 before(async () => {
   store = await createTestDatabase('postgres');
   vendor = await createWasteVendorDatabase('mariadb');
-  await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 2, topicReplication: 1, topicMinInsyncReplicas: 1 }, [system]);
+  await ensureTestTopics(bus, prefix, [system]);
   await addHousehold(vendor.sql, {
     numero_foyer: 'FOY-RS',
     adresse: { libelle_voie: 'rue RS', code_postal: '69003', commune: 'Lyon' },

@@ -1,6 +1,6 @@
 /**
  * The outbox relay's coordination logic on real PostgreSQL, with a recording bus (the Kafka
- * side is proven end to end in test/kafka-outage.test.ts): two relays never publish in parallel
+ * side is proven end to end in test/kafka-outage.integration.test.ts): two relays never publish in parallel
  * and keep id order, a late-committing row is not skipped, a failed publish loses nothing, and a
  * stopped leader hands over.
  */
