@@ -22,7 +22,7 @@ export const errorCodes = {
   SCAFFOLD_REFUSED: {
     retriable: false,
     meaning:
-      'relais connector new refused: the name is not kebab-case or is taken (a connector, simulator, flow file or setting), or the root is not a Relais repository.',
+      'relais connector new or relais-connector new refused: the name is not kebab-case or is taken (a connector, simulator, flow file or setting), or the directory does not fit the layout (not a Relais repository; standalone, a Relais repository or a package.json that is not a JSON object).',
   },
   XML_UNSAFE: {
     retriable: false,

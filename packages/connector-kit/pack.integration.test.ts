@@ -1,24 +1,23 @@
 /**
  * The packed kit, as an integrator gets it: `npm pack` of the build, installed with `npm install`
- * in an empty directory outside this repository (its dependencies come from the npm registry),
- * a small connector written there against a tiny HTTP silo, importing only
- * `@relais/connector-kit` and `@relais/connector-kit/testing`, type-checked against the
- * package's declarations, and its sink conformance suite run there with `node --test` against
- * the real broker and PostgreSQL (KAFKA_BROKERS, TEST_DATABASE_URL from `npm test`). Node's
- * permission model keeps that run from reading anything of this repository.
- *
- * Each step is a function of its own (pack, install, write the connector, type-check, run the
- * conformance), so that the connector can come from the scaffolder instead once it can write
- * a standalone connector.
+ * in an empty project outside this repository (`npm init -y`; the kit's dependencies come from
+ * the npm registry), a connector scaffolded there by the kit's own command
+ * (`npx relais-connector new library`: a standalone project importing only
+ * `@relais/connector-kit` and `@relais/connector-kit/testing`), type-checked against the
+ * package's declarations, and its tests — the sink and source conformance suites included — run
+ * there with `node --test` against the real broker and PostgreSQL (KAFKA_BROKERS,
+ * TEST_DATABASE_URL from `npm test`). Node's permission model keeps that run from reading
+ * anything of this repository.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packKit } from './pack.ts';
+import type { ScaffoldResult } from './src/scaffold/scaffold.ts';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SYSTEM = 'library';
@@ -42,174 +41,37 @@ export function packKitInto(workDir: string): Promise<string> {
   return packKit(join(workDir, 'build'), workDir);
 }
 
-/** An empty project in `project` with the tarball installed, as `npm install <tarball>` does it. */
+/** A new project in `project` with the tarball installed: `npm init -y`, then `npm install <tarball>`. */
 export async function installKit(project: string, tarball: string): Promise<void> {
   mkdirSync(project, { recursive: true });
-  writeFileSync(
-    join(project, 'package.json'),
-    `${JSON.stringify({ name: 'library-connector', private: true, type: 'module' }, null, 2)}\n`,
-  );
+  const init = await run('npm', ['init', '-y'], project);
+  assert.equal(init.code, 0, `npm init:\n${init.output}`);
   const { code, output } = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
   assert.equal(code, 0, `npm install ${tarball}:\n${output}`);
 }
 
-const silo = `/** A library's readers register, over HTTP: PUT /readers/:id/address, one write per Idempotency-Key. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export interface Silo {
-  url: string;
-  /** A new reader; resolves to the reader's number. */
-  addReader(): string;
-  /** Writes applied for this idempotency key (a replayed key is answered, not applied again). */
-  writes(key: string): number;
-  /** Holds every request until the returned function is called. */
-  stall(): () => void;
-  close(): Promise<void>;
+/** The kit's own command, as an integrator runs it in their project: `npx relais-connector new <name>`. */
+export async function scaffoldWithKit(project: string, name = SYSTEM): Promise<ScaffoldResult> {
+  // The command's `#!/usr/bin/env node` finds this test's Node first (the machine's own may be older).
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}` };
+  const { code, output } = await run('npx', ['--no-install', 'relais-connector', 'new', name, '--json'], project, env);
+  assert.equal(code, 0, `npx relais-connector new ${name}:\n${output}`);
+  return JSON.parse(output) as ScaffoldResult;
 }
 
-export async function startSilo(): Promise<Silo> {
-  const readers = new Map<string, unknown>();
-  const journal: string[] = [];
-  let held: Promise<void> | undefined;
-  let count = 0;
-  const answer = (response: ServerResponse, status: number, body: unknown): void => {
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    await held;
-    const match = /^\\/readers\\/([^/]+)\\/address$/.exec(request.url ?? '');
-    if (request.method !== 'PUT' || !match) return answer(response, 404, { error: 'NO_ROUTE' });
-    let body = '';
-    for await (const chunk of request) body += String(chunk);
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string') return answer(response, 400, { error: 'IDEMPOTENCY_KEY_MISSING' });
-    if (!readers.has(match[1]!)) return answer(response, 404, { error: 'UNKNOWN_READER' });
-    if (!journal.includes(key)) {
-      readers.set(match[1]!, JSON.parse(body));
-      journal.push(key);
-    }
-    answer(response, 200, { ok: true });
-  };
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => answer(response, 500, { error: 'INTERNAL' }));
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  return {
-    url: \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`,
-    addReader: () => {
-      const id = \`R\${++count}\`;
-      readers.set(id, null);
-      return id;
-    },
-    writes: (key) => journal.filter((k) => k === key).length,
-    stall: () => {
-      let release!: () => void;
-      held = new Promise((resolve) => (release = resolve));
-      return () => {
-        held = undefined;
-        release();
-      };
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((closed) => server.close(() => closed()));
-    },
-  };
-}
-`;
-
-const sink = `/** The library connector: readers' postal addresses follow the citizen's address changes. */
-import {
-  defineSettings,
-  deliveredData,
-  httpUrl,
-  RelaisError,
-  RetryableError,
-  type ConnectorDefinition,
-  type Delivery,
-  type Sink,
-  type SinkContext,
-  type SinkOutcome,
-} from '@relais/connector-kit';
-
-export const ADDRESS_CHANGED = 'fr.relais.citizen.address.changed.v1';
-
-export function createLibrarySink(baseUrl: string): Sink {
-  return {
-    async apply(delivery: Delivery, context: SinkContext): Promise<SinkOutcome> {
-      const change = deliveredData(delivery, ADDRESS_CHANGED);
-      const address = change?.address;
-      // Without a street and a postcode the library has nothing to write: not worth a retry.
-      if (!address?.streetName || !address.postcode) throw new RelaisError('EVENT_INVALID', 'the delivery carries no usable address');
-      let response: Response;
-      try {
-        response = await fetch(\`\${baseUrl}/readers/\${encodeURIComponent(delivery.citizenId)}/address\`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json', 'idempotency-key': delivery.eventId },
-          body: JSON.stringify({ street: address.streetName, number: address.number, postcode: address.postcode, town: address.communeName }),
-          signal: context.signal,
-        });
-      } catch (error) {
-        throw new RetryableError('the library system did not answer', { cause: error });
-      }
-      if (response.status >= 500) throw new RetryableError(\`the library system answered \${response.status}\`);
-      if (!response.ok) {
-        const { error } = (await response.json()) as { error?: string };
-        context.logger.info({ status: response.status }, 'the library refused an address');
-        return { status: 'rejected', reason: \`\${response.status} \${error ?? ''}\`.trim() };
-      }
-      return { status: 'applied' };
-    },
-  };
-}
-
-export const librarySettings = defineSettings({
-  url: { env: 'LIBRARY_URL', default: 'http://127.0.0.1:8090', parse: httpUrl, description: 'Base URL of the library system.' },
-});
-
-const library: ConnectorDefinition<typeof librarySettings> = {
-  kind: '${SYSTEM}',
-  description: "the municipal libraries: readers' postal addresses",
-  accepts: [ADDRESS_CHANGED],
-  settings: librarySettings,
-  createSink: ({ settings }) => createLibrarySink(settings.url),
-};
-export default library;
-`;
-
-const conformance = `/** The library connector passes the kit's sink conformance suite against its silo. */
-import { sinkConformance } from '@relais/connector-kit/testing';
-import { ADDRESS_CHANGED, createLibrarySink } from './sink.ts';
-import { startSilo, type Silo } from './silo.ts';
-
-const data = { address: { number: '3', streetName: 'rue Garibaldi', postcode: '69006', communeName: 'Lyon' }, effectiveDate: '2026-11-01' };
-
-sinkConformance<Silo>({
-  system: '${SYSTEM}',
-  startSilo,
-  stopSilo: (silo) => silo.close(),
-  createSink: (silo) => createLibrarySink(silo.url),
-  delivery: (silo) => ({ type: ADDRESS_CHANGED, citizenId: silo.addReader(), data }),
-  effects: async (silo, eventId) => silo.writes(eventId),
-  refusal: () => ({ delivery: { type: ADDRESS_CHANGED, citizenId: 'R-UNKNOWN', data }, reason: /404 UNKNOWN_READER/ }),
-  poison: (silo) => ({ type: ADDRESS_CHANGED, citizenId: silo.addReader(), data: { effectiveDate: '2026-11-01', address: { postcode: '69003' } } }),
-  stall: async (silo) => {
-    const release = silo.stall();
-    return async () => release();
-  },
-});
-`;
-
-/** Runs the sink by hand, as the Relais host would: type-checked, proving /runtime names what its options need. */
-const runner = `import { createLogger } from '@relais/connector-kit';
+/**
+ * Runs the scaffolded sink by hand, as the Relais host would: type-checked with the rest, it
+ * proves that `/runtime` exports what the runtime's options name.
+ */
+const runtimeUsage = `import { createLogger } from '@relais/connector-kit';
 import { startSinkRuntime, topicNames, type Bus, type Db, type RunningSink } from '@relais/connector-kit/runtime';
+import { LibraryClient } from './client.ts';
 import { createLibrarySink } from './sink.ts';
 
-export async function runLibrarySink(bus: Bus, db: Db, url: string): Promise<RunningSink> {
+export async function runLibrarySink(bus: Bus, db: Db, baseUrl: string): Promise<RunningSink> {
   const running = await startSinkRuntime({
     system: '${SYSTEM}',
-    sink: createLibrarySink(url),
+    sink: createLibrarySink(new LibraryClient({ baseUrl })),
     bus,
     db,
     topics: topicNames('relais'),
@@ -223,25 +85,9 @@ export async function runLibrarySink(bus: Bus, db: Db, url: string): Promise<Run
 }
 `;
 
-/** Writes the connector, its silo, its conformance test and a hand runner into the project. */
-export function writeConnector(project: string): void {
-  writeFileSync(join(project, 'silo.ts'), silo);
-  writeFileSync(join(project, 'sink.ts'), sink);
-  writeFileSync(join(project, 'conformance.test.ts'), conformance);
-  writeFileSync(join(project, 'run.ts'), runner);
-  const compilerOptions = {
-    target: 'ES2024',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    verbatimModuleSyntax: true,
-    erasableSyntaxOnly: true,
-    skipLibCheck: true,
-    types: ['node'],
-  };
-  writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, include: ['*.ts'] }, null, 2)}\n`);
+/** Adds the runtime's usage beside the scaffolded connector, for the type-check. */
+export function writeRuntimeUsage(project: string): void {
+  writeFileSync(join(project, 'connectors', SYSTEM, 'run.ts'), runtimeUsage);
 }
 
 /** tsc (this repository's compiler, the project's own declarations) on the connector. */
@@ -250,11 +96,11 @@ export function typecheckConnector(project: string): Promise<Outcome> {
 }
 
 /**
- * The connector's tests, run from the project with `node --test`. Node's permission model lets
- * them read the project and nothing else of the file system: a module of the package reaching
- * back into this repository would fail to load.
+ * The connector's tests (`tests`, relative to the project), run from the project with `node
+ * --test`. Node's permission model lets them read the project and nothing else of the file
+ * system: a module of the package reaching back into this repository would fail to load.
  */
-export function runConformance(project: string): Promise<Outcome> {
+export function runConnectorTests(project: string, tests: string[]): Promise<Outcome> {
   const env = {
     PATH: process.env['PATH'] ?? '',
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
@@ -263,12 +109,7 @@ export function runConformance(project: string): Promise<Outcome> {
   const permissions = ['--permission', `--allow-fs-read=${project}`];
   // Node 26's permission model covers the network too; Node 24's has no such flag.
   if (process.allowedNodeEnvironmentFlags.has('--allow-net')) permissions.push('--allow-net');
-  return run(
-    process.execPath,
-    [...permissions, '--test', '--test-isolation=none', '--test-reporter=spec', 'conformance.test.ts'],
-    project,
-    env,
-  );
+  return run(process.execPath, [...permissions, '--test', '--test-isolation=none', '--test-reporter=spec', ...tests], project, env);
 }
 
 /** Every file of the installed package: none is a link, and none names this repository. */
@@ -285,7 +126,7 @@ function assertSelfContained(project: string): void {
 }
 
 test(
-  'the packed kit installs outside the repository and a connector written there passes the sink conformance suite',
+  'the packed kit installs outside the repository, scaffolds a connector there, and the connector passes the conformance suites',
   { skip: !process.env['KAFKA_BROKERS'] && 'needs the broker npm test starts', timeout: 600_000 },
   async () => {
     const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'relais-kit-')));
@@ -294,14 +135,30 @@ test(
       const project = join(workDir, 'library-connector');
       await installKit(project, tarball);
       assertSelfContained(project);
-      writeConnector(project);
+
+      const scaffolded = await scaffoldWithKit(project);
+      // The anatomy itself is scaffold.test.ts's; here, that the kit's command wrote a standalone project.
+      for (const file of [
+        `connectors/${SYSTEM}/index.ts`,
+        `connectors/${SYSTEM}/conformance.integration.test.ts`,
+        `silos/${SYSTEM}/server.ts`,
+        'tsconfig.json',
+      ])
+        assert.ok(scaffolded.created.includes(file), file);
+      assert.deepEqual(scaffolded.modified, ['package.json']);
+      const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
+      assert.equal(manifest['type'], 'module', 'npm init made it commonjs; the scaffolder says so and makes it a module');
+      assert.deepEqual(manifest['scripts'], { typecheck: 'tsc -p .', test: 'node --test' });
+      writeRuntimeUsage(project);
 
       const typecheck = await typecheckConnector(project);
       assert.equal(typecheck.code, 0, `tsc:\n${typecheck.output}`);
 
-      const { code, output } = await runConformance(project);
+      const tests = scaffolded.created.filter((file) => file.endsWith('.test.ts'));
+      const { code, output } = await runConnectorTests(project, tests);
       assert.equal(code, 0, output);
       assert.match(output, new RegExp(`${SYSTEM}: sink conformance`));
+      assert.match(output, new RegExp(`${SYSTEM}: source conformance`));
       assert.match(output, /ℹ fail 0/);
     } finally {
       rmSync(workDir, { recursive: true, force: true });

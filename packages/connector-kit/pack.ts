@@ -8,8 +8,9 @@
  *   every module they import, at their repository paths (packages/connector-kit/src/…, core/…,
  *   schemas/…), so the relative imports between them hold as they are;
  * - the files that code reads next to itself at run time (`assets` below);
- * - a package.json whose `exports` name the JavaScript and its types, and whose `dependencies`
- *   are the packages the emitted code imports, at the versions the root package.json declares;
+ * - a package.json whose `exports` name the JavaScript and its types, whose `bin` is the built
+ *   `relais-connector` command (src/scaffold/cli.ts), and whose `dependencies` are the packages
+ *   the emitted code imports, at the versions the root package.json declares;
  * - the kit's README.md and CHANGELOG.md.
  * Nothing here is committed: dist/ and the tarball are git-ignored.
  */
@@ -49,6 +50,7 @@ interface Manifest {
   license?: string;
   engines?: Record<string, string>;
   exports: Record<string, string>;
+  bin?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -120,15 +122,16 @@ export function kitDependencies(outDir: string): Record<string, string> {
   return Object.fromEntries([...names].sort().map((name) => [name, declared[name]!]));
 }
 
-/** The published package.json: the workspace's name, version and entry points, pointing at the build. */
+/** Where tsc put the JavaScript built from one of the kit's sources (`./src/x.ts`), without its extension. */
+const built = (source: string): string => `./${join(kitPath, source).replace(/\.ts$/, '')}`;
+
+/** The published package.json: the workspace's name, version, entry points and command, pointing at the build. */
 export function kitManifest(outDir: string): Record<string, unknown> {
   const kit = readManifest(join(kitDir, 'package.json'));
   const exports = Object.fromEntries(
-    Object.entries(kit.exports).map(([entry, source]) => {
-      const built = `./${join(kitPath, source).replace(/\.ts$/, '')}`;
-      return [entry, { types: `${built}.d.ts`, default: `${built}.js` }];
-    }),
+    Object.entries(kit.exports).map(([entry, source]) => [entry, { types: `${built(source)}.d.ts`, default: `${built(source)}.js` }]),
   );
+  const bin = Object.fromEntries(Object.entries(kit.bin ?? {}).map(([command, source]) => [command, `${built(source)}.js`]));
   return {
     name: kit.name,
     version: kit.version,
@@ -136,6 +139,7 @@ export function kitManifest(outDir: string): Record<string, unknown> {
     license: kit.license,
     type: 'module',
     exports,
+    bin,
     files: ['core', 'schemas', kitPath.split('/')[0]],
     engines: kit.engines,
     dependencies: kitDependencies(outDir),

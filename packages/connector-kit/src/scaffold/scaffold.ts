@@ -1,33 +1,46 @@
 /**
- * `relais connector new <name>`: scaffolds a connector with the standard anatomy
- * (docs/connectors.md) from the templates beside this file — connectors/<name>/ (index, config
- * with its settings table, client, mapping, sink, source, README, fixtures, tests calling the
- * conformance suites), silos/<name>/ (a REST simulator with its OpenAPI document, its own
- * storage, its settings, and its entry for the quick start) and flows/<name>.yaml. It writes
- * nothing else: no existing file is edited, connectors/registry.ts included — registering the
- * connector is the author's one-line step, printed first in `nextSteps`.
+ * `relais connector new <name>` and `relais-connector new <name>`: scaffolds a connector with the
+ * standard anatomy (docs/connectors.md) from the templates beside this file, in one of two layouts.
+ *
+ * In a Relais repository: connectors/<name>/ (index, config with its settings table, client,
+ * mapping, sink, source, README, fixtures, tests calling the conformance suites), silos/<name>/
+ * (a REST simulator with its OpenAPI document, its own storage, its settings, and its entry for
+ * the quick start) and flows/<name>.yaml. It writes nothing else: no existing file is edited,
+ * connectors/registry.ts included — registering the connector is the author's one-line step,
+ * printed first in `nextSteps`.
+ *
+ * Standalone (`standalone: true`), in a project of the integrator's own outside the repository,
+ * with the kit installed from npm: the same connectors/<name>/ and flows/<name>.yaml, the
+ * simulator's server alone in silos/<name>/ (no quick-start entry, no process of its own), and
+ * what the project needs to type-check and run the tests (standalone.ts: package.json,
+ * tsconfig.json). Every import of the code written is `@relais/connector-kit`, its `/testing`, a
+ * Node.js module or a file of the project.
  *
  * Every check runs before anything is written: an invalid name, an existing folder, flow file or
- * variable, or a root that is not a Relais repository is one SCAFFOLD_REFUSED error.
+ * variable, a root that does not fit the layout (not a Relais repository; standalone, a Relais
+ * repository, or a package.json that is not a JSON object) is one SCAFFOLD_REFUSED error.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RelaisError } from '../../../../core/errors.ts';
+import { refuse } from './refuse.ts';
+import { standaloneNextSteps, standaloneProjectFiles, type ProjectFile } from './standalone.ts';
 
 export interface ScaffoldOptions {
   /** The connector's name: its folder, kind, system, simulator and settings prefix (kebab-case). */
   name: string;
-  /** The repository to scaffold into (the directory holding core/ and connectors/). */
+  /** The repository to scaffold into (the directory holding core/ and connectors/); standalone, the project's directory. */
   root: string;
   /** Also a polled source of the silo's own changes (default true); false: a sink only. */
   source?: boolean;
+  /** A project of its own outside the Relais repository, importing the kit from npm (default false). */
+  standalone?: boolean;
 }
 
 export interface ScaffoldResult {
   /** Files created, relative to the root, sorted. */
   created: string[];
-  /** Existing files changed: none (kept so a caller can check it). */
+  /** Existing files changed: none in a repository; standalone, the project's package.json when it existed. */
   modified: string[];
   /** What the author does next, one instruction per entry (the registry line first). */
   nextSteps: string[];
@@ -44,9 +57,14 @@ export interface ConnectorNames {
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const templateDir = join(dirname(fileURLToPath(import.meta.url)), 'template');
 const REGISTRY = 'connectors/registry.ts';
+/** The simulator's process, settings and quick-start entry: they build on the repository's silos/shared/ and core/. */
+const REPOSITORY_ONLY = ['settings.ts.tmpl', 'simulator.ts.tmpl', 'main.ts.tmpl', 'main.integration.test.ts.tmpl'].map((file) =>
+  join('silos', '__kebab__', file),
+);
 
-function refuse(message: string): never {
-  throw new RelaisError('SCAFFOLD_REFUSED', message);
+/** A Relais repository is where connectors are registered: connectors/registry.ts. */
+export function isRelaisRepository(dir: string): boolean {
+  return existsSync(join(dir, REGISTRY));
 }
 
 export function connectorNames(name: string): ConnectorNames {
@@ -86,8 +104,9 @@ function simulatorPort(name: string, declared: string): number {
   return 8100 + hash;
 }
 
-function render(text: string, names: ConnectorNames, port: number): string {
+function render(text: string, names: ConnectorNames, port: number, standalone: boolean): string {
   return text
+    .replaceAll('__command__', standalone ? 'relais-connector new' : 'relais connector new')
     .replaceAll('__kebab__', names.kebab)
     .replaceAll('__camel__', names.camel)
     .replaceAll('__Pascal__', names.Pascal)
@@ -95,29 +114,36 @@ function render(text: string, names: ConnectorNames, port: number): string {
     .replaceAll('__port__', String(port));
 }
 
-const SOURCE_LINE = /\s*(\/\/ @source|<!-- @source -->)$/;
-const SINK_ONLY_LINE = /\s*(\/\/ @sink-only|<!-- @sink-only -->)$/;
+/** A template line or block marked with a tag is kept only in the variants where the tag holds. */
+const TAGS = ['source', 'sink-only', 'repo', 'standalone'] as const;
+type Tag = (typeof TAGS)[number];
+const LINE_TAG = new RegExp(`\\s*(?://|<!--) @(${TAGS.join('|')})(?: -->)?$`);
+const BLOCK_TAG = new RegExp(`^// @(${TAGS.join('|')}) ([{}])$`);
 
 /**
- * The templates hold both variants: a line ending in `@source` is kept only with a source, one
- * ending in `@sink-only` only without; lines between `// @source {` and `// @source }` are the
- * source's. The markers themselves never reach the output.
+ * The templates hold every variant: a line ending in `// @source` (or `<!-- @source -->`) is
+ * kept only with a source, `@sink-only` only without; `@repo` only in a Relais repository,
+ * `@standalone` only in a standalone project; a line may carry several tags. Lines between
+ * `// @<tag> {` and `// @<tag> }` hold where the tag does. The markers never reach the output.
  */
-export function selectVariant(text: string, source: boolean): string {
+export function selectVariant(text: string, source: boolean, standalone = false): string {
+  const holds: Record<Tag, boolean> = { source, 'sink-only': !source, repo: !standalone, standalone };
   const out: string[] = [];
-  let inSourceBlock = false;
+  const blocks: Tag[] = [];
   for (const line of text.split('\n')) {
-    const marker = line.trim();
-    if (marker === '// @source {' || marker === '// @source }') {
-      inSourceBlock = marker.endsWith('{');
+    const block = BLOCK_TAG.exec(line.trim());
+    if (block) {
+      if (block[2] === '{') blocks.push(block[1] as Tag);
+      else blocks.pop();
       continue;
     }
-    if (inSourceBlock && !source) continue;
-    if (SOURCE_LINE.test(line)) {
-      if (source) out.push(line.replace(SOURCE_LINE, ''));
-    } else if (SINK_ONLY_LINE.test(line)) {
-      if (!source) out.push(line.replace(SINK_ONLY_LINE, ''));
-    } else out.push(line);
+    let kept = line;
+    let keep = blocks.every((tag) => holds[tag]);
+    for (let tag = LINE_TAG.exec(kept); tag; tag = LINE_TAG.exec(kept)) {
+      keep &&= holds[tag[1] as Tag];
+      kept = kept.slice(0, tag.index);
+    }
+    if (keep) out.push(kept);
   }
   return out
     .join('\n')
@@ -146,7 +172,7 @@ function checkFree(root: string, names: ConnectorNames, declared: string): void 
   if (variable) refuse(`connector name "${kebab}" is taken: a settings table already declares ${variable}`);
 }
 
-function nextSteps(names: ConnectorNames): string[] {
+function repositoryNextSteps(names: ConnectorNames): string[] {
   const { kebab } = names;
   return [
     `register it: add the line './${kebab}/index.ts', to ${REGISTRY} (until then flows/${kebab}.yaml names an unknown connector and the flows fail validation)`,
@@ -160,21 +186,40 @@ function nextSteps(names: ConnectorNames): string[] {
 /** Scaffolds connector `name` under `root`; see the module comment. */
 export function scaffoldConnector(options: ScaffoldOptions): ScaffoldResult {
   const names = connectorNames(options.name);
-  if (!existsSync(join(options.root, 'connectors'))) refuse(`"${options.root}" is not a Relais repository: no connectors/`);
-  const declared = settingsText(options.root);
-  checkFree(options.root, names, declared);
+  const standalone = options.standalone ?? false;
+  const { root } = options;
+  if (standalone && isRelaisRepository(root))
+    refuse(`"${root}" is a Relais repository: scaffold there without the standalone layout (relais connector new)`);
+  if (!standalone && !existsSync(join(root, 'connectors'))) refuse(`"${root}" is not a Relais repository: no connectors/`);
+  const declared = settingsText(root);
+  checkFree(root, names, declared);
+  const project: ProjectFile[] = standalone ? standaloneProjectFiles(root, names.kebab) : [];
 
   const port = simulatorPort(names.kebab, declared);
   const created: string[] = [];
   const source = options.source ?? true;
   for (const template of templateFiles()) {
-    const path = render(relative(templateDir, template), names, port).replace(/\.tmpl$/, '');
+    const relativeTemplate = relative(templateDir, template);
+    if (standalone && REPOSITORY_ONLY.includes(relativeTemplate)) continue;
+    const path = render(relativeTemplate, names, port, standalone).replace(/\.tmpl$/, '');
     if (!source && path === `connectors/${names.kebab}/source.ts`) continue;
-    mkdirSync(dirname(join(options.root, path)), { recursive: true });
-    writeFileSync(join(options.root, path), render(selectVariant(readFileSync(template, 'utf8'), source), names, port), { flag: 'wx' });
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    const text = render(selectVariant(readFileSync(template, 'utf8'), source, standalone), names, port, standalone);
+    writeFileSync(join(root, path), text, { flag: 'wx' });
     created.push(path.split('\\').join('/'));
   }
-  return { created: created.sort(), modified: [], nextSteps: nextSteps(names) };
+  const modified: string[] = [];
+  for (const file of project) {
+    writeFileSync(join(root, file.path), file.text);
+    (file.existed ? modified : created).push(file.path);
+  }
+  return {
+    created: created.sort(),
+    modified,
+    nextSteps: standalone
+      ? [...project.flatMap((file) => (file.note ? [file.note] : [])), ...standaloneNextSteps(names.kebab, source)]
+      : repositoryNextSteps(names),
+  };
 }
 
 /** The result as the CLI prints it without --json: what was created and changed, then the next steps. */
