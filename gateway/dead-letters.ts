@@ -9,6 +9,7 @@
  */
 import type { Bus, IncomingMessage } from '../core/bus/types.ts';
 import { describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from '../core/dead-letters.ts';
+import { appendAudit } from '../core/audit/append.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
@@ -110,23 +111,20 @@ export async function replayDeadLetters(
   if (chosen.length > 0) {
     await sources.db.transaction(async (tx) => {
       for (const { view } of chosen) {
-        await tx.query(
-          `INSERT INTO audit_log (actor, action, change_id, pivot_id, details)
-           VALUES ($1, 'dlq.replayed', (SELECT id FROM changes WHERE id = $2::uuid), $3::uuid, $4)`,
-          [
-            actor,
-            view.eventId,
-            view.pivotId && isUuid(view.pivotId) ? view.pivotId : null,
-            JSON.stringify({
-              system,
-              eventId: view.eventId,
-              type: view.type,
-              code: view.code,
-              partition: view.partition,
-              offset: view.offset,
-            }),
-          ],
-        );
+        await appendAudit(tx, {
+          actor,
+          action: 'dlq.replayed',
+          changeId: view.eventId,
+          pivotId: view.pivotId,
+          details: {
+            system,
+            eventId: view.eventId,
+            type: view.type,
+            code: view.code,
+            partition: view.partition,
+            offset: view.offset,
+          },
+        });
       }
       await sources.bus.publish(chosen.map((e) => redelivery(e.message, sources.topics.delivery(system))));
     });

@@ -6,6 +6,7 @@
  * flows give become `pending`, the event goes to the outbox: it propagates once — or ends it.
  * Either way the civil data and the candidates are erased from the review (data minimisation).
  */
+import { appendAudit } from '../core/audit/append.ts';
 import { encodeCanonical } from '../core/envelopes.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import { planDeliveries } from '../core/flows/plan.ts';
@@ -130,12 +131,13 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     input.eventsTopic,
   );
   await insertOutbox(tx, message);
-  await tx.query(`INSERT INTO audit_log (actor, action, change_id, pivot_id, details) VALUES ($1, 'identity.review.matched', $2, $3, $4)`, [
-    input.agent,
-    change.id,
+  await appendAudit(tx, {
+    actor: input.agent,
+    action: 'identity.review.matched',
+    changeId: change.id,
     pivotId,
-    JSON.stringify({ review: review.id, register: review.register_system, recipients: planned }),
-  ]);
+    details: { review: review.id, register: review.register_system, recipients: planned },
+  });
 }
 
 export async function decideReview(db: Db, input: DecisionInput): Promise<DecisionOutcome> {
@@ -150,11 +152,12 @@ export async function decideReview(db: Db, input: DecisionInput): Promise<Decisi
       await release(tx, review, decision.registerId, input);
     } else {
       await tx.query("UPDATE changes SET review = 'rejected' WHERE id = $1", [review.change_id]);
-      await tx.query(`INSERT INTO audit_log (actor, action, change_id, details) VALUES ($1, 'identity.review.rejected', $2, $3)`, [
-        input.agent,
-        review.change_id,
-        JSON.stringify({ review: review.id }),
-      ]);
+      await appendAudit(tx, {
+        actor: input.agent,
+        action: 'identity.review.rejected',
+        changeId: review.change_id,
+        details: { review: review.id },
+      });
     }
     const status: ReviewStatus = decision.decision === 'match' ? 'matched' : 'rejected';
     await tx.query(

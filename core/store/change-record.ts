@@ -7,6 +7,7 @@
  * (docs/adr/0006-source-changes-in-the-store.md).
  */
 import type { OutgoingMessage } from '../bus/types.ts';
+import { appendAudit } from '../audit/append.ts';
 import type { Queryable } from './db.ts';
 
 export interface ChangeRecord {
@@ -51,8 +52,9 @@ export async function insertOutbox(tx: Queryable, message: OutgoingMessage): Pro
  * stored, so a source re-publishing a record after a crash records it once.
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
-  // One statement, one round trip: the recipients, the audit entry and the outbox row are written
-  // from the `change` CTE, so they exist only if the change row was inserted (not on a conflict).
+  // One statement, one round trip: the recipients and the outbox row are written from the
+  // `change` CTE, so they exist only if the change row was inserted (not on a conflict). The audit
+  // entry follows through appendAudit, the log's one way in (core/audit/append.ts).
   const inserted = await tx.query<{ inserted: number }>(
     `WITH change AS (
        INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
@@ -62,12 +64,9 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
      ), recipients AS (
        INSERT INTO change_recipients (change_id, system, status, status_at)
        SELECT change.id, system, 'pending', $12 FROM change, unnest($14::text[]) AS system
-     ), audit AS (
-       INSERT INTO audit_log (actor, action, change_id, pivot_id, channel, details)
-       SELECT $5, 'change.accepted', change.id, $3, $4, $15 FROM change
      ), outbox AS (
        INSERT INTO outbox (topic, message_key, headers, payload)
-       SELECT $16::text, $17::text, $18::jsonb, $19::text FROM change WHERE $16::text IS NOT NULL
+       SELECT $15::text, $16::text, $17::jsonb, $18::text FROM change WHERE $15::text IS NOT NULL
      )
      SELECT count(*)::int AS inserted FROM change`,
     [
@@ -85,16 +84,24 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
       record.acceptedAt,
       record.review ?? null,
       record.plannedSystems,
-      JSON.stringify({
-        type: record.type,
-        recipients: record.plannedSystems,
-        origin: record.originSystem ?? null,
-        ...(record.review ? { review: record.review } : {}),
-      }),
       ...(record.outbox ? outboxColumns(record.outbox) : [null, null, null, null]),
     ],
   );
-  return (inserted.rows[0]?.inserted ?? 0) > 0;
+  if ((inserted.rows[0]?.inserted ?? 0) === 0) return false;
+  await appendAudit(tx, {
+    actor: record.caller,
+    action: 'change.accepted',
+    changeId: record.id,
+    pivotId: record.pivotId,
+    channel: record.channel ?? null,
+    details: {
+      type: record.type,
+      recipients: record.plannedSystems,
+      origin: record.originSystem ?? null,
+      ...(record.review ? { review: record.review } : {}),
+    },
+  });
+  return true;
 }
 
 /** One `pending` status per system the change is routed to (at acceptance, or when a review releases it). */
