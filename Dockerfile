@@ -27,6 +27,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY core ./core
+COPY identity ./identity
+COPY proof ./proof
 COPY packages ./packages
 COPY protocols ./protocols
 COPY router ./router

@@ -44,7 +44,7 @@ const bus = testBus(brokers, 'bench');
 const prefix = `bench-src-${Date.now()}`;
 const topics = topicNames(prefix);
 await ensureTopics(bus, { topicPrefix: prefix, topicPartitions: 3, topicReplication: 1, topicMinInsyncReplicas: 1 }, []);
-const flows = parseFlows([{ file: 'bench.yaml', text: 'systems:\n  registry: { connector: registry }\n' }]);
+const flows = parseFlows([{ file: 'bench.yaml', text: 'systems:\n  registry: { connector: registry, firstSightings: allow }\n' }]);
 const records = Array.from({ length: total }, (_, i) => deathRecord(i + 1, `CR-${i % citizens}`));
 
 // Baseline: the same events, already encoded, published page by page.

@@ -7,13 +7,29 @@ import type { RunningRelais } from './start-all.ts';
 
 type RelaisInfo = Omit<RunningRelais, 'stop'>;
 
+/** How to get a token from the local OpenID provider. */
+function oidcLines(running: RelaisInfo): string[] {
+  const oidc = running.oidc;
+  if (!oidc) return [];
+  const { id, secret } = oidc.serviceClient;
+  return [
+    `  OpenID provider ${oidc.issuer}   (demo; ProConnect in production — docs/security.md)`,
+    `    a service token (client credentials):`,
+    `      curl -s -u ${id}:${secret} -d grant_type=client_credentials -d 'scope=changes:write changes:read' ${oidc.issuer}/token`,
+    `    agents (authorization code + PKCE, client ${oidc.consoleClient}; any demo name logs in at the provider's page):`,
+    ...oidc.agents.map((a) => `      ${a.sub}  roles: ${a.roles.join(', ')}`),
+  ];
+}
+
 export function banner(running: RelaisInfo): string {
   const lines = [...running.banner].sort((a, b) => a.rank - b.rank).flatMap((entry) => entry.lines);
   return [
     '',
     `Relais is running (store: ${running.store}, Kafka: ${running.brokers}).`,
     `  gateway         ${running.gatewayUrl}   (API: ${running.gatewayUrl}/openapi.json)`,
+    `  operations      ${running.opsUrl}   (/metrics, /readyz with reasons: not for the public network)`,
     `  dev credential  ${running.devToken}`,
+    ...oidcLines(running),
     ...lines,
     '',
     'Ctrl-C stops everything, the Kafka broker included.',

@@ -5,9 +5,10 @@
  * USG-000123 of waste collection…), and each person's identifiers are linked to one pivot id, so
  * that the demo move reaches every silo and a death recorded in the register closes their file.
  * In production these links come from identity resolution (civil data → register) and from
- * each system's first sighting; here they are declared, and recorded as such.
+ * each system's first sighting; here they are declared, and recorded as such. Seeding runs at
+ * every start and is idempotent against whatever the banner's examples changed since.
  */
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { newPivotId } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
 import type { SimulatorDefinition } from '../silos/shared/simulators.ts';
@@ -34,7 +35,13 @@ export async function seedDemoIdentities(db: Db, simulators: readonly SimulatorD
         links.flat(),
       );
       const pivotId = known.rows[0]?.pivot_id ?? newPivotId();
+      // What the printed examples changed stays: a system where the person has another identifier
+      // now (the service request's contact email replaces the demo one) is not linked again, and
+      // an identifier another citizen holds now stays theirs (linkIdentifier keeps it).
+      const held = await tx.query<{ system: string }>('SELECT system FROM citizen_identifiers WHERE pivot_id = $1', [pivotId]);
+      const linked = new Set(held.rows.map((r) => r.system));
       for (const [system, localId] of links) {
+        if (linked.has(system)) continue;
         await linkIdentifier(tx, pivotId, system, localId, { method: 'declared', by: 'quick-start demo data' });
       }
     });

@@ -13,11 +13,13 @@ import { loadConfiguration, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../router/router.ts';
 import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
-import { openStore } from '../core/store/db.ts';
+import { openStore, type Db } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { discoverSimulators, type BannerLines, type RunningSimulator } from '../silos/shared/simulators.ts';
+import { CONSOLE_CLIENT, demoAgents, demoProviderOptions } from '../infra/oidc/demo.ts';
+import { startLocalProvider } from '../infra/oidc/local-provider.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
 import { overlay, persistentSecret, startSimulators } from './start-silos.ts';
 
@@ -36,9 +38,13 @@ export interface StartAllOptions {
 
 export interface RunningRelais {
   gatewayUrl: string;
+  /** The operations listener (RELAIS_OPS_PORT): /metrics, /healthz, /readyz with reasons. */
+  opsUrl: string;
   devToken: string;
   brokers: string;
   store: 'postgres' | 'pglite';
+  /** The store every process here shares (tests link identifiers in it, as an import would). */
+  db: Db;
   siloUrls: Record<string, string>;
   /** The simulators started here, by name (their `instance`: the waste database, the tax office, the mailbox… for tests). */
   simulators: ReadonlyMap<string, RunningSimulator>;
@@ -46,12 +52,41 @@ export interface RunningRelais {
   connectorEnv: Record<string, string>;
   /** The simulators' banner lines (bin/banner.ts). */
   banner: BannerLines[];
+  /** The local OpenID provider, when the quick start runs one (RELAIS_OIDC_ISSUER unset). */
+  oidc?: {
+    issuer: string;
+    serviceClient: { id: string; secret: string };
+    agents: { sub: string; roles: string[] }[];
+    consoleClient: string;
+  };
   stop(): Promise<void>;
 }
 
 function devToken(config: RelaisConfig, dataDir: string): string {
   // Generated once per data directory, so a restart keeps the credential the user copied.
   return config.devToken ?? persistentSecret(dataDir, 'dev-token', 'relais-dev-');
+}
+
+/**
+ * The local OpenID provider with the demo agents and service clients (infra/oidc/demo.ts); the
+ * gateway then accepts its JWTs beside the static tokens. Secrets are kept in the data directory.
+ */
+async function startOidc(config: RelaisConfig, dataDir: string) {
+  const secrets = {
+    socialServicesApp: persistentSecret(dataDir, 'oidc-social-services-app', 'relais-client-'),
+    citizenPortal: persistentSecret(dataDir, 'oidc-citizen-portal', 'relais-client-'),
+  };
+  const provider = await startLocalProvider(demoProviderOptions(0, secrets, `http://127.0.0.1:${config.port || 8080}/console/callback`));
+  config.oidcIssuer = provider.issuer;
+  return {
+    close: () => provider.close(),
+    info: {
+      issuer: provider.issuer,
+      serviceClient: { id: 'social-services-app', secret: secrets.socialServicesApp },
+      agents: demoAgents.map((a) => ({ sub: a.sub, roles: a.roles })),
+      consoleClient: CONSOLE_CLIENT,
+    },
+  };
 }
 
 export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
@@ -90,7 +125,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const silos = await startSimulators(simulators, env, dataDir);
     stops.push(() => silos.stop());
 
-    const db = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(dataDir, 'pglite') });
+    const db = await openStore({ databaseUrl: config.databaseUrl, timeoutMs: config.storeTimeoutMs, pgliteDir: join(dataDir, 'pglite') });
     stops.push(() => db.close());
     await migrate(db);
     await seedDemoIdentities(db, simulators);
@@ -117,19 +152,24 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const router = await startRouterOn(runtime);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
+    const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir);
+    if (oidc) stops.push(() => oidc.close());
     const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime, connectors) });
     stops.push(() => gateway.close());
     await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
     return {
       gatewayUrl: gateway.url,
+      opsUrl: gateway.opsUrl,
       devToken: token,
       brokers: config.kafkaBrokers.join(','),
       store: db.kind,
+      db,
       siloUrls: silos.urls,
       simulators: silos.running,
       connectorEnv: silos.connectorEnv,
       banner: silos.banner({ gatewayUrl: gateway.url, devToken: token }),
+      ...(oidc ? { oidc: oidc.info } : {}),
       stop,
     };
   } catch (error) {

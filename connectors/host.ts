@@ -6,6 +6,7 @@
  * both in one process; stop() stops them in reverse order.
  */
 import type { ConnectorDefinition } from '@relais/connector-kit';
+import { signingKeyOf } from '../core/keys.ts';
 import {
   killAfterPublish,
   type SourceHealth,
@@ -15,11 +16,11 @@ import {
 } from '@relais/connector-kit/runtime';
 import { RelaisError } from '../core/errors.ts';
 import { sinkMetricsHooks, sourceMetricsHooks, watchGroup } from '../core/metrics.ts';
-import type { IdentityResolver } from '../core/identity/civil-identity.ts';
+import type { IdentityResolver } from '../identity/civil-identity.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import type { Runtime } from '../core/runtime.ts';
-import { consumerGroups, ensureTopics } from '../core/topics.ts';
+import { consumerGroups, ensureTopicsOnceKafkaAnswers } from '../core/topics.ts';
 import type { ConnectorRegistry } from './loader.ts';
 
 export interface RunningConnector {
@@ -87,7 +88,7 @@ export async function startConnector(runtime: Runtime, connectors: ConnectorRegi
   const { config, bus, db, topics } = runtime;
   const context = contextOf(runtime, definition, system);
   const { logger } = context;
-  await ensureTopics(bus, config, [system]);
+  await ensureTopicsOnceKafkaAnswers(bus, config, [system], logger);
   const parts: Part[] = [];
   const stop = async (): Promise<void> => {
     for (const part of parts.reverse()) await part.stop();
@@ -110,8 +111,13 @@ export async function startConnector(runtime: Runtime, connectors: ConnectorRegi
           retry: { maxAttempts: config.sinkMaxAttempts, baseMs: config.sinkBackoffMs, maxMs: config.sinkBackoffMaxMs },
           timeoutMs: config.sinkTimeoutMs,
           concurrency: config.sinkConcurrency,
+          circuit: {
+            threshold: config.sinkCircuitThreshold,
+            patienceMs: config.sinkPatienceBySystem?.[system] ?? config.sinkPatienceMs,
+          },
           logger,
           metrics: sinkMetricsHooks(runtime.metrics),
+          receiptKey: signingKeyOf(config, system, 'receiptKey'),
         }),
       );
     }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent, encodeEvent, type CloudEvent } from './cloudevents.ts';
+import { generateSigningKeyPem, signingKeyFromPem } from './signing.ts';
 import { decodeCanonical, decodeDelivery, encodeCanonical, encodeDelivery, encodeReceipt, decodeReceipt } from './envelopes.ts';
 
 const event: CloudEvent = {
@@ -74,14 +75,27 @@ test('deliveries and receipts round-trip and are checked against their envelope 
     citizenId: 'SS-1',
     data: { a: 1 },
     time: event.time,
+    seq: 42,
   };
-  assert.deepEqual(decodeDelivery(encodeDelivery(delivery, 'relais.delivery.social-services')), { ...delivery, traceparent: undefined });
+  const encodedDelivery = encodeDelivery(delivery, 'relais.delivery.social-services');
+  assert.equal(encodedDelivery.headers['ce_relaisseq'], '42', "the change's sequence travels as a CloudEvents extension");
+  assert.deepEqual(decodeDelivery(encodedDelivery), { ...delivery, traceparent: undefined });
+  // A delivery from before sequences, or a malformed one, reads as having none.
+  const { seq: _none, ...unnumbered } = delivery;
+  assert.equal(decodeDelivery(encodeDelivery(unnumbered, 't')).seq, undefined);
+  assert.equal(decodeDelivery({ ...encodedDelivery, headers: { ...encodedDelivery.headers, ce_relaisseq: '-1' } }).seq, undefined);
   const receipt = { eventId: event.id, system: 'social-services', status: 'rejected' as const, reason: 'no', attempts: 1, at: event.time };
-  const encoded = encodeReceipt(receipt, { pivotId: event.subject, source: '/connectors/social-services', topic: 'relais.receipts' });
+  const signer = signingKeyFromPem(generateSigningKeyPem(), 'social-services');
+  const encoded = encodeReceipt(receipt, {
+    pivotId: event.subject,
+    source: '/connectors/social-services',
+    topic: 'relais.receipts',
+    signer,
+  });
   assert.equal(encoded.headers['ce_id'], `${event.id}:social-services:rejected`);
   assert.deepEqual(decodeReceipt(encoded), { ...receipt, pivotId: event.subject });
   assert.throws(
-    () => encodeReceipt({ ...receipt, status: 'lost' as 'applied' }, { pivotId: event.subject, source: 's', topic: 't' }),
+    () => encodeReceipt({ ...receipt, status: 'lost' as 'applied' }, { pivotId: event.subject, source: 's', topic: 't', signer }),
     /receipt is invalid/,
   );
 });

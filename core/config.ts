@@ -33,6 +33,17 @@ const topicPrefix: Parser<string> = (raw) => {
   return raw;
 };
 
+/** `system=ms,…`: per-system patience (RELAIS_SINK_PATIENCE_BY_SYSTEM). */
+const patiences: Parser<Record<string, number>> = (raw) => {
+  const ms = integer(1, 30 * 86_400_000);
+  const pairs = list((pair) => {
+    const [system, value] = pair.split('=');
+    if (!system?.trim() || value === undefined) throw new Error('expected system=ms pairs, comma-separated');
+    return [system.trim(), ms(value)] as const;
+  }, 'system=ms pairs')(raw);
+  return Object.fromEntries(pairs);
+};
+
 export const settings = {
   port: { env: 'PORT', default: '8080', parse: integer(0, 65535), description: 'HTTP port of the gateway (0 picks a free port).' },
   host: { env: 'HOST', default: '127.0.0.1', parse: text, description: 'Interface the gateway binds to (0.0.0.0 in containers).' },
@@ -42,12 +53,19 @@ export const settings = {
     secret: true,
     description: 'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) stores data under RELAIS_DATA_DIR.',
   },
+  storeTimeoutMs: {
+    env: 'RELAIS_STORE_TIMEOUT_MS',
+    default: '3000',
+    parse: integer(500, 600_000),
+    description:
+      'Longest wait on PostgreSQL: to connect, for a statement (statement_timeout) and, one second more, for any answer; past it the call fails as STORE_UNAVAILABLE (the gateway answers 503).',
+  },
   opsPort: {
     env: 'RELAIS_OPS_PORT',
     default: '9464',
     parse: integer(0, 65535),
     description:
-      'Port of the operations listener (GET /metrics, /healthz, /readyz) of the router and connector processes; the gateway serves them on PORT. Give each process on one host its own (0 picks a free port, logged at start).',
+      'Port of the operations listener (GET /metrics, /healthz, /readyz with reasons) of every process: gateway, router, connectors, the quick start. Expose it on the operations network only. Give each process on one host its own (0 picks a free port, logged at start).',
   },
   dataDir: {
     env: 'RELAIS_DATA_DIR',
@@ -117,6 +135,40 @@ export const settings = {
     secret: true,
     description:
       "The bearer credential the `relais` CLI sends to the gateway (`--token` overrides it; unset: RELAIS_DEV_TOKEN, then the quick start's generated one).",
+  },
+  rightsFile: {
+    env: 'RELAIS_RIGHTS_FILE',
+    parse: text,
+    description: 'The rights file: who may originate, name and read what (default rights.yaml in RELAIS_FLOWS_DIR; docs/security.md).',
+  },
+  rateLimitPerMinute: {
+    env: 'RELAIS_RATE_LIMIT_PER_MINUTE',
+    default: '6000',
+    parse: integer(1, 10_000_000),
+    description: 'Requests per minute one credential (or, without one, one address) may make to the gateway; over it: 429.',
+  },
+  oidcIssuer: {
+    env: 'RELAIS_OIDC_ISSUER',
+    parse: httpUrl,
+    description:
+      'Issuer of the JWT access tokens the gateway accepts (ProConnect, the local provider of the quick start); unset: static tokens only.',
+  },
+  oidcAudience: {
+    env: 'RELAIS_OIDC_AUDIENCE',
+    default: 'relais-api',
+    parse: text,
+    description: 'The audience (`aud`) a JWT access token must carry for the gateway.',
+  },
+  oidcJwksUrl: {
+    env: 'RELAIS_OIDC_JWKS_URL',
+    parse: httpUrl,
+    description: "The provider's JWKS (default: `jwks_uri` of the issuer's discovery document).",
+  },
+  oidcRolesClaim: {
+    env: 'RELAIS_OIDC_ROLES_CLAIM',
+    default: 'roles',
+    parse: text,
+    description: "The access token's claim holding an agent's roles (roles of the rights file).",
   },
   tokensFile: {
     env: 'RELAIS_TOKENS_FILE',
@@ -190,6 +242,24 @@ export const settings = {
     parse: integer(1, 256),
     description: "Citizens whose deliveries a connector applies side by side (each citizen's stay in order).",
   },
+  sinkPatienceMs: {
+    env: 'RELAIS_SINK_PATIENCE_MS',
+    default: '21600000',
+    parse: integer(1, 30 * 86_400_000),
+    description:
+      "How long a system's silo may be unavailable (its circuit open: deliveries wait) before failing deliveries are dead-lettered; default 6 hours.",
+  },
+  sinkPatienceBySystem: {
+    env: 'RELAIS_SINK_PATIENCE_BY_SYSTEM',
+    parse: patiences,
+    description: 'The patience of some systems, overriding RELAIS_SINK_PATIENCE_MS: `system=ms,…` (`tax=86400000,email=3600000`).',
+  },
+  sinkCircuitThreshold: {
+    env: 'RELAIS_SINK_CIRCUIT_THRESHOLD',
+    default: '5',
+    parse: integer(1, 1000),
+    description: 'Retriable failures in a row, across deliveries, that tell a silo is down (its circuit opens, its deliveries wait).',
+  },
   sinkTimeoutMs: {
     env: 'RELAIS_SINK_TIMEOUT_MS',
     default: '5000',
@@ -225,6 +295,50 @@ export const settings = {
     parse: list(text, 'module[,module…]'),
     description:
       'Connectors to load besides the ones Relais ships (connectors/registry.ts), comma-separated: npm package names, or paths to a module relative to the working directory. Each module exports its ConnectorDefinition as default.',
+  },
+  keysDir: {
+    env: 'RELAIS_KEYS_DIR',
+    parse: text,
+    description:
+      'Directory of the development signing keys (`<signer>.pem`, Ed25519), generated at first start when the keys below are unset (default `<RELAIS_DATA_DIR>/keys`); the gateway then trusts every key there.',
+  },
+  auditKey: {
+    env: 'RELAIS_AUDIT_KEY',
+    parse: text,
+    secret: true,
+    description: "The instance's Ed25519 private key (PKCS#8 PEM) that signs the audit log's checkpoints (gateway).",
+  },
+  receiptKey: {
+    env: 'RELAIS_RECEIPT_KEY',
+    parse: text,
+    secret: true,
+    description: "A router or connector process's Ed25519 private key (PKCS#8 PEM) that signs its receipts (one key per system).",
+  },
+  jwksFile: {
+    env: 'RELAIS_JWKS_FILE',
+    parse: text,
+    description:
+      "JWKS file of the public keys the gateway trusts and publishes at /.well-known/jwks.json: the audit key and each signer's receipt keys (read again when an unknown key id arrives, for rotations).",
+  },
+  auditCheckpointMs: {
+    env: 'RELAIS_AUDIT_CHECKPOINT_MS',
+    default: '5000',
+    parse: integer(100, 3_600_000),
+    description: "How often the gateway signs a checkpoint of the audit log's head (when entries were added since the last one).",
+  },
+  identityLinkScore: {
+    env: 'RELAIS_IDENTITY_LINK_SCORE',
+    default: '100',
+    parse: integer(1, 100),
+    description:
+      "Score (0–100: birth name 35, given names 25, birth date 25, birth place 15) from which civil data's only plausible register candidate is linked without a person (identity/matching.ts, docs/adr/0025).",
+  },
+  identityReviewScore: {
+    env: 'RELAIS_IDENTITY_REVIEW_SCORE',
+    default: '85',
+    parse: integer(1, 100),
+    description:
+      'Score from which a register candidate is plausible: below it, a candidate is ignored; several plausible ones, or one below RELAIS_IDENTITY_LINK_SCORE, hold the change for an identity review. At most RELAIS_IDENTITY_LINK_SCORE.',
   },
   sourceKillAfterPublish: {
     env: 'RELAIS_FAULT_SOURCE_KILL_AFTER_PUBLISH',

@@ -6,10 +6,18 @@
 export const errorCodes = {
   CONFIG_INVALID: { retriable: false, meaning: 'An environment variable is missing or malformed.' },
   FLOW_INVALID: { retriable: false, meaning: 'A flow file breaks the flow schema or names an unknown event type or system.' },
+  RIGHTS_INVALID: {
+    retriable: false,
+    meaning: 'The rights file (flows/rights.yaml) is missing, breaks its schema, or names an unknown event type or system.',
+  },
   SCHEMA_UNKNOWN: { retriable: false, meaning: 'An event type has no schema in schemas/.' },
   EVENT_INVALID: { retriable: false, meaning: 'An event or delivery does not match its schema or envelope.' },
   KAFKA_UNAVAILABLE: { retriable: true, meaning: 'The Kafka cluster could not be reached or did not acknowledge in time.' },
-  STORE_UNAVAILABLE: { retriable: true, meaning: 'The state store (PostgreSQL or PGlite) failed.' },
+  STORE_UNAVAILABLE: { retriable: true, meaning: 'The state store (PostgreSQL or PGlite) failed or did not answer in time.' },
+  STORE_CONFLICT: {
+    retriable: false,
+    meaning: 'The state store refused a write that breaks one of its constraints (SQLSTATE class 23); the message names the constraint.',
+  },
   SILO_UNAVAILABLE: { retriable: true, meaning: 'A silo did not answer, timed out or answered 5xx.' },
   SILO_REFUSED: { retriable: false, meaning: 'A silo refused a delivery (4xx or a business rule).' },
   SILO_ACK_OVERDUE: { retriable: true, meaning: 'A batch silo did not acknowledge a handed-over delivery before the deadline.' },
@@ -18,7 +26,16 @@ export const errorCodes = {
     retriable: false,
     meaning: 'A SQL statement against a silo database failed for a reason other than the connection (a constraint, a bug).',
   },
-  IDENTITY_UNKNOWN: { retriable: false, meaning: 'No identifier is known for the citizen in the recipient system.' },
+  CITIZEN_DECEASED: {
+    retriable: false,
+    meaning:
+      "A death is registered for the citizen: a notification connector sends nothing to the deceased's own address (receipt `rejected`); the gateway refuses later changes (409 citizen-deceased).",
+  },
+  IDENTITY_UNKNOWN: {
+    retriable: false,
+    meaning:
+      "No identifier is known for the citizen in a recipient whose route's audience is `residents` (a `holders` recipient without one is not concerned).",
+  },
   SCAFFOLD_REFUSED: {
     retriable: false,
     meaning:
@@ -28,6 +45,16 @@ export const errorCodes = {
     retriable: false,
     meaning:
       'An XML message (SOAP, WSDL) had a DOCTYPE or entity declarations, nested too deep, was too large or not well-formed; refused before parsing.',
+  },
+  SIGNATURE_INVALID: {
+    retriable: false,
+    meaning:
+      'A signature (a receipt, an audit checkpoint, an evidence bundle) is missing, made with an unpublished key, or does not match what it signs.',
+  },
+  EVIDENCE_INVALID: {
+    retriable: false,
+    meaning:
+      'An evidence bundle cannot be exported (no such change) or does not verify: edited, or a signature, a hash link or a checkpoint fails.',
   },
 } as const;
 

@@ -97,6 +97,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['system', 'status'] as const,
       registers,
     }),
+    receiptsRefused: new Counter({
+      name: 'relais_receipts_refused_total',
+      help: 'Receipts the gateway refused because their signature is missing, made with an unpublished key, wrong, or by another signer; by the system they name and the reason.',
+      labelNames: ['system', 'reason'] as const,
+      registers,
+    }),
     consumerLag: new Gauge({
       name: 'relais_consumer_lag_messages',
       help: 'Messages not yet processed by a consumer group, per topic partition (read from Kafka at scrape time).',
@@ -107,6 +113,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'relais_consumer_group_members',
       help: 'Members of a consumer group this process belongs to (read from Kafka at scrape time).',
       labelNames: ['group'] as const,
+      registers,
+    }),
+    siloUnavailable: new Gauge({
+      name: 'relais_sink_silo_unavailable',
+      help: "1 while a system's silo is unavailable (its circuit is open: deliveries wait), else 0.",
+      labelNames: ['system'],
       registers,
     }),
     kafkaUp: new Gauge({
@@ -134,7 +146,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     sourceInvalid: new Counter({
       name: 'relais_source_invalid_events_total',
-      help: 'Events a source connector skipped as invalid, by system and event type.',
+      help: 'Records a source connector dead-lettered (invalid events, and unmapped records as type "unmapped"), by system and event type.',
       labelNames: ['system', 'type'] as const,
       registers,
     }),
@@ -169,6 +181,9 @@ export function sinkMetricsHooks(metrics: RelaisMetrics) {
     },
     skippedDuplicate(system: string): void {
       metrics.duplicates.inc({ system });
+    },
+    siloUnavailable(system: string, unavailable: boolean): void {
+      metrics.siloUnavailable.set({ system }, unavailable ? 1 : 0);
     },
   };
 }

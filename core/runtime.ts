@@ -61,7 +61,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw new RelaisError('CONFIG_INVALID', 'KAFKA_BROKERS is not set (the quick start `npm start` launches a local broker and sets it)');
   }
   const flows = loadFlows(resolve(config.flowsDir), options.connectors ? { connectors: connectors.map((c) => c.kind) } : {});
-  const db = options.db ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: join(resolve(config.dataDir), 'pglite') }));
+  const db =
+    options.db ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      timeoutMs: config.storeTimeoutMs,
+      pgliteDir: join(resolve(config.dataDir), 'pglite'),
+    }));
   if (!options.db) await migrate(db);
   const tracing = await initTracing({
     endpoint: config.otlpEndpoint,

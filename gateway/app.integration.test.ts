@@ -8,17 +8,19 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../core/logger.ts';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import { topicNames } from '../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '@relais/connector-kit/testing';
 import { listen } from '../test/support/http.ts';
-import { eventExamples, eventTypes } from '../schemas/index.ts';
+import { DEATH_REGISTERED_V1, eventExamples, eventTypes } from '../schemas/index.ts';
 import { openApiDocument } from './api-document.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';
+import { loadRights } from './rights/rights.ts';
 
 const flows = loadFlows(join(dirname(fileURLToPath(import.meta.url)), '../flows'));
+const rights = loadRights(join(dirname(fileURLToPath(import.meta.url)), '../flows/rights.yaml'), flows);
 const token = 'test-token-all-scopes';
 const readOnly = 'test-token-read-only';
 const pivotId = '6f1c1a52-8a47-4c3e-9a43-5d8f1a0c2b11';
@@ -29,11 +31,15 @@ let server: { url: string; close(): Promise<void> };
 before(async () => {
   database = await createTestDatabase('postgres');
   await linkIdentifier(database.db, pivotId, 'social-services', 'SS-000123');
-  const auth = new Authenticator([devCredential(token), { name: 'reader', tokenSha256: sha256Hex(readOnly), scopes: ['changes:read'] }]);
+  const auth = new Authenticator([
+    devCredential(token),
+    { name: 'reader', tokenSha256: sha256Hex(readOnly), scopes: ['changes:read'], roles: ['front-desk-agent'] },
+  ]);
   server = await listen(
     createApp({
       db: database.db,
       flows: () => flows,
+      rights,
       topics: topicNames('relais'),
       auth,
       logger: createLogger({ component: 'test', level: 'silent' }),
@@ -103,7 +109,7 @@ test('bad input gets the right problem naming the field, and nothing is stored',
   await expectProblem(
     await post({ ...validChange, citizen: { pivotId: '00000000-0000-4000-8000-000000000000' } }),
     422,
-    'validation-failed',
+    'citizen-unknown',
     '/citizen/pivotId',
   );
   await expectProblem(
@@ -122,6 +128,61 @@ test('bad input gets the right problem naming the field, and nothing is stored',
   assert.deepEqual(await storedRows(), before);
 });
 
+/** The number of rows of every table of the store (migrations included), by table. */
+async function everyTableRows(): Promise<Record<string, number>> {
+  const tables = await database.db.query<{ name: string }>(
+    "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  const counts: Record<string, number> = {};
+  for (const { name } of tables.rows)
+    counts[name] = (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)).rows[0]!.n;
+  return counts;
+}
+
+test('an identifier the crosswalk does not know is a 422 citizen-unknown, and no row is added to any table', async () => {
+  const before = await everyTableRows();
+  assert.ok(Object.keys(before).length > 5, 'the store has its tables');
+  const unknown = { ...validChange, citizen: { system: 'social-services', id: 'SS-999999' } };
+  await expectProblem(await post(unknown), 422, 'citizen-unknown', '/citizen/id');
+  // Only the system that issued an identifier may make it known (gateway/changes/accept.test.ts): not a developer's credential.
+  await expectProblem(
+    await post({ ...validChange, citizen: { system: 'tax', id: '9999999999999' } }),
+    422,
+    'citizen-unknown',
+    '/citizen/id',
+  );
+  assert.deepEqual(await everyTableRows(), before);
+});
+
+test('text the store cannot hold (NUL, a lone surrogate) is a 422 naming the field, before the store', async () => {
+  const before = await storedRows();
+  const nul = { ...validChange, data: { ...validChange.data, address: { ...validChange.data.address, streetName: 'rue\u0000des Lilas' } } };
+  await expectProblem(await post(nul), 422, 'validation-failed', '/data/address/streetName');
+  // JSON.stringify escapes a lone surrogate as \ud800; the parsed string holds it as is.
+  const surrogate = JSON.stringify(validChange).replace('rue des Lilas', 'rue \\ud800 des Lilas');
+  await expectProblem(await post(surrogate), 422, 'validation-failed', '/data/address/streetName');
+  await expectProblem(await post({ ...validChange, ['k\u0000']: 1 }), 422, 'validation-failed', '/k\u0000');
+  await expectProblem(await post({ ...validChange, channel: '\udfff' }), 422, 'validation-failed', '/channel');
+  const query = await fetch(`${server.url}/v1/kpis?from=a%00b`, { headers: { authorization: `Bearer ${token}` } });
+  await expectProblem(query, 400, 'invalid-parameter');
+  assert.deepEqual(await storedRows(), before);
+});
+
+test('a body that does not inflate with its Content-Encoding is a 400; an unknown encoding a 415', async () => {
+  const before = await storedRows();
+  await expectProblem(await post('not gzip at all', { 'content-encoding': 'gzip' }), 400, 'undecodable-body');
+  const { gzipSync } = await import('node:zlib');
+  const truncated = gzipSync(JSON.stringify(validChange)).subarray(0, 40);
+  const response = await fetch(`${server.url}/v1/changes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: truncated,
+  });
+  await expectProblem(response, 400, 'undecodable-body');
+  await expectProblem(await post(JSON.stringify(validChange), { 'content-encoding': 'compress' }), 415, 'unsupported-media-type');
+  assert.deepEqual(await storedRows(), before);
+});
+
 test('a missing credential is answered with a WWW-Authenticate challenge', async () => {
   const response = await fetch(`${server.url}/v1/changes/${pivotId}`);
   assert.equal(response.status, 401);
@@ -132,19 +193,17 @@ test('an accepted change is stored with its audit entry and outbox row, and show
   const before = await storedRows();
   const response = await post(validChange);
   assert.equal(response.status, 202);
-  const change = (await response.json()) as { id: string; status: string; recipients: { system: string; status: string }[] };
+  type Posted = { id: string; status: string; recipients: { system: string; status: string }[]; notConcerned?: object[] };
+  const change = (await response.json()) as Posted;
   assert.equal(response.headers.get('location'), `/v1/changes/${change.id}`);
   assert.equal(change.status, 'in_progress');
+  // The citizen has a file at social services only: the other systems the flows route a move to are not concerned.
   assert.deepEqual(
     change.recipients.map((r) => [r.system, r.status]),
-    [
-      ['email', 'pending'],
-      ['school-catering', 'pending'],
-      ['social-services', 'pending'],
-      ['tax', 'pending'],
-      ['waste-management', 'pending'],
-    ],
+    [['social-services', 'pending']],
   );
+  const notConcerned = ['email', 'school-catering', 'tax', 'waste-management'].map((system) => ({ system, reason: 'no-file' }));
+  assert.deepEqual(change.notConcerned, notConcerned);
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
   const audit = await database.db.query<{ actor: string; channel: string }>('SELECT actor, channel FROM audit_log WHERE change_id = $1', [
@@ -161,7 +220,9 @@ test('an accepted change is stored with its audit entry and outbox row, and show
 
   const read = await fetch(`${server.url}/v1/changes/${change.id}`, { headers: { authorization: `Bearer ${readOnly}` } });
   assert.equal(read.status, 200);
-  assert.equal(((await read.json()) as { id: string }).id, change.id);
+  const view = (await read.json()) as Posted;
+  assert.equal(view.id, change.id);
+  assert.deepEqual(view.notConcerned, notConcerned);
 });
 
 test('Idempotency-Key: same key and body give the same change; same key, other body is a 409', async () => {
@@ -187,14 +248,13 @@ test('a citizen named by a system identifier is resolved to the same pivot id', 
 });
 
 test("the timeline lists the citizen's changes; an unknown citizen is a 404", async () => {
-  const response = await fetch(`${server.url}/v1/citizens/${pivotId}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+  const headers = { authorization: `Bearer ${token}`, 'relais-purpose': 'test: the timeline lists changes' };
+  const response = await fetch(`${server.url}/v1/citizens/${pivotId}/timeline`, { headers });
   assert.equal(response.status, 200);
   const body = (await response.json()) as { entries: { kind: string; channel: string }[] };
   assert.ok(body.entries.length >= 2);
   assert.ok(body.entries.every((e) => e.kind === 'change_accepted' && e.channel === 'web'));
-  const unknown = await fetch(`${server.url}/v1/citizens/00000000-0000-4000-8000-000000000000/timeline`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const unknown = await fetch(`${server.url}/v1/citizens/00000000-0000-4000-8000-000000000000/timeline`, { headers });
   await expectProblem(unknown, 404, 'not-found');
 });
 
@@ -246,11 +306,14 @@ test('every event type of the catalogue is accepted; the OpenAPI document has on
   );
   const submitted = await post({ ...examples[0]!, type: SUBMITTED, data: eventExamples(SUBMITTED).valid[0] });
   await expectProblem(submitted, 422, 'validation-failed', '/type');
-  for (const example of examples) {
+  // The examples name one citizen: their death goes last, as nothing else is accepted after it (life state).
+  const deathLast = examples.toSorted((a, b) => Number(a.type === DEATH_REGISTERED_V1) - Number(b.type === DEATH_REGISTERED_V1));
+  for (const example of deathLast) {
     const response = await post(example);
     assert.equal(response.status, 202, `${example.type}: ${await response.clone().text()}`);
     assert.equal(((await response.json()) as { type: string }).type, example.type);
   }
+  await expectProblem(await post(deathLast[0]!), 409, 'citizen-deceased', '/citizen');
 });
 
 test('any catalogue event with one invalid field is a 422 naming that field, and nothing is stored', async () => {

@@ -29,6 +29,18 @@ const cloudEventsHeaders: Record<string, Node> = {
   [`ce_${extensions.recipients}`]: { type: 'string', description: 'Comma-separated systems the citizen chose (citizen-request routes).' },
   [`ce_${extensions.system}`]: { type: 'string', description: 'The recipient system (deliveries).' },
   [`ce_${extensions.route}`]: { type: 'string', description: 'The flow route that produced the delivery (deliveries).' },
+  [`ce_${extensions.seq}`]: {
+    type: 'string',
+    pattern: '^[1-9][0-9]{0,15}$',
+    description:
+      "The change's number among the citizen's changes, assigned at acceptance (events and deliveries); a sink never applies a delivery older than one of the same kind it applied (docs/contracts.md).",
+  },
+  [`ce_${extensions.deceased}`]: {
+    type: 'string',
+    format: 'date',
+    description:
+      "The citizen's registered date of death (deliveries about a deceased citizen): a connector never writes to the deceased's own address (docs/contracts.md).",
+  },
 };
 
 const requiredHeaders = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'content-type'];
@@ -37,6 +49,7 @@ const requiredHeaders = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_
 export function ceHeaders(pinned: Record<string, Node>, required: string[]): Node {
   const properties: Record<string, Node> = {};
   for (const [name, schema] of Object.entries(cloudEventsHeaders)) properties[name] = { ...schema, ...(pinned[name] ?? {}) };
+  for (const [name, schema] of Object.entries(pinned)) properties[name] ??= schema;
   return { type: 'object', required: [...requiredHeaders, ...required], properties };
 }
 
@@ -60,5 +73,33 @@ export const dlqHeaders: Node = {
     relais_source_topic: { type: 'string' },
     relais_source_partition: { type: 'string' },
     relais_source_offset: { type: 'string' },
+    relais_poison: {
+      type: 'string',
+      const: 'true',
+      description:
+        'The message is not a delivery (not JSON, invalid UTF-8, not a valid envelope): listed as poison, not replayable as it is.',
+    },
+  },
+};
+
+/** Headers of a source dead letter (packages/connector-kit/src/runtime/source-dead-letter-message.ts): no original message to copy. */
+export const sourceDlqHeaders: Node = {
+  type: 'object',
+  required: ['ce_id', 'relais_kind', 'relais_system', 'relais_error_code', 'relais_error_message', 'relais_failed_at'],
+  properties: {
+    'content-type': { type: 'string', const: 'application/json' },
+    ce_id: { type: 'string', format: 'uuid', description: 'The id the event will have once published: a UUID v5 of (system, recordKey).' },
+    ce_type: { type: 'string', description: 'The event type, when the record was mapped (its event broke the schema).' },
+    relais_kind: { type: 'string', const: 'source' },
+    relais_system: { type: 'string', description: 'The system whose source read the record.' },
+    relais_error_code: { type: 'string', const: 'EVENT_INVALID' },
+    relais_error_message: { type: 'string', description: 'The cause: the fields at fault, or the mapping error; never personal data.' },
+    relais_error_retriable: { type: 'string', const: 'false' },
+    relais_attempts: { type: 'string', description: '1, and one more for each re-drive that failed again.' },
+    relais_failed_at: { type: 'string', format: 'date-time' },
+    relais_source_checkpoint: {
+      type: 'string',
+      description: 'The checkpoint of the poll that read the record (the source moved past it).',
+    },
   },
 };

@@ -55,6 +55,7 @@ for (const [name, flows] of [
         'relais.events',
         'relais.receipts',
         'relais.dlq.router',
+        'relais.dlq.source.{system}',
         ...systems.flatMap((s) => [`relais.delivery.${s}`, `relais.dlq.${s}`]),
       ].sort(),
     );

@@ -11,8 +11,8 @@ import { stringify } from 'yaml';
 import type { Flows } from '../core/flows/flows.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import { topicNames } from '../core/topics.ts';
-import { RECEIPT_TYPE } from '../core/envelopes.ts';
-import { ceHeaders, dlqHeaders } from './asyncapi-headers.ts';
+import { RECEIPT_SIGNATURE_HEADER, RECEIPT_TYPE } from '../core/envelopes.ts';
+import { ceHeaders, dlqHeaders, sourceDlqHeaders } from './asyncapi-headers.ts';
 import { eventSchema, eventTypes } from '../schemas/index.ts';
 
 type Node = Record<string, unknown>;
@@ -121,6 +121,14 @@ function channelsAndOperations(flows: Flows, types: string[]): { channels: Recor
       description: 'Events the router could not route (not CloudEvents, or breaking their schema), unchanged, with the error headers.',
       messages: { deadLetter: ref('#/components/messages/routerDeadLetter') },
     },
+    'dlq.source': {
+      address: `${topics.sourceDlq('{system}')}`,
+      title: 'Source dead letters',
+      description:
+        "Records a system's source read but could not publish (mapping failed, or the event breaks its schema), with the raw record and the cause; re-driven by `relais dlq replay <system> --source`. Personal data: as sensitive as the silo.",
+      parameters: { system: { description: 'A system declared in the flows whose connector has a source.' } },
+      messages: { sourceDeadLetter: ref('#/components/messages/sourceDeadLetter') },
+    },
   };
   const operations: Record<string, Node> = {
     publishEvents: operation('send', 'events', types, 'The gateway and the source connectors publish canonical events.'),
@@ -128,6 +136,12 @@ function channelsAndOperations(flows: Flows, types: string[]): { channels: Recor
     sendReceipts: operation('send', 'receipts', ['receipt'], 'The router and the sink connectors send receipts.'),
     trackReceipts: operation('receive', 'receipts', ['receipt'], "The gateway keeps each change's per-system status from receipts."),
     deadLetterEvents: operation('send', 'dlq.router', ['deadLetter'], 'The router dead-letters events it cannot route.'),
+    deadLetterSourceRecords: operation(
+      'send',
+      'dlq.source',
+      ['sourceDeadLetter'],
+      'The source runtime dead-letters the records it cannot publish, before it saves the checkpoint that moves past them.',
+    ),
   };
   for (const system of subscribedSystems(flows)) {
     const messages = deliveryMessages(flows, system);
@@ -173,7 +187,17 @@ function components(types: string[]): Node {
         name: RECEIPT_TYPE,
         title: 'Receipt',
         contentType: 'application/json',
-        headers: ceHeaders({ ce_type: { const: RECEIPT_TYPE } }, []),
+        headers: ceHeaders(
+          {
+            ce_type: { const: RECEIPT_TYPE },
+            [RECEIPT_SIGNATURE_HEADER]: {
+              type: 'string',
+              description:
+                "Detached compact JWS (EdDSA, RFC 7515 appendix F) over the message value, by the signer's key published at /.well-known/jwks.json: the system's own, or the router's for delivered and identifier rejections. The gateway refuses a receipt without a valid one.",
+            },
+          },
+          [RECEIPT_SIGNATURE_HEADER],
+        ),
         payload: ref('#/components/schemas/receipt'),
         ...pivotKey,
       },
@@ -183,6 +207,28 @@ function components(types: string[]): Node {
         contentType: 'application/json',
         headers: dlqHeaders,
         payload: { description: 'The original message value, unchanged (it may not even be JSON).' },
+      },
+      sourceDeadLetter: {
+        name: 'source-dead-letter',
+        title: 'A record a source could not publish',
+        contentType: 'application/json',
+        headers: sourceDlqHeaders,
+        payload: {
+          type: 'object',
+          required: ['system', 'recordKey', 'type', 'raw', 'event', 'cause', 'checkpoint', 'attempts', 'failedAt'],
+          properties: {
+            system: { type: 'string' },
+            recordKey: { type: 'string', description: "The silo's key of the record (the event id derives from it)." },
+            type: { type: ['string', 'null'], description: 'The event type, when mapped.' },
+            raw: { description: 'The record as the connector read it (personal data), or null when it gave none.' },
+            event: { type: ['object', 'null'], description: 'The event as handed over, only when no raw record was given.' },
+            cause: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+            checkpoint: { type: ['string', 'null'] },
+            attempts: { type: 'integer', minimum: 1 },
+            failedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        bindings: { kafka: { key: { type: 'string', format: 'uuid', description: 'The would-be event id.' } } },
       },
       deliveryDeadLetter: {
         name: 'delivery-dead-letter',

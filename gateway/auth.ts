@@ -1,8 +1,12 @@
 /**
- * Bearer credentials with scopes. Credentials are stored as SHA-256 hashes (a leaked file does
- * not leak tokens) in RELAIS_TOKENS_FILE; RELAIS_DEV_TOKEN adds a development credential with
- * every scope. Each credential has a name (recorded as the caller of every change) and may
- * speak for one system, whose own changes are then never sent back to it.
+ * Who calls: bearer credentials with scopes. Two kinds, tried in turn (oidc.ts adds the second):
+ * static tokens, stored as SHA-256 hashes (a leaked file does not leak tokens) in
+ * RELAIS_TOKENS_FILE, RELAIS_DEV_TOKEN adding a development credential; and JWT access tokens of
+ * an OpenID provider. Each caller has a name (recorded as the caller of every change), is a
+ * service (its name is a client of the rights file, which may bind it to one system, whose own
+ * changes are then never sent back to it) or an agent (its roles are roles of the rights file).
+ * Scopes gate the API's operations; the rights file (rights/) decides what a caller may say
+ * about whom and see.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,6 +22,7 @@ export const scopes = [
   'service-requests:write',
   'service-requests:read',
   'identity:review',
+  'identity:manage',
   'kpis:read',
   'systems:read',
   'admin',
@@ -29,20 +34,41 @@ export interface Credential {
   tokenSha256: string;
   scopes: Scope[];
   system?: string;
+  /** Agent roles: a credential with roles is an agent's (a static token for a CLI user), not a service's. */
+  roles?: string[];
 }
 
 export interface Caller {
+  /** A service's client name (credential name, OAuth client_id) or an agent's subject. */
   name: string;
+  kind: 'service' | 'agent';
   scopes: Scope[];
+  /** The system a service speaks for. */
   system?: string | undefined;
+  /** An agent's roles (rights file `roles`). */
+  roles?: string[] | undefined;
+  /** A citizen's own pivot id (a future citizen-space token): `own-timeline` reads only it. */
+  pivotId?: string | undefined;
+}
+
+/** Whatever turns an Authorization header into a caller (static tokens, JWTs, both in turn). */
+export interface CallerSource {
+  authenticate(header: string | undefined): Promise<Caller | undefined> | Caller | undefined;
+}
+
+/** The bearer token of an Authorization header. */
+export function bearerOf(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] || undefined;
 }
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
+/** The development credential: every scope, and the rights file's `developer` role. */
 export function devCredential(token: string): Credential {
-  return { name: 'dev', tokenSha256: sha256Hex(token), scopes: [...scopes] };
+  return { name: 'dev', tokenSha256: sha256Hex(token), scopes: [...scopes], roles: ['developer'] };
 }
 
 function isCredential(value: unknown): value is Credential {
@@ -54,11 +80,12 @@ function isCredential(value: unknown): value is Credential {
     /^[0-9a-f]{64}$/.test(c['tokenSha256']) &&
     Array.isArray(c['scopes']) &&
     c['scopes'].every((s) => (scopes as readonly unknown[]).includes(s)) &&
-    (c['system'] === undefined || typeof c['system'] === 'string')
+    (c['system'] === undefined || typeof c['system'] === 'string') &&
+    (c['roles'] === undefined || (Array.isArray(c['roles']) && c['roles'].every((r) => typeof r === 'string')))
   );
 }
 
-/** Reads a credentials file: `credentials: [{ name, tokenSha256, scopes, system? }]`. */
+/** Reads a credentials file: `credentials: [{ name, tokenSha256, scopes, system?, roles? }]`. */
 export function loadCredentials(file: string): Credential[] {
   const content = parse(readFileSync(file, 'utf8')) as { credentials?: unknown } | null;
   const list = content?.credentials;
@@ -67,14 +94,15 @@ export function loadCredentials(file: string): Credential[] {
     if (!isCredential(entry)) {
       throw new RelaisError(
         'CONFIG_INVALID',
-        `${file}: credentials[${i}] needs name, tokenSha256 (64 hex) and scopes from ${scopes.join(', ')}`,
+        `${file}: credentials[${i}] needs name, tokenSha256 (64 hex), scopes from ${scopes.join(', ')}, optional system and roles`,
       );
     }
     return entry;
   });
 }
 
-export class Authenticator {
+/** The static tokens: hashed credentials from RELAIS_TOKENS_FILE and the development one. */
+export class Authenticator implements CallerSource {
   private readonly byHash: Map<string, Credential>;
 
   constructor(credentials: Credential[]) {
@@ -82,16 +110,32 @@ export class Authenticator {
   }
 
   authenticate(header: string | undefined): Caller | undefined {
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match?.[1]) return undefined;
-    const hash = sha256Hex(match[1]);
+    const token = bearerOf(header);
+    if (!token) return undefined;
+    const hash = sha256Hex(token);
     // Constant-time comparison against every stored hash: no timing hint about which matched.
     let found: Credential | undefined;
     for (const [stored, credential] of this.byHash) {
       if (timingSafeEqual(Buffer.from(stored, 'hex'), Buffer.from(hash, 'hex'))) found = credential;
     }
-    return found ? { name: found.name, scopes: found.scopes, system: found.system } : undefined;
+    if (!found) return undefined;
+    return found.roles?.length
+      ? { name: found.name, kind: 'agent', scopes: found.scopes, roles: found.roles, system: found.system }
+      : { name: found.name, kind: 'service', scopes: found.scopes, system: found.system };
   }
+}
+
+/** Static tokens first (a hash lookup), then the next source (JWTs). */
+export function eitherSource(...sources: CallerSource[]): CallerSource {
+  return {
+    async authenticate(header) {
+      for (const source of sources) {
+        const caller = await source.authenticate(header);
+        if (caller) return caller;
+      }
+      return undefined;
+    },
+  };
 }
 
 declare module 'express-serve-static-core' {
@@ -101,9 +145,9 @@ declare module 'express-serve-static-core' {
 }
 
 /** Middleware: a valid bearer credential holding `scope`, or a 401/403 problem. */
-export function requireScope(auth: Authenticator, scope: Scope) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    const caller = auth.authenticate(req.get('authorization'));
+export function requireScope(auth: CallerSource, scope: Scope) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const caller = req.caller ?? (await auth.authenticate(req.get('authorization')));
     if (!caller) return next(new HttpProblem('unauthenticated', 'send Authorization: Bearer <credential>'));
     if (!caller.scopes.includes(scope) && !caller.scopes.includes('admin')) {
       return next(new HttpProblem('forbidden', `this operation needs the scope ${scope}`));

@@ -16,8 +16,10 @@ import { createTestDatabase, freePort, type TestDatabase } from '@relais/connect
 import { listen } from '../test/support/http.ts';
 import { createApp, type GatewayDeps } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';
+import { loadRights } from './rights/rights.ts';
 
 const flows = loadFlows(join(dirname(fileURLToPath(import.meta.url)), '../flows'));
+const rights = loadRights(join(dirname(fileURLToPath(import.meta.url)), '../flows/rights.yaml'), flows);
 const admin = 'dlq-admin-token';
 const reader = 'dlq-reader-token';
 const logger = createLogger({ component: 'test', level: 'silent' });
@@ -27,9 +29,9 @@ let deadBus: Bus;
 const servers: { url: string; close(): Promise<void> }[] = [];
 
 async function app(extra: Partial<GatewayDeps> = {}): Promise<string> {
-  const auth = new Authenticator([devCredential(admin), { name: 'reader', tokenSha256: sha256Hex(reader), scopes: ['systems:read'] }]);
+  const auth = new Authenticator([devCredential(admin), { name: 'ops-reader', tokenSha256: sha256Hex(reader), scopes: ['systems:read'] }]);
   const server = await listen(
-    createApp({ db: database.db, flows: () => flows, topics: topicNames('relais'), auth, logger, maxBodyBytes: 4096, ...extra }),
+    createApp({ db: database.db, flows: () => flows, rights, topics: topicNames('relais'), auth, logger, maxBodyBytes: 4096, ...extra }),
   );
   servers.push(server);
   return server.url;
@@ -84,6 +86,22 @@ test('a replay body is eventIds (UUIDs) or all: true, not both, not neither', as
     assert.equal(response.status, 422, JSON.stringify(body));
     assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
   }
+});
+
+test('source dead letters: kind filters the list, kind: source selects them for a re-drive; another kind is a 422', async () => {
+  const url = await app({ bus: deadBus });
+  const bad = await fetch(`${url}/v1/systems/tax/dead-letters?kind=poison`, { headers: { authorization: `Bearer ${reader}` } });
+  assert.equal(bad.status, 422);
+  // Well-formed: they reach Kafka (out of reach here), not a validation refusal.
+  const listed = await fetch(`${url}/v1/systems/tax/dead-letters?kind=source`, { headers: { authorization: `Bearer ${reader}` } });
+  assert.equal(listed.status, 503);
+  for (const body of [
+    { all: true, kind: 'source' },
+    { eventIds: ['00000000-0000-4000-8000-000000000001'], kind: 'delivery' },
+  ]) {
+    assert.equal((await replay(url, 'tax', body)).status, 503, JSON.stringify(body));
+  }
+  assert.equal((await replay(url, 'tax', { all: true, kind: 'router' })).status, 422);
 });
 
 test('Kafka out of reach: 503 kafka-unavailable with Retry-After, and nothing audited', async () => {

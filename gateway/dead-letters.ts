@@ -2,22 +2,25 @@
  * A system's dead letters for operators: GET /v1/systems/{system}/dead-letters lists them with
  * what happened since (from the connector's ledger) and the last replay (from the audit log);
  * POST …/dead-letters/replay re-drives them once the cause is fixed (packages/connector-kit/src/runtime/dead-letters.ts).
+ * Source dead letters (records a source could not publish) are in source-dead-letters.ts.
  *
  * A replay writes one audit entry per event in the same transaction that is committed only
  * after Kafka acknowledged the re-drive: no replay without its audit entry, no audit entry for
  * a replay that did not happen.
  */
 import type { Bus, IncomingMessage } from '../core/bus/types.ts';
-import { describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from '../core/dead-letters.ts';
+import { chooseDeadLetters, describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from './dead-letter-messages.ts';
 import { appendAudit } from '../core/audit/append.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import type { components } from './generated/api.ts';
+import { requestSourceRedrives, sourceEntries } from './source-dead-letters.ts';
 
 type DeadLetters = components['schemas']['DeadLetters'];
 type DeadLetterView = components['schemas']['DeadLetter'];
 type ReplayResult = components['schemas']['DeadLetterReplayResult'];
+export type DeadLetterKind = components['schemas']['DeadLetterKind'];
 
 export interface DeadLetterSources {
   db: Db;
@@ -42,7 +45,8 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
     ),
     sources.db.query<{ event_id: string; at: Date }>(
       `SELECT details->>'eventId' AS event_id, max(at) AS at FROM audit_log
-        WHERE action = 'dlq.replayed' AND details->>'system' = $1 AND details->>'eventId' = ANY($2::text[]) GROUP BY 1`,
+        WHERE action = 'dlq.replayed' AND coalesce(details->>'kind', 'delivery') = 'delivery' AND details->>'system' = $1
+          AND details->>'eventId' = ANY($2::text[]) GROUP BY 1`,
       [system, ids],
     ),
   ]);
@@ -51,16 +55,16 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
   return messages.map((message) => {
     const facts = describeDeadLetter(message);
     const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
+    const settled = eventId && outcome.get(eventId);
     const status = !eventId
       ? 'poison'
-      : outcome.get(eventId) === 'applied'
-        ? 'applied'
-        : outcome.get(eventId) === 'rejected'
-          ? 'rejected'
-          : 'dead_lettered';
+      : settled === 'applied' || settled === 'rejected' || settled === 'superseded'
+        ? settled
+        : 'dead_lettered';
     return {
       message,
       view: {
+        kind: 'delivery',
         eventId: eventId ?? null,
         type: facts.type ?? null,
         pivotId: facts.pivotId ?? null,
@@ -77,14 +81,20 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
   });
 }
 
-export async function listDeadLetters(sources: DeadLetterSources, system: string): Promise<DeadLetters> {
-  return { system, deadLetters: (await entries(sources, system)).map((e) => e.view) };
+/** Both kinds (delivery dead letters first), or one. */
+export async function listDeadLetters(sources: DeadLetterSources, system: string, kind?: DeadLetterKind): Promise<DeadLetters> {
+  const [deliveries, records] = await Promise.all([
+    kind === 'source' ? [] : entries(sources, system),
+    kind === 'delivery' ? [] : sourceEntries(sources, system),
+  ]);
+  return { system, deadLetters: [...deliveries, ...records].map((e) => e.view) };
 }
 
 /** Why a requested event cannot be re-driven, or undefined when it can. */
 function skipReason(entry: Entry | undefined): string | undefined {
   if (!entry) return 'not in the dead-letter topic';
-  if (entry.view.status === 'applied' || entry.view.status === 'rejected') return `already ${entry.view.status} since`;
+  if (entry.view.status === 'poison') return 'poison: not a delivery, it cannot be replayed as it is';
+  if (entry.view.status !== 'dead_lettered') return `already ${entry.view.status} since`;
   return undefined;
 }
 
@@ -92,22 +102,11 @@ function skipReason(entry: Entry | undefined): string | undefined {
 export async function replayDeadLetters(
   sources: DeadLetterSources,
   system: string,
-  selection: { eventIds?: string[] | undefined; all?: boolean | undefined },
+  selection: { eventIds?: string[] | undefined; all?: boolean | undefined; kind?: DeadLetterKind | undefined },
   actor: string,
 ): Promise<ReplayResult> {
-  const all = await entries(sources, system);
-  const chosen: Entry[] = [];
-  const skipped: ReplayResult['skipped'] = [];
-  if (selection.all) chosen.push(...all.filter((e) => e.view.status === 'dead_lettered'));
-  else {
-    const byId = new Map(all.flatMap((e) => (e.view.eventId ? [[e.view.eventId, e] as const] : [])));
-    for (const eventId of (selection.eventIds ?? []).map((id) => id.toLowerCase())) {
-      const entry = byId.get(eventId);
-      const reason = skipReason(entry);
-      if (entry && !reason) chosen.push(entry);
-      else skipped.push({ eventId, reason: reason ?? 'not in the dead-letter topic' });
-    }
-  }
+  if (selection.kind === 'source') return requestSourceRedrives(sources, system, selection, actor);
+  const { chosen, skipped } = chooseDeadLetters(await entries(sources, system), selection, skipReason);
   if (chosen.length > 0) {
     await sources.db.transaction(async (tx) => {
       for (const { view } of chosen) {

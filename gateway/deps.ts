@@ -6,20 +6,27 @@
 import type { Bus } from '../core/bus/types.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import type { Readiness } from '../core/health.ts';
-import type { IdentityResolver } from '../core/identity/civil-identity.ts';
+import type { IdentityResolver } from '../identity/civil-identity.ts';
+import type { MatchThresholds } from '../identity/matching.ts';
 import type { Logger } from '../core/logger.ts';
 import type { RelaisMetrics } from '../core/metrics.ts';
+import type { PublicJwk } from '../core/signing.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
-import type { Authenticator } from './auth.ts';
+import type { CallerSource } from './auth.ts';
+import type { Rights } from './rights/rights.ts';
 
 export interface GatewayDeps {
   db: Db;
   /** Read once per request, so a reload is seen at once and one request sees one version. */
   flows: () => Flows;
   topics: TopicNames;
-  auth: Authenticator;
+  auth: CallerSource;
+  /** The rights file (rights/): deny by default. */
+  rights: Rights;
   logger: Logger;
+  /** Requests per minute and credential (RELAIS_RATE_LIMIT_PER_MINUTE, default 6000). */
+  rateLimitPerMinute?: number;
   /** The largest JSON body accepted (RELAIS_MAX_BODY_BYTES). */
   maxBodyBytes: number;
   /** Called after a change is committed: wakes the outbox relay. */
@@ -38,4 +45,8 @@ export interface GatewayDeps {
   identityResolver?: IdentityResolver;
   /** Time limit of one register search (default 10 s). */
   identityTimeoutMs?: number;
+  /** Scores from which a register candidate is linked, or held for review (identity/matching.ts; defaults 100 and 85). */
+  identityThresholds?: MatchThresholds;
+  /** The public keys served at GET /.well-known/jwks.json (receipts' and the audit checkpoints'). */
+  publicKeys?: () => PublicJwk[];
 }

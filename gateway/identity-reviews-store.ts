@@ -6,12 +6,14 @@
  * flows give become `pending`, the event goes to the outbox: it propagates once — or ends it.
  * Either way the civil data and the candidates are erased from the review (data minimisation).
  */
+import { redriveUnknown } from '../identity/crosswalk.ts';
 import { appendAudit } from '../core/audit/append.ts';
 import { encodeCanonical } from '../core/envelopes.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import { planDeliveries } from '../core/flows/plan.ts';
-import type { CivilIdentity } from '../core/identity/civil-identity.ts';
-import { lockCitizen } from '../core/identity/identity-store.ts';
+import { concernedIn } from './changes/accept.ts';
+import type { CivilIdentity } from '../identity/civil-identity.ts';
+import { lockCitizen } from '../identity/identity-store.ts';
 import { insertOutbox, insertRecipients } from '../core/store/change-record.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import { schemaIdOf } from '../schemas/index.ts';
@@ -95,7 +97,7 @@ interface HeldChangeRow {
   accepted_at: Date;
 }
 
-async function release(tx: Queryable, review: ReviewRow, registerId: string, input: DecisionInput): Promise<void> {
+async function release(tx: Queryable, review: ReviewRow, registerId: string, input: DecisionInput): Promise<string> {
   const changes = await tx.query<HeldChangeRow>(
     'SELECT id, type, channel, origin_system, recipients, data, traceparent, accepted_at FROM changes WHERE id = $1',
     [review.change_id],
@@ -103,7 +105,8 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
   const change = changes.rows[0]!;
   // Same ordering rule as a new change: one citizen's outbox rows are written one at a time.
   // A register identifier always resolves (a citizen first seen here gets a pivot id).
-  const pivotId = (await lockCitizen(
+  // The change is numbered now, among the citizen's changes: it reaches the systems from now on.
+  const { pivotId, seq } = (await lockCitizen(
     tx,
     { system: review.register_system, id: registerId },
     { method: 'identity-review', by: input.agent },
@@ -115,8 +118,14 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     origin: change.origin_system ?? undefined,
     recipients: change.recipients ?? undefined,
   };
-  const planned = planDeliveries(input.flows, event).systems;
-  await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched' WHERE id = $1", [change.id, pivotId]);
+  // Only the systems that hold a file on the person the agent chose (docs/adr/0026).
+  const { systems: planned, notConcerned } = await concernedIn(tx, pivotId, planDeliveries(input.flows, event));
+  await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched', seq = $3, not_concerned = $4 WHERE id = $1", [
+    change.id,
+    pivotId,
+    seq,
+    notConcerned.length ? JSON.stringify(notConcerned) : null,
+  ]);
   await insertRecipients(tx, change.id, planned, new Date());
   const message = encodeCanonical(
     {
@@ -127,6 +136,7 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
       time: new Date(change.accepted_at).toISOString(),
       dataschema: schemaIdOf(change.type),
       traceparent: change.traceparent ?? undefined,
+      seq,
     },
     input.eventsTopic,
   );
@@ -138,6 +148,7 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     pivotId,
     details: { review: review.id, register: review.register_system, recipients: planned },
   });
+  return pivotId;
 }
 
 export async function decideReview(db: Db, input: DecisionInput): Promise<DecisionOutcome> {
@@ -149,7 +160,9 @@ export async function decideReview(db: Db, input: DecisionInput): Promise<Decisi
     const { decision } = input;
     if (decision.decision === 'match') {
       if (!(review.candidates ?? []).some((c) => c.registerId === decision.registerId)) return { outcome: 'not-a-candidate' };
-      await release(tx, review, decision.registerId, input);
+      const pivotId = await release(tx, review, decision.registerId, input);
+      // A link from a review re-drives what the person's systems could not receive (docs/identities.md).
+      if (decision.redrive !== false) await redriveUnknown(tx, { pivotId }, { actor: input.agent, reason: 'after identity review' });
     } else {
       await tx.query("UPDATE changes SET review = 'rejected' WHERE id = $1", [review.change_id]);
       await appendAudit(tx, {

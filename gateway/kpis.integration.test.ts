@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Receipt } from '../core/envelopes.ts';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import { topicNames } from '../core/topics.ts';
@@ -17,12 +17,14 @@ import { listen } from '../test/support/http.ts';
 import { componentValidator } from './api-document.ts';
 import { createApp } from './app.ts';
 import { Authenticator, devCredential, sha256Hex } from './auth.ts';
+import { loadRights } from './rights/rights.ts';
 import { applyReceipts } from './changes/receipts.ts';
 import type { components } from './generated/api.ts';
 
 type Kpis = components['schemas']['Kpis'];
 
 const flows = loadFlows(join(dirname(fileURLToPath(import.meta.url)), '../flows'));
+const rights = loadRights(join(dirname(fileURLToPath(import.meta.url)), '../flows/rights.yaml'), flows);
 const token = 'kpi-token';
 const pivotId = '0b7e5c1e-3a52-4d1b-8f0e-6c2d9a4e7f10';
 const T0 = Date.parse('2026-10-01T08:00:00.000Z');
@@ -144,6 +146,7 @@ before(async () => {
     createApp({
       db: database.db,
       flows: () => flows,
+      rights,
       topics: topicNames('relais'),
       auth,
       logger: createLogger({ component: 'test', level: 'silent' }),
@@ -173,6 +176,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
     deliveries: 11,
     applied: 7,
     rejected: 2,
+    superseded: 0,
     deadLettered: 1,
     inProgress: 1,
     successRate: 0.7,
@@ -190,6 +194,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
     deliveries: 7,
     applied: 5,
     rejected: 1,
+    superseded: 0,
     deadLettered: 0,
     inProgress: 1,
     successRate: 5 / 6,
@@ -206,6 +211,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
     deliveries: 3,
     applied: 1,
     rejected: 1,
+    superseded: 0,
     deadLettered: 1,
     inProgress: 0,
     successRate: 1 / 3,
@@ -222,6 +228,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
     deliveries: 0,
     applied: 0,
     rejected: 0,
+    superseded: 0,
     deadLettered: 0,
     inProgress: 0,
     successRate: null,
@@ -241,6 +248,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
       deliveries: 1,
       applied: 1,
       rejected: 0,
+      superseded: 0,
       deadLettered: 0,
       inProgress: 0,
       successRate: 1,
@@ -258,6 +266,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
       deliveries: 7,
       applied: 5,
       rejected: 1,
+      superseded: 0,
       deadLettered: 0,
       inProgress: 1,
       successRate: 5 / 6,
@@ -271,6 +280,7 @@ test('KPIs by channel, by system and in total match the known scenario', async (
       deliveries: 4,
       applied: 2,
       rejected: 1,
+      superseded: 0,
       deadLettered: 1,
       inProgress: 0,
       successRate: 0.5,
@@ -342,5 +352,5 @@ test('service requests: submitted, resolved, open and time to resolve, by channe
   ]);
   assert.deepEqual([kpis.total.changes, kpis.total.deliveries, kpis.total.applied, kpis.total.contactsAvoided], [3, 2, 2, 1]);
   const csv = await (await get(`from=${encodeURIComponent(at(T1 - 3600))}&to=${encodeURIComponent(at(T1 + 86_400))}&format=csv`)).text();
-  assert.match(csv, /\r\nservice_requests_system,waste-management(,){14}3,2,1,2100,3450\r\n/);
+  assert.match(csv, /\r\nservice_requests_system,waste-management(,){15}3,2,1,2100,3450\r\n/);
 });

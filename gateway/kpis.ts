@@ -33,6 +33,7 @@ interface FigureRow {
   deliveries: number;
   applied: number;
   rejected: number;
+  superseded: number;
   dead_lettered: number;
   in_progress: number;
   contacts_avoided: number;
@@ -49,17 +50,19 @@ function figures(row: FigureRow | undefined): DeliveryFigures {
     deliveries: 0,
     applied: 0,
     rejected: 0,
+    superseded: 0,
     dead_lettered: 0,
     in_progress: 0,
     contacts_avoided: 0,
     median_s: null,
     p95_s: null,
   };
-  const settled = r.applied + r.rejected + r.dead_lettered;
+  const settled = r.applied + r.rejected + r.superseded + r.dead_lettered;
   return {
     deliveries: r.deliveries,
     applied: r.applied,
     rejected: r.rejected,
+    superseded: r.superseded,
     deadLettered: r.dead_lettered,
     inProgress: r.in_progress,
     successRate: rate(r.applied, settled),
@@ -80,8 +83,9 @@ async function deliveryFigures(db: Queryable, period: Period, options: KpiOption
             count(*)::int AS deliveries,
             count(*) FILTER (WHERE cr.status = 'applied')::int AS applied,
             count(*) FILTER (WHERE cr.status = 'rejected')::int AS rejected,
+            count(*) FILTER (WHERE cr.status = 'superseded')::int AS superseded,
             count(*) FILTER (WHERE cr.status = 'dead_lettered')::int AS dead_lettered,
-            count(*) FILTER (WHERE cr.status IN ('pending', 'delivered'))::int AS in_progress,
+            count(*) FILTER (WHERE cr.status IN ('pending', 'delivered', 'unknown'))::int AS in_progress,
             count(*) FILTER (WHERE cr.status = 'applied' AND cr.system IS DISTINCT FROM c.origin_system AND cr.system <> ALL($3::text[]))::int AS contacts_avoided,
             (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS median_s,
             (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS p95_s
@@ -193,6 +197,7 @@ const csvColumns = [
   'deliveries',
   'applied',
   'rejected',
+  'superseded',
   'dead_lettered',
   'in_progress',
   'success_rate',
@@ -222,6 +227,7 @@ function figureCells(f: DeliveryFigures): CsvRow {
     deliveries: f.deliveries,
     applied: f.applied,
     rejected: f.rejected,
+    superseded: f.superseded,
     dead_lettered: f.deadLettered,
     in_progress: f.inProgress,
     success_rate: f.successRate,

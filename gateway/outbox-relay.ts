@@ -46,6 +46,8 @@ export interface OutboxStats {
   consecutiveFailures: number;
   leader: boolean;
   lastError?: string;
+  /** performance.now() when the round under way began; undefined between rounds. */
+  roundStartedAt?: number | undefined;
 }
 
 interface OutboxRow {
@@ -158,13 +160,28 @@ export class OutboxRelay {
     this.wake = new AbortController();
   }
 
+  /**
+   * Why the relay is not publishing, or undefined when it is: a streak of failed rounds, or a
+   * round that has run longer than `hungAfterMs` (a store or broker that accepts and never
+   * answers fails no round: without this the relay would read as healthy while nothing moves).
+   */
+  trouble(hungAfterMs: number): string | undefined {
+    const { roundStartedAt, consecutiveFailures, lastError } = this.stats;
+    const running = roundStartedAt === undefined ? 0 : performance.now() - roundStartedAt;
+    if (running > hungAfterMs) return `a publishing round has run for ${Math.round(running)} ms without finishing`;
+    if (consecutiveFailures > 0) return `cannot publish (${consecutiveFailures} failed rounds): ${lastError ?? ''}`;
+    return undefined;
+  }
+
   private async run(): Promise<void> {
     const { logger, pollMs } = this.options;
     let failures = 0;
     while (!this.stopping.signal.aborted) {
+      this.stats.roundStartedAt = performance.now();
       try {
         this.stats.leader = await this.holdLease();
         if (!this.stats.leader) {
+          this.stats.roundStartedAt = undefined;
           await this.idle(pollMs * 5);
           continue;
         }
@@ -174,9 +191,16 @@ export class OutboxRelay {
         if (failures > 0) logger.info({ after: failures }, 'outbox relay publishing again');
         failures = 0;
         this.stats.consecutiveFailures = 0;
+        this.stats.roundStartedAt = undefined;
         // A full batch means more may be waiting: go again at once.
         if (sent < this.options.batchSize) await this.idle(pollMs);
       } catch (error) {
+        this.stats.roundStartedAt = undefined;
+        // After a failed round the lease is taken again before publishing: while the store was
+        // cut off it may have expired and gone to a replica, and believing it still held would
+        // publish beside that replica until the next renewal.
+        this.stats.leader = false;
+        this.renewLeaseAt = 0;
         failures++;
         this.stats.failures++;
         this.stats.consecutiveFailures = failures;

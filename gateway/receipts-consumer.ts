@@ -2,21 +2,26 @@
  * Keeps each change's per-system status: consumes <prefix>.receipts and applies them in one
  * transaction per batch. Gateway replicas share the consumer group. A malformed receipt is
  * logged and skipped: it cannot be applied, and blocking the partition would stop every
- * status behind it.
+ * status behind it. So is a receipt whose signature is missing or wrong (receipt-signatures.ts):
+ * refused, counted (relais_receipts_refused_total, which an alert watches), the status unchanged.
+ * A verified receipt is kept with its signature, as evidence.
  */
 import type { Bus } from '../core/bus/types.ts';
-import { decodeReceipt, type Receipt } from '../core/envelopes.ts';
+import { decodeReceipt } from '../core/envelopes.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
-import { applyReceipts } from './changes/receipts.ts';
+import { applyReceipts, type SignedReceipt } from './changes/receipts.ts';
+import { ReceiptRefused, type ReceiptVerifier, type RefusalReason } from './receipt-signatures.ts';
 
 /** Hooks for metrics (core/metrics.ts fills them); every hook is optional. */
 export interface ReceiptMetrics {
   received?(system: string, status: string): void;
   /** A system's first `applied` for a change: seconds since the gateway accepted it. */
   firstApplied?(system: string, seconds: number): void;
+  /** A receipt refused for its signature. */
+  refused?(system: string, reason: RefusalReason): void;
 }
 
 export async function startReceiptsConsumer(options: {
@@ -25,6 +30,7 @@ export async function startReceiptsConsumer(options: {
   topics: TopicNames;
   groupId: string;
   logger: Logger;
+  verifier: ReceiptVerifier;
   metrics?: ReceiptMetrics;
 }) {
   return options.bus.consume({
@@ -32,11 +38,21 @@ export async function startReceiptsConsumer(options: {
     topics: [options.topics.receipts],
     fromBeginning: true,
     handler: async (messages, context) => {
-      const receipts: Receipt[] = [];
+      const receipts: SignedReceipt[] = [];
       for (const message of messages) {
         try {
-          receipts.push(decodeReceipt(message));
+          const receipt = decodeReceipt(message);
+          const { kid, signature } = options.verifier.verify(message, receipt);
+          receipts.push({ ...receipt, signed: { payload: message.value.toString('utf8'), signature, kid } });
         } catch (error) {
+          if (error instanceof ReceiptRefused) {
+            options.metrics?.refused?.(error.system, error.reason);
+            options.logger.warn(
+              { partition: message.partition, offset: message.offset, reason: error.reason, error: describeError(error) },
+              'receipt refused: signature',
+            );
+            continue;
+          }
           options.logger.warn(
             { partition: message.partition, offset: message.offset, error: describeError(error) },
             'invalid receipt skipped',

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { IdentityResolver } from '../core/identity/civil-identity.ts';
+import type { IdentityResolver } from '../identity/civil-identity.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopics } from '../core/topics.ts';
 import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type Check } from '../core/health.ts';
@@ -12,14 +12,25 @@ import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import { createApp } from './app.ts';
 import type { GatewayDeps } from './deps.ts';
-import { Authenticator, devCredential, loadCredentials, type Credential } from './auth.ts';
+import { Authenticator, devCredential, eitherSource, loadCredentials, type CallerSource, type Credential } from './auth.ts';
+import { oidcCallers } from './oidc.ts';
+import { boundToRights, checkCredentialSystems } from './rights/bind.ts';
+import { loadRights, rightsFileOf, type Rights } from './rights/rights.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
 import { startServiceRequestUpdates } from './service-request-updates.ts';
+import { publishedKeys, signingKeyOf } from '../core/keys.ts';
+import { ReceiptVerifier } from './receipt-signatures.ts';
+import type { PublicJwk } from '../core/signing.ts';
+import { startCheckpointer } from '../proof/checkpoints.ts';
+import { startOpsServer } from '../core/ops-server.ts';
+import { matchThresholds } from '../identity/matching.ts';
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The operations listener (RELAIS_OPS_PORT): /metrics, /healthz and /readyz with reasons. */
+  opsUrl: string;
   relay: OutboxRelay;
   close(): Promise<void>;
 }
@@ -44,10 +55,8 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
     {
       name: 'outbox',
       required: false,
-      run: async () =>
-        relay.stats.consecutiveFailures > 0
-          ? `cannot publish (${relay.stats.consecutiveFailures} failed rounds): ${relay.stats.lastError ?? ''}`
-          : undefined,
+      // A round outliving two store timeouts and a publish is hung, not slow.
+      run: async () => relay.trouble(2 * config.storeTimeoutMs + 5000),
     },
     groupCheck(bus, 'router', groups.router, 'router'),
     sourcesCheck(db),
@@ -60,6 +69,8 @@ function gatewayChecks(runtime: Runtime, relay: OutboxRelay): Check[] {
 export interface GatewayOptions {
   devToken?: string;
   port?: number;
+  /** The operations listener's port (default RELAIS_OPS_PORT; 0 picks a free one). */
+  opsPort?: number;
   /** The register that resolves citizens named by civil data (connectors/host.ts identityResolverFor). */
   identityResolver?: IdentityResolver | undefined;
 }
@@ -86,7 +97,7 @@ function startRelay(runtime: Runtime): OutboxRelay {
 }
 
 /** The receipts consumer and the service requests' updates; closed together. */
-async function startConsumers(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Promise<{ close(): Promise<void> }> {
   const { config, logger, db, bus, topics, metrics } = runtime;
   const groups = consumerGroups(config.topicPrefix);
   watchGroup(metrics, bus, groups.receipts, [topics.receipts]);
@@ -96,8 +107,10 @@ async function startConsumers(runtime: Runtime): Promise<{ close(): Promise<void
     topics,
     groupId: groups.receipts,
     logger,
+    verifier,
     metrics: {
       received: (system, status) => metrics.receipts.inc({ system, status }),
+      refused: (system, reason) => metrics.receiptsRefused.inc({ system, reason }),
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
@@ -110,17 +123,36 @@ async function startConsumers(runtime: Runtime): Promise<{ close(): Promise<void
   };
 }
 
+/** Static tokens, then JWTs of the OpenID provider when one is configured. */
+function callerSources(config: Runtime['config'], credentials: Credential[]): CallerSource {
+  const tokens = new Authenticator(credentials);
+  if (!config.oidcIssuer) return tokens;
+  return eitherSource(
+    tokens,
+    oidcCallers({
+      issuer: config.oidcIssuer,
+      audience: config.oidcAudience,
+      rolesClaim: config.oidcRolesClaim,
+      ...(config.oidcJwksUrl ? { jwksUrl: config.oidcJwksUrl } : {}),
+    }),
+  );
+}
+
 /** The HTTP side's dependencies (deps.ts), from the runtime. */
-function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptions): GatewayDeps {
+function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptions, rights: Rights, keys: () => PublicJwk[]): GatewayDeps {
   const { config, logger, db, bus, topics, metrics } = runtime;
   const groups = consumerGroups(config.topicPrefix);
+  const credentials = gatewayCredentials(runtime, options.devToken);
+  checkCredentialSystems(rights, credentials);
   return {
     db,
     flows: runtime.flows,
     topics,
-    auth: new Authenticator(gatewayCredentials(runtime, options.devToken)),
+    rights,
+    auth: boundToRights(rights, callerSources(config, credentials)),
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    rateLimitPerMinute: config.rateLimitPerMinute,
     onChangeAccepted: () => relay.nudge(),
     metrics,
     bus,
@@ -128,32 +160,61 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     dlqReaderGroup: groups.dlqReader,
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
+    publicKeys: keys,
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
+    identityThresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
   };
 }
 
 export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
   const { config, logger } = runtime;
+  // Checked before anything starts: a bad rights file stops the gateway with every problem.
+  const rights = loadRights(rightsFileOf(config), runtime.flows());
   const relay = startRelay(runtime);
-  const consumers = await startConsumers(runtime);
-  const server: Server = createApp(gatewayDeps(runtime, relay, options)).listen(options.port ?? config.port, config.host);
+  const auditKey = signingKeyOf(config, 'audit', 'auditKey');
+  const checkpointer = startCheckpointer({
+    db: runtime.db,
+    key: auditKey,
+    intervalMs: config.auditCheckpointMs,
+    logger,
+  });
+  const verifier = new ReceiptVerifier(() => publishedKeys(config));
+  const consumers = await startConsumers(runtime, verifier);
+  const server: Server = createApp(
+    gatewayDeps(runtime, relay, options, rights, () => [
+      auditKey.publicJwk,
+      ...verifier.published().filter((key) => key.kid !== auditKey.kid),
+    ]),
+  ).listen(options.port ?? config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, host: config.host }, 'gateway listening');
+  // Metrics and the reasons of readiness name internals (hosts, errors, backlog): they are served
+  // on the operations listener, for the operations network only, not on the public API port.
+  const ops = await startOpsServer({
+    port: options.opsPort ?? config.opsPort,
+    host: config.host,
+    metrics: runtime.metrics,
+    checks: () => gatewayChecks(runtime, relay),
+    logger,
+  });
+  logger.info({ port, host: config.host, opsPort: ops.port }, 'gateway listening');
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
     port,
+    opsUrl: ops.url,
     relay,
     async close() {
+      await ops.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await consumers.close();
       await relay.stop();
+      await checkpointer.close();
     },
   };
 }

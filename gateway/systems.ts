@@ -76,7 +76,7 @@ function sourceStatus(row: SourceRow | undefined): { source: SourceStatus } | Re
 
 export async function describeSystems(sources: SystemsSources): Promise<Systems> {
   const names = [...sources.flows.systems.keys()].sort();
-  const [ledger, polled, kafka] = await Promise.all([
+  const [ledger, polled, circuits, kafka] = await Promise.all([
     sources.db.query<LedgerRow>(
       `SELECT system,
               count(*) FILTER (WHERE outcome = 'applied')::int AS applied,
@@ -89,8 +89,13 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
       'SELECT system, saved_at, consecutive_failures, last_error, last_error_at FROM source_checkpoints WHERE system = ANY($1::text[])',
       [names],
     ),
+    sources.db.query<{ system: string; unavailable_since: Date | null }>(
+      'SELECT system, unavailable_since FROM sink_circuits WHERE system = ANY($1::text[])',
+      [names],
+    ),
     fromKafka(sources, names),
   ]);
+  const unavailable = new Map(circuits.rows.map((r) => [r.system, r.unavailable_since]));
   const bySystem = new Map(ledger.rows.map((r) => [r.system, r]));
   const sourceOf = new Map(polled.rows.map((r) => [r.system, r]));
   return {
@@ -108,6 +113,7 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
         lastSuccessAt: row?.last_success ? new Date(row.last_success).toISOString() : null,
         applied: row?.applied ?? 0,
         deadLetteredRecorded: row?.dead_lettered ?? 0,
+        unavailableSince: unavailable.get(name) ? new Date(unavailable.get(name)!).toISOString() : null,
         lag: group ? group.partitions.reduce((sum, p) => sum + p.lag, 0) : null,
         deadLettersInTopic: dlq ? dlq.reduce((sum, p) => sum + Number(p.end - p.start), 0) : null,
         connectorInstances: group ? group.members : null,

@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from '../core/bus/types.ts';
 import { decodeDelivery, decodeReceipt, encodeCanonical, type CanonicalEvent } from '../core/envelopes.ts';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { createLogger } from '../core/logger.ts';
 import { parseFlows } from '../core/flows/flows.ts';
 import { topicNames } from '../core/topics.ts';
-import { createTestDatabase, type TestDatabase } from '@relais/connector-kit/testing';
+import { createTestDatabase, testReceiptKey, type TestDatabase } from '@relais/connector-kit/testing';
+import { insertChange } from '../core/store/change-record.ts';
+import { DEATH_REGISTERED_V1 } from '../schemas/index.ts';
 import { routeBatch } from './router.ts';
 
 const flows = parseFlows([
@@ -21,13 +23,15 @@ const flows = parseFlows([
 systems:
   social-services: { connector: social-services }
   tax: { connector: tax }
+  waste-management: { connector: waste-management }
 routes:
   - id: address
     event: fr.relais.citizen.address.changed.v1
     basis: { kind: public-task, reference: some law }
     to:
       - { system: social-services, fields: [address.postcode, effectiveDate] }
-      - { system: tax, fields: [address] }
+      - { system: tax, audience: residents, fields: [address] }
+      - { system: waste-management, fields: [address] }
 `,
   },
 ]);
@@ -59,10 +63,14 @@ function incoming(event: Partial<CanonicalEvent>, offset = 0): IncomingMessage {
   return { ...message, partition: 0, offset: String(offset), timestamp: Date.now() };
 }
 
+const routerKey = testReceiptKey('router');
 const route = (messages: IncomingMessage[]) =>
-  routeBatch({ db: database.db, flows: () => flows, topics, logger: createLogger({ component: 'test', level: 'silent' }) }, messages);
+  routeBatch(
+    { db: database.db, flows: () => flows, topics, logger: createLogger({ component: 'test', level: 'silent' }), receiptKey: routerKey },
+    messages,
+  );
 
-test('each recipient gets its minimised delivery with its own identifier, or a rejected receipt when it has none', async () => {
+test('each recipient gets its minimised delivery with its own identifier; a residents recipient without one a rejected receipt; a holders one without one nothing', async () => {
   const out = await route([incoming({})]);
   const delivery = out.find((m) => m.topic === topics.delivery('social-services'))!;
   const decoded = decodeDelivery(delivery);
@@ -75,6 +83,8 @@ test('each recipient gets its minimised delivery with its own identifier, or a r
     ['tax', 'rejected'],
   ]);
   assert.match(receipts.find((r) => r.system === 'tax')!.reason ?? '', /IDENTITY_UNKNOWN/);
+  // waste-management holds no file on this citizen and hears only of the citizens it holds one on: not concerned.
+  assert.equal(out.filter((m) => m.topic === topics.delivery('waste-management')).length, 0);
   assert.notEqual(delivery.headers['traceparent'], undefined);
 });
 
@@ -100,4 +110,30 @@ test('invalid events go to the router DLQ with the reason, and the rest of the b
   );
   assert.doesNotMatch(dead[0]!.headers['relais_error_message'] ?? '', /SS-000123/);
   assert.equal(out.filter((m) => m.topic === topics.delivery('social-services')).length, 1);
+});
+
+test("a delivery about a citizen whose death is registered carries the date, so no connector writes to the deceased's address", async () => {
+  const deceased = randomUUID();
+  await linkIdentifier(database.db, deceased, 'social-services', 'SS-DECEASED');
+  await insertChange(database.db, {
+    id: randomUUID(),
+    type: DEATH_REGISTERED_V1,
+    pivotId: deceased,
+    caller: 'connector:civil-registry',
+    originSystem: 'civil-registry',
+    data: { dateOfDeath: '2026-11-20', placeOfDeath: { communeName: 'Lyon', country: 'FR' }, actReference: 'DC-1' },
+    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    requestHash: 'test',
+    acceptedAt: new Date(),
+    plannedSystems: [],
+  });
+  const out = await route([incoming({ pivotId: deceased }), incoming({}, 1)]);
+  const deliveries = out.filter((m) => m.topic === topics.delivery('social-services')).map(decodeDelivery);
+  assert.deepEqual(
+    deliveries.map((d) => [d.citizenId, d.citizenDeceasedOn]),
+    [
+      ['SS-DECEASED', '2026-11-20'],
+      ['SS-1', undefined],
+    ],
+  );
 });

@@ -2,19 +2,24 @@
  * The router: reads canonical events, asks the routing engine (core/flows/plan.ts) who
  * receives each, finds each recipient's own identifier of the citizen, and publishes — in one
  * batch per fetched batch — the minimised deliveries plus a receipt per recipient:
- * `delivered`, or `rejected` when the recipient has no identifier for this citizen (a clear
- * status, never a silent drop). Events that are not valid CloudEvents or break their schema
+ * `delivered`, or `rejected` when a recipient that must hear of every resident (audience
+ * `residents`) has no identifier for this citizen (a clear status, never a silent drop). A
+ * recipient whose audience is `holders` and that holds no file on the citizen is not concerned:
+ * nothing is published for it, as the gateway recorded no status for it (docs/adr/0026). Events that are not valid CloudEvents or break their schema
  * go to <prefix>.dlq.router (topics.routerDlq) with the reason.
  */
 import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
-import { decodeCanonical, encodeDelivery, encodeReceipt, type CanonicalEvent } from '../core/envelopes.ts';
+import { decodeCanonical, deliveredData, encodeDelivery, encodeReceipt, type CanonicalEvent } from '../core/envelopes.ts';
 import { coded, describeError, RelaisError } from '../core/errors.ts';
-import { identifiersFor } from '../core/identity/identity-store.ts';
+import { identifiersFor } from '../identity/identity-store.ts';
+import { deathsOf } from '../identity/life-state.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import { planDeliveries, subscribedSystems, type PlannedDelivery } from '../core/flows/plan.ts';
+import { signingKeyOf } from '../core/keys.ts';
+import type { SigningKey } from '../core/signing.ts';
 import type { Db } from '../core/store/db.ts';
-import { consumerGroups, ensureTopics, type TopicNames } from '../core/topics.ts';
+import { consumerGroups, ensureTopicsOnceKafkaAnswers, type TopicNames } from '../core/topics.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { routerMetricsHooks, watchGroup } from '../core/metrics.ts';
 import { startSpan } from '../core/tracing/spans.ts';
@@ -29,6 +34,8 @@ export interface RouterOptions {
   groupId: string;
   logger: Logger;
   metrics?: RouterMetrics;
+  /** The router's signing key: its receipts (`delivered`, and `rejected` for an unknown identifier) are signed with it. */
+  receiptKey: SigningKey;
 }
 
 /** Hooks for metrics (core/metrics.ts fills them from Prometheus); every hook is optional. */
@@ -85,25 +92,34 @@ function poison(topics: TopicNames, message: IncomingMessage, error: unknown): O
 
 /**
  * A routed event's messages: per recipient, its delivery and a `delivered` receipt, or a
- * `rejected` receipt when the recipient has no identifier for the citizen.
+ * `rejected` receipt when a `residents` recipient has no identifier for the citizen; nothing
+ * for a `holders` recipient without one (not concerned).
  */
 function messagesFor(
-  options: Pick<RouterOptions, 'topics' | 'metrics'>,
+  options: Pick<RouterOptions, 'topics' | 'metrics' | 'receiptKey'>,
   { event, plans }: { event: ValidEvent; plans: PlannedDelivery[] },
-  identifiers: Map<string, string>,
+  { identifiers, deaths }: { identifiers: Map<string, string>; deaths: Map<string, string> },
   { traceparent, now }: { traceparent: string; now: string },
 ): OutgoingMessage[] {
   const { topics } = options;
   const out: OutgoingMessage[] = [];
   for (const plan of plans) {
     const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
-    const receipt = { eventId: event.id, system: plan.system, at: now };
+    const receipt = {
+      eventId: event.id,
+      system: plan.system,
+      at: now,
+      route: plan.routeId,
+      legalBasis: `${plan.basis}: ${plan.basisReference}`,
+    };
+    const signed = { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent, signer: options.receiptKey };
+    if (citizenId === undefined && plan.audience === 'holders') continue;
     if (citizenId === undefined) {
       options.metrics?.routed?.(plan.system, 'rejected');
       out.push(
         encodeReceipt(
           { ...receipt, status: 'rejected', reason: `IDENTITY_UNKNOWN: no identifier is known for this citizen in ${plan.system}` },
-          { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
+          signed,
         ),
       );
       continue;
@@ -121,21 +137,32 @@ function messagesFor(
           data: plan.data,
           time: event.time,
           traceparent,
+          seq: event.seq,
+          citizenDeceasedOn: deaths.get(event.pivotId),
+          channel: event.channel,
         },
         topics.delivery(plan.system),
       ),
-      encodeReceipt(
-        { ...receipt, status: 'delivered' },
-        { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent },
-      ),
+      encodeReceipt({ ...receipt, status: 'delivered', ...deliveredData(plan.data) }, signed),
     );
   }
   return out;
 }
 
+/**
+ * A re-driven event (identity/crosswalk.ts redriveUnknown) goes only to the systems named in its
+ * relais_redrive_systems header: the others settled it already.
+ */
+function redriven(message: IncomingMessage, plans: PlannedDelivery[]): PlannedDelivery[] {
+  const header = message.headers['relais_redrive_systems'];
+  if (header === undefined) return plans;
+  const systems = new Set(header.split(','));
+  return plans.filter((plan) => systems.has(plan.system));
+}
+
 /** Routes one batch of events: the messages to publish for it. Pure but for the identity lookup. */
 export async function routeBatch(
-  options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics'>,
+  options: Pick<RouterOptions, 'db' | 'flows' | 'topics' | 'logger' | 'metrics' | 'receiptKey'>,
   messages: IncomingMessage[],
 ): Promise<OutgoingMessage[]> {
   const { topics } = options;
@@ -145,7 +172,7 @@ export async function routeBatch(
   for (const message of messages) {
     try {
       const event = decodeValid(message);
-      planned.push({ event, plans: planDeliveries(flows, event).deliveries });
+      planned.push({ event, plans: redriven(message, planDeliveries(flows, event).deliveries) });
     } catch (error) {
       options.metrics?.invalid?.();
       options.logger.warn(
@@ -166,6 +193,11 @@ export async function routeBatch(
     planned.map((p) => p.event.pivotId),
     planned.flatMap((p) => p.plans.map((d) => d.system)),
   );
+  // Life state: deliveries about a deceased citizen say so, so no connector writes to their own address.
+  const deaths = await deathsOf(
+    options.db,
+    planned.map((p) => p.event.pivotId),
+  );
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
     const span = startSpan(`route ${event.type}`, {
@@ -175,7 +207,7 @@ export async function routeBatch(
     });
     const { traceparent } = span;
     span.end();
-    out.push(...messagesFor(options, { event, plans }, identifiers, { traceparent, now }));
+    out.push(...messagesFor(options, { event, plans }, { identifiers, deaths }, { traceparent, now }));
   }
   return out;
 }
@@ -199,8 +231,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
   const { bus, config, topics, logger, db } = runtime;
   const systems = subscribedSystems(runtime.flows());
-  await ensureTopics(bus, config, systems);
+  await ensureTopicsOnceKafkaAnswers(bus, config, systems, logger);
   const groupId = consumerGroups(config.topicPrefix).router;
   watchGroup(runtime.metrics, bus, groupId, [topics.events]);
-  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId, metrics: routerMetricsHooks(runtime.metrics) });
+  const receiptKey = signingKeyOf(config, 'router', 'receiptKey');
+  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId, metrics: routerMetricsHooks(runtime.metrics), receiptKey });
 }

@@ -7,12 +7,20 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { decodeDelivery, encodeCanonical } from '../core/envelopes.ts';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { createLogger } from '../core/logger.ts';
 import { parseFlows } from '../core/flows/flows.ts';
 import { topicNames } from '../core/topics.ts';
 import { eventSchema, registerEventSchema } from '../schemas/index.ts';
-import { createTestDatabase, ensureTestTopics, readTopic, testBus, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
+import {
+  createTestDatabase,
+  ensureTestTopics,
+  readTopic,
+  testBus,
+  testReceiptKey,
+  type TestDatabase,
+  uniquePrefix,
+} from '@relais/connector-kit/testing';
 import { startRouter } from './router.ts';
 
 const V1 = 'fr.relais.citizen.address.changed.v1';
@@ -71,6 +79,7 @@ routes:
     topics,
     groupId: `${prefix}-router`,
     logger: createLogger({ component: 'test', level: 'silent' }),
+    receiptKey: testReceiptKey('router'),
   });
   try {
     await router.ready;

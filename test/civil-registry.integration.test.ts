@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readSourceState } from '@relais/connector-kit/runtime';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { eventually } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
@@ -21,7 +21,7 @@ import { devToken, startStack, type Stack } from './support/stack.ts';
 let stack: Stack;
 const children = new Set<ChildProcess>();
 const lyon = { commune: 'Lyon', codeInsee: '69123', codePays: 'FR' };
-const auth = { authorization: `Bearer ${devToken}` };
+const auth = { authorization: `Bearer ${devToken}`, 'relais-purpose': 'end-to-end test' };
 
 before(async () => {
   // The civil-registry connector runs in its own process in the crash test; start it here for the others.

@@ -28,6 +28,7 @@ interface Posted {
 
 /** POST /v1/service-requests: the gateway creates the submitted event (id, competent service). */
 async function submitServiceRequest(stack: Stack, channel: string): Promise<Posted> {
+  await stack.link('social-services', 'SS-60099');
   const response = await fetch(`${stack.relais.gatewayUrl}/v1/service-requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${devToken}`, 'content-type': 'application/json' },

@@ -4,14 +4,15 @@
  * (REST), waste collection (its SQL database), the tax office (a batch file over SFTP, applied
  * on its acknowledgement), school catering (REST, the fifth silo built from the guide) and her
  * mailbox (the confirmation). Each is checked from the silo's own side, and the gateway shows
- * `applied` for every system. The crosswalk is the quick start's demo data (each simulator's
+ * `applied` for every system. A citizen with files in two of them ends `completed` there, the
+ * others listed as not concerned (docs/adr/0026). The crosswalk is the quick start's demo data (each simulator's
  * demoIdentities, linked by bin/demo-identities.ts).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { householdOf } from '../silos/waste-management/desk.ts';
 import { eventually } from '@relais/connector-kit/testing';
-import { addressChange, settledAll, startStack, type Stack } from './support/stack.ts';
+import { addressChange, devToken, settledAll, startStack, type Stack } from './support/stack.ts';
 
 const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];
 
@@ -77,5 +78,35 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     );
     assert.match(mail.text, /effectif le 1 novembre 2026/);
     assert.doesNotMatch(mail.text, /Cinq Silos/, 'the confirmation does not repeat the address');
+  });
+
+  /** GET /v1/kpis: each system's delivery figures, by system. */
+  async function kpisBySystem(): Promise<Map<string, { deliveries: number; rejected: number }>> {
+    const response = await fetch(`${stack.relais.gatewayUrl}/v1/kpis`, { headers: { authorization: `Bearer ${devToken}` } });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { bySystem: { system: string; deliveries: number; rejected: number }[] };
+    return new Map(body.bySystem.map((s) => [s.system, { deliveries: s.deliveries, rejected: s.rejected }]));
+  }
+
+  test('a citizen known to two systems: completed there, the three others listed as not concerned, their KPIs unchanged', async () => {
+    // Paul Nguyen has a social-services file (SS-000456) and a school-catering one (PER-000456), nothing else.
+    const before = await kpisBySystem();
+    const posted = await stack.postChange(addressChange('SS-000456', 'rue des Deux Silos'));
+    assert.equal(posted.status, 202);
+    const change = await stack.waitForStatus(posted.body.id, settledAll, 60_000);
+    assert.deepEqual(change.recipients.map((r) => [r.system, r.status]).sort(), [
+      ['school-catering', 'applied'],
+      ['social-services', 'applied'],
+    ]);
+    assert.equal(change.status, 'completed');
+    assert.deepEqual(change.notConcerned, [
+      { system: 'email', reason: 'no-file' },
+      { system: 'tax', reason: 'no-file' },
+      { system: 'waste-management', reason: 'no-file' },
+    ]);
+    const after = await kpisBySystem();
+    for (const system of ['email', 'tax', 'waste-management']) assert.deepEqual(after.get(system), before.get(system), system);
+    assert.equal(after.get('social-services')!.deliveries, before.get('social-services')!.deliveries + 1);
+    assert.equal(after.get('social-services')!.rejected, before.get('social-services')!.rejected);
   });
 });

@@ -6,8 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkIdentifier, linksOf } from '../core/identity/identity-store.ts';
+import { linkIdentifier, linksOf } from '../identity/identity-store.ts';
+import { linkMatchOf } from '../identity/match-record.ts';
 import { newPivotId } from '../core/ids.ts';
+import { postJson } from './support/http.ts';
 import { devToken, startStack, type ChangeView, type Stack } from './support/stack.ts';
 
 let stack: Stack;
@@ -41,7 +43,7 @@ type Review = {
   changeId: string;
   status: string;
   civil?: object;
-  candidates?: { registerId: string; matched: string[] }[];
+  candidates?: { registerId: string; matched: string[]; score: number }[];
   decidedBy?: string;
   chosenRegisterId?: string;
 };
@@ -55,6 +57,14 @@ async function call<T>(method: string, path: string, body?: object): Promise<{ s
   });
   return { status: response.status, body: (await response.json()) as T, headers: response.headers };
 }
+
+/** A person the register knew before its event log began (the simulator's admin API). */
+const addRegisterPerson = (person: object): Promise<Response> =>
+  fetch(`${stack.registryUrl}/_admin/personnes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(person),
+  });
 
 const count = async (sql: string, params: unknown[] = []) => (await stack.database!.db.query<{ n: number }>(sql, params)).rows[0]!.n;
 const outboxRowsFor = (changeId: string) => count("SELECT count(*)::int AS n FROM outbox WHERE headers->>'ce_id' = $1", [changeId]);
@@ -80,17 +90,13 @@ test('an exact match resolves to the register person’s pivot id; a new person 
   );
   assert.equal((await stack.file('SS-000123')).adresse['libelleVoie'], 'rue Exacte');
 
-  const created = await fetch(`${stack.registryUrl}/_admin/personnes`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      identifiant: 'EC-00031001',
-      nomNaissance: "L'HÔPITAL",
-      prenoms: 'Anne-Sophie Claire',
-      sexe: 'F',
-      dateNaissance: '1990-02-03',
-      lieuNaissance: { commune: 'Bron', codeInsee: '69029', codePays: 'FR' },
-    }),
+  const created = await addRegisterPerson({
+    identifiant: 'EC-00031001',
+    nomNaissance: "L'HÔPITAL",
+    prenoms: 'Anne-Sophie Claire',
+    sexe: 'F',
+    dateNaissance: '1990-02-03',
+    lieuNaissance: { commune: 'Bron', codeInsee: '69029', codePays: 'FR' },
   });
   assert.equal(created.status, 201);
   const place = { communeName: 'Bron', communeInsee: '69029', country: 'FR' };
@@ -113,6 +119,46 @@ test('an exact match resolves to the register person’s pivot id; a new person 
   assert.deepEqual(
     links.map((l) => [l.system, l.localId, l.method, l.linkedBy]),
     [['civil-registry', 'EC-00031001', 'civil-data-exact', 'dev']],
+  );
+});
+
+test('Lefèvre-Oeuvray is the register’s LEFÈVRE-ŒUVRAY: linked, with the match’s score and explanation', async () => {
+  const created = await addRegisterPerson({
+    identifiant: 'EC-00031002',
+    nomNaissance: 'LEFÈVRE-ŒUVRAY',
+    prenoms: 'Marie-Ange Solène',
+    sexe: 'F',
+    dateNaissance: '1985-03-09',
+    lieuNaissance: { commune: 'Saint-Étienne', codeInsee: '42218', codePays: 'FR' },
+  });
+  assert.equal(created.status, 201);
+  const accepted = await stack.postChange(
+    addressChangeFor(
+      {
+        birthName: 'Lefèvre-Oeuvray',
+        givenNames: ['Marie Ange'],
+        dateOfBirth: '1985-03-09',
+        placeOfBirth: { communeName: 'St Etienne', country: 'FR' },
+      },
+      'rue des Ligatures',
+    ),
+  );
+  assert.equal(accepted.status, 202, 'was a 422 before ligatures were folded');
+  const links = await linksOf(stack.database!.db, accepted.body.pivotId);
+  assert.deepEqual(
+    links.map((l) => [l.system, l.localId, l.method]),
+    [['civil-registry', 'EC-00031002', 'civil-data-exact']],
+  );
+  const match = await linkMatchOf(stack.database!.db, 'civil-registry', 'EC-00031002');
+  assert.equal(match?.score, 100);
+  assert.deepEqual(
+    match?.criteria.map((c) => [c.criterion, c.how]),
+    [
+      ['birthName', 'folded'],
+      ['givenNames', 'first-given-names'],
+      ['dateOfBirth', 'identical'],
+      ['placeOfBirth', 'commune-name'],
+    ],
   );
 });
 
@@ -155,9 +201,9 @@ test('homonyms: the change is held, nothing propagates; the agent’s choice rel
 
   const pending = await call<{ reviews: Review[] }>('GET', '/v1/identity-reviews');
   const review = pending.body.reviews.find((r) => r.id === reviewId)!;
-  assert.deepEqual(review.candidates!.map((c) => [c.registerId, c.matched]).sort(), [
-    ['EC-00000901', ['birthName', 'givenNames', 'dateOfBirth', 'placeOfBirth']],
-    ['EC-00000902', ['birthName', 'givenNames', 'dateOfBirth']],
+  assert.deepEqual(review.candidates!.map((c) => [c.registerId, c.matched, c.score]).sort(), [
+    ['EC-00000901', ['birthName', 'givenNames', 'dateOfBirth', 'placeOfBirth'], 100],
+    ['EC-00000902', ['birthName', 'givenNames', 'dateOfBirth'], 85],
   ]);
   assert.deepEqual(review.civil, bernard);
 
@@ -196,18 +242,23 @@ test('homonyms: the change is held, nothing propagates; the agent’s choice rel
 });
 
 test('a person first linked by a review records it; a rejected review propagates nothing', async () => {
+  // A third Jean-Pierre Bernard born that day, whom Relais has never met (the quick start links the other two).
+  const third = { identifiant: 'EC-00000903', nomNaissance: 'BERNARD', prenoms: 'Jean-Pierre', sexe: 'M', dateNaissance: '1962-07-14' };
+  const villeurbanne = { commune: 'Villeurbanne', codeInsee: '69266', codePays: 'FR' };
+  assert.equal(await postJson(`${stack.registryUrl}/_admin/personnes`, { ...third, lieuNaissance: villeurbanne }), 201);
   const first = await call<HeldChange>('POST', '/v1/changes', addressChangeFor(bernard, 'rue A'));
   const decided = await call<{ change: HeldChange }>('POST', `/v1/identity-reviews/${first.body.identityReview!.id}/decision`, {
     decision: 'match',
-    registerId: 'EC-00000901',
+    registerId: 'EC-00000903',
   });
   const links = await linksOf(stack.database!.db, decided.body.change.pivotId);
   assert.deepEqual(
     links.map((l) => [l.localId, l.method, l.linkedBy]),
-    [['EC-00000901', 'identity-review', 'dev']],
+    [['EC-00000903', 'identity-review', 'dev']],
   );
-  const settled = await stack.waitForStatus(first.body.id, (c) => c.status !== 'in_progress');
-  assert.match(settled.recipients[0]!.reason ?? '', /IDENTITY_UNKNOWN/, 'no social-services file is known for this person');
+  // No social-services file is known for this person: social services is not concerned (docs/adr/0026).
+  assert.deepEqual([decided.body.change.status, decided.body.change.recipients], ['no_recipients', []]);
+  assert.deepEqual((await stack.getChange(first.body.id)).notConcerned, [{ system: 'social-services', reason: 'no-file' }]);
 
   const second = await call<HeldChange>('POST', '/v1/changes', addressChangeFor(bernard, 'rue B'));
   const rejected = await call<{ review: Review; change: HeldChange }>(

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,10 +80,13 @@ test('the gateway starts, accepts changes and stops cleanly with no Kafka at all
     KAFKA_BROKERS: '127.0.0.1:1',
     DATABASE_URL: database.url,
     PORT: '0',
+    RELAIS_OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     RELAIS_DEV_TOKEN: 'no-kafka',
   });
   const runtime = await createRuntime({ component: 'gateway', config });
+  const { linkIdentifier } = await import('../identity/identity-store.ts');
+  await linkIdentifier(runtime.db, randomUUID(), 'social-services', 'SS-000123');
   const gateway = await startGateway(runtime);
   try {
     const response = await fetch(`${gateway.url}/v1/changes`, {
@@ -91,7 +95,7 @@ test('the gateway starts, accepts changes and stops cleanly with no Kafka at all
       body: JSON.stringify(addressChange('SS-000123')),
     });
     assert.equal(response.status, 202, 'accepted without Kafka: the change waits in the outbox');
-    const ready = await fetch(`${gateway.url}/readyz`);
+    const ready = await fetch(`${gateway.opsUrl}/readyz`);
     assert.equal(ready.status, 503, 'not ready: Kafka is a required dependency');
     const body = (await ready.json()) as { checks: Record<string, { status: string; reason?: string }> };
     assert.equal(body.checks['store']?.status, 'ok');

@@ -21,6 +21,8 @@ const TYPE = 'fr.relais.citizen.address.changed.v1';
 let stack: Stack;
 const applied: string[] = [];
 let started: string;
+/** Attempts of the dead-lettered delivery: past the stack's patience, the silo was probed until it ran out (docs/adr/0024). */
+let deadAttempts = 0;
 
 /** Prometheus text → `name{labels}` → value (labels as printed, in registration order). */
 function parseMetrics(text: string): Map<string, number> {
@@ -33,17 +35,21 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 async function metrics(): Promise<Map<string, number>> {
-  const response = await fetch(`${stack.relais.gatewayUrl}/metrics`);
+  const response = await fetch(`${stack.relais.opsUrl}/metrics`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
   return parseMetrics(await response.text());
 }
 
-async function settle(file: string, channel: string, headers: Record<string, string> = {}): Promise<{ id: string; status: string }> {
+async function settle(
+  file: string,
+  channel: string,
+  headers: Record<string, string> = {},
+): Promise<{ id: string; status: string; reason?: string | undefined }> {
   const posted = await stack.postChange({ ...addressChange(file), channel }, headers);
   assert.equal(posted.status, 202);
   const change = await stack.waitForStatus(posted.body.id, settledAll, 40_000);
-  return { id: change.id, status: change.recipients[0]!.status };
+  return { id: change.id, status: change.recipients[0]!.status, reason: change.recipients[0]!.reason };
 }
 
 before(async () => {
@@ -58,13 +64,17 @@ before(async () => {
 
   const stranger = randomUUID();
   await stack.database!.db.query('INSERT INTO citizens (pivot_id) VALUES ($1)', [stranger]);
+  // Social services holds no file on this citizen: not concerned, so neither a delivery nor a rejection (docs/adr/0026).
   const unknown = await stack.postChange({ ...addressChange('unused'), channel: 'phone', citizen: { pivotId: stranger } });
-  assert.equal((await stack.waitForStatus(unknown.body.id, settledAll)).recipients[0]!.status, 'rejected');
+  assert.deepEqual([unknown.body.status, unknown.body.notConcerned], ['no_recipients', [{ system: SS, reason: 'no-file' }]]);
 
   await stack.setFault({ mode: 'refus', statut: 422, restant: 1, message: 'hors du département' });
   assert.equal((await settle('SS-700004', 'web')).status, 'rejected');
   await stack.setFault({ mode: 'erreur', statut: 503 });
-  assert.equal((await settle('SS-700005', 'web')).status, 'dead_lettered');
+  const dead = await settle('SS-700005', 'web');
+  assert.equal(dead.status, 'dead_lettered');
+  deadAttempts = Number(/gave up after (\d+) attempts/.exec(dead.reason ?? '')?.[1]);
+  assert.ok(deadAttempts >= 3, dead.reason);
   await stack.setFault({ mode: 'erreur', statut: 500, restant: 1 });
   const transient = await settle('SS-700006', 'mobile');
   assert.equal(transient.status, 'applied');
@@ -95,14 +105,14 @@ test('/metrics counts the scenario exactly', { timeout: 60_000 }, async () => {
     [`relais_changes_accepted_total{type="${TYPE}",channel="mobile"}`]: 2,
     [`relais_changes_accepted_total{type="${TYPE}",channel="phone"}`]: 1,
     [`relais_router_deliveries_total{system="${SS}",outcome="delivered"}`]: 6,
-    [`relais_router_deliveries_total{system="${SS}",outcome="rejected"}`]: 1,
     [`relais_deliveries_total{system="${SS}",outcome="applied"}`]: 4,
     [`relais_deliveries_total{system="${SS}",outcome="rejected"}`]: 1,
     [`relais_deliveries_total{system="${SS}",outcome="dead_lettered"}`]: 1,
-    [`relais_delivery_retries_total{system="${SS}",code="SILO_UNAVAILABLE"}`]: 3,
+    // Each failed attempt but the last of the dead letter, and the transient 500's one.
+    [`relais_delivery_retries_total{system="${SS}",code="SILO_UNAVAILABLE"}`]: deadAttempts - 1 + 1,
     [`relais_dead_letters_total{system="${SS}"}`]: 1,
     [`relais_receipts_total{system="${SS}",status="delivered"}`]: 6,
-    [`relais_receipts_total{system="${SS}",status="rejected"}`]: 2,
+    [`relais_receipts_total{system="${SS}",status="rejected"}`]: 1,
     [`relais_receipts_total{system="${SS}",status="dead_lettered"}`]: 1,
     [`relais_time_to_applied_seconds_count{system="${SS}"}`]: 4,
     [`relais_sink_decision_seconds_count{system="${SS}",outcome="applied"}`]: 4,
@@ -114,6 +124,11 @@ test('/metrics counts the scenario exactly', { timeout: 60_000 }, async () => {
     [`relais_consumer_group_members{group="${stack.prefix}-sink-${SS}"}`]: 1,
   };
   for (const [series, value] of Object.entries(expected)) assert.equal(m.get(series), value, series);
+  assert.equal(
+    m.get(`relais_router_deliveries_total{system="${SS}",outcome="rejected"}`) ?? 0,
+    0,
+    'no rejection for a system not concerned',
+  );
   assert.ok((m.get('relais_process_resident_memory_bytes') ?? 0) > 0, 'process metrics too');
 
   // The histogram holds the times the store recorded: acceptance → first applied receipt.
@@ -138,13 +153,13 @@ test('/v1/kpis reports the same scenario', async () => {
   const { total } = kpis;
   assert.deepEqual(
     [total.changes, total.deliveries, total.applied, total.rejected, total.deadLettered, total.inProgress, total.contactsAvoided],
-    [7, 7, 4, 2, 1, 0, 4],
+    [7, 6, 4, 1, 1, 0, 4],
   );
-  assert.equal(total.successRate, 4 / 7);
+  assert.equal(total.successRate, 4 / 6);
   const byChannel = Object.fromEntries(
     kpis.byChannel.map((c) => [c.channel ?? c.originSystem ?? '', [c.changes, c.applied, c.rejected, c.deadLettered]]),
   );
-  assert.deepEqual(byChannel, { mobile: [2, 2, 0, 0], phone: [1, 0, 1, 0], web: [4, 2, 1, 1] });
+  assert.deepEqual(byChannel, { mobile: [2, 2, 0, 0], phone: [1, 0, 0, 0], web: [4, 2, 1, 1] });
   const median = await stack.database!.db.query<{ m: number }>(
     `SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS m
        FROM change_recipients cr JOIN changes c ON c.id = cr.change_id WHERE c.id = ANY($1::uuid[])`,

@@ -83,7 +83,7 @@ describe('no personal data in the logs, end to end', () => {
       }),
     });
     assert.equal(request.status, 202, await request.clone().text());
-    // waste-management does not know this citizen: rejected there (IDENTITY_UNKNOWN), applied here.
+    // waste-management holds no file on this citizen: not concerned by the move (docs/adr/0026); applied here.
     assert.equal(
       (await stack.waitForStatus(moved.body.id, settledAll)).recipients.find((r) => r.system === 'social-services')?.status,
       'applied',

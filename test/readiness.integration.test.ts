@@ -1,7 +1,8 @@
 /**
- * /readyz reports each dependency with a reason: the gateway turns not ready when its Kafka
- * broker or its PostgreSQL server is stopped, and ready again when they return. Runs its own
- * broker and its own PostgreSQL server, since it stops them.
+ * /readyz on the operations listener reports each dependency with a reason: the gateway turns
+ * not ready when its Kafka broker or its PostgreSQL server is stopped, and ready again when they
+ * return. The public port answers the same statuses without a reason, and no /metrics. Runs its
+ * own broker and its own PostgreSQL server, since it stops them.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,8 +43,8 @@ after(async () => {
   rmSync(kafkaDir, { recursive: true, force: true });
 });
 
-async function readiness(): Promise<{ status: number; body: Readiness }> {
-  const response = await fetch(`${stack.relais.gatewayUrl}/readyz`);
+async function readiness(where: 'ops' | 'public' = 'ops'): Promise<{ status: number; body: Readiness }> {
+  const response = await fetch(`${where === 'ops' ? stack.relais.opsUrl : stack.relais.gatewayUrl}/readyz`);
   const body = (await response.json()) as Readiness;
   assert.ok(validReadiness(body), `matches the OpenAPI Readiness schema: ${JSON.stringify(validReadiness.errors)}`);
   return { status: response.status, body };
@@ -76,6 +77,16 @@ test('Kafka stopped: not ready, with the reason; ready again when it returns', {
   assert.match(down.body.checks['kafka']?.reason ?? '', /Kafka/i);
   assert.equal(down.body.checks['store']?.status, 'ok', 'the store is not blamed');
   assert.ok(down.body.checks['connector:social-services']?.reason, 'the connector cannot be seen either, and says why');
+
+  // The public port tells the same statuses and nothing of the internals.
+  const outside = await readiness('public');
+  assert.equal(outside.status, 503);
+  assert.equal(outside.body.checks['kafka']?.status, 'unavailable');
+  for (const [name, check] of Object.entries(outside.body.checks)) assert.equal(check.reason, undefined, `no reason for ${name}`);
+  assert.doesNotMatch(JSON.stringify(outside.body), /reaching|127\.0\.0\.1|ECONN|within|consumer group/);
+  const scrape = await fetch(`${stack.relais.gatewayUrl}/metrics`);
+  assert.equal(scrape.status, 404, 'no /metrics on the public API port');
+  assert.equal((await fetch(`${stack.relais.opsUrl}/metrics`)).status, 200, 'it is on the operations listener');
 
   const systems = await fetch(`${stack.relais.gatewayUrl}/v1/systems`, { headers: { authorization: `Bearer ${devToken}` } });
   assert.equal(systems.status, 200, 'systems still answer from the store');

@@ -13,7 +13,7 @@ import { addHousehold } from '../silos/waste-management/seed.ts';
 import { eventually } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
 
-const auth = { authorization: `Bearer ${devToken}` };
+const auth = { authorization: `Bearer ${devToken}`, 'relais-purpose': 'end-to-end test' };
 const email = 'jeanne.martin@example.fr';
 
 interface RequestView {
@@ -38,6 +38,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
       adresse: { numero: '24', libelle_voie: 'rue Paul Bert', code_postal: '69003', commune: 'Lyon', code_insee: '69383' },
       usagers: [{ numero_usager: 'USG-E2E-1', nom: 'Martin', prenom: 'Jeanne' }],
     });
+    await stack.link('waste-management', 'USG-E2E-1');
   });
   after(() => stack.stop());
 
@@ -99,6 +100,7 @@ describe('a missed collection reported at the desk, resolved by the waste servic
     );
     assert.equal(incident!.categorie, 'COLLECTE_NON_EFFECTUEE');
     assert.equal(incident!.statut, 'OUVERT');
+    assert.equal(incident!.canal, 'GUICHET', 'told at a desk: recorded as such by the vendor (its channel table)');
     // The service's own acknowledgement (the new incident, read by the connector's source).
     await eventually(async () => ((await get(submitted.id)).status === 'acknowledged' ? true : undefined), 30_000, 'the acknowledgement');
 

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { signature } from '../silos/social-services/webhook.ts';
 import type { NotificationEnvoyee } from '../silos/social-services/types.ts';
@@ -150,6 +150,19 @@ test('unsigned, forged, tampered, stale and replayed webhooks are refused with 4
     'the silo retrying (signed again) is accepted: same event id',
   );
   assert.equal(await fromSocialServices(), published + 1, 'one change for the notification, however often it came');
+  // The same notification id with another content, freshly signed: refused, nothing published.
+  const other = JSON.stringify({ ...notification, adresse: { ...notification.adresse, libelleVoie: 'rue Autre' } });
+  assert.deepEqual(
+    await push(other, signature(webhookSecret, other, now - 2)),
+    { status: 409, code: 'id-conflict' },
+    'an id names one content',
+  );
+  assert.equal(await fromSocialServices(), published + 1, 'nothing more recorded');
+  const id = sourceEventId('social-services', `notification:${notification.id}`);
+  const stored = await stack.database!.db.query<{ data: { address: { streetName: string } } }>('SELECT data FROM changes WHERE id = $1', [
+    id,
+  ]);
+  assert.equal(stored.rows[0]?.data.address.streetName, 'rue Pirate', 'the first content stands');
   const bad = JSON.stringify({ ...notification, id: randomUUID(), type: 'DEMENAGEMENT' });
   assert.equal((await push(bad, signature(webhookSecret, bad))).status, 422);
   assert.equal((await push('{not json', signature(webhookSecret, '{not json'))).status, 400);

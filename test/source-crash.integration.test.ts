@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readSourceState, startSinkRuntime } from '@relais/connector-kit/runtime';
 import type { Sink } from '@relais/connector-kit';
-import { linkIdentifier } from '../core/identity/identity-store.ts';
+import { linkIdentifier } from '../identity/identity-store.ts';
 import { newPivotId, sourceEventId } from '../core/ids.ts';
 import { createLogger } from '../core/logger.ts';
 import { startRouter } from '../router/router.ts';
@@ -24,6 +24,7 @@ import {
   testBus,
   type TestDatabase,
   uniquePrefix,
+  testReceiptKey,
 } from '@relais/connector-kit/testing';
 import { crashTestFlows, crashTestSink, crashTestSystem } from './support/source-crash-flows.ts';
 
@@ -57,9 +58,18 @@ before(async () => {
     await linkIdentifier(database.db, pivot, crashTestSystem, `CR-${n}`);
     await linkIdentifier(database.db, pivot, crashTestSink, `S-${n}`);
   }
-  const router = await startRouter({ bus, db: database.db, flows: () => crashTestFlows, topics, groupId: `${prefix}-router`, logger });
+  const router = await startRouter({
+    bus,
+    db: database.db,
+    flows: () => crashTestFlows,
+    topics,
+    groupId: `${prefix}-router`,
+    logger,
+    receiptKey: testReceiptKey('router'),
+  });
   const sinkRunner = await startSinkRuntime({
     system: crashTestSink,
+    receiptKey: testReceiptKey(crashTestSink),
     sink,
     bus,
     db: database.db,

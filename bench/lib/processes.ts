@@ -14,6 +14,8 @@ export interface Part {
   /** Peak resident set size so far, MiB (Linux); NaN elsewhere. */
   peakRssMiB(): number;
   stop(): Promise<void>;
+  /** Ends it at once (SIGKILL), as a crash would (the fault suite); resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** Every child still running; killed when the harness exits, even after a failed phase. */
@@ -87,6 +89,12 @@ export async function startPart(
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -8,9 +8,14 @@
  * without Relais around it (no gateway, outbox, Kafka or router): what writing to that silo
  * costs anyway (direct.ts).
  */
-import { linkIdentifier } from '../../core/identity/identity-store.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { linkIdentifier } from '../../identity/identity-store.ts';
 import { openSqlClient } from '../../protocols/sql/sql-client.ts';
 import type { Db } from '../../core/store/db.ts';
+import { ensureKeyPair, fingerprint } from '../../silos/tax/keys.ts';
+import { TaxStore } from '../../silos/tax/store.ts';
 import { createVendorDatabase } from '../../silos/waste-management/database.ts';
 import { addHousehold, seedRounds } from '../../silos/waste-management/seed.ts';
 import { freePort } from '../../core/free-port.ts';
@@ -21,6 +26,8 @@ export interface RunningSilo {
   part?: Part;
   /** Environment the connector needs to reach it. */
   connectorEnv: Record<string, string>;
+  /** Where a silo that lives on disk keeps its data (the tax office's store and SFTP tree), for a judge to read. */
+  dataDir?: string;
   /** The silo's own identifier of citizen `index`. */
   citizenId(index: number): string;
   /** Creates the silo's records for these citizens and links their identifiers. */
@@ -145,3 +152,60 @@ const wasteManagement: SiloBench = {
 };
 
 export const siloBenches: SiloBench[] = [socialServices, schoolCatering, wasteManagement];
+
+/**
+ * The tax office simulator (silos/tax) as its own process: a real SSH/SFTP server over a fresh
+ * data directory, with a key pair for the connector and the host key's fingerprint pinned. Not
+ * in siloBenches: its changes wait for a batch window (an hour by default), which the
+ * pipeline bench's per-change latency does not measure; the fault suite starts it by name.
+ * Its taxpayers are read from the data directory when the process starts, so the process
+ * starts in prepare(), once the citizens are known.
+ */
+export const taxOffice: SiloBench = {
+  system: 'tax',
+  async start() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relais-tax-silo-'));
+    const hostKey = ensureKeyPair(join(dataDir, 'ssh_host_ed25519_key'), 'tax-silo');
+    const clientKey = ensureKeyPair(join(dataDir, 'relais_ed25519'), 'relais');
+    writeFileSync(join(dataDir, 'authorized_keys'), `${clientKey.publicKey}\n`);
+    const port = await freePort();
+    const citizenId = (index: number) => `29${String(index).padStart(11, '0')}`;
+    let part: Part | undefined;
+    return {
+      get part() {
+        return part;
+      },
+      dataDir,
+      connectorEnv: {
+        TAX_SFTP_HOST: '127.0.0.1',
+        TAX_SFTP_PORT: String(port),
+        TAX_SFTP_KEY_FILE: clientKey.privateKeyFile,
+        TAX_SFTP_HOST_KEY: fingerprint(hostKey.publicKey),
+      },
+      citizenId,
+      async prepare(db, citizens) {
+        const store = TaxStore.open(dataDir);
+        for (const { index } of citizens) {
+          store.add({
+            taxId: citizenId(index),
+            name: 'Bench',
+            address: { number: String(index), streetName: 'rue de la Bench', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+          });
+        }
+        store.flush();
+        await inBatches(citizens, 10, ({ index, pivotId }) => linkIdentifier(db, pivotId, 'tax', citizenId(index)));
+        part = await startPart(
+          'silo tax',
+          'silos/tax/main.ts',
+          [],
+          { TAX_SILO_DATA_DIR: dataDir, TAX_SILO_AUTHORIZED_KEYS: join(dataDir, 'authorized_keys'), TAX_SFTP_PORT: String(port) },
+          /tax simulator started/,
+        );
+      },
+      async stop() {
+        await part?.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};

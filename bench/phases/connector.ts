@@ -4,6 +4,7 @@
  * beside a raw consumer of the same Kafka client on the same topic that only marks messages.
  */
 import { randomUUID } from 'node:crypto';
+import { testReceiptKey } from '@relais/connector-kit/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBus } from '../../core/bus/index.ts';
 import type { Bus } from '../../core/bus/types.ts';
@@ -76,6 +77,7 @@ export async function connectorPhase(ctx: BenchContext): Promise<Row[]> {
     let started = 0;
     const runner = await startSinkRuntime({
       system: SYSTEM,
+      receiptKey: testReceiptKey(SYSTEM),
       sink: {
         apply: async () => {
           if (started === 0) started = performance.now();

@@ -106,3 +106,10 @@ test('flows routes refuses invalid flows with the same problems', async () => {
   assert.equal(io.stdout.length, 0);
   assert.match(io.stderr[0]!, /system "tax" is not declared/);
 });
+
+test('an alias without its anchor fails with file, line and reason, not a raw ReferenceError', async () => {
+  const { dir, file } = flowDir(`${declared}routes:\n  - *route\n`);
+  const { code, stderr } = await validate(dir);
+  assert.equal(code, 1);
+  assert.deepEqual(stderr, [`${file}:5: alias *route has no anchor &route before it`]);
+});

@@ -115,6 +115,12 @@ test('dlq replay needs exactly one of --event and --all', async () => {
   }
 });
 
+test('dlq list takes --source or --delivery, not both', async () => {
+  const io = captureIo({ RELAIS_TOKEN: 't' });
+  assert.equal(await runCli(['dlq', 'list', 'tax', '--source', '--delivery'], io), 2);
+  assert.deepEqual(io.stderr, ['relais: give --source or --delivery (not both)']);
+});
+
 test('`connector new <name>` scaffolds; `connector <system>` still runs a connector; a refused name is one line', async () => {
   // A minimal Relais root: the scaffolder needs connectors/, and edits no file there.
   const root = mkdtempSync(join(tmpdir(), 'relais-new-'));

@@ -62,16 +62,42 @@ const verbs: Verb[] = [
     summary: 'the flow files: validate them, print the routing table',
     load: async () => (await import('./flows.ts')).defineFlows,
   },
+  {
+    name: 'rights',
+    summary: 'the rights file: validate it, show who may say what about whom and see what',
+    load: async () => (await import('./rights.ts')).defineRights,
+  },
   { name: 'schemas', summary: 'the event catalogue (schemas/)', load: async () => (await import('./schemas.ts')).defineSchemas },
   {
     name: 'changes',
-    summary: 'tell Relais about a change, follow its status',
-    load: async () => (await import('./changes.ts')).defineChanges,
+    summary: 'tell Relais about a change, follow its status, export its evidence',
+    load: async () => {
+      const [changes, proof] = await Promise.all([import('./changes.ts'), import('./audit.ts')]);
+      return (command, io) => {
+        changes.defineChanges(command, io);
+        proof.defineEvidenceExport(command, io);
+      };
+    },
   },
   {
     name: 'dlq',
     summary: "a system's dead letters: list them, re-drive them once the cause is fixed",
     load: async () => (await import('./dlq.ts')).defineDlq,
+  },
+  {
+    name: 'identities',
+    summary: 'the crosswalk: link, unlink and merge citizens, re-drive what a system could not receive',
+    load: async () => (await import('./identities.ts')).defineIdentities,
+  },
+  {
+    name: 'audit',
+    summary: 'the audit log: verify its hash chain and signed checkpoints',
+    load: async () => (await import('./audit.ts')).defineAudit,
+  },
+  {
+    name: 'evidence',
+    summary: 'evidence bundles: verify one offline with the published public keys',
+    load: async () => (await import('./audit.ts')).defineEvidence,
   },
   {
     name: 'systems',

@@ -13,7 +13,8 @@ function line(s: SystemStatus): string {
   return (
     `${s.name} (${s.connector}): ${s.subscriptions.length} subscription(s), applied ${s.applied}, ` +
     `dead-lettered ${s.deadLetteredRecorded}, lag ${figure(s.lag)}, instances ${figure(s.connectorInstances)}, ` +
-    `last success ${s.lastSuccessAt ?? 'never'}${source}`
+    `last success ${s.lastSuccessAt ?? 'never'}${source}` +
+    (s.unavailableSince ? `, unavailable since ${s.unavailableSince} (deliveries wait)` : '')
   );
 }
 

@@ -53,6 +53,15 @@ export interface Evenement {
   motifDissolution?: MotifDissolution;
 }
 
+/** An act read by its number (ObtenirActe). */
+export interface Acte {
+  numeroActe: string;
+  type: TypeEvenement;
+  personne: string;
+  partenaire?: string;
+  dateEvenement: string;
+}
+
 export interface PageEvenements {
   evenements: Evenement[];
   curseurSuivant: string;
@@ -90,6 +99,8 @@ export const wsdlFields = {
     'motifDissolution',
   ],
   Concordance: ['identifiant', 'personne', 'critere'],
+  Acte: ['numeroActe', 'type', 'personne', 'partenaire', 'dateEvenement'],
+  ObtenirActe: ['numeroActe'],
   ListerEvenements: ['curseur', 'taille'],
   ListerEvenementsResponse: ['evenement', 'curseurSuivant', 'encore'],
   RechercherPersonne: ['nomNaissance', 'prenoms', 'dateNaissance', 'lieuNaissance'],
@@ -98,6 +109,8 @@ export const wsdlFields = {
   Personne: readonly (keyof Personne)[];
   Evenement: readonly (keyof Evenement)[];
   Concordance: readonly (keyof Concordance)[];
+  Acte: readonly (keyof Acte)[];
+  ObtenirActe: readonly string[];
   ListerEvenements: readonly string[];
   ListerEvenementsResponse: readonly string[];
   RechercherPersonne: readonly (keyof CriteresRecherche)[];
@@ -112,7 +125,7 @@ export interface CivilRegistryClientOptions {
   xmlLimits?: XmlLimits;
 }
 
-type Operation = 'ListerEvenements' | 'RechercherPersonne' | 'ObtenirPersonne';
+type Operation = 'ListerEvenements' | 'RechercherPersonne' | 'ObtenirPersonne' | 'ObtenirActe';
 type SoapMethod = (args: object, options: object) => Promise<[unknown, ...unknown[]]>;
 
 /** soap's parser turns xs:date into a Date at UTC midnight; the register means a calendar date. */
@@ -157,6 +170,10 @@ export function registryError(action: string, error: unknown): RelaisError {
   }
   return new RetryableError(`${action}: civil registry unreachable (${shaped.code ?? shaped.name ?? 'error'})`);
 }
+
+/** A soap:Client fault with this code, as registryError() made it. */
+const isRefusal = (error: unknown, code: string): boolean =>
+  error instanceof RelaisError && error.code === 'SILO_REFUSED' && error.message.includes(`(${code})`);
 
 export class CivilRegistryClient {
   #client: Promise<soap.Client> | undefined;
@@ -234,7 +251,18 @@ export class CivilRegistryClient {
       const found = await this.#call<{ personne: Personne }>('ObtenirPersonne', 'reading a person', { identifiant: identifier }, signal);
       return toPersonne(found.personne);
     } catch (error) {
-      if (error instanceof RelaisError && error.code === 'SILO_REFUSED' && error.message.includes('(PERSONNE_INCONNUE)')) return undefined;
+      if (isRefusal(error, 'PERSONNE_INCONNUE')) return undefined;
+      throw error;
+    }
+  }
+
+  /** The act recorded under this number, or undefined when the register has none. */
+  async getAct(actReference: string, signal?: AbortSignal): Promise<Acte | undefined> {
+    try {
+      const found = await this.#call<{ acte: Acte }>('ObtenirActe', 'reading an act', { numeroActe: actReference }, signal);
+      return { ...found.acte, dateEvenement: calendarDate(found.acte.dateEvenement) };
+    } catch (error) {
+      if (isRefusal(error, 'ACTE_INCONNU')) return undefined;
       throw error;
     }
   }

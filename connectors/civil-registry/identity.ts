@@ -1,8 +1,17 @@
 /**
- * The register as the authority on identity: an IdentityResolver (core/identity/civil-identity.ts)
- * over RechercherPersonne. It only translates; Relais decides who matches.
+ * The register as the authority on identity: an IdentityResolver (identity/civil-identity.ts)
+ * over RechercherPersonne. It only translates; Relais decides who matches. It confirms a death
+ * told at a desk over ObtenirActe: the act the desk quotes must exist under that number, be a
+ * death (DECES), name this person and have this date. The person's record (dateDeces) is not
+ * enough: it would confirm any reference, invented or copied from another act.
  */
-import type { CivilIdentity, IdentityResolver, RegisterCandidate } from '@relais/connector-kit';
+import {
+  DEATH_REGISTERED_V1,
+  type CivilIdentity,
+  type IdentityResolver,
+  type RegisterCandidate,
+  type RegisteredAct,
+} from '@relais/connector-kit';
 import type { CivilRegistryClient } from './client.ts';
 import { givenNames, toPlace } from './mapping.ts';
 
@@ -35,6 +44,11 @@ export function createRegisterIdentityResolver(system: string, client: CivilRegi
         },
         registerMatched: hit.critere,
       }));
+    },
+    async confirmAct(act: RegisteredAct, signal: AbortSignal): Promise<boolean> {
+      if (act.type !== DEATH_REGISTERED_V1 || act.actReference.trim() === '') return false;
+      const found = await client.getAct(act.actReference, signal);
+      return found?.type === 'DECES' && found.personne === act.registerId && found.dateEvenement === act.date;
     },
   };
 }

@@ -7,11 +7,12 @@ import {
   DEATH_REGISTERED_V1,
   MARRIAGE_REGISTERED_V1,
   NAME_CHANGED_V1,
+  MappingError,
   PACS_DISSOLVED_V1,
   validateEventData,
 } from '@relais/connector-kit';
 import type { Evenement, Personne } from './client.ts';
-import { mapEvents, personsNeeded } from './mapping.ts';
+import { mapEvents, mapRecord, personsNeeded, registerRecord, unmappedKey } from './mapping.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/register-page.json', import.meta.url), 'utf8')) as {
   evenements: Evenement[];
@@ -68,4 +69,19 @@ test('mapping the same page twice gives the same record keys (so the same event 
     mapEvents(fixture.evenements, persons).events.map((e) => e.recordKey),
     mapped.events.map((e) => e.recordKey),
   );
+});
+
+test('a register record (event and persons as read) maps alone, and survives JSON: what a source dead letter keeps and a re-drive maps again', () => {
+  for (const evenement of fixture.evenements) {
+    const raw = JSON.parse(JSON.stringify(registerRecord(evenement, persons))) as unknown;
+    const alone = mapEvents([evenement], persons);
+    if (alone.skipped.length > 0) {
+      assert.throws(
+        () => mapRecord(raw),
+        (error: unknown) => error instanceof MappingError && error.message === alone.skipped[0]!.reason,
+      );
+      assert.equal(unmappedKey(evenement), `evenement:${evenement.numero}`);
+    } else assert.deepEqual(mapRecord(raw), alone.events);
+  }
+  assert.throws(() => mapRecord({ evenement: 'x' }), /register record: not \{ evenement, personnes \}/);
 });

@@ -2,7 +2,9 @@
  * Register records → catalogue events. Pure: no I/O. One register event becomes one event per
  * person it concerns (a marriage or a PACS: one per partner, each naming the other), keyed by
  * the register's own event number (and the person), so the same record always yields the same
- * event ids. What cannot be mapped is returned as skipped, with a reason free of personal data.
+ * event ids. What cannot be mapped is returned as skipped, with a reason free of personal data
+ * (mapRecord throws it as a MappingError: the source dead-letters the record, with the persons
+ * read for it, and maps it again on a re-drive).
  */
 import {
   BIRTH_REGISTERED_V1,
@@ -16,6 +18,7 @@ import {
   type Person,
   type PersonName,
   type Place,
+  MappingError,
   type SourceEvent,
 } from '@relais/connector-kit';
 import type { Evenement, Lieu, MotifDissolution, Personne } from './client.ts';
@@ -172,6 +175,37 @@ function mapOne(e: Evenement, persons: ReadonlyMap<string, Personne>): SourceEve
     default:
       return 'an event type the connector does not know';
   }
+}
+
+/** A register event with the persons it needs, as read: what a source dead letter keeps (`raw`). */
+export interface RegisterRecord {
+  evenement: Evenement;
+  personnes: Personne[];
+}
+
+export function registerRecord(evenement: Evenement, persons: ReadonlyMap<string, Personne>): RegisterRecord {
+  const needed = [evenement.personne, ...personsNeeded(evenement)];
+  return { evenement, personnes: [...new Set(needed)].flatMap((id) => (persons.has(id) ? [persons.get(id)!] : [])) };
+}
+
+/** The record key of a register event that could not be mapped (its events' keys start with it). */
+export const unmappedKey = (evenement: Evenement): string => `evenement:${evenement.numero}`;
+
+/** Maps one register record (a dead letter's `raw` on a re-drive); MappingError when it cannot be. */
+export function mapRecord(raw: unknown): SourceEvent[] {
+  const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<RegisterRecord>;
+  const e = record.evenement;
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    !Number.isSafeInteger(e.numero) ||
+    typeof e.type !== 'string' ||
+    !Array.isArray(record.personnes)
+  )
+    throw new MappingError('register record: not { evenement, personnes }');
+  const result = mapOne(e, new Map(record.personnes.map((p) => [p.identifiant, p])));
+  if (typeof result === 'string') throw new MappingError(result);
+  return result;
 }
 
 /**

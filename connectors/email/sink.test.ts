@@ -121,3 +121,22 @@ test('no template for the type, or no valid address held: rejected, nothing sent
   );
   assert.equal(mailbox.messages().length, before);
 });
+
+test("a deceased citizen's own address receives nothing: rejected with CITIZEN_DECEASED and the date", async () => {
+  const d = {
+    ...delivery(SERVICE_REQUEST_SUBMITTED_V1, {
+      requestId: 'SR-DECEASED',
+      category: 'waste.missed-collection',
+      status: 'submitted',
+      competentService: 'waste-management',
+      submittedAt: '2026-11-06T08:30:00Z',
+    }),
+    citizenDeceasedOn: '2026-11-20',
+  };
+  const sent = mailbox.messages().length;
+  assert.deepEqual(await sink.apply(d, context()), {
+    status: 'rejected',
+    reason: 'CITIZEN_DECEASED: a death is registered for this citizen (2026-11-20); nothing is sent to their own address',
+  });
+  assert.equal(mailbox.messages().length, sent, 'no email');
+});

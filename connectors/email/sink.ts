@@ -7,6 +7,9 @@
  * SMTP has no idempotency key: the runtime's ledger stops a settled notification from being
  * sent again, and a resend after a crash between sending and recording carries the same
  * Message-ID (derived from the event id), which mail clients use to drop the duplicate.
+ *
+ * A delivery about a deceased citizen (`citizenDeceasedOn`) is never sent: it is `rejected` with
+ * `CITIZEN_DECEASED` and the date, so the change's view says why no email went out.
  */
 import type { Delivery, Sink, SinkOutcome } from '@relais/connector-kit';
 import type { EmailClient } from './client.ts';
@@ -15,6 +18,13 @@ import { isEmailAddress, toEmail } from './mapping.ts';
 export function createEmailSink(client: EmailClient, domain = 'relais.notifications'): Sink {
   return {
     async apply(delivery: Delivery, { signal }): Promise<SinkOutcome> {
+      // Life state: nothing is ever sent to a deceased citizen's own address (the router marks the delivery).
+      if (delivery.citizenDeceasedOn) {
+        return {
+          status: 'rejected',
+          reason: `CITIZEN_DECEASED: a death is registered for this citizen (${delivery.citizenDeceasedOn}); nothing is sent to their own address`,
+        };
+      }
       const content = toEmail(delivery.type, delivery.data);
       if (!content) return { status: 'rejected', reason: `email has no template for ${delivery.type}` };
       if (!isEmailAddress(delivery.citizenId))

@@ -9,7 +9,8 @@
  *   4. this signature never accepted before (firstSeen, kept in the store for twice the
  *      tolerance: a captured request replayed is refused), else 401;
  *   5. the body is a notification the connector can map (mapping.ts), else 400/422;
- *   6. published (the runtime checks the event's schema and publishes with origin
+ *   6. a notification id already received with another content → 409, nothing published;
+ *   7. published (the runtime checks the event's schema and publishes with origin
  *      social-services, so the router never sends it back here); Kafka's ack → 200.
  *      Store or Kafka down → 503: the silo retries (re-signed), and the same notification id
  *      gives the same event id, so a retry applies nothing twice downstream.
@@ -119,8 +120,10 @@ export function createWebhookReceiver(context: PushSourceContext, options: Webho
       );
     }
     try {
-      const { published, invalid } = await context.publish([event]);
+      const { published, invalid, conflicts } = await context.publish([event]);
       if (invalid > 0) return answer(res, 422, 'validation-failed', 'the notification does not make a valid event');
+      // The runtime logged it (event id, no content); nothing was published.
+      if (conflicts.length > 0) return answer(res, 409, 'id-conflict', 'this notification id was already received with another content');
       answer(res, 200, 'ok', 'published', { published });
     } catch (error) {
       logger.warn({ error: describeError(error) }, 'webhook notification not published; the silo will retry');

@@ -69,6 +69,15 @@ sinkConformance<Silo>({
   stall,
 });
 
+async function incident(silo: Silo, reference: string): Promise<void> {
+  const sql = silo.vendor.sql;
+  const usager = (await sql.query<{ id_usager: number }>('SELECT id_usager FROM usager ORDER BY id_usager LIMIT 1')).rows[0]!.id_usager;
+  await sql.query(
+    `INSERT INTO incident (reference_externe, id_usager, categorie, canal, statut, date_signalement, date_maj) VALUES (?, ?, 'COLLECTE_NON_EFFECTUEE', 'PORTAIL', 'OUVERT', ${utcNowSql(sql.dialect)}, ${utcNowSql(sql.dialect)})`,
+    [reference, usager],
+  );
+}
+
 sourceConformance<Silo>({
   system: 'waste-management',
   startSilo: async () => {
@@ -84,13 +93,8 @@ sourceConformance<Silo>({
       settleMs: 0,
     }),
   // An incident reported through Relais, as the vendor's portal records it.
-  async append(silo) {
-    const sql = silo.vendor.sql;
-    const usager = (await sql.query<{ id_usager: number }>('SELECT id_usager FROM usager ORDER BY id_usager LIMIT 1')).rows[0]!.id_usager;
-    await sql.query(
-      `INSERT INTO incident (reference_externe, id_usager, categorie, canal, statut, date_signalement, date_maj) VALUES (?, ?, 'COLLECTE_NON_EFFECTUEE', 'PORTAIL', 'OUVERT', ${utcNowSql(sql.dialect)}, ${utcNowSql(sql.dialect)})`,
-      [randomUUID(), usager],
-    );
-  },
+  append: (silo) => incident(silo, randomUUID()),
+  // An incident typed at the desk with a reference the catalogue's requestId refuses.
+  appendUnpublishable: (silo) => incident(silo, `SR ${randomUUID().slice(0, 8)}/desk`),
   stall,
 });

@@ -78,6 +78,24 @@ const categories: Record<string, string> = {
 };
 const categoriesBack = Object.fromEntries(Object.entries(categories).map(([k, v]) => [v, k]));
 
+/**
+ * How the vendor records the channel an incident was reported through (its `canal`: GUICHET,
+ * TELEPHONE, WEB, COURRIER, PORTAIL), from the channel the citizen told Relais through. Requests
+ * made online reach the vendor through the portal; an unknown or absent channel reads as PORTAIL.
+ */
+export const vendorChannels: Readonly<Record<string, string>> = {
+  web: 'PORTAIL',
+  mobile: 'PORTAIL',
+  desk: 'GUICHET',
+  phone: 'TELEPHONE',
+  mail: 'COURRIER',
+  email: 'COURRIER',
+};
+
+export function toVendorChannel(channel: string | undefined): string {
+  return (channel !== undefined && vendorChannels[channel]) || 'PORTAIL';
+}
+
 export interface VendorIncident {
   reference_externe: string;
   categorie: string;
@@ -107,6 +125,7 @@ function describeLocation(location: { address?: CanonicalAddress; communeInsee?:
 export function toIncident(
   data: Record<string, unknown>,
   receivedAt: string,
+  channel?: string,
 ): { incident: VendorIncident; address: VendorAddress | undefined } {
   const requestId = data['requestId'];
   const category = data['category'];
@@ -120,7 +139,7 @@ export function toIncident(
       categorie: categories[category] ?? 'AUTRE',
       lieu: describeLocation(location),
       description,
-      canal: 'PORTAIL',
+      canal: toVendorChannel(channel),
       date_signalement: sqlUtc(submittedAt),
     },
     address:
@@ -177,6 +196,44 @@ export function toServiceRequestEvent(record: IncidentRecord, system: string): M
     default:
       return { skipped: `status ${record.statut} is not shown to the citizen` };
   }
+}
+
+/** An incident row as kept in a source dead letter (JSON: the dates as RFC 3339 text). */
+export function incidentToRaw(record: IncidentRecord): Record<string, unknown> {
+  return {
+    ...record,
+    date_resolution: record.date_resolution ? record.date_resolution.toISOString() : null,
+    date_maj: record.date_maj.toISOString(),
+  };
+}
+
+/** A dead letter's raw incident back as a row, to map it again (MappingError when it is not one). */
+export function incidentFromRaw(raw: unknown): IncidentRecord {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (field: string): string => {
+    const value = r[field];
+    if (typeof value !== 'string') throw new MappingError(`raw incident: ${field} is not text`);
+    return value;
+  };
+  const optional = (field: string): string | null => (r[field] === null || r[field] === undefined ? null : text(field));
+  const date = (value: string, field: string): Date => {
+    const parsed = new Date(value);
+    if (Number.isNaN(parsed.getTime())) throw new MappingError(`raw incident: ${field} is not a time`);
+    return parsed;
+  };
+  if (!Number.isSafeInteger(r['id_incident'])) throw new MappingError('raw incident: id_incident is not an integer');
+  const resolution = optional('date_resolution');
+  return {
+    id_incident: r['id_incident'] as number,
+    reference_externe: text('reference_externe'),
+    numero_usager: optional('numero_usager'),
+    categorie: text('categorie'),
+    statut: text('statut'),
+    commentaire_resolution: optional('commentaire_resolution'),
+    date_resolution: resolution === null ? null : date(resolution, 'date_resolution'),
+    date_maj: date(text('date_maj'), 'date_maj'),
+    date_maj_texte: text('date_maj_texte'),
+  };
 }
 
 export interface IncidentCursor {

@@ -28,6 +28,7 @@ import {
   type TestDatabase,
   testDelivery,
   uniquePrefix,
+  testReceiptKey,
 } from '@relais/connector-kit/testing';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 
@@ -55,6 +56,7 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
       await ensureTestTopics(bus, prefix, [system]);
       const runner = await startSinkRuntime({
         system,
+        receiptKey: testReceiptKey(system),
         sink: createWasteManagementSink(new WasteDatabase(openSqlClient(url.toString(), { connectTimeoutMs: 500 }))),
         bus,
         db: store.db,

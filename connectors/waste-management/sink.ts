@@ -51,7 +51,7 @@ function death(db: WasteDatabase, delivery: Delivery): Work {
 }
 
 function serviceRequest(db: WasteDatabase, delivery: Delivery): Work {
-  const { incident, address } = toIncident(delivery.data, delivery.time);
+  const { incident, address } = toIncident(delivery.data, delivery.time, delivery.channel);
   return async (tx) => {
     const person = await db.lockPerson(tx, delivery.citizenId);
     if (!person) return unknownPerson;

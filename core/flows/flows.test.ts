@@ -72,3 +72,24 @@ test('one system receiving one event type through two routes is refused', () => 
   const message = problemsOf(`${system}routes:\n${route('first')}${route('second')}`);
   assert.match(message, /already receives fr\.relais\.citizen\.address\.changed\.v1 through route "first"/);
 });
+
+test('YAML alias errors are reported with file and line: no anchor, a cycle, an expansion bomb', () => {
+  assert.match(problemsOf(`${system}routes:\n  - *missing\n`), / flows\/test\.yaml:5: alias \*missing has no anchor &missing before it$/m);
+  assert.match(
+    problemsOf(`${system}extra: &loop\n  again: *loop\n`),
+    / flows\/test\.yaml:5: alias \*loop is inside its own anchor \(a cycle\)$/m,
+  );
+  const bomb = ['a: &a [x, x]', `b: &b [${Array(10).fill('*a').join(', ')}]`, `c: &c [${Array(10).fill('*b').join(', ')}]`];
+  assert.match(
+    problemsOf(`${system}${bomb.join('\n')}\nd: [${Array(10).fill('*c').join(', ')}]\n`),
+    / flows\/test\.yaml:5: .*alias count/m,
+  );
+});
+
+test('an alias to an earlier anchor is allowed', () => {
+  const route = (id: string, event: string, basis: string, field: string): string =>
+    `  - id: ${id}\n    event: ${event}\n    basis: ${basis}\n    to:\n      - system: social-services\n        fields: [${field}]\n`;
+  const text = `${system}routes:\n${route('first', 'fr.relais.citizen.address.changed.v1', '&basis { kind: public-task, reference: some law }', 'address')}${route('second', 'fr.relais.citizen.death.registered.v1', '*basis', 'dateOfDeath')}`;
+  const flows = parseFlows([{ file: 'flows/test.yaml', text }], {});
+  assert.deepEqual(flows.routes[1]?.basis, flows.routes[0]?.basis);
+});

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { RelaisError } from '../errors.ts';
 import { createAjv, toIssues } from '../../schemas/validation.ts';
 import { fieldPaths, isEventType } from '../../schemas/index.ts';
@@ -24,8 +24,16 @@ export type Filter =
   | { field: string; startsWith: string }
   | { field: string; exists: boolean };
 
+/**
+ * Who among the citizens a route's recipient hears about (docs/flows.md): `holders` (the default),
+ * only those the crosswalk says it holds a file on; `residents`, every one of them.
+ */
+export type Audience = 'holders' | 'residents';
+
 export interface RouteTarget {
   system: string;
+  /** Unset means `holders`. */
+  audience?: Audience;
   fields: string[];
 }
 
@@ -44,6 +52,11 @@ export interface SystemDeclaration {
   identifier?: string;
   /** `notification` systems only inform the citizen; they are never a request's competent service. */
   role?: 'service' | 'notification';
+  /**
+   * `allow`: a change this system itself sends (its credential, its source) may name one of its
+   * identifiers the crosswalk does not know yet, which gets a new pivot id. Unset means `refuse`.
+   */
+  firstSightings?: 'refuse' | 'allow';
 }
 
 export interface FlowFile {
@@ -65,13 +78,14 @@ function flowValidator() {
   return validateFlowFile;
 }
 
-interface Located {
+/** A parsed YAML file with its line counter: problems name `file:line` (the rights file reuses it). */
+export interface Located {
   file: string;
   doc: Document;
   lines: LineCounter;
 }
 
-function lineOf(source: Located, path: (string | number)[]): number {
+export function lineOf(source: Located, path: (string | number)[]): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const node: unknown = source.doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return source.lines.linePos(node.range[0]).line;
@@ -79,7 +93,7 @@ function lineOf(source: Located, path: (string | number)[]): number {
   return 1;
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
+export function pointerToPath(pointer: string): (string | number)[] {
   return pointer
     .split('/')
     .slice(1)
@@ -87,7 +101,7 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
 }
 
-function describePath(path: (string | number)[]): string {
+export function describePath(path: (string | number)[]): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '(file)';
 }
 
@@ -96,6 +110,40 @@ function filterPaths(filter: Filter, at: (string | number)[]): { field: string; 
   if ('any' in filter) return filter.any.flatMap((f, i) => filterPaths(f, [...at, 'any', i]));
   if ('not' in filter) return filterPaths(filter.not, [...at, 'not']);
   return [{ field: filter.field, path: [...at, 'field'] }];
+}
+
+/** Anchors and aliases are allowed, but each alias must name an earlier anchor that does not contain it. */
+function aliasProblems(source: Located): string[] {
+  const problems: string[] = [];
+  visit(source.doc, {
+    Alias(_, alias) {
+      const line = alias.range ? source.lines.linePos(alias.range[0]).line : 1;
+      const target = alias.resolve(source.doc);
+      if (!target) problems.push(`${source.file}:${line}: alias *${alias.source} has no anchor &${alias.source} before it`);
+      else if (alias.range && target.range && alias.range[0] >= target.range[0] && alias.range[0] < target.range[2])
+        problems.push(`${source.file}:${line}: alias *${alias.source} is inside its own anchor (a cycle)`);
+    },
+  });
+  return problems;
+}
+
+/** The document as plain data, or the problem (`file:line: reason`) that prevents it. */
+function contentOf(source: Located): { content: unknown } | { problems: string[] } {
+  const aliases = aliasProblems(source);
+  if (aliases.length > 0) return { problems: aliases };
+  try {
+    return { content: source.doc.toJS({ maxAliasCount: 100 }) ?? {} };
+  } catch (error) {
+    // What is left is the alias count guard (an expansion bomb): name the first alias.
+    let line = 1;
+    visit(source.doc, {
+      Alias(_, alias) {
+        if (alias.range) line = source.lines.linePos(alias.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return { problems: [`${source.file}:${line}: ${(error as Error).message}`] };
+  }
 }
 
 export interface LoadFlowsOptions {
@@ -125,8 +173,13 @@ export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
       for (const error of doc.errors) problems.push(`${file}:${error.linePos?.[0].line ?? 1}: ${error.message.split('\n')[0]}`);
       continue;
     }
-    const content: unknown = doc.toJS() ?? {};
     const source = { file, doc, lines };
+    const parsed = contentOf(source);
+    if ('problems' in parsed) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const { content } = parsed;
     const validate = flowValidator();
     if (!validate(content)) {
       // oneOf failures repeat each alternative's complaint; keep the first per location.
@@ -201,10 +254,13 @@ function displayName(path: string): string {
   return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? resolve(path) : shown;
 }
 
-/** Every `*.yaml`/`*.yml` file of a directory. */
+/** The rights file sits next to the flows (gateway/rights/) but is not a flow file. */
+export const RIGHTS_FILE = 'rights.yaml';
+
+/** Every `*.yaml`/`*.yml` file of a directory but the rights file. */
 export function readFlowSources(dir: string): FlowSource[] {
   const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && f !== RIGHTS_FILE)
     .sort();
   return files.map((f) => ({ file: displayName(join(dir, f)), text: readFileSync(join(dir, f), 'utf8') }));
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFlows } from './flows.ts';
-import { planDeliveries, project } from './plan.ts';
+import { concernedOnly, planDeliveries, project } from './plan.ts';
 
 const flows = parseFlows([
   {
@@ -18,7 +18,7 @@ routes:
     filter: { field: data.address.country, equals: FR }
     to:
       - { system: social-services, fields: [address.streetName, address.postcode, effectiveDate] }
-      - { system: tax, fields: [address, effectiveDate] }
+      - { system: tax, audience: residents, fields: [address, effectiveDate] }
   - id: address-on-request
     event: fr.relais.citizen.address.changed.v1
     basis: { kind: citizen-request, reference: the citizen asked }
@@ -118,4 +118,24 @@ routes:
     members: members.map(({ dependent: _dependent, ...rest }) => rest),
   });
   assert.deepEqual(deliveries.find((d) => d.system === 'tax')?.data, { effectiveDate: '2026-11-01', members });
+});
+
+test('the reference directory: a holders recipient without a file is not concerned, a residents one always is', () => {
+  const plan = planDeliveries(flows, { type: 'fr.relais.citizen.address.changed.v1', data, channel: 'web', recipients: ['waste'] });
+  assert.deepEqual(
+    plan.deliveries.map((d) => [d.system, d.audience]),
+    [
+      ['social-services', 'holders'],
+      ['tax', 'residents'],
+      ['waste', 'holders'],
+    ],
+  );
+  const concerned = concernedOnly(plan, (system) => system === 'waste');
+  assert.deepEqual(concerned.systems, ['tax', 'waste']);
+  assert.deepEqual(
+    concerned.deliveries.map((d) => d.system),
+    ['tax', 'waste'],
+  );
+  assert.deepEqual(concerned.notConcerned, [{ system: 'social-services', reason: 'no-file' }]);
+  assert.deepEqual(concernedOnly(plan, () => true).notConcerned, []);
 });

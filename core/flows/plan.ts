@@ -11,7 +11,7 @@
  */
 import type { PiiLevel } from '../../schemas/validation.ts';
 import { fieldLabels, isEventType } from '../../schemas/index.ts';
-import type { Filter, Flows, LegalBasisKind } from './flows.ts';
+import type { Audience, Filter, Flows, LegalBasisKind } from './flows.ts';
 
 function labelsOf(type: string): ReadonlyMap<string, PiiLevel> | undefined {
   return isEventType(type) ? fieldLabels(type) : undefined;
@@ -31,8 +31,12 @@ export interface PlannedDelivery {
   system: string;
   routeId: string;
   basis: LegalBasisKind;
+  /** The text the basis rests on (an article of law, a deliberation): receipts carry it as evidence. */
+  basisReference: string;
   /** The event data reduced to the fields this system may receive. */
   data: Record<string, unknown>;
+  /** Whom among the citizens it hears about: only those it holds a file on (`holders`), or every resident. */
+  audience: Audience;
 }
 
 type Json = unknown;
@@ -167,11 +171,38 @@ export function planDeliveries(flows: Flows, event: RoutableEvent): DeliveryPlan
         system: target.system,
         routeId: route.id,
         basis: route.basis.kind,
+        basisReference: route.basis.reference,
         data: project(event.data, target.fields, labelsOf(event.type)),
+        audience: target.audience ?? 'holders',
       });
     }
   }
   return { systems: [...new Set(deliveries.map((d) => d.system))], deliveries };
+}
+
+/** Why a system the flows route a change to is not a recipient of it (docs/adr/0026). */
+export type NotConcernedReason = 'no-file';
+
+export interface NotConcerned {
+  system: string;
+  /** `no-file`: its route's audience is `holders` and the crosswalk knows no file of the citizen there. */
+  reason: NotConcernedReason;
+}
+
+/**
+ * The reference directory applied to a plan: a recipient whose audience is `holders` and that
+ * holds no file on the citizen (per the crosswalk: `holds`) is not concerned — no delivery, no
+ * status, never a failure. The gateway and the source runtime record the result, the router
+ * delivers to the same systems (it asks the same crosswalk).
+ */
+export function concernedOnly(plan: DeliveryPlan, holds: (system: string) => boolean): DeliveryPlan & { notConcerned: NotConcerned[] } {
+  const deliveries = plan.deliveries.filter((d) => d.audience === 'residents' || holds(d.system));
+  const systems = [...new Set(deliveries.map((d) => d.system))];
+  const notConcerned = plan.systems
+    .filter((s) => !systems.includes(s))
+    .sort()
+    .map((system) => ({ system, reason: 'no-file' as const }));
+  return { systems, deliveries, notConcerned };
 }
 
 /** Every system some route can deliver to: the delivery topics and connectors to run. */

@@ -3,7 +3,7 @@
  * legal basis, and exactly which fields (the data-minimisation allow-list). What an auditor or
  * a data-protection officer reads; `relais flows routes` prints it.
  */
-import type { Flows, LegalBasisKind } from './flows.ts';
+import type { Audience, Flows, LegalBasisKind } from './flows.ts';
 
 export interface RoutingRow {
   event: string;
@@ -13,6 +13,8 @@ export interface RoutingRow {
   route: string;
   /** The route has a filter: not every event of the type reaches the system. */
   filtered: boolean;
+  /** Whom it hears about: the citizens it holds a file on, or every resident (docs/flows.md). */
+  audience: Audience;
   fields: string[];
   file: string;
 }
@@ -28,6 +30,7 @@ export function routingTable(flows: Flows): RoutingRow[] {
         reference: route.basis.reference,
         route: route.id,
         filtered: route.filter !== undefined,
+        audience: target.audience ?? 'holders',
         fields: [...target.fields],
         file: route.file,
       })),
@@ -46,7 +49,7 @@ export function formatRoutingTable(rows: RoutingRow[]): string {
       lines.push(row.event);
       event = row.event;
     }
-    const filter = row.filtered ? ' (filtered)' : '';
+    const filter = `${row.filtered ? ' (filtered)' : ''}${row.audience === 'residents' ? ' (every resident)' : ''}`;
     lines.push(`  → ${row.system.padEnd(width)}  ${row.basis}${filter}: ${row.fields.join(', ')}`);
   }
   return lines.join('\n');

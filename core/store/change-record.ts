@@ -15,6 +15,8 @@ export interface ChangeRecord {
   type: string;
   /** Null while the change is held for an identity review (who it is about is not decided). */
   pivotId: string | null;
+  /** Its number among the citizen's changes (lockForChange); null while held for a review. */
+  seq?: number | undefined;
   /** `held` for a change waiting for an identity review. */
   review?: 'held' | undefined;
   /** How the citizen told Relais; absent for a change that started inside a silo. */
@@ -32,6 +34,8 @@ export interface ChangeRecord {
   acceptedAt: Date;
   /** Systems the flows route it to (core/flows/plan.ts planDeliveries): each gets a `pending` status. */
   plannedSystems: string[];
+  /** Systems the flows route it to that hold no file on the citizen (concernedOnly): no status, kept for the change's view. */
+  notConcerned?: { system: string; reason: string }[] | undefined;
   /** The event to publish, written to the outbox with the change (the gateway's outbox relay sends it). */
   outbox?: OutgoingMessage | undefined;
 }
@@ -57,8 +61,8 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
   // entry follows through appendAudit, the log's one way in (core/audit/append.ts).
   const inserted = await tx.query<{ inserted: number }>(
     `WITH change AS (
-       INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review, seq, not_concerned)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $19, $20)
        ON CONFLICT (id) DO NOTHING
        RETURNING id
      ), recipients AS (
@@ -85,6 +89,8 @@ export async function insertChange(tx: Queryable, record: ChangeRecord): Promise
       record.review ?? null,
       record.plannedSystems,
       ...(record.outbox ? outboxColumns(record.outbox) : [null, null, null, null]),
+      record.seq ?? null,
+      record.notConcerned?.length ? JSON.stringify(record.notConcerned) : null,
     ],
   );
   if ((inserted.rows[0]?.inserted ?? 0) === 0) return false;

@@ -26,9 +26,10 @@ export interface Db extends Queryable {
   exec(script: string): Promise<void>;
   /**
    * Runs `work` on one dedicated session (same connection throughout), e.g. to hold a
-   * session-level advisory lock while migrating.
+   * session-level advisory lock while migrating. `timeoutMs` replaces the store's time limit
+   * for this session's statements (waiting for the lock, a long migration).
    */
-  withSession<T>(work: (session: Queryable & { exec(script: string): Promise<void> }) => Promise<T>): Promise<T>;
+  withSession<T>(work: (session: Queryable & { exec(script: string): Promise<void> }) => Promise<T>, options?: SessionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -38,9 +39,21 @@ function storeError(action: string, error: unknown): RelaisError {
   // The original error stays available as the cause (constraint codes are read from it).
   const sqlState = (error as { code?: unknown }).code;
   const message = (error as Error).message.replace(/"[^"]*"/g, '"…"');
+  // Class 23 (integrity constraint violation) is an answer, not an outage: retrying the same
+  // statement fails the same way, so it must not read as a 503 with Retry-After.
+  if (typeof sqlState === 'string' && sqlState.startsWith('23')) {
+    const constraint = (error as { constraint?: unknown }).constraint;
+    const named = typeof constraint === 'string' ? ` on constraint ${constraint}` : '';
+    return new RelaisError('STORE_CONFLICT', `${action}: conflict${named} (SQLSTATE ${sqlState})`, { cause: error });
+  }
   return new RelaisError('STORE_UNAVAILABLE', `${action}: ${message}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`, {
     cause: error,
   });
+}
+
+/** Already one of ours (a query inside a transaction failed), or a driver error to classify. */
+function asStoreError(action: string, error: unknown): unknown {
+  return error instanceof RelaisError ? error : storeError(action, error);
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -59,14 +72,61 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 const ignoreCheckedOutError = (): void => undefined;
 
-export function openPostgres(url: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+/** How long a store may keep a caller waiting (RELAIS_STORE_TIMEOUT_MS). */
+export const DEFAULT_STORE_TIMEOUT_MS = 3000;
+
+/**
+ * A client whose last query failed below SQL (no answer in time, connection reset) cannot be
+ * trusted with the next one: the answer may still arrive, or never. It is destroyed, not pooled.
+ */
+function connectionBroken(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    const code = (current as { code?: unknown }).code;
+    // A SQLSTATE means the server answered: the session is fine (the transaction is rolled back).
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return false;
+    current = current.cause;
+  }
+  return true;
+}
+
+export interface SessionOptions {
+  /** The longest wait for one statement of this session, in ms (instead of the store's). */
+  timeoutMs?: number;
+}
+
+export interface PostgresOptions {
+  max?: number;
+  /**
+   * The longest wait, in ms: for a connection (TCP and the handshake), for a statement on the
+   * server (statement_timeout) and, one second later, for any answer at all (a blackholed store
+   * never sends the server's cancellation either). Past it the call fails as STORE_UNAVAILABLE.
+   */
+  timeoutMs?: number;
+}
+
+export function openPostgres(url: string, options: PostgresOptions = {}): Db {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + 1000,
+    // A peer that vanished (a partition, a host that died) is noticed by the kernel within a
+    // minute instead of the default two hours, for idle and LISTENing connections alike.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+  const wrap = (client: pg.Pool | pg.PoolClient, queryTimeoutMs?: number): Queryable => ({
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       try {
-        const result = await client.query(text, params);
+        // pg reads a per-query query_timeout that its types leave out.
+        const config: pg.QueryConfig & { query_timeout?: number } = params === undefined ? { text } : { text, values: params };
+        if (queryTimeoutMs !== undefined) config.query_timeout = queryTimeoutMs;
+        const result = await client.query(config);
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       } catch (error) {
         throw storeError('query failed', error);
@@ -84,31 +144,44 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         throw storeError('connecting to PostgreSQL', error);
       }
       client.on('error', ignoreCheckedOutError);
+      const tx = wrap(client);
+      let broken = false;
       try {
-        await client.query('BEGIN');
-        const result = await work(wrap(client));
-        await client.query('COMMIT');
+        await tx.query('BEGIN');
+        const result = await work(tx);
+        await tx.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        // A lost connection rolls the transaction back on the server; asking again would only
+        // wait out another timeout. An error thrown by `work` itself still rolls back.
+        broken = error instanceof RelaisError && error.code === 'STORE_UNAVAILABLE' && connectionBroken(error);
+        if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+        throw asStoreError('transaction failed', error);
       } finally {
         client.off('error', ignoreCheckedOutError);
-        client.release();
+        client.release(broken);
       }
     },
     async exec(script) {
       await db.query(script);
     },
-    async withSession(work) {
-      const client = await pool.connect();
-      client.on('error', ignoreCheckedOutError);
+    async withSession(work, options = {}) {
+      let client: pg.PoolClient;
       try {
-        const session = wrap(client);
+        client = await pool.connect();
+      } catch (error) {
+        throw storeError('connecting to PostgreSQL', error);
+      }
+      client.on('error', ignoreCheckedOutError);
+      const longer = options.timeoutMs !== undefined;
+      try {
+        const session = wrap(client, longer ? options.timeoutMs! + 1000 : undefined);
+        if (longer) await session.query(`SET statement_timeout = ${Math.floor(options.timeoutMs!)}`);
         return await work({ ...session, exec: async (script) => void (await session.query(script)) });
       } finally {
         client.off('error', ignoreCheckedOutError);
-        client.release();
+        // A session with its own time limit is not handed back to the pool with it.
+        client.release(longer);
       }
     },
     async close() {
@@ -145,6 +218,8 @@ export async function openPglite(dir: string): Promise<Db> {
 }
 
 /** PostgreSQL when a URL is given, PGlite under `pgliteDir` otherwise. */
-export async function openStore(options: { databaseUrl?: string | undefined; pgliteDir: string }): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.pgliteDir);
+export async function openStore(options: { databaseUrl?: string | undefined; pgliteDir: string; timeoutMs?: number }): Promise<Db> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
+    : openPglite(options.pgliteDir);
 }

@@ -5,25 +5,32 @@
  *
  *   1. a citizen named by civil data is looked up in the register first (civil.ts): an
  *      ambiguous answer holds the change for an identity review (no recipients, no outbox);
- *   2. who the change concerns: planDeliveries (core/flows), the question the router asks too;
+ *   2. who the change concerns: planDeliveries (core/flows), the question the router asks too,
+ *      then, once the citizen is known, only the systems that hold a file on them where the
+ *      route's audience is `holders` (concernedOnly; docs/adr/0026);
  *   3. one transaction: an earlier use of the Idempotency-Key (core/store); the citizen resolved
  *      and locked (core/identity); the event encoded (core/envelopes); the change, its `pending`
  *      recipients, its audit entry and its outbox row in one statement (core/store); the email
  *      address given for notifications (core/identity); the caller's own rows (`within`);
  *   4. the answer, built from what was written (view.ts) once the transaction committed.
  */
-import type { CivilIdentity } from '../../core/identity/civil-identity.ts';
-import { lockCitizen, replaceIdentifier, type CitizenReference } from '../../core/identity/identity-store.ts';
+import type { CivilIdentity } from '../../identity/civil-identity.ts';
+import { holdingSystems, lockCitizen, replaceIdentifier, type CitizenReference } from '../../identity/identity-store.ts';
 import { encodeCanonical } from '../../core/envelopes.ts';
 import type { Flows } from '../../core/flows/flows.ts';
-import { planDeliveries } from '../../core/flows/plan.ts';
+import { concernedOnly, planDeliveries, type DeliveryPlan, type NotConcerned } from '../../core/flows/plan.ts';
 import { newEventId } from '../../core/ids.ts';
 import { changeByIdempotencyKey, insertChange, type ChangeRecord } from '../../core/store/change-record.ts';
 import { isUniqueViolation, type Queryable } from '../../core/store/db.ts';
 import { schemaIdOf, type EventData, type EventType } from '../../schemas/index.ts';
 import type { Caller } from '../auth.ts';
+import { HttpProblem } from '../problems.ts';
+import { appendAudit } from '../../core/audit/append.ts';
+import { RelaisError } from '../../core/errors.ts';
+import { deathOf } from '../../identity/life-state.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
+import { recordLinkMatch } from '../../identity/match-record.ts';
 import { insertReview, resolveCivil, type HeldIdentity, type ResolvedCitizen } from './civil.ts';
 import { toChange, type ChangeRow } from './view.ts';
 
@@ -33,7 +40,10 @@ type Channel = components['schemas']['Channel'];
 /** The CloudEvents source of every event the gateway publishes. */
 export const GATEWAY_SOURCE = '/relais/gateway';
 
-export type AcceptDeps = Pick<GatewayDeps, 'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'onChangeAccepted'>;
+export type AcceptDeps = Pick<
+  GatewayDeps,
+  'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'onChangeAccepted'
+>;
 
 export interface ChangeToAccept {
   type: EventType;
@@ -62,12 +72,16 @@ export type AcceptOutcome =
   /** The same caller sent the same body with this Idempotency-Key: `changeId` is the answer. */
   | { outcome: 'replayed'; changeId: string }
   | { outcome: 'idempotency-conflict'; changeId: string }
-  | { outcome: 'unknown-citizen' };
+  /** The reference names no citizen and may not create one (mayCreateCitizen): nothing was stored. */
+  | { outcome: 'unknown-citizen'; reference: CitizenReference }
+  /** A death is registered for the citizen and the change is not the register's: nothing was stored, the refusal audited. */
+  | { outcome: 'citizen-deceased'; dateOfDeath: string };
 
 /** What the transaction wrote, for the answer. */
 interface Written {
   row: ChangeRow;
   pending: string[];
+  notConcerned: NotConcerned[];
 }
 
 function emailSystems(flows: Flows): string[] {
@@ -109,27 +123,55 @@ async function hold(tx: Queryable, change: ChangeToAccept, id: string, held: Hel
   const acceptedAt = new Date();
   await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId: null, plannedSystems: [], review: 'held' });
   const reviewId = await insertReview(tx, id, held);
-  return { row: { ...rowOf(change, id, null, acceptedAt), review: 'held', review_id: reviewId, review_status: 'pending' }, pending: [] };
+  return {
+    row: { ...rowOf(change, id, null, acceptedAt), review: 'held', review_id: reviewId, review_status: 'pending' },
+    pending: [],
+    notConcerned: [],
+  };
 }
 
-/** Stores a change about a citizen with its recipients and its outbox row; undefined when there is no such citizen. */
+/**
+ * No accidental citizens: an identifier the crosswalk does not know names no one, unless the
+ * register itself just answered with it (civil data, exact match), or the change comes from the
+ * system that issued it and that system's flow allows first sightings (`firstSightings: allow`).
+ */
+export function mayCreateCitizen(
+  flows: Flows,
+  caller: Pick<Caller, 'system'>,
+  citizen: Extract<ResolvedCitizen, { reference: unknown }>,
+): boolean {
+  if (citizen.provenance?.method === 'civil-data-exact') return true;
+  const { reference } = citizen;
+  if ('pivotId' in reference || caller.system !== reference.system) return false;
+  return flows.systems.get(reference.system)?.firstSightings === 'allow';
+}
+
+/** Stores a change about a citizen with its recipients and its outbox row; nothing when the reference names no one. */
 async function store(
   tx: Queryable,
   input: {
     change: ChangeToAccept;
     id: string;
     citizen: Extract<ResolvedCitizen, { reference: unknown }>;
-    systems: string[];
+    plan: DeliveryPlan;
     flows: Flows;
     topic: string;
   },
-): Promise<Written | undefined> {
-  const { change, id, citizen, systems } = input;
+): Promise<Written | AcceptOutcome> {
+  const { change, id, citizen } = input;
   // One citizen's changes are accepted one after the other: the second waits for the first
   // to commit, so its outbox row gets a higher id AND becomes visible later, and the relay
   // (which publishes in id order) cannot send them out of order.
-  const pivotId = await lockCitizen(tx, citizen.reference, citizen.provenance ?? { method: 'first-sighting', by: change.caller.name });
-  if (!pivotId) return undefined;
+  const locked = await lockCitizen(tx, citizen.reference, citizen.provenance ?? { method: 'first-sighting', by: change.caller.name }, {
+    firstSighting: mayCreateCitizen(input.flows, change.caller, citizen),
+  });
+  if (!locked) return { outcome: 'unknown-citizen', reference: citizen.reference };
+  if (citizen.match && 'system' in citizen.reference)
+    await recordLinkMatch(tx, citizen.reference.system, citizen.reference.id, citizen.match);
+  const { pivotId, seq } = locked;
+  // Life state: after a registered death only the register may still correct the record.
+  const dateOfDeath = await deathOf(tx, pivotId);
+  if (dateOfDeath !== undefined && !fromRegister(input.flows, change.caller)) throw new CitizenDeceased(pivotId, dateOfDeath);
   const acceptedAt = new Date();
   const event = encodeCanonical(
     {
@@ -144,14 +186,77 @@ async function store(
       channel: change.channel,
       origin: change.caller.system,
       recipients: change.recipients,
+      seq,
     },
     input.topic,
   );
-  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, plannedSystems: systems, outbox: event });
+  // The address given for notifications is linked first: it makes the email system a holder.
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
+  const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan);
+  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
   await change.within?.(tx, { id, pivotId, acceptedAt });
-  return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems };
+  return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems, notConcerned };
+}
+
+/** `422 citizen-unknown`, naming the field of the reference that names no one. */
+export function citizenUnknown(reference: CitizenReference): HttpProblem {
+  if ('pivotId' in reference) {
+    return new HttpProblem('citizen-unknown', 'no citizen has this pivot id', [{ field: '/citizen/pivotId', message: 'unknown citizen' }]);
+  }
+  return new HttpProblem(
+    'citizen-unknown',
+    // The identifier itself is not repeated: it may be personal data (an email address).
+    `the crosswalk knows no citizen by this ${reference.system} identifier, and this caller may not make one known (docs/flows.md, firstSightings)`,
+    [{ field: '/citizen/id', message: `unknown ${reference.system} identifier` }],
+  );
+}
+
+/** The register's own corrections (a credential or source of a system whose connector is the civil registry's). */
+function fromRegister(flows: Flows, caller: Pick<Caller, 'system'>): boolean {
+  return caller.system !== undefined && flows.systems.get(caller.system)?.connector === 'civil-registry';
+}
+
+/**
+ * Thrown inside the change's transaction, so that nothing of it is kept (the citizen's lock and
+ * number included); a RelaisError, which the store passes through as it is.
+ */
+class CitizenDeceased extends RelaisError {
+  readonly pivotId: string;
+  readonly dateOfDeath: string;
+  constructor(pivotId: string, dateOfDeath: string) {
+    super('CITIZEN_DECEASED', 'a death is registered for this citizen');
+    this.pivotId = pivotId;
+    this.dateOfDeath = dateOfDeath;
+  }
+}
+
+/** The refusal of a change about a deceased citizen, in the audit log (the rule, never personal data). */
+async function auditDeceased(deps: AcceptDeps, change: ChangeToAccept, refused: CitizenDeceased): Promise<AcceptOutcome> {
+  await appendAudit(deps.db, {
+    actor: change.caller.name,
+    action: 'change.refused',
+    pivotId: refused.pivotId,
+    channel: change.channel,
+    details: { rule: 'citizen-deceased', type: change.type },
+  });
+  return { outcome: 'citizen-deceased', dateOfDeath: refused.dateOfDeath };
+}
+
+/** The plan restricted to the systems that hold a file on the citizen, where the audience asks it (concernedOnly). */
+export async function concernedIn(tx: Queryable, pivotId: string, plan: DeliveryPlan): Promise<ReturnType<typeof concernedOnly>> {
+  if (plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
+  const holders = await holdingSystems(tx, pivotId);
+  return concernedOnly(plan, (system) => holders.has(system));
+}
+
+/** `409 citizen-deceased`, naming the date of the registered death. */
+export function citizenDeceased(dateOfDeath: string): HttpProblem {
+  return new HttpProblem(
+    'citizen-deceased',
+    `a death is registered for this citizen (date of death ${dateOfDeath}); only the civil register may still correct their record`,
+    [{ field: '/citizen', message: `deceased on ${dateOfDeath}` }],
+  );
 }
 
 /** The outcome when this caller already used the Idempotency-Key: a replay, or a conflict. */
@@ -167,35 +272,36 @@ export async function acceptChange(deps: AcceptDeps, flows: Flows, change: Chang
     'civil' in change.citizen
       ? await resolveCivil(deps.identityResolver, change.citizen.civil, change.caller.name, {
           timeoutMs: deps.identityTimeoutMs ?? 10_000,
+          thresholds: deps.identityThresholds,
           logger: deps.logger,
         })
       : { reference: change.citizen };
-  // A held change has no recipients yet: they are planned when its review releases it.
+  // A held change has no recipients yet: they are planned again when its review releases it.
   const { type, data, channel, recipients } = change;
-  const systems = 'held' in citizen ? [] : planDeliveries(flows, { type, data, channel, recipients, origin: change.caller.system }).systems;
+  const plan = planDeliveries(flows, { type, data, channel, recipients, origin: change.caller.system });
   const id = change.id ?? newEventId();
-  let written: Written | AcceptOutcome | undefined;
+  let written: Written | AcceptOutcome;
   try {
     written = await deps.db.transaction(
       async (tx) =>
         (await earlierUse(tx, change)) ??
         ('held' in citizen
           ? hold(tx, change, id, citizen.held)
-          : store(tx, { change, id, citizen, systems, flows, topic: deps.topics.events })),
+          : store(tx, { change, id, citizen, plan, flows, topic: deps.topics.events })),
     );
   } catch (error) {
+    if (error instanceof CitizenDeceased) return auditDeceased(deps, change, error);
     // Two requests with the same key raced: the loser reads what the winner stored.
     const earlier = change.idempotencyKey && isUniqueViolation(error) ? await earlierUse(deps.db, change) : undefined;
     if (!earlier) throw error;
     return earlier;
   }
-  if (written === undefined) return { outcome: 'unknown-citizen' };
   if ('outcome' in written) return written;
   deps.onChangeAccepted?.();
   // The answer is what was just written: no need to read it back.
-  const { row, pending } = written;
+  const { row, pending, notConcerned } = written;
   const statuses = [...pending]
     .sort()
     .map((system) => ({ change_id: id, system, status: 'pending' as const, reason: null, status_at: row.accepted_at }));
-  return { outcome: 'created', change: toChange(row, statuses) };
+  return { outcome: 'created', change: toChange({ ...row, not_concerned: notConcerned.length ? notConcerned : null }, statuses) };
 }

@@ -1,7 +1,8 @@
 /**
  * A change naming its citizen by civil data: the register (through the injected IdentityResolver,
- * never a connector import) returns candidates, core/identity/civil-identity.ts decides:
- *   exact   → the register's identifier, linked to a pivot id (`civil-data-exact`, by the caller);
+ * never a connector import) returns candidates, identity/civil-identity.ts decides:
+ *   exact   → the register's identifier, linked to a pivot id (`civil-data-exact`, by the caller),
+ *             with the match's score and explanation (identity/match-record.ts);
  *   none    → 422 validation-failed on /citizen/civil;
  *   several → the change is held for review with the plausible candidates (insertReview;
  *             identity-reviews-store.ts lists and decides reviews).
@@ -10,8 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describeError, RelaisError } from '../../core/errors.ts';
-import { decide, type CivilIdentity, type Criterion, type IdentityResolver } from '../../core/identity/civil-identity.ts';
-import type { CitizenReference, LinkProvenance } from '../../core/identity/identity-store.ts';
+import type { CivilIdentity, Criterion, IdentityResolver } from '../../identity/civil-identity.ts';
+import { matchCandidates, type CriterionMatch, type MatchThresholds } from '../../identity/matching.ts';
+import type { CitizenReference, LinkProvenance } from '../../identity/identity-store.ts';
+import type { LinkMatch } from '../../identity/match-record.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Queryable } from '../../core/store/db.ts';
 import { HttpProblem } from '../problems.ts';
@@ -19,6 +22,9 @@ import { HttpProblem } from '../problems.ts';
 export interface ReviewCandidate {
   registerId: string;
   matched: Criterion[];
+  /** 0–100, and how each criterion compared (identity/matching.ts). */
+  score: number;
+  criteria: CriterionMatch[];
   identity: CivilIdentity;
 }
 
@@ -30,13 +36,14 @@ export interface HeldIdentity {
 }
 
 /** Who a change is about once the register answered: a reference to link, or a review to hold it for. */
-export type ResolvedCitizen = { reference: CitizenReference; provenance?: LinkProvenance | undefined } | { held: HeldIdentity };
+export type ResolvedCitizen =
+  { reference: CitizenReference; provenance?: LinkProvenance | undefined; match?: LinkMatch | undefined } | { held: HeldIdentity };
 
 export async function resolveCivil(
   resolver: IdentityResolver | undefined,
   civil: CivilIdentity,
   caller: string,
-  options: { timeoutMs: number; logger: Logger },
+  options: { timeoutMs: number; logger: Logger; thresholds?: MatchThresholds | undefined },
 ): Promise<ResolvedCitizen> {
   if (!resolver) {
     throw new HttpProblem('validation-failed', 'no civil register is connected to resolve citizens by civil data', [
@@ -55,14 +62,18 @@ export async function resolveCivil(
     options.logger.warn({ register: resolver.system, error: describeError(error) }, 'civil register search failed');
     throw new HttpProblem('register-unavailable', 'the civil register could not be asked; nothing was stored');
   }
-  const decision = decide(civil, candidates);
+  const decision = matchCandidates(civil, candidates, options.thresholds);
   switch (decision.kind) {
     case 'none':
       throw new HttpProblem('validation-failed', 'no person in the civil register matches these civil data', [
         { field: '/citizen/civil', message: 'no match in the register' },
       ]);
     case 'exact':
-      return { reference: { system: resolver.system, id: decision.registerId }, provenance: { method: 'civil-data-exact', by: caller } };
+      return {
+        reference: { system: resolver.system, id: decision.candidate.registerId },
+        provenance: { method: 'civil-data-exact', by: caller },
+        match: { score: decision.candidate.score, criteria: decision.candidate.criteria },
+      };
     case 'ambiguous': {
       const identities = new Map(candidates.map((c) => [c.registerId, c.identity]));
       return {
@@ -72,6 +83,8 @@ export async function resolveCivil(
           candidates: decision.candidates.map((c) => ({
             registerId: c.registerId,
             matched: c.matched,
+            score: c.score,
+            criteria: c.criteria,
             identity: identities.get(c.registerId)!,
           })),
         },

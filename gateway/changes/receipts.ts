@@ -4,7 +4,7 @@
  * the connectors settle them from here.
  */
 import type { Receipt } from '../../core/envelopes.ts';
-import type { Db } from '../../core/store/db.ts';
+import type { Db, Queryable } from '../../core/store/db.ts';
 
 /** A system's first `applied` receipt for a change the gateway accepted, and how long it took. */
 export interface FirstApplied {
@@ -13,7 +13,7 @@ export interface FirstApplied {
 }
 
 /**
- * Applies receipts. A status only moves forward (pending → delivered → a settled status),
+ * Applies receipts. A status only moves forward (pending → delivered → unknown → a settled status),
  * because receipts from the router and from the connector travel independently; between two
  * settled statuses (a dead letter replayed and then applied) the later decision wins.
  * Changes from source connectors are stored too (docs/adr/0006), so their receipts apply alike;
@@ -21,19 +21,46 @@ export interface FirstApplied {
  * The first time of each step (delivered, settled, applied) is kept whatever the order.
  * Returns the receipts that were a system's first `applied` for its change (for the metrics).
  */
-export async function applyReceipts(db: Db, receipts: Receipt[]): Promise<FirstApplied[]> {
+/** A receipt with the signature it came with (the consumer verified it): kept as evidence (receipt_evidence). */
+export interface SignedReceipt extends Receipt {
+  signed?: { payload: string; signature: string; kid: string } | undefined;
+}
+
+/** Keeps each verified receipt as it was signed, in one statement for the batch. */
+async function keepEvidence(tx: Queryable, all: SignedReceipt[]): Promise<void> {
+  const receipts = all.filter((r): r is SignedReceipt & Required<Pick<SignedReceipt, 'signed'>> => r.signed !== undefined);
+  if (receipts.length === 0) return;
+  await tx.query(
+    `INSERT INTO receipt_evidence (change_id, system, status, payload, signature, key_id)
+     SELECT r.change_id, r.system, r.status, r.payload, r.signature, r.key_id
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(change_id, system, status, payload, signature, key_id)
+      WHERE EXISTS (SELECT 1 FROM changes WHERE id = r.change_id)
+     ON CONFLICT (change_id, system, status) DO NOTHING`,
+    [
+      receipts.map((r) => r.eventId),
+      receipts.map((r) => r.system),
+      receipts.map((r) => r.status),
+      receipts.map((r) => r.signed.payload),
+      receipts.map((r) => r.signed.signature),
+      receipts.map((r) => r.signed.kid),
+    ],
+  );
+}
+
+export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
-  const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 ELSE 2 END`;
+  const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;
   const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
-    OR (${rankSql('change_recipients.status')} = 2 AND ${rankSql('EXCLUDED.status')} = 2 AND change_recipients.status_at < EXCLUDED.status_at))`;
+    OR (${rankSql('change_recipients.status')} = 3 AND ${rankSql('EXCLUDED.status')} = 3 AND change_recipients.status_at < EXCLUDED.status_at))`;
   const firstApplied: FirstApplied[] = [];
   await db.transaction(async (tx) => {
+    await keepEvidence(tx, receipts);
     for (const receipt of receipts) {
       const result = await tx.query<{ first_applied: boolean; seconds: number | null }>(
         `INSERT INTO change_recipients (change_id, system, status, reason, status_at, updated_at, delivered_at, settled_at, applied_at)
          SELECT $1, $2, $3, $4, $5, now(),
                 CASE WHEN $3 = 'delivered' THEN $5::timestamptz END,
-                CASE WHEN $3 IN ('applied', 'rejected', 'dead_lettered') THEN $5::timestamptz END,
+                CASE WHEN $3 IN ('applied', 'rejected', 'superseded', 'dead_lettered') THEN $5::timestamptz END,
                 CASE WHEN $3 = 'applied' THEN $5::timestamptz END
          WHERE EXISTS (SELECT 1 FROM changes WHERE id = $1)
          ON CONFLICT (change_id, system) DO UPDATE SET

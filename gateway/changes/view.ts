@@ -13,8 +13,17 @@ type ChangeStatus = components['schemas']['ChangeStatus'];
 type Channel = components['schemas']['Channel'];
 type TimelineEntry = components['schemas']['TimelineEntry'];
 type ReviewStatus = components['schemas']['IdentityReviewStatus'];
+type NotConcerned = components['schemas']['NotConcerned'];
 
-const rank: Record<RecipientStatus, number> = { pending: 0, delivered: 1, applied: 2, rejected: 2, dead_lettered: 2 };
+const rank: Record<RecipientStatus, number> = {
+  pending: 0,
+  delivered: 1,
+  unknown: 1,
+  applied: 2,
+  rejected: 2,
+  superseded: 2,
+  dead_lettered: 2,
+};
 
 /** The overall status, derived from the recipients' and the identity review's (never stored). */
 function overallStatus(recipients: Pick<Recipient, 'status'>[], review?: ChangeRow['review']): ChangeStatus {
@@ -22,7 +31,8 @@ function overallStatus(recipients: Pick<Recipient, 'status'>[], review?: ChangeR
   if (review === 'rejected') return 'review_rejected';
   if (recipients.length === 0) return 'no_recipients';
   if (recipients.some((r) => rank[r.status] < 2)) return 'in_progress';
-  return recipients.every((r) => r.status === 'applied') ? 'completed' : 'completed_with_errors';
+  // Superseded: the system holds a newer change of the same kind, which is what the citizen wants.
+  return recipients.every((r) => r.status === 'applied' || r.status === 'superseded') ? 'completed' : 'completed_with_errors';
 }
 
 export interface ChangeRow {
@@ -35,6 +45,8 @@ export interface ChangeRow {
   review: 'held' | 'matched' | 'rejected' | null;
   review_id: string | null;
   review_status: ReviewStatus | null;
+  /** The systems the flows route the change to that hold no file on the citizen (docs/adr/0026). */
+  not_concerned?: NotConcerned[] | null;
 }
 
 export interface RecipientRow {
@@ -45,7 +57,7 @@ export interface RecipientRow {
   status_at: Date;
 }
 
-const CHANGE_COLUMNS = `c.id, c.type, c.pivot_id, c.channel, c.origin_system, c.accepted_at, c.review,
+const CHANGE_COLUMNS = `c.id, c.type, c.pivot_id, c.channel, c.origin_system, c.accepted_at, c.review, c.not_concerned,
   r.id AS review_id, r.status AS review_status
   FROM changes c LEFT JOIN identity_reviews r ON r.change_id = c.id`;
 
@@ -69,6 +81,7 @@ export function toChange(row: ChangeRow, recipients: RecipientRow[]): Change {
     acceptedAt: new Date(row.accepted_at).toISOString(),
     status: overallStatus(list, row.review),
     recipients: list,
+    ...(row.not_concerned?.length ? { notConcerned: row.not_concerned } : {}),
     ...(row.review_id && row.review_status ? { identityReview: { id: row.review_id, status: row.review_status } } : {}),
   };
 }

@@ -21,6 +21,14 @@ export interface paths {
          *
          *     With an `Idempotency-Key`, repeating the same request returns the same change;
          *     reusing the key for a different request is a 409.
+         *
+         *     Who it may name: a pivot id or a system identifier the crosswalk does not know is a 422
+         *     `citizen-unknown` (nothing stored), unless the credential speaks for the system that issued
+         *     the identifier and that system's flow allows first sightings (docs/flows.md). A citizen
+         *     whose death is registered is a 409 `citizen-deceased` naming the date, except for the
+         *     register's own corrections. The change goes only to the systems concerned: those that
+         *     hold a file on the citizen, or every resident's where the flow says so; the others are
+         *     listed under `notConcerned`.
          */
         post: operations["postChange"];
         delete?: never;
@@ -207,12 +215,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness of every dependency, with a reason for each one that is not ready
+         * Readiness of every dependency (statuses only)
          * @description `store` and `kafka` are required: when either fails the answer is 503 `unavailable`.
          *     The others (`outbox`, `router`, `connector:<system>`: whether an instance runs, seen from
          *     Kafka) make it `degraded` but still 200, since the gateway can accept changes without
          *     them. The gateway keeps accepting changes while Kafka is down (they wait in the outbox);
          *     an orchestrator that should keep it in rotation then probes /healthz for liveness.
+         *     This public answer carries no reason: the same checks with their reasons, and the
+         *     Prometheus metrics, are on the operations listener (`RELAIS_OPS_PORT`,
+         *     docs/observability.md), which is not the API port.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -223,17 +234,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
+    "/v1/identities/links": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics of this process (names in docs/observability.md) */
-        get: operations["getMetrics"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Link a system's identifier to a citizen
+         * @description Requires scope `identity:manage` and the right `crosswalk`. Records that `system` knows the
+         *     citizen as `id` (link method `declared`, by the caller), audited as `identity.linked`. The
+         *     same link again is a 200 that changes nothing. 409 `crosswalk-conflict` when the identifier
+         *     is linked to another citizen (merge them, or unlink it) or the citizen already has another
+         *     identifier in that system (unlink it first). With `redrive`, the citizen's changes `system`
+         *     rejected for want of an identifier are sent to it again (docs/identities.md).
+         */
+        post: operations["linkIdentifier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a system's identifier from the crosswalk
+         * @description Requires scope `identity:manage` and the right `crosswalk`. Audited as `identity.unlinked`
+         *     with how the link had been made. The citizen's changes, timeline, deliveries and audit
+         *     entries stay theirs; later changes are no longer sent to that system for them.
+         */
+        post: operations["unlinkIdentifier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge two pivot ids found to be one person
+         * @description Requires scope `identity:manage` and the right `crosswalk`. `from`'s identifiers move to
+         *     `into`, and `from` stands for `into` from now on (changes naming it are `into`'s; its
+         *     timeline is `into`'s). Nothing recorded is rewritten: changes, deliveries, receipts and
+         *     audit entries keep the pivot id they were recorded under and stay reachable through
+         *     `into`'s timeline. Audited as `identity.merged`. 409 `crosswalk-conflict` when both hold
+         *     an identifier in the same system. Unless `redrive` is false, the changes that were
+         *     rejected for want of an identifier now known are sent again.
+         */
+        post: operations["mergeCitizens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again the changes a system rejected for want of an identifier
+         * @description Requires scope `identity:manage` and the right `crosswalk`. Each change of the citizen
+         *     (merged pivot ids included) that a system rejected with IDENTITY_UNKNOWN, and that the
+         *     system now knows the citizen in, goes to that system again: its status is `pending`
+         *     again, then follows the delivery. Audited as `identity.redriven`, per change.
+         */
+        post: operations["redriveIdentityUnknown"];
         delete?: never;
         options?: never;
         head?: never;
@@ -300,8 +390,17 @@ export interface paths {
          * @description Requires scope `systems:read`. Read from the system's dead-letter topic (the latest dead
          *     letter of each event, oldest first), with the connector's ledger saying whether the event
          *     was applied or rejected since (after a replay) and the audit log the last replay.
-         *     `status` is `dead_lettered` while nothing settled it, and `poison` for a message that was
-         *     not a delivery (it cannot be replayed). 503 `kafka-unavailable` when the topic cannot be read.
+         *     `status` is `dead_lettered` while nothing settled it, `superseded` when a replay found a
+         *     newer change of the same kind already applied (it was not written, and is not replayed
+         *     again), and `poison` for a message that was not a delivery (it cannot be replayed). 503 `kafka-unavailable` when the topic cannot be read.
+         *
+         *     Both kinds are listed (`kind`): `delivery` dead letters (the system's sink could not apply
+         *     a delivery, topic `<prefix>.dlq.<system>`) and `source` dead letters (a record the
+         *     system's source read but could not map, or whose event breaks its schema, topic
+         *     `<prefix>.dlq.source.<system>`; `eventId` is the id it will have once published). A source
+         *     dead letter is `dead_lettered`, `replay_pending` (a re-drive was asked, the connector has
+         *     not done it yet), `published` (re-driven, or published since) or `discarded` (today's
+         *     mapping deliberately leaves it out). The raw record is never shown here. `kind` filters.
          */
         get: operations["listDeadLetters"];
         put?: never;
@@ -327,7 +426,16 @@ export interface paths {
          *     system's delivery topic; the connector applies it (the event id keeps it idempotent) and its
          *     receipt updates the change's status. `eventIds` names events; `all: true` takes every dead
          *     letter still `dead_lettered`. Each replay writes an audit entry (`dlq.replayed`, with the
-         *     caller). Events not in the topic, or applied or rejected since, are skipped with the reason.
+         *     caller). Events not in the topic, or applied, rejected or superseded since, are skipped with
+         *     the reason. A replay never writes an older value over a newer one: a re-driven delivery
+         *     older than the newest change of the same kind applied for the citizen in that system ends
+         *     `superseded` (docs/contracts.md, "Replay").
+         *
+         *     With `kind: source`, source dead letters are re-driven instead: each request is recorded
+         *     (and audited, `dlq.replayed` with `kind: source`) for the system's source connector, which
+         *     maps the raw record again with its current code and publishes the event under the id the
+         *     normal path derives (once), or dead-letters it again with the new cause (its `attempts`
+         *     grows); the list shows which (`replay_pending`, then `published` or `dead_lettered`).
          */
         post: operations["replayDeadLetters"];
         delete?: never;
@@ -375,10 +483,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that sign receipts and audit checkpoints (JWKS)
+         * @description Ed25519 keys (RFC 8037) with `kid` and `signer`: `audit` for the instance's audit-log checkpoints, `router` for the router's receipts, a system's name for its connector's receipts. Receipts and evidence bundles are verified against them offline (`relais evidence verify`); during a rotation both the old and the new key are listed.
+         */
+        get: operations["getPublicKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Jwks: {
+            keys: {
+                /** @constant */
+                kty: "OKP";
+                /** @constant */
+                crv: "Ed25519";
+                /** @description The public key */
+                x: string;
+                /** @description <signer>-<first 16 characters of the RFC 7638 thumbprint> */
+                kid: string;
+                /** @constant */
+                use: "sig";
+                /** @constant */
+                alg: "EdDSA";
+                /** @description audit, router, or the system whose receipts it signs */
+                signer: string;
+            }[];
+        };
         /** @enum {string} */
         Channel: "web" | "mobile" | "desk" | "mail" | "phone" | "email";
         SystemName: string;
@@ -428,10 +574,19 @@ export interface components {
             /** @description Systems the citizen asks to inform, for routes whose legal basis is the citizen's own request. */
             recipients?: components["schemas"]["SystemName"][];
         };
-        /** @enum {string} */
-        RecipientStatus: "pending" | "delivered" | "applied" | "rejected" | "dead_lettered";
         /**
-         * @description in_progress: some system has not settled yet; completed: every system applied it;
+         * @description pending: accepted, not routed yet; delivered: on the system's delivery topic, waiting for
+         *     its connector (also while the silo is unavailable); unknown: an apply timed out and is
+         *     being settled (transient); applied; rejected: the system refused it (reason);
+         *     superseded: a newer change of the same kind was already applied there, so this one was
+         *     not written (a stale replay or retry); dead_lettered: it failed (reason), see the
+         *     system's dead letters.
+         * @enum {string}
+         */
+        RecipientStatus: "pending" | "delivered" | "unknown" | "applied" | "rejected" | "superseded" | "dead_lettered";
+        /**
+         * @description in_progress: some system has not settled yet; completed: every system applied it (or a
+         *     newer change of the same kind, when it was superseded);
          *     completed_with_errors: every system settled and some rejected it or it was dead-lettered;
          *     no_recipients: no flow routes this change anywhere; held_for_review: its civil data matched
          *     several people in the register and an agent must choose (nothing propagates meanwhile);
@@ -472,7 +627,23 @@ export interface components {
             /** Format: date-time */
             acceptedAt: string;
             status: components["schemas"]["ChangeStatus"];
+            /** @description The systems concerned (the overall status is theirs alone). */
             recipients: components["schemas"]["Recipient"][];
+            /**
+             * @description The systems the flows route this kind of change to that are not recipients of this one,
+             *     and why: they hold no file on the citizen (`no-file`: the route's audience is `holders`,
+             *     docs/flows.md). They receive nothing, have no status, and count in neither the overall
+             *     status nor the KPIs. Absent when every routed system is concerned.
+             */
+            notConcerned?: components["schemas"]["NotConcerned"][];
+        };
+        NotConcerned: {
+            system: components["schemas"]["SystemName"];
+            /**
+             * @description no-file: the crosswalk knows no file of the citizen in this system, and its route delivers only to holders.
+             * @enum {string}
+             */
+            reason: "no-file";
         };
         TimelineEntry: {
             /** Format: date-time */
@@ -495,8 +666,13 @@ export interface components {
             requestStatus?: components["schemas"]["ServiceRequestStatus"];
         };
         Timeline: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The citizen (the one it was merged into, when the path named a merged pivot id).
+             */
             pivotId: string;
+            /** @description Pivot ids merged into this citizen; their changes are in the timeline too (they keep the pivot id they were recorded under). */
+            merged?: string[];
             entries: components["schemas"]["TimelineEntry"][];
         };
         /**
@@ -564,7 +740,29 @@ export interface components {
             registerId: string;
             /** @description The criteria this person matches, by Relais' rules. */
             matched: components["schemas"]["MatchCriterion"][];
+            /**
+             * @description The sum of the weights of the matched criteria (birth name 35, given names 25, birth date
+             *     25, birth place 15). A candidate is plausible from RELAIS_IDENTITY_REVIEW_SCORE; the only
+             *     plausible one is linked without a person from RELAIS_IDENTITY_LINK_SCORE.
+             */
+            score?: number;
+            /** @description How each criterion compared. */
+            criteria?: components["schemas"]["CriterionMatch"][];
             identity: components["schemas"]["CivilIdentity"];
+        };
+        CriterionMatch: {
+            criterion: components["schemas"]["MatchCriterion"];
+            matched: boolean;
+            /**
+             * @description identical: as written; folded: once accents, case, ligatures (Œ, Æ), apostrophes, hyphens
+             *     and "St"/"Saint" are set aside; compact: only without separators; first-given-names: the
+             *     register's first given names only; insee-code / commune-name: what the birth places were
+             *     compared on; different: no match.
+             * @enum {string}
+             */
+            how: "identical" | "folded" | "compact" | "first-given-names" | "insee-code" | "commune-name" | "different";
+            /** @description Counted in the score when matched. */
+            weight: number;
         };
         IdentityReview: {
             /** Format: uuid */
@@ -587,6 +785,78 @@ export interface components {
             chosenRegisterId?: string;
             reason?: string;
         };
+        IdentityLinkRequest: {
+            /** Format: uuid */
+            pivotId: string;
+            system: components["schemas"]["SystemName"];
+            /** @description The system's own identifier of the citizen. */
+            id: string;
+            /**
+             * @description Send the changes this system rejected for want of an identifier again.
+             * @default false
+             */
+            redrive: boolean;
+            /** @description Why (kept in the audit entry; no personal data). */
+            reason?: string;
+        };
+        IdentityUnlinkRequest: {
+            system: components["schemas"]["SystemName"];
+            id: string;
+            reason?: string;
+        };
+        IdentityMergeRequest: {
+            /**
+             * Format: uuid
+             * @description The pivot id that stops standing for a citizen of its own.
+             */
+            from: string;
+            /**
+             * Format: uuid
+             * @description The pivot id that stands for the person from now on.
+             */
+            into: string;
+            /** @default true */
+            redrive: boolean;
+            reason?: string;
+        };
+        IdentityRedriveRequest: {
+            /** Format: uuid */
+            pivotId: string;
+            systems?: components["schemas"]["SystemName"][];
+            reason?: string;
+        };
+        RedrivenChange: {
+            /** Format: uuid */
+            changeId: string;
+            systems: components["schemas"]["SystemName"][];
+        };
+        IdentityLinked: {
+            /** Format: uuid */
+            pivotId: string;
+            system: components["schemas"]["SystemName"];
+            id: string;
+            created?: boolean;
+            redriven?: components["schemas"]["RedrivenChange"][];
+        };
+        IdentityMerged: {
+            /**
+             * Format: uuid
+             * @description The citizen (into).
+             */
+            pivotId: string;
+            /**
+             * Format: uuid
+             * @description The pivot id merged into it (from).
+             */
+            merged: string;
+            movedSystems: components["schemas"]["SystemName"][];
+            redriven?: components["schemas"]["RedrivenChange"][];
+        };
+        IdentityRedriven: {
+            /** Format: uuid */
+            pivotId: string;
+            redriven: components["schemas"]["RedrivenChange"][];
+        };
         IdentityReviewList: {
             reviews: components["schemas"]["IdentityReview"][];
         };
@@ -595,6 +865,11 @@ export interface components {
             decision: "match";
             /** @description One of the review's candidates. */
             registerId: string;
+            /**
+             * @description Also send again the changes about this person that systems rejected for want of an identifier they now have (POST /v1/identities/redrive).
+             * @default true
+             */
+            redrive: boolean;
         } | {
             /** @constant */
             decision: "reject";
@@ -612,7 +887,7 @@ export interface components {
         Check: {
             /** @enum {string} */
             status: "ok" | "unavailable";
-            /** @description Why it is not ready. */
+            /** @description Why it is not ready (on the operations listener only: the public /readyz leaves it out). */
             reason?: string;
             /** @description Whether this check alone makes the process unready. */
             required: boolean;
@@ -633,8 +908,10 @@ export interface components {
             deliveries: number;
             applied: number;
             rejected: number;
+            /** @description Not written because a newer change of the same kind was applied first. */
+            superseded: number;
             deadLettered: number;
-            /** @description Pending or delivered: not settled yet. */
+            /** @description Pending, delivered or unknown: not settled yet. */
             inProgress: number;
             successRate: components["schemas"]["Rate"];
             rejectionRate: components["schemas"]["Rate"];
@@ -695,6 +972,13 @@ export interface components {
             applied: number;
             /** @description Deliveries the connector dead-lettered and that were not applied since. */
             deadLetteredRecorded: number;
+            /**
+             * @description Since when the silo is unavailable (the connector's circuit is open: consecutive
+             *     failures across deliveries, refused connections, timeouts). Its deliveries wait as
+             *     `delivered` and are not dead-lettered, unless the outage outlasts the system's
+             *     patience (RELAIS_SINK_PATIENCE_MS). Null while it answers.
+             */
+            unavailableSince?: string | null;
             /** @description Deliveries waiting for the connector. */
             lag: number | null;
             /** @description Messages kept in the system's dead-letter topic. */
@@ -717,6 +1001,11 @@ export interface components {
             systems: components["schemas"]["SystemStatus"][];
         };
         DeadLetter: {
+            /**
+             * @description delivery: the sink could not apply it; source: the source could not publish a record it read.
+             * @enum {string}
+             */
+            kind: "delivery" | "source";
             /** @description The event id (null for a message that was not a delivery). */
             eventId: string | null;
             /** @description The event type. */
@@ -733,12 +1022,14 @@ export interface components {
             /** @description Offset in the dead-letter topic (decimal). */
             offset: string;
             /**
-             * @description What the connector's ledger says now.
+             * @description What the connector's ledger says now; poison is a message that cannot be decoded as a delivery; replay_pending
              * @enum {string}
              */
-            status: "dead_lettered" | "applied" | "rejected" | "poison";
+            status: "dead_lettered" | "applied" | "rejected" | "superseded" | "poison" | "replay_pending" | "published" | "discarded";
             /** @description The last replay (audit log). */
             replayedAt: string | null;
+            /** @description Source dead letters: the checkpoint of the poll that read the record (the cursor moved past it). */
+            checkpoint?: string | null;
         };
         DeadLetters: {
             system: components["schemas"]["SystemName"];
@@ -747,10 +1038,18 @@ export interface components {
         /** @description Either the events to re-drive, or all of them. */
         DeadLetterReplay: {
             eventIds: string[];
+            kind?: components["schemas"]["DeadLetterKind"];
         } | {
             /** @constant */
             all: true;
+            kind?: components["schemas"]["DeadLetterKind"];
         };
+        /**
+         * @description Which dead letters to re-drive: deliveries (to the sink) or source records (mapped again by the source).
+         * @default delivery
+         * @enum {string}
+         */
+        DeadLetterKind: "delivery" | "source";
         DeadLetterReplayResult: {
             system: components["schemas"]["SystemName"];
             /** @description Events re-driven (each audited). */
@@ -775,6 +1074,12 @@ export interface components {
             /** @description Stable error code. */
             code: string;
             errors?: components["schemas"]["ValidationIssue"][];
+            /**
+             * @description rights-refused only: the rule of the rights file that refused (deny-by-default,
+             *     originate, naming, act-confirmed-by-register, read:<right>); `detail` says where the
+             *     caller's grants are declared (file:line). docs/security.md.
+             */
+            rule?: string;
         };
     };
     responses: {
@@ -1070,7 +1375,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready (`ok`, or `degraded` with the reasons). */
+            /** @description Ready (`ok`, or `degraded`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1079,7 +1384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Not ready; the failing checks say why. */
+            /** @description Not ready; the failing checks are named. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1090,24 +1395,135 @@ export interface operations {
             };
         };
     };
-    getMetrics: {
+    linkIdentifier: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityLinkRequest"];
+            };
+        };
         responses: {
-            /** @description Prometheus text exposition format. */
+            /** @description Already linked; nothing changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["IdentityLinked"];
                 };
             };
+            /** @description Linked. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityLinked"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    unlinkIdentifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityUnlinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Unlinked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityLinked"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    mergeCitizens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityMergeRequest"];
+            };
+        };
+        responses: {
+            /** @description Merged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityMerged"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    redriveIdentityUnknown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityRedriveRequest"];
+            };
+        };
+        responses: {
+            /** @description What was sent again (possibly nothing). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityRedriven"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     getKpis: {
@@ -1164,7 +1580,10 @@ export interface operations {
     };
     listDeadLetters: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this kind of dead letter (both when absent). */
+                kind?: "delivery" | "source";
+            };
             header?: never;
             path: {
                 /** @description A system declared in the flows. */
@@ -1259,6 +1678,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    getPublicKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JWKS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
         };

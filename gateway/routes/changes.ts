@@ -2,7 +2,10 @@
  * POST /v1/changes (scope changes:write) and GET /v1/changes/{id} (scope changes:read). The
  * route checks the request before anything is asked of the register or the store (the API
  * schema, a catalogue event type, data valid against that type's schema, systems declared in
- * the flows; every problem at once) and shapes the answer; changes/accept.ts accepts it.
+ * the flows; every problem at once), then the rights file (may this caller originate this type
+ * through this channel, naming the citizen this way; rights/enforce.ts), and shapes the answer;
+ * changes/accept.ts accepts it. Reading a change is a read of personal data: allowed by the
+ * rights file and recorded in the audit log.
  */
 import type { ValidateFunction } from 'ajv';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -13,8 +16,9 @@ import { CONTACT_CHANGED_V1, isEventType, parseEventData, type EventData, type E
 import { toIssues, type ValidationIssue } from '../../schemas/validation.ts';
 import { requireScope } from '../auth.ts';
 import { componentValidator } from '../api-document.ts';
-import { acceptChange, type AcceptDeps } from '../changes/accept.ts';
+import { acceptChange, citizenDeceased, citizenUnknown, type AcceptDeps } from '../changes/accept.ts';
 import { getChange } from '../changes/view.ts';
+import { authorizeChangeRead, authorizeOrigination } from '../rights/enforce.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
@@ -23,7 +27,7 @@ import { SUBMITTED } from '../service-requests-store.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
 
-export type ChangesDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'metrics'>;
+export type ChangesDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'metrics' | 'rights'>;
 
 /** A change request whose data is valid against its event type's schema (narrowed by `type`). */
 type ValidChange = {
@@ -93,6 +97,7 @@ function postChange(deps: ChangesDeps): RequestHandler {
     const span = serverSpan(req, res);
     const flows = deps.flows();
     const change = checkChangeRequest(validate, req.body, flows);
+    await authorizeOrigination(deps, req.caller!, change, 'POST /v1/changes');
     const outcome = await acceptChange(deps, flows, {
       ...change,
       caller: req.caller!,
@@ -103,9 +108,9 @@ function postChange(deps: ChangesDeps): RequestHandler {
     });
     switch (outcome.outcome) {
       case 'unknown-citizen':
-        throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [
-          { field: '/citizen/pivotId', message: 'unknown citizen' },
-        ]);
+        throw citizenUnknown(outcome.reference);
+      case 'citizen-deceased':
+        throw citizenDeceased(outcome.dateOfDeath);
       case 'idempotency-conflict':
         throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for change ${outcome.changeId} with a different body`);
       case 'replayed': {
@@ -138,6 +143,7 @@ export function changesRoutes(deps: ChangesDeps, jsonBody: RequestHandler[]): Ro
     if (!isUuid(id)) throw new HttpProblem('invalid-parameter', 'the change id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
     const change = await getChange(deps.db, id.toLowerCase());
     if (!change) throw new HttpProblem('not-found', `no change ${id}`);
+    await authorizeChangeRead(deps, req.caller!, change, 'GET /v1/changes/{id}');
     res.json(change);
   });
   return router;

@@ -1,5 +1,7 @@
 /**
- * The dead-letter endpoints of one system: list (scope systems:read) and replay (scope admin).
+ * The dead-letter endpoints of one system: list (scope systems:read) and replay (scope admin),
+ * both for callers the rights file lets read dead letters (operators); a list is recorded in the
+ * audit log (it names citizens by pivot id).
  * The work is in dead-letters.ts; here: the system must be declared in the flows, the body must
  * match the API, and a Kafka that cannot be reached is a 503 problem, not an internal error.
  */
@@ -12,10 +14,11 @@ import { listDeadLetters, replayDeadLetters, type DeadLetterSources } from '../d
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
+import { authorizeRead, recordRead } from '../rights/enforce.ts';
 
 type Replay = components['schemas']['DeadLetterReplay'];
 
-export type DeadLettersDeps = Pick<GatewayDeps, 'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup'>;
+export type DeadLettersDeps = Pick<GatewayDeps, 'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup' | 'rights'>;
 
 function declaredSystem(req: Request, deps: DeadLettersDeps): string {
   const system = String(req.params['system'] ?? '');
@@ -42,17 +45,29 @@ export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandle
 
   router.get('/v1/systems/:system/dead-letters', requireScope(deps.auth, 'systems:read'), async (req, res) => {
     const system = declaredSystem(req, deps);
-    res.json(await kafkaProblem(() => listDeadLetters(sources(), system)));
+    const operation = 'GET /v1/systems/{system}/dead-letters';
+    const grant = await authorizeRead(deps, req.caller!, 'dead-letters', { operation });
+    const kind = req.query['kind'];
+    if (kind !== undefined && kind !== 'delivery' && kind !== 'source')
+      throw new HttpProblem('validation-failed', 'kind is delivery or source', [{ field: '/kind', message: 'must be delivery or source' }]);
+    const list = await kafkaProblem(() => listDeadLetters(sources(), system, kind));
+    // The list names citizens by pivot id: a read of personal data.
+    await recordRead(deps, req.caller!, { operation, grant, count: list.deadLetters.length });
+    res.json(list);
   });
 
   router.post('/v1/systems/:system/dead-letters/replay', requireScope(deps.auth, 'admin'), ...jsonBody, async (req, res) => {
     const system = declaredSystem(req, deps);
+    await authorizeRead(deps, req.caller!, 'dead-letters', { operation: 'POST /v1/systems/{system}/dead-letters/replay' });
     const body: unknown = req.body;
     if (!validateReplay(body)) throw new HttpProblem('validation-failed', 'give eventIds or all: true', toIssues(validateReplay.errors));
-    const selection = 'all' in body ? { all: true } : { eventIds: body.eventIds };
+    const selection = 'all' in body ? { all: true, kind: body.kind } : { eventIds: body.eventIds, kind: body.kind };
     const result = await kafkaProblem(() => replayDeadLetters(sources(), system, selection, req.caller!.name));
     if (result.replayed.length > 0)
-      deps.logger.info({ system, replayed: result.replayed.length, caller: req.caller!.name }, 'dead letters replayed');
+      deps.logger.info(
+        { system, kind: body.kind ?? 'delivery', replayed: result.replayed.length, caller: req.caller!.name },
+        'dead letters replayed',
+      );
     res.json(result);
   });
   return router;

@@ -2,7 +2,7 @@
  * The identity review endpoints (scope identity:review): list and read the changes held because
  * their civil data matched several people in the register, and decide them.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { isUuid } from '../../core/ids.ts';
 import { toIssues } from '../../schemas/validation.ts';
 import { componentValidator } from '../api-document.ts';
@@ -12,6 +12,7 @@ import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { decideReview, getReview, listReviews } from '../identity-reviews-store.ts';
 import { HttpProblem } from '../problems.ts';
+import { authorizeRead, recordRead } from '../rights/enforce.ts';
 
 type Decision = components['schemas']['IdentityDecision'];
 type ReviewStatus = components['schemas']['IdentityReviewStatus'];
@@ -24,11 +25,13 @@ function reviewId(raw: unknown): string {
 }
 
 export function identityReviewsRoutes(
-  deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'topics' | 'onChangeAccepted'>,
+  deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'topics' | 'onChangeAccepted' | 'rights'>,
   jsonBody: RequestHandler[],
 ): Router {
   const router = Router();
   const scope = requireScope(deps.auth, 'identity:review');
+  // Reviews hold civil data: the rights file must allow them, and each read is recorded.
+  const allow = (req: Request, operation: string): Promise<string> => authorizeRead(deps, req.caller!, 'identity-reviews', { operation });
   const validateDecision = componentValidator<Decision>('IdentityDecision');
 
   router.get('/v1/identity-reviews', scope, async (req, res) => {
@@ -37,17 +40,25 @@ export function identityReviewsRoutes(
       throw new HttpProblem('invalid-parameter', `status is one of ${statuses.join(', ')}`, [
         { field: '/status', message: 'unknown status' },
       ]);
-    res.json({ reviews: await listReviews(deps.db, status) });
+    const operation = 'GET /v1/identity-reviews';
+    const grant = await allow(req, operation);
+    const reviews = await listReviews(deps.db, status);
+    await recordRead(deps, req.caller!, { operation, grant, count: reviews.length });
+    res.json({ reviews });
   });
 
   router.get('/v1/identity-reviews/:id', scope, async (req, res) => {
+    const operation = 'GET /v1/identity-reviews/{id}';
+    const grant = await allow(req, operation);
     const review = await getReview(deps.db, reviewId(req.params['id']));
     if (!review) throw new HttpProblem('not-found', 'no such identity review');
+    await recordRead(deps, req.caller!, { operation, grant, changeId: review.changeId });
     res.json(review);
   });
 
   router.post('/v1/identity-reviews/:id/decision', scope, ...jsonBody, async (req, res) => {
     const id = reviewId(req.params['id']);
+    await allow(req, 'POST /v1/identity-reviews/{id}/decision');
     const body: unknown = req.body;
     if (!validateDecision(body))
       throw new HttpProblem('validation-failed', 'the decision does not match the schema', toIssues(validateDecision.errors));

@@ -1,9 +1,10 @@
-/** GET /v1/kpis (scope kpis:read): what the bus achieved over a period, as JSON or CSV (kpis.ts computes). */
+/** GET /v1/kpis (scope kpis:read, rights `read: kpis`): what the bus achieved over a period, as JSON or CSV (kpis.ts computes). */
 import { Router, type Request } from 'express';
 import { requireScope } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { computeKpis, kpisToCsv, type Period } from '../kpis.ts';
 import { HttpProblem } from '../problems.ts';
+import { authorizeRead } from '../rights/enforce.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -36,9 +37,10 @@ function wantsCsv(req: Request): boolean {
   return req.accepts(['application/json', 'text/csv']) === 'text/csv';
 }
 
-export function kpisRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows'>): Router {
+export function kpisRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'rights'>): Router {
   const router = Router();
   router.get('/v1/kpis', requireScope(deps.auth, 'kpis:read'), async (req, res) => {
+    await authorizeRead(deps, req.caller!, 'kpis', { operation: 'GET /v1/kpis' });
     const csv = wantsCsv(req);
     const flows = deps.flows();
     const notificationSystems = [...flows.systems].filter(([, declared]) => declared.role === 'notification').map(([name]) => name);

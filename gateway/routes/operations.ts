@@ -1,19 +1,25 @@
 /**
- * The routes without credentials, for probes, scrapers and API clients: GET /healthz (the
- * process answers), /readyz (its dependencies do), /metrics (Prometheus), /openapi.json (the
- * HTTP contract) and /asyncapi.yaml (the bus as this gateway's flows make it, which may differ
- * from the repository's flows/).
+ * The routes without credentials, for probes and API clients: GET /healthz (the process
+ * answers), /readyz (its dependencies do: statuses only), /openapi.json (the HTTP contract),
+ * /.well-known/jwks.json (the keys that sign receipts and audit checkpoints) and /asyncapi.yaml
+ * (the bus as this gateway's flows make it, which may differ from the repository's flows/).
+ * /metrics and the reasons of readiness are on the operations listener (core/ops-server.ts):
+ * they name hosts, errors and backlogs, which the public port does not tell.
  */
 import { Router } from 'express';
 import type { Flows } from '../../core/flows/flows.ts';
-import { checkReadiness, storeCheck } from '../../core/health.ts';
-import { scrape } from '../../core/metrics.ts';
+import { checkReadiness, storeCheck, type Readiness } from '../../core/health.ts';
 import { openApiDocument } from '../api-document.ts';
 import { asyncApiYaml } from '../asyncapi.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { HttpProblem } from '../problems.ts';
 
-export function operationsRoutes(deps: Pick<GatewayDeps, 'db' | 'flows' | 'metrics' | 'readiness'>): Router {
+/** Each check's status and whether it is required, without the reason (internal error text). */
+export function withoutReasons(readiness: Readiness): Readiness {
+  const checks = Object.entries(readiness.checks).map(([name, { status, required }]) => [name, { status, required }] as const);
+  return { status: readiness.status, checks: Object.fromEntries(checks) };
+}
+
+export function operationsRoutes(deps: Pick<GatewayDeps, 'db' | 'flows' | 'readiness' | 'publicKeys'>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -21,13 +27,11 @@ export function operationsRoutes(deps: Pick<GatewayDeps, 'db' | 'flows' | 'metri
 
   router.get('/readyz', async (_req, res) => {
     const readiness = await (deps.readiness ?? (() => checkReadiness([storeCheck(deps.db)])))();
-    res.status(readiness.status === 'unavailable' ? 503 : 200).json(readiness);
+    res.status(readiness.status === 'unavailable' ? 503 : 200).json(withoutReasons(readiness));
   });
 
-  router.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) throw new HttpProblem('not-found', 'metrics are not enabled in this process');
-    const { contentType, body } = await scrape(deps.metrics);
-    res.type(contentType).send(body);
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.json({ keys: deps.publicKeys?.() ?? [] });
   });
 
   router.get('/openapi.json', (_req, res) => {

@@ -13,7 +13,9 @@ import { toIssues } from '../../schemas/validation.ts';
 import { parseEventData, type EventData } from '../../schemas/index.ts';
 import { componentValidator } from '../api-document.ts';
 import { requireScope } from '../auth.ts';
-import { acceptChange, type AcceptDeps } from '../changes/accept.ts';
+import { acceptChange, citizenDeceased, citizenUnknown, type AcceptDeps } from '../changes/accept.ts';
+import { getChange } from '../changes/view.ts';
+import { authorizeChangeRead, authorizeOrigination } from '../rights/enforce.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
@@ -22,7 +24,7 @@ import { getServiceRequest, insertServiceRequest, SUBMITTED } from '../service-r
 
 type Submission = components['schemas']['ServiceRequestSubmission'];
 
-export type ServiceRequestsDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows'>;
+export type ServiceRequestsDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'rights'>;
 
 /** The submitted event's data, valid against its schema, naming the competent service the flows give. */
 function submittedData(submission: Submission, id: string, flows: Flows, origin: string | undefined): EventData<typeof SUBMITTED> {
@@ -62,6 +64,12 @@ function postServiceRequest(deps: ServiceRequestsDeps): RequestHandler {
     const hash = requestHash({ serviceRequest: body });
     const id = newEventId();
     const data = submittedData(body, id, flows, caller.system);
+    await authorizeOrigination(
+      deps,
+      caller,
+      { type: SUBMITTED, channel: body.channel, citizen: body.citizen, data },
+      'POST /v1/service-requests',
+    );
     const outcome = await acceptChange(deps, flows, {
       id,
       type: SUBMITTED,
@@ -77,9 +85,9 @@ function postServiceRequest(deps: ServiceRequestsDeps): RequestHandler {
     });
     switch (outcome.outcome) {
       case 'unknown-citizen':
-        throw new HttpProblem('validation-failed', 'no citizen has this pivot id', [
-          { field: '/citizen/pivotId', message: 'unknown citizen' },
-        ]);
+        throw citizenUnknown(outcome.reference);
+      case 'citizen-deceased':
+        throw citizenDeceased(outcome.dateOfDeath);
       case 'idempotency-conflict':
         throw new HttpProblem('idempotency-conflict', `Idempotency-Key already used for ${outcome.changeId} with a different body`);
     }
@@ -100,7 +108,9 @@ export function serviceRequestsRoutes(deps: ServiceRequestsDeps, jsonBody: Reque
     if (!isUuid(id))
       throw new HttpProblem('invalid-parameter', 'the service request id is a UUID', [{ field: '/id', message: 'must be a UUID' }]);
     const request = await getServiceRequest(deps.db, id.toLowerCase());
-    if (!request) throw new HttpProblem('not-found', `no service request ${id}`);
+    const change = request ? await getChange(deps.db, request.id) : undefined;
+    if (!request || !change) throw new HttpProblem('not-found', `no service request ${id}`);
+    await authorizeChangeRead(deps, req.caller!, change, 'GET /v1/service-requests/{id}');
     res.json(request);
   });
   return router;

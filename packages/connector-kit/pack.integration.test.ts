@@ -64,7 +64,15 @@ export async function scaffoldWithKit(project: string, name = SYSTEM): Promise<S
  * proves that `/runtime` exports what the runtime's options name.
  */
 const runtimeUsage = `import { createLogger } from '@relais/connector-kit';
-import { startSinkRuntime, topicNames, type Bus, type Db, type RunningSink } from '@relais/connector-kit/runtime';
+import {
+  generateSigningKeyPem,
+  signingKeyFromPem,
+  startSinkRuntime,
+  topicNames,
+  type Bus,
+  type Db,
+  type RunningSink,
+} from '@relais/connector-kit/runtime';
 import { LibraryClient } from './client.ts';
 import { createLibrarySink } from './sink.ts';
 
@@ -79,6 +87,7 @@ export async function runLibrarySink(bus: Bus, db: Db, baseUrl: string): Promise
     retry: { maxAttempts: 5, baseMs: 200, maxMs: 5000 },
     timeoutMs: 10_000,
     logger: createLogger({ component: 'connector-${SYSTEM}' }),
+    receiptKey: signingKeyFromPem(generateSigningKeyPem(), '${SYSTEM}'),
   });
   await running.ready;
   return running;

@@ -83,7 +83,10 @@ export async function buildKit(outDir: string): Promise<void> {
   }
 }
 
-const bareSpecifier = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"./][^'"]*)['"]/g;
+// `from 'x'`, `import('x')`, `import 'x'` — a specifier, not the word in a string or a comment's
+// quotation (`'import'` as a value, `from "this delivery fails"` in prose): the specifier is one
+// token, no space or newline in it.
+const bareSpecifier = /(?:\bfrom\s*|(?<![\w'"`])import\s*\(\s*|(?<![\w'"`])import\s+)['"]([^'"./\s][^'"\s]*)['"]/g;
 
 /** The packages `files` import (not Node's own modules), by name. */
 function importedPackages(files: string[]): Set<string> {
@@ -140,7 +143,7 @@ export function kitManifest(outDir: string): Record<string, unknown> {
     type: 'module',
     exports,
     bin,
-    files: ['core', 'schemas', kitPath.split('/')[0]],
+    files: ['core', 'identity', 'schemas', kitPath.split('/')[0]],
     engines: kit.engines,
     dependencies: kitDependencies(outDir),
   };

@@ -12,7 +12,7 @@ import { forbiddenArrow, placeOf, targetOf, type Place } from './boundaries.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const sources = repositoryFiles(root, '.ts').filter((file) => !file.endsWith('.d.ts') && !file.includes('/generated/'));
-const isProduction = (file: string): boolean => !/\.test\.ts$/.test(file) && !/^(test|bench)\//.test(file);
+const isProduction = (file: string): boolean => !/\.test\.ts$/.test(file) && !/^(test|bench|faults)\//.test(file);
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 interface Arrow {

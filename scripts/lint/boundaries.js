@@ -25,13 +25,13 @@ export function placeOf(path) {
 /** Protocol code that serves one silo: only that silo's connector and simulator import it. */
 export const protocolUsers = { tax: ['tax'], sql: ['waste-management'], xml: ['civil-registry'] };
 
-const isTest = (path) => /\.test\.ts$/.test(path) || /^(test|bench)\//.test(path);
+const isTest = (path) => /\.test\.ts$/.test(path) || /^(test|bench|faults)\//.test(path);
 const kitPublic = (to) => to.zone === 'packages' && to.unit === 'connector-kit' && to.path.endsWith('#public');
 const inKit = (place) => place.zone === 'packages' && place.unit === 'connector-kit';
 
 /**
  * Why the arrow from → to is forbidden, or undefined when it is allowed. Tests, end-to-end
- * tests and the bench may reach anything (they set the pieces up), except the kit's internals.
+ * tests, the bench and the fault suite may reach anything (they set the pieces up), except the kit's internals.
  */
 export function forbiddenArrow(from, to) {
   if (inKit(to) && !kitPublic(to) && !inKit(from)) {
@@ -58,14 +58,14 @@ export function forbiddenArrow(from, to) {
     case 'schemas':
       return to.zone === 'schemas' ? undefined : 'schemas/ is the event catalogue: it imports nothing else of Relais';
     case 'packages':
-      return inKit(from) && !['core', 'schemas'].includes(to.zone) && !inKit(to)
+      return inKit(from) && !['core', 'schemas', 'identity'].includes(to.zone) && !inKit(to)
         ? 'the kit builds on the kernel and the catalogue only'
         : undefined;
     case 'protocols':
       return ['core', 'protocols'].includes(to.zone) ? undefined : 'protocol code imports only the kernel';
     case 'connectors':
       if (from.unit === undefined)
-        return ['core', 'schemas', 'connectors'].includes(to.zone) || kitPublic(to)
+        return ['core', 'schemas', 'identity', 'connectors'].includes(to.zone) || kitPublic(to)
           ? undefined
           : 'the connector host imports the kernel, the kit and the registry only';
       return (to.zone === 'connectors' && to.unit === from.unit) || kitPublic(to) || to.zone === 'protocols'
@@ -80,6 +80,12 @@ export function forbiddenArrow(from, to) {
       return ['connectors', 'silos', 'bin', 'protocols', 'infra', from.zone === 'gateway' ? 'router' : 'gateway'].includes(to.zone)
         ? `the ${from.zone} never imports ${to.zone}/`
         : undefined;
+    case 'identity':
+      return ['core', 'schemas', 'identity'].includes(to.zone)
+        ? undefined
+        : 'identity/ (pivot ids, links, matching) builds on the kernel and the catalogue only';
+    case 'proof':
+      return ['core', 'schemas', 'proof'].includes(to.zone) ? undefined : 'proof/ (audit chain, evidence) builds on the kernel only';
     case 'infra':
       return ['bin', 'silos'].includes(to.zone) ? `infra/ never imports ${to.zone}/` : undefined;
     default:

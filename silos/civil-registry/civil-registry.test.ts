@@ -1,7 +1,7 @@
 /**
  * The register simulator over real SOAP/HTTP, with the `soap` package's client and with a second,
  * independent SOAP stack (strong-soap) that only knows the served WSDL: operations, paging,
- * search, faults, WS-Security, the XML guard against real XXE / billion-laughs / depth / size
+ * search, reading an act by its number, faults, WS-Security, the XML guard against real XXE / billion-laughs / depth / size
  * payloads, fault injection and persistence.
  */
 import { after, before, test } from 'node:test';
@@ -39,7 +39,19 @@ interface Person {
 interface Search {
   resultat?: { identifiant: string; critere: string[] }[];
 }
-type Operations = { ListerEvenements: Page; RechercherPersonne: Search | null; ObtenirPersonne: { personne: Person } };
+interface Act {
+  numeroActe: string;
+  type: string;
+  personne: string;
+  partenaire?: string;
+  dateEvenement: Date | string;
+}
+type Operations = {
+  ListerEvenements: Page;
+  RechercherPersonne: Search | null;
+  ObtenirPersonne: { personne: Person };
+  ObtenirActe: { acte: Act };
+};
 
 /** The soap package's generated methods are untyped: one typed door to them for the tests. */
 async function call<O extends keyof Operations>(on: soap.Client, operation: O, args: object): Promise<Operations[O]> {
@@ -70,6 +82,9 @@ async function admin(method: string, route: string, body?: object): Promise<{ st
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Records a life event at the desk (in Lyon unless told otherwise). */
+const atTheDesk = (event: object) => admin('POST', '/_admin/evenements', { lieu: lyon, ...event });
+
 async function faultOf(call: Promise<unknown>): Promise<{ faultcode: string; code: string }> {
   try {
     await call;
@@ -91,12 +106,12 @@ async function rawSoap(xml: string): Promise<{ status: number; text: string }> {
   return { status: response.status, text: await response.text() };
 }
 
-test('the served WSDL names the real address and the three operations', async () => {
+test('the served WSDL names the real address and the four operations', async () => {
   const wsdl = await (await fetch(silo.wsdlUrl)).text();
   assert.match(wsdl, new RegExp(`location="${silo.soapUrl}"`));
   const described = client.describe() as Record<string, Record<string, object>>;
   const operations = Object.keys(described['RegistreEtatCivil']!['RegistreEtatCivilPort']!).sort();
-  assert.deepEqual(operations, ['ListerEvenements', 'ObtenirPersonne', 'RechercherPersonne']);
+  assert.deepEqual(operations, ['ListerEvenements', 'ObtenirActe', 'ObtenirPersonne', 'RechercherPersonne']);
 });
 
 test('life events recorded at the desk are listed in order, by page, from a cursor', async () => {
@@ -160,6 +175,38 @@ test('search returns every person with the same birth name and date, and which c
   assert.deepEqual(results.find((r) => r.identifiant === 'EC-00000902')!.critere, ['nomNaissance', 'dateNaissance', 'prenoms']);
   const none = await call(client, 'RechercherPersonne', { nomNaissance: 'Inconnu', prenoms: 'Personne', dateNaissance: '2000-01-01' });
   assert.equal(none?.resultat, undefined, 'no result: an empty response');
+});
+
+test('an act is read by the number the register gave it: its type, the persons it names, the date of the event', async () => {
+  const bernard = await admin('POST', '/_admin/personnes', {
+    nomNaissance: 'BERNARD',
+    prenoms: 'Lucie',
+    sexe: 'F',
+    dateNaissance: '1990-03-04',
+    lieuNaissance: lyon,
+  });
+  const lucie = bernard.body['identifiant'];
+  const marriage = await atTheDesk({ type: 'MARIAGE', personne: 'EC-00000123', partenaire: lucie, dateEvenement: '2026-10-03' });
+  const death = await atTheDesk({ type: 'DECES', personne: lucie, dateEvenement: '2026-11-25' });
+  const numero = String(death.body['numeroActe']);
+  assert.match(numero, /^DE-\d{4}-\d{6}$/);
+  const { acte } = await call(client, 'ObtenirActe', { numeroActe: numero });
+  assert.deepEqual(
+    [acte.numeroActe, acte.type, acte.personne, acte.partenaire, new Date(acte.dateEvenement).toISOString().slice(0, 10)],
+    [numero, 'DECES', lucie, undefined, '2026-11-25'],
+  );
+  const married = (await call(client, 'ObtenirActe', { numeroActe: marriage.body['numeroActe'] })).acte;
+  assert.deepEqual([married.type, married.personne, married.partenaire], ['MARIAGE', 'EC-00000123', lucie]);
+
+  assert.deepEqual(await faultOf(call(client, 'ObtenirActe', { numeroActe: 'DE-2026-999999' })), {
+    faultcode: 'soap:Client',
+    code: 'ACTE_INCONNU',
+  });
+  assert.deepEqual(await faultOf(call(client, 'ObtenirActe', { numeroActe: numero.toLowerCase() })), {
+    faultcode: 'soap:Client',
+    code: 'ACTE_INCONNU',
+  });
+  assert.deepEqual(await faultOf(call(client, 'ObtenirActe', { numeroActe: '' })), { faultcode: 'soap:Client', code: 'CHAMP_INVALIDE' });
 });
 
 test('bad requests get soap:Client faults with a stable code', async () => {
@@ -268,6 +315,7 @@ interface StrongSoapClient {
     callback: (error: unknown, result: { personne: { identifiant: string; nomNaissance: string } }) => void,
   ): void;
   ListerEvenements(args: object, callback: (error: unknown, result: { curseurSuivant: string }) => void): void;
+  ObtenirActe(args: object, callback: (error: unknown, result: { acte: { numeroActe: string; type: string } }) => void): void;
 }
 interface StrongSoap {
   createClient(url: string, options: object, callback: (error: unknown, client: StrongSoapClient) => void): void;
@@ -288,6 +336,11 @@ test('a second, independent SOAP stack (strong-soap) consumes the WSDL and calls
     other.ListerEvenements({ curseur: '0', taille: 1 }, (error, result) => (error ? reject(toError(error)) : resolve(result))),
   );
   assert.equal(page.curseurSuivant, '1');
+  const death = silo.registre.listerEvenements('0', 200).evenements.find((e) => e.type === 'DECES')!;
+  const act = await new Promise<{ acte: { numeroActe: string; type: string } }>((resolve, reject) =>
+    other.ObtenirActe({ numeroActe: death.numeroActe }, (error, result) => (error ? reject(toError(error)) : resolve(result))),
+  );
+  assert.equal(act.acte.type, 'DECES');
 });
 
 test('persons and events survive a restart on the same data directory', async () => {
@@ -295,10 +348,16 @@ test('persons and events survive a restart on the same data directory', async ()
   try {
     const first = await startCivilRegistrySilo({ credentials, dataDir });
     await seedRegistre(first.registre);
-    await first.registre.enregistrerEvenement({ type: 'DECES', personne: 'EC-00000123', dateEvenement: '2026-11-20', lieu: lyon });
+    const death = await first.registre.enregistrerEvenement({
+      type: 'DECES',
+      personne: 'EC-00000123',
+      dateEvenement: '2026-11-20',
+      lieu: lyon,
+    });
     await first.close();
     const second = await startCivilRegistrySilo({ credentials, dataDir });
     assert.equal(second.registre.obtenir('EC-00000123').dateDeces, '2026-11-20');
+    assert.equal(second.registre.obtenirActe(death.numeroActe).personne, 'EC-00000123', 'acts are found by number after a restart');
     assert.equal(second.registre.listerEvenements('0', 10).evenements.length, 1);
     await second.close();
   } finally {

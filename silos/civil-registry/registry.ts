@@ -1,12 +1,14 @@
 /**
  * The register's rules: recording life events (which also update the persons concerned),
- * listing the event log by cursor, searching and reading persons. Refusals are RegistreErreur
- * with a stable code, which the SOAP layer turns into faults and the admin API into 4xx.
+ * listing the event log by cursor, searching and reading persons, reading an act by its number.
+ * Refusals are RegistreErreur with a stable code, which the SOAP layer turns into faults and the
+ * admin API into 4xx.
  */
 import type { RegistryStore } from './store.ts';
 import {
   motifsDissolution,
   typesEvenement,
+  type Acte,
   type Concordance,
   type Evenement,
   type Lieu,
@@ -33,12 +35,14 @@ export const TAILLE_MAX = 200;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The register's own search key: upper case, no accents, hyphens and apostrophes as spaces. */
+/** The register's own search key: upper case, no accents, ligatures written out (Œ → OE), hyphens and apostrophes as spaces. */
 export function cleRecherche(value: string): string {
   return value
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toUpperCase()
+    .replace(/Œ/g, 'OE')
+    .replace(/Æ/g, 'AE')
     .replace(/[-'’‘`]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -79,6 +83,14 @@ export class Registre {
     const personne = this.store.personne(identifiant);
     if (!personne) throw new RegistreErreur('PERSONNE_INCONNUE', 'aucune personne n’a cet identifiant', 'introuvable');
     return personne;
+  }
+
+  /** The act recorded under this number, written as the register writes it (surrounding spaces aside). */
+  obtenirActe(numeroActe: string): Acte {
+    const evenement = this.store.evenementParActe(exigerTexte(numeroActe, 'numeroActe'));
+    if (!evenement) throw new RegistreErreur('ACTE_INCONNU', 'aucun acte n’a ce numéro', 'introuvable');
+    const { type, personne, partenaire, dateEvenement } = evenement;
+    return { numeroActe: evenement.numeroActe, type, personne, ...(partenaire ? { partenaire } : {}), dateEvenement };
   }
 
   listerEvenements(

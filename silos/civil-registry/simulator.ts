@@ -29,7 +29,7 @@ function death(): string {
 const civilRegistrySimulator: SimulatorDefinition<typeof civilRegistrySiloSettings> = {
   name: 'civil-registry',
   settings: civilRegistrySiloSettings,
-  demoIdentities: { 'jeanne-martin': 'EC-00000123', 'paul-nguyen': 'EC-00000456' },
+  demoIdentities: { 'jeanne-martin': 'EC-00000123', 'paul-nguyen': 'EC-00000456', 'jean-pierre-bernard': 'EC-00000901' },
   async start({ dataDir, settings, secret }) {
     const connectorEnv: Record<string, string> = {};
     let password = settings.password;
@@ -54,7 +54,7 @@ const civilRegistrySimulator: SimulatorDefinition<typeof civilRegistrySiloSettin
           rank: 400,
           lines: [
             '',
-            'Name a citizen by civil data instead of an identifier (two Jean-Pierre Bernard were born that day: the change is held for an agent):',
+            'Name a citizen by civil data instead of an identifier (two Jean-Pierre Bernard were born that day: the change is held for an agent; the one born in Lyon has a social-services file, which the decision below updates):',
             curlPost(gatewayUrl, devToken, '/v1/changes', demoMove({ civil: homonym })),
             curlGet(gatewayUrl, devToken, '/v1/identity-reviews'),
             curlPost(gatewayUrl, devToken, '/v1/identity-reviews/<review id>/decision', { decision: 'match', registerId: 'EC-00000901' }),

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PanneTiree } from './faults.ts';
 import { exigerLieu, RegistreErreur, type Registre } from './registry.ts';
-import type { Concordance, Evenement, Lieu, Personne } from './types.ts';
+import type { Acte, Concordance, Evenement, Lieu, Personne } from './types.ts';
 
 export const NAMESPACE = 'urn:fr:etat-civil:registre:v1';
 
@@ -133,6 +133,9 @@ function evenementXml(e: Evenement): Evenement {
   });
 }
 
+const acteXml = (a: Acte): Acte =>
+  withoutEmpty({ numeroActe: a.numeroActe, type: a.type, personne: a.personne, partenaire: a.partenaire, dateEvenement: a.dateEvenement });
+
 const concordanceXml = (c: Concordance) => ({ identifiant: c.identifiant, personne: personneXml(c.personne), critere: c.critere });
 
 /** The soap package hands xs:date values over as Date objects (UTC midnight); the register keeps YYYY-MM-DD. */
@@ -198,6 +201,7 @@ export function registryServices(deps: ServiceDeps) {
           return { resultat: resultats.map(concordanceXml) };
         }),
         ObtenirPersonne: operation(deps, (args) => ({ personne: personneXml(registre.obtenir(textArg(args?.['identifiant']))) })),
+        ObtenirActe: operation(deps, (args) => ({ acte: acteXml(registre.obtenirActe(textArg(args?.['numeroActe']))) })),
       },
     },
   };

@@ -20,6 +20,8 @@ interface Snapshot {
 export class RegistryStore {
   readonly #personnes = new Map<string, Personne>();
   readonly #evenements: Evenement[] = [];
+  /** Events by act number: an act is read by the number the register gave it. */
+  readonly #parActe = new Map<string, Evenement>();
   readonly #file: string | undefined;
   #writing: Promise<void> = Promise.resolve();
 
@@ -43,7 +45,7 @@ export class RegistryStore {
         throw new Error(`${store.#file}: not a civil-registry data file`);
       }
       for (const personne of snapshot.personnes) store.#personnes.set(personne.identifiant, personne);
-      store.#evenements.push(...snapshot.evenements);
+      store.#ajouterEvenements(snapshot.evenements);
     }
     return store;
   }
@@ -63,6 +65,12 @@ export class RegistryStore {
     return start === -1 ? [] : this.#evenements.slice(start, start + limit).map((e) => structuredClone(e));
   }
 
+  /** The event recorded under this act number, if any. */
+  evenementParActe(numeroActe: string): Evenement | undefined {
+    const found = this.#parActe.get(numeroActe);
+    return found && structuredClone(found);
+  }
+
   dernierNumero(): number {
     return this.#evenements.at(-1)?.numero ?? 0;
   }
@@ -70,8 +78,13 @@ export class RegistryStore {
   /** Stores persons (new or changed) and appends events, in one step. */
   enregistrer(personnes: Personne[], evenements: Evenement[] = []): Promise<void> {
     for (const personne of personnes) this.#personnes.set(personne.identifiant, structuredClone(personne));
-    this.#evenements.push(...evenements.map((e) => structuredClone(e)));
+    this.#ajouterEvenements(evenements.map((e) => structuredClone(e)));
     return this.#persist();
+  }
+
+  #ajouterEvenements(evenements: Evenement[]): void {
+    this.#evenements.push(...evenements);
+    for (const evenement of evenements) this.#parActe.set(evenement.numeroActe, evenement);
   }
 
   /** Resolves once every mutation so far is on disk. */

@@ -64,6 +64,12 @@ export interface Evenement {
   motifDissolution?: MotifDissolution;
 }
 
+/**
+ * An act as the register reads it by its number (ObtenirActe): what it records, of whom, and
+ * when the event happened — enough to confirm an act a desk quotes, without the event's details.
+ */
+export type Acte = Pick<Evenement, 'numeroActe' | 'type' | 'personne' | 'partenaire' | 'dateEvenement'>;
+
 /** A search hit: the person and which criteria concorded (nomNaissance, prenoms, dateNaissance, lieuNaissance). */
 export interface Concordance {
   identifiant: string;

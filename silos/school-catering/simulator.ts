@@ -26,6 +26,13 @@ const schoolCateringSimulator: SimulatorDefinition<typeof schoolCateringSiloSett
       banner: () => [
         { rank: 120, lines: [`  school catering ${silo.url} (simulator: families' canteen and nursery billing)`] },
         { rank: 210, lines: [`  curl -s ${silo.url}/familles/FAM-000123   (school catering: the family's billing address)`] },
+        {
+          rank: 510,
+          lines: [
+            'Then see the household as school catering received it (foyerDeclare, for the fee band):',
+            `  curl -s ${silo.url}/familles/FAM-000456`,
+          ],
+        },
         { rank: 620, lines: [`  curl -s ${silo.url}/familles/FAM-000123   (she paid the bills: the family is flagged to contact)`] },
       ],
       instance: silo,

@@ -17,9 +17,9 @@ import type { Env, SettingValues, SettingsTable } from '../../core/settings.ts';
  * quick start links each person's identifiers to one pivot id (bin/demo-identities.ts), so the
  * demo move reaches every silo. jeanne-martin is Jeanne Marie Martin, the demo citizen who
  * moves and dies in the banner's demos; paul-nguyen heads the household recorded at the
- * social-services desk.
+ * social-services desk; jean-pierre-bernard (born in Lyon) is the homonym the civil-data example decides for.
  */
-export type DemoPerson = 'jeanne-martin' | 'paul-nguyen';
+export type DemoPerson = 'jeanne-martin' | 'paul-nguyen' | 'jean-pierre-bernard';
 
 export interface SimulatorContext<S> {
   /** Where it keeps its data: <RELAIS_DATA_DIR>/silos/<name>. */

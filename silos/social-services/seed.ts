@@ -32,6 +32,21 @@ export const DEMO_DOSSIERS: readonly NouveauDossier[] = [
     },
   },
   {
+    // Jean-Pierre Bernard born in Lyon (the register's EC-00000901): the homonym the quick
+    // start's civil-data example decides for (silos/civil-registry/simulator.ts).
+    numeroDossier: 'SS-000901',
+    nom: 'Bernard',
+    prenoms: 'Jean-Pierre',
+    adresse: {
+      numeroVoie: '7',
+      libelleVoie: 'place Bellecour',
+      codePostal: '69002',
+      commune: 'Lyon',
+      codeInsee: '69382',
+      pays: 'FRANCE',
+    },
+  },
+  {
     numeroDossier: 'SS-000789',
     nom: 'Benali',
     prenoms: 'Samira Leïla',

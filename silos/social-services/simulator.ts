@@ -23,7 +23,7 @@ function household(): string {
 const socialServicesSimulator: SimulatorDefinition<typeof socialServicesSiloSettings> = {
   name: 'social-services',
   settings: socialServicesSiloSettings,
-  demoIdentities: { 'jeanne-martin': 'SS-000123', 'paul-nguyen': 'SS-000456' },
+  demoIdentities: { 'jeanne-martin': 'SS-000123', 'paul-nguyen': 'SS-000456', 'jean-pierre-bernard': 'SS-000901' },
   async start({ dataDir, settings, secret, freePort }) {
     const store = await SocialServicesStore.open({ dataDir });
     await seedStore(store);

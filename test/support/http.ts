@@ -18,3 +18,10 @@ export async function listen(app: Express): Promise<{ url: string; close(): Prom
       }),
   };
 }
+
+/** POSTs `body` as JSON to a simulator's admin route (no credential); resolves with the HTTP status. */
+export async function postJson(url: string, body: object): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await response.body?.cancel();
+  return response.status;
+}

@@ -9,7 +9,7 @@ export const crashTestFlows = parseFlows([
     file: 'flows/source-crash-test.yaml',
     text: `
 systems:
-  ${crashTestSystem}: { connector: registry }
+  ${crashTestSystem}: { connector: registry, firstSightings: allow }
   ${crashTestSink}: { connector: services }
 routes:
   - id: death

@@ -13,10 +13,19 @@
  *   { status: 'applied' }                  → receipt `applied`; never applied again.
  *   { status: 'rejected', reason }         → receipt `rejected` with the reason; not retried.
  *   throws RetryableError (core/errors.ts) → retried with exponential backoff up to the
- *                                            configured attempts, then dead-lettered.
- *   the context's signal aborts (timeout)  → treated as retryable.
+ *                                            configured attempts, then dead-lettered — if the
+ *                                            silo answered other deliveries meanwhile. Retriable
+ *                                            failures in a row across deliveries mean the silo
+ *                                            is down: the runtime's circuit pauses the system,
+ *                                            probes, and resumes; deliveries wait (up to the
+ *                                            system's patience) instead (runtime/circuit.ts).
+ *   the context's signal aborts (timeout)  → treated as retryable; the change reads `unknown`
+ *                                            (the silo may have applied it) until a re-apply,
+ *                                            idempotent by event id, settles what happened.
  *   throws MappingError (below)            → dead-lettered at once, code EVENT_INVALID.
  *   throws anything else                   → dead-lettered at once (a bug or a poison message).
+ * Before apply(), a delivery older than the newest of the same kind already applied for the
+ * citizen in this system is settled `superseded` and never reaches the connector (versions.ts).
  *
  * apply() must be idempotent on `delivery.eventId`: the runtime keeps a ledger and skips
  * deliveries already settled, but a crash between the silo's write and the ledger's can
@@ -57,7 +66,7 @@
  */
 import { RelaisError } from '../../../core/errors.ts';
 import type { Delivery } from '../../../core/envelopes.ts';
-import type { IdentityResolver } from '../../../core/identity/civil-identity.ts';
+import type { IdentityResolver } from '../../../identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
@@ -185,15 +194,28 @@ export interface ConnectorContext<S = Readonly<Record<string, unknown>>> {
 // What poll() returns or throws decides what happens next:
 //   { events, checkpoint }                 → published in order, then the checkpoint saved.
 //   { events: [], checkpoint: same }       → nothing new; the next poll waits the poll interval.
-//   an event breaking its schema           → logged (no content), counted, skipped; the others
-//                                            are published and the checkpoint moves on.
+//   an event breaking its schema           → dead-lettered to <prefix>.dlq.source.<system> with
+//                                            the fields at fault and the record as read (`raw`),
+//                                            counted; the others are published and the checkpoint
+//                                            moves on once the dead letters are acknowledged too.
+//   a record in `unmapped`                 → the same: dead-lettered with its reason and raw record.
 //   throws RetryableError, or times out    → nothing saved; backed off (exponential, capped,
 //   (RELAIS_SOURCE_TIMEOUT_MS)               jittered) and polled again from the same checkpoint.
 //   throws anything else                   → the same: a source cannot dead-letter what it has
 //                                            not read, so the failure streak shows in the
 //                                            source's health and logs until it is fixed. A
-//                                            record that cannot be mapped should be skipped by
-//                                            the connector with a logged reason, not thrown.
+//                                            record that cannot be mapped is returned in
+//                                            `unmapped` (never thrown, which would block the
+//                                            source); a record deliberately not published (a
+//                                            status the citizen is not shown) is simply left out.
+//
+// Source dead letters (runtime/source-dead-letters.ts) are re-driven by an operator once the
+// cause is fixed (`relais dlq replay <system> --source`): the runtime, between two polls, maps
+// the dead letter's raw record again with remap() (the connector's current code; without
+// remap(), the event as it was handed over is checked again), checks it, and publishes it
+// under the event id the normal path derives from its recordKey — or dead-letters it again with
+// the new cause. remap() is pure, like mapping.ts: no I/O; it throws MappingError when the
+// record still cannot be mapped.
 // The context's signal aborts on timeout and on shutdown; a poll that already returned is
 // finished (published, checkpoint saved) before the runtime stops, then close() is called.
 //
@@ -223,12 +245,30 @@ export interface SourceEvent {
   data: Record<string, unknown>;
   /** When it happened in the silo (RFC 3339); the runtime uses the poll time when absent. */
   time?: string;
+  /**
+   * The record as the connector read it (JSON-serialisable), kept in the source dead letter if
+   * the event breaks its schema, and given back to remap() on a re-drive. Personal data: the
+   * dead-letter topic is as sensitive as the silo; never log it.
+   */
+  raw?: unknown;
+}
+
+/** A record the connector read but could not map: dead-lettered by the runtime, not published. */
+export interface UnmappedRecord {
+  /** The record's key, as for SourceEvent (the dead letter's id is derived from it). */
+  recordKey: string;
+  /** The record as read (JSON-serialisable); given back to remap() on a re-drive. */
+  raw: unknown;
+  /** Why it cannot be mapped: fields and rules, never values (it reaches headers and lists). */
+  reason: string;
 }
 
 export interface PollResult {
   events: SourceEvent[];
   /** Covers every returned event; return the checkpoint you were given when nothing is new. */
   checkpoint: Checkpoint | null;
+  /** Records read in this poll that could not be mapped (covered by `checkpoint` too). */
+  unmapped?: UnmappedRecord[];
 }
 
 export interface SourceContext {
@@ -239,17 +279,28 @@ export interface SourceContext {
 
 export interface Source {
   poll(checkpoint: Checkpoint | null, context: SourceContext): Promise<PollResult>;
+  /**
+   * Maps a dead-lettered record (its `raw`) again, for a re-drive: pure, no I/O; throws
+   * MappingError when it still cannot be mapped. Returns the events the record gives (as poll()
+   * would), none when it is, with today's code, deliberately not published (the dead letter is
+   * then closed as `discarded`).
+   */
+  remap?(raw: unknown): SourceEvent[];
   close?(): Promise<void>;
 }
 
 export interface PushSourceContext<S = Readonly<Record<string, unknown>>> extends ConnectorContext<S> {
   /**
    * Publishes the events (same rules as polled ones) and resolves after Kafka's
-   * acknowledgement with the ids published and the count of invalid events skipped (answer
-   * the silo that these will never be accepted, so it does not retry them). Rejects when the
+   * acknowledgement with the ids published and the count of invalid events (dead-lettered to
+   * <prefix>.dlq.source.<system> with their `raw`; answer the silo that these will never be
+   * accepted, so it does not retry them). A re-drive of such a dead letter (every few seconds,
+   * by the runtime) checks the event as received again: it helps after a catalogue fix. Rejects when the
    * store or Kafka failed: answer so that the silo retries (a retry is safe, ids are derived).
+   * `conflicts`: ids of events not published because their record was already received with
+   * other data (the first content stands; answer the silo 409: an id names one content).
    */
-  publish(events: SourceEvent[], signal?: AbortSignal): Promise<{ published: string[]; invalid: number }>;
+  publish(events: SourceEvent[], signal?: AbortSignal): Promise<{ published: string[]; invalid: number; conflicts: string[] }>;
   /**
    * Records a one-time value (a request signature, a nonce) for `ttlMs`: true the first time,
    * false if it was seen before and has not expired — in any instance of this connector, across
@@ -289,7 +340,7 @@ export interface ConnectorDefinition<T extends SettingsTable = SettingsTable> {
   /** Null when the connector's configuration leaves its push source off (the runtime runs without it). */
   createPushSource?(context: PushSourceContext<SettingValues<T>>): PushSource | null | Promise<PushSource | null>;
   /**
-   * For an authoritative register: finds the persons matching civil data (core/identity/
+   * For an authoritative register: finds the persons matching civil data (identity/
    * civil-identity.ts). The gateway process builds it once at start, for the first system in the
    * flows whose connector offers it, and calls search() when a change names a citizen by civil
    * data; errors it throws are answered 503 (retriable) or 422 (the register refused the search).

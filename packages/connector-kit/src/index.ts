@@ -27,7 +27,7 @@ export {
   type SettingsTable,
   type SettingValues,
 } from '../../../core/settings.ts';
-export type { CivilIdentity, Criterion, IdentityResolver, RegisterCandidate } from '../../../core/identity/civil-identity.ts';
+export type { CivilIdentity, Criterion, IdentityResolver, RegisterCandidate, RegisteredAct } from '../../../identity/civil-identity.ts';
 export {
   deliveredData,
   eventTypes,

@@ -11,17 +11,25 @@ import { eventually, type Harness } from './harness.ts';
 export async function openSourceSuite<Silo>(
   openHarness: () => Promise<Harness>,
   startSilo: () => Promise<Silo>,
+  system: string,
 ): Promise<{ harness: Harness; silo: Silo; recorder: Recorder }> {
   const harness = await openHarness();
   const silo = await startSilo();
-  await ensureTestTopics(harness.bus, harness.prefix, []);
+  // The system's topics too: its source dead letters go to <prefix>.dlq.source.<system>.
+  await ensureTestTopics(harness.bus, harness.prefix, [system]);
   const recorder = await recordTopics(harness.bus, [topicNames(harness.prefix).events]);
   return { harness, silo, recorder };
 }
 
-/** Flows declaring only the system under test: its events have no recipients, which is all a source needs. */
+/**
+ * Flows declaring only the system under test: its events have no recipients, which is all a
+ * source needs; it may make its citizens known (first sightings), as the system that issues
+ * their identifiers.
+ */
 export function flowsOf(system: string): Flows {
-  return parseFlows([{ file: 'conformance.yaml', text: `systems:\n  ${system}: { connector: ${system} }\nroutes: []\n` }]);
+  return parseFlows([
+    { file: 'conformance.yaml', text: `systems:\n  ${system}: { connector: ${system}, firstSightings: allow }\nroutes: []\n` },
+  ]);
 }
 
 export interface Published {

@@ -68,7 +68,7 @@ export function pushSourceConformance<Silo>(options: PushSourceConformanceOption
 
   describe(`${system}: push source conformance`, () => {
     before(async () => {
-      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo()));
+      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo(), system));
     });
 
     after(async () => {

@@ -10,7 +10,9 @@ import { topicNames } from '../../../../core/topics.ts';
 import { readSourceState } from '../runtime/checkpoints.ts';
 import type { Source } from '../contract.ts';
 import { startSourceRuntime, type RunningSource } from '../runtime/source-runtime.ts';
-import type { Recorder } from '../testing/kafka.ts';
+import { recordTopics, type Recorder } from '../testing/kafka.ts';
+import { sourceEventId } from '../../../../core/ids.ts';
+import { parseSourceDeadLetter } from '../runtime/source-dead-letter-message.ts';
 import { CallTracker, eventually, harness as sharedHarness, once, settleTime, type Harness } from './harness.ts';
 import { flowsOf, openSourceSuite, published } from './published.ts';
 
@@ -36,6 +38,12 @@ export interface SourceConformanceOptions<Silo> {
    * (failures the runtime backs off from) and must give up on their signal.
    */
   stall(silo: Silo): Promise<() => Promise<void>>;
+  /**
+   * Optional: records one change the source cannot publish (its mapping fails, or its event
+   * breaks its schema), as a silo's users could. The suite checks that it is dead-lettered to
+   * <prefix>.dlq.source.<system> with its raw record, and that the next record still arrives.
+   */
+  appendUnpublishable?(silo: Silo): Promise<void>;
   /** How long to wait for an event (default 15 s). */
   waitMs?: number;
 }
@@ -97,7 +105,7 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
 
   describe(`${system}: source conformance`, () => {
     before(async () => {
-      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo()));
+      ({ harness, silo, recorder } = await openSourceSuite(openHarness, () => options.startSilo(), system));
     });
 
     after(async () => {
@@ -183,5 +191,37 @@ export function sourceConformance<Silo>(options: SourceConformanceOptions<Silo>)
         await release();
       }
     });
+
+    test(
+      'a record it cannot publish is dead-lettered with its raw record; the next one still arrives',
+      {
+        skip: options.appendUnpublishable ? false : 'no appendUnpublishable given',
+      },
+      async () => {
+        await stop();
+        const deadLetters = await recordTopics(harness.bus, [topicNames(harness.prefix).sourceDlq(system)]);
+        try {
+          const before = events.ids().length;
+          await options.appendUnpublishable!(silo);
+          await options.append(silo);
+          await start();
+          await events.atLeast(before + 1);
+          const [letter] = await eventually(
+            async () => (deadLetters.messages.length > 0 ? deadLetters.messages : undefined),
+            waitMs,
+            'a source dead letter',
+          );
+          assert.equal(letter!.headers['relais_kind'], 'source');
+          assert.equal(letter!.headers['relais_error_code'], 'EVENT_INVALID');
+          const value = parseSourceDeadLetter(letter!.value.toString('utf8'));
+          assert.ok(value, 'the value is a source dead letter');
+          assert.notEqual(value.raw, null, 'the record as read is kept (give SourceEvent.raw or UnmappedRecord.raw)');
+          assert.equal(letter!.headers['ce_id'], sourceEventId(system, value.recordKey));
+          assert.equal(runner?.health().invalid, 1);
+        } finally {
+          await deadLetters.close();
+        }
+      },
+    );
   });
 }

@@ -15,6 +15,9 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random = Ma
   return Math.round(ceiling * (0.5 + random() * 0.5));
 }
 
+/** A time limit ran out: the silo may or may not have done what was asked (`unknown`). */
+export class TimedOut extends RetryableError {}
+
 /**
  * Runs `run` with a time limit, whether or not it honours its signal: at the limit the signal
  * aborts and the result is a RetryableError saying `what` timed out. `outer` (a stop request)
@@ -32,7 +35,7 @@ export async function withTimeLimit<T>(
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new RetryableError(`${what} timed out after ${ms} ms`));
+      reject(new TimedOut(`${what} timed out after ${ms} ms`));
     }, ms);
   });
   try {

@@ -5,6 +5,7 @@
  * dead-lettered with the reason when no acknowledgement comes before the deadline.
  */
 import { after, before, test } from 'node:test';
+import { testReceiptKey } from '../testing/keys.ts';
 import assert from 'node:assert/strict';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
 import { createLogger } from '../../../../core/logger.ts';
@@ -63,6 +64,7 @@ before(async () => {
   await ensureTestTopics(bus, prefix, [system]);
   runner = await startSinkRuntime({
     system,
+    receiptKey: testReceiptKey(system),
     sink,
     bus,
     db: database.db,

@@ -3,7 +3,8 @@
  * "Batch silos"). Deliveries wait in sink_inflight (staged by the sink runner); one instance per
  * system (a lease) runs a loop that, each round:
  *   1. hands the staged deliveries to applyBatch per window (size or age), with the usual
- *      retries, and marks the handed-over ones with their deadline;
+ *      retries, and marks the handed-over ones with their deadline; a delivery older than what
+ *      is applied for its citizen (versions.ts) is settled `superseded` instead;
  *   2. every poll interval, collects the silo's acknowledgements, writes their outcomes (ledger,
  *      receipts, DLQ) and only then saves the poller's checkpoint;
  *   3. dead-letters handed-over deliveries past their deadline, with an error log (the alert).
@@ -22,6 +23,8 @@ import { holdLease, releaseLease } from '../../../../core/store/lease.ts';
 import type { TopicNames } from '../../../../core/topics.ts';
 import { withTimeLimit } from './backoff.ts';
 import { asCheckpoint, type Acknowledgement, type Checkpoint, type Sink } from '../contract.ts';
+import { loadAppliedVersions, supersedeStale } from './versions.ts';
+import type { SiloCircuit } from './circuit.ts';
 import { decide, StopRequested, type Decided, type RetryPolicy, type Settlement, type SinkMetrics } from './settlement.ts';
 
 interface StoredMessage {
@@ -78,6 +81,7 @@ export interface BatchWindowOptions {
   timeoutMs: number;
   write: (decided: Decided[]) => Promise<void>;
   metrics?: SinkMetrics | undefined;
+  circuit?: SiloCircuit | undefined;
   instanceId?: string;
 }
 
@@ -128,10 +132,23 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
         'SELECT event_id, message, reference FROM sink_inflight WHERE system = $1 AND handed_over_at IS NULL ORDER BY seq LIMIT $2',
         [system, window.maxRecords],
       );
-      const decided = rowsToDecided(rows.rows, () => ({ outcome: 'handed_over', attempts: 0 }));
-      const deliveries = decided.map((d) => d.delivery!);
+      const staged = rowsToDecided(rows.rows, () => ({ outcome: 'handed_over', attempts: 0 }));
+      const superseded = new Map<IncomingMessage, Decided>();
+      const versions = await loadAppliedVersions(
+        db,
+        system,
+        staged.map((d) => d.delivery!),
+      );
+      const decided = supersedeStale(
+        staged.map((d) => ({ ...d, delivery: d.delivery! })),
+        versions,
+        superseded,
+      );
+      await settle([...superseded.values()]);
+      if (decided.length === 0) continue;
+      const deliveries = decided.map((d) => d.delivery);
       const settlements = await decide(
-        { system, retry: options.retry, timeoutMs: options.timeoutMs, handOver: true, metrics },
+        { system, retry: options.retry, timeoutMs: options.timeoutMs, handOver: true, metrics, circuit: options.circuit },
         deliveries.length,
         async (attempt, signal) => (sink.applyBatch ? sink.applyBatch(deliveries, { signal, attempt, logger }) : []),
         stopping.signal,

@@ -21,3 +21,6 @@ export { readSourceState } from './checkpoints.ts';
 export { topicNames, type TopicNames } from '../../../../core/topics.ts';
 export type { Bus } from '../../../../core/bus/types.ts';
 export type { Db } from '../../../../core/store/db.ts';
+export { generateSigningKeyPem, signingKeyFromPem, type SigningKey } from '../../../../core/signing.ts';
+// The source dead letter's message: the gateway's dead-letter view reads what the runtime writes.
+export { parseSourceDeadLetter, type SourceDeadLetter } from './source-dead-letter-message.ts';

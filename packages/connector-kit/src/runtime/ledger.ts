@@ -1,11 +1,12 @@
 /**
  * The sink runtime's idempotency ledger: what each system decided for each delivery, by event
  * id. A redelivered message already applied or rejected is acknowledged without calling the silo
- * again; a dead-lettered one is tried again (that is how a DLQ replay works).
+ * again, nor is a superseded one (a newer change was applied: versions.ts); a dead-lettered one is
+ * tried again (that is how a DLQ replay works).
  */
 import type { Queryable } from '../../../../core/store/db.ts';
 
-export type LedgerOutcome = 'applied' | 'rejected' | 'dead_lettered';
+export type LedgerOutcome = 'applied' | 'rejected' | 'superseded' | 'dead_lettered';
 
 export interface LedgerEntry {
   eventId: string;
@@ -13,11 +14,11 @@ export interface LedgerEntry {
   reason?: string | undefined;
 }
 
-/** The final decisions (applied or rejected) already recorded for these events, by event id. */
+/** The final decisions (applied, rejected or superseded) already recorded for these events, by event id. */
 export async function settledEvents(db: Queryable, system: string, eventIds: string[]): Promise<Map<string, LedgerEntry>> {
   if (eventIds.length === 0) return new Map();
   const result = await db.query<{ event_id: string; outcome: LedgerOutcome; reason: string | null }>(
-    "SELECT event_id, outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[]) AND outcome IN ('applied', 'rejected')",
+    "SELECT event_id, outcome, reason FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[]) AND outcome IN ('applied', 'rejected', 'superseded')",
     [system, eventIds],
   );
   return new Map(result.rows.map((r) => [r.event_id, { eventId: r.event_id, outcome: r.outcome, reason: r.reason ?? undefined }]));

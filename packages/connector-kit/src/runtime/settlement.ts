@@ -6,15 +6,18 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, IncomingMessage, OutgoingMessage } from '../../../../core/bus/types.ts';
-import { encodeReceipt, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
+import { deliveredData, encodeReceipt, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
+import type { SigningKey } from '../../../../core/signing.ts';
 import { coded, describeError, isRetriable, RelaisError, type ErrorCode } from '../../../../core/errors.ts';
 import type { Logger } from '../../../../core/logger.ts';
 import { childTraceparent } from '../../../../core/tracing/traceparent.ts';
 import type { Db } from '../../../../core/store/db.ts';
 import type { TopicNames } from '../../../../core/topics.ts';
-import { backoffDelay, withTimeLimit } from './backoff.ts';
+import { backoffDelay, TimedOut, withTimeLimit } from './backoff.ts';
+import { StopWaiting, type SiloCircuit } from './circuit.ts';
 import type { SinkOutcome } from '../contract.ts';
 import { recordSettled, type LedgerOutcome } from './ledger.ts';
+import { recordAppliedVersions } from './versions.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -33,6 +36,8 @@ export interface SinkMetrics {
   ackOverdue?(system: string, count: number): void;
   /** Batch sinks: acknowledgements for deliveries that were not awaiting one. */
   ackIgnored?(system: string, count: number): void;
+  /** The silo circuit opened (true: deliveries wait) or closed (false). */
+  siloUnavailable?(system: string, unavailable: boolean): void;
 }
 
 export class StopRequested extends Error {}
@@ -67,6 +72,13 @@ export interface DecideOptions {
   /** Whether `handed_over` is an outcome this sink may give (batch-window sinks only). */
   handOver: boolean;
   metrics?: SinkMetrics | undefined;
+  /** The system's circuit (circuit.ts): outages wait instead of spending attempts. */
+  circuit?: SiloCircuit | undefined;
+  /**
+   * Called once when an attempt timed out: the silo may have applied it, so its status is
+   * `unknown` until a re-apply (idempotent by event id) settles what really happened.
+   */
+  onUnknown?: (() => Promise<void>) | undefined;
 }
 
 function toSettlement(outcome: SinkOutcome, attempts: number, handOver: boolean): Settlement {
@@ -92,16 +104,39 @@ export async function decide(
   run: (attempt: number, signal: AbortSignal) => Promise<SinkOutcome[]>,
   stop: AbortSignal,
 ): Promise<Settlement[]> {
+  const { circuit } = options;
+  let failingSince: number | undefined;
+  let unknownSaid = false;
   for (let attempt = 1; ; attempt++) {
+    try {
+      await circuit?.turn(stop);
+    } catch (error) {
+      if (error instanceof StopWaiting) throw new StopRequested('stopping while the silo is unavailable');
+      throw error;
+    }
     try {
       const outcomes = await withTimeLimit(options.timeoutMs, 'apply', (signal) => run(attempt, signal));
       if (outcomes.length !== count)
         throw new RelaisError('CONNECTOR_FAILED', `the sink returned ${outcomes.length} outcomes for ${count} deliveries`);
+      circuit?.success();
       return outcomes.map((outcome) => toSettlement(outcome, attempt, options.handOver));
     } catch (error) {
       const retriable = isRetriable(error);
-      if (!retriable || attempt >= options.retry.maxAttempts) {
-        const reason = retriable ? `gave up after ${attempt} attempts: ${describeError(error)}` : `not retriable: ${describeError(error)}`;
+      if (retriable) circuit?.failure();
+      else circuit?.neutral();
+      if (error instanceof TimedOut && options.onUnknown && !unknownSaid) {
+        unknownSaid = true;
+        await options.onUnknown();
+      }
+      failingSince ??= Date.now();
+      // A retriable failure past the attempts is dead-lettered only when the silo answered
+      // others meanwhile, or past its patience; otherwise it is an outage: wait for the silo.
+      const giveUp = !retriable || (attempt >= options.retry.maxAttempts && (circuit ? circuit.exhausted(failingSince) : 'attempts spent'));
+      if (giveUp) {
+        const why = typeof giveUp === 'string' && giveUp !== 'attempts spent' ? ` (${giveUp})` : '';
+        const reason = retriable
+          ? `gave up after ${attempt} attempts${why}: ${describeError(error)}`
+          : `not retriable: ${describeError(error)}`;
         const settlement: Settlement = {
           outcome: 'dead_lettered',
           reason: reason.slice(0, 2000),
@@ -112,7 +147,8 @@ export async function decide(
       }
       options.metrics?.retried?.(options.system, errorFacts(error).code);
       try {
-        await sleep(backoffDelay(attempt, options.retry), undefined, { signal: stop });
+        // While the circuit is open, turn() paces the attempts (one probe at a time, backing off).
+        if (!circuit?.unavailableSince) await sleep(backoffDelay(Math.min(attempt, 30), options.retry), undefined, { signal: stop });
       } catch {
         throw new StopRequested('stopping during a retry wait');
       }
@@ -135,9 +171,11 @@ export interface WriterOptions {
   db: Db;
   topics: TopicNames;
   logger: Logger;
+  /** The system's receipt key: every receipt is signed with it (docs/security.md). */
+  receiptKey: SigningKey;
 }
 
-function dlqMessage(topic: string, message: IncomingMessage, settlement: Settlement): OutgoingMessage {
+function dlqMessage(topic: string, message: IncomingMessage, settlement: Settlement, poison: boolean): OutgoingMessage {
   const error = settlement.error ?? { code: 'UNKNOWN', message: settlement.reason ?? 'unknown', retriable: false };
   return {
     topic,
@@ -153,6 +191,8 @@ function dlqMessage(topic: string, message: IncomingMessage, settlement: Settlem
       relais_source_topic: message.topic,
       relais_source_partition: String(message.partition),
       relais_source_offset: message.offset,
+      // No delivery could be decoded from it: replaying it as it is would fail the same way.
+      ...(poison ? { relais_poison: 'true' } : {}),
     },
   };
 }
@@ -170,12 +210,16 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
       reason: settlement.reason,
       attempts: settlement.attempts,
       at: new Date().toISOString(),
+      // What was applied, signed: the same digest as the router's `delivered` receipt.
+      route: delivery.routeId || undefined,
+      dataDigest: deliveredData(delivery.data).dataDigest,
     };
     return encodeReceipt(receipt, {
       pivotId: delivery.pivotId,
       source,
       topic: topics.receipts,
       traceparent: childTraceparent(delivery.traceparent),
+      signer: options.receiptKey,
     });
   }
 
@@ -193,8 +237,10 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
     // and the receipts do not depend on each other (a crash between them re-applies under the
     // same idempotency key, and receipts are idempotent at the gateway): written side by side,
     // which saves one round trip per batch.
-    await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement)));
+    await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement, !d.delivery)));
+    const applied = decided.flatMap((d) => (d.delivery && !d.replay && d.settlement.outcome === 'applied' ? [d.delivery] : []));
     await Promise.all([
+      recordAppliedVersions(db, system, applied),
       recordSettled(
         db,
         system,

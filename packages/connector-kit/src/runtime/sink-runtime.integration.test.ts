@@ -4,6 +4,7 @@
  * once, retryable errors are retried with backoff, and receipts say what happened.
  */
 import { after, before, test } from 'node:test';
+import { testReceiptKey } from '../testing/keys.ts';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { decodeReceipt, encodeDelivery, type Delivery, type Receipt } from '../../../../core/envelopes.ts';
@@ -14,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
 import { eventually } from '../testing/eventually.ts';
 import { testDelivery } from '../testing/deliveries.ts';
-import { ADDRESS_CHANGED_V1 } from '../index.ts';
+import { ADDRESS_CHANGED_V1, NAME_CHANGED_V1 } from '../index.ts';
 import type { Sink, SinkOutcome } from '../contract.ts';
 import { backoffDelay } from './backoff.ts';
 import { startSinkRuntime } from './sink-runtime.ts';
@@ -30,9 +31,12 @@ let recorded: { receipts: Recorder; dlq: Recorder };
 const receipts = (): Receipt[] => recorded.receipts.messages.map(decodeReceipt);
 const dlq = () => recorded.dlq.messages;
 
+/** Deliveries whose first attempt outlasts the runtime's time limit (1 s). */
+const hanging = new Set<string>();
 const sink: Sink = {
-  async apply(delivery, { attempt }) {
+  async apply(delivery, { attempt, signal }) {
     applied.push(`${delivery.eventId}#${attempt}`);
+    if (attempt === 1 && hanging.has(delivery.eventId)) await new Promise((resolve) => setTimeout(resolve, 1500, signal));
     const step = script.get(delivery.eventId);
     return step ? step(attempt) : { status: 'applied' };
   },
@@ -48,6 +52,7 @@ before(async () => {
   await ensureTestTopics(bus, prefix, [system]);
   const runner = await startSinkRuntime({
     system,
+    receiptKey: testReceiptKey(system),
     sink,
     bus,
     db: database.db,
@@ -124,7 +129,54 @@ test('a message that is not a delivery is dead-lettered without being applied', 
   ]);
   const dead = await eventually(async () => dlq().find((m) => m.headers['ce_id'] === 'poison-1'), 15_000, 'the poison message in the DLQ');
   assert.equal(dead.headers['relais_error_code'], 'EVENT_INVALID');
+  assert.equal(dead.headers['relais_poison'], 'true', 'marked poison: the dead-letter view does not offer it for replay');
   assert.equal(applied.length, before);
+});
+
+test('a delivery older than one of the same kind already applied for the citizen is superseded, never applied', async () => {
+  const pivotId = randomUUID();
+  const change = (seq: number, type: string = ADDRESS_CHANGED_V1): Delivery => ({ ...delivery(), pivotId, seq, type });
+  const older = change(3);
+  const newer = change(5);
+  await bus.publish([encodeDelivery(newer, topics.delivery(system))]);
+  assert.equal((await receiptFor(newer.eventId)).status, 'applied');
+  // A late retry or a replayed dead letter of an older change, and another kind of data.
+  const otherKind = change(2, NAME_CHANGED_V1);
+  await bus.publish([encodeDelivery(older, topics.delivery(system)), encodeDelivery(otherKind, topics.delivery(system))]);
+  const superseded = await receiptFor(older.eventId);
+  assert.deepEqual([superseded.status, superseded.attempts], ['superseded', 0]);
+  assert.match(superseded.reason ?? '', /\(sequence 5\) was already applied; this one \(sequence 3\)/);
+  assert.equal((await receiptFor(otherKind.eventId)).status, 'applied', 'another kind of data is not superseded by an address');
+  assert.ok(!applied.some((a) => a.startsWith(older.eventId)), 'the sink never saw the older delivery');
+  // Published again, it is answered from the ledger: still superseded, still not applied.
+  await bus.publish([encodeDelivery(older, topics.delivery(system))]);
+  await eventually(async () => (receipts().filter((r) => r.eventId === older.eventId).length >= 2 ? true : undefined), 15_000, 'again');
+  assert.ok(
+    receipts()
+      .filter((r) => r.eventId === older.eventId)
+      .every((r) => r.status === 'superseded'),
+  );
+  assert.ok(!applied.some((a) => a.startsWith(older.eventId)));
+});
+
+test('an apply that timed out reads unknown, then is re-applied (idempotent by event id) and settled as what really happened', async () => {
+  const slow = delivery();
+  hanging.add(slow.eventId);
+  await bus.publish([encodeDelivery(slow, topics.delivery(system))]);
+  const statuses = await eventually(
+    async () => {
+      const seen = receipts().filter((r) => r.eventId === slow.eventId);
+      return seen.some((r) => r.status === 'applied') ? seen.map((r) => r.status) : undefined;
+    },
+    15_000,
+    'applied',
+  );
+  assert.deepEqual(statuses, ['unknown', 'applied']);
+  assert.deepEqual(
+    applied.filter((a) => a.startsWith(slow.eventId)),
+    [`${slow.eventId}#1`, `${slow.eventId}#2`],
+    'applied again under the same event id',
+  );
 });
 
 test('backoff doubles up to the ceiling, with jitter between half and all of it', () => {
@@ -167,6 +219,7 @@ test("the batch form gets a partition's deliveries in order, one outcome each; a
   };
   const runner = await startSinkRuntime({
     system: batchSystem,
+    receiptKey: testReceiptKey(batchSystem),
     sink: batchSink,
     bus,
     db: database.db,

@@ -6,9 +6,11 @@
  * batch are applied side by side, up to `concurrency`):
  *   1. a message that is not a valid delivery is dead-lettered at once (poison);
  *   2. a delivery already in the ledger is not applied again; its receipt is re-sent;
- *   3. apply() with a per-attempt timeout; retryable failures back off exponentially (with
+ *   3. a delivery older than the newest change of the same kind already applied for the citizen
+ *      in this system (versions.ts) is not applied either: it is settled `superseded`;
+ *   4. apply() with a per-attempt timeout; retryable failures back off exponentially (with
  *      jitter) up to maxAttempts, then the delivery is dead-lettered;
- *   4. the batch's outcomes are written together — DLQ messages (one publish), ledger rows,
+ *   5. the batch's outcomes are written together — DLQ messages (one publish), ledger rows,
  *      receipts (one publish) — then the offsets are marked. Each step is safe to repeat, so a
  *      crash anywhere repeats work (the silo sees the same idempotency key), never loses it.
  * On stop, the apply in hand finishes (it is never cut in the middle); a backoff wait is cut
@@ -16,11 +18,13 @@
  *
  * A batch sink (one that declares `batchWindow`, contract.ts) takes another path after step 2:
  * its deliveries are staged in sink_inflight and their offsets marked at once; batch-window.ts
- * hands them to the sink per window and settles them when the silo acknowledges.
+ * checks step 3, hands them to the sink per window and settles them when the silo acknowledges.
  */
 import type { Bus, IncomingMessage, Subscription } from '../../../../core/bus/types.ts';
-import { decodeDelivery, type Delivery } from '../../../../core/envelopes.ts';
+import { decodeDelivery, encodeReceipt, type Delivery } from '../../../../core/envelopes.ts';
+import { childTraceparent } from '../../../../core/tracing/traceparent.ts';
 import { describeError, RelaisError } from '../../../../core/errors.ts';
+import type { SigningKey } from '../../../../core/signing.ts';
 import type { Logger } from '../../../../core/logger.ts';
 import { groupBy } from '../../../../core/group-by.ts';
 import { isUuid } from '../../../../core/ids.ts';
@@ -30,6 +34,8 @@ import type { TopicNames } from '../../../../core/topics.ts';
 import { stageDeliveries, startBatchWindow, type RunningWindow } from './batch-window.ts';
 import type { Sink } from '../contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
+import { loadAppliedVersions, supersedeStale } from './versions.ts';
+import { SiloCircuit } from './circuit.ts';
 import {
   createWriter,
   decide,
@@ -56,8 +62,19 @@ export interface SinkRuntimeOptions {
   timeoutMs: number;
   /** How many citizens' deliveries are applied side by side (each citizen's stay in order). */
   concurrency?: number;
+  /**
+   * The silo circuit (circuit.ts): retriable failures in a row that mean the silo is down
+   * (default 5), and how long it may stay down before failing deliveries are dead-lettered
+   * (default 6 hours).
+   */
+  circuit?: { threshold?: number; patienceMs?: number };
   logger: Logger;
   metrics?: SinkMetrics;
+  /**
+   * The key this system signs its receipts with (JWS, Ed25519): the gateway refuses a receipt
+   * whose signature is missing or not made by a key it publishes for this system.
+   */
+  receiptKey: SigningKey;
 }
 
 export interface RunningSink {
@@ -88,11 +105,51 @@ function checkBatchSink(system: string, sink: Sink): void {
   }
 }
 
+const DEFAULT_PATIENCE_MS = 6 * 3600_000;
+
+/** The system's circuit; its state goes to the store (GET /v1/systems), a metric and the log. */
+function startCircuit(options: SinkRuntimeOptions): SiloCircuit {
+  const { system, db, logger } = options;
+  return new SiloCircuit({
+    threshold: options.circuit?.threshold ?? 5,
+    patienceMs: options.circuit?.patienceMs ?? DEFAULT_PATIENCE_MS,
+    probe: { baseMs: Math.max(options.retry.baseMs, 100), maxMs: Math.max(options.retry.maxMs, 1000) },
+    onChange(unavailableSince) {
+      options.metrics?.siloUnavailable?.(system, unavailableSince !== undefined);
+      if (unavailableSince) logger.warn({ system, unavailableSince }, 'silo unavailable: deliveries wait, probing');
+      else logger.info({ system }, 'silo available again: deliveries resume');
+      db.query(
+        `INSERT INTO sink_circuits (system, unavailable_since) VALUES ($1, $2)
+         ON CONFLICT (system) DO UPDATE SET unavailable_since = EXCLUDED.unavailable_since, updated_at = now()`,
+        [system, unavailableSince ?? null],
+      ).catch((error: unknown) => logger.warn({ system, error: describeError(error) }, 'could not record the silo circuit'));
+    },
+  });
+}
+
 export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<RunningSink> {
   const { system, sink, bus, db, topics, logger } = options;
   checkBatchSink(system, sink);
-  const write = createWriter({ system, bus, db, topics, logger });
-  const decideOptions = { system, retry: options.retry, timeoutMs: options.timeoutMs, handOver: false, metrics: options.metrics };
+  const write = createWriter({ system, bus, db, topics, logger, receiptKey: options.receiptKey });
+  const circuit = startCircuit(options);
+  const unknownReceipt = (delivery: Delivery) =>
+    encodeReceipt(
+      {
+        eventId: delivery.eventId,
+        system,
+        status: 'unknown',
+        reason: 'an apply timed out: re-applying to settle it',
+        at: new Date().toISOString(),
+      },
+      {
+        pivotId: delivery.pivotId,
+        source: `/connectors/${system}`,
+        topic: topics.receipts,
+        traceparent: childTraceparent(delivery.traceparent),
+        signer: options.receiptKey,
+      },
+    );
+  const decideOptions = { system, retry: options.retry, timeoutMs: options.timeoutMs, handOver: false, metrics: options.metrics, circuit };
 
   /** One delivery, traced: the span covers its call(s) to the silo, which receives the span's traceparent. */
   async function decideOne(delivery: Delivery, stop: AbortSignal): Promise<Settlement[]> {
@@ -103,8 +160,10 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
     });
     let settlements: Settlement[] | undefined;
     try {
+      // A timed-out apply reads `unknown` until a re-apply settles it (receipt only: not in the ledger).
+      const onUnknown = () => bus.publish([unknownReceipt(delivery)]);
       settlements = await decide(
-        decideOptions,
+        { ...decideOptions, onUnknown },
         1,
         async (attempt, signal) => [await sink.apply(delivery, { signal, attempt, logger, traceparent: span.traceparent })],
         stop,
@@ -147,12 +206,19 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
     decided: Map<IncomingMessage, Decided>,
     signal: AbortSignal,
   ): Promise<void> {
+    const versions = await loadAppliedVersions(
+      db,
+      system,
+      pending.map((p) => p.delivery),
+    );
     if (sink.applyBatch && pending.length > 0) {
+      const fresh = supersedeStale(pending, versions, decided);
+      if (fresh.length === 0) return;
       const settlements = await decideBatch(
-        pending.map((p) => p.delivery),
+        fresh.map((p) => p.delivery),
         signal,
       );
-      pending.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
+      fresh.forEach((p, i) => decided.set(p.message, { ...p, settlement: settlements[i]! }));
       return;
     }
     // One lane per citizen (the key): a citizen's deliveries in order, citizens side by side.
@@ -160,7 +226,9 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
     await runLanes([...lanes.values()], options.concurrency ?? 8, async (lane) => {
       for (const p of lane) {
         if (signal.aborted) return;
-        const [settlement] = await decideOne(p.delivery, signal);
+        const stale = versions.stale(p.delivery);
+        const [settlement] = stale ? [stale] : await decideOne(p.delivery, signal);
+        if (settlement!.outcome === 'applied') versions.applied(p.delivery);
         decided.set(p.message, { ...p, settlement: settlement! });
       }
     });
@@ -179,6 +247,7 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       timeoutMs: sink.batchWindow.timeoutMs ?? options.timeoutMs,
       write,
       metrics: options.metrics,
+      circuit,
     });
   }
 

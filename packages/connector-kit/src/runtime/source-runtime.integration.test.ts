@@ -1,7 +1,8 @@
 /**
  * The source runtime with a scripted source, on the real broker and a real PostgreSQL store:
  * events are published with derived ids and the origin set, then the checkpoint is saved; the
- * change is recorded like a posted one; invalid events are skipped without blocking; failing
+ * change is recorded like a posted one; invalid events and unmapped records are dead-lettered
+ * (<prefix>.dlq.source.<system>) without blocking; failing
  * polls back off and resume from the same checkpoint; stop is prompt.
  */
 import { after, before, test } from 'node:test';
@@ -16,9 +17,11 @@ import { topicNames } from '../../../../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { eventually } from '../testing/eventually.ts';
 import { ensureTestTopics, recordTopics, testBus, uniquePrefix, type Recorder } from '../testing/kafka.ts';
-import { deathRecord, listSource, type ListSource } from '../../../../test/support/list-source.ts';
+import { deathRecord, listSource } from '../../../../test/support/list-source.ts';
 import { readSourceState } from './checkpoints.ts';
-import { startSourceRuntime, type RunningSource } from './source-runtime.ts';
+import { parseSourceDeadLetter } from './source-dead-letter-message.ts';
+import { asCheckpoint, type PushSourceContext, type Source } from '../contract.ts';
+import { startPushSourceRuntime, startSourceRuntime, type RunningSource } from './source-runtime.ts';
 
 const prefix = uniquePrefix('src');
 const topics = topicNames(prefix);
@@ -28,14 +31,21 @@ const flows = parseFlows([
     file: 'flows/source-test.yaml',
     text: `
 systems:
-  registry: { connector: registry }
+  registry: { connector: registry, firstSightings: allow }
+  registry-invalid: { connector: registry, firstSightings: allow }
+  registry-unmapped: { connector: registry, firstSightings: allow }
+  registry-invalid-crash: { connector: registry, firstSightings: allow }
+  webhook-invalid: { connector: registry, firstSightings: allow }
+  registry-flaky: { connector: registry, firstSightings: allow }
+  registry-hang: { connector: registry, firstSightings: allow }
+  registry-replay: { connector: registry, firstSightings: allow }
   services: { connector: services }
 routes:
   - id: death
     event: fr.relais.citizen.death.registered.v1
     basis: { kind: legal-obligation, reference: some law }
     to:
-      - { system: services, fields: [dateOfDeath] }
+      - { system: services, audience: residents, fields: [dateOfDeath] }
       - { system: registry, fields: [dateOfDeath] }
 `,
   },
@@ -61,7 +71,7 @@ after(async () => {
   await database.drop();
 });
 
-function run(system: string, source: ListSource, extra: Partial<Parameters<typeof startSourceRuntime>[0]> = {}): RunningSource {
+function run(system: string, source: Source, extra: Partial<Parameters<typeof startSourceRuntime>[0]> = {}): RunningSource {
   return startSourceRuntime({
     system,
     source,
@@ -124,8 +134,10 @@ test('events are published with derived ids and the origin set, the checkpoint i
   assert.equal(runner.health().published, 5);
 });
 
-test('an invalid event is logged without its content and skipped; the others pass and the checkpoint moves on', async () => {
+test('an invalid event is dead-lettered with its cause, logged without its content; the others pass and the checkpoint moves on', async () => {
   const system = 'registry-invalid';
+  await ensureTestTopics(bus, prefix, [system]);
+  const deadLetters = await recordTopics(bus, [topics.sourceDlq(system)]);
   const broken = {
     ...deathRecord(2, 'CR-SECRET-LOCAL'),
     data: { dateOfDeath: 'Jean Dupont', placeOfDeath: { communeName: 'Villeurbanne', country: 'FR' } },
@@ -140,10 +152,146 @@ test('an invalid event is logged without its content and skipped; the others pas
   await eventually(async () => (publishedBy(system).length === 2 ? true : undefined), 15_000, 'two events');
   await runner.stop();
   assert.equal(runner.health().invalid, 1);
-  const line = logLines.find((l) => l.includes('invalid source event skipped') && l.includes(system));
-  assert.ok(line, 'the skip is logged');
+  const line = logLines.find((l) => l.includes('invalid source event dead-lettered') && l.includes(system));
+  assert.ok(line, 'the dead letter is logged');
   assert.doesNotMatch(line, /Jean|Dupont|Villeurbanne|CR-SECRET|act-2/);
   assert.match(line, /dateOfDeath/);
+
+  // Dead-lettered before the checkpoint was saved: already on the topic.
+  const [letter] = await eventually(
+    async () => (deadLetters.messages.length === 1 ? deadLetters.messages : undefined),
+    5000,
+    'the dead letter',
+  );
+  await deadLetters.close();
+  assert.equal(letter!.key?.toString(), sourceEventId(system, 'act-2'));
+  assert.equal(letter!.headers['ce_id'], sourceEventId(system, 'act-2'));
+  assert.equal(letter!.headers['relais_kind'], 'source');
+  assert.equal(letter!.headers['relais_error_code'], 'EVENT_INVALID');
+  assert.equal(letter!.headers['relais_source_checkpoint'], '3');
+  assert.match(letter!.headers['relais_error_message'] ?? '', /dateOfDeath/);
+  assert.doesNotMatch(letter!.headers['relais_error_message'] ?? '', /Jean|Dupont/, 'the cause names the field, not its value');
+  const value = parseSourceDeadLetter(letter!.value.toString('utf8'))!;
+  // No raw record given: the event as handed over is kept, to check again on a re-drive.
+  assert.deepEqual([value.system, value.recordKey, value.raw, value.event?.citizenLocalId], [system, 'act-2', null, 'CR-SECRET-LOCAL']);
+});
+
+test('a record the connector could not map is dead-lettered with its raw record and reason; the events of the round pass', async () => {
+  const system = 'registry-unmapped';
+  await ensureTestTopics(bus, prefix, [system]);
+  const deadLetters = await recordTopics(bus, [topics.sourceDlq(system)]);
+  let polls = 0;
+  const runner = run(system, {
+    async poll(checkpoint) {
+      if (polls++ > 0) return { events: [], checkpoint };
+      return {
+        events: [deathRecord(1)],
+        unmapped: [{ recordKey: 'act-9', raw: { numero: 9, nom: 'Martin' }, reason: 'an event type the connector does not know' }],
+        checkpoint: asCheckpoint('9'),
+      };
+    },
+  });
+  await eventually(
+    async () => ((await readSourceState(database.db, system)).checkpoint === '9' ? true : undefined),
+    15_000,
+    'checkpoint 9',
+  );
+  await eventually(async () => (publishedBy(system).length === 1 ? true : undefined), 15_000, 'the mapped event');
+  await runner.stop();
+  assert.equal(runner.health().invalid, 1);
+  const [letter] = await eventually(
+    async () => (deadLetters.messages.length === 1 ? deadLetters.messages : undefined),
+    5000,
+    'the dead letter',
+  );
+  await deadLetters.close();
+  assert.equal(letter!.headers['ce_id'], sourceEventId(system, 'act-9'));
+  assert.equal(letter!.headers['ce_type'], undefined);
+  assert.equal(letter!.headers['relais_error_message'], 'the record cannot be mapped: an event type the connector does not know');
+  const value = parseSourceDeadLetter(letter!.value.toString('utf8'))!;
+  assert.deepEqual([value.raw, value.checkpoint, value.attempts], [{ numero: 9, nom: 'Martin' }, '9', 1]);
+  const line = logLines.find((l) => l.includes('unmapped source record dead-lettered') && l.includes(system));
+  assert.ok(line);
+  assert.doesNotMatch(line, /Martin|act-9/);
+});
+
+test('a crash after the dead letter, before the checkpoint, dead-letters the record again under the same key: nothing lost', async () => {
+  const system = 'registry-invalid-crash';
+  await ensureTestTopics(bus, prefix, [system]);
+  const deadLetters = await recordTopics(bus, [topics.sourceDlq(system)]);
+  const broken = { ...deathRecord(2), data: { dateOfDeath: 'not a date' } };
+  const runner = run(system, listSource([deathRecord(1), broken], 5), {
+    afterPublish: (rounds) => {
+      if (rounds === 1) throw new Error('test: crash between publishing and saving the checkpoint');
+    },
+  });
+  await eventually(
+    async () => ((await readSourceState(database.db, system)).checkpoint === '2' ? true : undefined),
+    15_000,
+    'checkpoint 2',
+  );
+  await runner.stop();
+  const letters = await eventually(
+    async () => (deadLetters.messages.length === 2 ? deadLetters.messages : undefined),
+    5000,
+    'two dead letters',
+  );
+  await deadLetters.close();
+  assert.deepEqual(
+    letters.map((m) => m.key),
+    [sourceEventId(system, 'act-2'), sourceEventId(system, 'act-2')],
+    'the same key twice: the dead-letter view keeps the latest',
+  );
+});
+
+test('a push source: an invalid push is dead-lettered; a re-drive asked for it is taken on a timer, checked again and audited', async () => {
+  const system = 'webhook-invalid';
+  await ensureTestTopics(bus, prefix, [system]);
+  const deadLetters = await recordTopics(bus, [topics.sourceDlq(system)]);
+  let publish: PushSourceContext['publish'] | undefined;
+  const running = await startPushSourceRuntime({
+    system,
+    bus,
+    db: database.db,
+    topics,
+    flows: () => flows,
+    logger,
+    context: { system, settings: {}, logger },
+    create: (context) => {
+      publish = (events) => context.publish(events);
+      return { start: async () => undefined, close: async () => undefined };
+    },
+  });
+  const answer = await publish!([{ ...deathRecord(7), data: { dateOfDeath: 'not a date' } }]);
+  assert.deepEqual([answer.published, answer.invalid], [[], 1]);
+  const [letter] = await eventually(
+    async () => (deadLetters.messages.length === 1 ? deadLetters.messages : undefined),
+    5000,
+    'the dead letter',
+  );
+  const eventId = sourceEventId(system, 'act-7');
+  await database.db.query('INSERT INTO source_redrives (system, event_id, message, requested_by) VALUES ($1, $2, $3, $4)', [
+    system,
+    eventId,
+    letter!.value.toString('utf8'),
+    'operator',
+  ]);
+  // Still invalid (no catalogue fix here): dead-lettered again, one more attempt, and audited.
+  const again = await eventually(
+    async () => (deadLetters.messages.length === 2 ? deadLetters.messages[1] : undefined),
+    15_000,
+    'the re-drive',
+  );
+  await running!.stop();
+  await deadLetters.close();
+  assert.equal(again.headers['relais_attempts'], '2');
+  const audit = await database.db.query<{ outcome: string }>(
+    "SELECT details->>'outcome' AS outcome FROM audit_log WHERE action = 'dlq.source.redriven' AND details->>'eventId' = $1",
+    [eventId],
+  );
+  assert.deepEqual(audit.rows, [{ outcome: 'dead_lettered' }]);
+  const left = await database.db.query('SELECT 1 FROM source_redrives WHERE system = $1', [system]);
+  assert.equal(left.rows.length, 0, 'the request is done');
 });
 
 test('a failing poll backs off and resumes from the same checkpoint; the streak shows in health and in the store', async () => {

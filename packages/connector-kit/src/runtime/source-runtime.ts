@@ -12,6 +12,10 @@
  *      twice, and the change is recorded once;
  *   5. polls again at once when the round moved the checkpoint (more pages may wait), after
  *      the poll interval otherwise.
+ * Records the connector could not map (`unmapped`) and events breaking their schema are
+ * dead-lettered in step 3, with the round's events: the checkpoint moves past them, and only
+ * once Kafka acknowledged their dead letters. Before each poll, the re-drives an operator asked
+ * for are done (source-dead-letters.ts).
  * A failing round (poll throws or times out, the store or Kafka fails) saves nothing and is
  * tried again after an exponential, capped, jittered backoff; the failure streak is the
  * source's health (health(), and source_checkpoints for other processes) and is logged on the
@@ -26,6 +30,7 @@ import { backoffDelay, withTimeLimit, type BackoffPolicy } from './backoff.ts';
 import { forgetExpiredNonces, readSourceState, recordNonce, recordSourceHealth, saveCheckpoint } from './checkpoints.ts';
 import type { Checkpoint, PollResult, PushSource, PushSourceContext, Source } from '../contract.ts';
 import { createSourcePublisher, type SourcePublisher, type SourcePublisherOptions } from './source-publisher.ts';
+import { redrivePending } from './source-dead-letters.ts';
 
 export type { SourceMetrics } from './source-publisher.ts';
 
@@ -52,6 +57,7 @@ export interface SourceHealth {
   lastError?: string | undefined;
   lastPollAt?: string | undefined;
   published: number;
+  /** Records dead-lettered (invalid events and unmapped records). */
   invalid: number;
 }
 
@@ -94,14 +100,16 @@ export function startSourceRuntime(options: SourceRuntimeOptions): RunningSource
       loaded = true;
     }
     markReady();
+    await redrive();
     const started = performance.now();
     const result = await pollOnce(checkpoint);
     health.lastPollAt = new Date().toISOString();
     options.metrics?.polled?.(system, 'ok', performance.now() - started);
-    if (result.events.length > 0) {
-      const summary = await publish(result.events);
+    const unmapped = result.unmapped ?? [];
+    if (result.events.length > 0 || unmapped.length > 0) {
+      const summary = await publish(result.events, { unmapped, checkpoint: result.checkpoint ?? checkpoint });
       health.published += summary.published.length;
-      health.invalid += summary.invalid;
+      health.invalid += summary.deadLettered.length;
       options.afterPublish?.(++rounds);
     }
     const moved = result.checkpoint !== null && result.checkpoint !== checkpoint;
@@ -109,7 +117,12 @@ export function startSourceRuntime(options: SourceRuntimeOptions): RunningSource
       await saveCheckpoint(db, system, result.checkpoint!);
       checkpoint = result.checkpoint;
     }
-    return moved && result.events.length > 0;
+    return moved && (result.events.length > 0 || unmapped.length > 0);
+  }
+
+  /** Re-drives the source dead letters an operator asked for (source-dead-letters.ts). */
+  async function redrive(): Promise<void> {
+    health.published += await redrivePending({ db, system, logger, publish, remap: source.remap?.bind(source) });
   }
 
   async function failed(error: unknown): Promise<void> {
@@ -216,5 +229,27 @@ export async function startPushSourceRuntime(options: PushSourceRuntimeOptions):
   });
   if (!push) return undefined;
   await push.start();
-  return { ready: Promise.resolve(), stop: () => push.close() };
+  // A push source has no poll loop: its dead letters' re-drives (the events as received, checked
+  // again — after a catalogue fix) are taken on a timer of their own.
+  let redriving = Promise.resolve();
+  const timer = setInterval(() => {
+    redriving = redriving
+      .then(() => redrivePending({ db, system, logger: options.logger, publish }))
+      .then(() => undefined)
+      .catch((error: unknown) =>
+        options.logger.warn({ system, error: describeError(error).slice(0, 500) }, 'source re-drive failed; trying again'),
+      );
+  }, PUSH_REDRIVE_MS);
+  timer.unref();
+  return {
+    ready: Promise.resolve(),
+    async stop() {
+      clearInterval(timer);
+      await redriving;
+      await push.close();
+    },
+  };
 }
+
+/** How often a push source takes the re-drives asked for its dead letters. */
+const PUSH_REDRIVE_MS = 5000;

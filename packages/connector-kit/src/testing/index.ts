@@ -30,6 +30,7 @@ export { pushSourceConformance, type PushSourceConformanceOptions } from '../con
 export { testDelivery, testSinkContext, type DeliveryInput } from './deliveries.ts';
 export { faultProxy, type FaultProxy } from './fault-proxy.ts';
 export { eventually } from './eventually.ts';
+export { testReceiptKey } from './keys.ts';
 export { freePort } from '../../../../core/free-port.ts';
 export * from './databases.ts';
 export * from './kafka.ts';

@@ -1,15 +1,29 @@
-/** Relais' matching of civil data against the register's candidates (pure). */
+/** Relais' matching of civil data against the register's candidates (pure), with the default thresholds. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   compactName,
-  decide,
   givenNamesMatch,
   normaliseName,
   placesMatch,
   type CivilIdentity,
+  type Criterion,
   type RegisterCandidate,
 } from './civil-identity.ts';
+import { matchCandidates } from './matching.ts';
+
+type Decided =
+  | { kind: 'none' }
+  | { kind: 'exact'; registerId: string; matched: Criterion[] }
+  | { kind: 'ambiguous'; candidates: { registerId: string; matched: Criterion[] }[] };
+
+/** The decision with the default thresholds, reduced to the criteria matched (explanations: matching.test.ts). */
+function decide(asked: CivilIdentity, candidates: RegisterCandidate[]): Decided {
+  const decision = matchCandidates(asked, candidates);
+  if (decision.kind === 'none') return decision;
+  if (decision.kind === 'exact') return { kind: 'exact', registerId: decision.candidate.registerId, matched: decision.candidate.matched };
+  return { kind: 'ambiguous', candidates: decision.candidates.map((c) => ({ registerId: c.registerId, matched: c.matched })) };
+}
 
 const lyon = { communeName: 'Lyon', communeInsee: '69123', country: 'FR' };
 const asked: CivilIdentity = {

@@ -12,11 +12,10 @@
  *     or without hyphens ("Jean Pierre" = "Jean-Pierre" as first given name of "Jean-Pierre
  *     Marie"), but "Jean" is not "Jean-Pierre";
  *   - birth place: the INSEE code when both sides have it, else the commune's name, and the country.
- * Decision: no candidate matching birth name, given names and birth date → none; exactly one
- * such candidate, whose birth place matches too → exact; anything else (homonyms, or one
- * candidate whose birth place differs) → ambiguous: a person decides.
+ * Names also fold ligatures (Œ → OE, Æ → AE) and read "St"/"Ste" as "Saint"/"Sainte".
+ * The decision, with its explanation and score per candidate, is identity/matching.ts.
  */
-import type { Place } from '../../schemas/index.ts';
+import type { Place } from '../schemas/index.ts';
 
 export interface CivilIdentity {
   birthName: string;
@@ -46,25 +45,46 @@ export interface IdentityResolver {
   readonly timeoutMs?: number;
   /** The register's candidates for this identity. Throws RelaisError (SILO_* or XML_UNSAFE). */
   search(identity: CivilIdentity, signal: AbortSignal): Promise<RegisterCandidate[]>;
+  /**
+   * Whether the register holds this act: under this reference, of this event, naming this person,
+   * on this date (the rights file's `act-confirmed-by-register`, for a death told at a desk); false
+   * when it has no such act or the act says otherwise. A register without the operation
+   * leaves it out: nothing can then be confirmed, and such changes are refused. Throws as search().
+   */
+  confirmAct?(act: RegisteredAct, signal: AbortSignal): Promise<boolean>;
 }
 
-export interface ScoredCandidate {
+/** A life event as a desk tells it, to be confirmed by the register. */
+export interface RegisteredAct {
+  /** The event type (a death: fr.relais.citizen.death.registered.v1). */
+  type: string;
+  /** The register's identifier of the person. */
   registerId: string;
-  matched: Criterion[];
+  actReference: string;
+  /** When the event happened (YYYY-MM-DD). */
+  date: string;
 }
 
-export type MatchDecision =
-  { kind: 'none' } | { kind: 'exact'; registerId: string; matched: Criterion[] } | { kind: 'ambiguous'; candidates: ScoredCandidate[] };
+/** Letters NFD does not decompose, written out as registers do ("ŒUVRAY" is filed as "OEUVRAY"). */
+const LIGATURES: Readonly<Record<string, string>> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij' };
+/** Abbreviations registers and citizens both use, in their long form ("St-Étienne" = "Saint-Étienne"). */
+const ABBREVIATIONS: Readonly<Record<string, string>> = { st: 'saint', ste: 'sainte', sts: 'saints', stes: 'saintes' };
 
-/** Accents, case, hyphens, apostrophes and spacing removed: "Dupont-d'Arcy" → "dupont d arcy". */
+/**
+ * Accents, case, ligatures, hyphens, apostrophes and spacing removed, "St"/"Ste" written out:
+ * "Dupont-d'Arcy" → "dupont d arcy", "LEFÈVRE-ŒUVRAY" → "lefevre oeuvray", "St-Genis" → "saint genis".
+ */
 export function normaliseName(value: string): string {
   return value
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[-'’ʼ‘`´.]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/[œæßĳ]/g, (letter) => LIGATURES[letter] ?? letter)
+    .replace(/[-'’ʼ‘`´.ʹʻ′＇‐‑–]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => ABBREVIATIONS[word] ?? word)
+    .join(' ');
 }
 
 /** The words of the given names, and after which word each given name ends. */
@@ -95,25 +115,4 @@ export function placesMatch(a: Place, b: Place): boolean {
 /** A birth name reduced to its letters: separators are written inconsistently ("L'Hôpital", "LHOPITAL"). */
 export function compactName(value: string): string {
   return normaliseName(value).replace(/ /g, '');
-}
-
-export function score(asked: CivilIdentity, candidate: CivilIdentity): Criterion[] {
-  const matched: Criterion[] = [];
-  if (compactName(asked.birthName) === compactName(candidate.birthName)) matched.push('birthName');
-  if (givenNamesMatch(asked.givenNames, candidate.givenNames)) matched.push('givenNames');
-  if (asked.dateOfBirth === candidate.dateOfBirth) matched.push('dateOfBirth');
-  if (placesMatch(asked.placeOfBirth, candidate.placeOfBirth)) matched.push('placeOfBirth');
-  return matched;
-}
-
-export function decide(asked: CivilIdentity, candidates: RegisterCandidate[]): MatchDecision {
-  const plausible = candidates
-    .map((c) => ({ registerId: c.registerId, matched: score(asked, c.identity) }))
-    .filter((c) => c.matched.includes('birthName') && c.matched.includes('givenNames') && c.matched.includes('dateOfBirth'));
-  const unique = [...new Map(plausible.map((c) => [c.registerId, c])).values()];
-  if (unique.length === 0) return { kind: 'none' };
-  const [only] = unique;
-  if (unique.length === 1 && only!.matched.includes('placeOfBirth'))
-    return { kind: 'exact', registerId: only!.registerId, matched: only!.matched };
-  return { kind: 'ambiguous', candidates: unique };
 }

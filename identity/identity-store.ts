@@ -3,14 +3,14 @@
  * identifier of that citizen (the crosswalk). The gateway resolves who a change is about;
  * the router finds the identifier each recipient knows the citizen by.
  */
-import { newPivotId, type PivotId } from '../ids.ts';
-import type { Queryable } from '../store/db.ts';
+import { newPivotId, type PivotId } from '../core/ids.ts';
+import type { Queryable } from '../core/store/db.ts';
 
 /** How a caller names the citizen: by pivot id, or by an identifier one system knows. */
 export type CitizenReference = { pivotId: string } | { system: string; id: string };
 
 /** How a crosswalk link was established (citizen_identifiers.link_method), and by whom. */
-export type LinkMethod = 'first-sighting' | 'civil-data-exact' | 'identity-review' | 'declared';
+export type LinkMethod = 'first-sighting' | 'civil-data-exact' | 'identity-review' | 'declared' | 'import';
 export interface LinkProvenance {
   method: LinkMethod;
   /** Who established it: a credential's or agent's name, a connector, an operator. */
@@ -22,15 +22,27 @@ export async function pivotExists(db: Queryable, pivotId: string): Promise<boole
   return result.rows.length > 0;
 }
 
+/** Whether a system identifier the crosswalk does not know may get a new pivot id (a first sighting). */
+export interface ResolveOptions {
+  /**
+   * false: an unknown identifier resolves to undefined and nothing is written (the gateway's
+   * `422 citizen-unknown`). Only the system that issued the identifier, when its flow allows
+   * first sightings, or the register's own answer, may create a citizen. Default true.
+   */
+  firstSighting?: boolean | undefined;
+}
+
 /**
  * The pivot id a reference designates. A system identifier seen for the first time gets a new
- * pivot id (the citizen becomes known to Relais through the system that knows them); an
- * unknown pivot id resolves to undefined. Call inside the change's transaction.
+ * pivot id when `options.firstSighting` allows it (the citizen becomes known to Relais through
+ * the system that knows them), else resolves to undefined; an unknown pivot id resolves to
+ * undefined. Call inside the change's transaction.
  */
 export async function resolveCitizen(
   db: Queryable,
   reference: CitizenReference,
   provenance: LinkProvenance = { method: 'first-sighting' },
+  options: ResolveOptions = {},
 ): Promise<PivotId | undefined> {
   if ('pivotId' in reference) {
     return (await pivotExists(db, reference.pivotId.toLowerCase())) ? (reference.pivotId.toLowerCase() as PivotId) : undefined;
@@ -40,6 +52,7 @@ export async function resolveCitizen(
     reference.id,
   ]);
   if (known.rows[0]) return known.rows[0].pivot_id as PivotId;
+  if (options.firstSighting === false) return undefined;
   const pivotId = newPivotId();
   await db.query('INSERT INTO citizens (pivot_id) VALUES ($1)', [pivotId]);
   // A concurrent first sighting may have linked the identifier meanwhile: keep theirs.
@@ -54,14 +67,36 @@ export async function resolveCitizen(
 
 /**
  * Resolves who a change is about (as resolveCitizen) and locks that citizen's row until the
- * commit, so one citizen's changes are recorded one after the other. A pivot id (the usual
- * case) is checked and locked in one round trip; undefined when no such citizen exists.
+ * commit, so one citizen's changes are recorded one after the other, and numbers the change
+ * (lockForChange). A pivot id (the usual case) is checked, locked and numbered in one round
+ * trip; undefined when no such citizen exists.
  */
-export async function lockCitizen(db: Queryable, reference: CitizenReference, provenance: LinkProvenance): Promise<PivotId | undefined> {
-  const pivotId = 'pivotId' in reference ? (reference.pivotId.toLowerCase() as PivotId) : await resolveCitizen(db, reference, provenance);
+export async function lockCitizen(
+  db: Queryable,
+  reference: CitizenReference,
+  provenance: LinkProvenance,
+  options: ResolveOptions = {},
+): Promise<{ pivotId: PivotId; seq: number } | undefined> {
+  const pivotId =
+    'pivotId' in reference ? (reference.pivotId.toLowerCase() as PivotId) : await resolveCitizen(db, reference, provenance, options);
   if (!pivotId) return undefined;
-  const locked = await db.query('SELECT 1 FROM citizens WHERE pivot_id = $1 FOR UPDATE', [pivotId]);
-  return locked.rows.length > 0 ? pivotId : undefined;
+  return lockForChange(db, pivotId);
+}
+
+/**
+ * Locks the citizen's row until the transaction ends and takes the next number of their change
+ * sequence (ce_relaisseq, docs/contracts.md): the lock makes a second change of the same citizen
+ * wait for the first to commit, so the numbers follow the order changes were accepted in.
+ */
+export async function lockForChange(db: Queryable, pivotId: PivotId): Promise<{ pivotId: PivotId; seq: number } | undefined> {
+  const locked = await db.query<{ change_seq: string; merged_into: string | null }>(
+    'UPDATE citizens SET change_seq = change_seq + 1 WHERE pivot_id = $1 RETURNING change_seq, merged_into',
+    [pivotId],
+  );
+  const row = locked.rows[0];
+  // A merged citizen's changes are the citizen's it was merged into (identity/crosswalk.ts).
+  if (row?.merged_into) return lockForChange(db, row.merged_into as PivotId);
+  return row ? { pivotId, seq: Number(row.change_seq) } : undefined;
 }
 
 /**
@@ -121,10 +156,19 @@ export async function linksOf(db: Queryable, pivotId: string): Promise<Identifie
 export async function identifiersFor(db: Queryable, pivotIds: string[], systems: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (pivotIds.length === 0 || systems.length === 0) return found;
+  // An event recorded under a pivot id since merged reaches the identifiers of the citizen it was merged into.
   const result = await db.query<{ pivot_id: string; system: string; local_id: string }>(
-    'SELECT pivot_id, system, local_id FROM citizen_identifiers WHERE pivot_id = ANY($1::uuid[]) AND system = ANY($2::text[])',
+    `SELECT c.pivot_id, i.system, i.local_id FROM citizens c
+       JOIN citizen_identifiers i ON i.pivot_id = COALESCE(c.merged_into, c.pivot_id)
+      WHERE c.pivot_id = ANY($1::uuid[]) AND i.system = ANY($2::text[])`,
     [[...new Set(pivotIds)], [...new Set(systems)]],
   );
   for (const row of result.rows) found.set(`${row.pivot_id} ${row.system}`, row.local_id);
   return found;
+}
+
+/** The systems that hold a file on the citizen: those the crosswalk knows an identifier of them in. */
+export async function holdingSystems(db: Queryable, pivotId: string): Promise<Set<string>> {
+  const result = await db.query<{ system: string }>('SELECT DISTINCT system FROM citizen_identifiers WHERE pivot_id = $1', [pivotId]);
+  return new Set(result.rows.map((r) => r.system));
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from './bus/types.ts';
-import { describeDeadLetter, latestByEvent, redelivery } from './dead-letters.ts';
+import type { IncomingMessage } from '../core/bus/types.ts';
+import { describeDeadLetter, latestByEvent, redelivery } from './dead-letter-messages.ts';
 
 function dead(eventId: string | undefined, failedAt: string, offset: string): IncomingMessage {
   return {
@@ -49,7 +49,13 @@ test('the DLQ headers describe the dead letter', () => {
     failedAt: '2026-12-01T10:00:00Z',
     partition: 1,
     offset: '7',
+    poison: false,
   });
+  // A message the sink could not decode as a delivery, though it has an id: poison, not replayable.
+  const undecodable = dead('e2', '2026-12-01T10:00:00Z', '8');
+  undecodable.headers['relais_poison'] = 'true';
+  assert.equal(describeDeadLetter(undecodable).poison, true);
+  assert.equal(describeDeadLetter(dead(undefined, '2026-12-01T10:00:00Z', '9')).poison, true);
 });
 
 test('an event dead-lettered twice (a failed replay) counts once, by its latest dead letter; poison messages are kept apart', () => {

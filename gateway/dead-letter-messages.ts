@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Bus, IncomingMessage, OutgoingMessage } from './bus/types.ts';
-import { RelaisError } from './errors.ts';
+import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
+import { RelaisError } from '../core/errors.ts';
 
 export interface DeadLetter {
   /** The event id (ce_id); absent for a poison message that was not a delivery. */
@@ -27,6 +27,8 @@ export interface DeadLetter {
   failedAt: string | undefined;
   partition: number;
   offset: string;
+  /** Not a delivery (not JSON, invalid UTF-8, not a valid envelope): it cannot be replayed as it is. */
+  poison: boolean;
 }
 
 /** What the DLQ headers say about one dead letter. */
@@ -43,6 +45,7 @@ export function describeDeadLetter(message: IncomingMessage): DeadLetter {
     failedAt: h['relais_failed_at'],
     partition: message.partition,
     offset: message.offset,
+    poison: h['relais_poison'] === 'true' || !h['ce_id'],
   };
 }
 
@@ -105,4 +108,26 @@ export function latestByEvent(messages: IncomingMessage[]): IncomingMessage[] {
     if (!previous || failedAt(message) >= failedAt(previous)) byKey.set(key, message);
   }
   return [...byKey.values()].sort((a, b) => (a.headers['relais_failed_at'] ?? '').localeCompare(b.headers['relais_failed_at'] ?? ''));
+}
+
+/**
+ * The dead letters a replay takes: every still-dead one with `all`, else the named events, each
+ * named one `skipReason` refuses (or not found) listed as skipped with the reason.
+ */
+export function chooseDeadLetters<E extends { view: { eventId: string | null; status: string } }>(
+  all: E[],
+  selection: { eventIds?: string[] | undefined; all?: boolean | undefined },
+  skipReason: (entry: E | undefined) => string | undefined,
+): { chosen: E[]; skipped: { eventId: string; reason: string }[] } {
+  if (selection.all) return { chosen: all.filter((e) => e.view.status === 'dead_lettered'), skipped: [] };
+  const chosen: E[] = [];
+  const skipped: { eventId: string; reason: string }[] = [];
+  const byId = new Map(all.flatMap((e) => (e.view.eventId ? [[e.view.eventId, e] as const] : [])));
+  for (const eventId of (selection.eventIds ?? []).map((id) => id.toLowerCase())) {
+    const entry = byId.get(eventId);
+    const reason = skipReason(entry);
+    if (entry && !reason) chosen.push(entry);
+    else skipped.push({ eventId, reason: reason ?? 'not in the dead-letter topic' });
+  }
+  return { chosen, skipped };
 }

@@ -1,0 +1,106 @@
+/**
+ * No stale write (docs/adr/0017-no-stale-write.md): per system, the sequence of the newest
+ * change applied for each citizen and kind of data (sink_versions). A delivery whose sequence
+ * is lower — a replayed dead letter, a late retry, a redelivery after a rebalance — is not
+ * handed to the sink: it is settled `superseded`, so the silo keeps the newer value.
+ *
+ * Deliveries without a sequence (published before sequences existed) and kinds of data that
+ * replace nothing of the citizen's (core/envelopes.ts dataKindOf) are never superseded.
+ */
+import { dataKindOf, type Delivery } from '../../../../core/envelopes.ts';
+import type { Queryable } from '../../../../core/store/db.ts';
+import type { IncomingMessage } from '../../../../core/bus/types.ts';
+import type { Decided, Settlement } from './settlement.ts';
+
+interface Version {
+  key: string;
+  pivotId: string;
+  kind: string;
+  seq: number;
+}
+
+function versionOf(delivery: Delivery): Version | undefined {
+  const kind = dataKindOf(delivery.type);
+  if (kind === undefined || delivery.seq === undefined) return undefined;
+  return { key: `${delivery.pivotId} ${kind}`, pivotId: delivery.pivotId, kind, seq: delivery.seq };
+}
+
+/** What is known to be applied, for one batch: loaded once, then moved forward as the batch applies. */
+export class AppliedVersions {
+  private readonly seqs: Map<string, number>;
+
+  constructor(seqs: Map<string, number> = new Map()) {
+    this.seqs = seqs;
+  }
+
+  /** The settlement of a delivery older than what was applied, or undefined when it may be applied. */
+  stale(delivery: Delivery): Settlement | undefined {
+    const version = versionOf(delivery);
+    const newest = version && this.seqs.get(version.key);
+    if (!version || newest === undefined || version.seq >= newest) return undefined;
+    return {
+      outcome: 'superseded',
+      reason: `a newer change of this kind (sequence ${newest}) was already applied; this one (sequence ${version.seq}) is not written`,
+      attempts: 0,
+    };
+  }
+
+  /** Records (in memory) that a delivery was applied. */
+  applied(delivery: Delivery): void {
+    const version = versionOf(delivery);
+    if (version && version.seq > (this.seqs.get(version.key) ?? 0)) this.seqs.set(version.key, version.seq);
+  }
+}
+
+/** The applied versions for these deliveries' citizens and kinds of data, in one query. */
+export async function loadAppliedVersions(db: Queryable, system: string, deliveries: Delivery[]): Promise<AppliedVersions> {
+  const wanted = [...new Map(deliveries.flatMap((d) => versionOf(d) ?? []).map((v) => [v.key, v])).values()];
+  if (wanted.length === 0) return new AppliedVersions();
+  const result = await db.query<{ pivot_id: string; kind: string; seq: string }>(
+    `SELECT v.pivot_id, v.kind, v.seq FROM sink_versions v
+       JOIN unnest($2::uuid[], $3::text[]) AS w (pivot_id, kind) ON v.pivot_id = w.pivot_id AND v.kind = w.kind
+      WHERE v.system = $1`,
+    [system, wanted.map((v) => v.pivotId), wanted.map((v) => v.kind)],
+  );
+  return new AppliedVersions(new Map(result.rows.map((r) => [`${r.pivot_id} ${r.kind}`, Number(r.seq)])));
+}
+
+/** Moves the stored versions forward for applied deliveries (never backward: safe to repeat, in any order). */
+export async function recordAppliedVersions(db: Queryable, system: string, applied: Delivery[]): Promise<void> {
+  const newest = new Map<string, Version & { eventId: string }>();
+  for (const delivery of applied) {
+    const version = versionOf(delivery);
+    if (version && version.seq > (newest.get(version.key)?.seq ?? 0)) newest.set(version.key, { ...version, eventId: delivery.eventId });
+  }
+  if (newest.size === 0) return;
+  const rows = [...newest.values()];
+  await db.query(
+    `INSERT INTO sink_versions (system, pivot_id, kind, seq, event_id)
+     SELECT $1, pivot_id, kind, seq, event_id FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::uuid[]) AS t (pivot_id, kind, seq, event_id)
+     ON CONFLICT (system, pivot_id, kind) DO UPDATE SET seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, applied_at = now()
+       WHERE sink_versions.seq < EXCLUDED.seq`,
+    [system, rows.map((r) => r.pivotId), rows.map((r) => r.kind), rows.map((r) => r.seq), rows.map((r) => r.eventId)],
+  );
+}
+
+/**
+ * For a sink applying a batch in one call: settles as `superseded` the deliveries older than what
+ * is applied, or than an earlier delivery of the same batch (which the call will apply first);
+ * returns the rest, in order. Used by the sink runtime and the batch window.
+ */
+export function supersedeStale<P extends { message: IncomingMessage; delivery: Delivery }>(
+  pending: P[],
+  versions: AppliedVersions,
+  decided: Map<IncomingMessage, Decided>,
+): P[] {
+  const fresh: P[] = [];
+  for (const p of pending) {
+    const stale = versions.stale(p.delivery);
+    if (stale) decided.set(p.message, { ...p, settlement: stale });
+    else {
+      fresh.push(p);
+      versions.applied(p.delivery);
+    }
+  }
+  return fresh;
+}
