@@ -326,6 +326,13 @@ export const settings = {
     parse: integer(100, 3_600_000),
     description: "How often the gateway signs a checkpoint of the audit log's head (when entries were added since the last one).",
   },
+  auditSealMs: {
+    env: 'RELAIS_AUDIT_SEAL_MS',
+    default: '200',
+    parse: integer(20, 60_000),
+    description:
+      'How often the gateway links newly appended audit entries into the hash chain (until then `relais audit verify` counts them as pending).',
+  },
   identityLinkScore: {
     env: 'RELAIS_IDENTITY_LINK_SCORE',
     default: '100',

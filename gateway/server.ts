@@ -176,6 +176,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     db: runtime.db,
     key: auditKey,
     intervalMs: config.auditCheckpointMs,
+    sealMs: config.auditSealMs,
     logger,
   });
   const verifier = new ReceiptVerifier(() => publishedKeys(config));

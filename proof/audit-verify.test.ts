@@ -6,6 +6,7 @@ import { openPglite, type Db, type Queryable } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { verifyAuditLog, type AuditReport } from './audit-verify.ts';
 import { writeCheckpoint } from './checkpoints.ts';
+import { sealAuditEntries } from './seal.ts';
 
 const key = signingKeyFromPem(generateSigningKeyPem(), 'audit');
 let db: Db;
@@ -21,6 +22,7 @@ before(async () => {
   await writeCheckpoint(db, key);
   for (let i = 7; i <= 8; i++)
     await db.transaction((tx) => appendAudit(tx, { actor: 'agent-2', action: 'change.accepted', details: { n: i } }));
+  assert.equal(await sealAuditEntries(db), 2, 'the entries after the checkpoint are sealed by the next round');
 });
 
 after(() => db.close());

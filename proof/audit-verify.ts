@@ -10,7 +10,7 @@
  *   truncated     a checkpoint (or the chain's head) is beyond the last entry (tail deleted)
  *   signature     a checkpoint whose signature is wrong or made with an unpublished key
  */
-import { chainHash, GENESIS_HASH } from '../core/audit/append.ts';
+import { chainHash, entryOfRow, GENESIS_HASH, type AuditRowBody } from '../core/audit/append.ts';
 import { describeError } from '../core/errors.ts';
 import { verifyJws, type PublicJwk } from '../core/signing.ts';
 import type { Queryable } from '../core/store/db.ts';
@@ -29,6 +29,8 @@ export interface AuditReport {
   entries: number;
   /** Entries from before the chain existed (migration 090): not verifiable. */
   unchained: number;
+  /** Entries appended but not sealed yet (proof/seal.ts): the next round links them. */
+  pending: number;
   lastSeq: number;
   lastCheckpoint?: { seq: number; signedAt: string; kid: string } | undefined;
   /** Entries after the last checkpoint: a cut there would not show until the next one. */
@@ -37,15 +39,8 @@ export interface AuditReport {
 }
 
 /** An audit_log row as read back (the verifier and the evidence bundle read the same columns). */
-export interface AuditRow {
+export interface AuditRow extends AuditRowBody {
   seq: string;
-  at: Date;
-  actor: string;
-  action: string;
-  change_id: string | null;
-  pivot_id: string | null;
-  channel: string | null;
-  details: Record<string, unknown>;
   prev_hash: string;
   hash: string;
 }
@@ -87,8 +82,10 @@ export async function verifyAuditLog(db: Queryable, keys: readonly PublicJwk[]):
   );
   const checkpoints = checkCheckpoints(checkpointRows.rows, keys, problems);
   const checkpointAt = new Map(checkpoints.map((c) => [c.seq, c]));
-  const counts = await db.query<{ unchained: number; head: string }>(
-    `SELECT (SELECT count(*)::int FROM audit_log WHERE seq IS NULL) AS unchained, (SELECT seq::text FROM audit_chain_head WHERE id = 1) AS head`,
+  const counts = await db.query<{ unchained: number; pending: number; head: string }>(
+    `SELECT (SELECT count(*)::int FROM audit_log WHERE seq IS NULL AND txid IS NULL) AS unchained,
+            (SELECT count(*)::int FROM audit_log WHERE seq IS NULL AND txid IS NOT NULL) AS pending,
+            (SELECT seq::text FROM audit_chain_head WHERE id = 1) AS head`,
   );
   let prevHash = GENESIS_HASH;
   let expected = 1;
@@ -106,15 +103,7 @@ export async function verifyAuditLog(db: Queryable, keys: readonly PublicJwk[]):
         const range = seq - 1 === expected ? `${expected}` : `${expected} to ${seq - 1}`;
         problems.push({ kind: 'missing', seq: expected, message: `entry ${range} missing: deleted from the log` });
       }
-      const entry = {
-        at: row.at,
-        actor: row.actor,
-        action: row.action,
-        changeId: row.change_id,
-        pivotId: row.pivot_id,
-        channel: row.channel,
-      };
-      if (chainHash(row.prev_hash, { ...entry, details: row.details }) !== row.hash) {
+      if (chainHash(row.prev_hash, entryOfRow(row)) !== row.hash) {
         problems.push({ kind: 'altered', seq, message: `entry ${seq} (${row.action}) altered: its content does not match its hash` });
       } else if (row.prev_hash !== prevHash && seq === expected) {
         problems.push({
@@ -157,6 +146,7 @@ export async function verifyAuditLog(db: Queryable, keys: readonly PublicJwk[]):
   return {
     entries,
     unchained: counts.rows[0]?.unchained ?? 0,
+    pending: counts.rows[0]?.pending ?? 0,
     lastSeq,
     lastCheckpoint: last && { seq: last.seq, signedAt: last.signedAt, kid: last.kid },
     uncovered: Math.max(0, lastSeq - (last?.seq ?? 0)),

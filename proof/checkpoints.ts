@@ -8,7 +8,8 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { signJws, type SigningKey } from '../core/signing.ts';
-import type { Queryable } from '../core/store/db.ts';
+import type { Db, Queryable } from '../core/store/db.ts';
+import { sealAuditEntries } from './seal.ts';
 
 /** What a checkpoint's JWS payload says. */
 export interface CheckpointStatement {
@@ -18,8 +19,9 @@ export interface CheckpointStatement {
   signedAt: string;
 }
 
-/** Signs the head when entries were appended since the last checkpoint; returns what it signed. */
-export async function writeCheckpoint(db: Queryable, key: SigningKey): Promise<CheckpointStatement | undefined> {
+/** Seals what can be, then signs the head when entries were sealed since the last checkpoint; returns what it signed. */
+export async function writeCheckpoint(db: Queryable | Db, key: SigningKey): Promise<CheckpointStatement | undefined> {
+  await sealAuditEntries(db);
   const head = await db.query<{ seq: string; hash: string; last: string | null }>(
     `SELECT seq::text AS seq, hash, (SELECT max(seq)::text FROM audit_checkpoints) AS last FROM audit_chain_head WHERE id = 1`,
   );
@@ -33,23 +35,26 @@ export async function writeCheckpoint(db: Queryable, key: SigningKey): Promise<C
   return statement;
 }
 
-/** Checkpoints every `intervalMs`, and once more on close (gateway replicas may both sign: one row per position). */
-export function startCheckpointer(options: { db: Queryable; key: SigningKey; intervalMs: number; logger: Logger }): {
+/**
+ * Seals appended entries every `sealMs` and checkpoints every `intervalMs`, once more on close
+ * (gateway replicas may both do it: they take turns on the head, one checkpoint row per position).
+ */
+export function startCheckpointer(options: { db: Db; key: SigningKey; intervalMs: number; sealMs: number; logger: Logger }): {
   close(): Promise<void>;
 } {
+  // One round at a time: a slow store must not pile rounds up.
   let running: Promise<unknown> = Promise.resolve();
-  const tick = (): void => {
-    running = writeCheckpoint(options.db, options.key).catch((error: unknown) =>
-      options.logger.warn({ error: describeError(error) }, 'signing an audit checkpoint failed'),
-    );
+  const after = (work: () => Promise<unknown>, failure: string): void => {
+    running = running.then(work).catch((error: unknown) => options.logger.warn({ error: describeError(error) }, failure));
   };
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
+  const seal = (): void => after(() => sealAuditEntries(options.db), 'sealing audit entries failed');
+  const sign = (): void => after(() => writeCheckpoint(options.db, options.key), 'signing an audit checkpoint failed');
+  const timers = [setInterval(seal, options.sealMs), setInterval(sign, options.intervalMs)];
+  for (const timer of timers) timer.unref();
   return {
     async close() {
-      clearInterval(timer);
-      await running;
-      tick();
+      for (const timer of timers) clearInterval(timer);
+      sign();
       await running;
     },
   };

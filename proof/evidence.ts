@@ -10,14 +10,15 @@
  * other citizens' entries. The whole is signed with the instance's audit key, and written in one
  * canonical form, so changing any byte of the file fails verification.
  */
-import { bodyDigest, chainHash, linkHash, type ChainedEntry } from '../core/audit/append.ts';
+import { bodyDigest, chainHash, entryOfRow, linkHash, type ChainedEntry } from '../core/audit/append.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { maySignReceipt, type Receipt } from '../core/envelopes.ts';
 import { RelaisError } from '../core/errors.ts';
 import { signJws, verifyJws, type PublicJwk, type SigningKey } from '../core/signing.ts';
-import type { Queryable } from '../core/store/db.ts';
+import type { Db, Queryable } from '../core/store/db.ts';
 import type { AuditRow } from './audit-verify.ts';
 import { writeCheckpoint, type CheckpointStatement } from './checkpoints.ts';
+import { sealAuditEntries } from './seal.ts';
 
 export const EVIDENCE_FORMAT = 'relais-evidence/1';
 
@@ -80,7 +81,9 @@ async function changeOf(db: Queryable, id: string): Promise<EvidenceBundle['chan
 }
 
 /** The chain from the change's first entry to the checkpoint covering its last (signed now if none does yet). */
-async function auditExcerpt(db: Queryable, id: string, key: SigningKey): Promise<EvidenceBundle['audit']> {
+async function auditExcerpt(db: Queryable | Db, id: string, key: SigningKey): Promise<EvidenceBundle['audit']> {
+  // The change's latest entries may be waiting for the sealer: sealed now, so they have a place.
+  await sealAuditEntries(db);
   const own = await db.query<{ first: string | null; last: string | null }>(
     'SELECT min(seq)::text AS first, max(seq)::text AS last FROM audit_log WHERE change_id = $1::uuid',
     [id],
@@ -102,15 +105,7 @@ async function auditExcerpt(db: Queryable, id: string, key: SigningKey): Promise
     [first, checkpoint.seq],
   );
   const links = rows.rows.map((row): AuditLink => {
-    const entry: ChainedEntry = {
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      changeId: row.change_id,
-      pivotId: row.pivot_id,
-      channel: row.channel,
-      details: row.details,
-    };
+    const entry = entryOfRow(row);
     const base = { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
     return row.change_id === id ? { ...base, entry: { ...entry, at: row.at.toISOString() } } : { ...base, bodyDigest: bodyDigest(entry) };
   });

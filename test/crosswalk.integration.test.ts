@@ -100,7 +100,7 @@ test('link, then re-drive: a system not concerned for want of a file applies the
   assert.deepEqual(nothingLeft.body.redriven, [], 'a second re-drive finds nothing to send');
 
   const actions = await stack.database!.db.query<{ action: string }>(
-    "SELECT action FROM audit_log WHERE pivot_id = $1 AND action LIKE 'identity.%' ORDER BY seq",
+    "SELECT action FROM audit_log WHERE pivot_id = $1 AND action LIKE 'identity.%' ORDER BY id",
     [pivotId],
   );
   assert.deepEqual(

@@ -116,7 +116,7 @@ test('after a registered death: a change is a 409 naming the date, nothing is st
   assert.deepEqual([request.status, request.body.code], [409, 'citizen-deceased']);
   assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes')).rows[0]!.n, changesBefore, 'nothing stored');
   const audited = await db.query<{ details: Record<string, unknown> }>(
-    "SELECT details FROM audit_log WHERE action = 'change.refused' AND pivot_id = $1 ORDER BY seq",
+    "SELECT details FROM audit_log WHERE action = 'change.refused' AND pivot_id = $1 ORDER BY id",
     [jeanne],
   );
   assert.deepEqual(

@@ -51,7 +51,8 @@ export function defineAudit(audit: Command, io: Io): void {
           ? `last checkpoint at entry ${report.lastCheckpoint.seq}, signed ${report.lastCheckpoint.signedAt} by ${report.lastCheckpoint.kid}; ${report.uncovered} entr${report.uncovered === 1 ? 'y' : 'ies'} after it`
           : 'no checkpoint yet';
         const unchained = report.unchained > 0 ? `; ${report.unchained} older entries outside the chain` : '';
-        io.out(`audit log verified: ${report.entries} entries, ${checkpoint}${unchained}`);
+        const pending = report.pending > 0 ? `; ${report.pending} newer entries waiting to be sealed` : '';
+        io.out(`audit log verified: ${report.entries} entries, ${checkpoint}${unchained}${pending}`);
       } finally {
         await db.close();
       }

@@ -5,8 +5,8 @@
  * it records does.
  *
  * Why one function rather than an INSERT where each decision is taken: the log is tamper-evident
- * (each entry carries the hash of the previous one), which only holds if nothing writes to
- * `audit_log` another way; `relais audit verify` (proof/audit-verify.ts) recomputes the chain. `scripts/lint/architecture.test.ts` checks that no other
+ * (each entry carries the hash of the previous one, set by the sealer: seal.ts), which only holds
+ * if nothing writes to `audit_log` another way; `relais audit verify` (proof/audit-verify.ts) recomputes the chain. `scripts/lint/architecture.test.ts` checks that no other
  * production file names the table in an INSERT.
  */
 import { canonicalJson } from '../canonical-json.ts';
@@ -38,6 +38,30 @@ export interface ChainedEntry {
   details: Record<string, unknown>;
 }
 
+/** The columns an entry is hashed from, as read back from `audit_log` (sealer, verifier, evidence). */
+export interface AuditRowBody {
+  at: Date;
+  actor: string;
+  action: string;
+  change_id: string | null;
+  pivot_id: string | null;
+  channel: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Hashed exactly as read back: the sealer and the verifier must see the same entry. */
+export function entryOfRow(row: AuditRowBody): ChainedEntry {
+  return {
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    changeId: row.change_id,
+    pivotId: row.pivot_id,
+    channel: row.channel,
+    details: row.details,
+  };
+}
+
 /** The chain's first `prev_hash`. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -64,60 +88,25 @@ export function chainHash(prevHash: string, entry: ChainedEntry): string {
  * Appends one entry in `store`: the caller's transaction, so that it commits or rolls back with
  * the decision, or the pool, for an entry of its own.
  *
- * Why a row lock on `audit_chain_head`: each entry needs the hash of the one before, so appends
- * are serialised per instance. The lock is taken here, as late as the caller's transaction allows,
- * and held until it commits; an advisory lock would serialise the same way but leave the head's
- * hash to be read separately. Two round trips per entry (lock and read the head; insert and move
- * it); the bench measures the cost (docs/performance.md).
+ * Why no lock here: each entry needs the hash of the one before, and taking the chain's head
+ * inside every audited transaction made those transactions commit one at a time (182 changes/s
+ * instead of 1,354 on the same PostgreSQL: ADR 0021). The entry is inserted with the id of the
+ * transaction writing it; the sealer (seal.ts) links it into the chain once that transaction has
+ * ended, in the order entries were inserted. One statement, no wait.
  */
 export async function appendAudit(store: Queryable | Db, entry: AuditEntry): Promise<void> {
-  // Given the pool rather than a transaction (an audited read has nothing else to commit), the
-  // row lock would end with its own statement and two appends would read the same head: the
-  // entry gets a transaction of its own.
-  if (isDb(store)) return store.transaction((tx) => appendInTransaction(tx, entry));
-  return appendInTransaction(store, entry);
-}
-
-function isDb(store: Queryable | Db): store is Db {
-  return typeof (store as Partial<Db>).transaction === 'function';
-}
-
-async function appendInTransaction(tx: Queryable, entry: AuditEntry): Promise<void> {
-  const head = await tx.query<{ seq: string; hash: string; change_id: string | null }>(
-    `SELECT h.seq::text AS seq, h.hash, (SELECT id FROM changes WHERE id = $1::uuid) AS change_id
-       FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE OF h`,
-    [entry.changeId && isUuid(entry.changeId) ? entry.changeId : null],
-  );
-  const { seq: headSeq, hash: prevHash, change_id: changeId } = head.rows[0]!;
-  const chained: ChainedEntry = {
-    at: new Date(),
-    actor: entry.actor,
-    action: entry.action,
-    changeId,
-    pivotId: entry.pivotId && isUuid(entry.pivotId) ? entry.pivotId : null,
-    channel: entry.channel ?? null,
-    // What jsonb gives back: no undefined members, dates as strings.
-    details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
-  };
-  const hash = chainHash(prevHash, chained);
-  const seq = (BigInt(headSeq) + 1n).toString();
-  await tx.query(
-    `WITH entry AS (
-       INSERT INTO audit_log (seq, at, actor, action, change_id, pivot_id, channel, details, prev_hash, hash)
-       VALUES ($1::bigint, $2, $3, $4, $5::uuid, $6::uuid, $7, $8, $9, $10)
-     )
-     UPDATE audit_chain_head SET seq = $1::bigint, hash = $10 WHERE id = 1`,
+  await store.query(
+    `INSERT INTO audit_log (at, actor, action, change_id, pivot_id, channel, details, txid)
+     VALUES ($1, $2, $3, (SELECT id FROM changes WHERE id = $4::uuid), $5::uuid, $6, $7, pg_current_xact_id())`,
     [
-      seq,
-      chained.at,
-      chained.actor,
-      chained.action,
-      chained.changeId,
-      chained.pivotId,
-      chained.channel,
-      JSON.stringify(chained.details),
-      prevHash,
-      hash,
+      new Date(),
+      entry.actor,
+      entry.action,
+      entry.changeId && isUuid(entry.changeId) ? entry.changeId : null,
+      entry.pivotId && isUuid(entry.pivotId) ? entry.pivotId : null,
+      entry.channel ?? null,
+      // What jsonb gives back: no undefined members, dates as strings.
+      JSON.stringify(entry.details ?? {}),
     ],
   );
 }
