@@ -34,8 +34,16 @@ export interface RouteTarget {
   system: string;
   /** Unset means `holders`. */
   audience?: Audience;
+  /**
+   * Once a death is registered for the citizen: unset, nothing is written to them (the connector
+   * refuses); `family-contact`, the delivery goes to their declared family contact instead, and
+   * without one the system is not concerned (docs/flows.md "After a death").
+   */
+  onDeath?: OnDeath;
   fields: string[];
 }
+
+export type OnDeath = 'family-contact';
 
 export interface Route {
   id: string;
