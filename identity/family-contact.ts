@@ -6,6 +6,7 @@
  * hands it to the one delivery that needs it, never to an event or a log.
  */
 import { DEATH_REGISTERED_V1 } from '../schemas/index.ts';
+import type { DeliveryPlan } from '../core/flows/plan.ts';
 import type { Queryable } from '../core/store/db.ts';
 import { deathOf } from './life-state.ts';
 
@@ -89,13 +90,20 @@ export async function familyContactsOf(db: Queryable, pivotIds: string[]): Promi
 }
 
 /**
- * What deciding who a change concerns needs to know of the citizen's death and family contact:
- * deceased when a death is registered or the change registers it. Asked only when a route opts
- * in (`onDeath: family-contact`), so other changes cost no query.
+ * What deciding who a change concerns (concernedOnly) needs when a route of the plan writes to a
+ * deceased citizen's family contact: undefined while the citizen is alive (neither registered
+ * dead nor being registered by this change), else whether a contact is declared. Other plans
+ * cost no query.
  */
-export async function bereavementOf(db: Queryable, pivotId: string, type: string): Promise<{ deceased: boolean; familyContact: boolean }> {
+export async function bereavementOf(
+  db: Queryable,
+  pivotId: string,
+  type: string,
+  plan: DeliveryPlan,
+): Promise<{ familyContact: boolean } | undefined> {
+  if (!plan.deliveries.some((d) => d.onDeath === 'family-contact')) return undefined;
   const deceased = type === DEATH_REGISTERED_V1 || (await deathOf(db, pivotId)) !== undefined;
-  if (!deceased) return { deceased, familyContact: false };
+  if (!deceased) return undefined;
   const found = await db.query('SELECT 1 FROM family_contacts WHERE pivot_id = $1', [pivotId]);
-  return { deceased, familyContact: found.rows.length > 0 };
+  return { familyContact: found.rows.length > 0 };
 }

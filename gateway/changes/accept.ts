@@ -18,7 +18,7 @@ import type { CivilIdentity } from '../../identity/civil-identity.ts';
 import { holdingSystems, lockCitizen, replaceIdentifier, type CitizenReference } from '../../identity/identity-store.ts';
 import { encodeCanonical } from '../../core/envelopes.ts';
 import type { Flows } from '../../core/flows/flows.ts';
-import { asksBereavement, concernedOnly, planDeliveries, type DeliveryPlan, type NotConcerned } from '../../core/flows/plan.ts';
+import { concernedOnly, planDeliveries, type DeliveryPlan, type NotConcerned } from '../../core/flows/plan.ts';
 import { bereavementOf } from '../../identity/family-contact.ts';
 import { newEventId } from '../../core/ids.ts';
 import { changeByIdempotencyKey, insertChange, type ChangeRecord } from '../../core/store/change-record.ts';
@@ -255,10 +255,10 @@ export async function concernedIn(
   plan: DeliveryPlan,
   type: string,
 ): Promise<ReturnType<typeof concernedOnly>> {
-  const bereavement = asksBereavement(plan) ? await bereavementOf(tx, pivotId, type) : undefined;
-  if (!bereavement && plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
+  const bereaved = await bereavementOf(tx, pivotId, type, plan);
+  if (!bereaved && plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
   const holders = await holdingSystems(tx, pivotId);
-  return concernedOnly(plan, (system) => holders.has(system), bereavement);
+  return concernedOnly(plan, (system) => holders.has(system), bereaved);
 }
 
 /** `409 citizen-deceased`, naming the date of the registered death. */
