@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFlows } from '../core/flows/flows.ts';
+import { mergeCitizens } from '../identity/crosswalk.ts';
 import { linkIdentifier } from '../identity/identity-store.ts';
 import { createLogger } from '../core/logger.ts';
 import { topicNames } from '../core/topics.ts';
@@ -143,4 +144,13 @@ test('refusals name the field: a bad body is a 422 on its pointer, an unknown ci
   assert.equal(unknown.status, 404);
   assert.deepEqual(unknown.body['errors'], [{ field: '/pivotId', message: 'unknown pivot id' }]);
   assert.equal((await call('counter', 'GET', '/v1/citizens/not-a-uuid/family-contact')).status, 400);
+});
+
+test('a merged citizen: the contact follows the person, and the merged pivot id reads the one kept', async () => {
+  const twin = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+  await linkIdentifier(database.db, twin, 'waste-management', 'USG-000999');
+  assert.equal((await call('counter', 'PUT', `/v1/citizens/${twin}/family-contact`, claire)).status, 201);
+  await database.db.transaction((tx) => mergeCitizens(tx, { from: twin, into: jeanne }, { actor: 'test' }));
+  const read = await call('counter', 'GET', `/v1/citizens/${twin}/family-contact`);
+  assert.deepEqual([read.status, read.body['pivotId'], read.body['email']], [200, jeanne, claire.email]);
 });
