@@ -48,21 +48,22 @@ function fromRow(row: Row): DeclaredFamilyContact {
   };
 }
 
-/** Declares (or replaces) the citizen's family contact; whether one was there before. */
+/** Declares (or replaces) the citizen's family contact; whether one was there before, and when. */
 export async function declareFamilyContact(
   db: Queryable,
   pivotId: string,
   contact: FamilyContact,
   declaredBy: string,
-): Promise<{ replaced: boolean }> {
-  const result = await db.query<{ replaced: boolean }>(
+): Promise<{ replaced: boolean; declaredAt: string }> {
+  const result = await db.query<{ replaced: boolean; declared_at: Date }>(
     `INSERT INTO family_contacts AS f (pivot_id, name, email, relationship, language, declared_by)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (pivot_id) DO UPDATE SET name = $2, email = $3, relationship = $4, language = $5, declared_by = $6, declared_at = now()
-     RETURNING (xmax <> 0) AS replaced`,
+     RETURNING (xmax <> 0) AS replaced, declared_at`,
     [pivotId, contact.name, contact.email, contact.relationship, contact.language, declaredBy],
   );
-  return { replaced: result.rows[0]?.replaced === true };
+  const row = result.rows[0]!;
+  return { replaced: row.replaced, declaredAt: row.declared_at.toISOString() };
 }
 
 export async function familyContactOf(db: Queryable, pivotId: string): Promise<DeclaredFamilyContact | undefined> {

@@ -53,7 +53,7 @@ export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rig
     if (!validate(body)) throw new HttpProblem('validation-failed', 'the request does not match the schema', toIssues(validate.errors));
     const citizen = await citizenOf(pivotId);
     const contact: FamilyContact = { name: body.name, email: body.email, relationship: body.relationship, language: body.language };
-    const { replaced } = await deps.db.transaction(async (tx) => {
+    const { replaced, declaredAt } = await deps.db.transaction(async (tx) => {
       const written = await declareFamilyContact(tx, citizen, contact, req.caller!.name);
       await appendAudit(tx, {
         actor: req.caller!.name,
@@ -63,7 +63,7 @@ export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rig
       });
       return written;
     });
-    const view: View = { pivotId: citizen, ...contact, declaredBy: req.caller!.name, declaredAt: new Date().toISOString() };
+    const view: View = { pivotId: citizen, ...contact, declaredBy: req.caller!.name, declaredAt };
     res.status(replaced ? 200 : 201).json(view);
   });
 
