@@ -148,6 +148,9 @@ export function decodeCanonical(message: Pick<IncomingMessage, 'headers' | 'valu
   };
 }
 
+/** Whom a delivery about a deceased citizen is for, when its route writes to their family contact (relationship as declared). */
+export type DeliveryFamilyContact = { name: string; relationship: string; language: 'fr' | 'en' };
+
 /** What a sink connector is handed: one event, for one system, minimised. */
 export interface Delivery {
   /** The event id: the idempotency key of the apply. */
@@ -156,8 +159,10 @@ export interface Delivery {
   pivotId: string;
   system: string;
   routeId: string;
-  /** The recipient system's own identifier of the citizen. */
+  /** The recipient system's own identifier of the citizen; with `familyContact`, the contact's (their address, for email). */
   citizenId: string;
+  /** Only on a deceased citizen's delivery whose route says `onDeath: family-contact`: write to this person, never the deceased. */
+  familyContact?: DeliveryFamilyContact | undefined;
   /** Only the fields the route allows this system. */
   data: Record<string, unknown>;
   time: string;
@@ -184,13 +189,17 @@ export function encodeDelivery(delivery: Delivery, topic: string, source = '/rel
       ...(delivery.citizenDeceasedOn ? { [extensions.deceased]: delivery.citizenDeceasedOn } : {}),
       ...(delivery.channel ? { [extensions.channel]: delivery.channel } : {}),
     },
-    data: checkedDeliveryValue({ citizenId: delivery.citizenId, data: delivery.data }),
+    data: checkedDeliveryValue({
+      citizenId: delivery.citizenId,
+      data: delivery.data,
+      ...(delivery.familyContact && { familyContact: delivery.familyContact }),
+    }),
   };
   if (delivery.traceparent) cloudEvent.traceparent = delivery.traceparent;
   return encodeEvent(cloudEvent, topic);
 }
 
-function checkedDeliveryValue(value: unknown): { citizenId: string; data: Record<string, unknown> } {
+function checkedDeliveryValue(value: unknown): Pick<Delivery, 'citizenId' | 'data' | 'familyContact'> {
   return checked(validateDelivery, value, 'delivery');
 }
 
@@ -207,6 +216,7 @@ export function decodeDelivery(message: Pick<IncomingMessage, 'headers' | 'value
     system,
     routeId: event.extensions[extensions.route] ?? '',
     citizenId: value.citizenId,
+    ...(value.familyContact ? { familyContact: value.familyContact } : {}),
     data: value.data,
     time: event.time,
     traceparent: event.traceparent,

@@ -13,6 +13,7 @@ import { jsonBody, refuseUnstorableParameters } from './request-checks.ts';
 import { changesRoutes } from './routes/changes.ts';
 import { citizensRoutes } from './routes/citizens.ts';
 import { deadLettersRoutes } from './routes/dead-letters.ts';
+import { familyContactRoutes } from './routes/family-contact.ts';
 import { identityReviewsRoutes } from './routes/identity-reviews.ts';
 import { identitiesRoutes } from './routes/identities.ts';
 import { kpisRoutes } from './routes/kpis.ts';
@@ -56,6 +57,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     operationsRoutes(deps),
     changesRoutes(deps, body),
     citizensRoutes(deps),
+    familyContactRoutes(deps, body),
     serviceRequestsRoutes(deps, body),
     identityReviewsRoutes(deps, body),
     identitiesRoutes(deps, body),

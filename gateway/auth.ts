@@ -19,6 +19,7 @@ export const scopes = [
   'changes:write',
   'changes:read',
   'citizens:read',
+  'citizens:write',
   'service-requests:write',
   'service-requests:read',
   'identity:review',

@@ -119,7 +119,7 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     recipients: change.recipients ?? undefined,
   };
   // Only the systems that hold a file on the person the agent chose (docs/adr/0026).
-  const { systems: planned, notConcerned } = await concernedIn(tx, pivotId, planDeliveries(input.flows, event));
+  const { systems: planned, notConcerned } = await concernedIn(tx, pivotId, planDeliveries(input.flows, event), change.type);
   await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched', seq = $3, not_concerned = $4 WHERE id = $1", [
     change.id,
     pivotId,

@@ -145,6 +145,11 @@ export async function mergeCitizens(
     into,
   ]);
   await tx.query('UPDATE citizens SET merged_into = $2 WHERE pivot_id = $1 OR merged_into = $1', [from, into]);
+  // The family contact follows the person, unless the citizen kept already has one of their own.
+  await tx.query(
+    `UPDATE family_contacts SET pivot_id = $2 WHERE pivot_id = $1 AND NOT EXISTS (SELECT 1 FROM family_contacts WHERE pivot_id = $2)`,
+    [from, into],
+  );
   const movedSystems = moved.rows.map((r) => r.system).sort();
   await appendAudit(tx, {
     actor: decider.actor,

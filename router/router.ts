@@ -12,6 +12,7 @@ import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts
 import { decodeCanonical, deliveredData, encodeDelivery, encodeReceipt, type CanonicalEvent } from '../core/envelopes.ts';
 import { coded, describeError, RelaisError } from '../core/errors.ts';
 import { identifiersFor } from '../identity/identity-store.ts';
+import { familyContactsOf, type FamilyContact } from '../identity/family-contact.ts';
 import { deathsOf } from '../identity/life-state.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/flows/flows.ts';
@@ -23,7 +24,7 @@ import { consumerGroups, ensureTopicsOnceKafkaAnswers, type TopicNames } from '.
 import type { Runtime } from '../core/runtime.ts';
 import { routerMetricsHooks, watchGroup } from '../core/metrics.ts';
 import { startSpan } from '../core/tracing/spans.ts';
-import { isEventType, parseEventData, type EventData, type EventType } from '../schemas/index.ts';
+import { DEATH_REGISTERED_V1, isEventType, parseEventData, type EventData, type EventType } from '../schemas/index.ts';
 
 export interface RouterOptions {
   bus: Bus;
@@ -90,21 +91,57 @@ function poison(topics: TopicNames, message: IncomingMessage, error: unknown): O
   };
 }
 
+/** What the store says of the batch's citizens: identifiers, registered deaths, family contacts. */
+interface Known {
+  identifiers: Map<string, string>;
+  deaths: Map<string, string>;
+  familyContacts: Map<string, FamilyContact>;
+}
+
+/** The citizen's date of death: registered, or registered by this very event. */
+function deathDateOf(event: ValidEvent, deaths: Map<string, string>): string | undefined {
+  const registered = deaths.get(event.pivotId);
+  if (registered !== undefined || event.type !== DEATH_REGISTERED_V1) return registered;
+  return (event.data as { dateOfDeath?: string }).dateOfDeath;
+}
+
+/**
+ * Who a planned delivery goes to: the citizen (by the system's identifier of them), or — the
+ * citizen deceased and the route saying `onDeath: family-contact` — their declared family contact;
+ * `skip` when it goes to no one (a deceased citizen without a contact: not concerned, as the
+ * gateway recorded; docs/flows.md "After a death").
+ */
+export function recipientOf(
+  plan: Pick<PlannedDelivery, 'system' | 'onDeath'>,
+  event: Pick<ValidEvent, 'pivotId'>,
+  deceasedOn: string | undefined,
+  known: Known,
+): { citizenId: string | undefined; familyContact?: FamilyContact } | 'skip' {
+  if (plan.onDeath !== 'family-contact' || deceasedOn === undefined)
+    return { citizenId: known.identifiers.get(`${event.pivotId} ${plan.system}`) };
+  const contact = known.familyContacts.get(event.pivotId);
+  return contact ? { citizenId: contact.email, familyContact: contact } : 'skip';
+}
+
 /**
  * A routed event's messages: per recipient, its delivery and a `delivered` receipt, or a
  * `rejected` receipt when a `residents` recipient has no identifier for the citizen; nothing
- * for a `holders` recipient without one (not concerned).
+ * for a `holders` recipient without one (not concerned), nor for a deceased citizen's family
+ * contact route when none is declared.
  */
 function messagesFor(
   options: Pick<RouterOptions, 'topics' | 'metrics' | 'receiptKey'>,
   { event, plans }: { event: ValidEvent; plans: PlannedDelivery[] },
-  { identifiers, deaths }: { identifiers: Map<string, string>; deaths: Map<string, string> },
+  known: Known,
   { traceparent, now }: { traceparent: string; now: string },
 ): OutgoingMessage[] {
   const { topics } = options;
   const out: OutgoingMessage[] = [];
+  const deceasedOn = deathDateOf(event, known.deaths);
   for (const plan of plans) {
-    const citizenId = identifiers.get(`${event.pivotId} ${plan.system}`);
+    const recipient = recipientOf(plan, event, deceasedOn, known);
+    if (recipient === 'skip') continue;
+    const { citizenId, familyContact } = recipient;
     const receipt = {
       eventId: event.id,
       system: plan.system,
@@ -134,11 +171,14 @@ function messagesFor(
           system: plan.system,
           routeId: plan.routeId,
           citizenId,
+          ...(familyContact
+            ? { familyContact: { name: familyContact.name, relationship: familyContact.relationship, language: familyContact.language } }
+            : {}),
           data: plan.data,
           time: event.time,
           traceparent,
           seq: event.seq,
-          citizenDeceasedOn: deaths.get(event.pivotId),
+          citizenDeceasedOn: deceasedOn,
           channel: event.channel,
         },
         topics.delivery(plan.system),
@@ -198,6 +238,11 @@ export async function routeBatch(
     options.db,
     planned.map((p) => p.event.pivotId),
   );
+  // Only the citizens a family-contact route is planned for: other batches cost no query.
+  const familyContacts = await familyContactsOf(
+    options.db,
+    planned.filter((p) => p.plans.some((d) => d.onDeath === 'family-contact')).map((p) => p.event.pivotId),
+  );
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
     const span = startSpan(`route ${event.type}`, {
@@ -207,7 +252,7 @@ export async function routeBatch(
     });
     const { traceparent } = span;
     span.end();
-    out.push(...messagesFor(options, { event, plans }, { identifiers, deaths }, { traceparent, now }));
+    out.push(...messagesFor(options, { event, plans }, { identifiers, deaths, familyContacts }, { traceparent, now }));
   }
   return out;
 }

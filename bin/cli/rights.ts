@@ -38,6 +38,7 @@ function grantLines(label: string, grant: Grant & { system?: string; where: stri
     );
   lines.push(`  names citizens by: ${(grant.naming ?? []).join(', ') || 'nothing'}`);
   lines.push(`  reads: ${(grant.read ?? []).join(', ') || 'nothing'}`);
+  if (grant.declare?.length) lines.push(`  declares: ${grant.declare.join(', ')}`);
   return lines;
 }
 

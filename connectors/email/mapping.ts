@@ -1,10 +1,13 @@
 /**
  * Canonical events → a French email to the citizen: one template per event type, filled with
- * the fields the flow delivers (flows/email.yaml). Pure: no I/O. A template only says what the
+ * the fields the flow delivers (flows/email.yaml); and the notice to a deceased citizen's
+ * family contact, in French or English. Pure: no I/O. A template only says what the
  * delivery carries; a field the flow does not allow is simply absent from the message.
  */
 import {
   ADDRESS_CHANGED_V1,
+  DEATH_REGISTERED_V1,
+  type DeliveryFamilyContact,
   SERVICE_REQUEST_RESOLVED_V1,
   SERVICE_REQUEST_SUBMITTED_V1,
   SERVICE_REQUEST_UPDATED_V1,
@@ -151,6 +154,71 @@ const templates: Record<string, (data: Record<string, unknown>) => EmailContent>
 };
 
 export const templatedTypes = Object.keys(templates);
+
+function englishDate(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const date = new Date(`${value}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+}
+
+// To a bereaved relative: condolences first, what happened in plain words, that there is nothing
+// to tell the administrations again, and why they receive it. Never the deceased's details
+// beyond the date the flow delivers, never a request to act.
+const bereavementNotices: Record<
+  DeliveryFamilyContact['language'],
+  (contact: DeliveryFamilyContact, data: Record<string, unknown>) => EmailContent
+> = {
+  fr: (contact, data) => {
+    const when = frenchDate(text(data, 'dateOfDeath'), false);
+    return {
+      subject: 'Décès de votre proche : les administrations sont informées',
+      text: [
+        `Bonjour ${contact.name},`,
+        '',
+        'Nous vous adressons nos sincères condoléances.',
+        '',
+        `Le décès de votre proche${when ? `, survenu le ${when},` : ''} a été enregistré par l’état civil.`,
+        'Les administrations concernées en sont informées : vous n’avez pas à le leur signaler vous-même.',
+        '',
+        `Vous recevez ce message parce que vous avez été désigné(e) comme contact familial (${contact.relationship}).`,
+        ...footer,
+      ].join('\n'),
+    };
+  },
+  en: (contact, data) => {
+    const when = englishDate(text(data, 'dateOfDeath'));
+    return {
+      subject: 'The death of your relative: the administrations have been informed',
+      text: [
+        `Dear ${contact.name},`,
+        '',
+        'Please accept our sincere condolences.',
+        '',
+        `The death of your relative${when ? ` on ${when}` : ''} has been registered by the civil registry.`,
+        'The administrations concerned have been informed: you do not need to tell them yourself.',
+        '',
+        `You receive this message because you were declared as the family contact (${contact.relationship}).`,
+        '',
+        'This is an automatic message: please do not reply.',
+        'Relais — “Tell us once”',
+      ].join('\n'),
+    };
+  },
+};
+
+/**
+ * The notice to a deceased citizen's family contact, in the contact's language: the death's
+ * registration only (undefined for any other type), so a bereaved relative never receives a
+ * message written for the deceased, whatever else a flow opts in.
+ */
+export function toFamilyContactNotice(
+  type: string,
+  contact: DeliveryFamilyContact,
+  data: Record<string, unknown>,
+): EmailContent | undefined {
+  return type === DEATH_REGISTERED_V1 ? bereavementNotices[contact.language](contact, data) : undefined;
+}
 
 /** The email for an event, or undefined when no template exists for its type. */
 export function toEmail(type: string, data: Record<string, unknown>): EmailContent | undefined {

@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEATH_REGISTERED_V1,
   type Delivery,
   RetryableError,
   SERVICE_REQUEST_RESOLVED_V1,
@@ -139,4 +140,51 @@ test("a deceased citizen's own address receives nothing: rejected with CITIZEN_D
     reason: 'CITIZEN_DECEASED: a death is registered for this citizen (2026-11-20); nothing is sent to their own address',
   });
   assert.equal(mailbox.messages().length, sent, 'no email');
+});
+
+const claire = { name: 'Claire Martin', relationship: 'fille', language: 'fr' as const };
+const toContact = (familyContact: Delivery['familyContact'], type = DEATH_REGISTERED_V1): Delivery => ({
+  ...delivery(type, { dateOfDeath: '2026-11-20' }, 'claire.martin@example.fr'),
+  citizenDeceasedOn: '2026-11-20',
+  familyContact,
+});
+
+test('a registered death with a family contact: the contact receives a condolence notice in French, the deceased nothing', async () => {
+  const d = toContact(claire);
+  assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
+  const mail = mailbox.messages().find((m) => m.messageId === `<${d.eventId}@relais.notifications>`)!;
+  assert.deepEqual(mail.to, ['claire.martin@example.fr']);
+  assert.equal(mail.subject, 'Décès de votre proche : les administrations sont informées');
+  assert.match(mail.text, /^Bonjour Claire Martin,/);
+  assert.match(mail.text, /sincères condoléances/);
+  assert.match(mail.text, /Le décès de votre proche, survenu le 20 novembre 2026, a été enregistré/);
+  assert.match(mail.text, /contact familial \(fille\)/);
+  assert.ok(!mailbox.messages().some((m) => m.to.includes(address) && m.messageId === mail.messageId));
+});
+
+test("the notice is written in the contact's language", async () => {
+  const d = toContact({ name: 'Sam Martin', relationship: 'son', language: 'en' });
+  assert.deepEqual(await sink.apply(d, context()), { status: 'applied' });
+  const mail = mailbox.messages().find((m) => m.messageId === `<${d.eventId}@relais.notifications>`)!;
+  assert.equal(mail.subject, 'The death of your relative: the administrations have been informed');
+  assert.match(mail.text, /^Dear Sam Martin,/);
+  assert.match(mail.text, /The death of your relative on 20 November 2026 has been registered/);
+  assert.match(mail.text, /declared as the family contact \(son\)/);
+});
+
+test('a family contact receives only the notice of the death: another event about the deceased is rejected, nothing sent', async () => {
+  const sent = mailbox.messages().length;
+  assert.deepEqual(await sink.apply(toContact(claire, SERVICE_REQUEST_SUBMITTED_V1), context()), {
+    status: 'rejected',
+    reason: `email has no family-contact template for ${SERVICE_REQUEST_SUBMITTED_V1}`,
+  });
+  assert.equal(mailbox.messages().length, sent);
+});
+
+test('a family contact on a delivery about a living citizen is ignored: the citizen template, to citizenId', async () => {
+  const { citizenDeceasedOn: _, ...alive } = toContact(claire);
+  const sent = mailbox.messages().length;
+  // A death event has no citizen template: the contact alone is never a reason to write.
+  assert.equal((await sink.apply(alive, context())).status, 'rejected');
+  assert.equal(mailbox.messages().length, sent);
 });

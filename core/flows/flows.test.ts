@@ -93,3 +93,15 @@ test('an alias to an earlier anchor is allowed', () => {
   const flows = parseFlows([{ file: 'flows/test.yaml', text }], {});
   assert.deepEqual(flows.routes[1]?.basis, flows.routes[0]?.basis);
 });
+
+test('onDeath: family-contact is for notification systems only, named at its line', () => {
+  const route = (target: string) =>
+    `  - id: death-to-${target}\n    event: fr.relais.citizen.death.registered.v1\n    basis: { kind: public-task, reference: CRPA }\n    to:\n      - system: ${target}\n        onDeath: family-contact\n        fields: [dateOfDeath]\n`;
+  const systems = `${system}  email:\n    connector: email\n    role: notification\n`;
+  assert.match(
+    problemsOf(`${systems}routes:\n${route('social-services')}`),
+    /test\.yaml:\d+: .*onDeath: onDeath family-contact needs a notification system/,
+  );
+  const flows = parseFlows([{ file: 'flows/test.yaml', text: `${systems}routes:\n${route('email')}` }], {});
+  assert.equal(flows.routes[0]?.to[0]?.onDeath, 'family-contact');
+});

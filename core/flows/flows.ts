@@ -34,6 +34,8 @@ export interface RouteTarget {
   system: string;
   /** Unset means `holders`. */
   audience?: Audience;
+  /** The citizen deceased: unset, nothing is written to them; `family-contact`, to their declared contact (docs/flows.md). */
+  onDeath?: 'family-contact';
   fields: string[];
 }
 
@@ -230,6 +232,9 @@ export function checkFlows(sources: FlowSource[], options: LoadFlowsOptions = {}
         const twice = targets.get(`${route.event}\u0000${target.system}`);
         if (twice) problems.push(`${at('to', t, 'system')}: ${target.system} already receives ${route.event} through route "${twice}"`);
         targets.set(`${route.event}\u0000${target.system}`, route.id);
+        // A family contact is written to, not a silo's file updated: only a notification system may.
+        if (target.onDeath && flows.systems.get(target.system)?.role !== 'notification')
+          problems.push(`${at('to', t, 'onDeath')}: onDeath ${target.onDeath} needs a notification system (role: notification)`);
         target.fields.forEach((field, f) => {
           if (!known.has(field)) problems.push(`${at('to', t, 'fields', f)}: "${field}" is not a field of ${route.event}`);
         });

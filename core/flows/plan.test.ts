@@ -139,3 +139,34 @@ test('the reference directory: a holders recipient without a file is not concern
   assert.deepEqual(concerned.notConcerned, [{ system: 'social-services', reason: 'no-file' }]);
   assert.deepEqual(concernedOnly(plan, () => true).notConcerned, []);
 });
+
+test('after a death: a family-contact route is concerned when a contact is declared, else not concerned (no-family-contact)', () => {
+  const plan = {
+    systems: ['email', 'waste'],
+    deliveries: [
+      {
+        system: 'email',
+        routeId: 'r1',
+        basis: 'public-task' as const,
+        basisReference: 'x',
+        data: {},
+        audience: 'holders' as const,
+        onDeath: 'family-contact' as const,
+      },
+      { system: 'waste', routeId: 'r2', basis: 'public-task' as const, basisReference: 'x', data: {}, audience: 'holders' as const },
+    ],
+  };
+  const noFileAnywhere = () => false;
+  // The deceased's own file in email does not matter: the contact is the recipient.
+  assert.deepEqual(concernedOnly(plan, noFileAnywhere, { familyContact: true }).systems, ['email']);
+  assert.deepEqual(concernedOnly(plan, noFileAnywhere, { familyContact: false }).notConcerned, [
+    { system: 'email', reason: 'no-family-contact' },
+    { system: 'waste', reason: 'no-file' },
+  ]);
+  // Alive (no bereavement): the route is an ordinary holders route.
+  assert.deepEqual(concernedOnly(plan, (s) => s === 'email').systems, ['email']);
+  assert.deepEqual(
+    concernedOnly(plan, noFileAnywhere).notConcerned.map((n) => n.reason),
+    ['no-file', 'no-file'],
+  );
+});

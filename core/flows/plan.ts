@@ -11,7 +11,7 @@
  */
 import type { PiiLevel } from '../../schemas/validation.ts';
 import { fieldLabels, isEventType } from '../../schemas/index.ts';
-import type { Audience, Filter, Flows, LegalBasisKind } from './flows.ts';
+import type { Audience, Filter, Flows, LegalBasisKind, RouteTarget } from './flows.ts';
 
 function labelsOf(type: string): ReadonlyMap<string, PiiLevel> | undefined {
   return isEventType(type) ? fieldLabels(type) : undefined;
@@ -37,6 +37,8 @@ export interface PlannedDelivery {
   data: Record<string, unknown>;
   /** Whom among the citizens it hears about: only those it holds a file on (`holders`), or every resident. */
   audience: Audience;
+  /** Set when the route writes to the citizen's declared family contact once they are deceased. */
+  onDeath?: RouteTarget['onDeath'];
 }
 
 type Json = unknown;
@@ -174,34 +176,50 @@ export function planDeliveries(flows: Flows, event: RoutableEvent): DeliveryPlan
         basisReference: route.basis.reference,
         data: project(event.data, target.fields, labelsOf(event.type)),
         audience: target.audience ?? 'holders',
+        ...(target.onDeath ? { onDeath: target.onDeath } : {}),
       });
     }
   }
   return { systems: [...new Set(deliveries.map((d) => d.system))], deliveries };
 }
 
-/** Why a system the flows route a change to is not a recipient of it (docs/adr/0026). */
-export type NotConcernedReason = 'no-file';
+/** Why a system the flows route a change to is not a recipient of it (docs/adr/0026, docs/flows.md). */
+export type NotConcernedReason = 'no-file' | 'no-family-contact';
 
 export interface NotConcerned {
   system: string;
-  /** `no-file`: its route's audience is `holders` and the crosswalk knows no file of the citizen there. */
+  /**
+   * `no-file`: its route's audience is `holders` and the crosswalk knows no file of the citizen there;
+   * `no-family-contact`: the citizen is deceased, its route writes to their family contact instead, and none is declared.
+   */
   reason: NotConcernedReason;
 }
 
 /**
  * The reference directory applied to a plan: a recipient whose audience is `holders` and that
  * holds no file on the citizen (per the crosswalk: `holds`) is not concerned — no delivery, no
- * status, never a failure. The gateway and the source runtime record the result, the router
- * delivers to the same systems (it asks the same crosswalk).
+ * status, never a failure; nor, the citizen deceased (`bereaved` set), is a route that writes to
+ * their family contact when none is declared. The gateway and the source runtime record the
+ * result, the router delivers to the same systems (it asks the same crosswalk and contacts).
  */
-export function concernedOnly(plan: DeliveryPlan, holds: (system: string) => boolean): DeliveryPlan & { notConcerned: NotConcerned[] } {
-  const deliveries = plan.deliveries.filter((d) => d.audience === 'residents' || holds(d.system));
+export function concernedOnly(
+  plan: DeliveryPlan,
+  holds: (system: string) => boolean,
+  bereaved?: { familyContact: boolean },
+): DeliveryPlan & { notConcerned: NotConcerned[] } {
+  const reasons = new Map<string, NotConcernedReason>();
+  for (const d of plan.deliveries) {
+    // A deceased citizen's family contact is a recipient of its own: the deceased's file does not matter.
+    if (d.onDeath && bereaved) {
+      if (!bereaved.familyContact) reasons.set(d.system, 'no-family-contact');
+    } else if (d.audience !== 'residents' && !holds(d.system)) reasons.set(d.system, 'no-file');
+  }
+  const deliveries = plan.deliveries.filter((d) => !reasons.has(d.system));
   const systems = [...new Set(deliveries.map((d) => d.system))];
   const notConcerned = plan.systems
     .filter((s) => !systems.includes(s))
     .sort()
-    .map((system) => ({ system, reason: 'no-file' as const }));
+    .map((system) => ({ system, reason: reasons.get(system) ?? ('no-file' as const) }));
   return { systems, deliveries, notConcerned };
 }
 

@@ -19,6 +19,7 @@ import { holdingSystems, lockCitizen, replaceIdentifier, type CitizenReference }
 import { encodeCanonical } from '../../core/envelopes.ts';
 import type { Flows } from '../../core/flows/flows.ts';
 import { concernedOnly, planDeliveries, type DeliveryPlan, type NotConcerned } from '../../core/flows/plan.ts';
+import { bereavementOf } from '../../identity/family-contact.ts';
 import { newEventId } from '../../core/ids.ts';
 import { changeByIdempotencyKey, insertChange, type ChangeRecord } from '../../core/store/change-record.ts';
 import { isUniqueViolation, type Queryable } from '../../core/store/db.ts';
@@ -193,7 +194,7 @@ async function store(
   // The address given for notifications is linked first: it makes the email system a holder.
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
-  const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan);
+  const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan, change.type);
   await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
   await change.within?.(tx, { id, pivotId, acceptedAt });
   return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems, notConcerned };
@@ -243,11 +244,21 @@ async function auditDeceased(deps: AcceptDeps, change: ChangeToAccept, refused: 
   return { outcome: 'citizen-deceased', dateOfDeath: refused.dateOfDeath };
 }
 
-/** The plan restricted to the systems that hold a file on the citizen, where the audience asks it (concernedOnly). */
-export async function concernedIn(tx: Queryable, pivotId: string, plan: DeliveryPlan): Promise<ReturnType<typeof concernedOnly>> {
-  if (plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
+/**
+ * The plan restricted to the systems that hold a file on the citizen, where the audience asks it,
+ * and to the routes that may write to a deceased citizen's family contact when one is declared
+ * (concernedOnly). The event type tells whether the change itself registers a death.
+ */
+export async function concernedIn(
+  tx: Queryable,
+  pivotId: string,
+  plan: DeliveryPlan,
+  type: string,
+): Promise<ReturnType<typeof concernedOnly>> {
+  const bereaved = await bereavementOf(tx, pivotId, type, plan);
+  if (!bereaved && plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
   const holders = await holdingSystems(tx, pivotId);
-  return concernedOnly(plan, (system) => holders.has(system));
+  return concernedOnly(plan, (system) => holders.has(system), bereaved);
 }
 
 /** `409 citizen-deceased`, naming the date of the registered death. */

@@ -77,6 +77,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/citizens/{pivotId}/family-contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The citizen's declared family contact
+         * @description Requires scope `citizens:read` and the rights file's `read: family-contacts`. The read
+         *     is recorded in the audit log (`personal-data.read`) before it is served. 404 when no
+         *     contact is declared.
+         */
+        get: operations["getFamilyContact"];
+        /**
+         * Declare (or replace) the citizen's family contact
+         * @description Requires scope `citizens:write` and the rights file's `declare: family-contacts`
+         *     (otherwise a 403 `rights-refused` naming the rule `declare:family-contacts`). One contact
+         *     per citizen: declaring again replaces it (200; the first declaration is 201). Once a death
+         *     is registered for the citizen, a flow route with `onDeath: family-contact` writes to this
+         *     person instead of the citizen, in the contact's `language` (docs/flows.md). Declaring a
+         *     contact after the death is allowed but sends nothing by itself. Audited
+         *     (`family-contact.declared` / `family-contact.replaced`), without the contact's data.
+         */
+        put: operations["putFamilyContact"];
+        post?: never;
+        /**
+         * Withdraw the citizen's family contact
+         * @description Requires scope `citizens:write` and the rights file's `declare: family-contacts`.
+         *     Audited (`family-contact.withdrawn`). 404 when no contact is declared.
+         */
+        delete: operations["deleteFamilyContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/service-requests": {
         parameters: {
             query?: never;
@@ -640,10 +679,40 @@ export interface components {
         NotConcerned: {
             system: components["schemas"]["SystemName"];
             /**
-             * @description no-file: the crosswalk knows no file of the citizen in this system, and its route delivers only to holders.
+             * @description no-file: the crosswalk knows no file of the citizen in this system, and its route delivers only to holders. no-family-contact: the citizen is deceased, the route writes to their declared family contact instead (onDeath: family-contact, docs/flows.md), and none is declared: nothing is sent to anyone.
              * @enum {string}
              */
-            reason: "no-file";
+            reason: "no-file" | "no-family-contact";
+        };
+        /** @description The person a flow may write to instead of the citizen once a death is registered for them. */
+        FamilyContactDeclaration: {
+            /** @description How to address the contact. */
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description How the contact is related to the citizen, in the declarer's words (fille, spouse…). */
+            relationship: string;
+            /**
+             * @description The language the contact is written to in.
+             * @enum {string}
+             */
+            language: "fr" | "en";
+        };
+        FamilyContact: {
+            /**
+             * Format: uuid
+             * @description The citizen (the one a merged pivot id stands for now).
+             */
+            pivotId: string;
+            name: string;
+            email: string;
+            relationship: string;
+            /** @enum {string} */
+            language: "fr" | "en";
+            /** @description The credential or agent that declared it. */
+            declaredBy: string;
+            /** Format: date-time */
+            declaredAt: string;
         };
         TimelineEntry: {
             /** Format: date-time */
@@ -1187,6 +1256,99 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Timeline"];
                 };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getFamilyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The declared contact. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyContact"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    putFamilyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyContactDeclaration"];
+            };
+        };
+        responses: {
+            /** @description The contact replaced the one declared before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyContact"];
+                };
+            };
+            /** @description The contact is declared. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyContact"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    deleteFamilyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact is withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];

@@ -6,7 +6,7 @@
  * declared (`file:line`), for the 403 problem and the audit log. enforce.ts does the I/O.
  */
 import type { Caller } from '../auth.ts';
-import type { Declared, Grant, Naming, OriginateRule, ReadRight, Rights } from './rights.ts';
+import type { DeclareRight, Declared, Grant, Naming, OriginateRule, ReadRight, Rights } from './rights.ts';
 
 /** A grant the caller holds, with its label in the file (`clients.waste-desk`, `roles.operator`). */
 export interface HeldGrant {
@@ -14,7 +14,8 @@ export interface HeldGrant {
   grant: Declared<Grant>;
 }
 
-export type RightsRule = 'deny-by-default' | 'originate' | 'naming' | 'act-confirmed-by-register' | `read:${ReadRight}`;
+export type RightsRule =
+  'deny-by-default' | 'originate' | 'naming' | 'act-confirmed-by-register' | `read:${ReadRight}` | `declare:${DeclareRight}`;
 
 export interface Refusal {
   rule: RightsRule;
@@ -97,13 +98,26 @@ export function namingDecision(rights: Rights, caller: Caller, citizen: NamedBy)
   };
 }
 
-/** Whether one of the caller's grants holds the read right; the grant's label, or a refusal. */
-export function readDecision(rights: Rights, caller: Caller, right: ReadRight): { label: string } | Refusal {
+/** A list right of the file: `read: […]` or `declare: […]`. */
+type ListedRight = { list: 'read'; right: ReadRight } | { list: 'declare'; right: DeclareRight };
+
+/** Whether one of the caller's grants lists the right; the grant's label, or a refusal naming `<list>:<right>`. */
+function listedDecision(rights: Rights, caller: Caller, { list, right }: ListedRight): { label: string } | Refusal {
   const held = grantsOf(rights, caller);
   if (held.length === 0) return noGrant(rights, caller);
-  const granting = held.find((h) => h.grant.read?.includes(right));
-  if (granting) return { label: `${granting.label}.read.${right}` };
-  return { rule: `read:${right}`, detail: `${who(caller)} may not read ${right} (${places(held)})` };
+  const granting = held.find((h) => (h.grant[list] as string[] | undefined)?.includes(right));
+  if (granting) return { label: `${granting.label}.${list}.${right}` };
+  return { rule: `${list}:${right}` as RightsRule, detail: `${who(caller)} may not ${list} ${right} (${places(held)})` };
+}
+
+/** Whether one of the caller's grants holds the read right; the grant's label, or a refusal. */
+export function readDecision(rights: Rights, caller: Caller, right: ReadRight): { label: string } | Refusal {
+  return listedDecision(rights, caller, { list: 'read', right });
+}
+
+/** Whether one of the caller's grants lets it declare `right` (a family contact); the grant's label, or a refusal. */
+export function declareDecision(rights: Rights, caller: Caller, right: DeclareRight): { label: string } | Refusal {
+  return listedDecision(rights, caller, { list: 'declare', right });
 }
 
 export function isRefusal(value: unknown): value is Refusal {

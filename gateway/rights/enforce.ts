@@ -15,8 +15,8 @@ import type { Queryable } from '../../core/store/db.ts';
 import { DEATH_REGISTERED_V1 } from '../../schemas/index.ts';
 import type { Caller } from '../auth.ts';
 import { HttpProblem } from '../problems.ts';
-import { namingDecision, originateRule, readDecision, isRefusal, type NamedBy, type Refusal } from './decide.ts';
-import type { ReadRight, Rights } from './rights.ts';
+import { declareDecision, namingDecision, originateRule, readDecision, isRefusal, type NamedBy, type Refusal } from './decide.ts';
+import type { DeclareRight, ReadRight, Rights } from './rights.ts';
 
 export interface RightsDeps {
   db: Queryable;
@@ -71,6 +71,18 @@ export async function recordRead(
 /** The grant that lets the caller read `right`; a refusal is recorded and thrown. */
 export async function authorizeRead(deps: Pick<RightsDeps, 'db' | 'rights'>, caller: Caller, right: ReadRight, context: AuditContext) {
   const decision = readDecision(deps.rights, caller, right);
+  if (isRefusal(decision)) return refuse(deps, caller, decision, context);
+  return decision.label;
+}
+
+/** The grant that lets the caller declare `right`; a refusal is recorded and thrown. */
+export async function authorizeDeclare(
+  deps: Pick<RightsDeps, 'db' | 'rights'>,
+  caller: Caller,
+  right: DeclareRight,
+  context: AuditContext,
+) {
+  const decision = declareDecision(deps.rights, caller, right);
   if (isRefusal(decision)) return refuse(deps, caller, decision, context);
   return decision.label;
 }

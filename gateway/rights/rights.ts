@@ -17,7 +17,18 @@ import { createAjv, toIssues } from '../../schemas/validation.ts';
 
 export type Naming = 'own-identifiers' | 'received-pivots' | 'any-identifier' | 'any-pivot' | 'civil-data';
 export type ReadRight =
-  'own-changes' | 'changes' | 'timelines' | 'own-timeline' | 'dead-letters' | 'systems' | 'kpis' | 'identity-reviews' | 'crosswalk';
+  | 'own-changes'
+  | 'changes'
+  | 'timelines'
+  | 'own-timeline'
+  | 'dead-letters'
+  | 'systems'
+  | 'kpis'
+  | 'identity-reviews'
+  | 'crosswalk'
+  | 'family-contacts';
+/** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
+export type DeclareRight = 'family-contacts';
 
 export interface OriginateRule {
   id: string;
@@ -34,6 +45,7 @@ export interface Grant {
   originate?: OriginateRule[];
   naming?: Naming[];
   read?: ReadRight[];
+  declare?: DeclareRight[];
 }
 
 export interface ClientGrant extends Grant {

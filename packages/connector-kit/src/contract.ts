@@ -70,7 +70,7 @@ import type { IdentityResolver } from '../../../identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
-export type { Delivery } from '../../../core/envelopes.ts';
+export type { Delivery, DeliveryFamilyContact } from '../../../core/envelopes.ts';
 
 /**
  * What a connector's mapping (pure, in mapping.ts) throws when a delivery or a silo's record

@@ -29,6 +29,7 @@ import { sourceEventId } from '../../../../core/ids.ts';
 import { hashId, type Logger } from '../../../../core/logger.ts';
 import type { Flows } from '../../../../core/flows/flows.ts';
 import { concernedOnly, planDeliveries } from '../../../../core/flows/plan.ts';
+import { bereavementOf } from '../../../../identity/family-contact.ts';
 import type { Db, Queryable } from '../../../../core/store/db.ts';
 import type { TopicNames } from '../../../../core/topics.ts';
 import { childTraceparent } from '../../../../core/tracing/traceparent.ts';
@@ -116,7 +117,8 @@ async function record(tx: Queryable, system: string, id: string, event: SourceEv
   // Only the systems that hold a file on the citizen, where the route's audience asks it (docs/adr/0026).
   const plan = planDeliveries(flows, { type: event.type, data: event.data, origin: system });
   const holders = await holdingSystems(tx, pivotId);
-  const { systems, notConcerned } = concernedOnly(plan, (s) => holders.has(s));
+  const bereaved = await bereavementOf(tx, pivotId, event.type, plan);
+  const { systems, notConcerned } = concernedOnly(plan, (s) => holders.has(s), bereaved);
   const inserted = await insertChange(tx, {
     id,
     type: event.type,
