@@ -76,7 +76,7 @@ async function call(who: string, method: string, to: string, body?: unknown) {
 const audited = async (action: string) =>
   (
     await database.db.query<{ actor: string; pivot_id: string | null; details: Record<string, unknown> }>(
-      'SELECT actor, pivot_id, details FROM audit_log WHERE action = $1 ORDER BY seq',
+      'SELECT actor, pivot_id, details FROM audit_log WHERE action = $1 ORDER BY id',
       [action],
     )
   ).rows;

@@ -197,7 +197,7 @@ test('an invalid record is dead-lettered with its cause and raw row, the cursor 
 
   const audit = await store.db.query<{ action: string; actor: string; outcome: string | null; kind: string | null }>(
     `SELECT action, actor, details->>'outcome' AS outcome, details->>'kind' AS kind FROM audit_log
-      WHERE action LIKE 'dlq.%' ORDER BY seq`,
+      WHERE action LIKE 'dlq.%' ORDER BY id`,
   );
   assert.deepEqual(
     audit.rows.map((r) => [r.action, r.actor, r.outcome ?? r.kind]),
