@@ -9,7 +9,7 @@
  * import's own writes without matching or linking. Prints one JSON line: records, seconds, peak RSS.
  */
 import { openStore } from '../core/store/db.ts';
-import { readRecords, type ImportRecord } from '../identity/population-import.ts';
+import { readRecords, type ImportRecord } from '../identity/import-records.ts';
 
 const [kind, file, databaseUrl] = process.argv.slice(2);
 if ((kind !== 'parse' && kind !== 'insert') || !file || (kind === 'insert' && !databaseUrl)) {

@@ -66,11 +66,12 @@
  */
 import { RelaisError } from '../../../core/errors.ts';
 import type { Delivery } from '../../../core/envelopes.ts';
-import type { IdentityResolver } from '../../../identity/civil-identity.ts';
+import type { IdentityResolver, SiloCivilData } from '../../../identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
 export type { Delivery } from '../../../core/envelopes.ts';
+export type { SiloCivilData } from '../../../identity/civil-identity.ts';
 
 /**
  * What a connector's mapping (pure, in mapping.ts) throws when a delivery or a silo's record
@@ -339,19 +340,6 @@ export interface PushSource {
 // The context's signal aborts when the operator interrupts the import: stop paging promptly.
 // Messages never carry personal data (they are printed and logged).
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Civil data as a silo holds them, in the import file's terms; a field the silo does not hold is
- * left out. Given names in order; dates as YYYY-MM-DD; the birth country as ISO 3166 alpha-2.
- */
-export interface SiloCivilData {
-  birthName?: string;
-  givenNames?: string[];
-  dateOfBirth?: string;
-  birthPlace?: string;
-  birthPlaceInsee?: string;
-  birthCountry?: string;
-}
 
 /** One of the silo's files on a person. */
 export interface SiloFile {
