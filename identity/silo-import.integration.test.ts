@@ -16,6 +16,7 @@ import { WasteDatabase } from '../connectors/waste-management/client.ts';
 import { createWasteManagementFileLister } from '../connectors/waste-management/file-lister.ts';
 import { openSqlClient } from '../protocols/sql/sql-client.ts';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../silos/social-services/server.ts';
+import { openSocialServicesFile } from '../test/support/social-services-files.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../test/support/vendor-databases.ts';
 import { importPopulation, type ImportOptions } from './population-import.ts';
 import { expectedOf, memoryRegister, siloPerson } from './testing/population.ts';
@@ -35,20 +36,8 @@ interface Silo {
 /** The social-services simulator holding the population, plus one file without a birth date. */
 async function socialServices(): Promise<Silo> {
   const server: SocialServicesSilo = await startSocialServicesSilo({ apiKey });
-  const open = async (numeroDossier: string, nom: string, prenoms: string, naissance: Record<string, string>) => {
-    const response = await fetch(`${server.url}/dossiers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-      body: JSON.stringify({
-        numeroDossier,
-        nom,
-        prenoms,
-        adresse: { libelleVoie: 'rue Garibaldi', codePostal: '69003', commune: 'Lyon' },
-        naissance,
-      }),
-    });
-    assert.equal(response.status, 201);
-  };
+  const open = (numeroDossier: string, nom: string, prenoms: string, naissance: Record<string, string>) =>
+    openSocialServicesFile({ url: server.url, apiKey }, { numeroDossier, nom, prenoms, naissance });
   for (let i = 0; i < SIZE; i++) {
     const p = siloPerson(i);
     await open(`SS-${pad(i)}`, p.birthName, p.givenNames.join(' '), { date: p.dateOfBirth, commune: p.birthPlace, pays: p.birthCountry });

@@ -4,6 +4,7 @@
  */
 import { fileListerConformance } from '@relais/connector-kit/testing';
 import { startSocialServicesSilo, type SocialServicesSilo } from '../../silos/social-services/server.ts';
+import { openSocialServicesFile } from '../../test/support/social-services-files.ts';
 import { SocialServicesClient } from './client.ts';
 import { createSocialServicesFileLister } from './file-lister.ts';
 
@@ -13,20 +14,16 @@ fileListerConformance<SocialServicesSilo>({
   system: 'social-services',
   async startSilo(files) {
     const silo = await startSocialServicesSilo({ apiKey });
-    for (let i = 0; i < files; i++) {
-      const response = await fetch(`${silo.url}/dossiers`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-        body: JSON.stringify({
+    for (let i = 0; i < files; i++)
+      await openSocialServicesFile(
+        { url: silo.url, apiKey },
+        {
           numeroDossier: `SS-${String(i).padStart(6, '0')}`,
           nom: 'Martin',
           prenoms: `Jeanne N${i}`,
-          adresse: { libelleVoie: 'rue Garibaldi', codePostal: '69003', commune: 'Lyon' },
           naissance: { date: '1980-02-01', commune: 'Lyon', codeInsee: '69123', pays: 'FR' },
-        }),
-      });
-      if (response.status !== 201) throw new Error(`opening a file: ${response.status}`);
-    }
+        },
+      );
     return silo;
   },
   stopSilo: (silo) => silo.close(),
