@@ -85,7 +85,9 @@ interface Decided {
 async function decideRecord(options: ImportOptions, record: ImportRecord, known: boolean): Promise<Decided> {
   if (record.invalid) return { record, outcome: 'invalid', reason: record.invalid };
   if (known) return { record, outcome: 'already-linked' };
-  const candidates = await options.resolver.search(record.civil!, options.signal ?? AbortSignal.timeout(30_000));
+  // Each search has its own time limit; the operator's interrupt (options.signal) ends it sooner.
+  const limit = AbortSignal.timeout(30_000);
+  const candidates = await options.resolver.search(record.civil!, options.signal ? AbortSignal.any([options.signal, limit]) : limit);
   const decision = matchCandidates(record.civil!, candidates, options.thresholds ?? DEFAULT_THRESHOLDS);
   if (decision.kind === 'none') return { record, outcome: 'unmatched', reason: 'no person in the register matches' };
   if (decision.kind === 'ambiguous')
