@@ -109,7 +109,7 @@ test(
         assert.equal(await stop(started), 0, `round ${round}: Ctrl-C stops cleanly:\n${started.output().slice(-2000)}`);
       }
       const last = await startQuickStart(env);
-      assert.equal(await stop(last), 0);
+      assert.equal(await stop(last), 0, `the fourth start stops cleanly:\n${last.output().slice(-3000)}`);
     } finally {
       // A failed round must not leave the quick start running (it would hold the test run open).
       if (running) await stop(running);

@@ -39,7 +39,11 @@ test(
   { timeout: 180_000 },
   async () => {
     const files = ['SS-610001', 'SS-610002', 'SS-610003'];
-    for (const file of files) await stack.openFile(file);
+    for (const file of files) {
+      await stack.openFile(file);
+      // Linked now: postChange will not need the store once it is cut off.
+      await stack.link('social-services', file);
+    }
     const accepted: { id: string; file: string; street: string }[] = [];
     const post = async (file: string, street: string): Promise<number> => {
       const response = await stack.postChange(addressChange(file, street));
@@ -83,7 +87,11 @@ test(
   { timeout: 180_000 },
   async () => {
     const files = ['SS-620001', 'SS-620002'];
-    for (const file of files) await stack.openFile(file);
+    for (const file of files) {
+      await stack.openFile(file);
+      // Linked now: postChange will not need the store once it is cut off.
+      await stack.link('social-services', file);
+    }
     const burst = Array.from({ length: 40 }, (_, i) => ({ key: `cut-${i}`, file: files[i % files.length]!, street: `rue ${i}` }));
     const post = (change: (typeof burst)[number]) =>
       stack.postChange(addressChange(change.file, change.street), { 'idempotency-key': change.key });

@@ -202,8 +202,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         }),
       });
       if (response.status !== 201) throw new Error(`opening ${fileNumber}: ${response.status}`);
-      // The silo holds a file under this number: Relais knows the identifier from now on.
-      await stack.link('social-services', fileNumber);
     },
     async file(fileNumber) {
       return (await (await fetch(`${siloUrl}/dossiers/${fileNumber}`)).json()) as SiloFile;
