@@ -5,7 +5,7 @@
  * source and/or push source to packages/connector-kit/src/runtime/source-runtime.ts. A connector with both runs
  * both in one process; stop() stops them in reverse order.
  */
-import type { ConnectorDefinition } from '@relais/connector-kit';
+import type { ConnectorDefinition, FileLister } from '@relais/connector-kit';
 import { signingKeyOf } from '../core/keys.ts';
 import {
   killAfterPublish,
@@ -64,6 +64,17 @@ export function identityResolverFor(runtime: Runtime, connectors: ConnectorRegis
     if (definition?.createIdentityResolver) return definition.createIdentityResolver(contextOf(runtime, definition, system));
   }
   return undefined;
+}
+
+/**
+ * The file lister of `system`'s connector, for `relais identities import <system> --from-silo`;
+ * undefined when its connector cannot list the silo's files (createFileLister is optional).
+ */
+export async function fileListerFor(runtime: Runtime, connectors: ConnectorRegistry, system: string): Promise<FileLister | undefined> {
+  const declared = runtime.flows().systems.get(system);
+  const definition = declared ? connectors.get(declared.connector) : undefined;
+  if (!definition?.createFileLister) return undefined;
+  return definition.createFileLister(contextOf(runtime, definition, system));
 }
 
 /** The systems whose connector has something to run: a sink some route delivers to, or a source. */

@@ -22,7 +22,7 @@ export interface ConnectorRegistry {
 type Env = Record<string, string | undefined>;
 
 const KIND = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const FACTORIES = ['createSink', 'createSource', 'createPushSource', 'createIdentityResolver'] as const;
+const FACTORIES = ['createSink', 'createSource', 'createPushSource', 'createIdentityResolver', 'createFileLister'] as const;
 
 const isStringArray = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
 

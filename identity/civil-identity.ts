@@ -116,3 +116,17 @@ export function placesMatch(a: Place, b: Place): boolean {
 export function compactName(value: string): string {
   return normaliseName(value).replace(/ /g, '');
 }
+
+/**
+ * Civil data as a silo holds them (a connector's file lister, packages/connector-kit/src/contract.ts),
+ * in the import file's terms; a field the silo does not hold is left out. Given names in order;
+ * dates as YYYY-MM-DD; the birth country as ISO 3166 alpha-2.
+ */
+export interface SiloCivilData {
+  birthName?: string;
+  givenNames?: string[];
+  dateOfBirth?: string;
+  birthPlace?: string;
+  birthPlaceInsee?: string;
+  birthCountry?: string;
+}

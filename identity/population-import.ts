@@ -1,6 +1,7 @@
 /**
- * Onboarding a silo's population (`relais identities import <system> --file …`): each record (the
- * system's identifier and the person's civil data) is matched against the authoritative register
+ * Onboarding a silo's population (`relais identities import <system> --file …`, or `--from-silo`
+ * through the connector's file lister): each record (the system's identifier and the person's
+ * civil data, identity/import-records.ts) is matched against the authoritative register
  * with Relais' rules (identity/matching.ts):
  *   - already in the crosswalk        → already-linked (nothing asked, nothing written);
  *   - exactly one plausible person    → linked: the system's identifier and the register's joined
@@ -10,34 +11,32 @@
  *   - nobody                          → unmatched (a report line);
  *   - a record that cannot be read    → invalid (a report line naming the field).
  * Records are committed in batches, each with its outcome rows and the import's checkpoint, so a
- * crash loses at most the batch in flight and a rerun of the same file resumes after the last
- * committed record (the import's id is the system and the file's SHA-256). The report counts the
- * outcome rows: right whatever the crash point. Civil data are never stored nor logged.
+ * crash loses at most the batch in flight and a rerun resumes after the last committed record: of
+ * the same file (the import's id is the system and the file's SHA-256), or of the silo's listing
+ * (its cursor; the system's unfinished silo import, a new one once it finished). The report counts
+ * the outcome rows: right whatever the crash point. Civil data are never stored nor logged.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { newPivotId } from '../core/ids.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
-import type { CivilIdentity, IdentityResolver } from './civil-identity.ts';
+import type { IdentityResolver } from './civil-identity.ts';
+import { listedRecords, readRecords, type ImportRecord, type SiloListing } from './import-records.ts';
 import type { LinkMatch } from './match-record.ts';
 import { DEFAULT_THRESHOLDS, matchCandidates, type MatchThresholds } from './matching.ts';
 
 export type ImportOutcome = 'linked' | 'held' | 'unmatched' | 'already-linked' | 'invalid';
 
-export interface ImportRecord {
-  line: number;
-  localId: string;
-  civil?: CivilIdentity;
-  /** Why the record could not be read (field and reason). */
-  invalid?: string;
-}
+export type { ImportRecord } from './import-records.ts';
 
 export interface ImportReport {
   importId: string;
   system: string;
   dryRun: boolean;
-  /** Records read from the file. */
+  /** Where the records came from: the file, or `silo`. */
+  from: string;
+  /** Records read (from the file; from the silo, by this run and the ones it resumed). */
   total: number;
   /** Records this run skipped: committed by an earlier run of the same file. */
   resumedAfter: number;
@@ -46,11 +45,13 @@ export interface ImportReport {
   lines: { line: number; localId: string; outcome: ImportOutcome; reason?: string }[];
 }
 
-export interface ImportOptions {
+/** Where the records come from: an exported file, or the silo itself (its connector's file lister). */
+export type ImportFrom = { file: string; silo?: undefined } | { silo: SiloListing; file?: undefined };
+
+export type ImportOptions = ImportFrom & {
   db: Db;
   resolver: IdentityResolver;
   system: string;
-  file: string;
   /** Who imports (the links' linked_by). */
   actor: string;
   dryRun?: boolean;
@@ -61,86 +62,9 @@ export interface ImportOptions {
   /** Fault injection for crash tests: called after each committed batch with the records committed. */
   afterBatch?: (committed: number) => void;
   signal?: AbortSignal;
-}
-
-const FIELDS = ['id', 'birthName', 'givenNames', 'dateOfBirth', 'birthPlace', 'birthPlaceInsee', 'birthCountry'] as const;
-
-/** A CSV line's fields (RFC 4180 quoting, comma-separated). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted && char === '"' && line[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
-
-function civilOf(values: Record<string, unknown>): CivilIdentity | string {
-  const text = (name: string): string | undefined => (typeof values[name] === 'string' && values[name] !== '' ? values[name] : undefined);
-  for (const name of ['birthName', 'givenNames', 'dateOfBirth', 'birthPlace', 'birthCountry']) if (!text(name)) return `${name}: required`;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text('dateOfBirth')!)) return 'dateOfBirth: YYYY-MM-DD expected';
-  const insee = text('birthPlaceInsee');
-  return {
-    birthName: text('birthName')!,
-    givenNames: text('givenNames')!
-      .split(/[;,]/)
-      .map((name) => name.trim())
-      .filter(Boolean),
-    dateOfBirth: text('dateOfBirth')!,
-    placeOfBirth: { communeName: text('birthPlace')!, country: text('birthCountry')!, ...(insee ? { communeInsee: insee } : {}) },
-  };
-}
-
-/**
- * The records of a file: CSV with a header naming the columns id, birthName, givenNames (given
- * names separated by ";"), dateOfBirth, birthPlace, birthPlaceInsee, birthCountry; or JSON Lines
- * (`.jsonl`/`.ndjson`) with the same fields.
- */
-export async function* readRecords(file: string): AsyncGenerator<ImportRecord> {
-  const jsonLines = /\.(jsonl|ndjson)$/i.test(file);
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let header: string[] | undefined;
-  let number = 0;
-  for await (const raw of lines) {
-    number++;
-    if (raw.trim() === '') continue;
-    let values: Record<string, unknown>;
-    if (jsonLines) {
-      try {
-        values = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        yield { line: number, localId: '', invalid: 'not a JSON object' };
-        continue;
-      }
-    } else {
-      if (!header) {
-        header = csvFields(raw).map((h) => h.trim());
-        const missing = FIELDS.filter((f) => f !== 'birthPlaceInsee' && !header!.includes(f));
-        if (missing.length > 0) throw new Error(`${file}:1: the header lacks ${missing.join(', ')}`);
-        continue;
-      }
-      const fields = csvFields(raw);
-      values = Object.fromEntries(header.map((name, i) => [name, fields[i] ?? '']));
-    }
-    const localId = typeof values['id'] === 'string' ? values['id'].trim() : '';
-    if (!localId) {
-      yield { line: number, localId: '', invalid: 'id: required' };
-      continue;
-    }
-    const civil = civilOf(values);
-    yield typeof civil === 'string' ? { line: number, localId, invalid: civil } : { line: number, localId, civil };
-  }
-}
+  /** Given to the silo's file lister (its context); the import itself logs nothing. */
+  logger?: Logger;
+};
 
 async function fileDigest(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -161,7 +85,9 @@ interface Decided {
 async function decideRecord(options: ImportOptions, record: ImportRecord, known: boolean): Promise<Decided> {
   if (record.invalid) return { record, outcome: 'invalid', reason: record.invalid };
   if (known) return { record, outcome: 'already-linked' };
-  const candidates = await options.resolver.search(record.civil!, options.signal ?? AbortSignal.timeout(30_000));
+  // Each search has its own time limit; the operator's interrupt (options.signal) ends it sooner.
+  const limit = AbortSignal.timeout(30_000);
+  const candidates = await options.resolver.search(record.civil!, options.signal ? AbortSignal.any([options.signal, limit]) : limit);
   const decision = matchCandidates(record.civil!, candidates, options.thresholds ?? DEFAULT_THRESHOLDS);
   if (decision.kind === 'none') return { record, outcome: 'unmatched', reason: 'no person in the register matches' };
   if (decision.kind === 'ambiguous')
@@ -245,7 +171,11 @@ async function commitBatch(options: ImportOptions, importId: string, batch: Impo
         written.map((w) => w.reason ?? null),
       ],
     );
-    await tx.query('UPDATE identity_imports SET committed = $2 WHERE id = $1', [importId, batch.at(-1)!.line]);
+    await tx.query('UPDATE identity_imports SET committed = $2, cursor = $3 WHERE id = $1', [
+      importId,
+      batch.at(-1)!.line,
+      batch.at(-1)!.cursor ?? null,
+    ]);
   });
 }
 
@@ -271,30 +201,87 @@ async function reportOf(options: ImportOptions, importId: string, total: number,
       lines.push({ line: row.line, localId: row.local_id, outcome: row.outcome, ...(row.reason ? { reason: row.reason } : {}) });
   }
   if (options.dryRun) dryRunRows.delete(importId);
-  return { importId, system: options.system, dryRun: Boolean(options.dryRun), total, resumedAfter, counts, lines };
+  const from = options.file ?? 'silo';
+  return { importId, system: options.system, from, dryRun: Boolean(options.dryRun), total, resumedAfter, counts, lines };
 }
 
-/** Imports (or, with dryRun, only matches) the file's records; resumes an interrupted import of the same file. */
-export async function importPopulation(options: ImportOptions): Promise<ImportReport> {
-  const importId = `${options.system}:${await fileDigest(options.file)}`;
-  let resumedAfter = 0;
-  if (options.dryRun) dryRunRows.set(importId, []);
-  else {
-    await options.db.query('INSERT INTO identity_imports (id, system, file) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+interface Started {
+  importId: string;
+  resumedAfter: number;
+  cursor: string | null;
+}
+
+/**
+ * The import to run: a file's (by its content), or the system's silo import still unfinished
+ * (a crash's), else a new one: a silo listed again after a finished import is matched again,
+ * and what was linked then is `already-linked` now.
+ */
+async function startImport(options: ImportOptions): Promise<Started> {
+  const { db, system } = options;
+  if (options.file !== undefined) {
+    const importId = `${system}:${await fileDigest(options.file)}`;
+    if (options.dryRun) return { importId, resumedAfter: 0, cursor: null };
+    await db.query('INSERT INTO identity_imports (id, system, file) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
       importId,
-      options.system,
+      system,
       options.file,
     ]);
-    const found = await options.db.query<{ committed: number }>('SELECT committed FROM identity_imports WHERE id = $1', [importId]);
-    resumedAfter = found.rows[0]!.committed;
+    const found = await db.query<{ committed: number }>('SELECT committed FROM identity_imports WHERE id = $1', [importId]);
+    return { importId, resumedAfter: found.rows[0]!.committed, cursor: null };
   }
-  const batchSize = options.batchSize ?? 500;
-  let batch: ImportRecord[] = [];
+  const unfinished = await db.query<{ id: string; committed: number; cursor: string | null }>(
+    "SELECT id, committed, cursor FROM identity_imports WHERE system = $1 AND file = 'silo' AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
+    [system],
+  );
+  const found = unfinished.rows[0];
+  if (found && !options.dryRun) return { importId: found.id, resumedAfter: found.committed, cursor: found.cursor };
+  const importId = `${system}:silo:${new Date().toISOString()}`;
+  if (!options.dryRun) await db.query("INSERT INTO identity_imports (id, system, file) VALUES ($1, $2, 'silo')", [importId, system]);
+  return { importId, resumedAfter: 0, cursor: null };
+}
+
+/** The records still to import, and how many the source held in all once read to the end. */
+function recordsOf(options: ImportOptions, started: Started): { records: AsyncIterable<ImportRecord>; total: () => number } {
   let total = 0;
+  if (options.file !== undefined) {
+    const file = options.file;
+    return {
+      records: (async function* () {
+        for await (const record of readRecords(file)) {
+          total++;
+          if (record.line > started.resumedAfter) yield record;
+        }
+      })(),
+      total: () => total,
+    };
+  }
+  const context = {
+    signal: options.signal ?? new AbortController().signal,
+    logger: options.logger ?? createLogger({ component: 'identities-import' }),
+  };
+  total = started.resumedAfter;
+  const listed = listedRecords(options.silo, started.cursor, started.resumedAfter + 1, context);
+  return {
+    records: (async function* () {
+      for await (const record of listed) {
+        total++;
+        yield record;
+      }
+    })(),
+    total: () => total,
+  };
+}
+
+/** Imports (or, with dryRun, only matches) the records of a file or of the silo; resumes an interrupted import. */
+export async function importPopulation(options: ImportOptions): Promise<ImportReport> {
+  const started = await startImport(options);
+  const { importId, resumedAfter } = started;
+  if (options.dryRun) dryRunRows.set(importId, []);
+  const batchSize = options.batchSize ?? 500;
+  const source = recordsOf(options, started);
+  let batch: ImportRecord[] = [];
   let done = 0;
-  for await (const record of readRecords(options.file)) {
-    total++;
-    if (record.line <= resumedAfter) continue;
+  for await (const record of source.records) {
     batch.push(record);
     if (batch.length < batchSize) continue;
     await commitBatch(options, importId, batch);
@@ -310,5 +297,5 @@ export async function importPopulation(options: ImportOptions): Promise<ImportRe
   }
   if (!options.dryRun)
     await options.db.query('UPDATE identity_imports SET finished_at = now() WHERE id = $1 AND finished_at IS NULL', [importId]);
-  return reportOf(options, importId, total, resumedAfter);
+  return reportOf(options, importId, source.total(), resumedAfter);
 }

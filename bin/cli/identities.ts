@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { components } from '../../gateway/generated/api.ts';
+import type { ImportReport } from '../../identity/population-import.ts';
 import { call, connect, withGateway, type GatewayOptions } from './gateway-client.ts';
 import { CliError, printJson, type Io } from './io.ts';
 import { startProgress } from './progress.ts';
@@ -28,17 +29,17 @@ async function countLines(file: string): Promise<number> {
   return lines;
 }
 
+type ImportCliOptions = { file?: string; fromSilo?: boolean; dryRun?: boolean; json?: boolean; batch?: string };
+
 /**
- * `relais identities import <system> --file …`: runs in this process against the store and the
- * register's connector, with the configuration of the other processes (DATABASE_URL, the
- * register connector's settings, the flows); identity/population-import.ts does the work.
+ * `relais identities import <system> --file … | --from-silo`: runs in this process against the
+ * store, the register's connector and (from the silo) the system's own connector's file lister,
+ * with the configuration of the other processes (DATABASE_URL, the connectors' settings, the
+ * flows); identity/population-import.ts does the work, the same for a file and for the silo.
  */
-async function importFile(
-  io: Io,
-  system: string,
-  options: { file: string; dryRun?: boolean; json?: boolean; batch?: string },
-): Promise<void> {
-  const [{ createRuntime }, { loadConnectors }, { identityResolverFor }, { importPopulation }] = await Promise.all([
+async function importPopulationCommand(io: Io, system: string, options: ImportCliOptions): Promise<void> {
+  if (Boolean(options.file) === Boolean(options.fromSilo)) throw new CliError('give either --file <file> or --from-silo', 2);
+  const [{ createRuntime }, { loadConnectors }, { fileListerFor, identityResolverFor }, { importPopulation }] = await Promise.all([
     import('../../core/runtime.ts'),
     import('../../connectors/loader.ts'),
     import('../../connectors/host.ts'),
@@ -46,34 +47,54 @@ async function importFile(
   ]);
   const connectors = await loadConnectors();
   const runtime = await createRuntime({ component: 'identities-import', connectors: connectors.definitions });
+  const stop = new AbortController();
+  const interrupt = () => stop.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
   try {
     if (!runtime.flows().systems.has(system)) throw new CliError(`no system ${system} is declared in the flows`, 2);
     const resolver = identityResolverFor(runtime, connectors);
     if (!resolver) throw new CliError('no connected system offers a register to match against (createIdentityResolver)', 2);
-    const progress = startProgress(io, await countLines(options.file), options.dryRun ? 'matched (dry run)' : 'imported');
-    const report = await importPopulation({
-      db: runtime.db,
-      resolver,
-      system,
-      file: options.file,
-      actor: `import ${options.file}`,
-      dryRun: Boolean(options.dryRun),
-      ...(options.batch ? { batchSize: Number(options.batch) } : {}),
-      onProgress: (done) => progress.update(done, options.dryRun ? 'matched (dry run)' : 'imported'),
-    });
-    progress.stop();
-    if (options.json) return printJson(io, report);
-    for (const line of report.lines)
-      io.out(`${options.file}:${line.line}: ${line.localId || '(no id)'}: ${line.outcome}${line.reason ? `: ${line.reason}` : ''}`);
-    const { counts } = report;
-    io.out(
-      `${report.dryRun ? 'dry run (nothing written): ' : ''}${counts.linked} linked, ${counts.held} held, ${counts.unmatched} unmatched, ` +
-        `${counts['already-linked']} already linked, ${counts.invalid} invalid, of ${report.total} records` +
-        (report.resumedAfter > 0 ? ` (resumed after line ${report.resumedAfter})` : ''),
-    );
+    const silo = options.fromSilo ? await fileListerFor(runtime, connectors, system) : undefined;
+    if (options.fromSilo && !silo) throw new CliError(`the connector of ${system} cannot list its silo's files (createFileLister)`, 2);
+    const from = silo ? { silo } : { file: options.file! };
+    const label = options.dryRun ? 'matched (dry run)' : 'imported';
+    const progress = startProgress(io, options.file ? await countLines(options.file) : 0, label);
+    let report: ImportReport;
+    try {
+      report = await importPopulation({
+        ...from,
+        db: runtime.db,
+        resolver,
+        system,
+        actor: options.file ? `import ${options.file}` : `import ${system} --from-silo`,
+        dryRun: Boolean(options.dryRun),
+        ...(options.batch ? { batchSize: Number(options.batch) } : {}),
+        onProgress: (done) => progress.update(done, label),
+        signal: stop.signal,
+        logger: runtime.logger.child({ system }),
+      });
+    } finally {
+      progress.stop();
+      await silo?.close?.();
+    }
+    printImportReport(io, report, options.file ?? `${system} (silo) record`, options.json);
   } finally {
+    process.off('SIGINT', interrupt);
     await runtime.close();
   }
+}
+
+/** The report's lines (`where:position: id: outcome: reason`) and its counts, or the JSON. */
+function printImportReport(io: Io, report: ImportReport, where: string, json = false): void {
+  if (json) return printJson(io, report);
+  for (const line of report.lines)
+    io.out(`${where}:${line.line}: ${line.localId || '(no id)'}: ${line.outcome}${line.reason ? `: ${line.reason}` : ''}`);
+  const { counts } = report;
+  io.out(
+    `${report.dryRun ? 'dry run (nothing written): ' : ''}${counts.linked} linked, ${counts.held} held, ${counts.unmatched} unmatched, ` +
+      `${counts['already-linked']} already linked, ${counts.invalid} invalid, of ${report.total} records` +
+      (report.resumedAfter > 0 ? ` (resumed after ${report.from === 'silo' ? 'record' : 'line'} ${report.resumedAfter})` : ''),
+  );
 }
 
 export function defineIdentities(identities: Command, io: Io): void {
@@ -81,16 +102,12 @@ export function defineIdentities(identities: Command, io: Io): void {
     .command('import')
     .description("match a system's population against the register: link exact matches, hold homonyms, report the rest")
     .argument('<system>', 'the system whose identifiers the file holds (declared in the flows)')
-    .requiredOption(
-      '--file <file>',
-      'CSV (id,birthName,givenNames,dateOfBirth,birthPlace,birthPlaceInsee,birthCountry) or JSON Lines (.jsonl)',
-    )
+    .option('--file <file>', 'CSV (id,birthName,givenNames,dateOfBirth,birthPlace,birthPlaceInsee,birthCountry) or JSON Lines (.jsonl)')
+    .option('--from-silo', "list the silo's files through its connector instead of a file (connectors with a file lister)")
     .option('--dry-run', 'match and report, write nothing')
     .option('--batch <n>', 'records per transaction (default 500)')
     .option('--json', 'print the report as JSON')
-    .action((system: string, options: { file: string; dryRun?: boolean; json?: boolean; batch?: string }) =>
-      importFile(io, system, options),
-    );
+    .action((system: string, options: ImportCliOptions) => importPopulationCommand(io, system, options));
 
   withGateway(identities.command('link'))
     .description("link a system's identifier to a citizen (audited)")

@@ -13,6 +13,7 @@ export interface Progress {
 
 const silent: Progress = { update: () => undefined, stop: () => undefined };
 
+/** `total` 0: unknown (a silo's listing): the bar then counts what is done. */
 export function startProgress(io: Io, total: number, label: string): Progress {
   if (!io.progress) return silent;
   const bar = new SingleBar({
@@ -24,7 +25,10 @@ export function startProgress(io: Io, total: number, label: string): Progress {
   // The bar redraws on its own schedule, so the elapsed time moves while nothing else does.
   bar.start(total, 0, { label });
   return {
-    update: (value, text) => bar.update(value, { label: text }),
+    update: (value, text) => {
+      if (total === 0) bar.setTotal(value);
+      bar.update(value, { label: text });
+    },
     stop: () => bar.stop(),
   };
 }

@@ -57,6 +57,27 @@ export class SocialServicesClient {
     return { ok: false, status: response.status, code: body.code ?? 'INCONNU', message: body.message ?? response.statusText };
   }
 
+  /**
+   * One page of files after `apres` (the silo's keyset: file numbers ascending), for the file
+   * lister. Reads are not idempotency-scoped, so only the API key goes with them.
+   */
+  async listFiles(apres: string | null, limite: number, signal: AbortSignal): Promise<components['schemas']['PageDossiers']> {
+    let outcome;
+    try {
+      outcome = await this.http.GET('/dossiers', {
+        params: { query: { ...(apres === null ? {} : { apres }), limite } },
+        headers: this.options.apiKey ? { 'X-Api-Key': this.options.apiKey } : {},
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new RetryableError(`listing files: social-services unreachable (${(error as Error).name})`, { cause: error });
+    }
+    if (outcome.data) return outcome.data;
+    const body = (outcome.error ?? {}) as Partial<Erreur>;
+    throw new RetryableError(`listing files: social-services answered ${outcome.response.status} ${body.code ?? ''}`.trim());
+  }
+
   changeAddress(
     fileNumber: string,
     body: components['schemas']['ChangementAdresse'],

@@ -2,6 +2,7 @@
 import { ADDRESS_CHANGED_V1, type ConnectorDefinition, DEATH_REGISTERED_V1, HOUSEHOLD_CHANGED_V1 } from '@relais/connector-kit';
 import { SocialServicesClient } from './client.ts';
 import { socialServicesConfig, socialServicesSettings, webhookConfig } from './config.ts';
+import { createSocialServicesFileLister } from './file-lister.ts';
 import { createSocialServicesSink } from './sink.ts';
 import { createWebhookReceiver } from './source.ts';
 
@@ -13,6 +14,7 @@ const socialServicesConnector: ConnectorDefinition<typeof socialServicesSettings
   emits: [ADDRESS_CHANGED_V1, HOUSEHOLD_CHANGED_V1],
   settings: socialServicesSettings,
   createSink: ({ settings }) => createSocialServicesSink(new SocialServicesClient(socialServicesConfig(settings))),
+  createFileLister: ({ settings }) => createSocialServicesFileLister(new SocialServicesClient(socialServicesConfig(settings))),
   createPushSource: (context) => {
     const options = webhookConfig(context.settings);
     return options ? createWebhookReceiver(context, options) : null;

@@ -14,6 +14,9 @@ import {
   type HouseholdRole,
   MappingError,
   type Projected,
+  asCheckpoint,
+  type SiloCivilData,
+  type SiloFile,
   type SourceEvent,
 } from '@relais/connector-kit';
 import type { components } from './generated/silo-api.ts';
@@ -114,4 +117,22 @@ export function fromNotification(n: Notification): SourceEvent {
       return { ...base, type: HOUSEHOLD_CHANGED_V1, data: data as unknown as Record<string, unknown> };
     }
   }
+}
+
+/**
+ * A beneficiary's file as a silo file for onboarding: the birth name is `naissance.nom`, or the
+ * file's `nom` when the service did not record another; given names are one field, separated
+ * by spaces or commas. What the file lacks is left out (the import reports it, naming the field).
+ */
+export function toSiloFile(dossier: components['schemas']['Dossier']): SiloFile {
+  const naissance = dossier.naissance ?? {};
+  const civil: SiloCivilData = {
+    birthName: naissance.nom ?? dossier.nom,
+    givenNames: dossier.prenoms.split(/[\s,]+/).filter(Boolean),
+    ...(naissance.date ? { dateOfBirth: naissance.date } : {}),
+    ...(naissance.commune ? { birthPlace: naissance.commune } : {}),
+    ...(naissance.codeInsee ? { birthPlaceInsee: naissance.codeInsee } : {}),
+    ...(naissance.pays ? { birthCountry: naissance.pays } : {}),
+  };
+  return { localId: dossier.numeroDossier, civil, cursor: asCheckpoint(dossier.numeroDossier) };
 }

@@ -10,7 +10,7 @@
  */
 import { RetryableError } from '@relais/connector-kit';
 import { isDuplicateKey, timestampTextSql, utcNowSql, type SqlClient, type SqlQueryable } from '../../protocols/sql/sql-client.ts';
-import type { IncidentRecord, VendorAddress, VendorIncident } from './mapping.ts';
+import type { IncidentRecord, PersonRecord, VendorAddress, VendorIncident } from './mapping.ts';
 
 export type ApplyOutcome = { status: 'applied' } | { status: 'rejected'; reason: string };
 
@@ -268,6 +268,28 @@ export class WasteDatabase {
        WHERE i.reference_externe IS NOT NULL AND i.date_maj <= ${settled} ${cursor}
        ORDER BY i.date_maj, i.id_incident LIMIT ${Math.trunc(limit)}`,
           after ? [after.dateMaj, after.dateMaj, after.id] : [],
+        ),
+      signal,
+    );
+    return result.rows;
+  }
+
+  /**
+   * A page of the vendor's persons after `after` (a numero_usager), in numero_usager order: the
+   * keyset the file lister pages on (the column is unique, so a page boundary never splits or
+   * repeats a row). Birth dates come back as text, so no driver turns them into a local Date.
+   */
+  async personsAfter(after: string | null, limit: number, signal?: AbortSignal): Promise<PersonRecord[]> {
+    const { dialect } = this.sql;
+    const birthDate = dialect === 'mariadb' ? "DATE_FORMAT(date_naissance, '%Y-%m-%d')" : "to_char(date_naissance, 'YYYY-MM-DD')";
+    // In a transaction only so that the read gives up (its connection dropped) when `signal` aborts.
+    const result = await this.sql.transaction(
+      async (tx) =>
+        tx.query<PersonRecord>(
+          `SELECT numero_usager, nom, prenom, ${birthDate} AS date_naissance, commune_naissance, code_insee_naissance, pays_naissance
+       FROM usager ${after === null ? '' : 'WHERE numero_usager > ?'}
+       ORDER BY numero_usager LIMIT ${Math.trunc(limit)}`,
+          after === null ? [] : [after],
         ),
       signal,
     );

@@ -10,6 +10,7 @@ import {
 import { openSqlClient } from '../../protocols/sql/sql-client.ts';
 import { WasteDatabase } from './client.ts';
 import { wasteManagementSettings } from './config.ts';
+import { createWasteManagementFileLister } from './file-lister.ts';
 import { createWasteManagementSink } from './sink.ts';
 import { createWasteManagementSource } from './source.ts';
 
@@ -27,6 +28,7 @@ const wasteManagementConnector: ConnectorDefinition<typeof wasteManagementSettin
       batchSize: settings.pollBatch,
       settleMs: settings.settleMs,
     }),
+  createFileLister: ({ settings }) => createWasteManagementFileLister(new WasteDatabase(openSqlClient(settings.databaseUrl, { max: 1 }))),
 };
 
 export default wasteManagementConnector;

@@ -8,6 +8,8 @@ import {
   MappingError,
   SERVICE_REQUEST_RESOLVED_V1,
   SERVICE_REQUEST_UPDATED_V1,
+  type SiloCivilData,
+  type SiloFile,
   type SourceEvent,
 } from '@relais/connector-kit';
 
@@ -258,4 +260,33 @@ export function decodeCursor(checkpoint: Checkpoint | null): IncidentCursor | nu
     throw new MappingError('the saved checkpoint is not { dateMaj, id }');
   }
   return { dateMaj, id: id! };
+}
+
+/** A person's row as the file lister reads it (client.ts: personsAfter). */
+export interface PersonRecord {
+  numero_usager: string;
+  nom: string;
+  prenom: string;
+  date_naissance: string | null;
+  commune_naissance: string | null;
+  code_insee_naissance: string | null;
+  pays_naissance: string | null;
+}
+
+/**
+ * A person's row as a silo file for onboarding: the vendor keeps one name (`nom`, read as the
+ * birth name: it has no other; a married name then falls below the link score and is held, not
+ * linked wrongly) and the given names in one column, separated by spaces or commas. Columns left empty are left out, and the import
+ * reports the record, naming the field.
+ */
+export function toSiloFile(row: PersonRecord): SiloFile {
+  const civil: SiloCivilData = {
+    birthName: row.nom,
+    givenNames: row.prenom.split(/[\s,]+/).filter(Boolean),
+    ...(row.date_naissance ? { dateOfBirth: row.date_naissance } : {}),
+    ...(row.commune_naissance ? { birthPlace: row.commune_naissance } : {}),
+    ...(row.code_insee_naissance ? { birthPlaceInsee: row.code_insee_naissance } : {}),
+    ...(row.pays_naissance ? { birthCountry: row.pays_naissance.trim() } : {}),
+  };
+  return { localId: row.numero_usager, civil, cursor: asCheckpoint(row.numero_usager) };
 }

@@ -50,14 +50,30 @@ export function memoryRegister(size: number): IdentityResolver {
   };
 }
 
+/** Record `i` as the silo holds it: the silo writes names its own way (lower case, ligatures written out). */
+export function siloPerson(i: number): {
+  birthName: string;
+  givenNames: string[];
+  dateOfBirth: string;
+  birthPlace: string;
+  birthCountry: string;
+} {
+  const p = personOf(i);
+  return {
+    birthName: p.birthName.replace('Œ', 'OE').toLowerCase(),
+    givenNames: p.givenNames,
+    dateOfBirth: p.dateOfBirth,
+    birthPlace: 'Lyon',
+    birthCountry: 'FR',
+  };
+}
+
 /** The silo's file: `size` records, CSV (given names separated by ";"), as a person would export it. */
 export function writePopulationCsv(file: string, size: number): void {
   const lines = ['id,birthName,givenNames,dateOfBirth,birthPlace,birthPlaceInsee,birthCountry'];
   for (let i = 0; i < size; i++) {
-    const p = personOf(i);
-    // The silo writes names its own way: mixed case, ligatures written out.
-    const birthName = p.birthName.replace('Œ', 'OE').toLowerCase();
-    lines.push(`SS-${i},"${birthName}",${p.givenNames.join(';')},${p.dateOfBirth},Lyon,,FR`);
+    const p = siloPerson(i);
+    lines.push(`SS-${i},"${p.birthName}",${p.givenNames.join(';')},${p.dateOfBirth},${p.birthPlace},,${p.birthCountry}`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -114,6 +114,17 @@ export function dossierRoutes({ store, faults, validators }: DossierRoutesOption
       .json(dossier);
   });
 
+  router.get('/', (req, res) => {
+    const apres = typeof req.query['apres'] === 'string' ? req.query['apres'] : null;
+    const limiteTexte = typeof req.query['limite'] === 'string' ? req.query['limite'] : '100';
+    const limite = /^[0-9]{1,3}$/.test(limiteTexte) ? Number(limiteTexte) : NaN;
+    if (!(limite >= 1 && limite <= 500)) return sendErreur(res, 422, 'REQUETE_INVALIDE', 'limite : un entier de 1 à 500.');
+    if (apres !== null && !/^SS-[0-9]{6}$/.test(apres)) return sendErreur(res, 422, 'REQUETE_INVALIDE', 'apres : un numéro de dossier.');
+    const dossiers = store.listDossiers(apres, limite);
+    // A full page may have a successor; the client asks again from its last number.
+    res.json(dossiers.length === limite ? { dossiers, suivant: dossiers.at(-1)!.numeroDossier } : { dossiers });
+  });
+
   router.get('/:numeroDossier', (req, res) => {
     const dossier = store.getDossier(req.params.numeroDossier);
     if (dossier === undefined) return sendErreur(res, 404, 'DOSSIER_INCONNU', `Aucun dossier ${req.params.numeroDossier}.`);

@@ -8,6 +8,7 @@ export function ouvrirDossier(demande: NouveauDossier, now: string): Dossier {
     nom: demande.nom,
     prenoms: demande.prenoms,
     adresse: { ...demande.adresse, pays: demande.adresse.pays ?? 'FRANCE' },
+    ...(demande.naissance ? { naissance: demande.naissance } : {}),
     misAJourLe: now,
   };
 }

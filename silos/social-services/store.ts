@@ -96,6 +96,15 @@ export class SocialServicesStore {
     return dossier === undefined ? undefined : structuredClone(dossier);
   }
 
+  /**
+   * Up to `limite` files numbered after `apres` (all when null), by number: the keyset the list
+   * route pages on. Sorted on each call: a simulator's few thousand files, not a real index.
+   */
+  listDossiers(apres: string | null, limite: number): Dossier[] {
+    const numeros = [...this.#dossiers.keys()].filter((n) => apres === null || n > apres).sort();
+    return numeros.slice(0, limite).map((n) => structuredClone(this.#dossiers.get(n)!));
+  }
+
   hasDossier(numeroDossier: string): boolean {
     return this.#dossiers.has(numeroDossier);
   }

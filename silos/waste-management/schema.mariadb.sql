@@ -46,6 +46,10 @@ CREATE TABLE usager (
   qualite       VARCHAR(10)  NOT NULL DEFAULT 'MEMBRE' COMMENT 'TITULAIRE, MEMBRE',
   statut        VARCHAR(10)  NOT NULL DEFAULT 'ACTIF' COMMENT 'ACTIF, DECEDE',
   date_deces    DATE,
+  date_naissance       DATE,
+  commune_naissance    VARCHAR(100),
+  code_insee_naissance VARCHAR(5),
+  pays_naissance       CHAR(2)      COMMENT 'ISO 3166 alpha-2',
   date_maj      DATETIME(3)  NOT NULL DEFAULT (UTC_TIMESTAMP(3))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 

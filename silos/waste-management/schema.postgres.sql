@@ -46,6 +46,10 @@ CREATE TABLE usager (
   qualite       VARCHAR(10)  NOT NULL DEFAULT 'MEMBRE',
   statut        VARCHAR(10)  NOT NULL DEFAULT 'ACTIF',
   date_deces    DATE,
+  date_naissance       DATE,
+  commune_naissance    VARCHAR(100),
+  code_insee_naissance VARCHAR(5),
+  pays_naissance       CHAR(2),
   date_maj      TIMESTAMP(3)  NOT NULL DEFAULT (now() AT TIME ZONE 'utc')
 );
 

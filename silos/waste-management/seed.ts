@@ -14,10 +14,22 @@ export interface NewAddress {
   code_insee?: string;
 }
 
+/** A household member; the birth columns are optional, as many accounts were opened without them. */
+export interface NewPerson {
+  numero_usager: string;
+  nom: string;
+  prenom: string;
+  qualite?: 'TITULAIRE' | 'MEMBRE';
+  date_naissance?: string;
+  commune_naissance?: string;
+  code_insee_naissance?: string;
+  pays_naissance?: string;
+}
+
 export interface NewHousehold {
   numero_foyer: string;
   adresse: NewAddress;
-  usagers: { numero_usager: string; nom: string; prenom: string; qualite?: 'TITULAIRE' | 'MEMBRE' }[];
+  usagers: NewPerson[];
   /** One bin and one subscription each; default: household waste 120 l and sorted waste 240 l. */
   bacs?: { flux: string; volume_litres: number }[];
   date_debut?: string;
@@ -82,8 +94,19 @@ export async function addHousehold(db: SqlClient, household: NewHousehold): Prom
     );
     for (const [i, u] of household.usagers.entries()) {
       await tx.query(
-        `INSERT INTO usager (numero_usager, id_foyer, nom, prenom, qualite, statut, date_maj) VALUES (?, ?, ?, ?, ?, 'ACTIF', ${now})`,
-        [u.numero_usager, idFoyer, u.nom, u.prenom, u.qualite ?? (i === 0 ? 'TITULAIRE' : 'MEMBRE')],
+        `INSERT INTO usager (numero_usager, id_foyer, nom, prenom, qualite, statut, date_naissance, commune_naissance, code_insee_naissance, pays_naissance, date_maj)
+         VALUES (?, ?, ?, ?, ?, 'ACTIF', ?, ?, ?, ?, ${now})`,
+        [
+          u.numero_usager,
+          idFoyer,
+          u.nom,
+          u.prenom,
+          u.qualite ?? (i === 0 ? 'TITULAIRE' : 'MEMBRE'),
+          u.date_naissance ?? null,
+          u.commune_naissance ?? null,
+          u.code_insee_naissance ?? null,
+          u.pays_naissance ?? null,
+        ],
       );
     }
     for (const bin of household.bacs ?? [

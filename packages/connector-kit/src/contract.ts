@@ -66,11 +66,12 @@
  */
 import { RelaisError } from '../../../core/errors.ts';
 import type { Delivery } from '../../../core/envelopes.ts';
-import type { IdentityResolver } from '../../../identity/civil-identity.ts';
+import type { IdentityResolver, SiloCivilData } from '../../../identity/civil-identity.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SettingValues, SettingsTable } from '../../../core/settings.ts';
 
 export type { Delivery, DeliveryFamilyContact } from '../../../core/envelopes.ts';
+export type { SiloCivilData } from '../../../identity/civil-identity.ts';
 
 /**
  * What a connector's mapping (pure, in mapping.ts) throws when a delivery or a silo's record
@@ -315,6 +316,45 @@ export interface PushSource {
   close(): Promise<void>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Listing a silo's files (optional): onboarding a population from the silo itself
+// (`relais identities import <system> --from-silo`, identity/population-import.ts). The import
+// matches each file's civil data against the register and links, holds or reports it, exactly
+// as for an exported file; the connector only reads.
+//
+// Lifecycle: the import process builds the lister once with createFileLister(), calls list()
+// once with the cursor it saved last (null the first time), reads the iterable to its end (or
+// stops reading it when aborted), then calls close(). It commits records in batches and saves,
+// with each batch, the `cursor` of its last file; after a crash it calls list() with that cursor.
+// So list(after) must yield, in one stable order (the silo's keyset: its identifier ascending,
+// say), every file that comes after `after`, each once; paging is the lister's business (one
+// request or query per page, never the whole silo in memory). Files created while a listing
+// runs may or may not be seen; a later import sees them.
+//
+// What list() yields or throws decides what happens next:
+//   a SiloFile                              → matched and recorded (its outcome row) in order.
+//   a SiloFile missing a civil field        → recorded `invalid`, the report naming the field.
+//   throws RetryableError (silo down…)      → the import stops with the message; what was
+//                                             committed stays, a rerun resumes after it.
+//   throws anything else                    → the same (the message names what was being listed).
+// The context's signal aborts when the operator interrupts the import: stop paging promptly.
+// Messages never carry personal data (they are printed and logged).
+// ---------------------------------------------------------------------------------------------
+
+/** One of the silo's files on a person. */
+export interface SiloFile {
+  /** The silo's identifier of the person: the identifier the crosswalk links. */
+  localId: string;
+  civil: SiloCivilData;
+  /** Resumes the listing after this file: list(cursor) yields the files that follow it. */
+  cursor: Checkpoint;
+}
+
+export interface FileLister {
+  list(after: Checkpoint | null, context: SourceContext): AsyncIterable<SiloFile>;
+  close?(): Promise<void>;
+}
+
 /**
  * What a connector module exports as its default export (a folder's index.ts, or an npm
  * package's entry): connectors/registry.ts lists the modules Relais ships, RELAIS_CONNECTORS
@@ -346,4 +386,10 @@ export interface ConnectorDefinition<T extends SettingsTable = SettingsTable> {
    * data; errors it throws are answered 503 (retriable) or 422 (the register refused the search).
    */
   createIdentityResolver?(context: ConnectorContext<SettingValues<T>>): IdentityResolver;
+  /**
+   * For a silo whose population can be onboarded from the silo itself: lists its files with the
+   * silo's identifier and civil data (see "Listing a silo's files" above). Built by
+   * `relais identities import <system> --from-silo` only; the connector's process never calls it.
+   */
+  createFileLister?(context: ConnectorContext<SettingValues<T>>): FileLister | Promise<FileLister>;
 }

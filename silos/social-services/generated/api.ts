@@ -23,7 +23,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Liste les dossiers, page par page (pour la reprise d'une population).
+         * @description Les dossiers par numéro croissant, `limite` au plus, à partir du premier numéro qui suit
+         *     `apres` (absent : depuis le début). Tant que la page est pleine, `suivant` donne le numéro
+         *     à passer en `apres` pour la page d'après ; il est absent sur la dernière page. Un dossier
+         *     créé pendant le parcours y figure s'il vient après la page en cours.
+         */
+        get: operations["listerDossiers"];
         put?: never;
         /** Crée un dossier (pour l'amorçage des tests). */
         post: operations["creerDossier"];
@@ -274,6 +281,24 @@ export interface components {
             nom: string;
             prenoms: string;
             adresse: components["schemas"]["Adresse"];
+            naissance?: components["schemas"]["Naissance"];
+        };
+        /**
+         * @description État civil de naissance du bénéficiaire, tel que le service l'a saisi (souvent incomplet
+         *     pour les dossiers anciens : chaque champ est facultatif).
+         */
+        Naissance: {
+            /** @description Nom de naissance (absent, c'est `nom` du dossier). */
+            nom?: string;
+            date?: components["schemas"]["Date"];
+            commune?: string;
+            codeInsee?: string;
+            /** @description Code ISO 3166 alpha-2. */
+            pays?: string;
+        };
+        PageDossiers: {
+            dossiers: components["schemas"]["Dossier"][];
+            suivant?: components["schemas"]["NumeroDossier"];
         };
         ChangementAdresse: {
             adresse: components["schemas"]["Adresse"];
@@ -294,6 +319,7 @@ export interface components {
             nom: string;
             prenoms: string;
             adresse: components["schemas"]["AdresseEnregistree"];
+            naissance?: components["schemas"]["Naissance"];
             dateEffetAdresse?: components["schemas"]["Date"];
             dateCloture?: components["schemas"]["Date"];
             motifCloture?: components["schemas"]["MotifCloture"];
@@ -500,6 +526,31 @@ export interface operations {
                     "application/json": components["schemas"]["Sante"];
                 };
             };
+        };
+    };
+    listerDossiers: {
+        parameters: {
+            query?: {
+                apres?: components["schemas"]["NumeroDossier"];
+                limite?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Une page de dossiers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDossiers"];
+                };
+            };
+            401: components["responses"]["NonAuthentifie"];
+            422: components["responses"]["RequeteInvalide"];
         };
     };
     creerDossier: {

@@ -16,6 +16,9 @@
  *   pushSourceConformance({ system, startSilo, stopSilo, createPushSource, append })
  *     stop → append (the silo retries) → resume → every push published once; stop is prompt and
  *     a push arriving while stopping is not lost.
+ *   fileListerConformance({ system, startSilo, stopSilo, createFileLister })
+ *     every file listed once with its identifier and civil data; resuming from any file's cursor
+ *     yields exactly the files after it; an aborted listing stops promptly. No broker, no store.
  *   faultProxy(target) → a TCP proxy that can stall a silo (hold every byte) or cut it off, for
  *     silos without a fault mode of their own.
  *
@@ -26,6 +29,7 @@
  */
 export { sinkConformance, type SinkConformanceOptions } from '../conformance/sink.ts';
 export { sourceConformance, type SourceConformanceOptions } from '../conformance/source.ts';
+export { fileListerConformance, type FileListerConformanceOptions } from '../conformance/file-lister.ts';
 export { pushSourceConformance, type PushSourceConformanceOptions } from '../conformance/push-source.ts';
 export { testDelivery, testSinkContext, type DeliveryInput } from './deliveries.ts';
 export { faultProxy, type FaultProxy } from './fault-proxy.ts';
