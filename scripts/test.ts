@@ -39,6 +39,7 @@ const basePort = Number(process.env['RELAIS_TEST_KAFKA_PORT'] ?? 19092);
 process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ??= String(basePort + 10);
 process.env['RELAIS_TEST_KAFKA41_PORT'] ??= String(basePort + 20);
 process.env['RELAIS_TEST_READINESS_KAFKA_PORT'] ??= String(basePort + 30);
+process.env['RELAIS_TEST_SECURE_KAFKA_PORT'] ??= String(basePort + 40);
 process.env['TEST_DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children = new Set<ReturnType<typeof spawn>>();
