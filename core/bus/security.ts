@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import type { RelaisConfig } from '../config.ts';
+import { readSetting, type RelaisConfig } from '../config.ts';
+import type { Env } from '../settings.ts';
 import { RelaisError } from '../errors.ts';
 
 export type KafkaSecurity =
@@ -74,4 +75,14 @@ export function kafkaSecurityEnv(security: KafkaSecurity, files: { caFile?: stri
       : { RELAIS_KAFKA_PASSWORD_FILE: files.passwordFile }),
     ...(files.caFile === undefined ? {} : { RELAIS_KAFKA_CA_FILE: files.caFile }),
   };
+}
+
+/** The security set by the environment (RELAIS_KAFKA_SECURITY and its companions): tools and tests. */
+export function kafkaSecurityFromEnv(env: Env = process.env): KafkaSecurity {
+  return kafkaSecurityOf({
+    kafkaSecurity: readSetting('kafkaSecurity', env),
+    kafkaCaFile: readSetting('kafkaCaFile', env),
+    kafkaUsername: readSetting('kafkaUsername', env),
+    kafkaPassword: readSetting('kafkaPassword', env),
+  });
 }
