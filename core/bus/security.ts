@@ -86,3 +86,17 @@ export function kafkaSecurityFromEnv(env: Env = process.env): KafkaSecurity {
     kafkaPassword: readSetting('kafkaPassword', env),
   });
 }
+
+/** The variables of KafkaSecurity, to hand the same security on to a child process. */
+export const KAFKA_SECURITY_VARIABLES = [
+  'RELAIS_KAFKA_SECURITY',
+  'RELAIS_KAFKA_CA_FILE',
+  'RELAIS_KAFKA_USERNAME',
+  'RELAIS_KAFKA_PASSWORD',
+  'RELAIS_KAFKA_PASSWORD_FILE',
+] as const;
+
+/** The security variables set in `env`, alone. */
+export function kafkaSecurityVariables(env: Env = process.env): Record<string, string> {
+  return Object.fromEntries(KAFKA_SECURITY_VARIABLES.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
+}
