@@ -98,6 +98,13 @@ export const settings = {
     description:
       'How clients connect to Kafka: `sasl_ssl` (TLS, SASL/SCRAM-SHA-512 as RELAIS_KAFKA_USERNAME; docs/security.md) or `plaintext` (a throwaway local broker only).',
   },
+  kafkaLocalSecurity: {
+    env: 'RELAIS_KAFKA_LOCAL_SECURITY',
+    default: 'sasl_ssl',
+    parse: oneOf('plaintext', 'sasl_ssl'),
+    description:
+      'Security of the local broker the quick start (KAFKA_BROKERS unset) and `relais kafka start` launch: `sasl_ssl` (TLS, SCRAM users, ACLs; its CA and credentials under .relais/kafka) or `plaintext`.',
+  },
   kafkaCaFile: {
     env: 'RELAIS_KAFKA_CA_FILE',
     parse: text,

@@ -38,6 +38,21 @@ export function clientConnection(security: KafkaSecurity): ClientConnection {
   };
 }
 
+/**
+ * The same security in KafkaJS's terms, for the tools that drive KafkaJS directly (the bench's
+ * client comparison, the fault suite's poison producer). Structural, so core needs no KafkaJS.
+ */
+export function kafkajsConnection(security: KafkaSecurity): {
+  ssl?: { ca?: string[]; rejectUnauthorized: true };
+  sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
+} {
+  if (security.protocol === 'plaintext') return {};
+  return {
+    ssl: { rejectUnauthorized: true, ...(security.ca === undefined ? {} : { ca: [security.ca] }) },
+    sasl: { mechanism: 'scram-sha-512', username: security.username, password: security.password },
+  };
+}
+
 type SecuritySettings = Pick<RelaisConfig, 'kafkaSecurity' | 'kafkaCaFile' | 'kafkaUsername' | 'kafkaPassword'>;
 
 /** The security of a process's clients from its settings; CONFIG_INVALID names what is missing. */

@@ -104,3 +104,18 @@ export async function applyAcls(brokers: string[], admin: KafkaSecurity, acls: A
     await client.close();
   }
 }
+
+/** The principals a local cluster needs for these systems: the components', `admin` aside. */
+export function componentPrincipals(systems: SystemOfBus[]): string[] {
+  return ['gateway', 'router', ...systems.map((s) => connectorPrincipal(s.system))];
+}
+
+/** Gives each component's principal its grants on a secured cluster (nothing to do on a plaintext one). */
+export async function grantComponents(
+  cluster: { brokers: string; security: { protocol: string; as(principal: string): { security: KafkaSecurity } } },
+  prefix: string,
+  systems: SystemOfBus[],
+): Promise<void> {
+  if (cluster.security.protocol !== 'sasl_ssl') return;
+  await applyAcls(cluster.brokers.split(','), cluster.security.as(ADMIN_PRINCIPAL).security, aclBindings(componentGrants(prefix, systems)));
+}

@@ -256,6 +256,22 @@ function java(): string {
   return process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
 }
 
+/**
+ * SCRAM users are created when the storage is formatted: a cluster formatted plaintext has none,
+ * so it cannot simply be restarted secured. The mode is recorded at the first start and checked.
+ */
+function checkSecurityMode(dir: string, layouts: NodeLayout[], mode: 'plaintext' | 'sasl_ssl'): void {
+  const file = join(dir, 'security-mode');
+  const formatted = layouts.some((node) => existsSync(join(node.dir, 'data', 'meta.properties')));
+  const recorded = existsSync(file) ? readFileSync(file, 'utf8').trim() : formatted ? 'plaintext' : undefined;
+  if (recorded !== undefined && recorded !== mode) {
+    throw new Error(
+      `the Kafka data in ${dir} was made ${recorded}, not ${mode}: start it fresh (\`relais kafka start --fresh\`, or delete the directory; its topics are lost), or ask for ${recorded}`,
+    );
+  }
+  writeFileSync(file, `${mode}\n`);
+}
+
 /** `--add-scram` arguments: SCRAM users exist from the first start, before any client connects. */
 function scramArguments(credentials: Credentials | undefined): string[] {
   if (!credentials) return [];
@@ -376,6 +392,7 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
   const id = clusterId(dir);
   const layouts = nodeLayouts(port, nodes, dir);
   const secured = options.security === 'sasl_ssl';
+  checkSecurityMode(dir, layouts, secured ? 'sasl_ssl' : 'plaintext');
   const credentials = secured ? ensureCredentials(dir, [ADMIN_PRINCIPAL, ...(options.principals ?? [])]) : undefined;
   const tls = secured ? ensureBrokerTls(dir) : undefined;
   const brokerSecurity =
