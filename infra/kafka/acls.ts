@@ -119,3 +119,21 @@ export async function grantComponents(
   if (cluster.security.protocol !== 'sasl_ssl') return;
   await applyAcls(cluster.brokers.split(','), cluster.security.as(ADMIN_PRINCIPAL).security, aclBindings(componentGrants(prefix, systems)));
 }
+
+/**
+ * The grants as `kafka-acls.sh` arguments, one call per line (docker-compose: the brokers' image
+ * has Kafka's tools but no Node, so the ACLs travel as this file, made by infra/compose/secrets.ts).
+ */
+export function aclCommandLines(grants: Map<string, Grant[]>): string[] {
+  const operation = (o: Operation): string => o.charAt(0) + o.slice(1).toLowerCase();
+  return [...grants].flatMap(([principal, list]) =>
+    list.map((grant) =>
+      [
+        `--allow-principal User:${principal}`,
+        ...grant.operations.map((o) => `--operation ${operation(o)}`),
+        `--${grant.resource} ${grant.name}`,
+        `--resource-pattern-type ${grant.prefixed ? 'prefixed' : 'literal'}`,
+      ].join(' '),
+    ),
+  );
+}
