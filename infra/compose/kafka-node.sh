@@ -1,13 +1,16 @@
 #!/bin/bash
 # One node of docker-compose's Kafka cluster, secured: TLS + SASL/SCRAM-SHA-512 on 9092, KRaft's
 # StandardAuthorizer, the SCRAM users created when the storage is first formatted, and (node 1)
-# the components' ACLs applied once the cluster answers. Everything secret comes from
-# /run/secrets, written by infra/compose/secrets.ts. Uses only Kafka's own scripts: the image has
-# no Node. Why not the image's own entry point: it cannot add SCRAM users at format time.
+# the components' ACLs applied once the cluster answers. Everything secret comes from the files
+# the RELAIS_* variables of docker-compose.yml name (/run/secrets, made by infra/compose/secrets.ts):
+# the key and trust stores and their password, the ACLs, and each SCRAM user's password
+# (RELAIS_SCRAM_USER_<n>_FILE, the user being the file's name after `kafka_password_`).
+# Uses only Kafka's own scripts: the image has no Node. Not the image's own entry point: it
+# cannot add SCRAM users when it formats the storage.
 set -euo pipefail
-secret() { tr -d '\n' < "/run/secrets/$1"; }
-store_password=$(secret kafka_store_password)
-admin_password=$(secret kafka_password_admin)
+read_secret() { tr -d '\n' < "$1"; }
+store_password=$(read_secret "$RELAIS_KAFKA_STORE_PASSWORD_FILE")
+admin_password=$(read_secret /run/secrets/kafka_password_admin)
 config=/tmp/server.properties
 admin_config=/tmp/admin.properties
 
@@ -24,11 +27,11 @@ sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${admin_password}";
 ssl.keystore.type=PKCS12
-ssl.keystore.location=/run/secrets/kafka_keystore
+ssl.keystore.location=${RELAIS_KAFKA_KEYSTORE_FILE}
 ssl.keystore.password=${store_password}
 ssl.key.password=${store_password}
 ssl.truststore.type=PKCS12
-ssl.truststore.location=/run/secrets/kafka_truststore
+ssl.truststore.location=${RELAIS_KAFKA_TRUSTSTORE_FILE}
 ssl.truststore.password=${store_password}
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 # The controller listener is PLAINTEXT on the compose network only (never published): KRaft
@@ -50,13 +53,14 @@ security.protocol=SASL_SSL
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${admin_password}";
 ssl.truststore.type=PKCS12
-ssl.truststore.location=/run/secrets/kafka_truststore
+ssl.truststore.location=${RELAIS_KAFKA_TRUSTSTORE_FILE}
 ssl.truststore.password=${store_password}
 EOF
 
 scram=()
-for file in /run/secrets/kafka_password_*; do
-  scram+=(--add-scram "SCRAM-SHA-512=[name=${file#/run/secrets/kafka_password_},password=$(tr -d '\n' < "$file")]")
+for variable in $(compgen -v RELAIS_SCRAM_USER_); do
+  file=${!variable}
+  scram+=(--add-scram "SCRAM-SHA-512=[name=$(basename "$file" | sed 's/^kafka_password_//'),password=$(read_secret "$file")]")
 done
 /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t "${CLUSTER_ID}" -c "$config" "${scram[@]}" > /dev/null
 
@@ -66,7 +70,7 @@ if [ "${NODE_ID}" = 1 ]; then
     # Adding an ACL that exists changes nothing, so every start applies the whole list.
     while read -r grant; do
       [ -n "$grant" ] && /opt/kafka/bin/kafka-acls.sh --bootstrap-server kafka-1:9092 --command-config "$admin_config" --add --force $grant > /dev/null
-    done < /run/secrets/kafka_acls
+    done < "$RELAIS_KAFKA_ACLS_FILE"
     echo "relais: ACLs applied"
   ) &
 fi
