@@ -32,7 +32,8 @@ import {
 } from '@platformatic/kafka';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
-import { clientConnection, kafkajsConnection, kafkaSecurityEnv, kafkaSecurityFromEnv, type KafkaSecurity } from '../core/bus/security.ts';
+import { clientConnection, kafkaSecurityFromEnv, type KafkaSecurity } from '../core/bus/security.ts';
+import { kafkajsConnection, kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
 
 type ClientName = 'kafkajs' | 'platformatic';
 const CLIENTS: readonly ClientName[] = ['kafkajs', 'platformatic'];

@@ -21,7 +21,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaSecurityEnv } from '../core/bus/security.ts';
+import { kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
 import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { machine } from '../bench/lib/report.ts';

@@ -20,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import pg from 'pg';
-import { kafkaSecurityEnv } from '../core/bus/security.ts';
+import { kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
 import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { isIntegrationTest, isUnitTest, repositoryFiles } from './test-files.ts';

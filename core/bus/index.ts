@@ -4,15 +4,7 @@ import { createPlatformaticBus } from './platformatic-bus.ts';
 import { kafkaSecurityFromEnv, type KafkaSecurity } from './security.ts';
 import type { Bus } from './types.ts';
 
-export {
-  clientConnection,
-  kafkaSecurityEnv,
-  kafkaSecurityFromEnv,
-  kafkaSecurityOf,
-  kafkaSecurityVariables,
-  PLAINTEXT,
-  type KafkaSecurity,
-} from './security.ts';
+export { clientConnection, kafkaSecurityFromEnv, kafkaSecurityOf, PLAINTEXT, type KafkaSecurity } from './security.ts';
 export type { Bus, IncomingMessage, OutgoingMessage, Subscription, TopicSpec } from './types.ts';
 
 /**

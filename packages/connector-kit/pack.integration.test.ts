@@ -9,7 +9,6 @@
  * TEST_DATABASE_URL from `npm test`). Node's permission model keeps that run from reading
  * anything of this repository.
  */
-import { kafkaSecurityVariables } from '../../core/bus/security.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -116,7 +115,10 @@ export function runConnectorTests(project: string, tests: string[]): Promise<Out
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
     TEST_DATABASE_URL: process.env['TEST_DATABASE_URL'],
     // The test broker is secured: its CA and the password file are the only other files read.
-    ...kafkaSecurityVariables(),
+    RELAIS_KAFKA_SECURITY: process.env['RELAIS_KAFKA_SECURITY'],
+    RELAIS_KAFKA_CA_FILE: process.env['RELAIS_KAFKA_CA_FILE'],
+    RELAIS_KAFKA_USERNAME: process.env['RELAIS_KAFKA_USERNAME'],
+    RELAIS_KAFKA_PASSWORD_FILE: process.env['RELAIS_KAFKA_PASSWORD_FILE'],
   };
   const secretFiles = [process.env['RELAIS_KAFKA_CA_FILE'], process.env['RELAIS_KAFKA_PASSWORD_FILE']].filter((f) => f !== undefined);
   const permissions = ['--permission', `--allow-fs-read=${project}`, ...secretFiles.map((f) => `--allow-fs-read=${f}`)];

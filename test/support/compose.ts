@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { KAFKA_SECURITY_VARIABLES, kafkaSecurityVariables } from '../../core/bus/security.ts';
+import { KAFKA_SECURITY_VARIABLES, kafkaSecurityVariables } from '../../infra/kafka/client-env.ts';
 
 export interface ComposeService {
   build?: unknown;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { createTestDatabase, eventually, freePort, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { port } from '../../core/settings.ts';
-import { kafkaSecurityVariables } from '../../core/bus/security.ts';
+import { kafkaSecurityVariables } from '../../infra/kafka/client-env.ts';
 import { linkIdentifier } from '../../identity/identity-store.ts';
 import { newPivotId } from '../../core/ids.ts';
 import { discoverSimulators } from '../../silos/shared/simulators.ts';
