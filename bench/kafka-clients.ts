@@ -3,7 +3,14 @@
  *
  *   npx node bench/kafka-clients.ts [--messages 50000] [--latency-messages 2000] [--runs 3] [--brokers host:port]
  *
- * Without --brokers / KAFKA_BROKERS it starts its own Kafka 3.9.1 on port 29092 and stops it.
+ * Without --brokers / KAFKA_BROKERS it starts its own Kafka 3.9.1 on port 29092 and stops it;
+ * a given broker is reached with the RELAIS_KAFKA_SECURITY settings (TLS, SCRAM) of the shell.
+ *
+ *   npx node bench/kafka-clients.ts --compare transport [--client platformatic] [--port 29092]
+ *
+ * compares transports instead of clients: the same client against two brokers of its own, side by
+ * side on this machine, one plaintext (port) and one TLS + SASL/SCRAM-SHA-512 with the
+ * StandardAuthorizer on (port + 1), runs interleaved; the ratio column is sasl_ssl/plaintext.
  * Each (client, run) executes in its own child process so RSS and CPU numbers are not polluted by
  * the other client's heap or JIT state; runs are interleaved (and the first client alternates) so
  * broker-side drift (page cache, log segments, GC) hits both clients alike.
@@ -24,6 +31,9 @@ import {
   stringSerializer,
 } from '@platformatic/kafka';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
+import { clientConnection, kafkaSecurityFromEnv, type KafkaSecurity } from '../core/bus/security.ts';
+import { kafkajsConnection, kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
 
 type ClientName = 'kafkajs' | 'platformatic';
 const CLIENTS: readonly ClientName[] = ['kafkajs', 'platformatic'];
@@ -55,8 +65,8 @@ const SENT_AT = 'bench_sent_at';
 const LAT_BATCH = 5;
 const LAT_EVERY_MS = 10;
 
-function kafkajsAdapter(brokers: string[]): ClientAdapter {
-  const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers, logLevel: logLevel.ERROR });
+function kafkajsAdapter(brokers: string[], security: KafkaSecurity): ClientAdapter {
+  const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers, ...kafkajsConnection(security), logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   // Java-compatible murmur2 (also what platformatic's compatibilityPartitioner does): same key -> same partition.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -110,8 +120,8 @@ function kafkajsAdapter(brokers: string[]): ClientAdapter {
   };
 }
 
-function platformaticAdapter(brokers: string[]): ClientAdapter {
-  const base = { bootstrapBrokers: brokers };
+function platformaticAdapter(brokers: string[], security: KafkaSecurity): ClientAdapter {
+  const base = { bootstrapBrokers: brokers, ...clientConnection(security) };
   const admin = new PltAdmin({ ...base, clientId: 'bench-plt-admin' });
   // idempotent forces acks=-1, maxInflights=1 and unlimited retries inside the client.
   const producer = new PltProducer<string, Buffer, string, string>({
@@ -231,6 +241,8 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
 
 interface WorkerResult {
   client: ClientName;
+  /** What the report compares: the client's name, or the transport (plaintext, sasl_ssl). */
+  variant: string;
   run: number;
   produce: { msgs: number; seconds: number; msgsPerSec: number; mbPerSec: number; cpuMs: number };
   consume: { msgs: number; firstMessageMs: number; seconds: number; msgsPerSec: number; mbPerSec: number; cpuMs: number };
@@ -249,11 +261,18 @@ interface WorkerResult {
   rssPeakDeltaMb: number;
 }
 
-async function worker(client: ClientName, run: number, brokers: string[], n: number, latencyN: number): Promise<WorkerResult> {
+async function worker(
+  client: ClientName,
+  run: number,
+  brokers: string[],
+  n: number,
+  latencyN: number,
+): Promise<Omit<WorkerResult, 'variant'>> {
   const rssStart = process.memoryUsage.rss();
   let rssPeak = rssStart;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 50);
-  const adapter = client === 'kafkajs' ? kafkajsAdapter(brokers) : platformaticAdapter(brokers);
+  const security = kafkaSecurityFromEnv();
+  const adapter = client === 'kafkajs' ? kafkajsAdapter(brokers, security) : platformaticAdapter(brokers, security);
   const tag = `${client}-r${run}-${Date.now().toString(36)}`;
   const tpTopic = `bench-tp-${tag}`;
   const latTopic = `bench-lat-${tag}`;
@@ -361,17 +380,30 @@ async function worker(client: ClientName, run: number, brokers: string[], n: num
 
 // ---------------------------------------------------------------- orchestrator
 
-function runWorker(client: ClientName, run: number, brokers: string, n: number, latencyN: number): Promise<WorkerResult> {
+/** One side of the comparison: a client against a broker, reached with `env`'s security. */
+interface Variant {
+  label: string;
+  client: ClientName;
+  brokers: string;
+  env: Record<string, string>;
+}
+
+function runWorker(variant: Variant, run: number, n: number, latencyN: number): Promise<WorkerResult> {
+  const { client, brokers } = variant;
   const self = fileURLToPath(import.meta.url);
   const args = [self, '--worker', client, '--run', String(run), '--brokers', brokers];
   args.push('--messages', String(n), '--latency-messages', String(latencyN));
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: resolve(dirname(self), '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      cwd: resolve(dirname(self), '..'),
+      env: { ...process.env, ...variant.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code === 0 && line) resolvePromise(JSON.parse(line.slice(7)) as WorkerResult);
+      if (code === 0 && line) resolvePromise({ ...(JSON.parse(line.slice(7)) as Omit<WorkerResult, 'variant'>), variant: variant.label });
       else reject(new Error(`${client} run ${run} failed (exit ${String(code)}):\n${out}`));
     });
   });
@@ -400,16 +432,17 @@ const METRICS: [string, (r: WorkerResult) => number, number][] = [
   ['RSS peak delta MiB', (r) => r.rssPeakDeltaMb, 1],
 ];
 
-function report(results: WorkerResult[], runs: number): void {
-  const of = (c: ClientName): WorkerResult[] => results.filter((r) => r.client === c);
+/** Medians of `a` and `b` side by side, with the ratio b/a (overall and per run). */
+function report(results: WorkerResult[], runs: number, [a, b]: [string, string], ratio: string): void {
+  const of = (v: string): WorkerResult[] => results.filter((r) => r.variant === v);
   const pad = (s: string, w: number): string => s.padStart(w);
-  console.log(`\n${'metric'.padEnd(26)}${pad('kafkajs', 12)}${pad('platformatic', 14)}${pad('plt/kjs', 10)}   per-run plt/kjs`);
+  console.log(`\n${'metric'.padEnd(26)}${pad(a, 12)}${pad(b, 14)}${pad(ratio, 10)}   per-run ${ratio}`);
   for (const [name, get, digits] of METRICS) {
-    const k = median(of('kafkajs').map(get));
-    const p = median(of('platformatic').map(get));
+    const k = median(of(a).map(get));
+    const p = median(of(b).map(get));
     const perRun = Array.from({ length: runs }, (_, i) => {
-      const kr = results.find((r) => r.client === 'kafkajs' && r.run === i + 1);
-      const pr = results.find((r) => r.client === 'platformatic' && r.run === i + 1);
+      const kr = results.find((r) => r.variant === a && r.run === i + 1);
+      const pr = results.find((r) => r.variant === b && r.run === i + 1);
       return kr && pr ? (get(pr) / get(kr)).toFixed(2) : '-';
     });
     console.log(
@@ -430,6 +463,8 @@ async function main(): Promise<void> {
       'kafka-version': { type: 'string', default: '3.9.1' },
       port: { type: 'string', default: '29092' },
       worker: { type: 'string' },
+      compare: { type: 'string', default: 'clients' },
+      client: { type: 'string', default: 'platformatic' },
       run: { type: 'string', default: '1' },
     },
   });
@@ -439,11 +474,13 @@ async function main(): Promise<void> {
     const client = CLIENTS.find((c) => c === values.worker);
     if (!client || !values.brokers) throw new Error('--worker needs a client name and --brokers');
     const result = await worker(client, Number(values.run), values.brokers.split(','), n, latencyN);
+    // (the orchestrator adds the variant's label)
     console.log(`RESULT ${JSON.stringify(result)}`);
     return;
   }
 
   const runs = Number(values.runs);
+  if (values.compare === 'transport') return compareTransports(values.client, Number(values.port), runs, n, latencyN);
   let cluster: KafkaCluster | undefined;
   let brokers = values.brokers ?? process.env['KAFKA_BROKERS'];
   let label = brokers ? `external broker ${brokers}` : '';
@@ -472,14 +509,52 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       const order = run % 2 === 1 ? CLIENTS : [...CLIENTS].reverse();
       for (const client of order) {
-        const r = await runWorker(client, run, brokers, n, latencyN);
+        const r = await runWorker({ label: client, client, brokers, env: {} }, run, n, latencyN);
         results.push(r);
         console.log(`RAW ${JSON.stringify(r)}`);
       }
     }
-    report(results, runs);
+    report(results, runs, ['kafkajs', 'platformatic'], 'plt/kjs');
   } finally {
     await cluster?.stop();
+  }
+}
+
+/** The cost of TLS + SASL/SCRAM + ACL checks: one client, a plaintext and a secured broker, interleaved runs. */
+async function compareTransports(clientName: string, port: number, runs: number, n: number, latencyN: number): Promise<void> {
+  const client = CLIENTS.find((c) => c === clientName);
+  if (!client) throw new Error(`--client: ${clientName} is not one of ${CLIENTS.join(', ')}`);
+  const [plain, secured] = await Promise.all([
+    startKafka({ port, fresh: true, heapMiB: 512 }),
+    startKafka({ port: port + 1, fresh: true, heapMiB: 512, security: 'sasl_ssl' }),
+  ]);
+  try {
+    const admin = secured.security.as(ADMIN_PRINCIPAL);
+    const variants: Variant[] = [
+      { label: 'plaintext', client, brokers: plain.brokers, env: { RELAIS_KAFKA_SECURITY: 'plaintext' } },
+      {
+        label: 'sasl_ssl',
+        client,
+        brokers: secured.brokers,
+        env: kafkaSecurityEnv(admin.security, { caFile: secured.security.caFile!, passwordFile: admin.passwordFile! }),
+      },
+    ];
+    console.log(`# Kafka transport benchmark ${new Date().toISOString()}`);
+    console.log(
+      `# ${client} against Apache Kafka ${plain.version}: plaintext on ${plain.brokers} vs TLS + SCRAM-SHA-512 (as the super user) on ${secured.brokers}`,
+    );
+    console.log(`# ${n} msgs x ~1 KiB value + 8 CloudEvents headers, 3 partitions, RF 1, idempotent, acks=-1; node ${process.version}`);
+    const results: WorkerResult[] = [];
+    for (let run = 1; run <= runs; run++) {
+      for (const variant of run % 2 === 1 ? variants : [...variants].reverse()) {
+        const r = await runWorker(variant, run, n, latencyN);
+        results.push(r);
+        console.log(`RAW ${JSON.stringify(r)}`);
+      }
+    }
+    report(results, runs, ['plaintext', 'sasl_ssl'], 'ssl/plain');
+  } finally {
+    await Promise.all([plain.stop(), secured.stop()]);
   }
 }
 

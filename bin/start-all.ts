@@ -16,7 +16,10 @@ import { createRuntime } from '../core/runtime.ts';
 import { openStore, type Db } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { startGateway } from '../gateway/server.ts';
+import { ADMIN_PRINCIPAL, componentPrincipals, grantComponents, type SystemOfBus } from '../infra/kafka/acls.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
+import { loadFlows } from '../core/flows/flows.ts';
+import type { ConnectorRegistry } from '../connectors/loader.ts';
 import { discoverSimulators, type BannerLines, type RunningSimulator } from '../silos/shared/simulators.ts';
 import { CONSOLE_CLIENT, demoAgents, demoProviderOptions } from '../infra/oidc/demo.ts';
 import { startLocalProvider } from '../infra/oidc/local-provider.ts';
@@ -89,6 +92,15 @@ async function startOidc(config: RelaisConfig, dataDir: string) {
   };
 }
 
+/** The systems of the flows, and whether each one's connector publishes events of its own. */
+function systemsOfBus(config: RelaisConfig, connectors: ConnectorRegistry): SystemOfBus[] {
+  const flows = loadFlows(resolve(config.flowsDir));
+  return [...flows.systems.entries()].map(([system, declared]) => {
+    const definition = connectors.get(declared.connector);
+    return { system, source: definition?.createSource !== undefined || definition?.createPushSource !== undefined };
+  });
+}
+
 export async function startAll(options: StartAllOptions = {}): Promise<RunningRelais> {
   const say = options.say ?? (() => undefined);
   const env = options.env ?? process.env;
@@ -116,9 +128,27 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       // A broker left running by a quick start that was killed outright would hold the port.
       const stale = await stopKafkaAt(clusterDir(config.kafkaVersion, config.kafkaPort));
       if (stale > 0) say(`stopped a Kafka broker left over by an earlier run`);
-      kafka = await startKafka({ version: config.kafkaVersion, port: config.kafkaPort });
+      const systems = systemsOfBus(config, connectors);
+      kafka = await startKafka({
+        version: config.kafkaVersion,
+        port: config.kafkaPort,
+        security: config.kafkaLocalSecurity,
+        principals: componentPrincipals(systems),
+      });
       stops.push(() => kafka!.stop());
       config.kafkaBrokers = kafka.brokers.split(',');
+      // Every part runs in this one process, so it connects as the super user; the components'
+      // principals and ACLs are ready for parts run as processes of their own (docs/security.md).
+      await grantComponents(kafka, config.topicPrefix, systems);
+      const admin = kafka.security.as(ADMIN_PRINCIPAL).security;
+      if (admin.protocol === 'sasl_ssl') {
+        Object.assign(config, {
+          kafkaSecurity: 'sasl_ssl',
+          kafkaCaFile: kafka.security.caFile,
+          kafkaUsername: admin.username,
+          kafkaPassword: admin.password,
+        });
+      }
       say(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
 

@@ -91,6 +91,36 @@ export const settings = {
     parse: text,
     description: 'Apache Kafka version of the local broker (3.9.x or 4.1.x).',
   },
+  kafkaSecurity: {
+    env: 'RELAIS_KAFKA_SECURITY',
+    default: 'plaintext',
+    parse: oneOf('plaintext', 'sasl_ssl'),
+    description:
+      'How clients connect to Kafka: `sasl_ssl` (TLS, SASL/SCRAM-SHA-512 as RELAIS_KAFKA_USERNAME; docs/security.md) or `plaintext` (a throwaway local broker only).',
+  },
+  kafkaLocalSecurity: {
+    env: 'RELAIS_KAFKA_LOCAL_SECURITY',
+    default: 'sasl_ssl',
+    parse: oneOf('plaintext', 'sasl_ssl'),
+    description:
+      'Security of the local broker the quick start (KAFKA_BROKERS unset) and `relais kafka start` launch: `sasl_ssl` (TLS, SCRAM users, ACLs; its CA and credentials under .relais/kafka) or `plaintext`.',
+  },
+  kafkaCaFile: {
+    env: 'RELAIS_KAFKA_CA_FILE',
+    parse: text,
+    description: "PEM file of the CA that signed the brokers' certificates (sasl_ssl; unset: the system's trusted CAs).",
+  },
+  kafkaUsername: {
+    env: 'RELAIS_KAFKA_USERNAME',
+    parse: text,
+    description: "This process's SCRAM principal (sasl_ssl): one per component, each with only its own ACLs (docs/security.md).",
+  },
+  kafkaPassword: {
+    env: 'RELAIS_KAFKA_PASSWORD',
+    parse: text,
+    secret: true,
+    description: 'The SCRAM password of RELAIS_KAFKA_USERNAME (sasl_ssl).',
+  },
   kafkaClientId: { env: 'RELAIS_KAFKA_CLIENT_ID', default: 'relais', parse: text, description: 'Kafka client id prefix.' },
   topicPrefix: {
     env: 'RELAIS_TOPIC_PREFIX',

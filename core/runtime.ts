@@ -4,7 +4,7 @@
  * the quick start) build one and add their own parts.
  */
 import { join, resolve } from 'node:path';
-import { createBus } from './bus/index.ts';
+import { createBus, kafkaSecurityOf } from './bus/index.ts';
 import type { Bus } from './bus/types.ts';
 import { type ConnectorSettings, loadConfiguration, loadConnectorSettings, type RelaisConfig, type SettingsOwner } from './config.ts';
 import { RelaisError } from './errors.ts';
@@ -73,7 +73,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     endpoint: config.otlpEndpoint,
     serviceName: config.serviceName ?? (options.component === 'relais' ? 'relais' : `relais-${options.component}`),
   });
-  const bus = createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.component}`, logger });
+  const bus = createBus({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.kafkaClientId}-${options.component}`,
+    logger,
+    security: kafkaSecurityOf(config),
+  });
   return {
     config,
     connectorSettings,

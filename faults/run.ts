@@ -14,11 +14,15 @@
  *
  * FAULTS_KAFKA_PORT (default 19793) is the first broker's port; the others follow it, their
  * controllers 1000 above. FAULTS_DATABASE_URL (default the local PostgreSQL) hosts the stores.
+ * The cluster runs TLS + SASL/SCRAM with ACLs, every part connecting as the super user
+ * (FAULTS_KAFKA_SECURITY=plaintext: without).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
+import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
 import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { machine } from '../bench/lib/report.ts';
 import { createJudge, type Verdict } from './lib/judge.ts';
@@ -65,7 +69,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     brokers: cluster.brokers,
     name: scenario.name,
     citizens: 30,
-    ...(scenario.env ? { env: scenario.env } : {}),
+    env: { ...securityEnv, ...scenario.env },
     ...(scenario.systems ? { systems: scenario.systems } : {}),
   });
   const judge = createJudge(stack);
@@ -188,10 +192,17 @@ const version = process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1';
 const kafkaDir = clusterDir(version, port);
 if ((await stopKafkaAt(kafkaDir, 5000)) > 0) say('stopped a cluster left over by an earlier run');
 say(`starting a 3-broker Kafka cluster on 127.0.0.1:${port}-${port + 2}…`);
-let cluster = await startKafka({ nodes: 3, port, dir: kafkaDir, fresh: true, version });
+const security = process.env['FAULTS_KAFKA_SECURITY'] === 'plaintext' ? 'plaintext' : 'sasl_ssl';
+let cluster = await startKafka({ nodes: 3, port, dir: kafkaDir, fresh: true, version, security });
+/** What every part, and the scenarios' own clients, connect with. */
+const admin = cluster.security.as(ADMIN_PRINCIPAL);
+const securityEnv = kafkaSecurityEnv(admin.security, {
+  ...(cluster.security.caFile ? { caFile: cluster.security.caFile } : {}),
+  ...(admin.passwordFile ? { passwordFile: admin.passwordFile } : {}),
+});
 /** Starts the cluster again on its data (after a scenario stopped it); the harness keeps the new one. */
 async function restartCluster(): Promise<KafkaCluster> {
-  cluster = await startKafka({ nodes: 3, port, dir: kafkaDir, version });
+  cluster = await startKafka({ nodes: 3, port, dir: kafkaDir, version, security });
   return cluster;
 }
 const results: Result[] = [];

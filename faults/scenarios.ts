@@ -8,6 +8,8 @@ import { watch } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSecurityFromEnv } from '../core/bus/security.ts';
+import { kafkajsConnection } from '../infra/kafka/client-env.ts';
 import type { KafkaCluster } from '../infra/kafka/kafka.ts';
 import { topicNames } from '../core/topics.ts';
 import { startLoad, type Load } from './lib/load.ts';
@@ -219,7 +221,11 @@ export const scenarios: Scenario[] = [
     async run({ stack, faultEnded, say }) {
       const load = startLoad(stack, { changes: 200, ratePerSecond: 30 });
       await load.acceptedCount(60);
-      const kafka = new Kafka({ brokers: stack.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        brokers: stack.env['KAFKA_BROKERS']!.split(','),
+        ...kafkajsConnection(kafkaSecurityFromEnv(stack.env)),
+        logLevel: logLevel.NOTHING,
+      });
       const producer = kafka.producer();
       await producer.connect();
       const topics = topicNames(stack.prefix);
@@ -286,7 +292,11 @@ export const scenarios: Scenario[] = [
     async run({ stack, cluster, faultEnded, say }) {
       const load = startLoad(stack, { changes: 300, ratePerSecond: 30 });
       await load.acceptedCount(90);
-      const kafka = new Kafka({ brokers: stack.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        brokers: stack.env['KAFKA_BROKERS']!.split(','),
+        ...kafkajsConnection(kafkaSecurityFromEnv(stack.env)),
+        logLevel: logLevel.NOTHING,
+      });
       const admin = kafka.admin();
       await admin.connect();
       const topic = topicNames(stack.prefix).delivery(stack.systems[0]!);

@@ -11,13 +11,17 @@
  * quietly using a server that happens to run here.
  *
  * The integration tier, and only it: Kafka from KAFKA_BROKERS when set, otherwise a fresh local
- * broker from infra/kafka (port RELAIS_TEST_KAFKA_PORT, default 19092), stopped afterwards.
+ * broker from infra/kafka (port RELAIS_TEST_KAFKA_PORT, default 19092), stopped afterwards. That
+ * broker runs TLS + SASL/SCRAM with ACLs (RELAIS_TEST_KAFKA_SECURITY=plaintext: without), and the
+ * tests get its CA and super user's credentials as RELAIS_KAFKA_* variables.
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) must
  * answer; each test creates and drops its own database.
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import pg from 'pg';
+import { kafkaSecurityEnv } from '../infra/kafka/client-env.ts';
+import { ADMIN_PRINCIPAL } from '../infra/kafka/acls.ts';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { isIntegrationTest, isUnitTest, repositoryFiles } from './test-files.ts';
 
@@ -39,6 +43,7 @@ const basePort = Number(process.env['RELAIS_TEST_KAFKA_PORT'] ?? 19092);
 process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ??= String(basePort + 10);
 process.env['RELAIS_TEST_KAFKA41_PORT'] ??= String(basePort + 20);
 process.env['RELAIS_TEST_READINESS_KAFKA_PORT'] ??= String(basePort + 30);
+process.env['RELAIS_TEST_SECURE_KAFKA_PORT'] ??= String(basePort + 40);
 process.env['TEST_DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children = new Set<ReturnType<typeof spawn>>();
@@ -96,8 +101,11 @@ async function probePostgres(): Promise<void> {
 async function startTestBroker(): Promise<KafkaCluster | undefined> {
   if (process.env['KAFKA_BROKERS']) return undefined;
   const started = Date.now();
-  const kafka = await startKafka({ port: basePort, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1', fresh: true });
-  console.log(`test broker: Kafka ${kafka.version} on ${kafka.brokers}, ready in ${Date.now() - started} ms`);
+  // Secured as in production (TLS, SCRAM, StandardAuthorizer); the tests connect as the super
+  // user, and infra/kafka/security.integration.test.ts checks the components' own ACLs.
+  const security = process.env['RELAIS_TEST_KAFKA_SECURITY'] === 'plaintext' ? 'plaintext' : 'sasl_ssl';
+  const kafka = await startKafka({ port: basePort, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1', fresh: true, security });
+  console.log(`test broker: Kafka ${kafka.version} (${security}) on ${kafka.brokers}, ready in ${Date.now() - started} ms`);
   return kafka;
 }
 
@@ -126,7 +134,17 @@ if (integration.length > 0) {
     console.error(`the test broker did not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  const env = kafka ? { ...process.env, KAFKA_BROKERS: kafka.brokers } : process.env;
+  const admin = kafka?.security.as(ADMIN_PRINCIPAL);
+  const env = kafka
+    ? {
+        ...process.env,
+        KAFKA_BROKERS: kafka.brokers,
+        ...kafkaSecurityEnv(admin!.security, {
+          ...(kafka.security.caFile ? { caFile: kafka.security.caFile } : {}),
+          ...(admin!.passwordFile ? { passwordFile: admin!.passwordFile } : {}),
+        }),
+      }
+    : process.env;
   const status = await runTests(integration, [`--test-concurrency=${process.env['RELAIS_TEST_CONCURRENCY'] ?? '2'}`], env);
   code ||= status;
   await kafka?.stop();

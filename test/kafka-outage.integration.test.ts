@@ -14,12 +14,14 @@ import { addressChange, settledAll, startStack, type Stack } from './support/sta
 
 const port = Number(process.env['RELAIS_TEST_OUTAGE_KAFKA_PORT'] ?? 19592);
 const kafkaDir = mkdtempSync(join(tmpdir(), 'relais-outage-kafka-'));
+// A broker of its own, stopped and restarted by the test: plaintext, its subject being outages.
+const PLAINTEXT_ENV = { RELAIS_KAFKA_SECURITY: 'plaintext' };
 let kafka: KafkaCluster;
 let stack: Stack;
 
 before(async () => {
   kafka = await startKafka({ port, dir: kafkaDir, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1' });
-  stack = await startStack({ env: { KAFKA_BROKERS: kafka.brokers } });
+  stack = await startStack({ env: { KAFKA_BROKERS: kafka.brokers, ...PLAINTEXT_ENV } });
 });
 
 after(async () => {

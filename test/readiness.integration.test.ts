@@ -23,6 +23,8 @@ interface Readiness {
 
 const port = Number(process.env['RELAIS_TEST_READINESS_KAFKA_PORT'] ?? 19602);
 const kafkaDir = mkdtempSync(join(tmpdir(), 'relais-readiness-kafka-'));
+// A broker of its own, stopped and restarted by the test: plaintext, its subject being outages.
+const PLAINTEXT_ENV = { RELAIS_KAFKA_SECURITY: 'plaintext' };
 const validReadiness = componentValidator('Readiness');
 let kafka: KafkaCluster;
 let postgres: PostgresServer;
@@ -33,7 +35,7 @@ before(async () => {
     startKafka({ port, dir: kafkaDir, version: process.env['RELAIS_KAFKA_VERSION'] ?? '3.9.1' }),
     startPostgresServer(),
   ]);
-  stack = await startStack({ env: { KAFKA_BROKERS: kafka.brokers, DATABASE_URL: postgres.url } });
+  stack = await startStack({ env: { KAFKA_BROKERS: kafka.brokers, ...PLAINTEXT_ENV, DATABASE_URL: postgres.url } });
 });
 
 after(async () => {

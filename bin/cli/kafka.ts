@@ -1,5 +1,5 @@
 /**
- * `relais kafka start|stop|status [--port 9092] [--version 3.9.1] [--nodes 1] [--fresh]`: the
+ * `relais kafka start|stop|status [--port 9092] [--version 3.9.1] [--nodes 1] [--fresh] [--security sasl_ssl]`: the
  * local broker of infra/kafka. `start` leaves it running detached (it outlives the command)
  * and shows the start phases as progress; `stop` stops it by its pid files; `status` exits 3
  * when it is not running.
@@ -13,6 +13,7 @@ import {
   stopKafkaAt,
   type KafkaStartPhase,
 } from '../../infra/kafka/kafka.ts';
+import { ADMIN_PRINCIPAL } from '../../infra/kafka/acls.ts';
 import { CliError, printJson, type Io } from './io.ts';
 import { startProgress } from './progress.ts';
 
@@ -21,6 +22,7 @@ interface KafkaOptions {
   version: string;
   nodes: string;
   fresh?: boolean;
+  security: string;
   json?: boolean;
 }
 
@@ -30,6 +32,13 @@ const phases: Record<KafkaStartPhase, string> = {
   launch: 'launching the broker',
   wait: 'waiting for the broker to answer',
 };
+
+function security(options: KafkaOptions): 'plaintext' | 'sasl_ssl' {
+  if (options.security !== 'plaintext' && options.security !== 'sasl_ssl') {
+    throw new CliError(`--security: "${options.security}" is not plaintext or sasl_ssl`, 2);
+  }
+  return options.security;
+}
 
 function port(options: KafkaOptions): number {
   const value = Number(options.port);
@@ -49,6 +58,9 @@ async function start(io: Io, options: KafkaOptions): Promise<void> {
       port: port(options),
       nodes,
       fresh: options.fresh ?? false,
+      security: security(options),
+      // The operator's own tools connect as admin; the components' principals are made by the quick start.
+      principals: [],
       detached: true,
       onPhase: (phase) => progress.update(order.indexOf(phase), phases[phase]),
     });
@@ -58,6 +70,11 @@ async function start(io: Io, options: KafkaOptions): Promise<void> {
       return printJson(io, { brokers: cluster.brokers, version: cluster.version, dir: cluster.dir, readyMs: Date.now() - started });
     io.out(`Kafka ${cluster.version} ready on ${cluster.brokers} in ${Date.now() - started} ms (data: ${cluster.dir})`);
     io.out(`export KAFKA_BROKERS=${cluster.brokers}`);
+    if (cluster.security.protocol === 'sasl_ssl') {
+      const admin = cluster.security.as(ADMIN_PRINCIPAL);
+      io.out(`export RELAIS_KAFKA_SECURITY=sasl_ssl RELAIS_KAFKA_CA_FILE=${cluster.security.caFile ?? ''}`);
+      io.out(`export RELAIS_KAFKA_USERNAME=${ADMIN_PRINCIPAL} RELAIS_KAFKA_PASSWORD_FILE=${admin.passwordFile ?? ''}`);
+    }
   } catch (error) {
     progress.stop();
     // infra/kafka adds the broker log's tail after the first line: keep the one line here.
@@ -75,6 +92,11 @@ export function defineKafka(kafka: Command, io: Io): void {
   common(kafka.command('start').description('start a local broker, detached; prints KAFKA_BROKERS'))
     .option('--nodes <n>', 'combined broker/controller nodes (3 for failover tests)', '1')
     .option('--fresh', 'wipe its data first')
+    .option(
+      '--security <mode>',
+      'sasl_ssl (TLS, SCRAM users, ACLs; CA and credentials under its data directory) or plaintext',
+      io.env['RELAIS_KAFKA_LOCAL_SECURITY'] ?? 'sasl_ssl',
+    )
     .action((options: KafkaOptions) => start(io, options));
 
   common(kafka.command('stop').description('stop the local broker started by `kafka start`')).action(async (options: KafkaOptions) => {

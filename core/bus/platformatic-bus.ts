@@ -35,6 +35,7 @@ import { describeError, RelaisError } from '../errors.ts';
 import { groupBy } from '../group-by.ts';
 import type { Logger } from '../logger.ts';
 import { createOpsClient } from './platformatic-ops.ts';
+import { type ClientConnection, clientConnection, PLAINTEXT, type KafkaSecurity } from './security.ts';
 import type { Bus, ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, TopicSpec } from './types.ts';
 
 type Record_ = Message<string, Buffer, string, string>;
@@ -44,6 +45,8 @@ export interface PlatformaticBusOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** TLS and SASL of every client this bus opens (default plaintext). */
+  security?: KafkaSecurity;
   /** Producer retries before a publish fails (each RETRY_DELAY apart). */
   producerRetries?: number;
 }
@@ -80,15 +83,17 @@ function toIncoming(record: Record_): IncomingMessage {
 
 export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
   const { brokers, clientId, logger } = options;
+  const connection = clientConnection(options.security ?? PLAINTEXT);
   let producer: Producer<string, Buffer, string, string> | undefined;
   let admin: Admin | undefined;
   const subscriptions = new Set<Subscription>();
-  const ops = createOpsClient(brokers, clientId);
+  const ops = createOpsClient(brokers, clientId, connection);
 
   const getProducer = (): Producer<string, Buffer, string, string> =>
     (producer ??= new Producer<string, Buffer, string, string>({
       clientId: `${clientId}-producer`,
       bootstrapBrokers: brokers,
+      ...connection,
       idempotent: true,
       retries: options.producerRetries ?? 10,
       retryDelay: RETRY_DELAY_MS,
@@ -96,7 +101,13 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
       serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
     }));
   const getAdmin = (): Admin =>
-    (admin ??= new Admin({ clientId: `${clientId}-admin`, bootstrapBrokers: brokers, retries: 5, retryDelay: RETRY_DELAY_MS }));
+    (admin ??= new Admin({
+      clientId: `${clientId}-admin`,
+      bootstrapBrokers: brokers,
+      ...connection,
+      retries: 5,
+      retryDelay: RETRY_DELAY_MS,
+    }));
 
   async function waitForLeaders(names: string[]): Promise<void> {
     const deadline = Date.now() + 30_000;
@@ -159,7 +170,7 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
     topicOffsets: (topics, timeoutMs) => ops.topicOffsets(topics, timeoutMs),
 
     async consume(consumeOptions: ConsumeOptions): Promise<Subscription> {
-      const subscription = startConsumer(brokers, clientId, logger, consumeOptions);
+      const subscription = startConsumer(brokers, connection, clientId, logger, consumeOptions);
       subscriptions.add(subscription);
       return {
         ready: subscription.ready,
@@ -182,12 +193,19 @@ export function createPlatformaticBus(options: PlatformaticBusOptions): Bus {
   };
 }
 
-function startConsumer(brokers: string[], clientId: string, logger: Logger, options: ConsumeOptions): Subscription {
+function startConsumer(
+  brokers: string[],
+  connection: ClientConnection,
+  clientId: string,
+  logger: Logger,
+  options: ConsumeOptions,
+): Subscription {
   const maxBatch = options.maxBatchSize ?? 100;
   const consumer = new Consumer<string, Buffer, string, string>({
     clientId: `${clientId}-${options.groupId}`,
     groupId: options.groupId,
     bootstrapBrokers: brokers,
+    ...connection,
     maxWaitTime: options.maxWaitMs ?? 50,
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,

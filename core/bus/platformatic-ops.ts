@@ -6,6 +6,7 @@
  */
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
 import { describeError, RelaisError } from '../errors.ts';
+import type { ClientConnection } from './security.ts';
 import type { GroupState, PartitionLag, TopicOffsets } from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 2000;
@@ -17,12 +18,13 @@ export interface OpsClient {
   close(): Promise<void>;
 }
 
-export function createOpsClient(brokers: string[], clientId: string): OpsClient {
+export function createOpsClient(brokers: string[], clientId: string, connection: ClientConnection = {}): OpsClient {
   let admin: Admin | undefined;
   const getAdmin = (): Admin =>
     (admin ??= new Admin({
       clientId: `${clientId}-ops`,
       bootstrapBrokers: brokers,
+      ...connection,
       retries: 0,
       connectTimeout: DEFAULT_TIMEOUT_MS,
       requestTimeout: DEFAULT_TIMEOUT_MS,

@@ -7,8 +7,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ADMIN_PRINCIPAL, aclCommandLines, componentGrants, componentPrincipals } from '../kafka/acls.ts';
+import { ensureBrokerTls } from '../kafka/certificates.ts';
 
 const dir = resolve(process.argv[2] ?? 'secrets');
 // Compose mounts each file as it is on the host (outside swarm, its uid/mode options are
@@ -43,5 +45,30 @@ const taxKey = join(dir, 'tax_sftp_key');
 if (!existsSync(taxKey))
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'relais@compose', '-f', taxKey], { stdio: 'ignore' });
 chmodSync(taxKey, fileMode);
+
+// Kafka: the brokers' CA and keystores (keytool, as the local launcher does), one SCRAM password
+// per principal, and the components' ACLs as kafka-acls.sh arguments (docs/security.md).
+const kafkaTls = ensureBrokerTls(join(dir, 'kafka'), ['kafka-1', 'kafka-2', 'kafka-3']);
+copyFileSync(kafkaTls.caFile, join(dir, 'kafka_ca'));
+chmodSync(join(dir, 'kafka_ca'), fileMode);
+for (const [file, from] of [
+  ['kafka_keystore', kafkaTls.keystore],
+  ['kafka_truststore', kafkaTls.truststore],
+] as const) {
+  copyFileSync(from, join(dir, file));
+  chmodSync(join(dir, file), fileMode);
+}
+secret('kafka_store_password', () => kafkaTls.password);
+// The connectors of docker-compose.yml, and whether each publishes events of its own.
+const composeSystems = [
+  { system: 'social-services', source: true },
+  { system: 'civil-registry', source: true },
+  { system: 'waste-management', source: true },
+  { system: 'tax', source: true },
+  { system: 'school-catering', source: false },
+  { system: 'email', source: false },
+];
+for (const principal of [ADMIN_PRINCIPAL, ...componentPrincipals(composeSystems)]) secret(`kafka_password_${principal}`, random);
+writeFileSync(join(dir, 'kafka_acls'), `${aclCommandLines(componentGrants('relais', composeSystems)).join('\n')}\n`, { mode: fileMode });
 
 console.log(`secrets in ${dir} (keep this directory out of version control and of images)`);

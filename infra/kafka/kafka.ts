@@ -17,6 +17,10 @@ import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, wri
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KafkaSecurity } from '../../core/bus/security.ts';
+import { ensureBrokerTls } from './certificates.ts';
+import { ADMIN_PRINCIPAL } from './acls.ts';
+import { ensureCredentials, readCredentials, type Credentials } from './credentials.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -36,6 +40,14 @@ export interface KafkaClusterOptions {
   fresh?: boolean;
   /** How long to wait for every node to answer. */
   startTimeoutMs?: number;
+  /**
+   * `sasl_ssl`: a TLS listener with SASL/SCRAM-SHA-512, a local CA made at first start, and
+   * KRaft's StandardAuthorizer (deny unless an ACL allows). `plaintext`: no TLS, no
+   * authentication, no authorizer — a throwaway broker only. Default plaintext.
+   */
+  security?: 'plaintext' | 'sasl_ssl';
+  /** SCRAM users to create besides `admin` (sasl_ssl), at the first format of the storage. */
+  principals?: string[];
   /** Told when each start phase begins (`relais kafka start` shows them as progress). */
   onPhase?: (phase: KafkaStartPhase) => void;
 }
@@ -53,6 +65,16 @@ export interface KafkaCluster {
   /** Stops one node abruptly (failover tests). */
   killNode(nodeId: number): void;
   pids(): number[];
+  /** How to reach it as a principal (sasl_ssl), or as anyone (plaintext). */
+  security: ClusterSecurity;
+}
+
+export interface ClusterSecurity {
+  protocol: 'plaintext' | 'sasl_ssl';
+  /** The CA clients trust (sasl_ssl). */
+  caFile?: string;
+  /** A principal's client security, and the file holding its password (sasl_ssl). */
+  as(principal: string): { security: KafkaSecurity; passwordFile?: string };
 }
 
 export const DEFAULT_KAFKA_VERSION = '3.9.1';
@@ -114,7 +136,54 @@ function nodeLayouts(port: number, nodes: number, dir: string): NodeLayout[] {
   });
 }
 
-function serverProperties(node: NodeLayout, all: NodeLayout[]): string {
+interface BrokerSecurity {
+  keystore: string;
+  truststore: string;
+  storePassword: string;
+  adminPassword: string;
+}
+
+/**
+ * The client listener is SASL_SSL; brokers replicate over it as `admin`. The controller
+ * listener stays PLAINTEXT on loopback: KRaft controllers cannot authenticate SCRAM (the
+ * credentials live in the metadata they serve), so its principal, ANONYMOUS, is a super user —
+ * safe only because that port is bound to 127.0.0.1 (docs/security.md).
+ */
+function securedListener(node: NodeLayout, tls: BrokerSecurity): string[] {
+  return [
+    `listeners=SASL_SSL://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=SASL_SSL://127.0.0.1:${node.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=SASL_SSL',
+    'listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${ADMIN_PRINCIPAL}" password="${tls.adminPassword}";`,
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${tls.keystore}`,
+    `ssl.keystore.password=${tls.storePassword}`,
+    `ssl.key.password=${tls.storePassword}`,
+    'ssl.truststore.type=PKCS12',
+    `ssl.truststore.location=${tls.truststore}`,
+    `ssl.truststore.password=${tls.storePassword}`,
+    'ssl.client.auth=none',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${ADMIN_PRINCIPAL};User:ANONYMOUS`,
+    'allow.everyone.if.no.acl.found=false',
+  ];
+}
+
+function plaintextListener(node: NodeLayout): string[] {
+  return [
+    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  ];
+}
+
+function serverProperties(node: NodeLayout, all: NodeLayout[], tls: BrokerSecurity | undefined): string {
   const voters = all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
   const replication = Math.min(3, all.length);
   const minIsr = all.length >= 3 ? 2 : 1;
@@ -122,11 +191,7 @@ function serverProperties(node: NodeLayout, all: NodeLayout[]): string {
     'process.roles=broker,controller',
     `node.id=${node.id}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(tls ? securedListener(node, tls) : plaintextListener(node)),
     `log.dirs=${join(node.dir, 'data')}`,
     // Defaults assume three brokers; one node would never find its group coordinator.
     `offsets.topic.replication.factor=${replication}`,
@@ -191,7 +256,29 @@ function java(): string {
   return process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
 }
 
-function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag: string): void {
+/**
+ * SCRAM users are created when the storage is formatted: a cluster formatted plaintext has none,
+ * so it cannot simply be restarted secured. The mode is recorded at the first start and checked.
+ */
+function checkSecurityMode(dir: string, layouts: NodeLayout[], mode: 'plaintext' | 'sasl_ssl'): void {
+  const file = join(dir, 'security-mode');
+  const formatted = layouts.some((node) => existsSync(join(node.dir, 'data', 'meta.properties')));
+  const recorded = existsSync(file) ? readFileSync(file, 'utf8').trim() : formatted ? 'plaintext' : undefined;
+  if (recorded !== undefined && recorded !== mode) {
+    throw new Error(
+      `the Kafka data in ${dir} was made ${recorded}, not ${mode}: start it fresh (\`relais kafka start --fresh\`, or delete the directory; its topics are lost), or ask for ${recorded}`,
+    );
+  }
+  writeFileSync(file, `${mode}\n`);
+}
+
+/** `--add-scram` arguments: SCRAM users exist from the first start, before any client connects. */
+function scramArguments(credentials: Credentials | undefined): string[] {
+  if (!credentials) return [];
+  return [...credentials.entries()].flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`]);
+}
+
+function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag: string, credentials: Credentials | undefined): void {
   if (existsSync(join(node.dir, 'data', 'meta.properties'))) return;
   const result = spawnSync(
     java(),
@@ -206,6 +293,7 @@ function formatStorage(classpath: string, node: NodeLayout, id: string, logFlag:
       '-c',
       node.properties,
       '--ignore-formatted',
+      ...scramArguments(credentials),
     ],
     { encoding: 'utf8' },
   );
@@ -303,14 +391,28 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
   const classpath = `${ensureKafkaJars(version)}/*`;
   const id = clusterId(dir);
   const layouts = nodeLayouts(port, nodes, dir);
+  const secured = options.security === 'sasl_ssl';
+  checkSecurityMode(dir, layouts, secured ? 'sasl_ssl' : 'plaintext');
+  const credentials = secured ? ensureCredentials(dir, [ADMIN_PRINCIPAL, ...(options.principals ?? [])]) : undefined;
+  const tls = secured ? ensureBrokerTls(dir) : undefined;
+  const brokerSecurity =
+    tls && credentials
+      ? {
+          keystore: tls.keystore,
+          truststore: tls.truststore,
+          storePassword: tls.password,
+          adminPassword: credentials.password(ADMIN_PRINCIPAL),
+        }
+      : undefined;
   const children: { id: number; pid: number; exited: boolean }[] = [];
 
   for (const node of layouts) {
     mkdirSync(node.dir, { recursive: true });
-    writeFileSync(node.properties, serverProperties(node, layouts));
+    // It holds the keystore and admin passwords: readable by this user only.
+    writeFileSync(node.properties, serverProperties(node, layouts, brokerSecurity), { mode: 0o600 });
     const log = log4jConfig(version, join(node.dir, version.startsWith('3.') ? 'log4j.properties' : 'log4j2.yaml'));
     options.onPhase?.('format');
-    formatStorage(classpath, node, id, log.flag);
+    formatStorage(classpath, node, id, log.flag, credentials);
     options.onPhase?.('launch');
     const out = openSync(join(node.dir, 'broker.log'), 'a');
     const child = spawn(
@@ -345,6 +447,7 @@ export async function startKafka(options: KafkaClusterOptions & { detached?: boo
     version,
     dir,
     pids: () => children.filter((c) => !c.exited).map((c) => c.pid),
+    security: clusterSecurity(tls?.caFile, credentials),
     killNode(nodeId) {
       const child = children.find((c) => c.id === nodeId);
       if (child && !child.exited) process.kill(child.pid, 'SIGKILL');
@@ -400,4 +503,25 @@ export async function stopKafkaAt(dir: string, graceMs = 15_000): Promise<number
   await stopPids(pids, graceMs);
   for (const f of pidFilesAt(dir)) rmSync(f, { force: true });
   return pids.length;
+}
+
+function clusterSecurity(caFile: string | undefined, credentials: Credentials | undefined): ClusterSecurity {
+  if (caFile === undefined || credentials === undefined) {
+    return { protocol: 'plaintext', as: () => ({ security: { protocol: 'plaintext' } }) };
+  }
+  const ca = readFileSync(caFile, 'utf8');
+  return {
+    protocol: 'sasl_ssl',
+    caFile,
+    as: (principal) => ({
+      security: { protocol: 'sasl_ssl', ca, username: principal, password: credentials.password(principal) },
+      passwordFile: credentials.file(principal),
+    }),
+  };
+}
+
+/** The security of a cluster started earlier (detached) with the given directory. */
+export function clusterSecurityAt(dir: string): ClusterSecurity {
+  const caFile = join(dir, 'tls', 'ca.pem');
+  return existsSync(caFile) ? clusterSecurity(caFile, readCredentials(dir)) : clusterSecurity(undefined, undefined);
 }

@@ -114,8 +114,14 @@ export function runConnectorTests(project: string, tests: string[]): Promise<Out
     PATH: process.env['PATH'] ?? '',
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
     TEST_DATABASE_URL: process.env['TEST_DATABASE_URL'],
+    // The test broker is secured: its CA and the password file are the only other files read.
+    RELAIS_KAFKA_SECURITY: process.env['RELAIS_KAFKA_SECURITY'],
+    RELAIS_KAFKA_CA_FILE: process.env['RELAIS_KAFKA_CA_FILE'],
+    RELAIS_KAFKA_USERNAME: process.env['RELAIS_KAFKA_USERNAME'],
+    RELAIS_KAFKA_PASSWORD_FILE: process.env['RELAIS_KAFKA_PASSWORD_FILE'],
   };
-  const permissions = ['--permission', `--allow-fs-read=${project}`];
+  const secretFiles = [process.env['RELAIS_KAFKA_CA_FILE'], process.env['RELAIS_KAFKA_PASSWORD_FILE']].filter((f) => f !== undefined);
+  const permissions = ['--permission', `--allow-fs-read=${project}`, ...secretFiles.map((f) => `--allow-fs-read=${f}`)];
   // Node 26's permission model covers the network too; Node 24's has no such flag.
   if (process.allowedNodeEnvironmentFlags.has('--allow-net')) permissions.push('--allow-net');
   return run(process.execPath, [...permissions, '--test', '--test-isolation=none', '--test-reporter=spec', ...tests], project, env);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { KAFKA_SECURITY_VARIABLES, kafkaSecurityVariables } from '../../infra/kafka/client-env.ts';
 
 export interface ComposeService {
   build?: unknown;
@@ -92,8 +93,11 @@ export function localEnvironment(name: string, environment: Record<string, strin
     env[key] = value;
   }
   if (env['KAFKA_BROKERS'] !== undefined) {
-    // The test broker is one node: the cluster's replication settings cannot apply to it.
+    // The test broker is one node: the cluster's replication settings cannot apply to it; and
+    // it knows none of the compose file's principals: the services connect as the tests do.
+    for (const name of KAFKA_SECURITY_VARIABLES) delete env[name];
     Object.assign(env, {
+      ...kafkaSecurityVariables(),
       KAFKA_BROKERS: context.kafkaBrokers,
       RELAIS_TOPIC_REPLICATION: '1',
       RELAIS_TOPIC_MIN_ISR: '1',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startAll, type RunningRelais } from '../../bin/start-all.ts';
 import { createTestDatabase, eventually, freePort, testBrokers, type TestDatabase, uniquePrefix } from '@relais/connector-kit/testing';
 import { port } from '../../core/settings.ts';
+import { kafkaSecurityVariables } from '../../infra/kafka/client-env.ts';
 import { linkIdentifier } from '../../identity/identity-store.ts';
 import { newPivotId } from '../../core/ids.ts';
 import { discoverSimulators } from '../../silos/shared/simulators.ts';
@@ -111,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const vendor = options.waste === 'mariadb' || options.waste === 'postgres' ? await createWasteVendorDatabase(options.waste) : undefined;
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.env?.['KAFKA_BROKERS'] ?? testBrokers().join(','),
+    ...kafkaSecurityVariables(),
     RELAIS_TOPIC_PREFIX: prefix,
     RELAIS_DATA_DIR: dataDir,
     PORT: '0',

@@ -3,7 +3,7 @@
  * prefix, so tests share the broker without seeing each other's messages.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createBus } from '../../../../core/bus/index.ts';
+import { createBus, type KafkaSecurity } from '../../../../core/bus/index.ts';
 import type { Bus, IncomingMessage, Subscription } from '../../../../core/bus/types.ts';
 import { createLogger } from '../../../../core/logger.ts';
 import { ensureTopics } from '../../../../core/topics.ts';
@@ -19,8 +19,9 @@ export function uniquePrefix(name = 't'): string {
   return `${name}-${randomBytes(5).toString('hex')}`;
 }
 
-export function testBus(brokers: string[] = testBrokers(), clientId = 'test'): Bus {
-  return createBus({ brokers, clientId, logger: createLogger({ component: 'test', level: 'silent' }) });
+/** A bus on the test broker, with its security from the environment (`npm test` sets it) unless given. */
+export function testBus(brokers: string[] = testBrokers(), clientId = 'test', security?: KafkaSecurity): Bus {
+  return createBus({ brokers, clientId, logger: createLogger({ component: 'test', level: 'silent' }), ...(security ? { security } : {}) });
 }
 
 /** Reads a topic from the beginning with a fresh group until `enough` says so. */
