@@ -10,7 +10,8 @@
  *   truncated     a checkpoint (or the chain's head) is beyond the last entry (tail deleted)
  *   signature     a checkpoint whose signature is wrong or made with an unpublished key
  */
-import { chainHash, entryOfRow, GENESIS_HASH, type AuditRowBody } from '../core/audit/append.ts';
+import { chainHash, GENESIS_HASH } from '../core/audit/append.ts';
+import { entryOfRow, type AuditRowBody } from './audit-row.ts';
 import { describeError } from '../core/errors.ts';
 import { verifyJws, type PublicJwk } from '../core/signing.ts';
 import type { Queryable } from '../core/store/db.ts';

@@ -10,7 +10,8 @@
  * other citizens' entries. The whole is signed with the instance's audit key, and written in one
  * canonical form, so changing any byte of the file fails verification.
  */
-import { bodyDigest, chainHash, entryOfRow, linkHash, type ChainedEntry } from '../core/audit/append.ts';
+import { bodyDigest, chainHash, linkHash, type ChainedEntry } from '../core/audit/append.ts';
+import { entryOfRow } from './audit-row.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { maySignReceipt, type Receipt } from '../core/envelopes.ts';
 import { RelaisError } from '../core/errors.ts';

@@ -10,7 +10,8 @@
  * one round (RELAIS_AUDIT_SEAL_MS) or as long as a transaction that was running when they were
  * written — statement timeouts bound that — and `relais audit verify` counts them as pending.
  */
-import { chainHash, entryOfRow, type AuditRowBody } from '../core/audit/append.ts';
+import { chainHash } from '../core/audit/append.ts';
+import { entryOfRow, type AuditRowBody } from './audit-row.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 
 interface UnsealedRow extends AuditRowBody {

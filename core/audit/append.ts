@@ -38,30 +38,6 @@ export interface ChainedEntry {
   details: Record<string, unknown>;
 }
 
-/** The columns an entry is hashed from, as read back from `audit_log` (sealer, verifier, evidence). */
-export interface AuditRowBody {
-  at: Date;
-  actor: string;
-  action: string;
-  change_id: string | null;
-  pivot_id: string | null;
-  channel: string | null;
-  details: Record<string, unknown>;
-}
-
-/** Hashed exactly as read back: the sealer and the verifier must see the same entry. */
-export function entryOfRow(row: AuditRowBody): ChainedEntry {
-  return {
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    changeId: row.change_id,
-    pivotId: row.pivot_id,
-    channel: row.channel,
-    details: row.details,
-  };
-}
-
 /** The chain's first `prev_hash`. */
 export const GENESIS_HASH = '0'.repeat(64);
 
