@@ -22,6 +22,7 @@ import { newPivotId } from '../core/ids.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import type { IdentityResolver } from './civil-identity.ts';
+import type { LinkProvenance } from './identity-store.ts';
 import { listedRecords, readRecords, type ImportRecord, type SiloListing } from './import-records.ts';
 import type { LinkMatch } from './match-record.ts';
 import { DEFAULT_THRESHOLDS, matchCandidates, type MatchThresholds } from './matching.ts';
@@ -101,14 +102,27 @@ async function decideRecord(options: ImportOptions, record: ImportRecord, known:
   return { record, outcome: 'linked', registerId, match: { score, criteria } };
 }
 
-/** Writes one decided record's link (if any) in `tx`; a citizen already known in the system under another id is held. */
-async function writeLink(tx: Queryable, options: ImportOptions, decided: Decided): Promise<Decided> {
-  if (decided.outcome !== 'linked') return decided;
-  const registerSystem = options.resolver.system;
-  const provenance = { method: 'import', by: options.actor };
+/** One link from a silo's identifier to a register person, and how it was decided (the link's provenance). */
+export interface RegisterLink {
+  registerSystem: string;
+  registerId: string;
+  system: string;
+  localId: string;
+  provenance: LinkProvenance;
+  match?: LinkMatch | undefined;
+}
+
+/**
+ * Links `system`'s `localId` to the register person's citizen (a new pivot id when the register
+ * person has none yet), in `tx`. Undefined when it cannot be: the citizen already holds another
+ * identifier in the system, or the identifier is linked already. Shared by the import and the
+ * review of its held records (identity/import-reviews.ts): both link the same way.
+ */
+export async function linkToRegisterPerson(tx: Queryable, link: RegisterLink): Promise<string | undefined> {
+  const { provenance } = link;
   const held = await tx.query<{ pivot_id: string }>('SELECT pivot_id FROM citizen_identifiers WHERE system = $1 AND local_id = $2', [
-    registerSystem,
-    decided.registerId,
+    link.registerSystem,
+    link.registerId,
   ]);
   let pivotId = held.rows[0]?.pivot_id;
   if (!pivotId) {
@@ -116,7 +130,7 @@ async function writeLink(tx: Queryable, options: ImportOptions, decided: Decided
     await tx.query(
       `WITH citizen AS (INSERT INTO citizens (pivot_id) VALUES ($3))
        INSERT INTO citizen_identifiers (system, local_id, pivot_id, link_method, linked_by) VALUES ($1, $2, $3, $4, $5)`,
-      [registerSystem, decided.registerId, pivotId, provenance.method, provenance.by],
+      [link.registerSystem, link.registerId, pivotId, provenance.method, provenance.by],
     );
   }
   // The match's score and explanation go with the link (identity/match-record.ts: criteria only, no civil data).
@@ -125,16 +139,30 @@ async function writeLink(tx: Queryable, options: ImportOptions, decided: Decided
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING RETURNING 1`,
     [
-      options.system,
-      decided.record.localId,
+      link.system,
+      link.localId,
       pivotId,
       provenance.method,
       provenance.by,
-      decided.match?.score ?? null,
-      decided.match ? JSON.stringify(decided.match.criteria) : null,
+      link.match?.score ?? null,
+      link.match ? JSON.stringify(link.match.criteria) : null,
     ],
   );
-  if (inserted.rows.length === 0) {
+  return inserted.rows.length === 0 ? undefined : pivotId;
+}
+
+/** Writes one decided record's link (if any) in `tx`; a citizen already known in the system under another id is held. */
+async function writeLink(tx: Queryable, options: ImportOptions, decided: Decided): Promise<Decided> {
+  if (decided.outcome !== 'linked') return decided;
+  const pivotId = await linkToRegisterPerson(tx, {
+    registerSystem: options.resolver.system,
+    registerId: decided.registerId!,
+    system: options.system,
+    localId: decided.record.localId,
+    provenance: { method: 'import', by: options.actor },
+    match: decided.match,
+  });
+  if (!pivotId) {
     return { ...decided, outcome: 'held', reason: `the register's person already has another identifier in ${options.system}` };
   }
   return decided;
@@ -221,10 +249,12 @@ async function startImport(options: ImportOptions): Promise<Started> {
   if (options.file !== undefined) {
     const importId = `${system}:${await fileDigest(options.file)}`;
     if (options.dryRun) return { importId, resumedAfter: 0, cursor: null };
-    await db.query('INSERT INTO identity_imports (id, system, file) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+    // The register is kept with the import: a review of its held records links in that register.
+    await db.query('INSERT INTO identity_imports (id, system, file, register_system) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
       importId,
       system,
       options.file,
+      options.resolver.system,
     ]);
     const found = await db.query<{ committed: number }>('SELECT committed FROM identity_imports WHERE id = $1', [importId]);
     return { importId, resumedAfter: found.rows[0]!.committed, cursor: null };
@@ -236,7 +266,12 @@ async function startImport(options: ImportOptions): Promise<Started> {
   const found = unfinished.rows[0];
   if (found && !options.dryRun) return { importId: found.id, resumedAfter: found.committed, cursor: found.cursor };
   const importId = `${system}:silo:${new Date().toISOString()}`;
-  if (!options.dryRun) await db.query("INSERT INTO identity_imports (id, system, file) VALUES ($1, $2, 'silo')", [importId, system]);
+  if (!options.dryRun)
+    await db.query("INSERT INTO identity_imports (id, system, file, register_system) VALUES ($1, $2, 'silo', $3)", [
+      importId,
+      system,
+      options.resolver.system,
+    ]);
   return { importId, resumedAfter: 0, cursor: null };
 }
 

@@ -186,6 +186,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/identity-reviews/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A population import's held records still undecided
+         * @description Requires scope `identity:review`. The records `relais identities import` held (homonyms,
+         *     a person below the link score, a citizen already known in the system under another
+         *     identifier), not yet decided, by import then line: the system's identifier and the
+         *     register's candidates (ids and scores; no civil data). `next` gives the following page.
+         */
+        get: operations["listHeldImportRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-reviews/imports/{importId}/{line}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a held import record — link it to one of its candidates, or reject it
+         * @description Requires scope `identity:review`. `registerId` (one of the record's candidates, 422 naming
+         *     `/registerId` otherwise) links the system's identifier to that register person's citizen as
+         *     the import links an exact match, with method `identity-review` and the agent; the changes
+         *     the person's systems could not receive are then re-driven (unless `redrive` is false).
+         *     `reject` leaves the record unlinked. A record is decided once (409 `review-decided`).
+         */
+        post: operations["decideHeldImportRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identity-reviews/{id}": {
         parameters: {
             query?: never;
@@ -945,6 +992,53 @@ export interface components {
             /** @description Why none of the candidates is the citizen (no personal data). */
             reason: string;
         };
+        HeldImportRecord: {
+            importId: string;
+            line: number;
+            system: components["schemas"]["SystemName"];
+            /** @description The system's own identifier of the person. */
+            localId: string;
+            /** @description Why it was held (homonyms, below the link score, …). */
+            reason?: string;
+            candidates: {
+                registerId: string;
+                score: number;
+            }[];
+        };
+        HeldImportRecordList: {
+            records: components["schemas"]["HeldImportRecord"][];
+            /** @description Give it as `after` for the next page; absent on the last. */
+            next?: string;
+        };
+        HeldImportDecision: {
+            /** @description One of the record's candidates. */
+            registerId: string;
+            /**
+             * @description Also send again the changes about this person that systems could not receive for want of an identifier.
+             * @default true
+             */
+            redrive: boolean;
+        } | {
+            /** @constant */
+            decision: "reject";
+            /** @description Why none of the candidates is the person (no personal data). */
+            reason?: string;
+        };
+        HeldImportDecisionResult: {
+            importId: string;
+            line: number;
+            system: components["schemas"]["SystemName"];
+            localId: string;
+            /** @enum {string} */
+            decision: "linked" | "rejected";
+            /** Format: uuid */
+            pivotId?: string;
+            redriven?: {
+                /** Format: uuid */
+                changeId: string;
+                systems: string[];
+            }[];
+        };
         IdentityDecisionResult: {
             review: components["schemas"]["IdentityReview"];
             change: components["schemas"]["Change"];
@@ -1444,6 +1538,71 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listHeldImportRecords: {
+        parameters: {
+            query: {
+                system: components["schemas"]["SystemName"];
+                importId?: string;
+                /** @description The previous page's `next`. */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The held records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldImportRecordList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    decideHeldImportRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+                line: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeldImportDecision"];
+            };
+        };
+        responses: {
+            /** @description Decided. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldImportDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
