@@ -1,8 +1,9 @@
 /**
  * Reviewing held import records through the gateway, against real PostgreSQL: an identity
- * reviewer lists them (the read recorded) and links one to a candidate (200, audited); a register
- * id that is not a candidate is a 422 on /registerId, a second decision a 409; a credential holding
- * the scope but not the right is refused with a 403 naming the rule, and nothing is decided.
+ * reviewer lists them (each read recorded; also with `relais identities held`) and links one to a
+ * candidate (200, audited); a register id that is not a candidate is a 422 on /registerId, a
+ * second decision a 409; a credential holding the scope but not the right is refused with a 403
+ * naming the rule, and nothing is decided.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ import { createLogger } from '../core/logger.ts';
 import { topicNames } from '../core/topics.ts';
 import { importPopulation } from '../identity/population-import.ts';
 import { memoryRegister, writePopulationCsv } from '../identity/testing/population.ts';
+import { captureIo } from '../bin/cli/capture.ts';
+import { runCli } from '../bin/cli/program.ts';
 import { listen } from '../test/support/http.ts';
 import { createApp } from './app.ts';
 import { Authenticator, sha256Hex, type Credential } from './auth.ts';
@@ -110,6 +113,13 @@ test('listed, linked to a candidate (audited); not a candidate 422 /registerId; 
     ['SS-10'],
   );
 
+  // The same list from a terminal: `relais identities held`.
+  const io = captureIo();
+  const code = await runCli(['identities', 'held', 'social-services', '--url', server.url, '--token', 'reviewer-token'], io);
+  assert.equal(code, 0, io.stderr.join('\n'));
+  assert.match(io.stdout[0] ?? '', /line 2: SS-0 \(homonyms\): EC-0(-B)? \(\d+\), EC-0(-B)? \(\d+\)$/);
+  assert.equal(io.stdout.at(-1), '2 held record(s) to decide (POST /v1/identity-reviews/imports/{importId}/{line}/decision)');
+
   const notCandidate = await call('reviewer', 'POST', decision(2), { registerId: 'EC-9' });
   assert.equal(notCandidate.status, 422);
   assert.deepEqual(
@@ -142,6 +152,7 @@ test('listed, linked to a candidate (audited); not a candidate 422 /registerId; 
   assert.deepEqual(
     audit.rows.map((r) => [r.actor, r.action, r.details['line'] ?? r.details['operation']]),
     [
+      ['reviewer', 'personal-data.read', 'GET /v1/identity-reviews/imports'],
       ['reviewer', 'personal-data.read', 'GET /v1/identity-reviews/imports'],
       ['reviewer', 'personal-data.read', 'GET /v1/identity-reviews/imports'],
       ['reviewer', 'identity.import.linked', 2],

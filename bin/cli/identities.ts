@@ -1,5 +1,6 @@
 /**
- * `relais identities import|link|unlink|merge|redrive`: onboarding a population (import, below) and managing the crosswalk through the gateway
+ * `relais identities import|held|link|unlink|merge|redrive`: onboarding a population (import, below; `held` lists the
+ * records it held for review, GET /v1/identity-reviews/imports, scope identity:review) and managing the crosswalk through the gateway
  * (POST /v1/identities/…; scope identity:manage, rights `crosswalk`). Each decision is audited by
  * the gateway; docs/identities.md says what becomes of the citizens' changes, timelines and
  * deliveries. After a link, `redrive` sends the changes a system rejected for want of an
@@ -108,6 +109,33 @@ export function defineIdentities(identities: Command, io: Io): void {
     .option('--batch <n>', 'records per transaction (default 500)')
     .option('--json', 'print the report as JSON')
     .action((system: string, options: ImportCliOptions) => importPopulationCommand(io, system, options));
+
+  withGateway(identities.command('held'))
+    .description("list an import's held records still undecided: the system's identifier and the register's candidates")
+    .argument('<system>', 'the system whose population was imported')
+    .option('--import <importId>', 'only this import (the report of `identities import --json` gives its id)')
+    .option('--limit <n>', 'records per page (default 100, at most 500)')
+    .option('--after <cursor>', 'the next page (printed at the end of the previous one)')
+    .option('--json', "print the gateway's answer")
+    .action(async (system: string, options: Options & { import?: string; limit?: string; after?: string }) => {
+      const connection = connect(io, options);
+      const query = {
+        system,
+        ...(options.import ? { importId: options.import } : {}),
+        ...(options.limit ? { limit: Number(options.limit) } : {}),
+        ...(options.after ? { after: options.after } : {}),
+      };
+      const answer = await call(connection, `listing ${system}'s held records`, () =>
+        connection.http.GET('/v1/identity-reviews/imports', { params: { query } }),
+      );
+      if (options.json) return printJson(io, answer);
+      for (const r of answer.records) {
+        const candidates = r.candidates.map((c) => `${c.registerId} (${c.score})`).join(', ');
+        io.out(`${r.importId} line ${r.line}: ${r.localId}${r.reason ? ` (${r.reason})` : ''}: ${candidates}`);
+      }
+      io.out(`${answer.records.length} held record(s) to decide (POST /v1/identity-reviews/imports/{importId}/{line}/decision)`);
+      if (answer.next) io.out(`more: relais identities held ${system} --after ${answer.next}`);
+    });
 
   withGateway(identities.command('link'))
     .description("link a system's identifier to a citizen (audited)")
