@@ -163,7 +163,13 @@ async function writeLink(tx: Queryable, options: ImportOptions, decided: Decided
     match: decided.match,
   });
   if (!pivotId) {
-    return { ...decided, outcome: 'held', reason: `the register's person already has another identifier in ${options.system}` };
+    // The one person matched is its candidate: a review links it once the other identifier is unlinked or merged.
+    return {
+      ...decided,
+      outcome: 'held',
+      reason: `the register's person already has another identifier in ${options.system}`,
+      candidates: [{ registerId: decided.registerId!, score: decided.match?.score ?? 0 }],
+    };
   }
   return decided;
 }
