@@ -305,6 +305,12 @@ function startConsumer(
         } finally {
           joining = false;
         }
+        // Outside the for-await below (closed while joining, or after it broke off), nothing else
+        // listens: a late "Client is closed" would be an unhandled 'error' and kill the process
+        // (seen stopping the quick start right after it started). The iterator still sees errors.
+        stream.on('error', (error: unknown) => {
+          if (!closing.signal.aborted) logger.debug({ group: options.groupId, error: describeError(error) }, 'consumer stream error');
+        });
         if (closing.signal.aborted) break;
         for await (const record of stream as AsyncIterable<Record_>) {
           const batch = takeBatch(stream, record);
