@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
 import { RelaisError } from '../core/errors.ts';
+import { isUuid } from '../core/ids.ts';
 
 export interface DeadLetter {
   /** The event id (ce_id); absent for a poison message that was not a delivery. */
@@ -46,6 +47,24 @@ export function describeDeadLetter(message: IncomingMessage): DeadLetter {
     partition: message.partition,
     offset: message.offset,
     poison: h['relais_poison'] === 'true' || !h['ce_id'],
+  };
+}
+
+/** The fields every dead letter's view shows, whatever its kind; `eventId` normalised (undefined: poison). */
+export function deadLetterViewBase(facts: DeadLetter) {
+  const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
+  return {
+    eventId,
+    fields: {
+      eventId: eventId ?? null,
+      type: facts.type ?? null,
+      code: facts.code,
+      error: facts.error,
+      attempts: facts.attempts,
+      failedAt: facts.failedAt ?? null,
+      partition: facts.partition,
+      offset: facts.offset,
+    },
   };
 }
 

@@ -9,7 +9,14 @@
  * a replay that did not happen.
  */
 import type { Bus, IncomingMessage } from '../core/bus/types.ts';
-import { chooseDeadLetters, describeDeadLetter, latestByEvent, readTopicToEnd, redelivery } from './dead-letter-messages.ts';
+import {
+  chooseDeadLetters,
+  deadLetterViewBase,
+  describeDeadLetter,
+  latestByEvent,
+  readTopicToEnd,
+  redelivery,
+} from './dead-letter-messages.ts';
 import { appendAudit } from '../core/audit/append.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Db } from '../core/store/db.ts';
@@ -54,7 +61,7 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
   const replayed = new Map(replays.rows.map((r) => [r.event_id, new Date(r.at).toISOString()]));
   return messages.map((message) => {
     const facts = describeDeadLetter(message);
-    const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
+    const { eventId, fields } = deadLetterViewBase(facts);
     const settled = eventId && outcome.get(eventId);
     const status = !eventId
       ? 'poison'
@@ -65,15 +72,8 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
       message,
       view: {
         kind: 'delivery',
-        eventId: eventId ?? null,
-        type: facts.type ?? null,
+        ...fields,
         pivotId: facts.pivotId ?? null,
-        code: facts.code,
-        error: facts.error,
-        attempts: facts.attempts,
-        failedAt: facts.failedAt ?? null,
-        partition: facts.partition,
-        offset: facts.offset,
         status,
         replayedAt: (eventId && replayed.get(eventId)) || null,
       },

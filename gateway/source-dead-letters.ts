@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from '../core/bus/types.ts';
 import { appendAudit } from '../core/audit/append.ts';
-import { chooseDeadLetters, describeDeadLetter, latestByEvent, readTopicToEnd } from './dead-letter-messages.ts';
+import { chooseDeadLetters, deadLetterViewBase, describeDeadLetter, latestByEvent, readTopicToEnd } from './dead-letter-messages.ts';
 import type { DeadLetterSources } from './dead-letters.ts';
 import { isUuid } from '../core/ids.ts';
 import { parseSourceDeadLetter } from '@relais/connector-kit/runtime';
@@ -59,8 +59,7 @@ export async function sourceEntries(sources: DeadLetterSources, system: string):
   const ids = [...new Set(messages.flatMap((m) => (isUuid(m.headers['ce_id'] ?? '') ? [m.headers['ce_id']!.toLowerCase()] : [])))];
   const known = await outcomes(sources, system, ids);
   return messages.map((message) => {
-    const facts = describeDeadLetter(message);
-    const eventId = facts.eventId && isUuid(facts.eventId) ? facts.eventId.toLowerCase() : undefined;
+    const { eventId, fields } = deadLetterViewBase(describeDeadLetter(message));
     const redriven = eventId ? known.redriven.get(eventId) : undefined;
     const status: DeadLetterView['status'] = !eventId
       ? 'poison'
@@ -75,16 +74,9 @@ export async function sourceEntries(sources: DeadLetterSources, system: string):
       message,
       view: {
         kind: 'source',
-        eventId: eventId ?? null,
-        type: facts.type ?? null,
+        ...fields,
         // The citizen was never resolved: the record did not become an event.
         pivotId: null,
-        code: facts.code,
-        error: facts.error,
-        attempts: facts.attempts,
-        failedAt: facts.failedAt ?? null,
-        partition: facts.partition,
-        offset: facts.offset,
         status,
         replayedAt: (eventId && known.replayed.get(eventId)) || null,
         checkpoint: message.headers['relais_source_checkpoint'] ?? null,

@@ -67,14 +67,7 @@ export async function listHeld(
       LIMIT $5`,
     [query.system, query.importId ?? null, query.after?.importId ?? null, query.after?.line ?? null, query.limit + 1],
   );
-  const records = rows.rows.slice(0, query.limit).map((row) => ({
-    importId: row.import_id,
-    line: row.line,
-    system: row.system,
-    localId: row.local_id,
-    reason: row.reason,
-    candidates: row.candidates ?? [],
-  }));
+  const records = rows.rows.slice(0, query.limit).map(heldRecord);
   const last = records.at(-1);
   return rows.rows.length > query.limit && last ? { records, next: encodeCursor(last) } : { records };
 }
@@ -90,6 +83,17 @@ export type HeldOutcome =
   /** The identifier is linked already, or the person holds another identifier in the system. */
   | { outcome: 'conflict' }
   | { outcome: 'register-unknown' };
+
+function heldRecord(row: HeldRow): HeldRecord {
+  return {
+    importId: row.import_id,
+    line: row.line,
+    system: row.system,
+    localId: row.local_id,
+    reason: row.reason,
+    candidates: row.candidates ?? [],
+  };
+}
 
 interface RecordRow extends HeldRow {
   outcome: string;
@@ -119,14 +123,7 @@ export async function decideHeld(
     const row = found.rows[0];
     if (!row || row.outcome !== 'held') return { outcome: 'not-found' };
     if (row.decision) return { outcome: 'already-decided', decision: row.decision };
-    const record: HeldRecord = {
-      importId: row.import_id,
-      line: row.line,
-      system: row.system,
-      localId: row.local_id,
-      reason: row.reason,
-      candidates: row.candidates ?? [],
-    };
+    const record = heldRecord(row);
     const where = { import: record.importId, line: record.line, system: record.system };
     const { decision } = input;
     if ('registerId' in decision) {

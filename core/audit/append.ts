@@ -12,7 +12,7 @@
 import { canonicalJson } from '../canonical-json.ts';
 import { isUuid } from '../ids.ts';
 import { sha256Hex } from '../signing.ts';
-import type { Db, Queryable } from '../store/db.ts';
+import type { Queryable } from '../store/db.ts';
 
 /** What an audit entry says; `details` never holds personal data in clear (ids, codes, systems). */
 export interface AuditEntry {
@@ -70,7 +70,7 @@ export function chainHash(prevHash: string, entry: ChainedEntry): string {
  * transaction writing it; the sealer (seal.ts) links it into the chain once that transaction has
  * ended, in the order entries were inserted. One statement, no wait.
  */
-export async function appendAudit(store: Queryable | Db, entry: AuditEntry): Promise<void> {
+export async function appendAudit(store: Queryable, entry: AuditEntry): Promise<void> {
   await store.query(
     `INSERT INTO audit_log (at, actor, action, change_id, pivot_id, channel, details, txid)
      VALUES ($1, $2, $3, (SELECT id FROM changes WHERE id = $4::uuid), $5::uuid, $6, $7, pg_current_xact_id())`,

@@ -191,11 +191,12 @@ export async function authorizeChangeRead(
   operation: string,
 ) {
   const context: AuditContext = { operation, changeId: change.id, pivotId: change.pivotId };
-  const any = readDecision(deps.rights, caller, 'changes');
-  let grant = isRefusal(any) ? undefined : any.label;
-  if (!grant) {
+  const allChanges = readDecision(deps.rights, caller, 'changes');
+  let grant: string;
+  if (!isRefusal(allChanges)) grant = allChanges.label;
+  else {
     const own = readDecision(deps.rights, caller, 'own-changes');
-    if (isRefusal(own)) return refuse(deps, caller, own.rule === 'deny-by-default' ? own : (any as Refusal), context);
+    if (isRefusal(own)) return refuse(deps, caller, own.rule === 'deny-by-default' ? own : allChanges, context);
     const system = caller.system;
     const ours =
       (system !== undefined && (change.origin === system || change.recipients.some((r) => r.system === system))) ||
