@@ -47,37 +47,99 @@ async function keepEvidence(tx: Queryable, all: SignedReceipt[]): Promise<void> 
   );
 }
 
+/** The rank of a status: a status only moves to a higher rank, or between settled ones to a later decision. */
+function rank(status: string): number {
+  return status === 'pending' ? 0 : status === 'delivered' ? 1 : status === 'unknown' ? 2 : 3;
+}
+
+/** What one batch says about one recipient: its last status by the rules above, and the first time of each step. */
+export interface FoldedReceipt {
+  eventId: string;
+  system: string;
+  status: string;
+  reason: string | null;
+  at: string;
+  deliveredAt: string | null;
+  settledAt: string | null;
+  appliedAt: string | null;
+}
+
+const SETTLED = new Set(['applied', 'rejected', 'superseded', 'dead_lettered']);
+
+/**
+ * Folds a batch's receipts into one per recipient (change, system), as applying them one after
+ * the other would leave it, so the batch is written in one statement: PostgreSQL's
+ * INSERT … ON CONFLICT cannot touch one row twice in a statement.
+ */
+export function foldReceipts(receipts: Receipt[]): FoldedReceipt[] {
+  const byRecipient = new Map<string, FoldedReceipt>();
+  for (const r of receipts) {
+    const key = `${r.eventId} ${r.system}`;
+    const folded = byRecipient.get(key);
+    const step = {
+      deliveredAt: r.status === 'delivered' ? r.at : null,
+      settledAt: SETTLED.has(r.status) ? r.at : null,
+      appliedAt: r.status === 'applied' ? r.at : null,
+    };
+    if (!folded) {
+      byRecipient.set(key, { eventId: r.eventId, system: r.system, status: r.status, reason: r.reason ?? null, at: r.at, ...step });
+      continue;
+    }
+    const advances =
+      rank(folded.status) < rank(r.status) ||
+      (rank(folded.status) === 3 && rank(r.status) === 3 && Date.parse(folded.at) < Date.parse(r.at));
+    if (advances) Object.assign(folded, { status: r.status, reason: r.reason ?? null, at: r.at });
+    folded.deliveredAt ??= step.deliveredAt;
+    folded.settledAt ??= step.settledAt;
+    folded.appliedAt ??= step.appliedAt;
+  }
+  return [...byRecipient.values()];
+}
+
 export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
   const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;
   const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
     OR (${rankSql('change_recipients.status')} = 3 AND ${rankSql('EXCLUDED.status')} = 3 AND change_recipients.status_at < EXCLUDED.status_at))`;
-  const firstApplied: FirstApplied[] = [];
-  await db.transaction(async (tx) => {
+  const folded = foldReceipts(receipts);
+  const column = <K extends keyof FoldedReceipt>(key: K) => folded.map((f) => f[key]);
+  return db.transaction(async (tx) => {
     await keepEvidence(tx, receipts);
-    for (const receipt of receipts) {
-      const result = await tx.query<{ first_applied: boolean; seconds: number | null }>(
-        `INSERT INTO change_recipients (change_id, system, status, reason, status_at, updated_at, delivered_at, settled_at, applied_at)
-         SELECT $1, $2, $3, $4, $5, now(),
-                CASE WHEN $3 = 'delivered' THEN $5::timestamptz END,
-                CASE WHEN $3 IN ('applied', 'rejected', 'superseded', 'dead_lettered') THEN $5::timestamptz END,
-                CASE WHEN $3 = 'applied' THEN $5::timestamptz END
-         WHERE EXISTS (SELECT 1 FROM changes WHERE id = $1)
-         ON CONFLICT (change_id, system) DO UPDATE SET
-           status = CASE WHEN ${advance} THEN EXCLUDED.status ELSE change_recipients.status END,
-           reason = CASE WHEN ${advance} THEN EXCLUDED.reason ELSE change_recipients.reason END,
-           status_at = CASE WHEN ${advance} THEN EXCLUDED.status_at ELSE change_recipients.status_at END,
-           updated_at = CASE WHEN ${advance} THEN now() ELSE change_recipients.updated_at END,
-           delivered_at = COALESCE(change_recipients.delivered_at, EXCLUDED.delivered_at),
-           settled_at = COALESCE(change_recipients.settled_at, EXCLUDED.settled_at),
-           applied_at = COALESCE(change_recipients.applied_at, EXCLUDED.applied_at)
-         RETURNING ($3 = 'applied' AND applied_at = $5::timestamptz) AS first_applied,
-                   extract(epoch FROM applied_at - (SELECT accepted_at FROM changes WHERE id = $1))::float8 AS seconds`,
-        [receipt.eventId, receipt.system, receipt.status, receipt.reason ?? null, receipt.at],
-      );
-      const row = result.rows[0];
-      if (row?.first_applied && row.seconds !== null) firstApplied.push({ system: receipt.system, seconds: Math.max(0, row.seconds) });
-    }
+    // One statement for the batch (docs/performance.md): a round trip per receipt was the
+    // receipts consumer's cost under load.
+    const result = await tx.query<{ change_id: string; system: string; applied_at: Date | null; seconds: number | null }>(
+      `INSERT INTO change_recipients (change_id, system, status, reason, status_at, updated_at, delivered_at, settled_at, applied_at)
+       SELECT r.change_id, r.system, r.status, r.reason, r.at, now(), r.delivered_at, r.settled_at, r.applied_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+              AS r(change_id, system, status, reason, at, delivered_at, settled_at, applied_at)
+        WHERE EXISTS (SELECT 1 FROM changes WHERE id = r.change_id)
+       ON CONFLICT (change_id, system) DO UPDATE SET
+         status = CASE WHEN ${advance} THEN EXCLUDED.status ELSE change_recipients.status END,
+         reason = CASE WHEN ${advance} THEN EXCLUDED.reason ELSE change_recipients.reason END,
+         status_at = CASE WHEN ${advance} THEN EXCLUDED.status_at ELSE change_recipients.status_at END,
+         updated_at = CASE WHEN ${advance} THEN now() ELSE change_recipients.updated_at END,
+         delivered_at = COALESCE(change_recipients.delivered_at, EXCLUDED.delivered_at),
+         settled_at = COALESCE(change_recipients.settled_at, EXCLUDED.settled_at),
+         applied_at = COALESCE(change_recipients.applied_at, EXCLUDED.applied_at)
+       RETURNING change_id::text AS change_id, system, applied_at,
+                 extract(epoch FROM applied_at - (SELECT accepted_at FROM changes WHERE id = change_id))::float8 AS seconds`,
+      [
+        column('eventId'),
+        column('system'),
+        column('status'),
+        column('reason'),
+        column('at'),
+        column('deliveredAt'),
+        column('settledAt'),
+        column('appliedAt'),
+      ],
+    );
+    // A first `applied`: this batch's applied time is the one the row kept (in the batch's order).
+    const rows = new Map(result.rows.map((row) => [`${row.change_id} ${row.system}`, row]));
+    return folded.flatMap((f) => {
+      const row = rows.get(`${f.eventId} ${f.system}`);
+      const first = f.appliedAt !== null && row?.applied_at?.getTime() === Date.parse(f.appliedAt) && row.seconds !== null;
+      return first ? [{ system: f.system, seconds: Math.max(0, row.seconds ?? 0) }] : [];
+    });
   });
-  return firstApplied;
 }
