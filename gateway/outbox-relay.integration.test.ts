@@ -11,6 +11,7 @@ import type { Bus, OutgoingMessage } from '../core/bus/types.ts';
 import { createLogger } from '../core/logger.ts';
 import { createTestDatabase, eventually, type TestDatabase } from '@relais/connector-kit/testing';
 import { OutboxRelay } from './outbox-relay.ts';
+import { listenForOutbox } from './outbox-wake.ts';
 
 let database: TestDatabase;
 const logger = createLogger({ component: 'test', level: 'silent' });
@@ -93,6 +94,38 @@ test('a row whose transaction commits after a later row is still published', asy
   await slow.end();
   r.nudge();
   await eventually(async () => (bus.published.includes('early-id-late-commit') ? true : undefined), 5000, 'the late row');
+  await r.stop();
+});
+
+test('a row committed elsewhere wakes the relay through NOTIFY, long before its next poll', async () => {
+  await database.db.query('DELETE FROM outbox');
+  const bus = new RecordingBus();
+  // A poll a minute away: only the notification can explain a publish within seconds.
+  const r = new OutboxRelay({ db: database.db, bus, logger, batchSize: 7, pollMs: 60_000, leaseMs: 2000, instanceId: 'listening' });
+  r.start();
+  await eventually(async () => (r.stats.leader ? true : undefined), 5000, 'the lease');
+  let listening!: () => void;
+  const listened = new Promise<void>((resolve) => (listening = resolve));
+  const wake = listenForOutbox({
+    databaseUrl: database.url ?? assert.fail('a PostgreSQL test database has a URL'),
+    logger,
+    timeoutMs: 3000,
+    onWake: () => {
+      listening();
+      r.nudge();
+    },
+  });
+  await listened;
+  // The wake-up on connecting has been spent on an empty outbox; the relay sleeps again.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const other = new pg.Client({ connectionString: database.url });
+  await other.connect();
+  await other.query(`INSERT INTO outbox (topic, message_key, headers, payload) VALUES ('t', 'notified', '{}', '{}')`);
+  await other.end();
+  const sent = performance.now();
+  await eventually(async () => (bus.published.includes('notified') ? true : undefined), 3000, 'the notified row');
+  assert.ok(performance.now() - sent < 3000);
+  await wake.stop();
   await r.stop();
 });
 

@@ -17,6 +17,7 @@ import { oidcCallers } from './oidc.ts';
 import { boundToRights, checkCredentialSystems } from './rights/bind.ts';
 import { loadRights, rightsFileOf, type Rights } from './rights/rights.ts';
 import { OutboxRelay } from './outbox-relay.ts';
+import { listenForOutbox } from './outbox-wake.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
 import { startServiceRequestUpdates } from './service-request-updates.ts';
 import { publishedKeys, signingKeyOf } from '../core/keys.ts';
@@ -171,6 +172,9 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
   // Checked before anything starts: a bad rights file stops the gateway with every problem.
   const rights = loadRights(rightsFileOf(config), runtime.flows());
   const relay = startRelay(runtime);
+  const wake = config.databaseUrl
+    ? listenForOutbox({ databaseUrl: config.databaseUrl, logger, onWake: () => relay.nudge(), timeoutMs: config.storeTimeoutMs })
+    : undefined;
   const auditKey = signingKeyOf(config, 'audit', 'auditKey');
   const checkpointer = startCheckpointer({
     db: runtime.db,
@@ -214,6 +218,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
         server.closeIdleConnections();
       });
       await consumers.close();
+      await wake?.stop();
       await relay.stop();
       await checkpointer.close();
     },
