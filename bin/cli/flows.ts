@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConnectors } from '../../connectors/loader.ts';
 import { checkFlows, readFlowSources, type Flows } from '../../core/flows/flows.ts';
-import { formatRoutingTable, routingTable } from '../../core/flows/table.ts';
+import { formatRoutingTable, routingTable } from './routing-table.ts';
 import { CliError, printJson, type Io } from './io.ts';
 
 interface Checked {

@@ -3,7 +3,7 @@
  * legal basis, and exactly which fields (the data-minimisation allow-list). What an auditor or
  * a data-protection officer reads; `relais flows routes` prints it.
  */
-import type { Audience, Flows, LegalBasisKind } from './flows.ts';
+import type { Audience, Flows, LegalBasisKind } from '../../core/flows/flows.ts';
 
 export interface RoutingRow {
   event: string;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFlows } from './flows.ts';
-import { formatRoutingTable, routingTable } from './table.ts';
+import { parseFlows } from '../../core/flows/flows.ts';
+import { formatRoutingTable, routingTable } from './routing-table.ts';
 
 const flows = parseFlows([
   {
