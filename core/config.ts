@@ -230,6 +230,12 @@ export const settings = {
     parse: integer(1024, 10_485_760),
     description: 'Largest accepted request body.',
   },
+  groupCommitMax: {
+    env: 'RELAIS_GROUP_COMMIT_MAX',
+    default: '256',
+    parse: integer(0, 10_000),
+    description: 'Most changes the gateway writes in one transaction (group commit, ADR 0034); 0 writes each in its own.',
+  },
   outboxBatchSize: {
     env: 'RELAIS_OUTBOX_BATCH',
     default: '500',

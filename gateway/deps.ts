@@ -3,6 +3,7 @@
  * route module (routes/*.ts) and the accept use case pick what they use with Pick<GatewayDeps, …>,
  * so a test builds an app from the few fields it needs and a reader sees what a route touches.
  */
+import type { ChangeGroups } from './changes/group-commit.ts';
 import type { Bus } from '../core/bus/types.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import type { Readiness } from '../core/health.ts';
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   /** Called after a change is committed: wakes the outbox relay. */
   onChangeAccepted?: () => void;
+  /** Group commit (changes/group-commit.ts); without it, each change is written in its own transaction. */
+  changeGroups?: ChangeGroups | undefined;
   /** Readiness of every dependency (core/health.ts); without it, the store alone is checked. */
   readiness?: () => Promise<Readiness>;
   /** The process's registry: served at GET /metrics, and counts accepted changes. */

@@ -18,6 +18,7 @@ import { boundToRights, checkCredentialSystems } from './rights/bind.ts';
 import { loadRights, rightsFileOf, type Rights } from './rights/rights.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { listenForOutbox } from './outbox-wake.ts';
+import { ChangeGroups } from './changes/group-commit.ts';
 import { startReceiptsConsumer } from './receipts-consumer.ts';
 import { startServiceRequestUpdates } from './service-request-updates.ts';
 import { publishedKeys, signingKeyOf } from '../core/keys.ts';
@@ -145,7 +146,7 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
   const groups = consumerGroups(config.topicPrefix);
   const credentials = gatewayCredentials(runtime, options.devToken);
   checkCredentialSystems(rights, credentials);
-  return {
+  const deps: GatewayDeps = {
     db,
     flows: runtime.flows,
     topics,
@@ -165,6 +166,8 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
     identityThresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
   };
+  if (config.groupCommitMax > 0) deps.changeGroups = new ChangeGroups(deps, config.groupCommitMax);
+  return deps;
 }
 
 export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {

@@ -169,6 +169,16 @@ export async function identifiersFor(db: Queryable, pivotIds: string[], systems:
 
 /** The systems that hold a file on the citizen: those the crosswalk knows an identifier of them in. */
 export async function holdingSystems(db: Queryable, pivotId: string): Promise<Set<string>> {
-  const result = await db.query<{ system: string }>('SELECT DISTINCT system FROM citizen_identifiers WHERE pivot_id = $1', [pivotId]);
-  return new Set(result.rows.map((r) => r.system));
+  return (await holdingSystemsOf(db, [pivotId])).get(pivotId) ?? new Set();
+}
+
+/** holdingSystems for many citizens in one round trip (a group commit): every pivot id asked is in the map. */
+export async function holdingSystemsOf(db: Queryable, pivotIds: string[]): Promise<Map<string, Set<string>>> {
+  const holders = new Map(pivotIds.map((pivotId) => [pivotId, new Set<string>()]));
+  const result = await db.query<{ pivot_id: string; system: string }>(
+    'SELECT DISTINCT pivot_id::text AS pivot_id, system FROM citizen_identifiers WHERE pivot_id = ANY($1::uuid[])',
+    [pivotIds],
+  );
+  for (const row of result.rows) holders.get(row.pivot_id)?.add(row.system);
+  return holders;
 }

@@ -42,6 +42,8 @@ export async function startBenchStack(options: {
   pipeline: boolean;
   citizens: number;
   name: string;
+  /** Settings of this stack's processes (an A/B lever). */
+  env?: Record<string, string>;
 }): Promise<BenchStack> {
   const prefix = `bench-${options.name}-${Date.now().toString(36)}`;
   const database = await createDatabase(prefix.replaceAll('-', '_'));
@@ -63,6 +65,7 @@ export async function startBenchStack(options: {
       CIVIL_REGISTRY_PASSWORD: 'bench',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      ...options.env,
     };
     const declared = subscribedSystems(loadFlows('flows'));
     const benches = options.pipeline ? siloBenches.filter((s) => declared.includes(s.system)) : [];

@@ -80,12 +80,30 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
     return { max, fixed };
   };
 
-  // All three started side by side, then measured one at a time.
-  const [nodeHttp, bareExpress, stack] = await Promise.all([
-    baseline('node-http'),
-    baseline('express'),
-    startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name: 'gateway' }),
-  ]);
+  /** One gateway measured: its load results, the changes stored and the CPU they cost. */
+  const measureGateway = async (name: string, env: Record<string, string>) => {
+    const stack = await startBenchStack({ brokers: ctx.brokers, pipeline: false, citizens: 0, name, env });
+    try {
+      await linkPopulation(stack.db);
+      const meter = cpuMeter([
+        { name: 'gateway', pids: () => [stack.gateway.pid] },
+        { name: 'postgres', pids: () => backendPids(stack.db) },
+        { name: 'broker', pids: () => brokerPids(ctx.brokers) },
+      ]);
+      await meter.start();
+      const results = await measure(`${stack.gatewayUrl}/v1/changes`, { authorization: `Bearer ${token}` });
+      await drained(stack.db, 30_000);
+      const spent = await meter.stop();
+      const stored = (await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes')).rows[0]!.n;
+      return { ...results, stored, cpu: perChange(spent, stored) };
+    } finally {
+      await stack.gateway.stop();
+      ctx.rss(name === 'gateway' ? 'gateway' : `gateway (${name})`, stack.gateway.peakRssMiB());
+      await stack.stop();
+    }
+  };
+
+  const [nodeHttp, bareExpress] = await Promise.all([baseline('node-http'), baseline('express')]);
   const results: Record<string, { max: LoadResult; fixed: LoadResult }> = {};
   for (const [kind, server] of [
     ['node-http', nodeHttp],
@@ -98,27 +116,10 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
       ctx.rss(`baseline ${kind}`, server.part.peakRssMiB());
     }
   }
-  let gateway: { max: LoadResult; fixed: LoadResult };
-  let stored: number;
-  let cpu: { total: number; note: string };
-  try {
-    await linkPopulation(stack.db);
-    const meter = cpuMeter([
-      { name: 'gateway', pids: () => [stack.gateway.pid] },
-      { name: 'postgres', pids: () => backendPids(stack.db) },
-      { name: 'broker', pids: () => brokerPids(ctx.brokers) },
-    ]);
-    await meter.start();
-    gateway = await measure(`${stack.gatewayUrl}/v1/changes`, { authorization: `Bearer ${token}` });
-    await drained(stack.db, 30_000);
-    const spent = await meter.stop();
-    stored = (await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes')).rows[0]!.n;
-    cpu = perChange(spent, stored);
-  } finally {
-    await stack.gateway.stop();
-    ctx.rss('gateway', stack.gateway.peakRssMiB());
-    await stack.stop();
-  }
+  // The A/B of group commit in the same run: the gateway as shipped, then one transaction per change.
+  const gateway = await measureGateway('gateway', {});
+  const single = await measureGateway('gateway-single', { RELAIS_GROUP_COMMIT_MAX: '0' });
+  const { stored, cpu } = gateway;
   const accepted = gateway.max.ok + gateway.fixed.ok;
   // A figure over refused requests would measure the refusal path: say so loudly instead.
   if (accepted === 0) throw new Error(`gateway phase: no change accepted (${gateway.max.failed + gateway.fixed.failed} failed)`);
@@ -128,86 +129,64 @@ export async function gatewayPhase(ctx: BenchContext): Promise<Row[]> {
   const ceiling = await storeCeiling(ctx.quick ? 5 : 15);
   if ('missing' in ceiling) ctx.say(`gateway: no store ceiling: ${ceiling.missing}`);
   const note = `${accepted} answered 202, ${stored} in the store (warm-up included: ${stored - accepted}); failed ${gateway.max.failed + gateway.fixed.failed}`;
+  const row = (metric: string, value: number, unit: string, baseline: Row['baseline'], extra: Partial<Row> = {}): Row => ({
+    phase: 'gateway',
+    metric,
+    value,
+    unit,
+    baseline,
+    ...extra,
+  });
   return [
-    {
-      phase: 'gateway',
-      metric: 'durable changes/s, max rate',
-      value: gateway.max.okPerSecond,
-      unit: '/s',
-      baseline: { name: 'bare express', value: express.max.okPerSecond },
-      target: { value: 1500, higher: true },
-      note,
-    },
+    row(
+      'durable changes/s, max rate',
+      gateway.max.okPerSecond,
+      '/s',
+      { name: 'bare express', value: express.max.okPerSecond },
+      { target: { value: 1500, higher: true }, note },
+    ),
     ...('tps' in ceiling
       ? [
-          {
-            phase: 'gateway',
-            metric: 'durable changes/s, max rate',
-            value: gateway.max.okPerSecond,
-            unit: '/s',
-            baseline: { name: "the store's ceiling (pgbench -N, 16 clients)", value: ceiling.tps },
-            target: { value: 0.5, higher: true, on: 'ratio' as const },
-          },
+          row(
+            'durable changes/s, max rate',
+            gateway.max.okPerSecond,
+            '/s',
+            { name: "the store's ceiling (pgbench -N, 16 clients)", value: ceiling.tps },
+            { target: { value: 0.5, higher: true, on: 'ratio' } },
+          ),
         ]
       : []),
-    {
-      phase: 'gateway',
-      metric: 'CPU-ms per change (gateway, its PostgreSQL backends, broker)',
-      value: cpu.total,
-      unit: 'ms',
-      baseline: null,
+    row('CPU-ms per change (gateway, its PostgreSQL backends, broker)', cpu.total, 'ms', null, {
       target: { value: 4, higher: false },
       note: `${cpu.note}; over ${stored} changes, warm-up, max-rate and fixed-rate load, until the outbox was drained`,
-    },
-    {
-      phase: 'gateway',
-      metric: 'durable changes/s, max rate',
-      value: gateway.max.okPerSecond,
-      unit: '/s',
-      baseline: { name: 'bare node:http', value: node.max.okPerSecond },
-    },
-    {
-      phase: 'gateway',
-      metric: 'latency p50, max rate',
-      value: gateway.max.p50Ms,
-      unit: 'ms',
-      baseline: { name: 'bare express', value: express.max.p50Ms },
-    },
-    {
-      phase: 'gateway',
-      metric: 'latency p99, max rate',
-      value: gateway.max.p99Ms,
-      unit: 'ms',
-      baseline: { name: 'bare express', value: express.max.p99Ms },
-    },
-    {
-      phase: 'gateway',
-      metric: `durable changes/s at ${rate}/s offered`,
-      value: gateway.fixed.okPerSecond,
-      unit: '/s',
-      baseline: { name: 'bare express', value: express.fixed.okPerSecond },
-    },
-    {
-      phase: 'gateway',
-      metric: `latency p50 at ${rate}/s`,
-      value: gateway.fixed.p50Ms,
-      unit: 'ms',
-      baseline: { name: 'bare express', value: express.fixed.p50Ms },
-    },
-    {
-      phase: 'gateway',
-      metric: `latency p99 at ${rate}/s`,
-      value: gateway.fixed.p99Ms,
-      unit: 'ms',
-      baseline: { name: 'bare express', value: express.fixed.p99Ms },
-      target: { value: 50, higher: false },
-    },
-    {
-      phase: 'gateway',
-      metric: `latency p99 at ${rate}/s`,
-      value: gateway.fixed.p99Ms,
-      unit: 'ms',
-      baseline: { name: 'bare node:http', value: node.fixed.p99Ms },
-    },
+    }),
+    row('durable changes/s, max rate', gateway.max.okPerSecond, '/s', {
+      name: 'one transaction per change (RELAIS_GROUP_COMMIT_MAX=0)',
+      value: single.max.okPerSecond,
+    }),
+    row(`latency p99 at ${rate}/s`, gateway.fixed.p99Ms, 'ms', { name: 'one transaction per change', value: single.fixed.p99Ms }),
+    row(
+      'CPU-ms per change (gateway, its PostgreSQL backends, broker)',
+      cpu.total,
+      'ms',
+      { name: 'one transaction per change', value: single.cpu.total },
+      { note: `one transaction per change: ${single.cpu.note}` },
+    ),
+    row('durable changes/s, max rate', gateway.max.okPerSecond, '/s', { name: 'bare node:http', value: node.max.okPerSecond }),
+    row('latency p50, max rate', gateway.max.p50Ms, 'ms', { name: 'bare express', value: express.max.p50Ms }),
+    row('latency p99, max rate', gateway.max.p99Ms, 'ms', { name: 'bare express', value: express.max.p99Ms }),
+    row(`durable changes/s at ${rate}/s offered`, gateway.fixed.okPerSecond, '/s', {
+      name: 'bare express',
+      value: express.fixed.okPerSecond,
+    }),
+    row(`latency p50 at ${rate}/s`, gateway.fixed.p50Ms, 'ms', { name: 'bare express', value: express.fixed.p50Ms }),
+    row(
+      `latency p99 at ${rate}/s`,
+      gateway.fixed.p99Ms,
+      'ms',
+      { name: 'bare express', value: express.fixed.p99Ms },
+      { target: { value: 50, higher: false } },
+    ),
+    row(`latency p99 at ${rate}/s`, gateway.fixed.p99Ms, 'ms', { name: 'bare node:http', value: node.fixed.p99Ms }),
   ];
 }

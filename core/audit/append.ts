@@ -71,18 +71,27 @@ export function chainHash(prevHash: string, entry: ChainedEntry): string {
  * ended, in the order entries were inserted. One statement, no wait.
  */
 export async function appendAudit(store: Queryable, entry: AuditEntry): Promise<void> {
+  await appendAudits(store, [entry]);
+}
+
+/** Appends entries in one statement, in their order (a group commit's changes: gateway/changes/group-commit.ts). */
+export async function appendAudits(store: Queryable, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const uuidOrNull = (id: string | null | undefined) => (id && isUuid(id) ? id : null);
   await store.query(
     `INSERT INTO audit_log (at, actor, action, change_id, pivot_id, channel, details, txid)
-     VALUES ($1, $2, $3, (SELECT id FROM changes WHERE id = $4::uuid), $5::uuid, $6, $7, pg_current_xact_id())`,
+     SELECT $1, e.actor, e.action, (SELECT id FROM changes WHERE id = e.change_id), e.pivot_id, e.channel, e.details, pg_current_xact_id()
+       FROM unnest($2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS e(actor, action, change_id, pivot_id, channel, details, n)
+      ORDER BY e.n`,
     [
       new Date(),
-      entry.actor,
-      entry.action,
-      entry.changeId && isUuid(entry.changeId) ? entry.changeId : null,
-      entry.pivotId && isUuid(entry.pivotId) ? entry.pivotId : null,
-      entry.channel ?? null,
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => uuidOrNull(e.changeId)),
+      entries.map((e) => uuidOrNull(e.pivotId)),
+      entries.map((e) => e.channel ?? null),
       // What jsonb gives back: no undefined members, dates as strings.
-      JSON.stringify(entry.details ?? {}),
+      entries.map((e) => JSON.stringify(e.details ?? {})),
     ],
   );
 }

@@ -7,7 +7,7 @@
  * (docs/adr/0006-source-changes-in-the-store.md).
  */
 import type { OutgoingMessage } from '../bus/types.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAudits } from '../audit/append.ts';
 import type { Queryable } from './db.ts';
 
 export interface ChangeRecord {
@@ -56,58 +56,84 @@ export async function insertOutbox(tx: Queryable, message: OutgoingMessage): Pro
  * stored, so a source re-publishing a record after a crash records it once.
  */
 export async function insertChange(tx: Queryable, record: ChangeRecord): Promise<boolean> {
-  // One statement, one round trip: the recipients and the outbox row are written from the
-  // `change` CTE, so they exist only if the change row was inserted (not on a conflict). The audit
-  // entry follows through appendAudit, the log's one way in (core/audit/append.ts).
-  const inserted = await tx.query<{ inserted: number }>(
+  return (await insertChanges(tx, [record])).has(record.id);
+}
+
+/**
+ * insertChange for many changes in one statement and one audit statement, whatever their number
+ * (the gateway's group commit): the recipients and outbox rows are written from the `change` CTE,
+ * so they exist only for changes inserted (not on a conflict), and the outbox rows take ids in
+ * the records' order, the order the relay publishes them in. Returns the ids inserted.
+ */
+export async function insertChanges(tx: Queryable, records: ChangeRecord[]): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const column = <T>(pick: (r: ChangeRecord) => T) => records.map(pick);
+  const outbox = records.map((r) => (r.outbox ? outboxColumns(r.outbox) : [null, null, null, null]));
+  const recipients = records.flatMap((r) => r.plannedSystems.map((system) => [r.id, system, r.acceptedAt] as const));
+  const inserted = await tx.query<{ id: string }>(
     `WITH change AS (
        INSERT INTO changes (id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review, seq, not_concerned)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $19, $20)
+       SELECT c.id, c.type, c.pivot_id, c.channel, c.caller, c.origin_system,
+              CASE WHEN c.recipients IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(c.recipients)) END,
+              c.data, c.traceparent, c.idempotency_key, c.request_hash, c.accepted_at, c.review, c.seq, c.not_concerned
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::bigint[], $15::jsonb[])
+              AS c(id, type, pivot_id, channel, caller, origin_system, recipients, data, traceparent, idempotency_key, request_hash, accepted_at, review, seq, not_concerned)
        ON CONFLICT (id) DO NOTHING
        RETURNING id
      ), recipients AS (
        INSERT INTO change_recipients (change_id, system, status, status_at)
-       SELECT change.id, system, 'pending', $12 FROM change, unnest($14::text[]) AS system
+       SELECT r.change_id, r.system, 'pending', r.at FROM unnest($16::uuid[], $17::text[], $18::timestamptz[]) AS r(change_id, system, at)
+        WHERE r.change_id IN (SELECT id FROM change)
      ), outbox AS (
        INSERT INTO outbox (topic, message_key, headers, payload)
-       SELECT $15::text, $16::text, $17::jsonb, $18::text FROM change WHERE $15::text IS NOT NULL
+       SELECT o.topic, o.message_key, o.headers, o.payload
+         FROM unnest($1::uuid[], $19::text[], $20::text[], $21::jsonb[], $22::text[]) WITH ORDINALITY AS o(change_id, topic, message_key, headers, payload, n)
+        WHERE o.topic IS NOT NULL AND o.change_id IN (SELECT id FROM change) ORDER BY o.n
      )
-     SELECT count(*)::int AS inserted FROM change`,
+     SELECT id::text AS id FROM change`,
     [
-      record.id,
-      record.type,
-      record.pivotId,
-      record.channel ?? null,
-      record.caller,
-      record.originSystem ?? null,
-      record.recipients ?? null,
-      JSON.stringify(record.data),
-      record.traceparent,
-      record.idempotencyKey ?? null,
-      record.requestHash,
-      record.acceptedAt,
-      record.review ?? null,
-      record.plannedSystems,
-      ...(record.outbox ? outboxColumns(record.outbox) : [null, null, null, null]),
-      record.seq ?? null,
-      record.notConcerned?.length ? JSON.stringify(record.notConcerned) : null,
+      column((r) => r.id),
+      column((r) => r.type),
+      column((r) => r.pivotId),
+      column((r) => r.channel ?? null),
+      column((r) => r.caller),
+      column((r) => r.originSystem ?? null),
+      // A text[] column as jsonb, so that one array parameter carries a list per row.
+      column((r) => (r.recipients ? JSON.stringify(r.recipients) : null)),
+      column((r) => JSON.stringify(r.data)),
+      column((r) => r.traceparent),
+      column((r) => r.idempotencyKey ?? null),
+      column((r) => r.requestHash),
+      column((r) => r.acceptedAt),
+      column((r) => r.review ?? null),
+      column((r) => r.seq ?? null),
+      column((r) => (r.notConcerned?.length ? JSON.stringify(r.notConcerned) : null)),
+      recipients.map(([id]) => id),
+      recipients.map(([, system]) => system),
+      recipients.map(([, , at]) => at),
+      ...[0, 1, 2, 3].map((i) => outbox.map((o) => o[i] ?? null)),
     ],
   );
-  if ((inserted.rows[0]?.inserted ?? 0) === 0) return false;
-  await appendAudit(tx, {
-    actor: record.caller,
-    action: 'change.accepted',
-    changeId: record.id,
-    pivotId: record.pivotId,
-    channel: record.channel ?? null,
-    details: {
-      type: record.type,
-      recipients: record.plannedSystems,
-      origin: record.originSystem ?? null,
-      ...(record.review ? { review: record.review } : {}),
-    },
-  });
-  return true;
+  const ids = new Set(inserted.rows.map((row) => row.id));
+  await appendAudits(
+    tx,
+    records
+      .filter((r) => ids.has(r.id))
+      .map((record) => ({
+        actor: record.caller,
+        action: 'change.accepted',
+        changeId: record.id,
+        pivotId: record.pivotId,
+        channel: record.channel ?? null,
+        details: {
+          type: record.type,
+          recipients: record.plannedSystems,
+          origin: record.originSystem ?? null,
+          ...(record.review ? { review: record.review } : {}),
+        },
+      })),
+  );
+  return ids;
 }
 
 /** One `pending` status per system the change is routed to (at acceptance, or when a review releases it). */

@@ -79,7 +79,7 @@ export type AcceptOutcome =
   | { outcome: 'citizen-deceased'; dateOfDeath: string };
 
 /** What the transaction wrote, for the answer. */
-interface Written {
+export interface Written {
   row: ChangeRow;
   pending: string[];
   notConcerned: NotConcerned[];
@@ -89,7 +89,7 @@ function emailSystems(flows: Flows): string[] {
   return [...flows.systems].filter(([, system]) => system.connector === 'email').map(([name]) => name);
 }
 
-function recordOf(change: ChangeToAccept, id: string, acceptedAt: Date): Omit<ChangeRecord, 'pivotId' | 'plannedSystems'> {
+export function recordOf(change: ChangeToAccept, id: string, acceptedAt: Date): Omit<ChangeRecord, 'pivotId' | 'plannedSystems'> {
   return {
     id,
     type: change.type,
@@ -105,7 +105,7 @@ function recordOf(change: ChangeToAccept, id: string, acceptedAt: Date): Omit<Ch
   };
 }
 
-function rowOf(change: ChangeToAccept, id: string, pivotId: string | null, acceptedAt: Date): ChangeRow {
+export function rowOf(change: ChangeToAccept, id: string, pivotId: string | null, acceptedAt: Date): ChangeRow {
   return {
     id,
     type: change.type,
@@ -147,6 +147,31 @@ export function mayCreateCitizen(
   return flows.systems.get(reference.system)?.firstSightings === 'allow';
 }
 
+/** The event a change is published as (its outbox row): numbered `seq` among the citizen's changes. */
+export function eventOf(
+  change: ChangeToAccept,
+  accepted: { id: string; pivotId: string; seq: number; acceptedAt: Date },
+  topic: string,
+): ReturnType<typeof encodeCanonical> {
+  return encodeCanonical(
+    {
+      id: accepted.id,
+      type: change.type,
+      source: GATEWAY_SOURCE,
+      pivotId: accepted.pivotId,
+      time: accepted.acceptedAt.toISOString(),
+      data: change.data,
+      dataschema: schemaIdOf(change.type),
+      traceparent: change.traceparent,
+      channel: change.channel,
+      origin: change.caller.system,
+      recipients: change.recipients,
+      seq: accepted.seq,
+    },
+    topic,
+  );
+}
+
 /** Stores a change about a citizen with its recipients and its outbox row; nothing when the reference names no one. */
 async function store(
   tx: Queryable,
@@ -174,23 +199,7 @@ async function store(
   const dateOfDeath = await deathOf(tx, pivotId);
   if (dateOfDeath !== undefined && !fromRegister(input.flows, change.caller)) throw new CitizenDeceased(pivotId, dateOfDeath);
   const acceptedAt = new Date();
-  const event = encodeCanonical(
-    {
-      id,
-      type: change.type,
-      source: GATEWAY_SOURCE,
-      pivotId,
-      time: acceptedAt.toISOString(),
-      data: change.data,
-      dataschema: schemaIdOf(change.type),
-      traceparent: change.traceparent,
-      channel: change.channel,
-      origin: change.caller.system,
-      recipients: change.recipients,
-      seq,
-    },
-    input.topic,
-  );
+  const event = eventOf(change, { id, pivotId, seq, acceptedAt }, input.topic);
   // The address given for notifications is linked first: it makes the email system a holder.
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
@@ -214,7 +223,7 @@ export function citizenUnknown(reference: CitizenReference): HttpProblem {
 }
 
 /** The register's own corrections (a credential or source of a system whose connector is the civil registry's). */
-function fromRegister(flows: Flows, caller: Pick<Caller, 'system'>): boolean {
+export function fromRegister(flows: Flows, caller: Pick<Caller, 'system'>): boolean {
   return caller.system !== undefined && flows.systems.get(caller.system)?.connector === 'civil-registry';
 }
 
@@ -233,7 +242,11 @@ class CitizenDeceased extends RelaisError {
 }
 
 /** The refusal of a change about a deceased citizen, in the audit log (the rule, never personal data). */
-async function auditDeceased(deps: AcceptDeps, change: ChangeToAccept, refused: CitizenDeceased): Promise<AcceptOutcome> {
+export async function auditDeceased(
+  deps: Pick<AcceptDeps, 'db'>,
+  change: ChangeToAccept,
+  refused: Pick<CitizenDeceased, 'pivotId' | 'dateOfDeath'>,
+): Promise<AcceptOutcome> {
   await appendAudit(deps.db, {
     actor: change.caller.name,
     action: 'change.refused',
@@ -254,10 +267,12 @@ export async function concernedIn(
   pivotId: string,
   plan: DeliveryPlan,
   type: string,
+  /** The systems holding a file on the citizen, when the caller read them already (a group commit). */
+  known?: Set<string>,
 ): Promise<ReturnType<typeof concernedOnly>> {
   const bereaved = await bereavementOf(tx, pivotId, type, plan);
   if (!bereaved && plan.deliveries.every((d) => d.audience === 'residents')) return { ...plan, notConcerned: [] };
-  const holders = await holdingSystems(tx, pivotId);
+  const holders = known ?? (await holdingSystems(tx, pivotId));
   return concernedOnly(plan, (system) => holders.has(system), bereaved);
 }
 
@@ -309,8 +324,11 @@ export async function acceptChange(deps: AcceptDeps, flows: Flows, change: Chang
   }
   if ('outcome' in written) return written;
   deps.onChangeAccepted?.();
-  // The answer is what was just written: no need to read it back.
-  const { row, pending, notConcerned } = written;
+  return created(id, written);
+}
+
+/** The answer to a created change, built from what was just written: no need to read it back. */
+export function created(id: string, { row, pending, notConcerned }: Written): AcceptOutcome {
   const statuses = [...pending]
     .sort()
     .map((system) => ({ change_id: id, system, status: 'pending' as const, reason: null, status_at: row.accepted_at }));

@@ -27,7 +27,7 @@ import { SUBMITTED } from '../service-requests-store.ts';
 
 type ChangeRequest = components['schemas']['ChangeRequest'];
 
-export type ChangesDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'metrics' | 'rights'>;
+export type ChangesDeps = AcceptDeps & Pick<GatewayDeps, 'auth' | 'flows' | 'metrics' | 'rights' | 'changeGroups'>;
 
 /** A change request whose data is valid against its event type's schema (narrowed by `type`). */
 type ValidChange = {
@@ -98,14 +98,15 @@ function postChange(deps: ChangesDeps): RequestHandler {
     const flows = deps.flows();
     const change = checkChangeRequest(validate, req.body, flows);
     await authorizeOrigination(deps, req.caller!, change, 'POST /v1/changes');
-    const outcome = await acceptChange(deps, flows, {
+    const toAccept = {
       ...change,
       caller: req.caller!,
       idempotencyKey: idempotencyKeyOf(req),
       requestHash: requestHash(change),
       traceparent: span.traceparent,
       contactEmail: contactEmailOf(change),
-    });
+    };
+    const outcome = await (deps.changeGroups ? deps.changeGroups.accept(flows, toAccept) : acceptChange(deps, flows, toAccept));
     switch (outcome.outcome) {
       case 'unknown-citizen':
         throw citizenUnknown(outcome.reference);
