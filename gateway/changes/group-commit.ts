@@ -178,6 +178,15 @@ async function answer(deps: AcceptDeps, group: Waiting[], decisions: Decision[])
   );
 }
 
+/** SQLSTATE class 23 (integrity: an Idempotency-Key raced) or 40 (a deadlock, a serialization failure). */
+function concernsSomeChanges(error: unknown): boolean {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(23|40)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 export class ChangeGroups {
   /** Groups written, the largest, and the changes they held (metrics, tests). */
   readonly stats = { groups: 0, largest: 0, changes: 0 };
@@ -220,8 +229,14 @@ export class ChangeGroups {
     let decisions: Decision[];
     try {
       decisions = await this.deps.db.transaction((tx) => decide(tx, this.deps, group));
-    } catch {
-      // The group as a whole failed: nothing of it is stored; each change is accepted on its own.
+    } catch (error) {
+      // Nothing of the group is stored. A store that is down or too slow fails each change alike,
+      // at once (a retry would wait as long again); an answer about the data — a deadlock with
+      // another replica's group, a key raced — concerns some changes only: each goes on its own.
+      if (!concernsSomeChanges(error)) {
+        for (const w of group) w.reject(error);
+        return;
+      }
       decisions = group.map(() => 'alone');
     }
     await answer(this.deps, group, decisions);
