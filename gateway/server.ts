@@ -108,6 +108,7 @@ async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Prom
     groupId: groups.receipts,
     logger,
     verifier,
+    flows: runtime.flows,
     metrics: {
       received: (system, status) => metrics.receipts.inc({ system, status }),
       refused: (system, reason) => metrics.receiptsRefused.inc({ system, reason }),

@@ -5,6 +5,7 @@
  */
 import type { Receipt } from '../../core/envelopes.ts';
 import type { Db, Queryable } from '../../core/store/db.ts';
+import { recordDisclosures } from '../../privacy/disclosures.ts';
 
 /** A system's first `applied` receipt for a change the gateway accepted, and how long it took. */
 export interface FirstApplied {
@@ -47,7 +48,11 @@ async function keepEvidence(tx: Queryable, all: SignedReceipt[]): Promise<void> 
   );
 }
 
-export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<FirstApplied[]> {
+export async function applyReceipts(
+  db: Db,
+  receipts: SignedReceipt[],
+  options: { purposeOf?: (route: string) => string | undefined } = {},
+): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
   const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;
   const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
@@ -55,12 +60,14 @@ export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<
   const firstApplied: FirstApplied[] = [];
   await db.transaction(async (tx) => {
     await keepEvidence(tx, receipts);
+    // The disclosure ledger in the same transaction as the statuses: they never disagree.
+    await recordDisclosures(tx, receipts, options.purposeOf);
     for (const receipt of receipts) {
       const result = await tx.query<{ first_applied: boolean; seconds: number | null }>(
         `INSERT INTO change_recipients (change_id, system, status, reason, status_at, updated_at, delivered_at, settled_at, applied_at)
          SELECT $1, $2, $3, $4, $5, now(),
                 CASE WHEN $3 = 'delivered' THEN $5::timestamptz END,
-                CASE WHEN $3 IN ('applied', 'rejected', 'superseded', 'dead_lettered') THEN $5::timestamptz END,
+                CASE WHEN $3 IN ('applied', 'rejected', 'superseded', 'dead_lettered', 'objected') THEN $5::timestamptz END,
                 CASE WHEN $3 = 'applied' THEN $5::timestamptz END
          WHERE EXISTS (SELECT 1 FROM changes WHERE id = $1)
          ON CONFLICT (change_id, system) DO UPDATE SET
