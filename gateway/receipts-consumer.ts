@@ -67,7 +67,7 @@ export async function startReceiptsConsumer(options: {
           );
         }
       }
-      const applied = await applyReceipts(options.db, receipts, { purposeOf });
+      const applied = await applyReceipts(options.db, receipts, { purposeOf, noticeTopic: options.topics.events });
       for (const receipt of receipts) options.metrics?.received?.(receipt.system, receipt.status);
       for (const { system, seconds } of applied) options.metrics?.firstApplied?.(system, seconds);
       for (const message of messages) context.markProcessed(message);

@@ -6,6 +6,7 @@
 import type { Receipt } from '../../core/envelopes.ts';
 import type { Db, Queryable } from '../../core/store/db.ts';
 import { recordDisclosures } from '../../privacy/disclosures.ts';
+import { noticeSettled } from '../../privacy/settled-notice.ts';
 
 /** A system's first `applied` receipt for a change the gateway accepted, and how long it took. */
 export interface FirstApplied {
@@ -51,7 +52,11 @@ async function keepEvidence(tx: Queryable, all: SignedReceipt[]): Promise<void> 
 export async function applyReceipts(
   db: Db,
   receipts: SignedReceipt[],
-  options: { purposeOf?: (route: string) => string | undefined } = {},
+  options: {
+    purposeOf?: (route: string) => string | undefined;
+    /** The events topic: with it, a change now settled everywhere gets its notice (privacy/settled-notice.ts). */
+    noticeTopic?: string;
+  } = {},
 ): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
   const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;
@@ -85,6 +90,13 @@ export async function applyReceipts(
       const row = result.rows[0];
       if (row?.first_applied && row.seconds !== null) firstApplied.push({ system: receipt.system, seconds: Math.max(0, row.seconds) });
     }
+    // The notice commits with the receipt that settles the last system: once, whatever is redelivered.
+    if (options.noticeTopic)
+      await noticeSettled(
+        tx,
+        receipts.map((r) => r.eventId),
+        options.noticeTopic,
+      );
   });
   return firstApplied;
 }

@@ -105,6 +105,7 @@ function postChange(deps: ChangesDeps): RequestHandler {
       requestHash: requestHash(change),
       traceparent: span.traceparent,
       contactEmail: contactEmailOf(change),
+      contactLanguage: change.type === CONTACT_CHANGED_V1 ? change.data.language : undefined,
     });
     switch (outcome.outcome) {
       case 'unknown-citizen':
