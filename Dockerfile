@@ -29,6 +29,7 @@ COPY bin ./bin
 COPY core ./core
 COPY identity ./identity
 COPY proof ./proof
+COPY privacy ./privacy
 COPY packages ./packages
 COPY protocols ./protocols
 COPY router ./router

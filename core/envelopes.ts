@@ -66,9 +66,9 @@ export const RECEIPT_TYPE = 'fr.relais.receipt.v1';
  */
 export const RECEIPT_SIGNATURE_HEADER = 'relais_signature';
 
-/** Who may sign a receipt: the system it speaks for, or the router for what the router says (delivered, or rejected for want of an identifier). */
+/** Who may sign a receipt: the system it speaks for, or the router for what it says (delivered, rejected for want of an identifier, objected). */
 export function maySignReceipt(signer: string, receipt: Pick<Receipt, 'system' | 'status'>): boolean {
-  return signer === receipt.system || (signer === 'router' && (receipt.status === 'delivered' || receipt.status === 'rejected'));
+  return signer === receipt.system || (signer === 'router' && ['delivered', 'rejected', 'objected'].includes(receipt.status));
 }
 
 const envelopesDir = join(dirname(fileURLToPath(import.meta.url)), '../schemas/envelopes');
@@ -226,7 +226,7 @@ export function decodeDelivery(message: Pick<IncomingMessage, 'headers' | 'value
   };
 }
 
-export type ReceiptStatus = 'delivered' | 'unknown' | 'applied' | 'rejected' | 'superseded' | 'dead_lettered';
+export type ReceiptStatus = 'delivered' | 'unknown' | 'applied' | 'rejected' | 'superseded' | 'dead_lettered' | 'objected';
 
 export interface Receipt {
   eventId: string;

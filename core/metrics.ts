@@ -1,11 +1,8 @@
 /**
- * Prometheus metrics (prom-client), one registry per process. Every name is listed in
- * docs/observability.md; a test checks that the two agree. Components do not import
- * prom-client: they take the small hook interfaces they already declare (SinkMetrics,
- * RouterMetrics…) and the adapters below fill them from a registry.
- *
- * Labels are bounded sets only (event type, channel, system, outcome, error code, consumer
- * group, topic, partition): never an id, a citizen or a free-form reason.
+ * Prometheus metrics (prom-client), one registry per process. Every name is listed in docs/observability.md; a test checks that
+ * the two agree. Components do not import prom-client: they take the small hook interfaces they already declare (SinkMetrics,
+ * RouterMetrics…) and the adapters below fill them from a registry. Labels are bounded sets only (event type, channel, system,
+ * outcome, error code, consumer group, topic, partition, data class): never an id, a citizen or a free-form reason.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Bus } from './bus/types.ts';
@@ -29,6 +26,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: 'relais_changes_accepted_total',
       help: 'Changes accepted by the gateway (202, first time), by event type and channel.',
       labelNames: ['type', 'channel'] as const,
+      registers,
+    }),
+    retentionPurged: new Counter({
+      name: 'relais_retention_purged_total',
+      help: 'Personal data the retention purge removed or pseudonymised, by data class and store (changes, outbox, service-requests).',
+      labelNames: ['class', 'store'] as const,
       registers,
     }),
     outboxBacklog: new Gauge({ name: 'relais_outbox_backlog', help: 'Outbox rows not yet published to Kafka.', registers }),
@@ -226,9 +229,8 @@ export function watchGroup(metrics: RelaisMetrics, bus: Bus, groupId: string, to
 }
 
 /**
- * Refreshes the gauges that are read, not counted, right before a scrape: consumer lag and
- * group members from Kafka (asked with a short time limit), the outbox backlog from the store,
- * checkpoint ages.
+ * Refreshes the gauges that are read, not counted, right before a scrape: consumer lag and group members from Kafka (asked
+ * with a short time limit), the outbox backlog from the store, checkpoint ages.
  */
 export async function refreshGauges(metrics: RelaisMetrics): Promise<void> {
   const now = Date.now();

@@ -1,7 +1,6 @@
 /**
- * What every Relais process starts from: validated configuration, logger, state store
- * (migrated), bus, flows and topic names. Process entry points (gateway, router, connectors,
- * the quick start) build one and add their own parts.
+ * What every Relais process starts from: validated configuration, logger, state store (migrated), bus, flows and topic
+ * names. Process entry points (gateway, router, connectors, the quick start) build one and add their own parts.
  */
 import { join, resolve } from 'node:path';
 import { createBus, kafkaSecurityOf } from './bus/index.ts';

@@ -17,10 +17,7 @@ export interface TopicNames {
   routerDlq: string;
   delivery(system: string): string;
   dlq(system: string): string;
-  /**
-   * Where a source puts the records it read but could not publish (mapping failed, schema
-   * broken): the raw record and its cause, to re-drive once fixed. As sensitive as the silo.
-   */
+  /** Where a source puts the records it read but could not publish (mapping failed, schema broken): to re-drive once fixed. */
   sourceDlq(system: string): string;
 }
 

@@ -14,10 +14,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConnectors } from '../connectors/loader.ts';
 import { settings } from '../core/config.ts';
+import { retentionSettings } from '../privacy/retention-settings.ts';
 import { secretVariables, type SettingsTable } from '../core/settings.ts';
 import { discoverSimulators } from '../silos/shared/simulators.ts';
 
-const shipped = ['bin', 'connectors', 'core', 'gateway', 'infra', 'silos'];
+const shipped = ['bin', 'connectors', 'core', 'gateway', 'infra', 'privacy', 'silos'];
 
 /** Read by code but not Relais settings, each with its reason. */
 const notSettings: Record<string, string> = {
@@ -28,7 +29,7 @@ const notSettings: Record<string, string> = {
 
 const connectors = (await loadConnectors({})).definitions;
 const simulators = await discoverSimulators();
-const tables: SettingsTable[] = [settings, ...connectors.map((c) => c.settings), ...simulators.map((s) => s.settings)];
+const tables: SettingsTable[] = [settings, retentionSettings, ...connectors.map((c) => c.settings), ...simulators.map((s) => s.settings)];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -202,7 +202,7 @@ test('an accepted change is stored with its audit entry and outbox row, and show
     change.recipients.map((r) => [r.system, r.status]),
     [['social-services', 'pending']],
   );
-  const notConcerned = ['email', 'school-catering', 'tax', 'waste-management'].map((system) => ({ system, reason: 'no-file' }));
+  const notConcerned = ['school-catering', 'tax', 'waste-management'].map((system) => ({ system, reason: 'no-file' }));
   assert.deepEqual(change.notConcerned, notConcerned);
   assert.deepEqual(await storedRows(), { changes: before.changes + 1, outbox: before.outbox + 1, audit: before.audit + 1 });
 
@@ -294,18 +294,22 @@ function openApiExamples(): { type: string; citizen: object; channel: string; da
 }
 
 const SUBMITTED = 'fr.relais.service-request.submitted.v1';
+const SETTLED = 'fr.relais.change.settled.v1';
 
 test('every event type of the catalogue is accepted; the OpenAPI document has one example per type', async () => {
   const examples = openApiExamples();
-  // A submitted service request is created by POST /v1/service-requests, which assigns its id and service.
+  // A submitted service request is created by POST /v1/service-requests, which assigns its id and
+  // service; a change's settled notice is published by Relais itself (docs/privacy.md).
   assert.deepEqual(
     examples.map((e) => e.type).sort(),
     eventTypes()
-      .filter((t) => t !== SUBMITTED)
+      .filter((t) => t !== SUBMITTED && t !== SETTLED)
       .sort(),
   );
   const submitted = await post({ ...examples[0]!, type: SUBMITTED, data: eventExamples(SUBMITTED).valid[0] });
   await expectProblem(submitted, 422, 'validation-failed', '/type');
+  const settled = await post({ ...examples[0]!, type: SETTLED, data: eventExamples(SETTLED).valid[0] });
+  await expectProblem(settled, 422, 'validation-failed', '/type');
   // The examples name one citizen: their death goes last, as nothing else is accepted after it (life state).
   const deathLast = examples.toSorted((a, b) => Number(a.type === DEATH_REGISTERED_V1) - Number(b.type === DEATH_REGISTERED_V1));
   for (const example of deathLast) {

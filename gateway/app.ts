@@ -19,6 +19,7 @@ import { importReviewsRoutes } from './routes/import-reviews.ts';
 import { identitiesRoutes } from './routes/identities.ts';
 import { kpisRoutes } from './routes/kpis.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { serviceRequestsRoutes } from './routes/service-requests.ts';
 import { systemsRoutes } from './routes/systems.ts';
 
@@ -59,6 +60,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     changesRoutes(deps, body),
     citizensRoutes(deps),
     familyContactRoutes(deps, body),
+    privacyRoutes(deps),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

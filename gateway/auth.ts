@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import { parse } from 'yaml';
 import { RelaisError } from '../core/errors.ts';
+import { isUuid } from '../core/ids.ts';
 import { HttpProblem } from './problems.ts';
 
 export const scopes = [
@@ -37,6 +38,8 @@ export interface Credential {
   system?: string;
   /** Agent roles: a credential with roles is an agent's (a static token for a CLI user), not a service's. */
   roles?: string[];
+  /** With roles: the citizen this credential is for (a citizen's own token, as the OIDC claim relais_pivot_id says). */
+  pivotId?: string;
 }
 
 export interface Caller {
@@ -48,7 +51,7 @@ export interface Caller {
   system?: string | undefined;
   /** An agent's roles (rights file `roles`). */
   roles?: string[] | undefined;
-  /** A citizen's own pivot id (a future citizen-space token): `own-timeline` reads only it. */
+  /** A citizen's own pivot id (a citizen-space token, oidc.ts PIVOT_CLAIM): `own-…` rights apply to it only. */
   pivotId?: string | undefined;
 }
 
@@ -82,7 +85,8 @@ function isCredential(value: unknown): value is Credential {
     Array.isArray(c['scopes']) &&
     c['scopes'].every((s) => (scopes as readonly unknown[]).includes(s)) &&
     (c['system'] === undefined || typeof c['system'] === 'string') &&
-    (c['roles'] === undefined || (Array.isArray(c['roles']) && c['roles'].every((r) => typeof r === 'string')))
+    (c['roles'] === undefined || (Array.isArray(c['roles']) && c['roles'].every((r) => typeof r === 'string'))) &&
+    (c['pivotId'] === undefined || (typeof c['pivotId'] === 'string' && isUuid(c['pivotId'])))
   );
 }
 
@@ -121,7 +125,7 @@ export class Authenticator implements CallerSource {
     }
     if (!found) return undefined;
     return found.roles?.length
-      ? { name: found.name, kind: 'agent', scopes: found.scopes, roles: found.roles, system: found.system }
+      ? { name: found.name, kind: 'agent', scopes: found.scopes, roles: found.roles, system: found.system, pivotId: found.pivotId }
       : { name: found.name, kind: 'service', scopes: found.scopes, system: found.system };
   }
 }

@@ -91,6 +91,7 @@ async function deliveryFigures(db: Queryable, period: Period, options: KpiOption
             (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM cr.applied_at - c.accepted_at)))::float8 AS p95_s
        FROM changes c JOIN change_recipients cr ON cr.change_id = c.id
       WHERE c.accepted_at >= $1 AND c.accepted_at < $2
+        AND cr.status <> 'objected' -- the citizen asked that nothing be sent: no delivery to count (docs/privacy.md)
       GROUP BY 1 ORDER BY 1`,
     [period.from, period.to, options.notificationSystems],
   );

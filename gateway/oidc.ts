@@ -8,10 +8,11 @@
  * Who the token is for: a client-credentials token (RFC 9068: `sub` is the client's id) is a
  * service, named by its client id, whose rights are the rights file's `clients.<client_id>`; any
  * other token is an agent, named by its subject, whose rights are its roles (the roles claim).
- * Scopes are the token's `scope` claim.
+ * Scopes are the token's `scope` claim; a citizen's token names its citizen (PIVOT_CLAIM).
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Caller, CallerSource, Scope } from './auth.ts';
+import { isUuid } from '../core/ids.ts';
 import { bearerOf, scopes as knownScopes } from './auth.ts';
 
 export interface OidcOptions {
@@ -37,7 +38,14 @@ async function discoverJwks(issuer: string): Promise<URL> {
   return new URL(document.jwks_uri);
 }
 
-function callerOf(payload: JWTPayload, rolesClaim: string): Caller | undefined {
+/**
+ * The claim naming the citizen a token is for (the citizen space's tokens): `own-…` rights
+ * (own-timeline, own-disclosures, own-objections) apply to that pivot id only. Ignored on a
+ * service's token.
+ */
+export const PIVOT_CLAIM = 'relais_pivot_id';
+
+export function callerOf(payload: JWTPayload, rolesClaim: string): Caller | undefined {
   const sub = payload.sub;
   if (!sub) return undefined;
   const clientId = typeof payload['client_id'] === 'string' ? payload['client_id'] : undefined;
@@ -46,7 +54,10 @@ function callerOf(payload: JWTPayload, rolesClaim: string): Caller | undefined {
   if (clientId !== undefined && clientId === sub) return { name: clientId, kind: 'service', scopes };
   const claimed = payload[rolesClaim];
   const roles = Array.isArray(claimed) ? claimed.filter((r): r is string => typeof r === 'string') : [];
-  return { name: sub, kind: 'agent', scopes, roles };
+  const pivot = payload[PIVOT_CLAIM];
+  // A citizen's token: the citizen space matched the person the provider vouches for to a pivot id.
+  const pivotId = typeof pivot === 'string' && isUuid(pivot) ? pivot.toLowerCase() : undefined;
+  return { name: sub, kind: 'agent', scopes, roles, ...(pivotId ? { pivotId } : {}) };
 }
 
 export function oidcCallers(options: OidcOptions): CallerSource {

@@ -9,6 +9,7 @@
 import type { Bus } from '../core/bus/types.ts';
 import { decodeReceipt } from '../core/envelopes.ts';
 import { describeError } from '../core/errors.ts';
+import type { Flows } from '../core/flows/flows.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
@@ -32,7 +33,14 @@ export async function startReceiptsConsumer(options: {
   logger: Logger;
   verifier: ReceiptVerifier;
   metrics?: ReceiptMetrics;
+  /** The flows, for the purpose (the route's description) the disclosure ledger records. */
+  flows?: () => Flows;
 }) {
+  const purposeOf = (route: string): string | undefined =>
+    options
+      .flows?.()
+      .routes.find((r) => r.id === route)
+      ?.description?.trim();
   return options.bus.consume({
     groupId: options.groupId,
     topics: [options.topics.receipts],
@@ -59,7 +67,7 @@ export async function startReceiptsConsumer(options: {
           );
         }
       }
-      const applied = await applyReceipts(options.db, receipts);
+      const applied = await applyReceipts(options.db, receipts, { purposeOf, noticeTopic: options.topics.events });
       for (const receipt of receipts) options.metrics?.received?.(receipt.system, receipt.status);
       for (const { system, seconds } of applied) options.metrics?.firstApplied?.(system, seconds);
       for (const message of messages) context.markProcessed(message);

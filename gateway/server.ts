@@ -2,6 +2,9 @@
  * The gateway process's parts: the HTTP API, the outbox relay and the receipts consumer,
  * started on a shared runtime and stopped in the reverse order.
  */
+import { invalidConfiguration, parseSettings } from '../core/settings.ts';
+import { startRetentionPurge } from '../privacy/retention-schedule.ts';
+import { retentionSettings } from '../privacy/retention-settings.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { IdentityResolver } from '../identity/civil-identity.ts';
@@ -110,6 +113,7 @@ async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Prom
     groupId: groups.receipts,
     logger,
     verifier,
+    flows: runtime.flows,
     metrics: {
       received: (system, status) => metrics.receipts.inc({ system, status }),
       refused: (system, reason) => metrics.receiptsRefused.inc({ system, reason }),
@@ -123,6 +127,21 @@ async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Prom
       await receipts.close();
     },
   };
+}
+
+/** The retention purge on its schedule (docs/privacy.md), with its settings read from the environment. */
+function startRetention(runtime: Runtime): { close(): Promise<void> } {
+  const { values, problems } = parseSettings(retentionSettings, process.env);
+  if (problems.length > 0) throw invalidConfiguration(problems);
+  const { purgeIntervalMs, ...days } = values;
+  const { metrics } = runtime;
+  return startRetentionPurge({
+    db: runtime.db,
+    days,
+    intervalMs: purgeIntervalMs,
+    logger: runtime.logger,
+    metrics: { purged: (dataClass, store, count) => metrics.retentionPurged.inc({ class: dataClass, store }, count) },
+  });
 }
 
 /** Static tokens, then JWTs of the OpenID provider when one is configured. */
@@ -188,6 +207,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
   });
   const verifier = new ReceiptVerifier(() => publishedKeys(config));
   const consumers = await startConsumers(runtime, verifier);
+  const retention = startRetention(runtime);
   const server: Server = createApp(
     gatewayDeps(runtime, relay, options, rights, () => [
       auditKey.publicJwk,
@@ -222,6 +242,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
       });
       await consumers.close();
       await wake?.stop();
+      await retention.close();
       await relay.stop();
       await checkpointer.close();
     },

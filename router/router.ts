@@ -5,7 +5,9 @@
  * `delivered`, or `rejected` when a recipient that must hear of every resident (audience
  * `residents`) has no identifier for this citizen (a clear status, never a silent drop). A
  * recipient whose audience is `holders` and that holds no file on the citizen is not concerned:
- * nothing is published for it, as the gateway recorded no status for it (docs/adr/0026). Events that are not valid CloudEvents or break their schema
+ * nothing is published for it, as the gateway recorded no status for it (docs/adr/0026). A
+ * recipient the citizen objects to, on a route whose basis allows it, gets nothing: an `objected`
+ * receipt says so (privacy/objections.ts). Events that are not valid CloudEvents or break their schema
  * go to <prefix>.dlq.router (topics.routerDlq) with the reason.
  */
 import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
@@ -14,6 +16,7 @@ import { coded, describeError, RelaisError } from '../core/errors.ts';
 import { identifiersFor } from '../identity/identity-store.ts';
 import { familyContactsOf, type FamilyContact } from '../identity/family-contact.ts';
 import { deathsOf } from '../identity/life-state.ts';
+import { objectedSystems, routeAllowsObjection } from '../privacy/objections.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import { planDeliveries, subscribedSystems, type PlannedDelivery } from '../core/flows/plan.ts';
@@ -91,11 +94,13 @@ function poison(topics: TopicNames, message: IncomingMessage, error: unknown): O
   };
 }
 
-/** What the store says of the batch's citizens: identifiers, registered deaths, family contacts. */
+/** What the store says of the batch's citizens: identifiers, registered deaths, family contacts, objections. */
 interface Known {
   identifiers: Map<string, string>;
   deaths: Map<string, string>;
   familyContacts: Map<string, FamilyContact>;
+  /** `${pivotId} ${system}` of the objections in force (privacy/objections.ts). */
+  objected: Set<string>;
 }
 
 /** The citizen's date of death: registered, or registered by this very event. */
@@ -115,7 +120,7 @@ export function recipientOf(
   plan: Pick<PlannedDelivery, 'system' | 'onDeath'>,
   event: Pick<ValidEvent, 'pivotId'>,
   deceasedOn: string | undefined,
-  known: Known,
+  known: Pick<Known, 'identifiers' | 'familyContacts'>,
 ): { citizenId: string | undefined; familyContact?: FamilyContact } | 'skip' {
   if (plan.onDeath !== 'family-contact' || deceasedOn === undefined)
     return { citizenId: known.identifiers.get(`${event.pivotId} ${plan.system}`) };
@@ -132,7 +137,7 @@ export function recipientOf(
 function messagesFor(
   options: Pick<RouterOptions, 'topics' | 'metrics' | 'receiptKey'>,
   { event, plans }: { event: ValidEvent; plans: PlannedDelivery[] },
-  known: Known,
+  known: Known & { flows: Flows },
   { traceparent, now }: { traceparent: string; now: string },
 ): OutgoingMessage[] {
   const { topics } = options;
@@ -150,6 +155,12 @@ function messagesFor(
       legalBasis: `${plan.basis}: ${plan.basisReference}`,
     };
     const signed = { pivotId: event.pivotId, source: '/relais/router', topic: topics.receipts, traceparent, signer: options.receiptKey };
+    // The citizen objects to this recipient and the route's basis allows it: nothing is sent, and
+    // the status says why (settled, not a failure). The objection binds only routes that allow one.
+    if (known.objected.has(`${event.pivotId} ${plan.system}`) && routeAllowsObjection(known.flows, plan.routeId)) {
+      out.push(encodeReceipt({ ...receipt, status: 'objected', reason: 'OBJECTION: the citizen objects to this recipient' }, signed));
+      continue;
+    }
     if (citizenId === undefined && plan.audience === 'holders') continue;
     if (citizenId === undefined) {
       options.metrics?.routed?.(plan.system, 'rejected');
@@ -243,6 +254,10 @@ export async function routeBatch(
     options.db,
     planned.filter((p) => p.plans.some((d) => d.onDeath === 'family-contact')).map((p) => p.event.pivotId),
   );
+  const objected = await objectedSystems(
+    options.db,
+    planned.filter((p) => p.plans.some((d) => routeAllowsObjection(flows, d.routeId))).map((p) => p.event.pivotId),
+  );
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
     const span = startSpan(`route ${event.type}`, {
@@ -252,7 +267,7 @@ export async function routeBatch(
     });
     const { traceparent } = span;
     span.end();
-    out.push(...messagesFor(options, { event, plans }, { identifiers, deaths, familyContacts }, { traceparent, now }));
+    out.push(...messagesFor(options, { event, plans }, { identifiers, deaths, familyContacts, objected, flows }, { traceparent, now }));
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { constantNameOf } from '../scripts/event-types.ts';
 
 /** The shared names every helper and flow relies on (brief "Shared names"). */
 const catalogue = [
+  'fr.relais.change.settled.v1',
   'fr.relais.citizen.address.changed.v1',
   'fr.relais.citizen.death.registered.v1',
   'fr.relais.citizen.name.changed.v1',

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadConnectors } from '../connectors/loader.ts';
 import { settings } from '../core/config.ts';
+import { retentionSettings } from '../privacy/retention-settings.ts';
 import type { SettingsTable } from '../core/settings.ts';
 import { asyncApiYaml } from '../gateway/asyncapi.ts';
 import { loadFlows } from '../core/flows/flows.ts';
@@ -72,6 +73,12 @@ async function configurationReference(): Promise<string> {
     'Read by every Relais process (gateway, router, connectors, the quick start, the CLI).',
     '',
     ...settingsTable(settings),
+    '',
+    '## Privacy',
+    '',
+    'Read by the gateway: retention per data class (the schemas’ personal-data labels) and the purge’s schedule (docs/privacy.md).',
+    '',
+    ...settingsTable(retentionSettings),
     '',
     '## Connectors',
     '',

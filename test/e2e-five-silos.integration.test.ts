@@ -2,9 +2,10 @@
  * Told once, applied five times: ONE address change posted to the gateway for the quick start's
  * demo citizen (Jeanne Marie Martin, social-services file SS-000123) reaches social services
  * (REST), waste collection (its SQL database), the tax office (a batch file over SFTP, applied
- * on its acknowledgement), school catering (REST, the fifth silo built from the guide) and her
- * mailbox (the confirmation). Each is checked from the silo's own side, and the gateway shows
- * `applied` for every system. A citizen with files in two of them ends `completed` there, the
+ * on its acknowledgement) and school catering (REST, the fifth silo built from the guide); once
+ * the four have settled, her mailbox receives the one notice that it is done, with each outcome
+ * (docs/privacy.md). Each is checked from the silo's own side, and the gateway shows `applied`
+ * for every system. A citizen with files in two of them ends `completed` there, the
  * others listed as not concerned (docs/adr/0026). The crosswalk is the quick start's demo data (each simulator's
  * demoIdentities, linked by bin/demo-identities.ts).
  */
@@ -14,7 +15,7 @@ import { householdOf } from '../silos/waste-management/desk.ts';
 import { eventually } from '@relais/connector-kit/testing';
 import { addressChange, devToken, settledAll, startStack, type Stack } from './support/stack.ts';
 
-const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];
+const FOUR = ['school-catering', 'social-services', 'tax', 'waste-management'];
 
 /** What this test reads of the school-catering API (silos/school-catering/openapi.yaml): it talks to the silo over its protocol. */
 interface Family {
@@ -39,13 +40,13 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
   });
   after(() => stack.stop());
 
-  test('posted once; applied in social services, waste, tax, school catering and the mailbox', async () => {
+  test('posted once; applied in social services, waste, tax and school catering; then told once, by email, that it is done', async () => {
     const posted = await stack.postChange(addressChange('SS-000123', 'rue des Cinq Silos'));
     assert.equal(posted.status, 202);
     const change = await stack.waitForStatus(posted.body.id, settledAll, 60_000);
     assert.deepEqual(
       change.recipients.map((r) => [r.system, r.status]).sort(),
-      FIVE.map((system) => [system, 'applied']),
+      FOUR.map((system) => [system, 'applied']),
     );
     assert.equal(change.status, 'completed');
 
@@ -67,17 +68,17 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     );
     // Minimised: no country, INSEE code or anything else the flow does not list.
     assert.doesNotMatch(JSON.stringify(journal[0]!.corps), /69383|FR"|country|pays/);
-    // email: the citizen's confirmation, in her mailbox.
-    const mail = await eventually(
-      async () =>
-        stack.silos.mailbox
-          ?.messages()
-          .find((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes("changement d'adresse")),
-      10_000,
-      'the confirmation email',
-    );
-    assert.match(mail.text, /effectif le 1 novembre 2026/);
-    assert.doesNotMatch(mail.text, /Cinq Silos/, 'the confirmation does not repeat the address');
+    // email: the notice that it is done, in her mailbox, once, after the last system settled.
+    const notices = () =>
+      stack.silos.mailbox?.messages().filter((m) => m.to.includes('jeanne.m.martin@example.fr') && m.subject.includes('démarche')) ?? [];
+    const mail = await eventually(async () => notices()[0], 20_000, 'the notice that it is done');
+    assert.match(mail.text, /Votre changement d’adresse a été transmis à toutes les administrations concernées/);
+    assert.match(mail.text, /Centre des finances publiques : a pris en compte votre changement/);
+    assert.doesNotMatch(mail.text, /Cinq Silos/, 'the notice does not repeat the address');
+    const settledAt = Math.max(...change.recipients.map((r) => Date.parse((r as { updatedAt?: string }).updatedAt ?? '')));
+    assert.ok(Date.parse(mail.receivedAt) >= settledAt, 'not before the last system settled');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(notices().length, 1, 'exactly one notice');
   });
 
   /** GET /v1/kpis: each system's delivery figures, by system. */
@@ -88,7 +89,7 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     return new Map(body.bySystem.map((s) => [s.system, { deliveries: s.deliveries, rejected: s.rejected }]));
   }
 
-  test('a citizen known to two systems: completed there, the three others listed as not concerned, their KPIs unchanged', async () => {
+  test('a citizen known to two systems: completed there, the two others listed as not concerned, their KPIs unchanged', async () => {
     // Paul Nguyen has a social-services file (SS-000456) and a school-catering one (PER-000456), nothing else.
     const before = await kpisBySystem();
     const posted = await stack.postChange(addressChange('SS-000456', 'rue des Deux Silos'));
@@ -100,12 +101,11 @@ describe('one address change reaches five silos (PostgreSQL store)', () => {
     ]);
     assert.equal(change.status, 'completed');
     assert.deepEqual(change.notConcerned, [
-      { system: 'email', reason: 'no-file' },
       { system: 'tax', reason: 'no-file' },
       { system: 'waste-management', reason: 'no-file' },
     ]);
     const after = await kpisBySystem();
-    for (const system of ['email', 'tax', 'waste-management']) assert.deepEqual(after.get(system), before.get(system), system);
+    for (const system of ['tax', 'waste-management']) assert.deepEqual(after.get(system), before.get(system), system);
     assert.equal(after.get('social-services')!.deliveries, before.get('social-services')!.deliveries + 1);
     assert.equal(after.get('social-services')!.rejected, before.get('social-services')!.rejected);
   });

@@ -64,7 +64,6 @@ test("the quick start's civil-data example, decided as printed, ends completed i
   assert.deepEqual(
     settled.notConcerned?.map((n) => [n.system, n.reason]),
     [
-      ['email', 'no-file'],
       ['school-catering', 'no-file'],
       ['tax', 'no-file'],
       ['waste-management', 'no-file'],

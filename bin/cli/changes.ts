@@ -72,7 +72,7 @@ function printChange(io: Io, change: Change): void {
   for (const r of change.recipients) io.out(`  ${r.system}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
 }
 
-const settledStatuses = new Set(['applied', 'rejected', 'superseded', 'dead_lettered']);
+const settledStatuses = new Set(['applied', 'rejected', 'superseded', 'dead_lettered', 'objected']);
 
 function getChange(connection: Connection, id: string): Promise<Change> {
   return call(connection, `reading change ${id}`, () => connection.http.GET('/v1/changes/{id}', { params: { path: { id } } }));

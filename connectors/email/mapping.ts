@@ -6,12 +6,14 @@
  */
 import {
   ADDRESS_CHANGED_V1,
+  CHANGE_SETTLED_V1,
   DEATH_REGISTERED_V1,
   type DeliveryFamilyContact,
   SERVICE_REQUEST_RESOLVED_V1,
   SERVICE_REQUEST_SUBMITTED_V1,
   SERVICE_REQUEST_UPDATED_V1,
 } from '@relais/connector-kit';
+import { settledNotice } from './settled.ts';
 
 export interface EmailContent {
   subject: string;
@@ -104,6 +106,7 @@ function addressConfirmation(data: Record<string, unknown>): EmailContent {
 
 const templates: Record<string, (data: Record<string, unknown>) => EmailContent> = {
   [ADDRESS_CHANGED_V1]: addressConfirmation,
+  [CHANGE_SETTLED_V1]: settledNotice,
   [SERVICE_REQUEST_SUBMITTED_V1]: (data) => {
     const when = frenchDate(text(data, 'submittedAt'));
     return {

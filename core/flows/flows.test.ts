@@ -105,3 +105,10 @@ test('onDeath: family-contact is for notification systems only, named at its lin
   const flows = parseFlows([{ file: 'flows/test.yaml', text: `${systems}routes:\n${route('email')}` }], {});
   assert.equal(flows.routes[0]?.to[0]?.onDeath, 'family-contact');
 });
+
+test('objection: allowed is declared on a basis, and refused on a legal obligation', () => {
+  const route = (kind: string) =>
+    `${system}routes:\n  - id: a-route\n    event: fr.relais.citizen.address.changed.v1\n    basis:\n      kind: ${kind}\n      reference: some law\n      objection: allowed\n    to:\n      - system: social-services\n        fields: [address]\n`;
+  assert.match(problemsOf(route('legal-obligation')), /flows\/test\.yaml:\d+: routes\[0\]\.basis(\.objection)?: /);
+  assert.equal(parseFlows([{ file: 'flows/test.yaml', text: route('public-task') }]).routes[0]?.basis.objection, 'allowed');
+});

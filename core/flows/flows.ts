@@ -43,7 +43,7 @@ export interface Route {
   id: string;
   description?: string;
   event: string;
-  basis: { kind: LegalBasisKind; reference: string };
+  basis: { kind: LegalBasisKind; reference: string; objection?: 'allowed' };
   filter?: Filter;
   to: RouteTarget[];
 }

@@ -32,6 +32,7 @@ import { deathOf } from '../../identity/life-state.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { recordLinkMatch } from '../../identity/match-record.ts';
+import { recordLanguage } from '../../privacy/settled-notice.ts';
 import { insertReview, resolveCivil, type HeldIdentity, type ResolvedCitizen } from './civil.ts';
 import { toChange, type ChangeRow } from './view.ts';
 
@@ -62,6 +63,8 @@ export interface ChangeToAccept {
   traceparent: string;
   /** The address the citizen gave for notifications: their identifier in each email system. */
   contactEmail?: string | undefined;
+  /** The language given for notifications (a contact change's `language`). */
+  contactLanguage?: 'fr' | 'en' | undefined;
   /** The change's id when the caller needs it beforehand (a service request's data carries it). */
   id?: string | undefined;
   /** More writes in the change's transaction (a service request's own rows). */
@@ -203,6 +206,7 @@ async function store(
   // The address given for notifications is linked first: it makes the email system a holder.
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
+  if (change.contactLanguage) await recordLanguage(tx, pivotId, change.contactLanguage);
   const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan, change.type);
   await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
   await change.within?.(tx, { id, pivotId, acceptedAt });

@@ -203,7 +203,7 @@ export class ChangeGroups {
   /** acceptChange, in a group when the change has the common shape. */
   accept(flows: Flows, change: ChangeToAccept): Promise<AcceptOutcome> {
     const { citizen } = change;
-    if ('civil' in citizen || change.within || change.contactEmail) return acceptChange(this.deps, flows, change);
+    if ('civil' in citizen || change.within || change.contactEmail || change.contactLanguage) return acceptChange(this.deps, flows, change);
     const { type, data, channel, recipients } = change;
     const plan = planDeliveries(flows, { type, data, channel, recipients, origin: change.caller.system });
     return new Promise((resolve, reject) => {

@@ -5,6 +5,8 @@
  */
 import type { Receipt } from '../../core/envelopes.ts';
 import type { Db, Queryable } from '../../core/store/db.ts';
+import { recordDisclosures } from '../../privacy/disclosures.ts';
+import { noticeSettled } from '../../privacy/settled-notice.ts';
 
 /** A system's first `applied` receipt for a change the gateway accepted, and how long it took. */
 export interface FirstApplied {
@@ -64,7 +66,7 @@ export interface FoldedReceipt {
   appliedAt: string | null;
 }
 
-const SETTLED = new Set(['applied', 'rejected', 'superseded', 'dead_lettered']);
+const SETTLED = new Set(['applied', 'rejected', 'superseded', 'dead_lettered', 'objected']);
 
 /**
  * Folds a batch's receipts into one per recipient (change, system), as applying them one after
@@ -96,7 +98,15 @@ export function foldReceipts(receipts: Receipt[]): FoldedReceipt[] {
   return [...byRecipient.values()];
 }
 
-export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<FirstApplied[]> {
+export async function applyReceipts(
+  db: Db,
+  receipts: SignedReceipt[],
+  options: {
+    purposeOf?: (route: string) => string | undefined;
+    /** The events topic: with it, a change now settled everywhere gets its notice (privacy/settled-notice.ts). */
+    noticeTopic?: string;
+  } = {},
+): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
   const rankSql = (column: string) => `CASE ${column} WHEN 'pending' THEN 0 WHEN 'delivered' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END`;
   const advance = `(${rankSql('change_recipients.status')} < ${rankSql('EXCLUDED.status')}
@@ -105,6 +115,8 @@ export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<
   const column = <K extends keyof FoldedReceipt>(key: K) => folded.map((f) => f[key]);
   return db.transaction(async (tx) => {
     await keepEvidence(tx, receipts);
+    // The disclosure ledger in the same transaction as the statuses: they never disagree.
+    await recordDisclosures(tx, receipts, options.purposeOf);
     // One statement for the batch (docs/performance.md): a round trip per receipt was the
     // receipts consumer's cost under load.
     const result = await tx.query<{ change_id: string; system: string; applied_at: Date | null; seconds: number | null }>(
@@ -134,6 +146,13 @@ export async function applyReceipts(db: Db, receipts: SignedReceipt[]): Promise<
         column('appliedAt'),
       ],
     );
+    // The notice commits with the receipt that settles the last system: once, whatever is redelivered.
+    if (options.noticeTopic)
+      await noticeSettled(
+        tx,
+        receipts.map((r) => r.eventId),
+        options.noticeTopic,
+      );
     // A first `applied`: this batch's applied time is the one the row kept (in the batch's order).
     const rows = new Map(result.rows.map((row) => [`${row.change_id} ${row.system}`, row]));
     return folded.flatMap((f) => {

@@ -23,6 +23,7 @@ const rank: Record<RecipientStatus, number> = {
   rejected: 2,
   superseded: 2,
   dead_lettered: 2,
+  objected: 2,
 };
 
 /** The overall status, derived from the recipients' and the identity review's (never stored). */
@@ -31,8 +32,10 @@ function overallStatus(recipients: Pick<Recipient, 'status'>[], review?: ChangeR
   if (review === 'rejected') return 'review_rejected';
   if (recipients.length === 0) return 'no_recipients';
   if (recipients.some((r) => rank[r.status] < 2)) return 'in_progress';
-  // Superseded: the system holds a newer change of the same kind, which is what the citizen wants.
-  return recipients.every((r) => r.status === 'applied' || r.status === 'superseded') ? 'completed' : 'completed_with_errors';
+  // Superseded: the system holds a newer change of the same kind, which is what the citizen wants;
+  // objected: the citizen asked that this system be sent nothing.
+  const fine = new Set(['applied', 'superseded', 'objected']);
+  return recipients.every((r) => fine.has(r.status)) ? 'completed' : 'completed_with_errors';
 }
 
 export interface ChangeRow {

@@ -116,6 +116,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/citizens/{pivotId}/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who received the citizen's data, and who read it
+         * @description Requires scope `citizens:read`, and either the rights file's `read: own-disclosures` with
+         *     a token naming this very citizen (the citizen in the citizen space), or `read:
+         *     disclosures` and a purpose (the `Relais-Purpose` header) for an agent. Newest first:
+         *     `delivery` entries from the disclosure ledger (per change and recipient system: when it
+         *     was handed over and applied, the legal basis, the purpose, the names of the fields —
+         *     never their values — and the change and channel it came from; kept in the store, so it
+         *     answers long after Kafka dropped the deliveries) and `read` entries, every read of the
+         *     citizen's data by someone else, from the audit log. The read itself is audited
+         *     (`personal-data.read`). docs/privacy.md.
+         */
+        get: operations["getDisclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizens/{pivotId}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The citizen's objections in force
+         * @description Requires scope `citizens:read` and the rights file's `declare: own-objections` (the
+         *     citizen, a token naming this very citizen) or `declare: objections` (an agent at a
+         *     counter). docs/privacy.md.
+         */
+        get: operations["getObjections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizens/{pivotId}/objections/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+                system: components["schemas"]["SystemName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Object to one recipient system
+         * @description Requires scope `citizens:write` and the rights file's `declare: own-objections` (the
+         *     citizen themself) or `declare: objections`. Allowed only when a flow route to `system`
+         *     has a legal basis that allows it (`basis.objection: allowed`, docs/flows.md); otherwise a
+         *     409 `objection-not-allowed` naming the rule `basis.objection` and the routes. From the
+         *     next change on, the router sends that system nothing about the citizen on those routes;
+         *     its status is `objected` (settled, never a failure). 201 when recorded, 200 when it was
+         *     already. Audited (`objection.recorded`).
+         */
+        put: operations["putObjection"];
+        post?: never;
+        /**
+         * Withdraw an objection
+         * @description Requires the same rights as recording it. Delivery resumes from the next change on.
+         *     Audited (`objection.withdrawn`). 404 when no objection to `system` is in force.
+         */
+        delete: operations["deleteObjection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/service-requests": {
         parameters: {
             query?: never;
@@ -666,10 +750,11 @@ export interface components {
          *     being settled (transient); applied; rejected: the system refused it (reason);
          *     superseded: a newer change of the same kind was already applied there, so this one was
          *     not written (a stale replay or retry); dead_lettered: it failed (reason), see the
-         *     system's dead letters.
+         *     system's dead letters; objected: not sent, because the citizen objects to this system
+         *     where the route's legal basis allows it (settled, never a failure; docs/privacy.md).
          * @enum {string}
          */
-        RecipientStatus: "pending" | "delivered" | "unknown" | "applied" | "rejected" | "superseded" | "dead_lettered";
+        RecipientStatus: "pending" | "delivered" | "unknown" | "applied" | "rejected" | "superseded" | "dead_lettered" | "objected";
         /**
          * @description in_progress: some system has not settled yet; completed: every system applied it (or a
          *     newer change of the same kind, when it was superseded);
@@ -730,6 +815,53 @@ export interface components {
              * @enum {string}
              */
             reason: "no-file" | "no-family-contact";
+        };
+        Disclosures: {
+            /** Format: uuid */
+            pivotId: string;
+            entries: components["schemas"]["Disclosure"][];
+        };
+        /**
+         * @description delivery: the citizen's data handed over to (and applied by) a system, from the disclosure
+         *     ledger; read: someone other than the citizen read their data (the audit log).
+         */
+        Disclosure: {
+            /** @enum {string} */
+            kind: "delivery" | "read";
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            changeId?: string;
+            channel?: string;
+            eventType?: string;
+            system?: string;
+            route?: string;
+            /** @description The route's legal basis: its kind, then its reference. */
+            legalBasis?: string;
+            /** @description What the exchange is for (the route's description). */
+            purpose?: string;
+            /** @description Names of the fields handed over, never their values. */
+            fields?: string[];
+            /** Format: date-time */
+            handedOverAt?: string;
+            /** Format: date-time */
+            appliedAt?: string;
+            /** @description Who read (an agent's subject or a service's name). */
+            reader?: string;
+            operation?: string;
+            /** @description The rights file's grant that allowed the read. */
+            grant?: string;
+        };
+        Objections: {
+            /** Format: uuid */
+            pivotId: string;
+            objections: components["schemas"]["Objection"][];
+        };
+        Objection: {
+            system: components["schemas"]["SystemName"];
+            declaredBy: string;
+            /** Format: date-time */
+            declaredAt: string;
         };
         /** @description The person a flow may write to instead of the citizen once a death is registered for them. */
         FamilyContactDeclaration: {
@@ -1438,6 +1570,125 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The contact is withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getDisclosures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosures"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getObjections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objections. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objections"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    putObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+                system: components["schemas"]["SystemName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objection was already in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description The objection is recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    deleteObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+                system: components["schemas"]["SystemName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objection is withdrawn. */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -21,6 +21,8 @@ export type ReadRight =
   | 'changes'
   | 'timelines'
   | 'own-timeline'
+  | 'disclosures'
+  | 'own-disclosures'
   | 'dead-letters'
   | 'systems'
   | 'kpis'
@@ -28,7 +30,7 @@ export type ReadRight =
   | 'crosswalk'
   | 'family-contacts';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
-export type DeclareRight = 'family-contacts';
+export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections';
 
 export interface OriginateRule {
   id: string;

@@ -12,7 +12,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Flows } from '../../core/flows/flows.ts';
 import { isUuid } from '../../core/ids.ts';
 import { startSpan, type TracedSpan } from '../../core/tracing/spans.ts';
-import { CONTACT_CHANGED_V1, isEventType, parseEventData, type EventData, type EventType } from '../../schemas/index.ts';
+import { CHANGE_SETTLED_V1, CONTACT_CHANGED_V1, isEventType, parseEventData, type EventData, type EventType } from '../../schemas/index.ts';
 import { toIssues, type ValidationIssue } from '../../schemas/validation.ts';
 import { requireScope } from '../auth.ts';
 import { componentValidator } from '../api-document.ts';
@@ -69,6 +69,11 @@ function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unk
       { field: '/type', message: 'use POST /v1/service-requests' },
     ]);
   }
+  if (checked.change.type === CHANGE_SETTLED_V1) {
+    throw new HttpProblem('validation-failed', 'Relais itself tells a citizen that a change settled (docs/privacy.md)', [
+      { field: '/type', message: 'published by Relais only' },
+    ]);
+  }
   return checked.change;
 }
 
@@ -105,6 +110,7 @@ function postChange(deps: ChangesDeps): RequestHandler {
       requestHash: requestHash(change),
       traceparent: span.traceparent,
       contactEmail: contactEmailOf(change),
+      contactLanguage: change.type === CONTACT_CHANGED_V1 ? change.data.language : undefined,
     };
     const outcome = await (deps.changeGroups ? deps.changeGroups.accept(flows, toAccept) : acceptChange(deps, flows, toAccept));
     switch (outcome.outcome) {

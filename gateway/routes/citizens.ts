@@ -20,11 +20,11 @@ import { serviceRequestTimeline } from '../service-requests-store.ts';
 const OPERATION = 'GET /v1/citizens/{pivotId}/timeline';
 type TimelineEntry = components['schemas']['TimelineEntry'];
 
-/** The purpose an agent states for reading a timeline: printable, 3 to 200 characters. */
-function purposeOf(req: Request): string {
+/** The purpose an agent states for reading a timeline (or disclosures): printable, 3 to 200 characters. */
+export function purposeOf(req: Request, what = 'a timeline'): string {
   const purpose = req.get('relais-purpose')?.trim() ?? '';
   if (!/^[\p{L}\p{N}\p{P}\p{Zs}]{3,200}$/u.test(purpose))
-    throw new HttpProblem('invalid-parameter', 'reading a timeline needs a purpose (header Relais-Purpose, 3 to 200 characters)', [
+    throw new HttpProblem('invalid-parameter', `reading ${what} needs a purpose (header Relais-Purpose, 3 to 200 characters)`, [
       { field: '/Relais-Purpose', message: 'required' },
     ]);
   return purpose;

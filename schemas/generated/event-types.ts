@@ -1,5 +1,6 @@
 // Generated from schemas/events by `npm run gen`. Do not edit.
 // One constant per event type of the catalogue; the naming rule is in docs/events.md.
+export const CHANGE_SETTLED_V1 = 'fr.relais.change.settled.v1';
 export const ADDRESS_CHANGED_V1 = 'fr.relais.citizen.address.changed.v1';
 export const BIRTH_REGISTERED_V1 = 'fr.relais.citizen.birth.registered.v1';
 export const CONTACT_CHANGED_V1 = 'fr.relais.citizen.contact.changed.v1';

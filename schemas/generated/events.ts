@@ -1,5 +1,13 @@
 // Generated from schemas/events and schemas/defs by `npm run gen`. Do not edit.
 /**
+ * An instant, RFC 3339 with an offset.
+ */
+export type DateTime = string;
+/**
+ * A connected system's name, as declared in flows/ (e.g. waste-management).
+ */
+export type SystemName = string;
+/**
  * INSEE code of a commune (Corsica uses 2A/2B).
  */
 export type InseeCode = string;
@@ -35,19 +43,12 @@ export type RequestId = string;
  * What the request is about, as <domain>.<subject> (e.g. waste.missed-collection, roads.pothole).
  */
 export type ServiceRequestCategory = string;
-/**
- * A connected system's name, as declared in flows/ (e.g. waste-management).
- */
-export type SystemName = string;
-/**
- * An instant, RFC 3339 with an offset.
- */
-export type DateTime = string;
 
 /**
  * The data of each event type of the catalogue, keyed by type.
  */
 export interface EventDataByType {
+  'fr.relais.change.settled.v1': ChangeSettledV1;
   'fr.relais.citizen.address.changed.v1': AddressChangedV1;
   'fr.relais.citizen.birth.registered.v1': BirthRegisteredV1;
   'fr.relais.citizen.contact.changed.v1': ContactChangedV1;
@@ -60,6 +61,38 @@ export interface EventDataByType {
   'fr.relais.service-request.resolved.v1': ServiceRequestResolvedV1;
   'fr.relais.service-request.submitted.v1': ServiceRequestSubmittedV1;
   'fr.relais.service-request.updated.v1': ServiceRequestUpdatedV1;
+}
+/**
+ * Every system concerned by a change the citizen told has settled it: the outcome in each, for the notice the citizen is owed, in their language. Relais itself publishes it, once per change (docs/privacy.md).
+ */
+export interface ChangeSettledV1 {
+  /**
+   * The change the citizen told.
+   */
+  changeId: string;
+  /**
+   * Its event type (what the citizen told: a move, new contact details…).
+   */
+  changeType: string;
+  /**
+   * The language the citizen is written to in.
+   */
+  language: 'fr' | 'en';
+  settledAt: DateTime;
+  /**
+   * One per concerned system.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  outcomes: {
+    system: SystemName;
+    status: 'applied' | 'rejected' | 'superseded' | 'dead_lettered' | 'objected';
+    /**
+     * Why the system rejected it (the system's own words, never personal data).
+     */
+    reason?: string;
+  }[];
 }
 /**
  * The citizen lives at a new address from the effective date.
@@ -204,6 +237,10 @@ export interface ContactChangedV1 {
    * Personal data: contact.
    */
   email?: string;
+  /**
+   * The language the citizen wants to be written to in (notifications).
+   */
+  language?: 'fr' | 'en';
   /**
    * E.164 (+33612345678).
    *

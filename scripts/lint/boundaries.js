@@ -86,6 +86,10 @@ export function forbiddenArrow(from, to) {
         : 'identity/ (pivot ids, links, matching) builds on the kernel and the catalogue only';
     case 'proof':
       return ['core', 'schemas', 'proof'].includes(to.zone) ? undefined : 'proof/ (audit chain, evidence) builds on the kernel only';
+    case 'privacy':
+      return ['core', 'schemas', 'identity', 'proof', 'privacy'].includes(to.zone)
+        ? undefined
+        : 'privacy/ (disclosures, objections, notification, retention) builds on the kernel, identity and proof only';
     case 'infra':
       return ['bin', 'silos'].includes(to.zone) ? `infra/ never imports ${to.zone}/` : undefined;
     default:
