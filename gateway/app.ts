@@ -15,6 +15,7 @@ import { citizensRoutes } from './routes/citizens.ts';
 import { deadLettersRoutes } from './routes/dead-letters.ts';
 import { familyContactRoutes } from './routes/family-contact.ts';
 import { identityReviewsRoutes } from './routes/identity-reviews.ts';
+import { interactionsRoutes } from './routes/interactions.ts';
 import { importReviewsRoutes } from './routes/import-reviews.ts';
 import { identitiesRoutes } from './routes/identities.ts';
 import { kpisRoutes } from './routes/kpis.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     changesRoutes(deps, body),
     citizensRoutes(deps),
     familyContactRoutes(deps, body),
+    interactionsRoutes(deps, body),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

@@ -65,12 +65,45 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every change and outcome for one citizen, across channels and systems
+         * Every change, outcome and logged contact for one citizen, across channels and systems
          * @description Requires scope `citizens:read`. Newest first.
          */
         get: operations["getTimeline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizens/{pivotId}/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The citizen's logged contacts, newest first
+         * @description Requires scope `citizens:read` and the rights file's `read: interactions`. The read is
+         *     recorded in the audit log (`personal-data.read`, with the count) before it is served. A
+         *     merged pivot id stands for the citizen it was merged into; contacts logged under any of
+         *     its pivot ids are listed.
+         */
+        get: operations["listInteractions"];
+        put?: never;
+        /**
+         * Log a contact with the citizen that is not a change (a call, a letter, a visit)
+         * @description Requires scope `citizens:write` and the rights file's `declare: interactions` (otherwise a
+         *     403 `rights-refused` naming the rule `declare:interactions`). The agent is the caller (the
+         *     token's subject), never a field of the body. Linked change and request ids must be changes
+         *     or service requests about this citizen (422 naming the item otherwise). Audited
+         *     (`interaction.logged`) in the same transaction, without the subject or the note.
+         */
+        post: operations["postInteraction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -761,17 +794,61 @@ export interface components {
             /** Format: date-time */
             declaredAt: string;
         };
+        /** @description A contact with the citizen that is not a change. Every property carries its personal-data label. */
+        InteractionDeclaration: {
+            channel: components["schemas"]["Channel"];
+            /** @description What the contact was about. */
+            subject: string;
+            /** @description The agent's note. */
+            note?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (default: now).
+             */
+            occurredAt?: string;
+            /** @description Changes about this citizen the contact led to or is about. */
+            changeIds?: string[];
+            /** @description Service requests of this citizen the contact is about. */
+            requestIds?: string[];
+        };
+        Interaction: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The citizen (the one a merged pivot id stands for now).
+             */
+            pivotId: string;
+            channel: components["schemas"]["Channel"];
+            subject: string;
+            note?: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The agent (token subject) or credential that logged it. */
+            agent: string;
+            changeIds: string[];
+            requestIds: string[];
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        InteractionList: {
+            /** Format: uuid */
+            pivotId: string;
+            interactions: components["schemas"]["Interaction"][];
+        };
         TimelineEntry: {
             /** Format: date-time */
             at: string;
             /**
-             * @description service_request entries are a request's status changes; their changeId is the request's id.
+             * @description service_request entries are a request's status changes; their changeId is the request's id. interaction entries are logged contacts (channel and subject; the note is read with GET /v1/citizens/{pivotId}/interactions); their changeId is the contact's id.
              * @enum {string}
              */
-            kind: "change_accepted" | "system_outcome" | "service_request";
+            kind: "change_accepted" | "system_outcome" | "service_request" | "interaction";
             /** Format: uuid */
             changeId: string;
             type: string;
+            /** @description An interaction's subject. */
+            subject?: string;
             /** @description How the citizen told Relais (absent when the change came from a silo). */
             channel?: components["schemas"]["Channel"];
             /** @description The system the change came from (changes that started inside a silo). */
@@ -1355,6 +1432,65 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listInteractions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    postInteraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InteractionDeclaration"];
+            };
+        };
+        responses: {
+            /** @description The contact is logged. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
