@@ -5,7 +5,8 @@
  *     citizen by her social-services file number, logs a phone call with the keyboard only,
  *     declares her new address at the desk, sees who will receive which fields, sends it and
  *     watches it reach every system;
- *   - Alex, an operator, opens the dead letters.
+ *   - Alex, an operator, opens the dead letters and the figures (a chart, and their CSV export),
+ *     and is refused a citizen's file by the API, which names the rule.
  * Every screen, in French and in English, has 0 axe-core violations; each is kept as a
  * screenshot under test-artifacts/console/, and its weight (bytes transferred) and time to first
  * contentful paint are printed.
@@ -184,12 +185,21 @@ describe('the agent console in Chromium', () => {
     await page.close();
   });
 
-  test('an operator opens the dead letters; an agent without the role is refused by the API, naming the rule', async () => {
+  test('an operator opens the dead letters and the figures (chart, CSV); a citizen’s file is refused, naming the rule', async () => {
     const page = await (await browser.newContext()).newPage();
     await logIn(page, consoleUrl, 'alex.exploitation');
     const bytes = await weighed(page, () => page.getByRole('link', { name: 'Lettres mortes' }).click());
     assert.match(await page.locator('h1').innerText(), /Lettres mortes/);
     await bothLanguages(page, 'dead-letters', bytes);
+    // The figures as a chart (with its table), and their CSV export.
+    const kpisBytes = await weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
+    assert.match(await page.locator('svg[role=img] title').innerHTML(), /Changements par canal/);
+    await bothLanguages(page, 'kpis', kpisBytes);
+    const csv = await page.request.get(`${consoleUrl}/kpis.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+    assert.match(csv.headers()['content-disposition'] ?? '', /relais-kpis\.csv/);
+    assert.ok((await csv.text()).split('\n').length > 1, 'a header and rows');
     // The operator may not read citizens' files: the gateway refuses, the console says which rule.
     const refusedBytes = await weighed(page, () => page.goto(`${consoleUrl}/search?system=social-services&identifier=SS-000123`));
     assert.match(await page.getByRole('alert').innerText(), /read:timelines/);

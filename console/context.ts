@@ -51,7 +51,7 @@ export function csrfField(ctx: Context): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.session.csrf}" />`;
 }
 
-export type Section = 'search' | 'dead-letters';
+export type Section = 'search' | 'dead-letters' | 'kpis';
 
 /** Sends the page: the shell around `main`, in the context's language. */
 export function render(ctx: Context, title: string, main: Html, current?: Section, status = 200): void {
@@ -61,7 +61,10 @@ export function render(ctx: Context, title: string, main: Html, current?: Sectio
     ? [
         { href: '/', label: ctx.t('navSearch'), current: current === 'search' },
         ...(roles.includes('operator')
-          ? [{ href: '/dead-letters', label: ctx.t('navDeadLetters'), current: current === 'dead-letters' }]
+          ? [
+              { href: '/dead-letters', label: ctx.t('navDeadLetters'), current: current === 'dead-letters' },
+              { href: '/kpis', label: ctx.t('navKpis'), current: current === 'kpis' },
+            ]
           : []),
       ]
     : [];

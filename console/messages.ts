@@ -103,6 +103,17 @@ const fr = {
   notFoundTitle: 'Page introuvable',
   csrfRefused: 'Le formulaire a expiré : rechargez la page et recommencez.',
   required: 'Champ obligatoire',
+  kpisTitle: 'Indicateurs',
+  kpisPeriod: 'Du {from} au {to}.',
+  kpisCsv: 'Exporter en CSV',
+  kpisByChannel: 'Changements par canal',
+  kpisBySystem: 'Délai d’application et réussite par système',
+  kpisChanges: 'Changements',
+  kpisContactsAvoided: 'Démarches évitées',
+  kpisDeliveries: 'Livraisons',
+  kpisSuccess: 'Réussite',
+  kpisRejection: 'Refus',
+  navKpis: 'Indicateurs',
 };
 
 type Key = keyof typeof fr;
@@ -209,6 +220,17 @@ const en: Record<Key, string> = {
   notFoundTitle: 'Page not found',
   csrfRefused: 'The form expired: reload the page and try again.',
   required: 'Required',
+  kpisTitle: 'Indicators',
+  kpisPeriod: 'From {from} to {to}.',
+  kpisCsv: 'Export as CSV',
+  kpisByChannel: 'Changes by channel',
+  kpisBySystem: 'Time to apply and success by system',
+  kpisChanges: 'Changes',
+  kpisContactsAvoided: 'Contacts avoided',
+  kpisDeliveries: 'Deliveries',
+  kpisSuccess: 'Success',
+  kpisRejection: 'Rejected',
+  navKpis: 'Indicators',
 };
 
 export type MessageKey = Key;

@@ -13,6 +13,7 @@ import { contextOf, render, screen, type ConsoleOptions } from './context.ts';
 import { authorizationRequest, exchangeCode } from './login.ts';
 import { changeScreens } from './screens/change.ts';
 import { citizenScreens } from './screens/citizen.ts';
+import { kpisScreens } from './screens/kpis.ts';
 import { operationsScreens } from './screens/operations.ts';
 import { Sessions } from './session.ts';
 
@@ -76,7 +77,12 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
     }),
   );
 
-  app.use(citizenScreens(sessions, options), changeScreens(sessions, options), operationsScreens(sessions, options));
+  app.use(
+    citizenScreens(sessions, options),
+    changeScreens(sessions, options),
+    operationsScreens(sessions, options),
+    kpisScreens(sessions, options),
+  );
   app.use((req, res) => {
     const ctx = contextOf(req, res, sessions, options);
     render(
