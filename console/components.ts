@@ -1,4 +1,4 @@
-/** DSFR components as the console's screens use them: form fields, tables, status badges. */
+/** DSFR components as the console's screens use them: form fields, tables (each after a heading of the same text, so its caption is for screen readers only), status badges. */
 import { html, type Html } from '../web/html.ts';
 
 export interface FieldOptions {
@@ -43,7 +43,7 @@ export function select(id: string, label: string, options: { value: string; labe
 }
 
 export function table(caption: string, headers: string[], rows: (Html | string)[][]): Html {
-  return html`<div class="fr-table fr-table--bordered">
+  return html`<div class="fr-table fr-table--bordered fr-table--no-caption">
     <div class="fr-table__wrapper">
       <div class="fr-table__container" tabindex="0" role="region" aria-label="${caption}">
         <div class="fr-table__content">

@@ -49,7 +49,7 @@ function kpisPage(ctx: Context, kpis: Schemas['Kpis']) {
   }));
   return html`<h1>${ctx.t('kpisTitle')}</h1>
     <p>${ctx.t('kpisPeriod', { from: kpis.from.slice(0, 10), to: kpis.to.slice(0, 10) })}</p>
-    <p><a class="fr-link fr-icon-download-line fr-link--icon-left" href="/kpis.csv" download>${ctx.t('kpisCsv')}</a></p>
+    <p><a class="fr-link" href="/kpis.csv" download>${ctx.t('kpisCsv')}</a></p>
     <h2>${ctx.t('kpisByChannel')}</h2>
     ${barChart(ctx.t('kpisByChannel'), channels)}
     ${table(
