@@ -16,7 +16,8 @@ function oidcLines(running: RelaisInfo): string[] {
     `  OpenID provider ${oidc.issuer}   (demo; ProConnect in production — docs/security.md)`,
     `    a service token (client credentials):`,
     `      curl -s -u ${id}:${secret} -d grant_type=client_credentials -d 'scope=changes:write changes:read' ${oidc.issuer}/token`,
-    `    agents (authorization code + PKCE, client ${oidc.consoleClient}; any demo name logs in at the provider's page):`,
+    ...(running.consoleUrl ? [`  agent console   ${running.consoleUrl}   (French; ${running.consoleUrl}/?lang=en in English)`] : []),
+    `    agents (authorization code + PKCE, client ${oidc.consoleClient}; log in with one of these names, any password):`,
     ...oidc.agents.map((a) => `      ${a.sub}  roles: ${a.roles.join(', ')}`),
   ];
 }

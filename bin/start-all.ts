@@ -25,6 +25,7 @@ import { CONSOLE_CLIENT, demoAgents, demoProviderOptions } from '../infra/oidc/d
 import { startLocalProvider } from '../infra/oidc/local-provider.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
 import { overlay, persistentSecret, startSimulators } from './start-silos.ts';
+import { consolePortOf, consoleRedirectUri, startQuickStartConsole } from './start-console.ts';
 
 export interface StartAllOptions {
   env?: Record<string, string | undefined>;
@@ -62,6 +63,8 @@ export interface RunningRelais {
     agents: { sub: string; roles: string[] }[];
     consoleClient: string;
   };
+  /** The agent console (console/), when the local OpenID provider runs. */
+  consoleUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -74,12 +77,12 @@ function devToken(config: RelaisConfig, dataDir: string): string {
  * The local OpenID provider with the demo agents and service clients (infra/oidc/demo.ts); the
  * gateway then accepts its JWTs beside the static tokens. Secrets are kept in the data directory.
  */
-async function startOidc(config: RelaisConfig, dataDir: string) {
+async function startOidc(config: RelaisConfig, dataDir: string, consolePort: number) {
   const secrets = {
     socialServicesApp: persistentSecret(dataDir, 'oidc-social-services-app', 'relais-client-'),
     citizenPortal: persistentSecret(dataDir, 'oidc-citizen-portal', 'relais-client-'),
   };
-  const provider = await startLocalProvider(demoProviderOptions(0, secrets, `http://127.0.0.1:${config.port || 8080}/console/callback`));
+  const provider = await startLocalProvider(demoProviderOptions(0, secrets, consoleRedirectUri(consolePort)));
   config.oidcIssuer = provider.issuer;
   return {
     close: () => provider.close(),
@@ -182,10 +185,22 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     const router = await startRouterOn(runtime);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
-    const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir);
+    const consolePort = await consolePortOf(env);
+    const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir, consolePort);
     if (oidc) stops.push(() => oidc.close());
     const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime, connectors) });
     stops.push(() => gateway.close());
+    // The console logs agents in at the local provider; with an outside provider it is run on its own.
+    const agentConsole = oidc
+      ? await startQuickStartConsole({
+          port: consolePort,
+          gatewayUrl: gateway.url,
+          issuer: oidc.info.issuer,
+          clientId: oidc.info.consoleClient,
+          systems: [...runtime.flows().systems.keys()].sort(),
+        })
+      : undefined;
+    if (agentConsole) stops.push(() => agentConsole.close());
     await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
     return {
@@ -200,6 +215,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       connectorEnv: silos.connectorEnv,
       banner: silos.banner({ gatewayUrl: gateway.url, devToken: token }),
       ...(oidc ? { oidc: oidc.info } : {}),
+      ...(agentConsole ? { consoleUrl: agentConsole.url } : {}),
       stop,
     };
   } catch (error) {

@@ -12,9 +12,12 @@ import { noRoute, problemBody, problemHandler, sendProblem } from './problems.ts
 import { jsonBody, refuseUnstorableParameters } from './request-checks.ts';
 import { changesRoutes } from './routes/changes.ts';
 import { citizensRoutes } from './routes/citizens.ts';
+import { citizenFilesRoutes } from './routes/citizen-files.ts';
+import { changePreviewRoutes } from './routes/change-preview.ts';
 import { deadLettersRoutes } from './routes/dead-letters.ts';
 import { familyContactRoutes } from './routes/family-contact.ts';
 import { identityReviewsRoutes } from './routes/identity-reviews.ts';
+import { interactionsRoutes } from './routes/interactions.ts';
 import { importReviewsRoutes } from './routes/import-reviews.ts';
 import { identitiesRoutes } from './routes/identities.ts';
 import { kpisRoutes } from './routes/kpis.ts';
@@ -57,10 +60,13 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use(refuseUnstorableParameters);
   app.use(
     operationsRoutes(deps),
+    changePreviewRoutes(deps, body),
     changesRoutes(deps, body),
     citizensRoutes(deps),
+    citizenFilesRoutes(deps),
     familyContactRoutes(deps, body),
     privacyRoutes(deps),
+    interactionsRoutes(deps, body),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

@@ -6,72 +6,33 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFlows } from '../core/flows/flows.ts';
 import { mergeCitizens } from '../identity/crosswalk.ts';
 import { linkIdentifier } from '../identity/identity-store.ts';
-import { createLogger } from '../core/logger.ts';
-import { topicNames } from '../core/topics.ts';
 import { createTestDatabase, type TestDatabase } from '@relais/connector-kit/testing';
-import { listen } from '../test/support/http.ts';
-import { createApp } from './app.ts';
-import { Authenticator, sha256Hex, type Credential } from './auth.ts';
-import { loadRights } from './rights/rights.ts';
+import { agentCredential, startTestGateway, type TestGateway } from '../test/support/gateway.ts';
 
-const flows = loadFlows('flows');
-const rights = loadRights('flows/rights.yaml', flows);
 const jeanne = '6f1c1a52-8a47-4c3e-9a43-5d8f1a0c2b11';
 const path = `/v1/citizens/${jeanne}/family-contact`;
 const claire = { name: 'Claire Martin', email: 'claire.martin@example.fr', relationship: 'fille', language: 'fr' };
 
-const credential = (name: string, scopes: Credential['scopes'], roles: string[]): Credential => ({
-  name,
-  tokenSha256: sha256Hex(`${name}-token`),
-  scopes,
-  roles,
-});
-
 let database: TestDatabase;
-let server: { url: string; close(): Promise<void> };
+let gateway: TestGateway;
+const call: TestGateway['call'] = (...args) => gateway.call(...args);
 
 before(async () => {
   database = await createTestDatabase('postgres');
   await linkIdentifier(database.db, jeanne, 'social-services', 'SS-000123');
-  const auth = new Authenticator([
-    credential('counter', ['citizens:read', 'citizens:write'], ['front-desk-agent']),
+  gateway = await startTestGateway(database.db, [
+    agentCredential('counter', ['citizens:read', 'citizens:write'], ['front-desk-agent']),
     // Holds the scopes but not the right: the rights file decides.
-    credential('operator', ['citizens:read', 'citizens:write'], ['operator']),
+    agentCredential('operator', ['citizens:read', 'citizens:write'], ['operator']),
   ]);
-  server = await listen(
-    createApp({
-      db: database.db,
-      flows: () => flows,
-      rights,
-      topics: topicNames('relais'),
-      auth,
-      logger: createLogger({ component: 'test', level: 'silent' }),
-      maxBodyBytes: 8192,
-    }),
-  );
 });
 
 after(async () => {
-  await server.close();
+  await gateway.close();
   await database.drop();
 });
-
-async function call(who: string, method: string, to: string, body?: unknown) {
-  const response = await fetch(`${server.url}${to}`, {
-    method,
-    headers: { authorization: `Bearer ${who}-token`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
-  };
-}
 
 const audited = async (action: string) =>
   (

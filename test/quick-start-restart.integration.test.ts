@@ -78,6 +78,7 @@ test(
       RELAIS_DATA_DIR: dataDir,
       PORT: '0',
       RELAIS_OPS_PORT: '0',
+      RELAIS_CONSOLE_PORT: '0',
       LOG_LEVEL: 'warn',
     };
     delete env['DATABASE_URL'];

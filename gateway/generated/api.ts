@@ -37,6 +37,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/changes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Which systems would receive which fields of this change, on which legal basis
+         * @description Requires scope `changes:write` and the same rights as `POST /v1/changes` (the caller may
+         *     originate this type through this channel, naming the citizen this way; a refusal is a 403
+         *     naming the rule, audited). The body is a change request, checked exactly as
+         *     `POST /v1/changes` checks it (422 naming each field); nothing is stored and nothing is
+         *     sent. The answer is computed from the flows in force and the crosswalk: each system the
+         *     change would be delivered to, the route, its legal basis and the fields it would receive
+         *     (after minimisation), and the systems the flows name that are not concerned (no file on
+         *     the citizen). A citizen named by civil data is previewed without the crosswalk (every
+         *     route's systems, `citizenKnown: false`).
+         */
+        post: operations["previewChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/changes/{id}": {
         parameters: {
             query?: never;
@@ -57,6 +85,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/citizens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a citizen by an identifier in any system, or by pivot id
+         * @description Requires scope `citizens:read` and the rights file's `read: timelines` (a 403 naming the
+         *     rule `read:timelines` otherwise). Give `pivotId`, or `system` and `identifier` (the
+         *     citizen's identifier in that system). A merged pivot id finds the citizen it was merged
+         *     into. An empty list when no citizen matches. The search is recorded in the audit log
+         *     (`personal-data.read`, with the count; the identifier is not recorded).
+         */
+        get: operations["findCitizens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizens/{pivotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The systems that hold a file on the citizen, and the last change each applied
+         * @description Requires scope `citizens:read` and the rights file's `read: timelines`. The read is
+         *     recorded in the audit log (`personal-data.read`). A merged pivot id stands for the citizen
+         *     it was merged into; the files and changes of every pivot id merged into it count.
+         */
+        get: operations["getCitizen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/citizens/{pivotId}/timeline": {
         parameters: {
             query?: never;
@@ -65,12 +139,45 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every change and outcome for one citizen, across channels and systems
+         * Every change, outcome and logged contact for one citizen, across channels and systems
          * @description Requires scope `citizens:read`. Newest first.
          */
         get: operations["getTimeline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizens/{pivotId}/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The citizen's logged contacts, newest first
+         * @description Requires scope `citizens:read` and the rights file's `read: interactions`. The read is
+         *     recorded in the audit log (`personal-data.read`, with the count) before it is served. A
+         *     merged pivot id stands for the citizen it was merged into; contacts logged under any of
+         *     its pivot ids are listed.
+         */
+        get: operations["listInteractions"];
+        put?: never;
+        /**
+         * Log a contact with the citizen that is not a change (a call, a letter, a visit)
+         * @description Requires scope `citizens:write` and the rights file's `declare: interactions` (otherwise a
+         *     403 `rights-refused` naming the rule `declare:interactions`). The agent is the caller (the
+         *     token's subject), never a field of the body. Linked change and request ids must be changes
+         *     or service requests about this citizen (422 naming the item otherwise). Audited
+         *     (`interaction.logged`) in the same transaction, without the subject or the note.
+         */
+        post: operations["postInteraction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -893,17 +1000,107 @@ export interface components {
             /** Format: date-time */
             declaredAt: string;
         };
+        ChangePreview: {
+            type: string;
+            /** @description false when the citizen is named by civil data: the crosswalk was not asked. */
+            citizenKnown: boolean;
+            recipients: {
+                system: components["schemas"]["SystemName"];
+                /** @description The flow route's id. */
+                route: string;
+                /** @description The legal basis kind (legal-obligation, public-task, citizen-request…). */
+                basis: string;
+                /** @description The text the basis rests on. */
+                basisReference: string;
+                /** @description The fields of `data` the system would receive (dot paths), after minimisation. */
+                fields: string[];
+            }[];
+            notConcerned: {
+                system: components["schemas"]["SystemName"];
+                /** @enum {string} */
+                reason: "no-file" | "no-family-contact";
+            }[];
+        };
+        CitizenSearch: {
+            citizens: {
+                /** Format: uuid */
+                pivotId: string;
+            }[];
+        };
+        Citizen: {
+            /** Format: uuid */
+            pivotId: string;
+            merged?: string[];
+            /** @description One entry per system holding a file on the citizen, by system name. */
+            files: {
+                system: components["schemas"]["SystemName"];
+                /** @description The citizen's identifier in that system. */
+                identifier: string;
+                /** @description The last change this system applied for the citizen. */
+                lastApplied?: {
+                    /** Format: uuid */
+                    changeId: string;
+                    type: string;
+                    /** Format: date-time */
+                    at: string;
+                };
+            }[];
+        };
+        /** @description A contact with the citizen that is not a change. Every property carries its personal-data label. */
+        InteractionDeclaration: {
+            channel: components["schemas"]["Channel"];
+            /** @description What the contact was about. */
+            subject: string;
+            /** @description The agent's note. */
+            note?: string;
+            /**
+             * Format: date-time
+             * @description When it happened (default: now).
+             */
+            occurredAt?: string;
+            /** @description Changes about this citizen the contact led to or is about. */
+            changeIds?: string[];
+            /** @description Service requests of this citizen the contact is about. */
+            requestIds?: string[];
+        };
+        Interaction: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The citizen (the one a merged pivot id stands for now).
+             */
+            pivotId: string;
+            channel: components["schemas"]["Channel"];
+            subject: string;
+            note?: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The agent (token subject) or credential that logged it. */
+            agent: string;
+            changeIds: string[];
+            requestIds: string[];
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        InteractionList: {
+            /** Format: uuid */
+            pivotId: string;
+            interactions: components["schemas"]["Interaction"][];
+        };
         TimelineEntry: {
             /** Format: date-time */
             at: string;
             /**
-             * @description service_request entries are a request's status changes; their changeId is the request's id.
+             * @description service_request entries are a request's status changes; their changeId is the request's id. interaction entries are logged contacts (channel and subject; the note is read with GET /v1/citizens/{pivotId}/interactions); their changeId is the contact's id.
              * @enum {string}
              */
-            kind: "change_accepted" | "system_outcome" | "service_request";
+            kind: "change_accepted" | "system_outcome" | "service_request" | "interaction";
             /** Format: uuid */
             changeId: string;
             type: string;
+            /** @description An interaction's subject. */
+            subject?: string;
             /** @description How the citizen told Relais (absent when the change came from a silo). */
             channel?: components["schemas"]["Channel"];
             /** @description The system the change came from (changes that started inside a silo). */
@@ -1436,6 +1633,36 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    previewChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePreview"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     getChange: {
         parameters: {
             query?: never;
@@ -1454,6 +1681,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Change"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    findCitizens: {
+        parameters: {
+            query?: {
+                pivotId?: string;
+                system?: components["schemas"]["SystemName"];
+                identifier?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citizens found (at most one for a pivot id or an identifier). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenSearch"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getCitizen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citizen's files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Citizen"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1487,6 +1769,65 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listInteractions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    postInteraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InteractionDeclaration"];
+            };
+        };
+        responses: {
+            /** @description The contact is logged. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

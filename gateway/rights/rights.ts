@@ -28,9 +28,10 @@ export type ReadRight =
   | 'kpis'
   | 'identity-reviews'
   | 'crosswalk'
-  | 'family-contacts';
+  | 'family-contacts'
+  | 'interactions';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
-export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections';
+export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections' | 'interactions';
 
 export interface OriginateRule {
   id: string;

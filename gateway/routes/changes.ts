@@ -60,7 +60,7 @@ function issuesOf(
 }
 
 /** The checked change, or a 422 problem listing every issue. */
-function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unknown, flows: Flows): ValidChange {
+export function checkChangeRequest(validate: ValidateFunction<ChangeRequest>, body: unknown, flows: Flows): ValidChange {
   const checked = issuesOf(validate, body, flows);
   if ('issues' in checked)
     throw new HttpProblem('validation-failed', `${checked.issues.length} problem(s) in the request body`, checked.issues);

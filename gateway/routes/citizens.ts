@@ -1,6 +1,6 @@
 /**
- * GET /v1/citizens/{pivotId}/timeline (scope citizens:read): every change and service request of
- * a citizen, newest first. The whole cross-system timeline is for agents only: a role with
+ * GET /v1/citizens/{pivotId}/timeline (scope citizens:read): every change, service request and
+ * logged contact (channel and subject, not the note) of a citizen, newest first. The whole cross-system timeline is for agents only: a role with
  * `read: timelines` and a purpose on every request (the `Relais-Purpose` header, recorded in the
  * audit log with the read), or the citizen themself (`own-timeline`, their own pivot id).
  */
@@ -16,6 +16,7 @@ import { HttpProblem } from '../problems.ts';
 import { readDecision } from '../rights/decide.ts';
 import { authorizeRead, recordRead } from '../rights/enforce.ts';
 import { serviceRequestTimeline } from '../service-requests-store.ts';
+import { interactionTimeline } from '../interactions-store.ts';
 
 const OPERATION = 'GET /v1/citizens/{pivotId}/timeline';
 type TimelineEntry = components['schemas']['TimelineEntry'];
@@ -52,7 +53,11 @@ export function citizensRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rights'>
     const pivots = await pivotsOf(deps.db, current);
     const entries: TimelineEntry[] = [];
     for (const pivot of pivots)
-      entries.push(...((await timeline(deps.db, pivot)) ?? []), ...(await serviceRequestTimeline(deps.db, pivot)));
+      entries.push(
+        ...((await timeline(deps.db, pivot)) ?? []),
+        ...(await serviceRequestTimeline(deps.db, pivot)),
+        ...(await interactionTimeline(deps.db, pivot)),
+      );
     await recordRead(deps, req.caller!, { operation: OPERATION, pivotId, ...allowed });
     res.json({
       pivotId: current,

@@ -8,10 +8,8 @@
  * write (the grant and the operation, never the contact's data); a read is audited before it
  * is served. A merged pivot id stands for the citizen it was merged into.
  */
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { appendAudit } from '../../core/audit/append.ts';
-import { isUuid } from '../../core/ids.ts';
-import { currentPivot } from '../../identity/crosswalk.ts';
 import { declareFamilyContact, familyContactOf, withdrawFamilyContact, type FamilyContact } from '../../identity/family-contact.ts';
 import { toIssues } from '../../schemas/validation.ts';
 import { componentValidator } from '../api-document.ts';
@@ -20,29 +18,16 @@ import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
 import { authorizeDeclare, authorizeRead, recordRead } from '../rights/enforce.ts';
+import { citizenOf, pivotParameter } from './citizen-path.ts';
 
 type Declaration = components['schemas']['FamilyContactDeclaration'];
 type View = components['schemas']['FamilyContact'];
 
 const PATH = '/v1/citizens/{pivotId}/family-contact';
 
-function pivotParameter(req: Request): string {
-  const raw = String(req.params['pivotId'] ?? '');
-  if (!isUuid(raw))
-    throw new HttpProblem('invalid-parameter', 'the pivot id is a UUID', [{ field: '/pivotId', message: 'must be a UUID' }]);
-  return raw.toLowerCase();
-}
-
 export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rights'>, jsonBody: RequestHandler[]): Router {
   const router = Router();
   const validate = componentValidator<Declaration>('FamilyContactDeclaration');
-
-  /** The citizen the pivot id stands for now, or a 404 naming the parameter. */
-  async function citizenOf(pivotId: string): Promise<string> {
-    const current = await currentPivot(deps.db, pivotId);
-    if (!current) throw new HttpProblem('not-found', 'no such citizen', [{ field: '/pivotId', message: 'unknown pivot id' }]);
-    return current;
-  }
 
   router.put('/v1/citizens/:pivotId/family-contact', requireScope(deps.auth, 'citizens:write'), ...jsonBody, async (req, res) => {
     const operation = `PUT ${PATH}`;
@@ -51,7 +36,7 @@ export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rig
     const grant = await authorizeDeclare(deps, req.caller!, 'family-contacts', { operation, pivotId });
     const body: unknown = req.body;
     if (!validate(body)) throw new HttpProblem('validation-failed', 'the request does not match the schema', toIssues(validate.errors));
-    const citizen = await citizenOf(pivotId);
+    const citizen = await citizenOf(deps.db, pivotId);
     const contact: FamilyContact = { name: body.name, email: body.email, relationship: body.relationship, language: body.language };
     const { replaced, declaredAt } = await deps.db.transaction(async (tx) => {
       const written = await declareFamilyContact(tx, citizen, contact, req.caller!.name);
@@ -71,7 +56,7 @@ export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rig
     const operation = `GET ${PATH}`;
     const pivotId = pivotParameter(req);
     const grant = await authorizeRead(deps, req.caller!, 'family-contacts', { operation, pivotId });
-    const citizen = await citizenOf(pivotId);
+    const citizen = await citizenOf(deps.db, pivotId);
     const found = await familyContactOf(deps.db, citizen);
     if (!found) throw new HttpProblem('not-found', 'no family contact is declared for this citizen');
     await recordRead(deps, req.caller!, { operation, pivotId: citizen, grant });
@@ -83,7 +68,7 @@ export function familyContactRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rig
     const operation = `DELETE ${PATH}`;
     const pivotId = pivotParameter(req);
     const grant = await authorizeDeclare(deps, req.caller!, 'family-contacts', { operation, pivotId });
-    const citizen = await citizenOf(pivotId);
+    const citizen = await citizenOf(deps.db, pivotId);
     const withdrawn = await deps.db.transaction(async (tx) => {
       const was = await withdrawFamilyContact(tx, citizen);
       if (was)

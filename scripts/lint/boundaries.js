@@ -77,7 +77,9 @@ export function forbiddenArrow(from, to) {
         : "a simulator stands in for another vendor's software: it imports its own folder, silos/shared and its protocol";
     case 'gateway':
     case 'router':
-      return ['connectors', 'silos', 'bin', 'protocols', 'infra', from.zone === 'gateway' ? 'router' : 'gateway'].includes(to.zone)
+      return ['connectors', 'silos', 'bin', 'protocols', 'infra', 'console', from.zone === 'gateway' ? 'router' : 'gateway'].includes(
+        to.zone,
+      )
         ? `the ${from.zone} never imports ${to.zone}/`
         : undefined;
     case 'identity':
@@ -92,6 +94,15 @@ export function forbiddenArrow(from, to) {
         : 'privacy/ (disclosures, objections, notification, retention) builds on the kernel, identity and proof only';
     case 'infra':
       return ['bin', 'silos'].includes(to.zone) ? `infra/ never imports ${to.zone}/` : undefined;
+    case 'web':
+      return to.zone === 'web'
+        ? undefined
+        : 'web/ (page shell, i18n, assets) is shared by every web front: it imports nothing else of Relais';
+    case 'console':
+      // A client of the public HTTP API: the API's generated types, never the store or the gateway's code.
+      return ['console', 'web'].includes(to.zone) || to.path.startsWith('gateway/generated/')
+        ? undefined
+        : 'console/ is a client of the public API: it imports console/, web/ and gateway/generated/ only';
     default:
       return undefined;
   }

@@ -1,0 +1,210 @@
+/**
+ * The agent console in a real browser (Debian's Chromium driven by playwright-core) against a
+ * whole Relais — Kafka, PostgreSQL, the five silos' simulators, the local OpenID provider:
+ *   - Dominique, a front-desk agent, logs in through the provider's login page, finds the demo
+ *     citizen by her social-services file number, logs a phone call with the keyboard only,
+ *     declares her new address at the desk, sees who will receive which fields, sends it and
+ *     watches it reach every system;
+ *   - Alex, an operator, opens the dead letters and the figures (a chart, and their CSV export),
+ *     and is refused a citizen's file by the API, which names the rule.
+ * Every screen, in French and in English, has 0 axe-core violations; each is kept as a
+ * screenshot under test-artifacts/console/, and its weight (bytes transferred) and time to first
+ * contentful paint are printed.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { startStack, type Stack } from '../test/support/stack.ts';
+
+const ARTIFACTS = 'test-artifacts/console';
+const FIVE = ['email', 'school-catering', 'social-services', 'tax', 'waste-management'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface Figures {
+  screen: string;
+  bytes: number;
+  /** First contentful paint, or (when Chromium reports none for a page that looks the same) DOMContentLoaded. */
+  firstPaintMs: number;
+}
+const figures: Figures[] = [];
+
+/** Counts the bytes transferred (headers and encoded bodies) while `navigate` runs. */
+async function weighed(page: Page, navigate: () => Promise<unknown>): Promise<number> {
+  const responses: Promise<number>[] = [];
+  const listener = (response: Response) =>
+    responses.push(
+      response
+        .request()
+        .sizes()
+        .then((s) => s.responseBodySize + s.responseHeadersSize)
+        .catch(() => 0),
+    );
+  page.on('response', listener);
+  await navigate();
+  await page.waitForLoadState('load');
+  page.off('response', listener);
+  return (await Promise.all(responses)).reduce((a, b) => a + b, 0);
+}
+
+/** The page as it is: 0 axe violations, a screenshot, its figures (in both languages). */
+async function check(page: Page, screen: string, lang: 'fr' | 'en'): Promise<void> {
+  const firstPaintMs = await page.evaluate<number>(
+    // A string: the test's TypeScript has no DOM library.
+    `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? -1`,
+  );
+  assert.equal(await page.getAttribute('html', 'lang'), lang, `${screen}: the page's language`);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+    `${screen} (${lang}): axe-core violations`,
+  );
+  await page.screenshot({ path: `${ARTIFACTS}/${screen}-${lang}.png`, fullPage: true });
+  figures.push({ screen: `${screen} (${lang})`, bytes: -1, firstPaintMs: Math.round(firstPaintMs) });
+}
+
+/** Checks the screen as it is (French), then the same URL in English, then back in French. */
+async function bothLanguages(page: Page, screen: string, bytes: number): Promise<void> {
+  await check(page, screen, 'fr');
+  figures.at(-1)!.bytes = bytes;
+  const url = new URL(page.url());
+  url.searchParams.set('lang', 'en');
+  const englishBytes = await weighed(page, () => page.goto(url.toString()));
+  await check(page, screen, 'en');
+  figures.at(-1)!.bytes = englishBytes;
+  url.searchParams.set('lang', 'fr');
+  await page.goto(url.toString());
+}
+
+async function logIn(page: Page, consoleUrl: string, login: string): Promise<void> {
+  await page.goto(consoleUrl);
+  await page.getByRole('link', { name: 'Se connecter' }).first().click();
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', 'demo');
+  await page.click('button[type=submit]');
+  // The provider asks once for consent to the console's scopes.
+  const consent = page.locator('button:has-text("Continue")');
+  if (await consent.count()) await consent.click();
+  await page.waitForURL(`${consoleUrl}/**`);
+}
+
+describe('the agent console in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let consoleUrl: string;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startStack({
+      store: 'postgres',
+      flows: ['social-services.yaml', 'waste-management.yaml', 'tax.yaml', 'school-catering.yaml', 'email.yaml'],
+      env: { RELAIS_TAX_BATCH_MAX_AGE_MS: '300', RELAIS_TAX_ACK_POLL_MS: '150', RELAIS_TAX_ACK_DEADLINE_MS: '20000' },
+    });
+    assert.ok(stack.relais.consoleUrl, 'the quick start runs the console');
+    consoleUrl = stack.relais.consoleUrl;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+    console.log('screen figures (bytes transferred, first contentful paint):');
+    for (const f of figures)
+      console.log(`  ${f.screen.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.firstPaintMs).padStart(5)} ms`);
+  });
+
+  test('a front-desk agent finds the demo citizen, logs a phone call, declares a move and sees it reach every system', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const homeBytes = await weighed(page, () => page.goto(consoleUrl));
+    await bothLanguages(page, 'home', homeBytes);
+
+    await logIn(page, consoleUrl, 'dominique.accueil');
+    assert.match(await page.locator('h1').innerText(), /Rechercher un usager/);
+    await bothLanguages(page, 'search', await weighed(page, () => page.reload()));
+
+    await page.selectOption('#system', 'social-services');
+    await page.fill('#identifier', 'SS-000123');
+    const citizenBytes = await weighed(page, () => page.getByRole('button', { name: 'Rechercher' }).click());
+    assert.match(page.url(), /\/citizens\/[0-9a-f-]{36}$/);
+    assert.match(await page.locator('#files-title + div').innerText(), /SS-000123/);
+    await bothLanguages(page, 'citizen', citizenBytes);
+
+    // Keyboard only: from the channel to the button, each field reached by Tab.
+    await page.focus('#channel');
+    await page.keyboard.press('End'); // the options end with mobile; Home goes back to phone
+    await page.keyboard.press('Home');
+    assert.equal(await page.inputValue('#channel'), 'phone');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator('*:focus').getAttribute('id'), 'subject');
+    await page.keyboard.type('Question sur la collecte des encombrants');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator('*:focus').getAttribute('id'), 'note');
+    await page.keyboard.type('Rappel prévu lundi');
+    await page.keyboard.press('Tab');
+    assert.equal((await page.locator('*:focus').innerText()).trim(), 'Consigner le contact');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /Le contact est consigné/);
+    assert.match(await page.locator('#timeline-title + div').innerText(), /Contact — Question sur la collecte des encombrants/);
+    assert.match(await page.locator('#timeline-title + div').innerText(), /téléphone/);
+
+    const declareBytes = await weighed(page, () => page.getByRole('link', { name: 'Déclarer un changement d’adresse' }).click());
+    await bothLanguages(page, 'declare', declareBytes);
+    await page.fill('#number', '8');
+    await page.fill('#streetName', 'rue de la Console');
+    await page.fill('#postcode', '69003');
+    await page.fill('#communeName', 'Lyon');
+    await page.fill('#communeInsee', '69383');
+    const previewBytes = await weighed(page, () => page.getByRole('button', { name: 'Voir qui recevra ce changement' }).click());
+    const preview = await page.locator('table').innerText();
+    for (const system of FIVE) assert.match(preview, new RegExp(system), `the preview names ${system}`);
+    assert.match(preview, /address\.streetName/);
+    await check(page, 'preview', 'fr');
+    figures.at(-1)!.bytes = previewBytes;
+
+    const journeyBytes = await weighed(page, () => page.getByRole('button', { name: 'Envoyer le changement' }).click());
+    assert.match(page.url(), /\/changes\/[0-9a-f-]{36}$/);
+    // live.js refreshes the journey until every system has answered.
+    await page.waitForSelector('[data-live][data-settled="true"]', { timeout: 90_000 });
+    const badges = await page.locator('[data-live] [data-status]').all();
+    const statuses = await Promise.all(badges.map((b) => b.getAttribute('data-status')));
+    assert.deepEqual(
+      statuses,
+      FIVE.map(() => 'applied'),
+    );
+    await bothLanguages(page, 'journey', journeyBytes);
+    await page.close();
+  });
+
+  test('an operator opens the dead letters and the figures (chart, CSV); a citizen’s file is refused, naming the rule', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, consoleUrl, 'alex.exploitation');
+    const bytes = await weighed(page, () => page.getByRole('link', { name: 'Lettres mortes' }).click());
+    assert.match(await page.locator('h1').innerText(), /Lettres mortes/);
+    await bothLanguages(page, 'dead-letters', bytes);
+    // The figures as a chart (with its table), and their CSV export.
+    const kpisBytes = await weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
+    assert.match(await page.locator('svg[role=img] title').innerHTML(), /Changements par canal/);
+    await bothLanguages(page, 'kpis', kpisBytes);
+    const csv = await page.request.get(`${consoleUrl}/kpis.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+    assert.match(csv.headers()['content-disposition'] ?? '', /relais-kpis\.csv/);
+    assert.ok((await csv.text()).split('\n').length > 1, 'a header and rows');
+    // The operator may not read citizens' files: the gateway refuses, the console says which rule.
+    const refusedBytes = await weighed(page, () => page.goto(`${consoleUrl}/search?system=social-services&identifier=SS-000123`));
+    assert.match(await page.getByRole('alert').innerText(), /read:timelines/);
+    await check(page, 'refused', 'fr');
+    figures.at(-1)!.bytes = refusedBytes;
+    await page.close();
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Finding a citizen and their whole context at a desk: the search (by pivot id or an identifier
+ * in any system), then one page with the systems holding a file and the last change each
+ * applied, the open requests, the timeline across channels, and the form to log a contact.
+ * Calls: GET /v1/citizens, GET /v1/citizens/{pivotId}, GET …/timeline, POST …/interactions.
+ */
+import { Router } from 'express';
+import { html } from '../../web/html.ts';
+import { formatDateTime } from '../../web/i18n.ts';
+import { ok, type Schemas } from '../api.ts';
+import { input, select, statusBadge, table, textarea } from '../components.ts';
+import { csrfField, field, gateway, queryParam, render, screen, type ConsoleOptions, type Context } from '../context.ts';
+import type { MessageKey } from '../messages.ts';
+import type { Sessions } from '../session.ts';
+
+const CHANNELS = ['phone', 'desk', 'mail', 'email', 'web', 'mobile'] as const;
+const PURPOSES = { desk: 'desk-reception', request: 'request-handling' } as const;
+const CLOSED = new Set(['resolved', 'rejected', 'duplicate', 'withdrawn']);
+const PIVOT = '__pivot';
+
+function searchForm(ctx: Context, notFound = false) {
+  const purpose = ctx.session.purpose ?? PURPOSES.desk;
+  return html`<h1>${ctx.t('searchTitle')}</h1>
+    <p>${ctx.t('searchIntro')}</p>
+    ${notFound ? html`<div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w" role="status"><p>${ctx.t('searchNone')}</p></div>` : ''}
+    <form method="get" action="/search" class="fr-col-12 fr-col-md-8">
+      ${select('purpose', ctx.t('searchPurpose'), [
+        { value: PURPOSES.desk, label: ctx.t('purposeDesk'), selected: purpose === PURPOSES.desk },
+        { value: PURPOSES.request, label: ctx.t('purposeRequest'), selected: purpose === PURPOSES.request },
+      ])}
+      ${select('system', ctx.t('searchSystem'), [
+        { value: PIVOT, label: ctx.t('searchPivot') },
+        ...ctx.options.systems.map((s) => ({ value: s, label: s, selected: ctx.req.query['system'] === s })),
+      ])}
+      ${input('identifier', ctx.t('searchIdentifier'), { required: true, hint: ctx.t('searchIdentifierHint'), value: queryParam(ctx, 'identifier') })}
+      <button class="fr-btn" type="submit">${ctx.t('searchSubmit')}</button>
+    </form>`;
+}
+
+const statusLabel = (ctx: Context, status: string) => ctx.t(`status_${status}` as MessageKey);
+const channelLabel = (ctx: Context, channel: string) => ctx.t(`channel_${channel}` as MessageKey);
+
+function timelineRows(ctx: Context, entries: Schemas['TimelineEntry'][]) {
+  return entries.map((e) => [
+    formatDateTime(ctx.lang, e.at),
+    e.channel ? channelLabel(ctx, e.channel) : (e.origin ?? ''),
+    html`${ctx.t(`kind_${e.kind}` as MessageKey)} — ${e.kind === 'interaction' ? (e.subject ?? '') : html`<code>${e.type}</code>`}`,
+    e.system ?? '',
+    e.status ? statusBadge(e.status, statusLabel(ctx, e.status)) : (e.requestStatus ?? ''),
+  ]);
+}
+
+/** The requests whose latest status is not a closed one. */
+function openRequests(entries: Schemas['TimelineEntry'][]) {
+  const latest = new Map<string, Schemas['TimelineEntry']>();
+  for (const e of entries) if (e.kind === 'service_request' && !latest.has(e.changeId)) latest.set(e.changeId, e);
+  return [...latest.values()].filter((e) => !CLOSED.has(e.requestStatus ?? 'submitted'));
+}
+
+async function citizenPage(ctx: Context, pivotId: string) {
+  const api = gateway(ctx);
+  const params = { params: { path: { pivotId } } };
+  const [citizen, timeline] = await Promise.all([
+    api.GET('/v1/citizens/{pivotId}', params).then(ok),
+    api.GET('/v1/citizens/{pivotId}/timeline', params).then(ok),
+  ]);
+  const requests = openRequests(timeline.entries);
+  const main = html`<h1>${ctx.t('citizenTitle')}</h1>
+    <p>${ctx.t('citizenPivot', { pivotId: citizen.pivotId })}</p>
+    <p><a class="fr-btn fr-btn--secondary" href="/citizens/${citizen.pivotId}/changes/new">${ctx.t('declareLink')}</a></p>
+    <div class="fr-grid-row fr-grid-row--gutters">
+      <div class="fr-col-12 fr-col-lg-7">
+        <h2 id="files-title">${ctx.t('filesTitle')}</h2>
+        ${table(
+          ctx.t('filesTitle'),
+          [ctx.t('filesSystem'), ctx.t('filesIdentifier'), ctx.t('filesLastApplied')],
+          citizen.files.map((f) => [
+            f.system,
+            f.identifier,
+            f.lastApplied
+              ? html`<a href="/changes/${f.lastApplied.changeId}">${formatDateTime(ctx.lang, f.lastApplied.at)}</a>`
+              : ctx.t('filesNone'),
+          ]),
+        )}
+        <h2>${ctx.t('requestsTitle')}</h2>
+        ${
+          requests.length === 0
+            ? html`<p>${ctx.t('requestsNone')}</p>`
+            : html`<ul>
+                ${requests.map((r) => html`<li><code>${r.type}</code> — ${r.requestStatus ?? ''} (${formatDateTime(ctx.lang, r.at)})</li>`)}
+              </ul>`
+        }
+      </div>
+      <section class="fr-col-12 fr-col-lg-5" aria-labelledby="contact-title">
+        <h2 id="contact-title">${ctx.t('contactTitle')}</h2>
+        <form method="post" action="/citizens/${citizen.pivotId}/interactions">
+          ${csrfField(ctx)}
+          ${select(
+            'channel',
+            ctx.t('contactChannel'),
+            CHANNELS.map((c) => ({ value: c, label: channelLabel(ctx, c) })),
+          )}
+          ${input('subject', ctx.t('contactSubject'), { required: true })}
+          ${textarea('note', ctx.t('contactNote'), ctx.t('contactNoteHint'))}
+          <button class="fr-btn" type="submit">${ctx.t('contactSubmit')}</button>
+        </form>
+      </section>
+    </div>
+    <div>
+      <h2 id="timeline-title">${ctx.t('timelineTitle')}</h2>
+      ${
+        timeline.entries.length === 0
+          ? html`<p>${ctx.t('timelineNone')}</p>`
+          : table(
+              ctx.t('timelineTitle'),
+              [ctx.t('timelineAt'), ctx.t('timelineChannel'), ctx.t('timelineWhat'), ctx.t('timelineSystem'), ctx.t('timelineStatus')],
+              timelineRows(ctx, timeline.entries),
+            )
+      }
+    </div>`;
+  render(ctx, ctx.t('citizenTitle'), main, 'search');
+}
+
+export function citizenScreens(sessions: Sessions, options: ConsoleOptions): Router {
+  const router = Router();
+  router.get(
+    '/',
+    screen(sessions, options, async (ctx) => {
+      if (!ctx.session.login) {
+        render(
+          ctx,
+          ctx.t('homeTitle'),
+          html`<h1>${ctx.t('homeTitle')}</h1>
+            <p>${ctx.t('homeIntro')}</p>
+            <p><a class="fr-btn" href="/login">${ctx.t('login')}</a></p>`,
+        );
+        return;
+      }
+      render(ctx, ctx.t('searchTitle'), searchForm(ctx), 'search');
+    }),
+  );
+
+  router.get(
+    '/search',
+    screen(sessions, options, async (ctx) => {
+      const purpose = queryParam(ctx, 'purpose');
+      if ((Object.values(PURPOSES) as string[]).includes(purpose)) ctx.session.purpose = purpose;
+      const system = queryParam(ctx, 'system') || PIVOT;
+      const identifier = queryParam(ctx, 'identifier');
+      const api = gateway(ctx);
+      const found = ok(
+        await api.GET('/v1/citizens', {
+          params: { query: system === PIVOT ? { pivotId: identifier } : { system, identifier } },
+        }),
+      );
+      const pivotId = found.citizens[0]?.pivotId;
+      if (pivotId) ctx.res.redirect(303, `/citizens/${pivotId}`);
+      else render(ctx, ctx.t('searchTitle'), searchForm(ctx, true), 'search', 404);
+    }),
+  );
+
+  router.get(
+    '/citizens/:pivotId',
+    screen(sessions, options, (ctx) => citizenPage(ctx, String(ctx.req.params['pivotId']))),
+  );
+
+  router.post(
+    '/citizens/:pivotId/interactions',
+    screen(sessions, options, async (ctx) => {
+      const pivotId = String(ctx.req.params['pivotId']);
+      const note = field(ctx, 'note');
+      ok(
+        await gateway(ctx).POST('/v1/citizens/{pivotId}/interactions', {
+          params: { path: { pivotId } },
+          body: {
+            channel: field(ctx, 'channel') as Schemas['Channel'],
+            subject: field(ctx, 'subject'),
+            ...(note ? { note } : {}),
+          },
+        }),
+      );
+      ctx.session.flash = { kind: 'success', text: ctx.t('contactLogged') };
+      ctx.res.redirect(303, `/citizens/${pivotId}`);
+    }),
+  );
+  return router;
+}
