@@ -14,6 +14,7 @@ import { changesRoutes } from './routes/changes.ts';
 import { citizensRoutes } from './routes/citizens.ts';
 import { deadLettersRoutes } from './routes/dead-letters.ts';
 import { familyContactRoutes } from './routes/family-contact.ts';
+import { erasureRoutes } from './routes/erasure.ts';
 import { identityReviewsRoutes } from './routes/identity-reviews.ts';
 import { importReviewsRoutes } from './routes/import-reviews.ts';
 import { identitiesRoutes } from './routes/identities.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     changesRoutes(deps, body),
     citizensRoutes(deps),
     familyContactRoutes(deps, body),
+    erasureRoutes(deps),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

@@ -11,6 +11,8 @@ import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type 
 import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import { createApp } from './app.ts';
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
+import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
 import type { GatewayDeps } from './deps.ts';
 import { Authenticator, devCredential, eitherSource, loadCredentials, type CallerSource, type Credential } from './auth.ts';
 import { oidcCallers } from './oidc.ts';
@@ -73,6 +75,8 @@ export interface GatewayOptions {
   opsPort?: number;
   /** The register that resolves citizens named by civil data (connectors/host.ts identityResolverFor). */
   identityResolver?: IdentityResolver | undefined;
+  /** The citizens' data keys (default: from RELAIS_MASTER_KEY_FILE; none when unset: nothing sealed). */
+  citizenKeys?: CitizenKeys | undefined;
 }
 
 /**
@@ -161,6 +165,7 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
     publicKeys: keys,
+    citizenKeys: options.citizenKeys ?? citizenKeysFromEnv(process.env),
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
     identityThresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
   };

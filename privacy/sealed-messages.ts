@@ -106,3 +106,38 @@ export async function openMessages<M extends Pick<IncomingMessage, 'value' | 'he
     }
   });
 }
+
+/**
+ * A change as the store and the outbox keep it: its data for `changes.data` and its event for the
+ * outbox, both sealed with the citizen's key (created now, in the caller's transaction, for a
+ * citizen's first change); both as they are without keys.
+ */
+export async function sealChange<M extends OutgoingMessage>(
+  keys: CitizenKeys | undefined,
+  tx: Queryable,
+  change: { id: string; pivotId: string; type: string; data: unknown },
+  event: M,
+): Promise<{ data: unknown; event: M }> {
+  if (!keys) return { data: change.data, event };
+  const key = await keys.sealingKey(tx, change.pivotId);
+  const sealed = sealValue(key, change.id, change.data, clearPart(change.type, change.data));
+  return {
+    data: sealed,
+    event: {
+      ...event,
+      value: Buffer.from(JSON.stringify(sealed)),
+      headers: { ...event.headers, [ENCRYPTION_HEADER]: ENCRYPTION_ALGORITHM, [KEY_ID_HEADER]: key.id },
+    },
+  };
+}
+
+/** A consumed batch opened for processing: what can be read, and how many messages were erased (skipped). */
+export async function openBatch<M extends Pick<IncomingMessage, 'value' | 'headers'>>(
+  keys: CitizenKeys,
+  db: Queryable,
+  messages: M[],
+): Promise<{ readable: M[]; erased: number }> {
+  const opened = await openMessages(keys, db, messages);
+  const readable = opened.filter((m): m is M => m !== ERASED);
+  return { readable, erased: opened.length - readable.length };
+}

@@ -34,6 +34,8 @@ import type { components } from '../generated/api.ts';
 import { recordLinkMatch } from '../../identity/match-record.ts';
 import { insertReview, resolveCivil, type HeldIdentity, type ResolvedCitizen } from './civil.ts';
 import { toChange, type ChangeRow } from './view.ts';
+import type { CitizenKeys } from '../../privacy/citizen-keys.ts';
+import { sealChange } from '../../privacy/sealed-messages.ts';
 
 type Change = components['schemas']['Change'];
 type Channel = components['schemas']['Channel'];
@@ -43,7 +45,7 @@ export const GATEWAY_SOURCE = '/relais/gateway';
 
 export type AcceptDeps = Pick<
   GatewayDeps,
-  'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'onChangeAccepted'
+  'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'onChangeAccepted' | 'citizenKeys'
 >;
 
 export interface ChangeToAccept {
@@ -157,6 +159,7 @@ async function store(
     plan: DeliveryPlan;
     flows: Flows;
     topic: string;
+    keys: CitizenKeys | undefined;
   },
 ): Promise<Written | AcceptOutcome> {
   const { change, id, citizen } = input;
@@ -174,7 +177,7 @@ async function store(
   const dateOfDeath = await deathOf(tx, pivotId);
   if (dateOfDeath !== undefined && !fromRegister(input.flows, change.caller)) throw new CitizenDeceased(pivotId, dateOfDeath);
   const acceptedAt = new Date();
-  const event = encodeCanonical(
+  const encoded = encodeCanonical(
     {
       id,
       type: change.type,
@@ -195,7 +198,9 @@ async function store(
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
   const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan, change.type);
-  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
+  // Personal data leaves the gateway sealed with the citizen's key: in the store and on Kafka (docs/adr/0032).
+  const { data, event } = await sealChange(input.keys, tx, { id, pivotId, type: change.type, data: change.data }, encoded);
+  await insertChange(tx, { ...recordOf(change, id, acceptedAt), data, pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
   await change.within?.(tx, { id, pivotId, acceptedAt });
   return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems, notConcerned };
 }
@@ -298,7 +303,7 @@ export async function acceptChange(deps: AcceptDeps, flows: Flows, change: Chang
         (await earlierUse(tx, change)) ??
         ('held' in citizen
           ? hold(tx, change, id, citizen.held)
-          : store(tx, { change, id, citizen, plan, flows, topic: deps.topics.events })),
+          : store(tx, { change, id, citizen, plan, flows, topic: deps.topics.events, keys: deps.citizenKeys })),
     );
   } catch (error) {
     if (error instanceof CitizenDeceased) return auditDeceased(deps, change, error);

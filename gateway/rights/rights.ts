@@ -28,7 +28,7 @@ export type ReadRight =
   | 'crosswalk'
   | 'family-contacts';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
-export type DeclareRight = 'family-contacts';
+export type DeclareRight = 'family-contacts' | 'erasure';
 
 export interface OriginateRule {
   id: string;
