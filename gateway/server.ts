@@ -101,7 +101,11 @@ function startRelay(runtime: Runtime): OutboxRelay {
 }
 
 /** The receipts consumer and the service requests' updates; closed together. */
-async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Promise<{ close(): Promise<void> }> {
+async function startConsumers(
+  runtime: Runtime,
+  verifier: ReceiptVerifier,
+  citizenKeys: CitizenKeys | undefined,
+): Promise<{ close(): Promise<void> }> {
   const { config, logger, db, bus, topics, metrics } = runtime;
   const groups = consumerGroups(config.topicPrefix);
   watchGroup(metrics, bus, groups.receipts, [topics.receipts]);
@@ -118,7 +122,7 @@ async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Prom
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
-  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: groups.serviceRequests, logger });
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: groups.serviceRequests, logger, citizenKeys });
   return {
     async close() {
       await requestUpdates.close();
@@ -165,14 +169,15 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
     publicKeys: keys,
-    citizenKeys: options.citizenKeys ?? citizenKeysFromEnv(process.env),
+    citizenKeys: options.citizenKeys,
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
     identityThresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
   };
 }
 
-export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
+export async function startGateway(runtime: Runtime, given: GatewayOptions = {}): Promise<RunningGateway> {
   const { config, logger } = runtime;
+  const options = { ...given, citizenKeys: given.citizenKeys ?? citizenKeysFromEnv(process.env) };
   // Checked before anything starts: a bad rights file stops the gateway with every problem.
   const rights = loadRights(rightsFileOf(config), runtime.flows());
   const relay = startRelay(runtime);
@@ -185,7 +190,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     logger,
   });
   const verifier = new ReceiptVerifier(() => publishedKeys(config));
-  const consumers = await startConsumers(runtime, verifier);
+  const consumers = await startConsumers(runtime, verifier, options.citizenKeys);
   const server: Server = createApp(
     gatewayDeps(runtime, relay, options, rights, () => [
       auditKey.publicJwk,

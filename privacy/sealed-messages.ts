@@ -24,6 +24,8 @@ import { clearPart, openValue, sealedPayloadOf, sealValue } from './sealed-data.
 export const ENCRYPTION_HEADER = 'relais_encryption';
 export const KEY_ID_HEADER = 'relais_key_id';
 export const ENCRYPTION_ALGORITHM = 'aes-256-gcm';
+/** Both headers of a sealed message: whoever copies a message (a dead-letter replay) keeps them. */
+export const SEALING_HEADERS: readonly string[] = [ENCRYPTION_HEADER, KEY_ID_HEADER];
 
 /** A message whose citizen was erased: nothing of it can be read any more. */
 export const ERASED = Symbol('erased');
