@@ -19,6 +19,8 @@ import { CitizenKeys } from '../privacy/citizen-keys.ts';
 import { masterKeyOf } from '../privacy/master-key.ts';
 import { openStoredData, sealStoredData } from '../privacy/sealed-data.ts';
 import { listen } from '../test/support/http.ts';
+import { captureIo } from '../bin/cli/capture.ts';
+import { runCli } from '../bin/cli/program.ts';
 import { createApp } from './app.ts';
 import { Authenticator, sha256Hex, type Credential } from './auth.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -121,6 +123,21 @@ test('the dpo erases a citizen: key destroyed, audited, the stored change reads 
     (later as { relaisSealed: { kid: string } }).relaisSealed.kid,
     (data as { relaisSealed: { kid: string } }).relaisSealed.kid,
   );
+});
+
+test('relais citizens erase: the same erasure through the CLI; a refusal is one line and exit 1', async () => {
+  const { url } = await app(keys);
+  const paul = '7a2d2b63-9b58-4d5f-8b54-6e9f2b1d3c22';
+  await linkIdentifier(database.db, paul, 'social-services', 'SS-000456');
+  await sealStoredData(keys, database.db, { id: newEventId(), pivotId: paul, type: ADDRESS, data: address });
+  const io = captureIo();
+  assert.equal(await runCli(['citizens', 'erase', paul, '--url', url, '--token', 'dpo-token'], io), 0);
+  assert.match(io.stdout.join('\n'), new RegExp(`erased ${paul} at .*: 1 data key\\(s\\) destroyed`));
+  const refused = captureIo();
+  assert.equal(await runCli(['citizens', 'erase', paul, '--url', url, '--token', 'counter-token'], refused), 1);
+  assert.match(refused.stderr.join('\n'), /erasing citizen .*: 403 rights-refused/);
+  const bad = captureIo();
+  assert.equal(await runCli(['citizens', 'erase', 'SS-000456', '--url', url, '--token', 'dpo-token'], bad), 2);
 });
 
 test('refusals: not a UUID (400), unknown citizen (404), nothing sealed here (503)', async () => {
