@@ -26,6 +26,7 @@ import { readMasterKey } from '../privacy/master-key.ts';
 import { openStoredData } from '../privacy/sealed-data.ts';
 import { ENCRYPTION_HEADER } from '../privacy/sealed-messages.ts';
 import { startRouter } from '../router/router.ts';
+import { exportEvidence } from '../proof/evidence.ts';
 import { householdOf } from '../silos/waste-management/desk.ts';
 import { addressChange, devToken, settledAll, startStack, type ChangeView, type Stack } from './support/stack.ts';
 
