@@ -110,6 +110,13 @@ describe('erasure survives a replay of every topic from offset 0', () => {
       effectiveDate: '2026-11-01',
       relaisErased: true,
     });
+    // The evidence bundle (relais changes evidence) shows the same, and Paul's still shows his address.
+    const auditKey = signingKeyOf({ dataDir: stack.env['RELAIS_DATA_DIR']! }, 'audit', 'auditKey');
+    const open = (record: { id: string; data: unknown }) => openStoredData(keys, stack.relais.db, record);
+    const evidence = await exportEvidence(stack.relais.db, jeanne.id, auditKey, open);
+    assert.deepEqual(evidence.change.data, { effectiveDate: '2026-11-01', relaisErased: true });
+    const paulEvidence = await exportEvidence(stack.relais.db, paul.id, auditKey, open);
+    assert.equal((paulEvidence.change.data as { address: { streetName: string } }).address.streetName, PAUL_STREET);
     const audit = await stack.relais.db.query("SELECT 1 FROM audit_log WHERE action = 'citizen.erased' AND pivot_id = $1", [
       jeanne.pivotId,
     ]);
