@@ -28,6 +28,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY core ./core
 COPY identity ./identity
+COPY privacy ./privacy
 COPY proof ./proof
 COPY privacy ./privacy
 COPY packages ./packages

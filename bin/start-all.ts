@@ -11,6 +11,8 @@ import { loadConnectors } from '../connectors/loader.ts';
 import { identityResolverFor, runnableSystems, startConnector, type RunningConnector } from '../connectors/host.ts';
 import { loadConfiguration, type RelaisConfig } from '../core/config.ts';
 import { startRouterOn } from '../router/router.ts';
+import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
+import { ensureMasterKeyFile, MASTER_KEY_VARIABLE } from '../privacy/master-key.ts';
 import type { LogDestination } from '../core/logger.ts';
 import { createRuntime } from '../core/runtime.ts';
 import { openStore, type Db } from '../core/store/db.ts';
@@ -173,22 +175,31 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     });
     stops.push(() => runtime.close());
 
+    // Personal data sealed with per-citizen keys, the master key generated here on first start (docs/adr/0032).
+    const citizenKeys = citizenKeysFromEnv({
+      ...env,
+      [MASTER_KEY_VARIABLE]: env[MASTER_KEY_VARIABLE] ?? ensureMasterKeyFile(join(dataDir, 'master.key')),
+    });
     const running: RunningConnector[] = [];
     const except = typeof options.connectors === 'object' ? options.connectors.except : [];
     for (const system of options.connectors === false
       ? []
       : runnableSystems(runtime.flows(), connectors).filter((s) => !except.includes(s))) {
-      const connector = await startConnector(runtime, connectors, system);
+      const connector = await startConnector(runtime, connectors, system, citizenKeys);
       running.push(connector);
       stops.push(() => connector.stop());
     }
-    const router = await startRouterOn(runtime);
+    const router = await startRouterOn(runtime, citizenKeys);
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
     const consolePort = await consolePortOf(env);
     const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir, consolePort);
     if (oidc) stops.push(() => oidc.close());
-    const gateway = await startGateway(runtime, { devToken: token, identityResolver: identityResolverFor(runtime, connectors) });
+    const gateway = await startGateway(runtime, {
+      devToken: token,
+      identityResolver: identityResolverFor(runtime, connectors),
+      citizenKeys,
+    });
     stops.push(() => gateway.close());
     // The console logs agents in at the local provider; with an outside provider it is run on its own.
     const agentConsole = oidc

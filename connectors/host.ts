@@ -22,6 +22,8 @@ import { subscribedSystems } from '../core/flows/plan.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { consumerGroups, ensureTopicsOnceKafkaAnswers } from '../core/topics.ts';
 import type { ConnectorRegistry } from './loader.ts';
+import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
+import { erasedSkippedCounter } from '../privacy/metrics.ts';
 
 export interface RunningConnector {
   ready: Promise<void>;
@@ -94,7 +96,12 @@ export function runnableSystems(flows: Flows, connectors: ConnectorRegistry): st
     .sort();
 }
 
-export async function startConnector(runtime: Runtime, connectors: ConnectorRegistry, system: string): Promise<RunningConnector> {
+export async function startConnector(
+  runtime: Runtime,
+  connectors: ConnectorRegistry,
+  system: string,
+  citizenKeys = citizenKeysFromEnv(process.env),
+): Promise<RunningConnector> {
   const definition = definitionOf(runtime, connectors, system);
   const { config, bus, db, topics } = runtime;
   const context = contextOf(runtime, definition, system);
@@ -105,7 +112,8 @@ export async function startConnector(runtime: Runtime, connectors: ConnectorRegi
     for (const part of parts.reverse()) await part.stop();
     parts.length = 0;
   };
-  const publisher = { system, bus, db, topics, flows: runtime.flows, logger, metrics: sourceMetricsHooks(runtime.metrics) };
+  const publisher = { system, bus, db, topics, flows: runtime.flows, logger, metrics: sourceMetricsHooks(runtime.metrics), citizenKeys };
+  const erased = erasedSkippedCounter(runtime.metrics.registry);
   let sourceHealth: RunningConnector['sourceHealth'];
   try {
     if (definition.createSink) {
@@ -129,6 +137,8 @@ export async function startConnector(runtime: Runtime, connectors: ConnectorRegi
           logger,
           metrics: sinkMetricsHooks(runtime.metrics),
           receiptKey: signingKeyOf(config, system, 'receiptKey'),
+          citizenKeys,
+          erased: (count) => erased(system, count),
         }),
       );
     }

@@ -16,6 +16,7 @@ import { citizenFilesRoutes } from './routes/citizen-files.ts';
 import { changePreviewRoutes } from './routes/change-preview.ts';
 import { deadLettersRoutes } from './routes/dead-letters.ts';
 import { familyContactRoutes } from './routes/family-contact.ts';
+import { erasureRoutes } from './routes/erasure.ts';
 import { identityReviewsRoutes } from './routes/identity-reviews.ts';
 import { interactionsRoutes } from './routes/interactions.ts';
 import { importReviewsRoutes } from './routes/import-reviews.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     familyContactRoutes(deps, body),
     privacyRoutes(deps),
     interactionsRoutes(deps, body),
+    erasureRoutes(deps),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

@@ -4,6 +4,7 @@
  * (core/envelopes.ts) and the dead-letter headers (docs/contracts.md).
  */
 import { extensions } from '../core/envelopes.ts';
+import { ENCRYPTION_ALGORITHM, ENCRYPTION_HEADER, KEY_ID_HEADER } from '../privacy/sealed-messages.ts';
 
 type Node = Record<string, unknown>;
 
@@ -40,6 +41,17 @@ const cloudEventsHeaders: Record<string, Node> = {
     format: 'date',
     description:
       "The citizen's registered date of death (deliveries about a deceased citizen): a connector never writes to the deceased's own address (docs/contracts.md).",
+  },
+  [ENCRYPTION_HEADER]: {
+    type: 'string',
+    const: ENCRYPTION_ALGORITHM,
+    description:
+      'The value is sealed with the citizen\'s data key (events and deliveries): the fields labelled `none` in clear, the whole original value in `relaisSealed` (docs/contracts.md, "Encrypted payloads").',
+  },
+  [KEY_ID_HEADER]: {
+    type: 'string',
+    format: 'uuid',
+    description: "The citizen's data key that sealed the value; once the citizen is erased it opens nothing (docs/privacy.md).",
   },
 };
 

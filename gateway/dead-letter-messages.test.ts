@@ -37,6 +37,15 @@ test('a re-drive is the original delivery: same key, value and CloudEvents heade
   });
 });
 
+test('a sealed delivery is re-driven sealed: its encryption and key id headers stay', () => {
+  const message = dead('e1', '2026-12-01T10:00:00Z', '7');
+  message.headers = { ...message.headers, relais_encryption: 'aes-256-gcm', relais_key_id: 'k1' };
+  const out = redelivery(message, 'relais.delivery.tax');
+  assert.equal(out.headers['relais_encryption'], 'aes-256-gcm');
+  assert.equal(out.headers['relais_key_id'], 'k1');
+  assert.equal(out.headers['relais_error_code'], undefined);
+});
+
 test('the DLQ headers describe the dead letter', () => {
   assert.deepEqual(describeDeadLetter(dead('e1', '2026-12-01T10:00:00Z', '7')), {
     eventId: 'e1',

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
 import { RelaisError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
+import { SEALING_HEADERS } from '../privacy/sealed-messages.ts';
 
 export interface DeadLetter {
   /** The event id (ce_id); absent for a poison message that was not a delivery. */
@@ -70,7 +71,10 @@ export function deadLetterViewBase(facts: DeadLetter) {
 
 /** The original delivery of a dead letter, to publish again on the system's delivery topic. */
 export function redelivery(message: IncomingMessage, deliveryTopic: string): OutgoingMessage {
-  const headers = Object.fromEntries(Object.entries(message.headers).filter(([name]) => !name.startsWith('relais_')));
+  // The dead letter's own headers go; a sealed delivery's two stay, or it could not be opened again.
+  const headers = Object.fromEntries(
+    Object.entries(message.headers).filter(([name]) => !name.startsWith('relais_') || SEALING_HEADERS.includes(name)),
+  );
   return { topic: deliveryTopic, key: message.key ?? '', value: message.value, headers };
 }
 

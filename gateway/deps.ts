@@ -16,6 +16,7 @@ import type { Db } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
 import type { CallerSource } from './auth.ts';
 import type { Rights } from './rights/rights.ts';
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
 
 export interface GatewayDeps {
   db: Db;
@@ -50,6 +51,8 @@ export interface GatewayDeps {
   identityTimeoutMs?: number;
   /** Scores from which a register candidate is linked, or held for review (identity/matching.ts; defaults 100 and 85). */
   identityThresholds?: MatchThresholds;
+  /** The citizens' data keys (privacy/): personal data is sealed with them, and erasure destroys them; unset, nothing is sealed. */
+  citizenKeys?: CitizenKeys;
   /** The public keys served at GET /.well-known/jwks.json (receipts' and the audit checkpoints'). */
   publicKeys?: () => PublicJwk[];
 }

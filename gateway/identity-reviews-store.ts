@@ -6,6 +6,8 @@
  * flows give become `pending`, the event goes to the outbox: it propagates once — or ends it.
  * Either way the civil data and the candidates are erased from the review (data minimisation).
  */
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
+import { sealChange } from '../privacy/sealed-messages.ts';
 import { redriveUnknown } from '../identity/crosswalk.ts';
 import { appendAudit } from '../core/audit/append.ts';
 import { encodeCanonical } from '../core/envelopes.ts';
@@ -84,6 +86,8 @@ export interface DecisionInput {
   /** The flows that decide who the released change concerns (planDeliveries, as at acceptance). */
   flows: Flows;
   eventsTopic: string;
+  /** The citizens' data keys: the released change's data and event are sealed with the chosen citizen's (privacy/). */
+  keys?: CitizenKeys | undefined;
 }
 
 interface HeldChangeRow {
@@ -120,14 +124,8 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
   };
   // Only the systems that hold a file on the person the agent chose (docs/adr/0026).
   const { systems: planned, notConcerned } = await concernedIn(tx, pivotId, planDeliveries(input.flows, event), change.type);
-  await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched', seq = $3, not_concerned = $4 WHERE id = $1", [
-    change.id,
-    pivotId,
-    seq,
-    notConcerned.length ? JSON.stringify(notConcerned) : null,
-  ]);
   await insertRecipients(tx, change.id, planned, new Date());
-  const message = encodeCanonical(
+  const encoded = encodeCanonical(
     {
       ...event,
       id: change.id,
@@ -140,6 +138,20 @@ async function release(tx: Queryable, review: ReviewRow, registerId: string, inp
     },
     input.eventsTopic,
   );
+  // Held, it named no one and could not be sealed; released, it is, like any change (docs/adr/0032).
+  const { data, event: message } = await sealChange(
+    input.keys,
+    tx,
+    { id: change.id, pivotId, type: change.type, data: change.data },
+    encoded,
+  );
+  await tx.query("UPDATE changes SET pivot_id = $2, review = 'matched', seq = $3, not_concerned = $4, data = $5 WHERE id = $1", [
+    change.id,
+    pivotId,
+    seq,
+    notConcerned.length ? JSON.stringify(notConcerned) : null,
+    JSON.stringify(data),
+  ]);
   await insertOutbox(tx, message);
   await appendAudit(tx, {
     actor: input.agent,

@@ -31,6 +31,7 @@ export const problemTypes = {
   'validation-failed': { status: 422, title: 'The request does not match the schema' },
   'store-unavailable': { status: 503, title: 'The state store is unavailable; nothing was stored, retry later' },
   'register-unavailable': { status: 503, title: 'The civil register could not be asked; nothing was stored, retry later' },
+  'erasure-unavailable': { status: 503, title: 'Erasure needs the master key (RELAIS_MASTER_KEY_FILE); nothing was erased' },
   'kafka-unavailable': { status: 503, title: 'Kafka could not be reached; nothing was done, retry later' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

@@ -14,6 +14,8 @@ import { checkReadiness, groupCheck, kafkaCheck, sourcesCheck, storeCheck, type 
 import { watchGroup } from '../core/metrics.ts';
 import { subscribedSystems } from '../core/flows/plan.ts';
 import { createApp } from './app.ts';
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
+import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
 import type { GatewayDeps } from './deps.ts';
 import { Authenticator, devCredential, eitherSource, loadCredentials, type CallerSource, type Credential } from './auth.ts';
 import { oidcCallers } from './oidc.ts';
@@ -78,6 +80,8 @@ export interface GatewayOptions {
   opsPort?: number;
   /** The register that resolves citizens named by civil data (connectors/host.ts identityResolverFor). */
   identityResolver?: IdentityResolver | undefined;
+  /** The citizens' data keys (default: from RELAIS_MASTER_KEY_FILE; none when unset: nothing sealed). */
+  citizenKeys?: CitizenKeys | undefined;
 }
 
 /**
@@ -102,7 +106,11 @@ function startRelay(runtime: Runtime): OutboxRelay {
 }
 
 /** The receipts consumer and the service requests' updates; closed together. */
-async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Promise<{ close(): Promise<void> }> {
+async function startConsumers(
+  runtime: Runtime,
+  verifier: ReceiptVerifier,
+  citizenKeys: CitizenKeys | undefined,
+): Promise<{ close(): Promise<void> }> {
   const { config, logger, db, bus, topics, metrics } = runtime;
   const groups = consumerGroups(config.topicPrefix);
   watchGroup(metrics, bus, groups.receipts, [topics.receipts]);
@@ -120,7 +128,7 @@ async function startConsumers(runtime: Runtime, verifier: ReceiptVerifier): Prom
       firstApplied: (system, seconds) => metrics.timeToApplied.observe({ system }, seconds),
     },
   });
-  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: groups.serviceRequests, logger });
+  const requestUpdates = await startServiceRequestUpdates({ bus, db, topics, groupId: groups.serviceRequests, logger, citizenKeys });
   return {
     async close() {
       await requestUpdates.close();
@@ -182,6 +190,7 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     readiness: () => checkReadiness(gatewayChecks(runtime, relay)),
     identityResolver: options.identityResolver,
     publicKeys: keys,
+    citizenKeys: options.citizenKeys,
     ...(options.identityResolver?.timeoutMs ? { identityTimeoutMs: options.identityResolver.timeoutMs * 2 } : {}),
     identityThresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
   };
@@ -189,8 +198,9 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
   return deps;
 }
 
-export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<RunningGateway> {
+export async function startGateway(runtime: Runtime, given: GatewayOptions = {}): Promise<RunningGateway> {
   const { config, logger } = runtime;
+  const options = { ...given, citizenKeys: given.citizenKeys ?? citizenKeysFromEnv(process.env) };
   // Checked before anything starts: a bad rights file stops the gateway with every problem.
   const rights = loadRights(rightsFileOf(config), runtime.flows());
   const relay = startRelay(runtime);
@@ -206,7 +216,7 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
     logger,
   });
   const verifier = new ReceiptVerifier(() => publishedKeys(config));
-  const consumers = await startConsumers(runtime, verifier);
+  const consumers = await startConsumers(runtime, verifier, options.citizenKeys);
   const retention = startRetention(runtime);
   const server: Server = createApp(
     gatewayDeps(runtime, relay, options, rights, () => [

@@ -113,8 +113,18 @@ async function auditExcerpt(db: Queryable | Db, id: string, key: SigningKey): Pr
   return { links, checkpoint: checkpoint.jws };
 }
 
-export async function exportEvidence(db: Queryable, id: string, key: SigningKey): Promise<EvidenceBundle> {
-  const change = await changeOf(db, id);
+/**
+ * `openData` turns the stored data into what the bundle shows: the privacy codec's reader (sealed
+ * data opened; after an erasure, its clear fields and `relaisErased`), injected by the caller.
+ */
+export async function exportEvidence(
+  db: Queryable,
+  id: string,
+  key: SigningKey,
+  openData: (record: { id: string; data: unknown }) => Promise<unknown> = async ({ data }) => data,
+): Promise<EvidenceBundle> {
+  const stored = await changeOf(db, id);
+  const change = { ...stored, data: await openData({ id, data: stored.data }) };
   const receipts = await db.query<{ payload: string; signature: string; key_id: string }>(
     'SELECT payload, signature, key_id FROM receipt_evidence WHERE change_id = $1::uuid ORDER BY system, received_at, status',
     [id],

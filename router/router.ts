@@ -27,6 +27,10 @@ import { consumerGroups, ensureTopicsOnceKafkaAnswers, type TopicNames } from '.
 import type { Runtime } from '../core/runtime.ts';
 import { routerMetricsHooks, watchGroup } from '../core/metrics.ts';
 import { startSpan } from '../core/tracing/spans.ts';
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
+import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
+import { erasedSkippedCounter } from '../privacy/metrics.ts';
+import { openBatch, sealMessages } from '../privacy/sealed-messages.ts';
 import { DEATH_REGISTERED_V1, isEventType, parseEventData, type EventData, type EventType } from '../schemas/index.ts';
 
 export interface RouterOptions {
@@ -40,6 +44,13 @@ export interface RouterOptions {
   metrics?: RouterMetrics;
   /** The router's signing key: its receipts (`delivered`, and `rejected` for an unknown identifier) are signed with it. */
   receiptKey: SigningKey;
+  /**
+   * The citizens' data keys (privacy/): sealed events are opened here, where filters, minimisation
+   * and receipts' digests need the plaintext, and what the router publishes is sealed again; an
+   * erased citizen's events are skipped and counted (`erased`). Unset: messages pass as they are.
+   */
+  citizenKeys?: CitizenKeys | undefined;
+  erased?: (count: number) => void;
 }
 
 /** Hooks for metrics (core/metrics.ts fills them from Prometheus); every hook is optional. */
@@ -272,13 +283,27 @@ export async function routeBatch(
   return out;
 }
 
+/**
+ * routeBatch between the privacy codec's two calls: the batch opened (an erased citizen's events
+ * dropped and counted), the deliveries and dead letters sealed again; receipts stay as they are
+ * (no values, and signed over their bytes).
+ */
+async function routeSealed(options: RouterOptions, messages: IncomingMessage[]): Promise<OutgoingMessage[]> {
+  const keys = options.citizenKeys;
+  if (!keys) return routeBatch(options, messages);
+  const { readable, erased } = await openBatch(keys, options.db, messages);
+  options.erased?.(erased);
+  const out = await routeBatch(options, readable);
+  return sealMessages(keys, options.db, out, (m) => m.topic === options.topics.receipts);
+}
+
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const subscription = await options.bus.consume({
     groupId: options.groupId,
     topics: [options.topics.events],
     fromBeginning: true,
     handler: async (messages, context) => {
-      const out = await routeBatch(options, messages);
+      const out = await routeSealed(options, messages);
       // One publish per batch: deliveries and receipts go out together, then offsets commit.
       if (out.length > 0) await options.bus.publish(out);
       for (const message of messages) context.markProcessed(message);
@@ -287,13 +312,25 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   return { ready: subscription.ready, stop: () => subscription.close() };
 }
 
-/** Starts the router on a runtime, creating the topics it reads and writes. */
-export async function startRouterOn(runtime: Runtime): Promise<RunningRouter> {
+/** Starts the router on a runtime, creating the topics it reads and writes; citizen keys from RELAIS_MASTER_KEY_FILE unless given. */
+export async function startRouterOn(runtime: Runtime, citizenKeys = citizenKeysFromEnv(process.env)): Promise<RunningRouter> {
   const { bus, config, topics, logger, db } = runtime;
   const systems = subscribedSystems(runtime.flows());
   await ensureTopicsOnceKafkaAnswers(bus, config, systems, logger);
   const groupId = consumerGroups(config.topicPrefix).router;
   watchGroup(runtime.metrics, bus, groupId, [topics.events]);
   const receiptKey = signingKeyOf(config, 'router', 'receiptKey');
-  return startRouter({ bus, db, flows: runtime.flows, topics, logger, groupId, metrics: routerMetricsHooks(runtime.metrics), receiptKey });
+  const erased = erasedSkippedCounter(runtime.metrics.registry);
+  return startRouter({
+    bus,
+    db,
+    flows: runtime.flows,
+    topics,
+    logger,
+    groupId,
+    metrics: routerMetricsHooks(runtime.metrics),
+    receiptKey,
+    citizenKeys,
+    erased: (count) => erased('router', count),
+  });
 }

@@ -13,6 +13,10 @@ import { decodeCanonical } from '../core/envelopes.ts';
 import { eventExamples, eventTypes, schemaIdOf, validateEventData } from '../schemas/index.ts';
 import { readTopic, testBus } from '@relais/connector-kit/testing';
 import { devToken, startStack, type Stack } from './support/stack.ts';
+import { join } from 'node:path';
+import { CitizenKeys } from '../privacy/citizen-keys.ts';
+import { readMasterKey } from '../privacy/master-key.ts';
+import { ENCRYPTION_HEADER, ERASED, openMessages } from '../privacy/sealed-messages.ts';
 
 const SUBMITTED = 'fr.relais.service-request.submitted.v1';
 
@@ -86,9 +90,17 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
   });
   after(() => stack.stop());
 
-  test('every attribute is what Relais promises, for every event type', () => {
+  test('every attribute is what Relais promises, for every event type', async () => {
     assert.equal(messages.length, eventTypes().length);
-    for (const message of messages) {
+    // Personal data is sealed with the citizen's key (docs/contracts.md, "Encrypted payloads"):
+    // the data is compared once opened, as the router opens it.
+    const keys = new CitizenKeys(readMasterKey(join(stack.env['RELAIS_DATA_DIR']!, 'master.key')));
+    const opened = await openMessages(keys, stack.relais.db, messages);
+    for (const [i, message] of messages.entries()) {
+      assert.equal(message.headers[ENCRYPTION_HEADER], 'aes-256-gcm');
+      const readable = opened[i]!;
+      assert.ok(readable !== ERASED);
+      const data: unknown = JSON.parse(readable.value.toString('utf8'));
       const event = Kafka.toEvent(sdkMessage(message)) as CloudEvent<unknown>;
       const change = posted.find((p) => p.id === event.id)!;
       assert.ok(event.validate(), `${change.type} passes the SDK's validation`);
@@ -102,12 +114,12 @@ describe('events on Kafka are CloudEvents 1.0 in binary mode, as the official SD
       assert.equal(event.datacontenttype, 'application/json');
       assert.equal(event['relaischannel'], change.channel);
       if (change.type === SUBMITTED) {
-        assert.deepEqual(validateEventData(SUBMITTED, event.data), []);
+        assert.deepEqual(validateEventData(SUBMITTED, data), []);
         assert.deepEqual(
-          [(event.data as { requestId: string }).requestId, (event.data as { competentService: string }).competentService],
+          [(data as { requestId: string }).requestId, (data as { competentService: string }).competentService],
           [change.id, 'waste-management'],
         );
-      } else assert.deepEqual(event.data, change.data);
+      } else assert.deepEqual(data, change.data);
       assert.match(message.headers['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     }
   });

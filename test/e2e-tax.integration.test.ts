@@ -181,10 +181,10 @@ describe('tax over SFTP batch files (PostgreSQL store)', () => {
       `${stack.prefix}.events`,
       (all) => all.filter((m) => m.headers['ce_relaisorigin'] === 'tax').length >= 2,
     );
-    const fromTax = events
-      .filter((m) => m.headers['ce_relaisorigin'] === 'tax')
-      .map((m) => JSON.parse(m.value.toString()) as { address: { streetName: string } });
+    const fromTax = (await stack.opened(events.filter((m) => m.headers['ce_relaisorigin'] === 'tax'))).map(
+      (m) => JSON.parse(m.value.toString()) as { address: { streetName: string } },
+    );
     assert.deepEqual(fromTax.map((e) => e.address.streetName).sort(), ['allée des Châtaigniers', "rue de l'Œuvre"]);
-    assert.ok(!events.some((m) => m.value.toString().includes('Jamais Publiée')), 'nothing of the rejected file');
+    assert.ok(!(await stack.opened(events)).some((m) => m.value.toString().includes('Jamais Publiée')), 'nothing of the rejected file');
   });
 });

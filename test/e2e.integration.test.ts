@@ -95,12 +95,14 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
     const deliveries = await readTopic(`${stack.prefix}.delivery.social-services`, (all) =>
       all.some((m) => m.headers['ce_id'] === posted.body.id),
     );
-    const delivery = deliveries.find((m) => m.headers['ce_id'] === posted.body.id)!;
-    const value = JSON.parse(delivery.value.toString()) as { citizenId: string; data: Record<string, unknown> };
+    const sealed = deliveries.find((m) => m.headers['ce_id'] === posted.body.id)!;
+    assert.doesNotMatch(sealed.value.toString(), /SS-300002|Lilas/, 'sealed on the topic');
+    const [delivery] = await stack.opened([sealed]);
+    const value = JSON.parse(delivery!.value.toString()) as { citizenId: string; data: Record<string, unknown> };
     assert.equal(value.citizenId, 'SS-300002');
     assert.deepEqual(Object.keys(value.data).sort(), ['address', 'effectiveDate']);
     assert.ok(!('banId' in (value.data['address'] as object)));
-    assert.equal(delivery.headers['ce_subject'], posted.body.pivotId);
+    assert.equal(delivery!.headers['ce_subject'], posted.body.pivotId);
   });
 
   test('a change told by the silo itself is never sent back to it', async () => {
@@ -162,7 +164,10 @@ describe('one change, told once, applied in the social-services silo (PostgreSQL
       assert.equal(dead.headers['relais_error_code'], 'SILO_UNAVAILABLE');
       assert.equal(dead.headers['relais_attempts'], String(attempts));
       assert.match(dead.headers['relais_error_message'] ?? '', /503/);
-      assert.equal((JSON.parse(dead.value.toString()) as { citizenId: string }).citizenId, 'SS-300005');
+      // Dead-lettered as it came: still sealed; it opens as the delivery it was.
+      assert.equal(dead.headers['relais_encryption'], 'aes-256-gcm');
+      const [opened] = await stack.opened([dead]);
+      assert.equal((JSON.parse(opened!.value.toString()) as { citizenId: string }).citizenId, 'SS-300005');
 
       // Once the cause is fixed, the dead letter put back on the delivery topic is applied.
       await stack.setFault(null);

@@ -3,7 +3,7 @@
  * its signed checkpoints (proof/audit-verify.ts), reading the store directly (DATABASE_URL, or
  * the quick start's PGlite while it is stopped). Exit 1 names the first bad entry.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readSetting } from '../../core/config.ts';
@@ -12,6 +12,9 @@ import type { PublicJwk } from '../../core/signing.ts';
 import { openStore } from '../../core/store/db.ts';
 import { verifyAuditLog } from '../../proof/audit-verify.ts';
 import { exportEvidence, serialiseBundle, verifyEvidence } from '../../proof/evidence.ts';
+import { citizenKeysFromEnv } from '../../privacy/keys-from-env.ts';
+import { MASTER_KEY_VARIABLE } from '../../privacy/master-key.ts';
+import { openStoredData } from '../../privacy/sealed-data.ts';
 import { CliError, printJson, type Io } from './io.ts';
 
 /** The public keys to verify with: `--jwks`, else the ones the gateway publishes from this configuration. */
@@ -74,7 +77,10 @@ export function defineEvidenceExport(changes: Command, io: Io): void {
       );
       const db = await openStore({ databaseUrl: readSetting('databaseUrl', io.env), pgliteDir: join(resolve(dataDir), 'pglite') });
       try {
-        const text = serialiseBundle(await exportEvidence(db, id, key));
+        // The change's data opened with the citizen's key (the quick start's master key by default).
+        const masterKey = io.env[MASTER_KEY_VARIABLE] ?? [join(resolve(dataDir), 'master.key')].find((file) => existsSync(file));
+        const keys = citizenKeysFromEnv({ [MASTER_KEY_VARIABLE]: masterKey });
+        const text = serialiseBundle(await exportEvidence(db, id, key, (record) => openStoredData(keys, db, record)));
         if (options.out) writeFileSync(options.out, text);
         else io.out(text.trimEnd());
       } finally {

@@ -100,6 +100,11 @@ const verbs: Verb[] = [
     load: async () => (await import('./audit.ts')).defineEvidence,
   },
   {
+    name: 'citizens',
+    summary: "a citizen's rights: erase them (destroy their data keys; the dpo role)",
+    load: async () => (await import('./citizens.ts')).defineCitizens,
+  },
+  {
     name: 'systems',
     summary: 'connected systems: subscriptions, last success, lag, dead letters, connector instances',
     load: async () => (await import('./systems.ts')).defineSystems,

@@ -35,6 +35,8 @@ import { recordLinkMatch } from '../../identity/match-record.ts';
 import { recordLanguage } from '../../privacy/settled-notice.ts';
 import { insertReview, resolveCivil, type HeldIdentity, type ResolvedCitizen } from './civil.ts';
 import { toChange, type ChangeRow } from './view.ts';
+import type { CitizenKeys } from '../../privacy/citizen-keys.ts';
+import { sealChange } from '../../privacy/sealed-messages.ts';
 
 type Change = components['schemas']['Change'];
 type Channel = components['schemas']['Channel'];
@@ -44,7 +46,7 @@ export const GATEWAY_SOURCE = '/relais/gateway';
 
 export type AcceptDeps = Pick<
   GatewayDeps,
-  'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'onChangeAccepted'
+  'db' | 'topics' | 'logger' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'onChangeAccepted' | 'citizenKeys'
 >;
 
 export interface ChangeToAccept {
@@ -185,6 +187,7 @@ async function store(
     plan: DeliveryPlan;
     flows: Flows;
     topic: string;
+    keys: CitizenKeys | undefined;
   },
 ): Promise<Written | AcceptOutcome> {
   const { change, id, citizen } = input;
@@ -202,13 +205,15 @@ async function store(
   const dateOfDeath = await deathOf(tx, pivotId);
   if (dateOfDeath !== undefined && !fromRegister(input.flows, change.caller)) throw new CitizenDeceased(pivotId, dateOfDeath);
   const acceptedAt = new Date();
-  const event = eventOf(change, { id, pivotId, seq, acceptedAt }, input.topic);
+  const encoded = eventOf(change, { id, pivotId, seq, acceptedAt }, input.topic);
   // The address given for notifications is linked first: it makes the email system a holder.
   const email = change.contactEmail;
   if (email) for (const system of emailSystems(input.flows)) await replaceIdentifier(tx, pivotId, system, email);
   if (change.contactLanguage) await recordLanguage(tx, pivotId, change.contactLanguage);
   const { systems, notConcerned } = await concernedIn(tx, pivotId, input.plan, change.type);
-  await insertChange(tx, { ...recordOf(change, id, acceptedAt), pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
+  // Personal data leaves the gateway sealed with the citizen's key: in the store and on Kafka (docs/adr/0032).
+  const { data, event } = await sealChange(input.keys, tx, { id, pivotId, type: change.type, data: change.data }, encoded);
+  await insertChange(tx, { ...recordOf(change, id, acceptedAt), data, pivotId, seq, plannedSystems: systems, notConcerned, outbox: event });
   await change.within?.(tx, { id, pivotId, acceptedAt });
   return { row: rowOf(change, id, pivotId, acceptedAt), pending: systems, notConcerned };
 }
@@ -317,7 +322,7 @@ export async function acceptChange(deps: AcceptDeps, flows: Flows, change: Chang
         (await earlierUse(tx, change)) ??
         ('held' in citizen
           ? hold(tx, change, id, citizen.held)
-          : store(tx, { change, id, citizen, plan, flows, topic: deps.topics.events })),
+          : store(tx, { change, id, citizen, plan, flows, topic: deps.topics.events, keys: deps.citizenKeys })),
     );
   } catch (error) {
     if (error instanceof CitizenDeceased) return auditDeceased(deps, change, error);

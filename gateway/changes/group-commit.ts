@@ -27,6 +27,7 @@ import { insertChanges, type ChangeRecord } from '../../core/store/change-record
 import type { Queryable } from '../../core/store/db.ts';
 import { holdingSystemsOf } from '../../identity/identity-store.ts';
 import { deathsOf } from '../../identity/life-state.ts';
+import { sealChange } from '../../privacy/sealed-messages.ts';
 import {
   acceptChange,
   auditDeceased,
@@ -145,13 +146,17 @@ async function decide(tx: Queryable, deps: AcceptDeps, group: Waiting[]): Promis
     }
     const acceptedAt = new Date();
     const { systems, notConcerned } = await concernedIn(tx, pivotId, w.plan, w.change.type, holders.get(pivotId));
+    // Sealed with the citizen's key, as acceptChange does (docs/adr/0032).
+    const encoded = eventOf(w.change, { id: w.id, pivotId, seq, acceptedAt }, deps.topics.events);
+    const sealed = await sealChange(deps.citizenKeys, tx, { id: w.id, pivotId, type: w.change.type, data: w.change.data }, encoded);
     records.push({
       ...recordOf(w.change, w.id, acceptedAt),
+      data: sealed.data,
       pivotId,
       seq,
       plannedSystems: systems,
       notConcerned,
-      outbox: eventOf(w.change, { id: w.id, pivotId, seq, acceptedAt }, deps.topics.events),
+      outbox: sealed.event,
     });
     decisions[index] = { written: { row: rowOf(w.change, w.id, pivotId, acceptedAt), pending: systems, notConcerned } };
   }

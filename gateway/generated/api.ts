@@ -307,6 +307,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/citizens/{pivotId}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase the citizen's personal data (destroy their data keys)
+         * @description Requires scope `citizens:write` and the rights file's `declare: erasure` (the `dpo` role;
+         *     otherwise a 403 `rights-refused` naming the rule `declare:erasure`). Destroys the
+         *     citizen's data keys: every copy of their personal data sealed with them — `changes.data`
+         *     in the store, every event and delivery still on Kafka — no longer opens, so a replay of
+         *     any topic from offset 0 brings nothing back (docs/privacy.md, "Encryption and erasure").
+         *     Afterwards, reads of the citizen's changes show the fields labelled `none` and
+         *     `"relaisErased": true` in place of the personal data; consumers skip the citizen's
+         *     messages and count them (`relais_erased_skipped_total`), never dead-letter them. A
+         *     merged pivot id stands for the citizen it was merged into: every pivot id recorded for
+         *     them is erased. Audited (`citizen.erased`) in the same transaction. Erasing again
+         *     destroys nothing more (`keysDestroyed` 0). A change told about the citizen later is
+         *     sealed with a new key. 503 `erasure-unavailable` when the deployment seals nothing
+         *     (`RELAIS_MASTER_KEY_FILE` unset).
+         */
+        post: operations["eraseCitizen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/service-requests": {
         parameters: {
             query?: never;
@@ -784,6 +818,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Erasure: {
+            /**
+             * Format: uuid
+             * @description The citizen erased (the one a merged pivot id stands for now).
+             */
+            pivotId: string;
+            /** @description Every pivot id the citizen was recorded under (more than one after a merge); all erased. */
+            pivotIds: string[];
+            /** @description Data keys destroyed now (0 when erased before */
+            keysDestroyed: number;
+            /** Format: date-time */
+            erasedAt: string;
+        };
         Jwks: {
             keys: {
                 /** @constant */
@@ -2035,6 +2082,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    eraseCitizen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pivotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citizen's keys are destroyed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];

@@ -31,7 +31,7 @@ export type ReadRight =
   | 'family-contacts'
   | 'interactions';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
-export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections' | 'interactions';
+export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections' | 'interactions' | 'erasure';
 
 export interface OriginateRule {
   id: string;

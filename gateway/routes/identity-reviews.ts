@@ -25,7 +25,7 @@ function reviewId(raw: unknown): string {
 }
 
 export function identityReviewsRoutes(
-  deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'topics' | 'onChangeAccepted' | 'rights'>,
+  deps: Pick<GatewayDeps, 'auth' | 'db' | 'flows' | 'topics' | 'onChangeAccepted' | 'rights' | 'citizenKeys'>,
   jsonBody: RequestHandler[],
 ): Router {
   const router = Router();
@@ -68,6 +68,7 @@ export function identityReviewsRoutes(
       agent: req.caller!.name,
       flows: deps.flows(),
       eventsTopic: deps.topics.events,
+      keys: deps.citizenKeys,
     });
     switch (outcome.outcome) {
       case 'not-found':

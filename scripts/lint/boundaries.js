@@ -58,16 +58,16 @@ export function forbiddenArrow(from, to) {
     case 'schemas':
       return to.zone === 'schemas' ? undefined : 'schemas/ is the event catalogue: it imports nothing else of Relais';
     case 'packages':
-      return inKit(from) && !['core', 'schemas', 'identity'].includes(to.zone) && !inKit(to)
-        ? 'the kit builds on the kernel and the catalogue only'
+      return inKit(from) && !['core', 'schemas', 'identity', 'privacy'].includes(to.zone) && !inKit(to)
+        ? 'the kit builds on the kernel, the catalogue, identity and privacy only'
         : undefined;
     case 'protocols':
       return ['core', 'protocols'].includes(to.zone) ? undefined : 'protocol code imports only the kernel';
     case 'connectors':
       if (from.unit === undefined)
-        return ['core', 'schemas', 'identity', 'connectors'].includes(to.zone) || kitPublic(to)
+        return ['core', 'schemas', 'identity', 'privacy', 'connectors'].includes(to.zone) || kitPublic(to)
           ? undefined
-          : 'the connector host imports the kernel, the kit and the registry only';
+          : 'the connector host imports the kernel, the kit, privacy and the registry only';
       return (to.zone === 'connectors' && to.unit === from.unit) || kitPublic(to) || to.zone === 'protocols'
         ? undefined
         : 'a connector imports only @relais/connector-kit, its own folder and its protocol';
@@ -86,6 +86,10 @@ export function forbiddenArrow(from, to) {
       return ['core', 'schemas', 'identity'].includes(to.zone)
         ? undefined
         : 'identity/ (pivot ids, links, matching) builds on the kernel and the catalogue only';
+    case 'privacy':
+      return ['core', 'schemas', 'privacy'].includes(to.zone)
+        ? undefined
+        : 'privacy/ (citizen keys, sealing, erasure) builds on the kernel and the catalogue only';
     case 'proof':
       return ['core', 'schemas', 'proof'].includes(to.zone) ? undefined : 'proof/ (audit chain, evidence) builds on the kernel only';
     case 'privacy':

@@ -17,6 +17,10 @@ import type { Mailbox } from '../../silos/email/mailbox.ts';
 import type { TaxSilo } from '../../silos/tax/server.ts';
 import type { WasteSilo } from '../../silos/waste-management/server.ts';
 import { copyRights } from './rights.ts';
+import type { IncomingMessage } from '../../core/bus/types.ts';
+import { CitizenKeys } from '../../privacy/citizen-keys.ts';
+import { readMasterKey } from '../../privacy/master-key.ts';
+import { ERASED, openMessages } from '../../privacy/sealed-messages.ts';
 import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {
@@ -43,6 +47,8 @@ export interface Stack {
   file(fileNumber: string): Promise<SiloFile>;
   journal(fileNumber: string): Promise<JournalEntry[]>;
   setFault(fault: object | null): Promise<void>;
+  /** Messages read from a topic as a Relais process reads them: opened with the stack's citizen keys (docs/contracts.md, "Encrypted payloads"). */
+  opened(messages: IncomingMessage[]): Promise<IncomingMessage[]>;
   stop(): Promise<void>;
 }
 
@@ -219,6 +225,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ? { method: 'DELETE' }
           : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) },
       );
+    },
+    async opened(messages) {
+      const keys = new CitizenKeys(readMasterKey(join(dataDir, 'master.key')));
+      return (await openMessages(keys, relais.db, messages)).filter((m): m is IncomingMessage => m !== ERASED);
     },
     async stop() {
       await relais.stop();

@@ -22,6 +22,8 @@ import type { Db, Queryable } from '../../../../core/store/db.ts';
 import { holdLease, releaseLease } from '../../../../core/store/lease.ts';
 import type { TopicNames } from '../../../../core/topics.ts';
 import { withTimeLimit } from './backoff.ts';
+import type { CitizenKeys } from '../../../../privacy/citizen-keys.ts';
+import { ERASED, openMessages } from '../../../../privacy/sealed-messages.ts';
 import { asCheckpoint, type Acknowledgement, type Checkpoint, type Sink } from '../contract.ts';
 import { loadAppliedVersions, supersedeStale } from './versions.ts';
 import type { SiloCircuit } from './circuit.ts';
@@ -72,6 +74,10 @@ export async function stageDeliveries(
 
 export interface BatchWindowOptions {
   system: string;
+  /** The citizens' data keys: staged deliveries stay sealed in sink_inflight and are opened to hand over (privacy/). */
+  citizenKeys?: CitizenKeys | undefined;
+  /** Staged deliveries dropped because their citizen was erased meanwhile. */
+  erased?: ((count: number) => void) | undefined;
   sink: Sink;
   bus: Bus;
   db: Db;
@@ -103,11 +109,24 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
   let nextAckPoll = 0;
   let failures = 0;
 
-  const rowsToDecided = (rows: InflightRow[], settlement: (row: InflightRow) => Settlement): Decided[] =>
-    rows.map((row) => {
-      const message = fromStored(row.message);
-      return { message, delivery: decodeDelivery(message), settlement: settlement(row) };
+  /**
+   * Staged rows as decisions: each delivery decoded from its opened copy (the stored message stays
+   * sealed, for a dead letter); a row whose citizen was erased while it waited is dropped, uncounted
+   * as an outcome (nothing of it can be sent).
+   */
+  const rowsToDecided = async (rows: InflightRow[], settlement: (row: InflightRow) => Settlement): Promise<Decided[]> => {
+    const messages = rows.map((row) => fromStored(row.message));
+    const opened = options.citizenKeys ? await openMessages(options.citizenKeys, db, messages) : messages;
+    const erased = rows.filter((_, i) => opened[i] === ERASED).map((row) => row.event_id);
+    if (erased.length > 0) {
+      await db.query('DELETE FROM sink_inflight WHERE system = $1 AND event_id = ANY($2::uuid[])', [system, erased]);
+      options.erased?.(erased.length);
+    }
+    return messages.flatMap((message, i) => {
+      const readable = opened[i]!;
+      return readable === ERASED ? [] : [{ message, delivery: decodeDelivery(readable), settlement: settlement(rows[i]!) }];
     });
+  };
 
   async function settle(decided: Decided[]): Promise<void> {
     if (decided.length === 0) return;
@@ -132,7 +151,7 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
         'SELECT event_id, message, reference FROM sink_inflight WHERE system = $1 AND handed_over_at IS NULL ORDER BY seq LIMIT $2',
         [system, window.maxRecords],
       );
-      const staged = rowsToDecided(rows.rows, () => ({ outcome: 'handed_over', attempts: 0 }));
+      const staged = await rowsToDecided(rows.rows, () => ({ outcome: 'handed_over', attempts: 0 }));
       const superseded = new Map<IncomingMessage, Decided>();
       const versions = await loadAppliedVersions(
         db,
@@ -190,7 +209,9 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
          WHERE system = $1 AND (event_id = ANY($2::uuid[]) OR (handed_over_at IS NOT NULL AND reference = ANY($3::text[])))`,
         [system, [...byId.keys()], [...byReference.keys()]],
       );
-      await settle(rowsToDecided(rows.rows, (row) => acknowledged((byId.get(row.event_id) ?? byReference.get(row.reference ?? ''))!)));
+      await settle(
+        await rowsToDecided(rows.rows, (row) => acknowledged((byId.get(row.event_id) ?? byReference.get(row.reference ?? ''))!)),
+      );
       const ignored = [...byId.keys()].filter((id) => !rows.rows.some((r) => r.event_id === id)).length;
       if (ignored > 0) {
         metrics?.ackIgnored?.(system, ignored);
@@ -212,7 +233,7 @@ export function startBatchWindow(options: BatchWindowOptions): RunningWindow {
       [system],
     );
     if (rows.rows.length === 0) return;
-    const decided = rowsToDecided(rows.rows, (row) => {
+    const decided = await rowsToDecided(rows.rows, (row) => {
       const reason = `no acknowledgement from ${system} for ${row.reference ?? 'its batch'} within ${acks.deadlineMs} ms`;
       return { outcome: 'dead_lettered', reason, attempts: 1, error: { code: 'SILO_ACK_OVERDUE', message: reason, retriable: true } };
     });

@@ -36,6 +36,8 @@ import type { Sink } from '../contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
 import { loadAppliedVersions, supersedeStale } from './versions.ts';
 import { SiloCircuit } from './circuit.ts';
+import type { CitizenKeys } from '../../../../privacy/citizen-keys.ts';
+import { ERASED, openMessages } from '../../../../privacy/sealed-messages.ts';
 import {
   createWriter,
   decide,
@@ -75,6 +77,13 @@ export interface SinkRuntimeOptions {
    * whose signature is missing or not made by a key it publishes for this system.
    */
   receiptKey: SigningKey;
+  /**
+   * The citizens' data keys (privacy/): a sealed delivery is opened just before it is decoded and
+   * applied, and stays sealed wherever it is kept (dead letters, sink_inflight); one whose citizen
+   * was erased is skipped and counted (`erased`), never applied nor dead-lettered. Unset: as is.
+   */
+  citizenKeys?: CitizenKeys | undefined;
+  erased?: ((count: number) => void) | undefined;
 }
 
 export interface RunningSink {
@@ -185,11 +194,11 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       stop,
     );
 
-  /** Decodes a message; poison and already-settled deliveries are decided without the sink. */
-  function triage(message: IncomingMessage, settled: Map<string, LedgerEntry>): Decided | Delivery {
+  /** Decodes a message (its opened copy); poison and already-settled deliveries are decided without the sink. */
+  function triage(message: IncomingMessage, readable: IncomingMessage, settled: Map<string, LedgerEntry>): Decided | Delivery {
     let delivery: Delivery;
     try {
-      delivery = decodeDelivery(message);
+      delivery = decodeDelivery(readable);
     } catch (error) {
       // Poison: nothing to apply and no trustworthy event id for a receipt.
       return { message, settlement: { outcome: 'dead_lettered', attempts: 0, error: errorFacts(error), reason: describeError(error) } };
@@ -248,6 +257,8 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       write,
       metrics: options.metrics,
       circuit,
+      citizenKeys: options.citizenKeys,
+      erased: options.erased,
     });
   }
 
@@ -262,8 +273,13 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       const firstOf = new Map<string, IncomingMessage>();
       const duplicates: { message: IncomingMessage; delivery: Delivery; of: IncomingMessage }[] = [];
       const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
-      for (const message of messages) {
-        const triaged = triage(message, settled);
+      const opened = options.citizenKeys ? await openMessages(options.citizenKeys, db, messages) : messages;
+      const erased = new Set(messages.filter((_, i) => opened[i] === ERASED));
+      options.erased?.(erased.size);
+      for (const [i, message] of messages.entries()) {
+        const readable = opened[i]!;
+        if (readable === ERASED) continue;
+        const triaged = triage(message, readable, settled);
         if (!('eventId' in triaged)) {
           decided.set(message, triaged);
           continue;
@@ -309,7 +325,7 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
           options.metrics?.settled?.(system, d.settlement.outcome, d.settlement.attempts, performance.now() - started);
         }
         for (const message of messages) {
-          if (!decided.has(message)) break;
+          if (!decided.has(message) && !erased.has(message)) break;
           context.markProcessed(message);
         }
       }

@@ -36,6 +36,9 @@ import { childTraceparent } from '../../../../core/tracing/traceparent.ts';
 import { isEventType, schemaIdOf, validateEventData } from '../../../../schemas/index.ts';
 import type { SourceEvent, UnmappedRecord } from '../contract.ts';
 import { sourceDeadLetterMessage } from './source-dead-letter-message.ts';
+import type { CitizenKeys } from '../../../../privacy/citizen-keys.ts';
+import { openStoredData, sealStoredData } from '../../../../privacy/sealed-data.ts';
+import { sealMessages } from '../../../../privacy/sealed-messages.ts';
 
 /** Hooks for metrics (issue #6 wires Prometheus); every hook is optional. */
 export interface SourceMetrics {
@@ -53,6 +56,8 @@ export interface SourcePublisherOptions {
   flows: () => Flows;
   logger: Logger;
   metrics?: SourceMetrics | undefined;
+  /** The citizens' data keys (privacy/): the change's data and its event are sealed with its citizen's. Unset: as they are. */
+  citizenKeys?: CitizenKeys | undefined;
 }
 
 export interface PublishSummary {
@@ -103,7 +108,13 @@ interface Recorded {
 }
 
 /** What was recorded, or undefined when the event names no citizen and may not create one. */
-async function record(tx: Queryable, system: string, id: string, event: SourceEvent, flows: Flows): Promise<Recorded | undefined> {
+async function record(
+  tx: Queryable,
+  { system, keys }: { system: string; keys: CitizenKeys | undefined },
+  id: string,
+  event: SourceEvent,
+  flows: Flows,
+): Promise<Recorded | undefined> {
   const pivotId = await resolveCitizen(
     tx,
     { system, id: event.citizenLocalId },
@@ -125,7 +136,7 @@ async function record(tx: Queryable, system: string, id: string, event: SourceEv
     pivotId,
     caller: `connector:${system}`,
     originSystem: system,
-    data: event.data,
+    data: await sealStoredData(keys, tx, { id, pivotId, type: event.type, data: event.data }),
     traceparent: candidate.traceparent,
     requestHash: createHash('sha256').update(`${system}\n${event.recordKey}`).digest('hex'),
     acceptedAt: candidate.acceptedAt,
@@ -141,7 +152,9 @@ async function record(tx: Queryable, system: string, id: string, event: SourceEv
   );
   const row = stored.rows[0]!;
   return {
-    ...(canonicalJson(row.data) === canonicalJson(event.data) ? {} : { conflict: true as const }),
+    ...(canonicalJson(await openStoredData(keys, tx, { id, data: row.data })) === canonicalJson(event.data)
+      ? {}
+      : { conflict: true as const }),
     pivotId: row.pivot_id,
     acceptedAt: new Date(row.accepted_at),
     traceparent: row.traceparent ?? candidate.traceparent,
@@ -204,7 +217,7 @@ export function createSourcePublisher(options: SourcePublisherOptions): SourcePu
     const messages: OutgoingMessage[] = await db.transaction(async (tx) => {
       const out: OutgoingMessage[] = [];
       for (const { id, event } of valid) {
-        const recorded = await record(tx, system, id, event, flows);
+        const recorded = await record(tx, { system, keys: options.citizenKeys }, id, event, flows);
         if (!recorded) {
           unknownCitizens.push(id);
           metrics?.invalid?.(system, event.type);
@@ -242,7 +255,9 @@ export function createSourcePublisher(options: SourcePublisherOptions): SourcePu
       }
       return out;
     });
-    await bus.publish([...messages, ...deadLetters]);
+    // Sealed once the keys the transaction may have created are committed (docs/adr/0032).
+    const sealed = options.citizenKeys ? await sealMessages(options.citizenKeys, db, messages) : messages;
+    await bus.publish([...sealed, ...deadLetters]);
     metrics?.published?.(system, messages.length);
     const skipped = new Set([...conflicts, ...unknownCitizens]);
     return {
