@@ -46,6 +46,12 @@ const patiences: Parser<Record<string, number>> = (raw) => {
 
 export const settings = {
   port: { env: 'PORT', default: '8080', parse: integer(0, 65535), description: 'HTTP port of the gateway (0 picks a free port).' },
+  consolePort: {
+    env: 'RELAIS_CONSOLE_PORT',
+    default: '8070',
+    parse: integer(0, 65535),
+    description: 'HTTP port of the agent console in the quick start (0 picks a free port).',
+  },
   host: { env: 'HOST', default: '127.0.0.1', parse: text, description: 'Interface the gateway binds to (0.0.0.0 in containers).' },
   databaseUrl: {
     env: 'DATABASE_URL',

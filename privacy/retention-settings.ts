@@ -22,6 +22,13 @@ export const retentionSettings = defineSettings({
     default: '3600000',
     parse: integer(0, 7 * 24 * 3_600_000),
   },
+  // Not retention, but the other privacy setting a process reads outside the kernel's table.
+  keyCacheTtlMs: {
+    env: 'RELAIS_KEY_CACHE_TTL_MS',
+    description: 'How long a process keeps a citizen data key in memory (docs/privacy.md): an erasure reaches other processes within it.',
+    default: '30000',
+    parse: integer(1, 3_600_000),
+  },
 });
 
 export type RetentionSettings = SettingValues<typeof retentionSettings>;
