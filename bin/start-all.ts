@@ -176,10 +176,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => runtime.close());
 
     // Personal data sealed with per-citizen keys, the master key generated here on first start (docs/adr/0032).
-    const citizenKeys = citizenKeysFromEnv({
-      ...env,
-      [MASTER_KEY_VARIABLE]: env[MASTER_KEY_VARIABLE] ?? ensureMasterKeyFile(join(dataDir, 'master.key')),
-    });
+    const masterKeyFile = env[MASTER_KEY_VARIABLE] ?? ensureMasterKeyFile(join(dataDir, 'master.key'));
+    const citizenKeys = citizenKeysFromEnv({ ...env, [MASTER_KEY_VARIABLE]: masterKeyFile });
     const running: RunningConnector[] = [];
     const except = typeof options.connectors === 'object' ? options.connectors.except : [];
     for (const system of options.connectors === false
@@ -223,7 +221,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       db,
       siloUrls: silos.urls,
       simulators: silos.running,
-      connectorEnv: silos.connectorEnv,
+      // A connector in its own process opens what this stack sealed: it needs the master key too.
+      connectorEnv: { ...silos.connectorEnv, [MASTER_KEY_VARIABLE]: masterKeyFile },
       banner: silos.banner({ gatewayUrl: gateway.url, devToken: token }),
       ...(oidc ? { oidc: oidc.info } : {}),
       ...(agentConsole ? { consoleUrl: agentConsole.url } : {}),
