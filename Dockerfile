@@ -30,7 +30,8 @@ COPY core ./core
 COPY identity ./identity
 COPY privacy ./privacy
 COPY proof ./proof
-COPY privacy ./privacy
+COPY console ./console
+COPY web ./web
 COPY packages ./packages
 COPY protocols ./protocols
 COPY router ./router

@@ -7,6 +7,7 @@
  * A verified receipt is kept with its signature, as evidence.
  */
 import type { Bus } from '../core/bus/types.ts';
+import type { CitizenKeys } from '../privacy/citizen-keys.ts';
 import { decodeReceipt } from '../core/envelopes.ts';
 import { describeError } from '../core/errors.ts';
 import type { Flows } from '../core/flows/flows.ts';
@@ -35,6 +36,8 @@ export async function startReceiptsConsumer(options: {
   metrics?: ReceiptMetrics;
   /** The flows, for the purpose (the route's description) the disclosure ledger records. */
   flows?: () => Flows;
+  /** The citizens' keys, to seal the settled notices (docs/adr/0032). */
+  citizenKeys?: CitizenKeys | undefined;
 }) {
   const purposeOf = (route: string): string | undefined =>
     options
@@ -67,7 +70,11 @@ export async function startReceiptsConsumer(options: {
           );
         }
       }
-      const applied = await applyReceipts(options.db, receipts, { purposeOf, noticeTopic: options.topics.events });
+      const applied = await applyReceipts(options.db, receipts, {
+        purposeOf,
+        noticeTopic: options.topics.events,
+        keys: options.citizenKeys,
+      });
       for (const receipt of receipts) options.metrics?.received?.(receipt.system, receipt.status);
       for (const { system, seconds } of applied) options.metrics?.firstApplied?.(system, seconds);
       for (const message of messages) context.markProcessed(message);

@@ -122,6 +122,7 @@ async function startConsumers(
     logger,
     verifier,
     flows: runtime.flows,
+    citizenKeys,
     metrics: {
       received: (system, status) => metrics.receipts.inc({ system, status }),
       refused: (system, reason) => metrics.receiptsRefused.inc({ system, reason }),

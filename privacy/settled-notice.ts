@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { encodeCanonical } from '../core/envelopes.ts';
+import type { CitizenKeys } from './citizen-keys.ts';
+import { sealChange } from './sealed-messages.ts';
 import { insertOutbox } from '../core/store/change-record.ts';
 import type { Queryable } from '../core/store/db.ts';
 import { CHANGE_SETTLED_V1, DEATH_REGISTERED_V1, schemaIdOf, type EventData } from '../schemas/index.ts';
@@ -38,7 +40,7 @@ interface SettledRow {
  * not noticed yet: claimed, then put in the outbox. Only changes a citizen told about themself
  * (fr.relais.citizen.*, a death aside: its notice goes to the family contact, by its own route).
  */
-export async function noticeSettled(tx: Queryable, changeIds: string[], topic: string): Promise<number> {
+export async function noticeSettled(tx: Queryable, changeIds: string[], topic: string, keys?: CitizenKeys): Promise<number> {
   if (changeIds.length === 0) return 0;
   const settled = await tx.query<SettledRow>(
     `SELECT c.id, c.pivot_id, c.type, z.language, max(r.settled_at) AS settled_at,
@@ -69,7 +71,10 @@ export async function noticeSettled(tx: Queryable, changeIds: string[], topic: s
     };
     const time = new Date().toISOString();
     const event = { id: noticeIdOf(row.id), type: CHANGE_SETTLED_V1, source: '/relais/gateway', pivotId: row.pivot_id, time, data };
-    await insertOutbox(tx, encodeCanonical({ ...event, dataschema: schemaIdOf(CHANGE_SETTLED_V1) }, topic));
+    const encoded = encodeCanonical({ ...event, dataschema: schemaIdOf(CHANGE_SETTLED_V1) }, topic);
+    // About the citizen, so sealed with their key like the change itself (docs/adr/0032).
+    const sealed = await sealChange(keys, tx, { id: event.id, pivotId: row.pivot_id, type: CHANGE_SETTLED_V1, data }, encoded);
+    await insertOutbox(tx, sealed.event);
   }
   return mine.size;
 }

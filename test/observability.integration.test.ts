@@ -116,7 +116,9 @@ test('/metrics counts the scenario exactly', { timeout: 60_000 }, async () => {
     [`relais_receipts_total{system="${SS}",status="dead_lettered"}`]: 1,
     [`relais_time_to_applied_seconds_count{system="${SS}"}`]: 4,
     [`relais_sink_decision_seconds_count{system="${SS}",outcome="applied"}`]: 4,
-    relais_outbox_published_total: 7,
+    // The 7 changes, and the notice of each of the 6 with a recipient once it settled everywhere
+    // (privacy/settled-notice.ts): the gateway publishes both through the outbox.
+    relais_outbox_published_total: 13,
     relais_outbox_backlog: 0,
     relais_outbox_oldest_age_seconds: 0,
     relais_kafka_up: 1,

@@ -104,19 +104,15 @@ test('a household recorded at the desk is published as a household change', { ti
   );
   const id = sourceEventId('social-services', `notification:${sent.notification.id}`);
   const stored = await eventually(
-    async () =>
-      (
-        await stack.database!.db.query<{ type: string; data: { members: { role: string }[] } }>(
-          'SELECT type, data FROM changes WHERE id = $1',
-          [id],
-        )
-      ).rows[0],
+    async () => (await stack.database!.db.query<{ type: string }>('SELECT type FROM changes WHERE id = $1', [id])).rows[0],
     20_000,
     'the change',
   );
+  // Sealed in the store with the citizen's key (docs/adr/0032): read as a Relais reader opens it.
+  const data = (await stack.storedData(id)) as { members: { role: string }[] };
   assert.equal(stored.type, 'fr.relais.citizen.household.changed.v1');
   assert.deepEqual(
-    stored.data.members.map((m) => m.role),
+    data.members.map((m) => m.role),
     ['reference-person', 'child'],
   );
 });
@@ -159,10 +155,8 @@ test('unsigned, forged, tampered, stale and replayed webhooks are refused with 4
   );
   assert.equal(await fromSocialServices(), published + 1, 'nothing more recorded');
   const id = sourceEventId('social-services', `notification:${notification.id}`);
-  const stored = await stack.database!.db.query<{ data: { address: { streetName: string } } }>('SELECT data FROM changes WHERE id = $1', [
-    id,
-  ]);
-  assert.equal(stored.rows[0]?.data.address.streetName, 'rue Pirate', 'the first content stands');
+  const stored = (await stack.storedData(id)) as { address: { streetName: string } } | undefined;
+  assert.equal(stored?.address.streetName, 'rue Pirate', 'the first content stands');
   const bad = JSON.stringify({ ...notification, id: randomUUID(), type: 'DEMENAGEMENT' });
   assert.equal((await push(bad, signature(webhookSecret, bad))).status, 422);
   assert.equal((await push('{not json', signature(webhookSecret, '{not json'))).status, 400);

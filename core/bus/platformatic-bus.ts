@@ -337,8 +337,11 @@ function startConsumer(
     close() {
       closed ??= (async () => {
         closing.abort();
-        // Still joining (e.g. the broker is down): closing the client makes consume() give up.
+        // Still joining: a join that completes gets its stream's error listener; closing the client
+        // under a join can hand back a stream that errors before any listener, so wait a moment
+        // first. A join that never completes (the broker is down) is given up by closing the client.
         // Streaming: end the stream, let the handler in hand finish and commit, then leave.
+        for (let waited = 0; joining && waited < 3000; waited += 100) await sleep(100);
         if (joining) await consumer.close(true).catch(() => undefined);
         await stream?.close().catch(() => undefined);
         await loop;

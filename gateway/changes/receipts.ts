@@ -5,6 +5,7 @@
  */
 import type { Receipt } from '../../core/envelopes.ts';
 import type { Db, Queryable } from '../../core/store/db.ts';
+import type { CitizenKeys } from '../../privacy/citizen-keys.ts';
 import { recordDisclosures } from '../../privacy/disclosures.ts';
 import { noticeSettled } from '../../privacy/settled-notice.ts';
 
@@ -105,6 +106,8 @@ export async function applyReceipts(
     purposeOf?: (route: string) => string | undefined;
     /** The events topic: with it, a change now settled everywhere gets its notice (privacy/settled-notice.ts). */
     noticeTopic?: string;
+    /** The citizens' keys: the notice is sealed like the change (docs/adr/0032). */
+    keys?: CitizenKeys | undefined;
   } = {},
 ): Promise<FirstApplied[]> {
   if (receipts.length === 0) return [];
@@ -152,6 +155,7 @@ export async function applyReceipts(
         tx,
         receipts.map((r) => r.eventId),
         options.noticeTopic,
+        options.keys,
       );
     // A first `applied`: this batch's applied time is the one the row kept (in the batch's order).
     const rows = new Map(result.rows.map((row) => [`${row.change_id} ${row.system}`, row]));

@@ -143,7 +143,7 @@ export function kitManifest(outDir: string): Record<string, unknown> {
     type: 'module',
     exports,
     bin,
-    files: ['core', 'identity', 'schemas', kitPath.split('/')[0]],
+    files: ['core', 'identity', 'privacy', 'schemas', kitPath.split('/')[0]],
     engines: kit.engines,
     dependencies: kitDependencies(outDir),
   };

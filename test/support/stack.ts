@@ -21,6 +21,7 @@ import type { IncomingMessage } from '../../core/bus/types.ts';
 import { CitizenKeys } from '../../privacy/citizen-keys.ts';
 import { readMasterKey } from '../../privacy/master-key.ts';
 import { ERASED, openMessages } from '../../privacy/sealed-messages.ts';
+import { openStoredData } from '../../privacy/sealed-data.ts';
 import { createWasteVendorDatabase } from './vendor-databases.ts';
 
 export interface Stack {
@@ -49,6 +50,8 @@ export interface Stack {
   setFault(fault: object | null): Promise<void>;
   /** Messages read from a topic as a Relais process reads them: opened with the stack's citizen keys (docs/contracts.md, "Encrypted payloads"). */
   opened(messages: IncomingMessage[]): Promise<IncomingMessage[]>;
+  /** A stored change's data as a Relais reader gets it: opened with the stack's citizen keys; undefined when no such change. */
+  storedData(changeId: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -229,6 +232,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async opened(messages) {
       const keys = new CitizenKeys(readMasterKey(join(dataDir, 'master.key')));
       return (await openMessages(keys, relais.db, messages)).filter((m): m is IncomingMessage => m !== ERASED);
+    },
+    async storedData(changeId) {
+      const row = (await relais.db.query<{ data: unknown }>('SELECT data FROM changes WHERE id = $1', [changeId])).rows[0];
+      if (!row) return undefined;
+      const keys = new CitizenKeys(readMasterKey(join(dataDir, 'master.key')));
+      return openStoredData(keys, relais.db, { id: changeId, data: row.data });
     },
     async stop() {
       await relais.stop();
