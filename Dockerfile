@@ -18,10 +18,12 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM node:26-trixie-slim AS runtime
 # NODE_COMPILE_CACHE: a restarted container reuses the stripped sources and V8's code of its
 # first start (docs/adr/0015); a new container starts cold.
+# NODE_OPTIONS: the V8 options of every Relais process, bin/node-options.ts (docs/adr/0039).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     RELAIS_DATA_DIR=/data \
-    NODE_COMPILE_CACHE=/tmp/node-compile-cache
+    NODE_COMPILE_CACHE=/tmp/node-compile-cache \
+    NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       value: mib,
       unit: 'MiB',
       baseline: bare ? { name: 'bare node:http process', value: bare } : null,
-      target: { value: 300, higher: false },
+      target: { value: 200, higher: false },
     });
   }
   const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;

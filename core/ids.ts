@@ -29,23 +29,8 @@ export function newEventId(): EventId {
   return randomUUID() as EventId;
 }
 
-export function asPivotId(value: string): PivotId {
-  if (!isUuid(value)) throw new TypeError('a pivot id is a UUID');
-  return value.toLowerCase() as PivotId;
-}
-
-export function asEventId(value: string): EventId {
-  if (!isUuid(value)) throw new TypeError('an event id is a UUID');
-  return value.toLowerCase() as EventId;
-}
-
 export function isSystemName(value: string): boolean {
   return systemPattern.test(value);
-}
-
-export function asSystemName(value: string): SystemName {
-  if (!isSystemName(value)) throw new TypeError(`"${value}" is not a system name (lowercase letters, digits and dashes)`);
-  return value as SystemName;
 }
 
 /** Relais' UUID namespace for name-based ids (a random v4, fixed forever: changing it changes every derived id). */

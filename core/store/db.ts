@@ -4,9 +4,10 @@
  * Row values are what both drivers agree on: text, uuid (string), jsonb (parsed), timestamptz
  * (Date), int4 (number). Queries cast 64-bit integers to text or int4 themselves.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { RelaisError } from '../errors.ts';
 
 export interface QueryResult<R> {
@@ -191,10 +192,23 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   return db;
 }
 
+/**
+ * PGlite in `dir`: 16 MB of shared buffers (not 128), and a store initdb has just created is
+ * opened afresh, since WASM memory never shrinks: ~400 MiB of RSS less (docs/adr/0039).
+ */
+export async function openEmbeddedPostgres(dir: string): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite'); // loaded only by an embedded store
+  const open = () => PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'] });
+  if (!dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'))) {
+    mkdirSync(dir, { recursive: true });
+    await (await open()).close();
+  }
+  return open();
+}
+
 /** `dir` is a directory (created if needed) or `memory://` for a throwaway store. */
 export async function openPglite(dir: string): Promise<Db> {
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir);
+  const lite = await openEmbeddedPostgres(dir);
   const wrap = (client: Pick<PGlite, 'query'>): Queryable => ({
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       try {

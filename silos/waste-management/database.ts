@@ -4,11 +4,11 @@
  * PostgreSQL wire protocol on a TCP port, so the connector reaches both the same way — as a
  * client of a database server — and the quick start needs no server.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { openEmbeddedPostgres } from '../../core/store/db.ts';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { SqlDialect } from '../../protocols/sql/sql-client.ts';
@@ -82,8 +82,7 @@ export interface EmbeddedVendorDatabase {
 
 /** PGlite (in `dataDir`, or in memory) with the vendor schema, served on 127.0.0.1:`port` (0 = ephemeral). */
 export async function startEmbeddedVendorDatabase(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedVendorDatabase> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const lite = await PGlite.create(options.dataDir ?? 'memory://');
+  const lite = await openEmbeddedPostgres(options.dataDir ?? 'memory://');
   const installed = await lite.query<{ present: boolean }>("SELECT to_regclass('public.incident') IS NOT NULL AS present");
   if (!installed.rows[0]?.present) await lite.exec(vendorSchema('postgres'));
   // Several clients (the connector's pool, the desk): the server queues their statements and
