@@ -73,13 +73,15 @@ export class CitizenKeys {
         row.pivot_id,
         this.remember({ id: row.key_id, pivotId: row.pivot_id, key: this.unwrap(row.pivot_id, row.key_id, row.wrapped_key) }),
       );
-    for (const pivotId of missing) {
-      if (found.has(pivotId)) continue;
-      // A key created now is not cached: the caller's transaction may still roll it back, and a
-      // cached key that was never stored would seal data nothing can open.
-      const created = await this.create(db, pivotId);
-      found.set(pivotId, { id: created.key_id, pivotId, key: this.unwrap(pivotId, created.key_id, created.wrapped_key) });
-    }
+    // A key created now is not cached: the caller's transaction may still roll it back, and a
+    // cached key that was never stored would seal data nothing can open.
+    const absent = missing.filter((pivotId) => !found.has(pivotId));
+    for (const created of absent.length > 0 ? await this.create(db, absent) : [])
+      found.set(created.pivot_id, {
+        id: created.key_id,
+        pivotId: created.pivot_id,
+        key: this.unwrap(created.pivot_id, created.key_id, created.wrapped_key),
+      });
     return found;
   }
 
@@ -132,21 +134,25 @@ export class CitizenKeys {
     return erased.rows.length;
   }
 
-  private async create(db: Queryable, pivotId: string): Promise<{ key_id: string; wrapped_key: Buffer }> {
-    const keyId = randomUUID();
-    const wrapped = seal(this.master.key, randomBytes(KEY_BYTES), wrapAad(pivotId, keyId));
+  /** New keys for these citizens, in one statement (and one more for those another writer raced). */
+  private async create(db: Queryable, pivotIds: string[]): Promise<{ pivot_id: string; key_id: string; wrapped_key: Buffer }[]> {
+    const keyIds = pivotIds.map(() => randomUUID());
+    const wrapped = pivotIds.map((pivotId, i) => seal(this.master.key, randomBytes(KEY_BYTES), wrapAad(pivotId, keyIds[i]!)));
     // Two writers racing for the same citizen (two sources): the first key wins, the second reads it.
-    const inserted = await db.query<{ key_id: string; wrapped_key: Buffer }>(
-      `INSERT INTO citizen_keys (key_id, pivot_id, wrapped_key, master_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (pivot_id) WHERE erased_at IS NULL DO NOTHING RETURNING key_id, wrapped_key`,
-      [keyId, pivotId, wrapped, this.master.id],
+    const inserted = await db.query<{ pivot_id: string; key_id: string; wrapped_key: Buffer }>(
+      `INSERT INTO citizen_keys (key_id, pivot_id, wrapped_key, master_id)
+       SELECT k, p, w, $4 FROM unnest($1::uuid[], $2::uuid[], $3::bytea[]) AS t (k, p, w)
+       ON CONFLICT (pivot_id) WHERE erased_at IS NULL DO NOTHING RETURNING pivot_id, key_id, wrapped_key`,
+      [keyIds, pivotIds, wrapped, this.master.id],
     );
-    if (inserted.rows[0]) return inserted.rows[0];
-    const winner = await db.query<{ key_id: string; wrapped_key: Buffer }>(
-      'SELECT key_id, wrapped_key FROM citizen_keys WHERE pivot_id = $1 AND erased_at IS NULL',
-      [pivotId],
+    const won = new Set(inserted.rows.map((row) => row.pivot_id));
+    const raced = pivotIds.filter((pivotId) => !won.has(pivotId));
+    if (raced.length === 0) return inserted.rows;
+    const winners = await db.query<{ pivot_id: string; key_id: string; wrapped_key: Buffer }>(
+      'SELECT pivot_id, key_id, wrapped_key FROM citizen_keys WHERE pivot_id = ANY($1::uuid[]) AND erased_at IS NULL',
+      [raced],
     );
-    return winner.rows[0]!;
+    return [...inserted.rows, ...winners.rows];
   }
 
   private unwrap(pivotId: string, keyId: string, wrapped: Buffer): Buffer {

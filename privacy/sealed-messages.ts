@@ -18,7 +18,7 @@
 import type { IncomingMessage, OutgoingMessage } from '../core/bus/types.ts';
 import { isUuid } from '../core/ids.ts';
 import type { Queryable } from '../core/store/db.ts';
-import type { CitizenKeys } from './citizen-keys.ts';
+import type { CitizenKeys, DataKey } from './citizen-keys.ts';
 import { clearPart, openValue, sealedPayloadOf, sealValue } from './sealed-data.ts';
 
 export const ENCRYPTION_HEADER = 'relais_encryption';
@@ -120,8 +120,16 @@ export async function sealChange<M extends OutgoingMessage>(
   change: { id: string; pivotId: string; type: string; data: unknown },
   event: M,
 ): Promise<{ data: unknown; event: M }> {
-  if (!keys) return { data: change.data, event };
-  const key = await keys.sealingKey(tx, change.pivotId);
+  return sealChangeWith(keys && (await keys.sealingKey(tx, change.pivotId)), change, event);
+}
+
+/** sealChange with the citizen's key in hand (a group commit reads its citizens' keys at once). */
+export function sealChangeWith<M extends OutgoingMessage>(
+  key: DataKey | undefined,
+  change: { id: string; type: string; data: unknown },
+  event: M,
+): { data: unknown; event: M } {
+  if (!key) return { data: change.data, event };
   const sealed = sealValue(key, change.id, change.data, clearPart(change.type, change.data));
   return {
     data: sealed,

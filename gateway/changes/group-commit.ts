@@ -27,7 +27,7 @@ import { insertChanges, type ChangeRecord } from '../../core/store/change-record
 import type { Queryable } from '../../core/store/db.ts';
 import { holdingSystemsOf } from '../../identity/identity-store.ts';
 import { deathsOf } from '../../identity/life-state.ts';
-import { sealChange } from '../../privacy/sealed-messages.ts';
+import { sealChangeWith } from '../../privacy/sealed-messages.ts';
 import {
   acceptChange,
   auditDeceased,
@@ -130,6 +130,11 @@ async function decide(tx: Queryable, deps: AcceptDeps, group: Waiting[]): Promis
   const locked = await lockCitizens(tx, candidates);
   const pivots = [...new Set([...locked.values()].map((l) => l.pivotId))];
   const [deaths, holders] = await Promise.all([deathsOf(tx, pivots), holdingSystemsOf(tx, pivots)]);
+  // The living citizens' keys at once (created for a first change), not one round trip each.
+  const keys = await deps.citizenKeys?.sealingKeys(
+    tx,
+    pivots.filter((pivotId) => !deaths.has(pivotId)),
+  );
   const numbered = new Map<string, number>();
   const records: ChangeRecord[] = [];
   for (const w of candidates) {
@@ -148,7 +153,8 @@ async function decide(tx: Queryable, deps: AcceptDeps, group: Waiting[]): Promis
     const { systems, notConcerned } = await concernedIn(tx, pivotId, w.plan, w.change.type, holders.get(pivotId));
     // Sealed with the citizen's key, as acceptChange does (docs/adr/0032).
     const encoded = eventOf(w.change, { id: w.id, pivotId, seq, acceptedAt }, deps.topics.events);
-    const sealed = await sealChange(deps.citizenKeys, tx, { id: w.id, pivotId, type: w.change.type, data: w.change.data }, encoded);
+    const key = keys?.get(pivotId) ?? (await deps.citizenKeys?.sealingKey(tx, pivotId));
+    const sealed = sealChangeWith(key, { id: w.id, type: w.change.type, data: w.change.data }, encoded);
     records.push({
       ...recordOf(w.change, w.id, acceptedAt),
       data: sealed.data,
