@@ -36,6 +36,8 @@ const mariadbPassword = secret('mariadb_password', random);
 secret('waste_database_url', () => `mariadb://dechets:${mariadbPassword}@mariadb:3306/dechets`);
 secret('relais_dev_token', () => `dev-${random()}`);
 secret('relais_log_salt', random);
+// The master key wrapping the citizens' data keys (privacy/master-key.ts): 32 bytes, base64.
+secret('relais_master_key', () => randomBytes(32).toString('base64'));
 secret('civil_registry_password', () => `registre-${random()}`);
 secret('social_services_api_key', random);
 secret('social_services_webhook_secret', () => `whsec-${random()}`);
