@@ -68,6 +68,8 @@ export interface FoldedReceipt {
 }
 
 const SETTLED = new Set(['applied', 'rejected', 'superseded', 'dead_lettered', 'objected']);
+/** Statuses after which the recipient is still to settle (as the settled notice counts them). */
+const UNSETTLED = new Set(['pending', 'delivered', 'unknown']);
 
 /**
  * Folds a batch's receipts into one per recipient (change, system), as applying them one after
@@ -149,14 +151,10 @@ export async function applyReceipts(
         column('appliedAt'),
       ],
     );
-    // The notice commits with the receipt that settles the last system: once, whatever is redelivered.
-    if (options.noticeTopic)
-      await noticeSettled(
-        tx,
-        receipts.map((r) => r.eventId),
-        options.noticeTopic,
-        options.keys,
-      );
+    // The notice commits with the receipt that settles the last system: once, whatever is
+    // redelivered. Only a settling receipt can be that one: a batch of `delivered` asks nothing.
+    const settling = receipts.filter((r) => !UNSETTLED.has(r.status)).map((r) => r.eventId);
+    if (options.noticeTopic && settling.length > 0) await noticeSettled(tx, settling, options.noticeTopic, options.keys);
     // A first `applied`: this batch's applied time is the one the row kept (in the batch's order).
     const rows = new Map(result.rows.map((row) => [`${row.change_id} ${row.system}`, row]));
     return folded.flatMap((f) => {
