@@ -250,25 +250,28 @@ export async function routeBatch(
       out.push(poison(topics, message, error));
     }
   }
-  const identifiers = await identifiersFor(
-    options.db,
-    planned.map((p) => p.event.pivotId),
-    planned.flatMap((p) => p.plans.map((d) => d.system)),
-  );
-  // Life state: deliveries about a deceased citizen say so, so no connector writes to their own address.
-  const deaths = await deathsOf(
-    options.db,
-    planned.map((p) => p.event.pivotId),
-  );
-  // Only the citizens a family-contact route is planned for: other batches cost no query.
-  const familyContacts = await familyContactsOf(
-    options.db,
-    planned.filter((p) => p.plans.some((d) => d.onDeath === 'family-contact')).map((p) => p.event.pivotId),
-  );
-  const objected = await objectedSystems(
-    options.db,
-    planned.filter((p) => p.plans.some((d) => routeAllowsObjection(flows, d.routeId))).map((p) => p.event.pivotId),
-  );
+  // Four independent reads, side by side on the pool: one round trip's wait per batch, not four.
+  const [identifiers, deaths, familyContacts, objected] = await Promise.all([
+    identifiersFor(
+      options.db,
+      planned.map((p) => p.event.pivotId),
+      planned.flatMap((p) => p.plans.map((d) => d.system)),
+    ),
+    // Life state: deliveries about a deceased citizen say so, so no connector writes to their own address.
+    deathsOf(
+      options.db,
+      planned.map((p) => p.event.pivotId),
+    ),
+    // Only the citizens a family-contact route is planned for: other batches cost no query.
+    familyContactsOf(
+      options.db,
+      planned.filter((p) => p.plans.some((d) => d.onDeath === 'family-contact')).map((p) => p.event.pivotId),
+    ),
+    objectedSystems(
+      options.db,
+      planned.filter((p) => p.plans.some((d) => routeAllowsObjection(flows, d.routeId))).map((p) => p.event.pivotId),
+    ),
+  ]);
   const now = new Date().toISOString();
   for (const { event, plans } of planned) {
     const span = startSpan(`route ${event.type}`, {
