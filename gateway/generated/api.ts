@@ -348,7 +348,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The requests workspace: service requests filtered by category, commune, status, service and age
+         * @description Requires scope `service-requests:read` and the rights file's `read: service-requests` (the
+         *     `request-agent` role). Oldest first; each with its age and the target its category has
+         *     (docs/adr/0035). The list names citizens by pivot id: the read is audited.
+         */
+        get: operations["listServiceRequests"];
         put?: never;
         /**
          * Report an incident or ask a service (e.g. a missed waste collection), from any channel
@@ -382,6 +388,96 @@ export interface paths {
         get: operations["getServiceRequest"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole trace of a request on one page: status history, agents' actions, answers and their delivery
+         * @description Requires scope `service-requests:read` and `read: service-requests`. The request, its age
+         *     against its target, the services it may be assigned to, and every assignment, note and
+         *     answer with the delivery of the answer's email. Audited as a read of personal data.
+         */
+        get: operations["getServiceRequestTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a request to a competent service (the citizen is told it was reassigned)
+         * @description Requires scope `service-requests:write`, `declare: request-handling` and an `originate`
+         *     rule for fr.relais.service-request.updated.v1 on the `email` channel. Published as that
+         *     event with status `reassigned`, so the flows tell the citizen; the service must be a
+         *     declared system that is not a notification channel (422 naming `/service`). A closed
+         *     request is a 409.
+         */
+        post: operations["assignServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An agent's internal note on a request (never sent to the citizen)
+         * @description Requires scope `service-requests:write` and the right `request-handling` (declare). Audited, without the note's text.
+         */
+        post: operations["noteServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the citizen through the email connector, as the request's updated or resolved event
+         * @description Requires scope `service-requests:write` and an `originate` rule for the event it becomes:
+         *     fr.relais.service-request.resolved.v1 for a closing status (resolved, rejected, duplicate,
+         *     withdrawn), fr.relais.service-request.updated.v1 otherwise, with the message as its
+         *     `comment`. The flows (flows/email.yaml) send it to the citizen's email; the request's
+         *     status follows the event. Follow the email's delivery at GET /v1/changes/{changeId}.
+         */
+        post: operations["answerServiceRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1222,6 +1318,82 @@ export interface components {
             recipients: components["schemas"]["Recipient"][];
             /** @description Oldest first. */
             history: components["schemas"]["ServiceRequestHistoryEntry"][];
+        };
+        ServiceRequestSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            pivotId: string;
+            channel: components["schemas"]["Channel"];
+            category: string;
+            /** @description The INSEE code of the request's commune, when its location gives one. */
+            commune?: string;
+            competentService: components["schemas"]["SystemName"];
+            status: components["schemas"]["ServiceRequestStatus"];
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Hours since submission (until closed, for a closed request). */
+            ageHours: number;
+            /** @description The time its category should be handled in (docs/adr/0035). */
+            targetHours: number;
+            /** @description Open and older than its target. */
+            overdue: boolean;
+        };
+        ServiceRequestList: {
+            requests: components["schemas"]["ServiceRequestSummary"][];
+        };
+        ServiceRequestAssignment: {
+            service: components["schemas"]["SystemName"];
+            /** @description Told to the citizen with the reassignment. */
+            comment?: string;
+        };
+        ServiceRequestNote: {
+            note: string;
+        };
+        ServiceRequestAnswer: {
+            /** @enum {string} */
+            status: "acknowledged" | "scheduled" | "in-progress" | "on-hold" | "resolved" | "rejected" | "duplicate" | "withdrawn";
+            /** @description The text the citizen receives. */
+            message: string;
+            /**
+             * Format: date
+             * @description With an open status, when the service plans to act.
+             */
+            plannedDate?: string;
+        };
+        ServiceRequestAction: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** @enum {string} */
+            kind: "assigned" | "noted" | "answered";
+            agent: string;
+            service?: components["schemas"]["SystemName"];
+            /** @description A note, an answer's message, an assignment's comment. */
+            note?: string;
+            /**
+             * Format: uuid
+             * @description The change that told the citizen (assigned, answered).
+             */
+            changeId?: string;
+            /** @description In a trace, the delivery of that change to each system (the email). */
+            delivery?: components["schemas"]["Recipient"][];
+            /** Format: date-time */
+            at: string;
+        };
+        ServiceRequestTrace: {
+            request: components["schemas"]["ServiceRequest"];
+            commune?: string;
+            ageHours: number;
+            targetHours: number;
+            overdue: boolean;
+            /** @description The systems it may be assigned to (declared, not notification channels). */
+            services: components["schemas"]["SystemName"][];
+            /** @description Oldest first. */
+            actions: components["schemas"]["ServiceRequestAction"][];
         };
         /** @enum {string} */
         IdentityReviewStatus: "pending" | "matched" | "rejected";
@@ -2117,6 +2289,39 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    listServiceRequests: {
+        parameters: {
+            query?: {
+                category?: string;
+                /** @description The INSEE code of the request's commune. */
+                commune?: string;
+                /** @description A status, or `open` (not closed) or `closed`. */
+                status?: string;
+                service?: components["schemas"]["SystemName"];
+                olderThanHours?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     postServiceRequest: {
         parameters: {
             query?: never;
@@ -2179,6 +2384,127 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getServiceRequestTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trace. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestTrace"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    assignServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestAssignment"];
+            };
+        };
+        responses: {
+            /** @description Assigned; the change that tells the citizen is `changeId`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    noteServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestNote"];
+            };
+        };
+        responses: {
+            /** @description Noted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    answerServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestAnswer"];
+            };
+        };
+        responses: {
+            /** @description Accepted; `changeId` is the change carrying the answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
         };
     };
     listIdentityReviews: {
