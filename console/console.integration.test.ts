@@ -5,6 +5,10 @@
  *     citizen by her social-services file number, logs a phone call with the keyboard only,
  *     declares her new address at the desk, sees who will receive which fields, sends it and
  *     watches it reach every system;
+ *   - Dominique, who also handles citizens' requests, filters the requests workspace, opens a
+ *     missed collection reported at the desk, notes on it, assigns it to the waste service and
+ *     answers the citizen with the keyboard only; the request is resolved and the answer reaches
+ *     the citizen's mailbox, which the trace shows;
  *   - Alex, an operator, opens the dead letters and the figures (a chart, and their CSV export),
  *     and is refused a citizen's file by the API, which names the rule.
  * Every screen, in French and in English, has 0 axe-core violations; each is kept as a
@@ -19,6 +23,16 @@ import { chromium, type Browser, type Page, type Response } from 'playwright-cor
 import { startStack, type Stack } from '../test/support/stack.ts';
 
 const ARTIFACTS = 'test-artifacts/console';
+const MAIL = 'jeanne.console@example.fr';
+
+/** Polls `done` (a page reload each time, say) until it holds, for at most a minute. */
+async function waitFor(done: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 // The systems an address change goes to; the citizen's email is told once they have all settled
 // (privacy/settled-notice.ts), not as a recipient of the change.
 const RECIPIENTS = ['school-catering', 'social-services', 'tax', 'waste-management'];
@@ -184,6 +198,79 @@ describe('the agent console in Chromium', () => {
       RECIPIENTS.map(() => 'applied'),
     );
     await bothLanguages(page, 'journey', journeyBytes);
+    await page.close();
+  });
+
+  test('a request agent filters the requests, assigns one to the waste service, notes on it, answers the citizen by email', async () => {
+    const submitted = await fetch(`${stack.relais.gatewayUrl}/v1/service-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.relais.devToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        citizen: { system: 'social-services', id: 'SS-000123' },
+        channel: 'phone',
+        category: 'waste.missed-collection',
+        location: { communeInsee: '69383' },
+        description: 'Bac jaune non collecté mardi.',
+        contact: { email: MAIL },
+      }),
+    });
+    assert.equal(submitted.status, 202, await submitted.clone().text());
+    const requestId = ((await submitted.json()) as { id: string }).id;
+
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, consoleUrl, 'dominique.accueil');
+    const listBytes = await weighed(page, () => page.getByRole('link', { name: 'Demandes' }).click());
+    assert.match(await page.locator('h1').innerText(), /Demandes des usagers/);
+    await page.fill('#commune', '69383');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForLoadState('load');
+    assert.match(page.url(), /commune=69383/);
+    await bothLanguages(page, 'requests', listBytes);
+
+    const traceBytes = await weighed(page, () => page.locator(`a[href="/requests/${requestId}"]`).click());
+    assert.match(await page.locator('#competent-service').innerText(), /waste-management/);
+    assert.match(await page.locator('dl').innerText(), /objectif : 48 h/);
+    await bothLanguages(page, 'request', traceBytes);
+
+    await page.fill('#note', 'Le voisin signale le même oubli.');
+    await page.getByRole('button', { name: 'Ajouter la note' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /La note est ajoutée/);
+    await page.selectOption('#service', 'waste-management');
+    await page.fill('#assignComment', 'Transmise au service de collecte.');
+    await page.getByRole('button', { name: 'Affecter la demande' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /La demande est affectée/);
+
+    // The answer with the keyboard only: the status (resolved comes first), the message, the button.
+    await page.focus('#answerStatus');
+    assert.equal(await page.inputValue('#answerStatus'), 'resolved');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator('*:focus').getAttribute('id'), 'message');
+    await page.keyboard.type('Votre bac sera collecté jeudi matin.');
+    await page.keyboard.press('Tab');
+    assert.equal((await page.locator('*:focus').innerText()).trim(), 'Envoyer la réponse');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /La réponse est envoyée/);
+
+    // The gateway applies the answer's event to the request, and the email connector sends it.
+    const mailbox = stack.silos.mailbox!;
+    await waitFor(async () => {
+      await page.reload();
+      return (
+        (await page.locator('#request-status').getAttribute('data-status')) === 'resolved' &&
+        (await page.locator('#trace-title + div [data-status="applied"]').count()) >= 2
+      );
+    }, 'the request resolved and both emails applied in the trace');
+    const trace = await page.locator('#trace-title + div').innerText();
+    assert.match(trace, /Affectée → waste-management/);
+    assert.match(trace, /Le voisin signale le même oubli/);
+    assert.match(trace, /Réponse à l’usager/);
+    const mail = mailbox.messages().find((m) => m.to.includes(MAIL) && m.subject === 'Votre demande a été traitée');
+    assert.ok(mail, 'the answer reached the citizen');
+    assert.match(mail.text, /Votre bac sera collecté jeudi matin/);
+    await check(page, 'request-answered', 'fr');
     await page.close();
   });
 

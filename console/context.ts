@@ -51,7 +51,7 @@ export function csrfField(ctx: Context): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.session.csrf}" />`;
 }
 
-export type Section = 'search' | 'dead-letters' | 'kpis';
+export type Section = 'search' | 'requests' | 'dead-letters' | 'kpis';
 
 /** Sends the page: the shell around `main`, in the context's language. */
 export function render(ctx: Context, title: string, main: Html, current?: Section, status = 200): void {
@@ -60,6 +60,7 @@ export function render(ctx: Context, title: string, main: Html, current?: Sectio
   const nav = login
     ? [
         { href: '/', label: ctx.t('navSearch'), current: current === 'search' },
+        ...(roles.includes('request-agent') ? [{ href: '/requests', label: ctx.t('navRequests'), current: current === 'requests' }] : []),
         ...(roles.includes('operator')
           ? [
               { href: '/dead-letters', label: ctx.t('navDeadLetters'), current: current === 'dead-letters' },

@@ -15,6 +15,7 @@ import { changeScreens } from './screens/change.ts';
 import { citizenScreens } from './screens/citizen.ts';
 import { kpisScreens } from './screens/kpis.ts';
 import { operationsScreens } from './screens/operations.ts';
+import { requestsScreens } from './screens/requests.ts';
 import { Sessions } from './session.ts';
 
 export type { ConsoleOptions } from './context.ts';
@@ -80,6 +81,7 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
   app.use(
     citizenScreens(sessions, options),
     changeScreens(sessions, options),
+    requestsScreens(sessions, options),
     operationsScreens(sessions, options),
     kpisScreens(sessions, options),
   );
