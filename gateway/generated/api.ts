@@ -829,7 +829,8 @@ export interface paths {
         put?: never;
         /**
          * Re-drive dead letters to their system once the cause is fixed
-         * @description Requires scope `admin`. Publishes each chosen dead letter's original delivery again on the
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: dead-letters`
+         *     and `declare: dead-letter-triage` (the `operator` role; docs/adr/0036). Publishes each chosen dead letter's original delivery again on the
          *     system's delivery topic; the connector applies it (the event id keeps it idempotent) and its
          *     receipt updates the change's status. `eventIds` names events; `all: true` takes every dead
          *     letter still `dead_lettered`. Each replay writes an audit entry (`dlq.replayed`, with the
@@ -845,6 +846,29 @@ export interface paths {
          *     grows); the list shows which (`replay_pending`, then `published` or `dead_lettered`).
          */
         post: operations["replayDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard dead letters that must not be applied, with the reason
+         * @description Requires scope `dead-letters:write` and, in the rights file, `read: dead-letters` and
+         *     `declare: dead-letter-triage`. Each chosen delivery dead letter still `dead_lettered` gets
+         *     an audit entry (`dlq.discarded`, with the caller and the reason); the list then shows it
+         *     `discarded` and a replay skips it. Nothing is published. Others are skipped with the reason.
+         */
+        post: operations["discardDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1765,6 +1789,20 @@ export interface components {
             system: components["schemas"]["SystemName"];
             /** @description Events re-driven (each audited). */
             replayed: string[];
+            skipped: {
+                eventId: string;
+                reason: string;
+            }[];
+        };
+        DeadLetterDiscard: {
+            eventIds: string[];
+            /** @description Why it must not be applied (kept in the audit log). */
+            reason: string;
+        };
+        DeadLetterDiscardResult: {
+            system: components["schemas"]["SystemName"];
+            /** @description Events discarded (each audited). */
+            discarded: string[];
             skipped: {
                 eventId: string;
                 reason: string;
@@ -2951,6 +2989,39 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    discardDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterDiscard"];
+            };
+        };
+        responses: {
+            /** @description What was discarded and what was skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterDiscardResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };

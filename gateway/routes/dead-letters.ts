@@ -1,7 +1,8 @@
 /**
- * The dead-letter endpoints of one system: list (scope systems:read) and replay (scope admin),
- * both for callers the rights file lets read dead letters (operators); a list is recorded in the
- * audit log (it names citizens by pivot id).
+ * The dead-letter endpoints of one system: list (scope systems:read), replay and discard (scope
+ * dead-letters:write), all for callers the rights file lets read dead letters; replaying and
+ * discarding also need `declare: dead-letter-triage` (operators, docs/adr/0036). A list is
+ * recorded in the audit log (it names citizens by pivot id); each replay and discard is audited.
  * The work is in dead-letters.ts; here: the system must be declared in the flows, the body must
  * match the API, and a Kafka that cannot be reached is a 503 problem, not an internal error.
  */
@@ -10,13 +11,14 @@ import { RelaisError } from '../../core/errors.ts';
 import { toIssues } from '../../schemas/validation.ts';
 import { componentValidator } from '../api-document.ts';
 import { requireScope } from '../auth.ts';
-import { listDeadLetters, replayDeadLetters, type DeadLetterSources } from '../dead-letters.ts';
+import { discardDeadLetters, listDeadLetters, replayDeadLetters, type DeadLetterSources } from '../dead-letters.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
-import { authorizeRead, recordRead } from '../rights/enforce.ts';
+import { authorizeDeclare, authorizeRead, recordRead } from '../rights/enforce.ts';
 
 type Replay = components['schemas']['DeadLetterReplay'];
+type Discard = components['schemas']['DeadLetterDiscard'];
 
 export type DeadLettersDeps = Pick<GatewayDeps, 'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup' | 'rights'>;
 
@@ -38,6 +40,7 @@ async function kafkaProblem<T>(work: () => Promise<T>): Promise<T> {
 export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandler[]): Router {
   const router = Router();
   const validateReplay = componentValidator<Replay>('DeadLetterReplay');
+  const validateDiscard = componentValidator<Discard>('DeadLetterDiscard');
   const sources = (): DeadLetterSources => {
     if (!deps.bus) throw new HttpProblem('kafka-unavailable', 'this gateway has no Kafka connection');
     return { db: deps.db, bus: deps.bus, topics: deps.topics, groupPrefix: deps.dlqReaderGroup ?? 'relais-dlq-reader' };
@@ -56,9 +59,15 @@ export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandle
     res.json(list);
   });
 
-  router.post('/v1/systems/:system/dead-letters/replay', requireScope(deps.auth, 'admin'), ...jsonBody, async (req, res) => {
+  /** The rights of a triage action: read the dead letters, and triage them. */
+  const mayTriage = async (req: Request, operation: string) => {
+    await authorizeRead(deps, req.caller!, 'dead-letters', { operation });
+    await authorizeDeclare(deps, req.caller!, 'dead-letter-triage', { operation });
+  };
+
+  router.post('/v1/systems/:system/dead-letters/replay', requireScope(deps.auth, 'dead-letters:write'), ...jsonBody, async (req, res) => {
     const system = declaredSystem(req, deps);
-    await authorizeRead(deps, req.caller!, 'dead-letters', { operation: 'POST /v1/systems/{system}/dead-letters/replay' });
+    await mayTriage(req, 'POST /v1/systems/{system}/dead-letters/replay');
     const body: unknown = req.body;
     if (!validateReplay(body)) throw new HttpProblem('validation-failed', 'give eventIds or all: true', toIssues(validateReplay.errors));
     const selection = 'all' in body ? { all: true, kind: body.kind } : { eventIds: body.eventIds, kind: body.kind };
@@ -69,6 +78,14 @@ export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandle
         'dead letters replayed',
       );
     res.json(result);
+  });
+
+  router.post('/v1/systems/:system/dead-letters/discard', requireScope(deps.auth, 'dead-letters:write'), ...jsonBody, async (req, res) => {
+    const system = declaredSystem(req, deps);
+    await mayTriage(req, 'POST /v1/systems/{system}/dead-letters/discard');
+    const body: unknown = req.body;
+    if (!validateDiscard(body)) throw new HttpProblem('validation-failed', 'give eventIds and a reason', toIssues(validateDiscard.errors));
+    res.json(await kafkaProblem(() => discardDeadLetters(sources(), system, body, req.caller!.name)));
   });
   return router;
 }
