@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../core/bus/types.ts';
 import { topicNames, type TopicNames } from '../core/topics.ts';
+import { decodeDelivery, encodeDelivery } from '../core/envelopes.ts';
 import { createTestDatabase, ensureTestTopics, readTopic, testBus, uniquePrefix, type TestDatabase } from '@relais/connector-kit/testing';
 import { createLogger } from '../core/logger.ts';
 import { loadFlows } from '../core/flows/flows.ts';
@@ -21,6 +22,36 @@ import { loadRights } from './rights/rights.ts';
 
 const discardMe = randomUUID();
 const replayMe = randomUUID();
+const fixMe = randomUUID();
+const pivot = 'c0ffee00-0000-4000-8000-000000000001';
+// What the tax office received: a postcode of four digits, which it refused.
+const badAddress = {
+  number: '8',
+  streetName: 'rue de la Console',
+  postcode: '6900',
+  communeName: 'Lyon',
+  communeInsee: '69383',
+  country: 'FR',
+};
+
+/** A real delivery, dead-lettered as the sink runtime does it (its headers say why). */
+function deadDelivery(eventId: string) {
+  const delivery = encodeDelivery(
+    {
+      eventId,
+      type: 'fr.relais.citizen.address.changed.v1',
+      pivotId: pivot,
+      system: 'tax',
+      routeId: 'address-changed-to-tax',
+      citizenId: 'FISC-1',
+      data: { address: badAddress, effectiveDate: '2026-12-01' },
+      time: new Date().toISOString(),
+    },
+    topics.dlq('tax'),
+  );
+  const { topic, key, headers } = deadLetter(eventId);
+  return { topic, key, value: delivery.value, headers: { ...headers, ...delivery.headers } };
+}
 let database: TestDatabase;
 let bus: Bus;
 let topics: TopicNames;
@@ -60,7 +91,7 @@ before(async () => {
   topics = topicNames(prefix);
   bus = testBus();
   await ensureTestTopics(bus, prefix, ['tax']);
-  await bus.publish([deadLetter(discardMe), deadLetter(replayMe)]);
+  await bus.publish([deadLetter(discardMe), deadLetter(replayMe), deadDelivery(fixMe)]);
   const flows = loadFlows('flows');
   server = await listen(
     createApp({
@@ -117,6 +148,7 @@ test('a discard needs a reason, is audited with it, shows as discarded and is ne
     new Map([
       [discardMe, 'discarded'],
       [replayMe, 'dead_lettered'],
+      [fixMe, 'dead_lettered'],
     ]),
   );
 
@@ -129,4 +161,63 @@ test('a discard needs a reason, is audited with it, shows as discarded and is ne
     redriven.map((m) => m.headers['ce_id']),
     [replayMe],
   );
+});
+
+test('an operator inspects a dead letter, and fixes it: the correction is checked against the schema and the allow-list, audited, re-driven', async () => {
+  const inspected = await fetch(`${server.url}/v1/systems/tax/dead-letters/${fixMe}`, {
+    headers: { authorization: 'Bearer operator-token' },
+  });
+  assert.equal(inspected.status, 200);
+  assert.deepEqual(((await inspected.json()) as { data: unknown }).data, { address: badAddress, effectiveDate: '2026-12-01' });
+  const reads = await database.db.query(
+    `SELECT 1 FROM audit_log WHERE action = 'personal-data.read' AND details->>'operation' = $1 AND actor = 'operator'`,
+    ['GET /v1/systems/{system}/dead-letters/{eventId}'],
+  );
+  assert.equal(reads.rowCount, 1, 'reading the data is audited');
+
+  const stillBad = await post('operator', `${fixMe}/fix`, {
+    data: { address: { ...badAddress, postcode: '6900X' }, effectiveDate: '2026-12-01' },
+  });
+  assert.equal(stillBad.status, 422);
+  assert.deepEqual(
+    (stillBad.body['errors'] as { field: string }[]).map((e) => e.field),
+    ['/data/address/postcode'],
+  );
+  const widened = await post('operator', `${fixMe}/fix`, {
+    data: {
+      address: { ...badAddress, postcode: '69003' },
+      effectiveDate: '2026-12-01',
+      previousAddress: { ...badAddress, postcode: '69001' },
+    },
+  });
+  assert.equal(widened.status, 422);
+  assert.deepEqual(
+    (widened.body['errors'] as { field: string }[]).map((e) => e.field),
+    [
+      '/data/previousAddress/number',
+      '/data/previousAddress/streetName',
+      '/data/previousAddress/postcode',
+      '/data/previousAddress/communeName',
+      '/data/previousAddress/communeInsee',
+      '/data/previousAddress/country',
+    ],
+  );
+
+  const fixed = await post('operator', `${fixMe}/fix`, {
+    data: { address: { ...badAddress, postcode: '69003' }, effectiveDate: '2026-12-01' },
+  });
+  assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+  assert.deepEqual(fixed.body['fields'], ['address']);
+  const audit = await database.db.query<{ action: string; fields: string[] | null }>(
+    `SELECT action, details->'fields' AS fields FROM audit_log WHERE action IN ('dlq.fixed', 'dlq.replayed') AND details->>'eventId' = $1 ORDER BY id`,
+    [fixMe],
+  );
+  assert.deepEqual(audit.rows, [
+    { action: 'dlq.fixed', fields: ['address'] },
+    { action: 'dlq.replayed', fields: null },
+  ]);
+  const redriven = await readTopic(topics.delivery('tax'), (m) => m.some((x) => x.headers['ce_id'] === fixMe));
+  const delivery = decodeDelivery(redriven.find((m) => m.headers['ce_id'] === fixMe)!);
+  assert.equal((delivery.data['address'] as { postcode: string }).postcode, '69003');
+  assert.equal(delivery.citizenId, 'FISC-1', 'the rest of the delivery is as it was');
 });

@@ -38,12 +38,13 @@ export interface DeadLetterSources {
   groupPrefix: string;
 }
 
-interface Entry {
+export interface Entry {
   message: IncomingMessage;
   view: DeadLetterView;
 }
 
-async function entries(sources: DeadLetterSources, system: string): Promise<Entry[]> {
+/** The system's delivery dead letters, each with what became of it since. */
+export async function deadLetterEntries(sources: DeadLetterSources, system: string): Promise<Entry[]> {
   const messages = latestByEvent(await readTopicToEnd(sources.bus, sources.topics.dlq(system), { groupPrefix: sources.groupPrefix }));
   const ids = [...new Set(messages.flatMap((m) => (isUuid(m.headers['ce_id'] ?? '') ? [m.headers['ce_id']!.toLowerCase()] : [])))];
   const [ledger, replays] = await Promise.all([
@@ -89,14 +90,14 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
 /** Both kinds (delivery dead letters first), or one. */
 export async function listDeadLetters(sources: DeadLetterSources, system: string, kind?: DeadLetterKind): Promise<DeadLetters> {
   const [deliveries, records] = await Promise.all([
-    kind === 'source' ? [] : entries(sources, system),
+    kind === 'source' ? [] : deadLetterEntries(sources, system),
     kind === 'delivery' ? [] : sourceEntries(sources, system),
   ]);
   return { system, deadLetters: [...deliveries, ...records].map((e) => e.view) };
 }
 
 /** Why a requested event cannot be re-driven, or undefined when it can. */
-function skipReason(entry: Entry | undefined): string | undefined {
+export function skipReason(entry: Entry | undefined): string | undefined {
   if (!entry) return 'not in the dead-letter topic';
   if (entry.view.status === 'poison') return 'poison: not a delivery, it cannot be replayed as it is';
   if (entry.view.status !== 'dead_lettered') return `already ${entry.view.status} since`;
@@ -111,7 +112,7 @@ export async function replayDeadLetters(
   actor: string,
 ): Promise<ReplayResult> {
   if (selection.kind === 'source') return requestSourceRedrives(sources, system, selection, actor);
-  const { chosen, skipped } = chooseDeadLetters(await entries(sources, system), selection, skipReason);
+  const { chosen, skipped } = chooseDeadLetters(await deadLetterEntries(sources, system), selection, skipReason);
   if (chosen.length > 0) {
     await sources.db.transaction(async (tx) => {
       for (const { view } of chosen) {
@@ -148,7 +149,7 @@ export async function discardDeadLetters(
   selection: { eventIds: string[]; reason: string },
   actor: string,
 ): Promise<DiscardResult> {
-  const { chosen, skipped } = chooseDeadLetters(await entries(sources, system), selection, skipReason);
+  const { chosen, skipped } = chooseDeadLetters(await deadLetterEntries(sources, system), selection, skipReason);
   await sources.db.transaction(async (tx) => {
     for (const { view } of chosen)
       await appendAudit(tx, {

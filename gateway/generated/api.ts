@@ -875,6 +875,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/systems/{system}/dead-letters/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery dead letter with the data the system received
+         * @description Requires scope `systems:read` and `read: dead-letters`. The dead letter and its delivery's
+         *     data (only the fields the flow allows this system), opened with the citizen's key: a read
+         *     of personal data, audited. A dead letter that is not a readable delivery is a 409.
+         */
+        get: operations["inspectDeadLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/{eventId}/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a dead letter's data and re-drive it to its system
+         * @description Requires scope `dead-letters:write`, `read: dead-letters` and `declare: dead-letter-triage`.
+         *     The corrected `data` is checked against the event type's schema (a field the flow never
+         *     delivered to this system is not required) and may not add a field the system did not
+         *     receive: each problem is a 422 naming `/data/…`. The corrected delivery keeps its event id,
+         *     is sealed again with the citizen's key and published on the system's delivery topic; audited
+         *     as `dlq.fixed` (the names of the fields changed) and `dlq.replayed`. A dead letter applied,
+         *     rejected, superseded or discarded since is a 409.
+         */
+        post: operations["fixDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/asyncapi.yaml": {
         parameters: {
             query?: never;
@@ -1807,6 +1855,28 @@ export interface components {
                 eventId: string;
                 reason: string;
             }[];
+        };
+        DeadLetterInspection: {
+            deadLetter: components["schemas"]["DeadLetter"];
+            /** @description The flow route that made the delivery. */
+            routeId: string;
+            /** @description The delivery's data as the system received it. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        DeadLetterFix: {
+            /** @description The corrected data (the whole of it). */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        DeadLetterFixResult: {
+            system: components["schemas"]["SystemName"];
+            /** Format: uuid */
+            eventId: string;
+            /** @description The top-level fields the correction changed. */
+            fields: string[];
         };
         ValidationIssue: {
             /** @description JSON pointer into the request body. */
@@ -3022,6 +3092,71 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    inspectDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letter and its data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterInspection"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    fixDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterFix"];
+            };
+        };
+        responses: {
+            /** @description Re-driven; `fields` names what changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterFixResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };

@@ -8,9 +8,11 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { RelaisError } from '../../core/errors.ts';
+import { isUuid } from '../../core/ids.ts';
 import { toIssues } from '../../schemas/validation.ts';
 import { componentValidator } from '../api-document.ts';
 import { requireScope } from '../auth.ts';
+import { fixDeadLetter, inspectDeadLetter } from '../dead-letter-fix.ts';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters, type DeadLetterSources } from '../dead-letters.ts';
 import type { GatewayDeps } from '../deps.ts';
 import type { components } from '../generated/api.ts';
@@ -19,8 +21,12 @@ import { authorizeDeclare, authorizeRead, recordRead } from '../rights/enforce.t
 
 type Replay = components['schemas']['DeadLetterReplay'];
 type Discard = components['schemas']['DeadLetterDiscard'];
+type Fix = components['schemas']['DeadLetterFix'];
 
-export type DeadLettersDeps = Pick<GatewayDeps, 'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup' | 'rights'>;
+export type DeadLettersDeps = Pick<
+  GatewayDeps,
+  'auth' | 'db' | 'bus' | 'flows' | 'topics' | 'logger' | 'dlqReaderGroup' | 'rights' | 'citizenKeys'
+>;
 
 function declaredSystem(req: Request, deps: DeadLettersDeps): string {
   const system = String(req.params['system'] ?? '');
@@ -41,6 +47,7 @@ export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandle
   const router = Router();
   const validateReplay = componentValidator<Replay>('DeadLetterReplay');
   const validateDiscard = componentValidator<Discard>('DeadLetterDiscard');
+  const validateFix = componentValidator<Fix>('DeadLetterFix');
   const sources = (): DeadLetterSources => {
     if (!deps.bus) throw new HttpProblem('kafka-unavailable', 'this gateway has no Kafka connection');
     return { db: deps.db, bus: deps.bus, topics: deps.topics, groupPrefix: deps.dlqReaderGroup ?? 'relais-dlq-reader' };
@@ -87,5 +94,41 @@ export function deadLettersRoutes(deps: DeadLettersDeps, jsonBody: RequestHandle
     if (!validateDiscard(body)) throw new HttpProblem('validation-failed', 'give eventIds and a reason', toIssues(validateDiscard.errors));
     res.json(await kafkaProblem(() => discardDeadLetters(sources(), system, body, req.caller!.name)));
   });
+
+  const eventIdOf = (req: Request): string => {
+    const id = String(req.params['eventId'] ?? '').toLowerCase();
+    if (!isUuid(id))
+      throw new HttpProblem('invalid-parameter', 'the event id is a UUID', [{ field: '/eventId', message: 'must be a UUID' }]);
+    return id;
+  };
+
+  router.get('/v1/systems/:system/dead-letters/:eventId', requireScope(deps.auth, 'systems:read'), async (req, res) => {
+    const system = declaredSystem(req, deps);
+    const eventId = eventIdOf(req);
+    const operation = 'GET /v1/systems/{system}/dead-letters/{eventId}';
+    const grant = await authorizeRead(deps, req.caller!, 'dead-letters', { operation });
+    const inspected = await kafkaProblem(() => inspectDeadLetter(sources(), deps.citizenKeys, system, eventId));
+    // The delivery's data is the citizen's personal data, as the system received it.
+    await recordRead(deps, req.caller!, { operation, grant, changeId: eventId, pivotId: inspected.deadLetter.pivotId ?? undefined });
+    res.json(inspected);
+  });
+
+  router.post(
+    '/v1/systems/:system/dead-letters/:eventId/fix',
+    requireScope(deps.auth, 'dead-letters:write'),
+    ...jsonBody,
+    async (req, res) => {
+      const system = declaredSystem(req, deps);
+      const eventId = eventIdOf(req);
+      await mayTriage(req, 'POST /v1/systems/{system}/dead-letters/{eventId}/fix');
+      const body: unknown = req.body;
+      if (!validateFix(body)) throw new HttpProblem('validation-failed', 'give the corrected data', toIssues(validateFix.errors));
+      const fixed = await kafkaProblem(() =>
+        fixDeadLetter(sources(), deps.citizenKeys, { system, eventId, data: body.data }, req.caller!.name),
+      );
+      deps.logger.info({ system, eventId, fields: fixed.fields.length, caller: req.caller!.name }, 'dead letter fixed and replayed');
+      res.json(fixed);
+    },
+  );
   return router;
 }
