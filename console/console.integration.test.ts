@@ -9,6 +9,10 @@
  *     missed collection reported at the desk, notes on it, assigns it to the waste service and
  *     answers the citizen with the keyboard only; the request is resolved and the answer reaches
  *     the citizen's mailbox, which the trace shows;
+ *   - Dominique, who also reviews identities, opens a change held because its civil data matched
+ *     two homonyms in the register, compares them side by side with the data given, and chooses;
+ *   - Alex, an operator, finds a change dead-lettered for social-services while it was down,
+ *     corrects the street name it carried, replays it to that system alone and sees it applied;
  *   - Alex, an operator, opens the dead letters and the figures (a chart, and their CSV export),
  *     and is refused a citizen's file by the API, which names the rule.
  * Every screen, in French and in English, has 0 axe-core violations; each is kept as a
@@ -20,7 +24,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
-import { startStack, type Stack } from '../test/support/stack.ts';
+import { addressChange, startStack, type Stack } from '../test/support/stack.ts';
 
 const ARTIFACTS = 'test-artifacts/console';
 const MAIL = 'jeanne.console@example.fr';
@@ -122,8 +126,14 @@ describe('the agent console in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack({
       store: 'postgres',
-      flows: ['social-services.yaml', 'waste-management.yaml', 'tax.yaml', 'school-catering.yaml', 'email.yaml'],
-      env: { RELAIS_TAX_BATCH_MAX_AGE_MS: '300', RELAIS_TAX_ACK_POLL_MS: '150', RELAIS_TAX_ACK_DEADLINE_MS: '20000' },
+      flows: ['social-services.yaml', 'waste-management.yaml', 'tax.yaml', 'school-catering.yaml', 'email.yaml', 'civil-registry.yaml'],
+      env: {
+        RELAIS_TAX_BATCH_MAX_AGE_MS: '300',
+        RELAIS_TAX_ACK_POLL_MS: '150',
+        RELAIS_TAX_ACK_DEADLINE_MS: '20000',
+        // A short patience: a silo failing for longer dead-letters (the operator's journey).
+        RELAIS_SINK_PATIENCE_MS: '1500',
+      },
     });
     assert.ok(stack.relais.consoleUrl, 'the quick start runs the console');
     consoleUrl = stack.relais.consoleUrl;
@@ -271,6 +281,88 @@ describe('the agent console in Chromium', () => {
     assert.ok(mail, 'the answer reached the citizen');
     assert.match(mail.text, /Votre bac sera collecté jeudi matin/);
     await check(page, 'request-answered', 'fr');
+    await page.close();
+  });
+
+  test('an identity reviewer compares the register’s homonyms side by side with the data given and chooses one', async () => {
+    const held = await fetch(`${stack.relais.gatewayUrl}/v1/changes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.relais.devToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...addressChange('unused', 'rue des Homonymes'),
+        // Two Jean-Pierre Bernard born the same day are in the register's demo (silos/civil-registry/seed.ts).
+        citizen: {
+          civil: {
+            birthName: 'bérnard',
+            givenNames: ['Jean Pierre'],
+            dateOfBirth: '1962-07-14',
+            placeOfBirth: { communeName: 'LYON', country: 'FR' },
+          },
+        },
+      }),
+    });
+    const change = (await held.json()) as { id: string; status: string; identityReview?: { id: string } };
+    assert.equal(change.status, 'held_for_review', JSON.stringify(change));
+
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, consoleUrl, 'dominique.accueil');
+    const listBytes = await weighed(page, () => page.getByRole('link', { name: 'Identités à vérifier' }).click());
+    await bothLanguages(page, 'identity-reviews', listBytes);
+    const reviewBytes = await weighed(page, () => page.locator(`a[href="/identity-reviews/${change.identityReview!.id}"]`).click());
+    const sideBySide = await page.locator('#side-by-side + div').innerText();
+    assert.match(sideBySide, /EC-00000901/);
+    assert.match(sideBySide, /EC-00000902/);
+    assert.match(sideBySide, /bérnard/);
+    // The homonym born in Bron differs on the place of birth only.
+    assert.equal(await page.locator('#side-by-side + div [data-matched="false"]').count(), 1);
+    await bothLanguages(page, 'identity-review', reviewBytes);
+
+    await page.getByRole('button', { name: 'Choisir EC-00000901' }).click();
+    await page.waitForLoadState('load');
+    assert.match(page.url(), new RegExp(`/changes/${change.id}$`));
+    assert.match(await page.getByRole('status').first().innerText(), /Décision enregistrée : matched/);
+    await page.close();
+  });
+
+  test('an operator fixes a dead letter’s data, replays it to social-services alone and sees it applied', async () => {
+    await stack.setFault({ mode: 'erreur', statut: 503 });
+    let changeId: string;
+    try {
+      const posted = await stack.postChange(addressChange('SS-000123', 'rue Erronée'));
+      assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      changeId = posted.body.id;
+      await stack.waitForStatus(
+        changeId,
+        (c) => c.recipients.some((r) => r.system === 'social-services' && r.status === 'dead_lettered'),
+        60_000,
+      );
+    } finally {
+      await stack.setFault(null);
+    }
+
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, consoleUrl, 'alex.exploitation');
+    await page.getByRole('link', { name: 'Lettres mortes' }).click();
+    const inspectBytes = await weighed(page, () => page.locator(`a[href="/dead-letters/social-services/${changeId}"]`).click());
+    assert.match(await page.locator('h1').innerText(), /Lettre morte/);
+    await bothLanguages(page, 'dead-letter', inspectBytes);
+
+    const data = JSON.parse(await page.inputValue('#data')) as { address: { streetName: string } };
+    assert.equal(data.address.streetName, 'rue Erronée');
+    data.address.streetName = 'rue Corrigée';
+    await page.fill('#data', JSON.stringify(data, null, 2));
+    await page.getByRole('button', { name: 'Corriger et rejouer vers social-services' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /Corrigé et rejoué \(champs modifiés : address\)/);
+
+    await waitFor(async () => {
+      await page.reload();
+      return (await page.locator(`[data-event="${changeId}"][data-status="applied"]`).count()) === 1;
+    }, 'the fixed dead letter applied');
+    await check(page, 'dead-letters-fixed', 'fr');
+    const change = await stack.getChange(changeId);
+    assert.equal(change.recipients.find((r) => r.system === 'social-services')?.status, 'applied');
+    assert.match(JSON.stringify((await stack.file('SS-000123')).adresse), /rue Corrigée/);
     await page.close();
   });
 

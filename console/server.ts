@@ -13,6 +13,7 @@ import { contextOf, render, screen, type ConsoleOptions } from './context.ts';
 import { authorizationRequest, exchangeCode } from './login.ts';
 import { changeScreens } from './screens/change.ts';
 import { citizenScreens } from './screens/citizen.ts';
+import { identityReviewScreens } from './screens/identity-reviews.ts';
 import { kpisScreens } from './screens/kpis.ts';
 import { operationsScreens } from './screens/operations.ts';
 import { requestsScreens } from './screens/requests.ts';
@@ -82,6 +83,7 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
     citizenScreens(sessions, options),
     changeScreens(sessions, options),
     requestsScreens(sessions, options),
+    identityReviewScreens(sessions, options),
     operationsScreens(sessions, options),
     kpisScreens(sessions, options),
   );
