@@ -185,11 +185,35 @@ describe('the agent console in Chromium', () => {
 
     const declareBytes = await weighed(page, () => page.getByRole('link', { name: 'Déclarer un changement d’adresse' }).click());
     await bothLanguages(page, 'declare', declareBytes);
-    await page.fill('#number', '8');
-    await page.fill('#streetName', 'rue de la Console');
-    await page.fill('#postcode', '69003');
-    await page.fill('#communeName', 'Lyon');
-    await page.fill('#communeInsee', '69383');
+    const declareUrl = new URL(page.url());
+    const fillAddress = async (p: Page) => {
+      await p.fill('#number', '8');
+      await p.fill('#streetName', 'rue de la Console');
+      await p.fill('#postcode', '69003');
+      await p.fill('#communeName', 'Lyon');
+      await p.fill('#communeInsee', '69383');
+    };
+    // The preview in English, in a second tab of the same session (then back to French).
+    const english = await page.context().newPage();
+    declareUrl.searchParams.set('lang', 'en');
+    await english.goto(declareUrl.toString());
+    await fillAddress(english);
+    const englishPreviewBytes = await weighed(english, () =>
+      english.getByRole('button', { name: 'See who will receive this change' }).click(),
+    );
+    assert.match(
+      await english
+        .locator('h2, h1')
+        .allInnerTexts()
+        .then((t) => t.join(' ')),
+      /Who will receive this change/,
+    );
+    await check(english, 'preview', 'en');
+    figures.at(-1)!.bytes = englishPreviewBytes;
+    declareUrl.searchParams.set('lang', 'fr');
+    await english.goto(declareUrl.toString());
+    await english.close();
+    await fillAddress(page);
     const previewBytes = await weighed(page, () => page.getByRole('button', { name: 'Voir qui recevra ce changement' }).click());
     const preview = await page.locator('table').innerText();
     for (const system of RECIPIENTS) assert.match(preview, new RegExp(system), `the preview names ${system}`);
@@ -384,8 +408,7 @@ describe('the agent console in Chromium', () => {
     // The operator may not read citizens' files: the gateway refuses, the console says which rule.
     const refusedBytes = await weighed(page, () => page.goto(`${consoleUrl}/search?system=social-services&identifier=SS-000123`));
     assert.match(await page.getByRole('alert').innerText(), /read:timelines/);
-    await check(page, 'refused', 'fr');
-    figures.at(-1)!.bytes = refusedBytes;
+    await bothLanguages(page, 'refused', refusedBytes);
     await page.close();
   });
 });
