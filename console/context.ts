@@ -51,7 +51,7 @@ export function csrfField(ctx: Context): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.session.csrf}" />`;
 }
 
-export type Section = 'search' | 'dead-letters' | 'kpis';
+export type Section = 'search' | 'requests' | 'reviews' | 'dead-letters' | 'kpis';
 
 /** Sends the page: the shell around `main`, in the context's language. */
 export function render(ctx: Context, title: string, main: Html, current?: Section, status = 200): void {
@@ -60,6 +60,10 @@ export function render(ctx: Context, title: string, main: Html, current?: Sectio
   const nav = login
     ? [
         { href: '/', label: ctx.t('navSearch'), current: current === 'search' },
+        ...(roles.includes('request-agent') ? [{ href: '/requests', label: ctx.t('navRequests'), current: current === 'requests' }] : []),
+        ...(roles.includes('identity-reviewer')
+          ? [{ href: '/identity-reviews', label: ctx.t('navReviews'), current: current === 'reviews' }]
+          : []),
         ...(roles.includes('operator')
           ? [
               { href: '/dead-letters', label: ctx.t('navDeadLetters'), current: current === 'dead-letters' },
@@ -127,6 +131,13 @@ export function screen(sessions: Sessions, options: ConsoleOptions, handle: (ctx
             <div class="fr-alert fr-alert--error" role="alert">
               <p>${error.message}</p>
               ${rule ? html`<p>${ctx.t('errorRule', { rule })}</p>` : ''}
+              ${
+                error.problem.errors?.length
+                  ? html`<ul>
+                      ${error.problem.errors.map((e) => html`<li><code>${e.field}</code> : ${e.message}</li>`)}
+                    </ul>`
+                  : ''
+              }
             </div>`,
           undefined,
           error.status,

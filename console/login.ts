@@ -10,7 +10,7 @@ import type { Agent } from './session.ts';
 
 /** The API scopes the console asks for: the gateway's rights decide what each agent may do with them. */
 export const CONSOLE_SCOPES =
-  'openid changes:write changes:read citizens:read citizens:write service-requests:write service-requests:read identity:review identity:manage kpis:read systems:read';
+  'openid changes:write changes:read citizens:read citizens:write service-requests:write service-requests:read identity:review identity:manage kpis:read systems:read dead-letters:write';
 
 export interface OidcClient {
   issuer: string;

@@ -13,8 +13,10 @@ import { contextOf, render, screen, type ConsoleOptions } from './context.ts';
 import { authorizationRequest, exchangeCode } from './login.ts';
 import { changeScreens } from './screens/change.ts';
 import { citizenScreens } from './screens/citizen.ts';
+import { identityReviewScreens } from './screens/identity-reviews.ts';
 import { kpisScreens } from './screens/kpis.ts';
 import { operationsScreens } from './screens/operations.ts';
+import { requestsScreens } from './screens/requests.ts';
 import { Sessions } from './session.ts';
 
 export type { ConsoleOptions } from './context.ts';
@@ -80,6 +82,8 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
   app.use(
     citizenScreens(sessions, options),
     changeScreens(sessions, options),
+    requestsScreens(sessions, options),
+    identityReviewScreens(sessions, options),
     operationsScreens(sessions, options),
     kpisScreens(sessions, options),
   );

@@ -24,6 +24,7 @@ import { identitiesRoutes } from './routes/identities.ts';
 import { kpisRoutes } from './routes/kpis.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { privacyRoutes } from './routes/privacy.ts';
+import { requestWorkspaceRoutes } from './routes/request-workspace.ts';
 import { serviceRequestsRoutes } from './routes/service-requests.ts';
 import { systemsRoutes } from './routes/systems.ts';
 
@@ -69,6 +70,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     privacyRoutes(deps),
     interactionsRoutes(deps, body),
     erasureRoutes(deps),
+    requestWorkspaceRoutes(deps, body),
     serviceRequestsRoutes(deps, body),
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),

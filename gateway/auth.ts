@@ -27,6 +27,7 @@ export const scopes = [
   'identity:manage',
   'kpis:read',
   'systems:read',
+  'dead-letters:write',
   'admin',
 ] as const;
 export type Scope = (typeof scopes)[number];

@@ -57,7 +57,7 @@ function replay(url: string, system: string, body: unknown, token = admin): Prom
   });
 }
 
-test('replaying needs the admin scope; listing needs systems:read', async () => {
+test('replaying needs the dead-letters:write scope; listing needs systems:read', async () => {
   const url = await app({ bus: deadBus });
   const forbidden = await replay(url, 'tax', { all: true }, reader);
   assert.equal(forbidden.status, 403);

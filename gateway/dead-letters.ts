@@ -27,6 +27,7 @@ import { requestSourceRedrives, sourceEntries } from './source-dead-letters.ts';
 type DeadLetters = components['schemas']['DeadLetters'];
 type DeadLetterView = components['schemas']['DeadLetter'];
 type ReplayResult = components['schemas']['DeadLetterReplayResult'];
+type DiscardResult = components['schemas']['DeadLetterDiscardResult'];
 export type DeadLetterKind = components['schemas']['DeadLetterKind'];
 
 export interface DeadLetterSources {
@@ -37,12 +38,13 @@ export interface DeadLetterSources {
   groupPrefix: string;
 }
 
-interface Entry {
+export interface Entry {
   message: IncomingMessage;
   view: DeadLetterView;
 }
 
-async function entries(sources: DeadLetterSources, system: string): Promise<Entry[]> {
+/** The system's delivery dead letters, each with what became of it since. */
+export async function deadLetterEntries(sources: DeadLetterSources, system: string): Promise<Entry[]> {
   const messages = latestByEvent(await readTopicToEnd(sources.bus, sources.topics.dlq(system), { groupPrefix: sources.groupPrefix }));
   const ids = [...new Set(messages.flatMap((m) => (isUuid(m.headers['ce_id'] ?? '') ? [m.headers['ce_id']!.toLowerCase()] : [])))];
   const [ledger, replays] = await Promise.all([
@@ -50,15 +52,17 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
       'SELECT event_id, outcome FROM sink_ledger WHERE system = $1 AND event_id = ANY($2::uuid[])',
       [system, ids],
     ),
-    sources.db.query<{ event_id: string; at: Date }>(
-      `SELECT details->>'eventId' AS event_id, max(at) AS at FROM audit_log
-        WHERE action = 'dlq.replayed' AND coalesce(details->>'kind', 'delivery') = 'delivery' AND details->>'system' = $1
-          AND details->>'eventId' = ANY($2::text[]) GROUP BY 1`,
+    sources.db.query<{ event_id: string; action: string; at: Date }>(
+      `SELECT details->>'eventId' AS event_id, action, max(at) AS at FROM audit_log
+        WHERE action IN ('dlq.replayed', 'dlq.discarded') AND coalesce(details->>'kind', 'delivery') = 'delivery' AND details->>'system' = $1
+          AND details->>'eventId' = ANY($2::text[]) GROUP BY 1, 2`,
       [system, ids],
     ),
   ]);
   const outcome = new Map(ledger.rows.map((r) => [r.event_id, r.outcome]));
-  const replayed = new Map(replays.rows.map((r) => [r.event_id, new Date(r.at).toISOString()]));
+  const replayed = new Map(replays.rows.filter((r) => r.action === 'dlq.replayed').map((r) => [r.event_id, new Date(r.at).toISOString()]));
+  // A discard is final: an operator decided the delivery must not be applied.
+  const discarded = new Set(replays.rows.filter((r) => r.action === 'dlq.discarded').map((r) => r.event_id));
   return messages.map((message) => {
     const facts = describeDeadLetter(message);
     const { eventId, fields } = deadLetterViewBase(facts);
@@ -67,7 +71,9 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
       ? 'poison'
       : settled === 'applied' || settled === 'rejected' || settled === 'superseded'
         ? settled
-        : 'dead_lettered';
+        : eventId && discarded.has(eventId)
+          ? 'discarded'
+          : 'dead_lettered';
     return {
       message,
       view: {
@@ -84,14 +90,14 @@ async function entries(sources: DeadLetterSources, system: string): Promise<Entr
 /** Both kinds (delivery dead letters first), or one. */
 export async function listDeadLetters(sources: DeadLetterSources, system: string, kind?: DeadLetterKind): Promise<DeadLetters> {
   const [deliveries, records] = await Promise.all([
-    kind === 'source' ? [] : entries(sources, system),
+    kind === 'source' ? [] : deadLetterEntries(sources, system),
     kind === 'delivery' ? [] : sourceEntries(sources, system),
   ]);
   return { system, deadLetters: [...deliveries, ...records].map((e) => e.view) };
 }
 
 /** Why a requested event cannot be re-driven, or undefined when it can. */
-function skipReason(entry: Entry | undefined): string | undefined {
+export function skipReason(entry: Entry | undefined): string | undefined {
   if (!entry) return 'not in the dead-letter topic';
   if (entry.view.status === 'poison') return 'poison: not a delivery, it cannot be replayed as it is';
   if (entry.view.status !== 'dead_lettered') return `already ${entry.view.status} since`;
@@ -106,7 +112,7 @@ export async function replayDeadLetters(
   actor: string,
 ): Promise<ReplayResult> {
   if (selection.kind === 'source') return requestSourceRedrives(sources, system, selection, actor);
-  const { chosen, skipped } = chooseDeadLetters(await entries(sources, system), selection, skipReason);
+  const { chosen, skipped } = chooseDeadLetters(await deadLetterEntries(sources, system), selection, skipReason);
   if (chosen.length > 0) {
     await sources.db.transaction(async (tx) => {
       for (const { view } of chosen) {
@@ -129,4 +135,30 @@ export async function replayDeadLetters(
     });
   }
   return { system, replayed: chosen.map((e) => e.view.eventId!), skipped };
+}
+
+/**
+ * Discards the chosen dead letters with the operator's reason: an audit entry each
+ * (`dlq.discarded`), after which the list shows them `discarded` and a replay skips them. Nothing
+ * is published; the change's status for the system stays `dead_lettered`, with the discard
+ * findable in the audit log.
+ */
+export async function discardDeadLetters(
+  sources: DeadLetterSources,
+  system: string,
+  selection: { eventIds: string[]; reason: string },
+  actor: string,
+): Promise<DiscardResult> {
+  const { chosen, skipped } = chooseDeadLetters(await deadLetterEntries(sources, system), selection, skipReason);
+  await sources.db.transaction(async (tx) => {
+    for (const { view } of chosen)
+      await appendAudit(tx, {
+        actor,
+        action: 'dlq.discarded',
+        changeId: view.eventId,
+        pivotId: view.pivotId,
+        details: { system, eventId: view.eventId, type: view.type, code: view.code, reason: selection.reason },
+      });
+  });
+  return { system, discarded: chosen.map((e) => e.view.eventId!), skipped };
 }

@@ -23,6 +23,7 @@ export const problemTypes = {
   'review-decided': { status: 409, title: 'This identity review was already decided' },
   'crosswalk-conflict': { status: 409, title: 'The crosswalk already says otherwise' },
   'store-conflict': { status: 409, title: 'The request conflicts with what is already stored' },
+  'request-closed': { status: 409, title: 'This service request is closed; nothing more can be done with it' },
   'objection-not-allowed': { status: 409, title: 'No legal basis of the flows to this system allows the citizen to object' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },

@@ -30,14 +30,20 @@ export async function insertServiceRequest(
   data: EventData<typeof SUBMITTED>,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at)
-     VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $6)`,
-    [accepted.id, accepted.pivotId, channel, data.category, data.competentService, accepted.acceptedAt],
+    `INSERT INTO service_requests (id, pivot_id, channel, category, competent_service, status, status_at, submitted_at, commune_insee)
+     VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $6, $7)`,
+    [accepted.id, accepted.pivotId, channel, data.category, data.competentService, accepted.acceptedAt, communeOf(data.location)],
   );
   await tx.query(
     `INSERT INTO service_request_history (request_id, event_id, event_type, status, at) VALUES ($1, $1, $2, 'submitted', $3)`,
     [accepted.id, SUBMITTED, accepted.acceptedAt],
   );
+}
+
+/** The commune's INSEE code, the location's own or its address's: kept beside the request, for the workspace's filter. */
+function communeOf(location: EventData<typeof SUBMITTED>['location']): string | null {
+  const where = location as { communeInsee?: string; address?: { communeInsee?: string } };
+  return where.communeInsee ?? where.address?.communeInsee ?? null;
 }
 
 interface RequestRow {

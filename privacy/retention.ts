@@ -113,7 +113,11 @@ export async function purgeExpired(db: Db, days: RetentionDays, now: Date, metri
     const comments = await db.query('UPDATE service_request_history SET comment = NULL WHERE comment IS NOT NULL AND at < $1', [
       new Date(now.getTime() - days.sensitive * DAY_MS),
     ]);
-    counts.serviceRequestComments = comments.rowCount;
+    // The agents' notes and answers on a request (docs/adr/0035) are the same class of text.
+    const notes = await db.query('UPDATE service_request_actions SET note = NULL WHERE note IS NOT NULL AND at < $1', [
+      new Date(now.getTime() - days.sensitive * DAY_MS),
+    ]);
+    counts.serviceRequestComments = comments.rowCount + notes.rowCount;
   }
   for (const c of dataClasses) if (counts.changes[c] > 0) metrics.purged?.(c, 'changes', counts.changes[c]);
   if (counts.outbox > 0) metrics.purged?.('all', 'outbox', counts.outbox);

@@ -36,7 +36,7 @@ test('a bad rights file fails with file, line and reason', async () => {
   const { code, stderr } = await relais(['rights', 'validate', file]);
   assert.equal(code, 1);
   assert.deepEqual(stderr, [
-    `${file}:4: clients.desk.read[0]: must be one of "own-changes", "changes", "dead-letters", "systems", "kpis", "identity-reviews", "crosswalk", "family-contacts", "interactions"`,
+    `${file}:4: clients.desk.read[0]: must be one of "own-changes", "changes", "dead-letters", "systems", "kpis", "identity-reviews", "crosswalk", "family-contacts", "interactions", "service-requests"`,
   ]);
   writeFileSync(file, 'clients:\n  desk:\n    system: archives\n');
   assert.deepEqual((await relais(['rights', 'validate', file])).stderr, [

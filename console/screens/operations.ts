@@ -1,14 +1,93 @@
 /**
- * Operators: the dead letters of every system (GET /v1/systems, GET /v1/systems/{system}/dead-letters)
- * and a replay to one system (POST /v1/systems/{system}/dead-letters/replay, audited by the gateway).
+ * Operators: the dead letters of every system (GET /v1/systems, GET /v1/systems/{system}/dead-letters),
+ * and the triage of one (docs/adr/0036): inspect it (GET …/dead-letters/{eventId}), fix its data
+ * and re-drive it (POST …/{eventId}/fix, checked by the gateway against the event's schema),
+ * replay it as it is (POST …/replay) or discard it with a reason (POST …/discard) — each audited
+ * by the gateway.
  */
 import { Router } from 'express';
 import { html } from '../../web/html.ts';
 import { formatDateTime } from '../../web/i18n.ts';
-import { ok } from '../api.ts';
-import { table } from '../components.ts';
+import { ApiProblem, ok } from '../api.ts';
+import { table, textarea } from '../components.ts';
 import { csrfField, field, gateway, render, screen, type ConsoleOptions, type Context } from '../context.ts';
 import type { Sessions } from '../session.ts';
+
+function replayForm(ctx: Context, system: string, eventId: string, kind: string) {
+  return html`<form method="post" action="/dead-letters/${system}/replay">
+    ${csrfField(ctx)}<input type="hidden" name="eventId" value="${eventId}" /><input type="hidden" name="kind" value="${kind}" />
+    <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">${ctx.t('deadLetterReplay', { system })}</button>
+  </form>`;
+}
+
+/** One dead letter: what failed, the data the system received (editable), and the three ways out. */
+async function inspectPage(ctx: Context, system: string, eventId: string) {
+  const inspected = ok(await gateway(ctx).GET('/v1/systems/{system}/dead-letters/{eventId}', { params: { path: { system, eventId } } }));
+  const d = inspected.deadLetter;
+  const base = `/dead-letters/${system}/${eventId}`;
+  render(
+    ctx,
+    ctx.t('deadLetterTitle'),
+    html`<h1>${ctx.t('deadLetterTitle')}</h1>
+      <dl class="fr-mb-3w">
+        <dt>${ctx.t('deadLetterSystem')}</dt>
+        <dd>${system}</dd>
+        <dt>${ctx.t('deadLetterEvent')}</dt>
+        <dd><code>${d.type ?? ''}</code> ${eventId}</dd>
+        <dt>${ctx.t('deadLetterError')}</dt>
+        <dd>${d.code}: ${d.error}</dd>
+        <dt>${ctx.t('deadLetterFailedAt')}</dt>
+        <dd>${d.failedAt ? formatDateTime(ctx.lang, d.failedAt) : ''} (${ctx.t('deadLetterAttempts', { count: d.attempts })})</dd>
+        <dt>${ctx.t('deadLetterState')}</dt>
+        <dd>${d.status}</dd>
+      </dl>
+      <section aria-labelledby="fix-title">
+        <h2 id="fix-title">${ctx.t('deadLetterFixTitle')}</h2>
+        <form method="post" action="${base}/fix">
+          ${csrfField(ctx)}
+          <div class="fr-input-group">
+            <label class="fr-label" for="data"
+              >${ctx.t('deadLetterData')}<span class="fr-hint-text">${ctx.t('deadLetterDataHint')}</span></label
+            >
+            <textarea class="fr-input" id="data" name="data" rows="14" spellcheck="false">
+${JSON.stringify(inspected.data, null, 2)}</textarea>
+          </div>
+          <button class="fr-btn" type="submit">${ctx.t('deadLetterFix', { system })}</button>
+        </form>
+      </section>
+      <div class="fr-grid-row fr-grid-row--gutters fr-mt-3w">
+        <section class="fr-col-12 fr-col-md-6" aria-labelledby="replay-title">
+          <h2 id="replay-title">${ctx.t('deadLetterReplayTitle')}</h2>
+          ${replayForm(ctx, system, eventId, 'delivery')}
+        </section>
+        <section class="fr-col-12 fr-col-md-6" aria-labelledby="discard-title">
+          <h2 id="discard-title">${ctx.t('deadLetterDiscardTitle')}</h2>
+          <form method="post" action="${base}/discard">
+            ${csrfField(ctx)} ${textarea('reason', ctx.t('deadLetterReason'), ctx.t('deadLetterReasonHint'))}
+            <button class="fr-btn fr-btn--tertiary" type="submit">${ctx.t('deadLetterDiscard')}</button>
+          </form>
+        </section>
+      </div>
+      <p class="fr-mt-3w"><a href="/dead-letters">${ctx.t('deadLettersBack')}</a></p>`,
+    'dead-letters',
+  );
+}
+
+/** The data the operator typed, as a JSON object; a 422 problem naming /data when it is not one. */
+function correctedData(ctx: Context): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(field(ctx, 'data'));
+  } catch {
+    data = undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ApiProblem(422, {
+      detail: ctx.t('deadLetterDataInvalid'),
+      errors: [{ field: '/data', message: ctx.t('deadLetterDataInvalid') }],
+    });
+  return data as Record<string, unknown>;
+}
 
 async function deadLettersPage(ctx: Context) {
   const api = gateway(ctx);
@@ -22,21 +101,24 @@ async function deadLettersPage(ctx: Context) {
       html`<section aria-labelledby="dl-${list.system}">
         <h2 id="dl-${list.system}">${list.system}</h2>
         ${table(
-          list.system,
-          [ctx.t('deadLetterEvent'), ctx.t('deadLetterError'), ctx.t('deadLetterFailedAt'), ctx.t('deadLetterState'), ''],
+          // Not the system's name alone: the section around it is already named so (one name per landmark).
+          `${ctx.t('deadLettersTitle')} — ${list.system}`,
+          [
+            ctx.t('deadLetterEvent'),
+            ctx.t('deadLetterError'),
+            ctx.t('deadLetterFailedAt'),
+            ctx.t('deadLetterState'),
+            ctx.t('deadLetterAction'),
+          ],
           list.deadLetters.map((d) => [
             html`<code>${d.type ?? ''}</code> ${d.eventId ?? ''}`,
             html`${d.code}: ${d.error}`,
             d.failedAt ? formatDateTime(ctx.lang, d.failedAt) : '',
-            d.status,
+            html`<span data-event="${d.eventId ?? ''}" data-status="${d.status}">${d.status}</span>`,
             d.eventId && d.status === 'dead_lettered'
-              ? html`<form method="post" action="/dead-letters/${list.system}/replay">
-                  ${csrfField(ctx)}<input type="hidden" name="eventId" value="${d.eventId}" /><input
-                    type="hidden"
-                    name="kind"
-                    value="${d.kind}"
-                  /><button class="fr-btn fr-btn--sm" type="submit">${ctx.t('deadLetterReplay', { system: list.system })}</button>
-                </form>`
+              ? d.kind === 'delivery'
+                ? html`<a class="fr-link" href="/dead-letters/${list.system}/${d.eventId}">${ctx.t('deadLetterInspect')}</a>`
+                : replayForm(ctx, list.system, d.eventId, d.kind)
               : '',
           ]),
         )}
@@ -66,6 +148,34 @@ export function operationsScreens(sessions: Sessions, options: ConsoleOptions): 
         }),
       );
       ctx.session.flash = { kind: 'success', text: ctx.t('deadLetterReplayed', { count: result.replayed.length }) };
+      ctx.res.redirect(303, '/dead-letters');
+    }),
+  );
+  router.get(
+    '/dead-letters/:system/:eventId',
+    screen(sessions, options, (ctx) => inspectPage(ctx, String(ctx.req.params['system']), String(ctx.req.params['eventId']))),
+  );
+  router.post(
+    '/dead-letters/:system/:eventId/fix',
+    screen(sessions, options, async (ctx) => {
+      const path = { system: String(ctx.req.params['system']), eventId: String(ctx.req.params['eventId']) };
+      const result = ok(
+        await gateway(ctx).POST('/v1/systems/{system}/dead-letters/{eventId}/fix', {
+          params: { path },
+          body: { data: correctedData(ctx) },
+        }),
+      );
+      ctx.session.flash = { kind: 'success', text: ctx.t('deadLetterFixed', { fields: result.fields.join(', ') || '—' }) };
+      ctx.res.redirect(303, '/dead-letters');
+    }),
+  );
+  router.post(
+    '/dead-letters/:system/:eventId/discard',
+    screen(sessions, options, async (ctx) => {
+      const system = String(ctx.req.params['system']);
+      const body = { eventIds: [String(ctx.req.params['eventId'])], reason: field(ctx, 'reason') };
+      const result = ok(await gateway(ctx).POST('/v1/systems/{system}/dead-letters/discard', { params: { path: { system } }, body }));
+      ctx.session.flash = { kind: 'success', text: ctx.t('deadLetterDiscarded', { count: result.discarded.length }) };
       ctx.res.redirect(303, '/dead-letters');
     }),
   );

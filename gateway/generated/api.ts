@@ -348,7 +348,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The requests workspace: service requests filtered by category, commune, status, service and age
+         * @description Requires scope `service-requests:read` and the rights file's `read: service-requests` (the
+         *     `request-agent` role). Oldest first; each with its age and the target its category has
+         *     (docs/adr/0035). The list names citizens by pivot id: the read is audited.
+         */
+        get: operations["listServiceRequests"];
         put?: never;
         /**
          * Report an incident or ask a service (e.g. a missed waste collection), from any channel
@@ -382,6 +388,96 @@ export interface paths {
         get: operations["getServiceRequest"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole trace of a request on one page: status history, agents' actions, answers and their delivery
+         * @description Requires scope `service-requests:read` and `read: service-requests`. The request, its age
+         *     against its target, the services it may be assigned to, and every assignment, note and
+         *     answer with the delivery of the answer's email. Audited as a read of personal data.
+         */
+        get: operations["getServiceRequestTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a request to a competent service (the citizen is told it was reassigned)
+         * @description Requires scope `service-requests:write`, `declare: request-handling` and an `originate`
+         *     rule for fr.relais.service-request.updated.v1 on the `email` channel. Published as that
+         *     event with status `reassigned`, so the flows tell the citizen; the service must be a
+         *     declared system that is not a notification channel (422 naming `/service`). A closed
+         *     request is a 409.
+         */
+        post: operations["assignServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An agent's internal note on a request (never sent to the citizen)
+         * @description Requires scope `service-requests:write` and the right `request-handling` (declare). Audited, without the note's text.
+         */
+        post: operations["noteServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-requests/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the citizen through the email connector, as the request's updated or resolved event
+         * @description Requires scope `service-requests:write` and an `originate` rule for the event it becomes:
+         *     fr.relais.service-request.resolved.v1 for a closing status (resolved, rejected, duplicate,
+         *     withdrawn), fr.relais.service-request.updated.v1 otherwise, with the message as its
+         *     `comment`. The flows (flows/email.yaml) send it to the citizen's email; the request's
+         *     status follows the event. Follow the email's delivery at GET /v1/changes/{changeId}.
+         */
+        post: operations["answerServiceRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -733,7 +829,8 @@ export interface paths {
         put?: never;
         /**
          * Re-drive dead letters to their system once the cause is fixed
-         * @description Requires scope `admin`. Publishes each chosen dead letter's original delivery again on the
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: dead-letters`
+         *     and `declare: dead-letter-triage` (the `operator` role; docs/adr/0036). Publishes each chosen dead letter's original delivery again on the
          *     system's delivery topic; the connector applies it (the event id keeps it idempotent) and its
          *     receipt updates the change's status. `eventIds` names events; `all: true` takes every dead
          *     letter still `dead_lettered`. Each replay writes an audit entry (`dlq.replayed`, with the
@@ -749,6 +846,77 @@ export interface paths {
          *     grows); the list shows which (`replay_pending`, then `published` or `dead_lettered`).
          */
         post: operations["replayDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard dead letters that must not be applied, with the reason
+         * @description Requires scope `dead-letters:write` and, in the rights file, `read: dead-letters` and
+         *     `declare: dead-letter-triage`. Each chosen delivery dead letter still `dead_lettered` gets
+         *     an audit entry (`dlq.discarded`, with the caller and the reason); the list then shows it
+         *     `discarded` and a replay skips it. Nothing is published. Others are skipped with the reason.
+         */
+        post: operations["discardDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery dead letter with the data the system received
+         * @description Requires scope `systems:read` and `read: dead-letters`. The dead letter and its delivery's
+         *     data (only the fields the flow allows this system), opened with the citizen's key: a read
+         *     of personal data, audited. A dead letter that is not a readable delivery is a 409.
+         */
+        get: operations["inspectDeadLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/dead-letters/{eventId}/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a dead letter's data and re-drive it to its system
+         * @description Requires scope `dead-letters:write`, `read: dead-letters` and `declare: dead-letter-triage`.
+         *     The corrected `data` is checked against the event type's schema (a field the flow never
+         *     delivered to this system is not required) and may not add a field the system did not
+         *     receive: each problem is a 422 naming `/data/…`. The corrected delivery keeps its event id,
+         *     is sealed again with the citizen's key and published on the system's delivery topic; audited
+         *     as `dlq.fixed` (the names of the fields changed) and `dlq.replayed`. A dead letter applied,
+         *     rejected, superseded or discarded since is a 409.
+         */
+        post: operations["fixDeadLetter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1223,6 +1391,82 @@ export interface components {
             /** @description Oldest first. */
             history: components["schemas"]["ServiceRequestHistoryEntry"][];
         };
+        ServiceRequestSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            pivotId: string;
+            channel: components["schemas"]["Channel"];
+            category: string;
+            /** @description The INSEE code of the request's commune, when its location gives one. */
+            commune?: string;
+            competentService: components["schemas"]["SystemName"];
+            status: components["schemas"]["ServiceRequestStatus"];
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Hours since submission (until closed, for a closed request). */
+            ageHours: number;
+            /** @description The time its category should be handled in (docs/adr/0035). */
+            targetHours: number;
+            /** @description Open and older than its target. */
+            overdue: boolean;
+        };
+        ServiceRequestList: {
+            requests: components["schemas"]["ServiceRequestSummary"][];
+        };
+        ServiceRequestAssignment: {
+            service: components["schemas"]["SystemName"];
+            /** @description Told to the citizen with the reassignment. */
+            comment?: string;
+        };
+        ServiceRequestNote: {
+            note: string;
+        };
+        ServiceRequestAnswer: {
+            /** @enum {string} */
+            status: "acknowledged" | "scheduled" | "in-progress" | "on-hold" | "resolved" | "rejected" | "duplicate" | "withdrawn";
+            /** @description The text the citizen receives. */
+            message: string;
+            /**
+             * Format: date
+             * @description With an open status, when the service plans to act.
+             */
+            plannedDate?: string;
+        };
+        ServiceRequestAction: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** @enum {string} */
+            kind: "assigned" | "noted" | "answered";
+            agent: string;
+            service?: components["schemas"]["SystemName"];
+            /** @description A note, an answer's message, an assignment's comment. */
+            note?: string;
+            /**
+             * Format: uuid
+             * @description The change that told the citizen (assigned, answered).
+             */
+            changeId?: string;
+            /** @description In a trace, the delivery of that change to each system (the email). */
+            delivery?: components["schemas"]["Recipient"][];
+            /** Format: date-time */
+            at: string;
+        };
+        ServiceRequestTrace: {
+            request: components["schemas"]["ServiceRequest"];
+            commune?: string;
+            ageHours: number;
+            targetHours: number;
+            overdue: boolean;
+            /** @description The systems it may be assigned to (declared, not notification channels). */
+            services: components["schemas"]["SystemName"][];
+            /** @description Oldest first. */
+            actions: components["schemas"]["ServiceRequestAction"][];
+        };
         /** @enum {string} */
         IdentityReviewStatus: "pending" | "matched" | "rejected";
         /** @enum {string} */
@@ -1597,6 +1841,42 @@ export interface components {
                 eventId: string;
                 reason: string;
             }[];
+        };
+        DeadLetterDiscard: {
+            eventIds: string[];
+            /** @description Why it must not be applied (kept in the audit log). */
+            reason: string;
+        };
+        DeadLetterDiscardResult: {
+            system: components["schemas"]["SystemName"];
+            /** @description Events discarded (each audited). */
+            discarded: string[];
+            skipped: {
+                eventId: string;
+                reason: string;
+            }[];
+        };
+        DeadLetterInspection: {
+            deadLetter: components["schemas"]["DeadLetter"];
+            /** @description The flow route that made the delivery. */
+            routeId: string;
+            /** @description The delivery's data as the system received it. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        DeadLetterFix: {
+            /** @description The corrected data (the whole of it). */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        DeadLetterFixResult: {
+            system: components["schemas"]["SystemName"];
+            /** Format: uuid */
+            eventId: string;
+            /** @description The top-level fields the correction changed. */
+            fields: string[];
         };
         ValidationIssue: {
             /** @description JSON pointer into the request body. */
@@ -2117,6 +2397,39 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    listServiceRequests: {
+        parameters: {
+            query?: {
+                category?: string;
+                /** @description The INSEE code of the request's commune. */
+                commune?: string;
+                /** @description A status, or `open` (not closed) or `closed`. */
+                status?: string;
+                service?: components["schemas"]["SystemName"];
+                olderThanHours?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     postServiceRequest: {
         parameters: {
             query?: never;
@@ -2179,6 +2492,127 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getServiceRequestTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trace. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestTrace"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    assignServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestAssignment"];
+            };
+        };
+        responses: {
+            /** @description Assigned; the change that tells the citizen is `changeId`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    noteServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestNote"];
+            };
+        };
+        responses: {
+            /** @description Noted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    answerServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceRequestAnswer"];
+            };
+        };
+        responses: {
+            /** @description Accepted; `changeId` is the change carrying the answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
         };
     };
     listIdentityReviews: {
@@ -2625,6 +3059,104 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    discardDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterDiscard"];
+            };
+        };
+        responses: {
+            /** @description What was discarded and what was skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterDiscardResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    inspectDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letter and its data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterInspection"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    fixDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterFix"];
+            };
+        };
+        responses: {
+            /** @description Re-driven; `fields` names what changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterFixResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };

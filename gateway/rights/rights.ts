@@ -29,9 +29,11 @@ export type ReadRight =
   | 'identity-reviews'
   | 'crosswalk'
   | 'family-contacts'
-  | 'interactions';
+  | 'interactions'
+  | 'service-requests';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
-export type DeclareRight = 'family-contacts' | 'objections' | 'own-objections' | 'interactions' | 'erasure';
+export type DeclareRight =
+  'family-contacts' | 'objections' | 'own-objections' | 'interactions' | 'erasure' | 'request-handling' | 'dead-letter-triage';
 
 export interface OriginateRule {
   id: string;

@@ -8,7 +8,7 @@ import type { DemoAgent, LocalProviderOptions } from './local-provider.ts';
 
 export const demoAgents: DemoAgent[] = [
   { sub: 'camille.etat-civil', name: 'Camille Bernard', roles: ['civil-registry-officer'] },
-  { sub: 'dominique.accueil', name: 'Dominique Petit', roles: ['front-desk-agent', 'identity-reviewer'] },
+  { sub: 'dominique.accueil', name: 'Dominique Petit', roles: ['front-desk-agent', 'identity-reviewer', 'request-agent'] },
   { sub: 'alex.exploitation', name: 'Alex Moreau', roles: ['operator'] },
 ];
 

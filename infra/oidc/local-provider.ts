@@ -20,7 +20,7 @@ export const RELAIS_AUDIENCE = 'relais-api';
 const RELAIS_RESOURCE = 'urn:relais:api';
 /** The scopes a token may carry for the Relais API (gateway/auth.ts). */
 const API_SCOPES =
-  'changes:write changes:read citizens:read citizens:write service-requests:write service-requests:read identity:review identity:manage kpis:read systems:read';
+  'changes:write changes:read citizens:read citizens:write service-requests:write service-requests:read identity:review identity:manage kpis:read systems:read dead-letters:write';
 
 export interface DemoAgent {
   sub: string;
