@@ -5,13 +5,9 @@
  * provider in the demo); sessions in memory under their own cookie (console/session.ts); the
  * page shell, texts and assets of web/. French by default, English by `?lang=en`.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import helmet from 'helmet';
-import { authorizationRequest, exchangeCode } from '../console/login.ts';
+import type express from 'express';
 import { Sessions } from '../console/session.ts';
-import { assetsRouter } from '../web/assets.ts';
+import { oidcLogin, serve, webFront, type RunningFront } from '../console/web-front.ts';
 import { html } from '../web/html.ts';
 import { contextOf, forget, render, screen, type CitizenSpaceOptions } from './context.ts';
 import { declareScreens } from './screens/declare.ts';
@@ -23,27 +19,10 @@ export type { CitizenSpaceOptions } from './context.ts';
 export const CITIZEN_SCOPES = 'openid changes:write changes:read citizens:read citizens:write';
 export const CITIZEN_COOKIE = 'relais_citizen';
 
-/** Where to go after login: a path of this site only (never another site). */
-function localPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
-}
-
 export function createCitizenApp(options: CitizenSpaceOptions): express.Express {
   const sessions = new Sessions({ secure: options.secure, cookie: CITIZEN_COOKIE });
   const oidc = { ...options.oidc, scope: options.oidc.scope ?? CITIZEN_SCOPES };
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': options.secure ? [] : null },
-      },
-      strictTransportSecurity: options.secure,
-    }),
-  );
-  app.use(assetsRouter());
-  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  const app = webFront(options);
 
   app.get('/', async (req, res, next) => {
     const ctx = contextOf(req, res, sessions, options);
@@ -87,33 +66,16 @@ export function createCitizenApp(options: CitizenSpaceOptions): express.Express 
     }),
   );
 
-  app.get('/login', async (req, res) => {
+  oidcLogin(app, sessions, oidc, (req, res) => {
     const ctx = contextOf(req, res, sessions, options);
-    const request = await authorizationRequest(oidc);
-    ctx.session.pending = { verifier: request.verifier, state: request.state, returnTo: localPath(req.query['returnTo']) };
-    res.redirect(303, request.url);
-  });
-
-  app.get('/callback', async (req, res) => {
-    const ctx = contextOf(req, res, sessions, options);
-    const pending = ctx.session.pending;
-    const code = req.query['code'];
-    if (!pending || typeof code !== 'string' || req.query['state'] !== pending.state) {
-      render(
-        ctx,
-        ctx.t('errorTitle'),
-        html`<h1>${ctx.t('errorTitle')}</h1>
-          <p><a href="/login">${ctx.t('login')}</a></p>`,
-        undefined,
-        400,
-      );
-      return;
-    }
-    const login = await exchangeCode(oidc, code, pending.verifier);
-    const session = sessions.renew(ctx.session, res);
-    delete session.pending;
-    session.login = login;
-    res.redirect(303, pending.returnTo);
+    render(
+      ctx,
+      ctx.t('errorTitle'),
+      html`<h1>${ctx.t('errorTitle')}</h1>
+        <p><a href="/login">${ctx.t('login')}</a></p>`,
+      undefined,
+      400,
+    );
   });
 
   app.post('/logout', (req, res) => {
@@ -140,25 +102,8 @@ export function createCitizenApp(options: CitizenSpaceOptions): express.Express 
   return app;
 }
 
-export interface RunningCitizenSpace {
-  url: string;
-  close(): Promise<void>;
-}
+export type RunningCitizenSpace = RunningFront;
 
-export async function startCitizenSpace(options: CitizenSpaceOptions & { port: number; host?: string }): Promise<RunningCitizenSpace> {
-  const host = options.host ?? '127.0.0.1';
-  const server: Server = createCitizenApp(options).listen(options.port, host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startCitizenSpace(options: CitizenSpaceOptions & { port: number; host?: string }): Promise<RunningCitizenSpace> {
+  return serve(createCitizenApp(options), options.port, options.host);
 }

@@ -115,10 +115,10 @@ export function forbiddenArrow(from, to) {
         ? undefined
         : 'console/ is a client of the public API: it imports console/, web/ and gateway/generated/ only';
     case 'citizen':
-      // The citizen space is a client of the public API too; it shares the console's login,
-      // sessions, API client and components rather than copying them.
+      // The citizen space is a client of the public API too; it shares the console's web front
+      // (login, sessions, server), API client and components rather than copying them.
       return ['citizen', 'web'].includes(to.zone) ||
-        ['console/api.ts', 'console/login.ts', 'console/session.ts', 'console/components.ts'].includes(to.path) ||
+        ['console/api.ts', 'console/login.ts', 'console/session.ts', 'console/components.ts', 'console/web-front.ts'].includes(to.path) ||
         to.path.startsWith('gateway/generated/')
         ? undefined
         : "citizen/ is a client of the public API: it imports citizen/, web/, the console's shared client parts and gateway/generated/ only";
