@@ -20,7 +20,7 @@ import { linkIdentifier } from '../identity/identity-store.ts';
 import { CITIZEN_CLIENT, demoProviderOptions } from '../infra/oidc/demo.ts';
 import { startLocalProvider, type LocalProvider } from '../infra/oidc/local-provider.ts';
 import { agentToken } from '../infra/oidc/tokens.ts';
-import { ADDRESS_CHANGED_V1 } from '../schemas/index.ts';
+import { ADDRESS_CHANGED_V1, CONTACT_CHANGED_V1, DEATH_REGISTERED_V1 } from '../schemas/index.ts';
 import { seedRegistre } from '../silos/civil-registry/seed.ts';
 import { startCivilRegistrySilo, type CivilRegistrySilo } from '../silos/civil-registry/server.ts';
 import { createTestDatabase, type TestDatabase } from '@relais/connector-kit/testing';
@@ -199,4 +199,26 @@ test('a citizen previews a move with its optional recipient offered, and tells i
     'school-catering',
     'social-services',
   ]);
+});
+
+test('a citizen tells new contact details online; a death is not theirs to tell', async () => {
+  const token = await tokenOf('jeanne.martin');
+  const contact = {
+    type: CONTACT_CHANGED_V1,
+    citizen: { pivotId: jeanne },
+    channel: 'web',
+    data: { phone: '+33612345678', language: 'en' },
+  };
+  const preview = await call(token, 'POST', '/v1/changes/preview', contact);
+  assert.equal(preview.status, 200);
+  assert.equal((await call(token, 'POST', '/v1/changes', contact)).status, 202);
+  const badPhone = await call(token, 'POST', '/v1/changes', { ...contact, data: { phone: '0612' } });
+  assert.deepEqual([badPhone.status, (badPhone.body['errors'] as { field: string }[])[0]?.field], [422, '/data/phone']);
+  const death = await call(token, 'POST', '/v1/changes', {
+    type: DEATH_REGISTERED_V1,
+    citizen: { pivotId: jeanne },
+    channel: 'web',
+    data: { dateOfDeath: '2026-11-20', placeOfDeath: { communeName: 'Lyon', communeInsee: '69383', country: 'FR' } },
+  });
+  assert.deepEqual([death.status, death.body['rule']], [403, 'originate']);
 });
