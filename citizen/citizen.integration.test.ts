@@ -70,9 +70,10 @@ describe('the citizen space in Chromium', () => {
     // The preview in English first (a POST cannot be switched by URL), then the journey in French.
     await page.goto(`${site}/move?lang=en`);
     await fillMove(page, 'rue Citoyenne');
-    await page.getByRole('button', { name: 'See who will receive this change' }).click();
-    await page.waitForLoadState('load');
-    await pages.check(page, 'preview', 'en');
+    const englishPreviewBytes = await pages.weighed(page, () =>
+      page.getByRole('button', { name: 'See who will receive this change' }).click(),
+    );
+    await pages.check(page, 'preview', 'en', englishPreviewBytes);
 
     const formBytes = await pages.weighed(page, () => page.goto(`${site}/move?lang=fr`));
     await pages.check(page, 'move', 'fr', formBytes);
