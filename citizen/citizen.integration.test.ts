@@ -121,6 +121,8 @@ describe('the citizen space in Chromium', () => {
     for (const name of ['Restauration scolaire', 'Services sociaux', 'Impôts', 'Collecte des déchets'])
       assert.match(ledger, new RegExp(name), `the ledger names ${name}`);
     assert.doesNotMatch(ledger, /courriel/, 'no disclosure to email');
+    // Her own reads (the journey page polling her change) are not reads by someone else.
+    assert.doesNotMatch(await page.locator('#reads-title + *').innerText(), /jeanne\.martin/);
     await pages.bothLanguages(page, 'disclosures', disclosuresBytes);
 
     // School catering's basis (a public task) leaves her the right to object; the tax office's does not.

@@ -101,8 +101,11 @@ const basisKey = (basis: string) => `basis_${basis.replace(/-/g, '_')}` as Messa
 function recipientRows(ctx: Context, recipients: Schemas['ChangePreview']['recipients']) {
   return recipients.map((r) => [
     systemName(ctx.lang, r.system),
-    html`${r.fields.map((f) => html`<code>${f}</code> `)}`,
-    html`<strong>${ctx.t(basisKey(r.basis))}</strong> — ${r.basisReference}`,
+    // One field a line, so the legal basis stays in view beside them.
+    html`<ul class="fr-raw-list">
+      ${r.fields.map((f) => html`<li><code>${f}</code></li>`)}
+    </ul>`,
+    html`<strong>${ctx.t(basisKey(r.basis))}</strong><br />${r.basisReference}`,
   ]);
 }
 

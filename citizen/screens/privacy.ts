@@ -51,7 +51,9 @@ function deliveries(ctx: Context, entries: Disclosure[], objected: Set<string>):
       formatDateTime(ctx.lang, e.appliedAt ?? e.handedOverAt ?? e.at),
       e.legalBasis ?? '',
       e.purpose ?? '',
-      html`${(e.fields ?? []).map((f) => html`<code>${f}</code> `)}`,
+      html`<ul class="fr-raw-list">
+        ${(e.fields ?? []).map((f) => html`<li><code>${f}</code></li>`)}
+      </ul>`,
       channelOf(ctx, e.channel),
       objectionCell(ctx, e, objected),
     ]),

@@ -99,8 +99,9 @@ export function privacyRoutes(deps: Deps): Router {
     const caller = req.caller!;
     const citizen = await citizenOf(deps.db, pivotParameter(req));
     const own = readDecision(deps.rights, caller, 'own-disclosures');
+    const ownCitizen = !isRefusal(own) && (await isOwnCitizen(deps.db, caller, citizen));
     const allowed =
-      !isRefusal(own) && (await isOwnCitizen(deps.db, caller, citizen))
+      ownCitizen && !isRefusal(own)
         ? { grant: own.label, purpose: undefined }
         : {
             grant: await authorizeRead(deps, caller, 'disclosures', { operation, pivotId: citizen }),
@@ -108,9 +109,14 @@ export function privacyRoutes(deps: Deps): Router {
           };
     const flows = deps.flows();
     // Whether the citizen may object to this recipient, by the flows in force (the citizen space offers it).
-    const entries = (await disclosuresOf(deps.db, await pivotsOf(deps.db, citizen))).map((entry) =>
-      entry.kind === 'delivery' && entry.system ? { ...entry, objectionAllowed: objectableRoutes(flows, entry.system).length > 0 } : entry,
-    );
+    const entries = (await disclosuresOf(deps.db, await pivotsOf(deps.db, citizen)))
+      // The citizen's own reads (their journey page, this page) are not someone else's.
+      .filter((entry) => !(ownCitizen && entry.kind === 'read' && entry.reader === caller.name))
+      .map((entry) =>
+        entry.kind === 'delivery' && entry.system
+          ? { ...entry, objectionAllowed: objectableRoutes(flows, entry.system).length > 0 }
+          : entry,
+      );
     await recordRead(deps, caller, { operation, pivotId: citizen, ...allowed, count: entries.length });
     res.json({ pivotId: citizen, entries });
   });
