@@ -33,6 +33,7 @@ COPY identity ./identity
 COPY privacy ./privacy
 COPY proof ./proof
 COPY console ./console
+COPY citizen ./citizen
 COPY web ./web
 COPY packages ./packages
 COPY protocols ./protocols

@@ -19,6 +19,9 @@ function oidcLines(running: RelaisInfo): string[] {
     ...(running.consoleUrl ? [`  agent console   ${running.consoleUrl}   (French; ${running.consoleUrl}/?lang=en in English)`] : []),
     `    agents (authorization code + PKCE, client ${oidc.consoleClient}; log in with one of these names, any password):`,
     ...oidc.agents.map((a) => `      ${a.sub}  roles: ${a.roles.join(', ')}`),
+    ...(running.citizenUrl ? [`  citizen space   ${running.citizenUrl}   (French; ${running.citizenUrl}/?lang=en in English)`] : []),
+    `    demo citizens (client ${oidc.citizenClient}; any password): ${oidc.citizens.join(', ')}`,
+    `      jeanne.martin and paul.nguyen are found in the register; jean-pierre.bernard has a homonym, camille.durand is unknown`,
   ];
 }
 

@@ -23,10 +23,11 @@ import { clusterDir, startKafka, stopKafkaAt, type KafkaCluster } from '../infra
 import { loadFlows } from '../core/flows/flows.ts';
 import type { ConnectorRegistry } from '../connectors/loader.ts';
 import { discoverSimulators, type BannerLines, type RunningSimulator } from '../silos/shared/simulators.ts';
-import { CONSOLE_CLIENT, demoAgents, demoProviderOptions } from '../infra/oidc/demo.ts';
+import { CITIZEN_CLIENT, CONSOLE_CLIENT, demoAgents, demoCitizens, demoProviderOptions } from '../infra/oidc/demo.ts';
 import { startLocalProvider } from '../infra/oidc/local-provider.ts';
 import { seedDemoIdentities } from './demo-identities.ts';
 import { overlay, persistentSecret, startSimulators } from './start-silos.ts';
+import { citizenPortOf, citizenRedirectUri, startQuickStartCitizenSpace } from './start-citizen.ts';
 import { consolePortOf, consoleRedirectUri, startQuickStartConsole } from './start-console.ts';
 
 export interface StartAllOptions {
@@ -64,9 +65,14 @@ export interface RunningRelais {
     serviceClient: { id: string; secret: string };
     agents: { sub: string; roles: string[] }[];
     consoleClient: string;
+    /** The demo citizens' logins (the citizen space's client). */
+    citizens: string[];
+    citizenClient: string;
   };
   /** The agent console (console/), when the local OpenID provider runs. */
   consoleUrl?: string;
+  /** The citizen space (citizen/), when the local OpenID provider runs. */
+  citizenUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -79,12 +85,14 @@ function devToken(config: RelaisConfig, dataDir: string): string {
  * The local OpenID provider with the demo agents and service clients (infra/oidc/demo.ts); the
  * gateway then accepts its JWTs beside the static tokens. Secrets are kept in the data directory.
  */
-async function startOidc(config: RelaisConfig, dataDir: string, consolePort: number) {
+async function startOidc(config: RelaisConfig, dataDir: string, ports: { console: number; citizen: number }) {
   const secrets = {
     socialServicesApp: persistentSecret(dataDir, 'oidc-social-services-app', 'relais-client-'),
     citizenPortal: persistentSecret(dataDir, 'oidc-citizen-portal', 'relais-client-'),
   };
-  const provider = await startLocalProvider(demoProviderOptions(0, secrets, consoleRedirectUri(consolePort)));
+  const provider = await startLocalProvider(
+    demoProviderOptions(0, secrets, consoleRedirectUri(ports.console), citizenRedirectUri(ports.citizen)),
+  );
   config.oidcIssuer = provider.issuer;
   return {
     close: () => provider.close(),
@@ -93,6 +101,8 @@ async function startOidc(config: RelaisConfig, dataDir: string, consolePort: num
       serviceClient: { id: 'social-services-app', secret: secrets.socialServicesApp },
       agents: demoAgents.map((a) => ({ sub: a.sub, roles: a.roles })),
       consoleClient: CONSOLE_CLIENT,
+      citizens: demoCitizens.map((c) => c.sub),
+      citizenClient: CITIZEN_CLIENT,
     },
   };
 }
@@ -191,7 +201,8 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
     stops.push(() => router.stop());
     const token = devToken(config, dataDir);
     const consolePort = await consolePortOf(env);
-    const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir, consolePort);
+    const citizenPort = await citizenPortOf(env);
+    const oidc = config.oidcIssuer ? undefined : await startOidc(config, dataDir, { console: consolePort, citizen: citizenPort });
     if (oidc) stops.push(() => oidc.close());
     const gateway = await startGateway(runtime, {
       devToken: token,
@@ -210,6 +221,16 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
         })
       : undefined;
     if (agentConsole) stops.push(() => agentConsole.close());
+    // The citizen space, likewise: citizens log in at the local provider (FranceConnect in production).
+    const citizenSpace = oidc
+      ? await startQuickStartCitizenSpace({
+          port: citizenPort,
+          gatewayUrl: gateway.url,
+          issuer: oidc.info.issuer,
+          clientId: oidc.info.citizenClient,
+        })
+      : undefined;
+    if (citizenSpace) stops.push(() => citizenSpace.close());
     await Promise.all([router.ready, ...running.map((c) => c.ready)]);
 
     return {
@@ -226,6 +247,7 @@ export async function startAll(options: StartAllOptions = {}): Promise<RunningRe
       banner: silos.banner({ gatewayUrl: gateway.url, devToken: token }),
       ...(oidc ? { oidc: oidc.info } : {}),
       ...(agentConsole ? { consoleUrl: agentConsole.url } : {}),
+      ...(citizenSpace ? { citizenUrl: citizenSpace.url } : {}),
       stop,
     };
   } catch (error) {

@@ -9,12 +9,17 @@ import { startConsole, type RunningConsole } from '../console/server.ts';
 
 export const DEFAULT_CONSOLE_PORT = 8070;
 
-/** The console's port from the environment; a bad value stops the quick start, naming the variable. */
-export async function consolePortOf(env: Record<string, string | undefined>): Promise<number> {
-  const raw = env['RELAIS_CONSOLE_PORT'] ?? String(DEFAULT_CONSOLE_PORT);
+/** A web front's port from the environment (0: a free one); a bad value stops the quick start, naming the variable. */
+export async function webPortOf(env: Record<string, string | undefined>, variable: string, fallback: number): Promise<number> {
+  const raw = env[variable] ?? String(fallback);
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new Error(`RELAIS_CONSOLE_PORT: "${raw}" is not a port (0 to 65535)`);
+  if (!(port >= 0 && port <= 65535)) throw new Error(`${variable}: "${raw}" is not a port (0 to 65535)`);
   return port || freePort('127.0.0.1');
+}
+
+/** The console's port from the environment (RELAIS_CONSOLE_PORT). */
+export function consolePortOf(env: Record<string, string | undefined>): Promise<number> {
+  return webPortOf(env, 'RELAIS_CONSOLE_PORT', DEFAULT_CONSOLE_PORT);
 }
 
 export const consoleRedirectUri = (port: number): string => `http://127.0.0.1:${port}/callback`;

@@ -16,6 +16,8 @@ export interface OidcClient {
   issuer: string;
   clientId: string;
   redirectUri: string;
+  /** The scopes asked for (default CONSOLE_SCOPES; the citizen space asks for fewer). */
+  scope?: string;
 }
 
 interface Endpoints {
@@ -53,7 +55,7 @@ export async function authorizationRequest(client: OidcClient): Promise<{ url: s
     client_id: client.clientId,
     response_type: 'code',
     redirect_uri: client.redirectUri,
-    scope: CONSOLE_SCOPES,
+    scope: client.scope ?? CONSOLE_SCOPES,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
     state,

@@ -34,14 +34,17 @@ export interface Session {
 export class Sessions {
   readonly #sessions = new Map<string, Session>();
   readonly #secure: boolean;
+  readonly #cookie: string;
 
-  constructor(options: { secure: boolean }) {
+  /** `cookie`: another front on the same host (the citizen space) keeps its sessions apart. */
+  constructor(options: { secure: boolean; cookie?: string }) {
     this.#secure = options.secure;
+    this.#cookie = options.cookie ?? SESSION_COOKIE;
   }
 
   /** The request's session, made (and its cookie set) when there is none. */
   of(req: Request, res: Response): Session {
-    const id = cookieOf(req, SESSION_COOKIE);
+    const id = cookieOf(req, this.#cookie);
     const found = id ? this.#sessions.get(id) : undefined;
     if (found && Date.now() - found.touchedAt < IDLE_MS) {
       found.touchedAt = Date.now();
@@ -61,7 +64,7 @@ export class Sessions {
 
   end(session: Session, res: Response): void {
     this.#sessions.delete(session.id);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(this.#cookie, { path: '/' });
   }
 
   #fresh(res: Response): Session {
@@ -71,7 +74,7 @@ export class Sessions {
       touchedAt: Date.now(),
     };
     this.#sessions.set(session.id, session);
-    res.cookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'lax', secure: this.#secure, path: '/' });
+    res.cookie(this.#cookie, session.id, { httpOnly: true, sameSite: 'lax', secure: this.#secure, path: '/' });
     return session;
   }
 }

@@ -52,6 +52,12 @@ export const settings = {
     parse: integer(0, 65535),
     description: 'HTTP port of the agent console in the quick start (0 picks a free port).',
   },
+  citizenPort: {
+    env: 'RELAIS_CITIZEN_PORT',
+    default: '8060',
+    parse: integer(0, 65535),
+    description: 'HTTP port of the citizen space in the quick start (0 picks a free port).',
+  },
   host: { env: 'HOST', default: '127.0.0.1', parse: text, description: 'Interface the gateway binds to (0.0.0.0 in containers).' },
   databaseUrl: {
     env: 'DATABASE_URL',

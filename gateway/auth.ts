@@ -14,6 +14,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse } from 'yaml';
 import { RelaisError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
+import type { CivilIdentity } from '../identity/civil-identity.ts';
 import { HttpProblem } from './problems.ts';
 
 export const scopes = [
@@ -54,7 +55,17 @@ export interface Caller {
   roles?: string[] | undefined;
   /** A citizen's own pivot id (a citizen-space token, oidc.ts PIVOT_CLAIM): `own-…` rights apply to it only. */
   pivotId?: string | undefined;
+  /**
+   * A citizen's token without a pivot id: the civil identity its provider vouches for
+   * (citizen-identity.ts), which the gateway matches against the register to find the pivot id.
+   */
+  civil?: CivilIdentity | undefined;
+  /** How that match went, when it did not give a pivot id (GET /v1/me says it). */
+  identityMatch?: IdentityMatch | undefined;
 }
+
+/** The outcome of matching a citizen's token to a pivot id (citizen-identity.ts). */
+export type IdentityMatch = 'matched' | 'ambiguous' | 'not-found' | 'register-unavailable';
 
 /** Whatever turns an Authorization header into a caller (static tokens, JWTs, both in turn). */
 export interface CallerSource {

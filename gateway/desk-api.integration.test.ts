@@ -91,7 +91,12 @@ test('POST /v1/changes/preview: the systems, routes, bases and fields the flows 
   const before = (await database.db.query('SELECT count(*)::int AS n FROM changes')).rows[0];
   const preview = await call('counter', 'POST', '/v1/changes/preview', change);
   assert.equal(preview.status, 200, JSON.stringify(preview.body));
-  const expected = planDeliveries(loadFlows('flows'), { type: change.type, data: change.data, channel: 'desk' });
+  const flows = loadFlows('flows');
+  // The systems the citizen may choose (citizen-request routes) are offered too, as optional.
+  const offered = flows.routes
+    .filter((r) => r.event === change.type && r.basis.kind === 'citizen-request')
+    .flatMap((r) => r.to.map((t) => t.system));
+  const expected = planDeliveries(flows, { type: change.type, data: change.data, channel: 'desk', recipients: offered });
   const recipients = preview.body['recipients'] as { system: string; route: string; basis: string; fields: string[] }[];
   const notConcerned = preview.body['notConcerned'] as { system: string; reason: string }[];
   // Every system the flows route it to is either a recipient (it holds a file) or not concerned.
@@ -103,6 +108,8 @@ test('POST /v1/changes/preview: the systems, routes, bases and fields the flows 
   assert.ok(waste, 'waste management holds a file');
   assert.equal(waste.basis, expected.deliveries.find((d) => d.system === 'waste-management')?.basis);
   assert.ok(waste.fields.includes('address.postcode') && !waste.fields.includes('address'));
+  assert.equal((waste as { optional?: boolean }).optional, false);
+  assert.ok(offered.length > 0, 'the shipped flows offer an optional recipient of a move');
   assert.ok(notConcerned.every((n) => n.reason === 'no-file'));
   assert.equal(preview.body['citizenKnown'], true);
   assert.deepEqual((await database.db.query('SELECT count(*)::int AS n FROM changes')).rows[0], before);

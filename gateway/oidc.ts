@@ -8,12 +8,14 @@
  * Who the token is for: a client-credentials token (RFC 9068: `sub` is the client's id) is a
  * service, named by its client id, whose rights are the rights file's `clients.<client_id>`; any
  * other token is an agent, named by its subject, whose rights are its roles (the roles claim).
- * Scopes are the token's `scope` claim; a citizen's token names its citizen (PIVOT_CLAIM).
+ * Scopes are the token's `scope` claim; a citizen's token names its citizen (PIVOT_CLAIM), or
+ * their civil identity, which citizen-identity.ts matches to a pivot id.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Caller, CallerSource, Scope } from './auth.ts';
 import { isUuid } from '../core/ids.ts';
 import { bearerOf, scopes as knownScopes } from './auth.ts';
+import { CITIZEN_ROLE, civilClaimsOf } from './citizen-identity.ts';
 
 export interface OidcOptions {
   issuer: string;
@@ -57,7 +59,9 @@ export function callerOf(payload: JWTPayload, rolesClaim: string): Caller | unde
   const pivot = payload[PIVOT_CLAIM];
   // A citizen's token: the citizen space matched the person the provider vouches for to a pivot id.
   const pivotId = typeof pivot === 'string' && isUuid(pivot) ? pivot.toLowerCase() : undefined;
-  return { name: sub, kind: 'agent', scopes, roles, ...(pivotId ? { pivotId } : {}) };
+  // Without it, a citizen's token names a person by civil data, which the gateway matches (citizen-identity.ts).
+  const civil = !pivotId && roles.includes(CITIZEN_ROLE) ? civilClaimsOf(payload) : undefined;
+  return { name: sub, kind: 'agent', scopes, roles, ...(pivotId ? { pivotId } : {}), ...(civil ? { civil } : {}) };
 }
 
 export function oidcCallers(options: OidcOptions): CallerSource {

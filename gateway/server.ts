@@ -19,6 +19,7 @@ import { citizenKeysFromEnv } from '../privacy/keys-from-env.ts';
 import type { GatewayDeps } from './deps.ts';
 import { Authenticator, devCredential, eitherSource, loadCredentials, type CallerSource, type Credential } from './auth.ts';
 import { oidcCallers } from './oidc.ts';
+import { matchedCitizens } from './citizen-identity.ts';
 import { boundToRights, checkCredentialSystems } from './rights/bind.ts';
 import { loadRights, rightsFileOf, type Rights } from './rights/rights.ts';
 import { OutboxRelay } from './outbox-relay.ts';
@@ -179,7 +180,12 @@ function gatewayDeps(runtime: Runtime, relay: OutboxRelay, options: GatewayOptio
     flows: runtime.flows,
     topics,
     rights,
-    auth: boundToRights(rights, callerSources(config, credentials)),
+    auth: matchedCitizens(boundToRights(rights, callerSources(config, credentials)), {
+      db,
+      identityResolver: options.identityResolver,
+      thresholds: matchThresholds(config.identityLinkScore, config.identityReviewScore),
+      logger,
+    }),
     logger,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -223,6 +223,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the credential stands for (a citizen's own pivot id)
+         * @description Requires scope `citizens:read`. The caller as the gateway sees it: its name, kind and
+         *     roles, and for a citizen's token (role `citizen`) the pivot id it stands for. A citizen's
+         *     provider (FranceConnect, the quick start's local provider) vouches for a civil identity,
+         *     not a pivot id: the gateway matches the token's identity claims (`given_name`,
+         *     `family_name`, `birthdate`, `birthplace`, `birthcountry`) against the register with the
+         *     rules of docs/adr/0025, and `identity` says how it went — `matched` (then `pivotId`),
+         *     `ambiguous` (several people are plausible: nothing is guessed), `not-found`, or
+         *     `register-unavailable` (try again). The decision is audited (`citizen.identity-matched`,
+         *     no civil data). docs/adr/0037-citizen-space.md.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/citizens/{pivotId}/disclosures": {
         parameters: {
             query?: never;
@@ -1173,6 +1201,25 @@ export interface components {
             operation?: string;
             /** @description The rights file's grant that allowed the read. */
             grant?: string;
+            /** @description A delivery: whether the route's legal basis lets the citizen object to this recipient (basis.objection: allowed, in the flows in force). */
+            objectionAllowed?: boolean;
+        };
+        Me: {
+            /** @description A service's client name or an agent's (a citizen's) subject. */
+            name: string;
+            /** @enum {string} */
+            kind: "service" | "agent";
+            roles: string[];
+            /**
+             * Format: uuid
+             * @description The citizen this token stands for (a citizen's token
+             */
+            pivotId?: string;
+            /**
+             * @description How a citizen's civil identity was matched to a pivot id (absent for other callers).
+             * @enum {string}
+             */
+            identity?: "matched" | "ambiguous" | "not-found" | "register-unavailable";
         };
         Objections: {
             /** Format: uuid */
@@ -1223,6 +1270,14 @@ export interface components {
                 system: components["schemas"]["SystemName"];
                 /** @description The flow route's id. */
                 route: string;
+                /**
+                 * @description The basis is the citizen's request: the system receives the change only if the
+                 *     change's `recipients` name it. The preview lists every such system the flows
+                 *     offer, whether `recipients` names it or not (see `chosen`), so the citizen can choose.
+                 */
+                optional: boolean;
+                /** @description An optional recipient that the request's `recipients` names (absent when not optional). */
+                chosen?: boolean;
                 /** @description The legal basis kind (legal-obligation, public-task, citizen-request…). */
                 basis: string;
                 /** @description The text the basis rests on. */
@@ -2249,6 +2304,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     getDisclosures: {

@@ -76,9 +76,10 @@ export function originateRule(
 /**
  * Whether the caller may name a citizen this way. `check-received` means: allowed if the
  * caller's system holds a file on the citizen or has sent or received a change about them (the
- * store answers; enforce.ts asks).
+ * store answers; enforce.ts asks); `check-own` means: allowed if the pivot id stands for the same
+ * citizen as the caller's own (a citizen's token; merges followed by the store).
  */
-export function namingDecision(rights: Rights, caller: Caller, citizen: NamedBy): 'allowed' | 'check-received' | Refusal {
+export function namingDecision(rights: Rights, caller: Caller, citizen: NamedBy): 'allowed' | 'check-received' | 'check-own' | Refusal {
   const held = grantsOf(rights, caller);
   if (held.length === 0) return noGrant(rights, caller);
   const naming = new Set<Naming>(held.flatMap((h) => h.grant.naming ?? []));
@@ -87,6 +88,7 @@ export function namingDecision(rights: Rights, caller: Caller, citizen: NamedBy)
     if (naming.has('civil-data')) return 'allowed';
   } else if ('pivotId' in citizen) {
     if (naming.has('any-pivot')) return 'allowed';
+    if (naming.has('own-pivot') && caller.pivotId !== undefined) return 'check-own';
     if (naming.has('received-pivots') && system) return 'check-received';
   } else if (naming.has('any-identifier') || (naming.has('own-identifiers') && citizen.system === system)) {
     return 'allowed';

@@ -11,12 +11,19 @@
  */
 import { appendAudit } from '../../core/audit/append.ts';
 import type { IdentityResolver } from '../../identity/civil-identity.ts';
+import { currentPivot } from '../../identity/crosswalk.ts';
 import type { Queryable } from '../../core/store/db.ts';
 import { DEATH_REGISTERED_V1 } from '../../schemas/index.ts';
 import type { Caller } from '../auth.ts';
 import { HttpProblem } from '../problems.ts';
 import { declareDecision, namingDecision, originateRule, readDecision, isRefusal, type NamedBy, type Refusal } from './decide.ts';
 import type { DeclareRight, ReadRight, Rights } from './rights.ts';
+
+/** Whether two pivot ids stand for the same citizen now (the crosswalk's merges followed). */
+async function isSameCitizen(db: Queryable, own: string, named: string): Promise<boolean> {
+  const [a, b] = await Promise.all([currentPivot(db, own.toLowerCase()), currentPivot(db, named.toLowerCase())]);
+  return a !== undefined && a === b;
+}
 
 export interface RightsDeps {
   db: Queryable;
@@ -161,6 +168,14 @@ export async function authorizeOrigination(
       deps,
       caller,
       { rule: 'naming', detail: `client ${caller.name} names a pivot id ${caller.system} has not received` },
+      { ...context, pivotId: change.citizen.pivotId },
+    );
+  }
+  if (naming === 'check-own' && 'pivotId' in change.citizen && !(await isSameCitizen(deps.db, caller.pivotId!, change.citizen.pivotId))) {
+    return refuse(
+      deps,
+      caller,
+      { rule: 'naming', detail: `${caller.name} may name only their own pivot id (own-pivot)` },
       { ...context, pivotId: change.citizen.pivotId },
     );
   }

@@ -105,3 +105,21 @@ test('timelines are for agent roles; dead letters and systems for operators', ()
   assert.ok('rule' in readDecision(rights, agent('o', ['operator']), 'timelines'));
   assert.ok('label' in readDecision(rights, agent('c', ['citizen']), 'own-timeline'));
 });
+
+test('a citizen tells their own move online, naming only the pivot id their token stands for', () => {
+  const citizen: Caller = { ...agent('jeanne.martin', ['citizen']), pivotId: '6f1c2b9e-0d3a-4c55-9a43-2f7e8d1b0c11' };
+  assert.equal(
+    (originateRule(rights, citizen, ADDRESS_CHANGED_V1, 'web') as { label: string }).label,
+    'roles.citizen.originate.citizen-own-changes',
+  );
+  assert.equal((originateRule(rights, citizen, ADDRESS_CHANGED_V1, 'desk') as { rule: string }).rule, 'originate');
+  assert.equal((originateRule(rights, citizen, DEATH_REGISTERED_V1, 'web') as { rule: string }).rule, 'originate');
+  // Their own pivot id is checked against the crosswalk (merges): enforce.ts asks the store.
+  assert.equal(namingDecision(rights, citizen, { pivotId: '0b3f2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }), 'check-own');
+  assert.equal((namingDecision(rights, citizen, { system: 'social-services', id: 'SS-1' }) as { rule: string }).rule, 'naming');
+  // A citizen's token that matched no one (no pivot id) names no one.
+  assert.equal(
+    (namingDecision(rights, agent('jp', ['citizen']), { pivotId: '0b3f2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }) as { rule: string }).rule,
+    'naming',
+  );
+});

@@ -15,7 +15,7 @@ import { describePath, lineOf, pointerToPath, type Flows, type Located } from '.
 import { isEventType } from '../../schemas/index.ts';
 import { createAjv, toIssues } from '../../schemas/validation.ts';
 
-export type Naming = 'own-identifiers' | 'received-pivots' | 'any-identifier' | 'any-pivot' | 'civil-data';
+export type Naming = 'own-identifiers' | 'received-pivots' | 'any-identifier' | 'any-pivot' | 'own-pivot' | 'civil-data';
 export type ReadRight =
   | 'own-changes'
   | 'changes'

@@ -5,6 +5,8 @@
  * hold no file on the citizen. Computed by the same functions as the acceptance (planDeliveries,
  * concernedIn) from the flows in force, so the desk sees what will happen, not a description.
  * The same rights as telling the change: a preview reveals which systems hold a file.
+ * Systems of a route whose basis is the citizen's own request are listed whether the request's
+ * `recipients` names them or not (`optional`, `chosen`): that is where the citizen chooses.
  */
 import { Router, type RequestHandler } from 'express';
 import { planDeliveries } from '../../core/flows/plan.ts';
@@ -51,7 +53,13 @@ export function changePreviewRoutes(deps: ChangesDeps, jsonBody: RequestHandler[
     await authorizeOrigination(deps, req.caller!, change, 'POST /v1/changes/preview');
     const pivotId = await pivotOf(deps.db, change.citizen);
     if (pivotId === null) throw citizenUnknown({ pivotId: String((change.citizen as { pivotId: string }).pivotId) });
-    const plan = planDeliveries(flows, { type: change.type, data: change.data, channel: change.channel, recipients: change.recipients });
+    // Every system the citizen could ask to inform, so the preview offers the choice.
+    const offered = flows.routes
+      .filter((r) => r.event === change.type && r.basis.kind === 'citizen-request')
+      .flatMap((r) => r.to.map((t) => t.system));
+    const chosen = new Set(change.recipients ?? []);
+    const recipients = [...new Set([...chosen, ...offered])];
+    const plan = planDeliveries(flows, { type: change.type, data: change.data, channel: change.channel, recipients });
     const concerned = pivotId === undefined ? { ...plan, notConcerned: [] } : await concernedIn(deps.db, pivotId, plan, change.type);
     const preview: ChangePreview = {
       type: change.type,
@@ -62,6 +70,8 @@ export function changePreviewRoutes(deps: ChangesDeps, jsonBody: RequestHandler[
         basis: d.basis,
         basisReference: d.basisReference,
         fields: leafPaths(d.data),
+        optional: d.basis === 'citizen-request',
+        ...(d.basis === 'citizen-request' ? { chosen: chosen.has(d.system) } : {}),
       })),
       notConcerned: concerned.notConcerned,
     };

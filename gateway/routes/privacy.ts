@@ -4,6 +4,7 @@
  *   GET    /v1/citizens/{pivotId}/objections           scope citizens:read,  `declare: own-objections` or `declare: objections`
  *   PUT    /v1/citizens/{pivotId}/objections/{system}  scope citizens:write, the same
  *   DELETE /v1/citizens/{pivotId}/objections/{system}  scope citizens:write, the same
+ *   GET    /v1/me                                      scope citizens:read: who the token stands for (citizen-identity.ts)
  * "Own" means the caller's token names this very citizen (its pivot id claim, the crosswalk's
  * merges followed both ways). Reads are audited before they are served; an objection and its
  * withdrawal are audited in the transaction that writes them.
@@ -98,16 +99,38 @@ export function privacyRoutes(deps: Deps): Router {
     const caller = req.caller!;
     const citizen = await citizenOf(deps.db, pivotParameter(req));
     const own = readDecision(deps.rights, caller, 'own-disclosures');
+    const ownCitizen = !isRefusal(own) && (await isOwnCitizen(deps.db, caller, citizen));
     const allowed =
-      !isRefusal(own) && (await isOwnCitizen(deps.db, caller, citizen))
+      ownCitizen && !isRefusal(own)
         ? { grant: own.label, purpose: undefined }
         : {
             grant: await authorizeRead(deps, caller, 'disclosures', { operation, pivotId: citizen }),
             purpose: purposeOf(req, 'disclosures'),
           };
-    const entries = await disclosuresOf(deps.db, await pivotsOf(deps.db, citizen));
+    const flows = deps.flows();
+    // Whether the citizen may object to this recipient, by the flows in force (the citizen space offers it).
+    const entries = (await disclosuresOf(deps.db, await pivotsOf(deps.db, citizen)))
+      // The citizen's own reads (their journey page, this page) are not someone else's.
+      .filter((entry) => !(ownCitizen && entry.kind === 'read' && entry.reader === caller.name))
+      .map((entry) =>
+        entry.kind === 'delivery' && entry.system
+          ? { ...entry, objectionAllowed: objectableRoutes(flows, entry.system).length > 0 }
+          : entry,
+      );
     await recordRead(deps, caller, { operation, pivotId: citizen, ...allowed, count: entries.length });
     res.json({ pivotId: citizen, entries });
+  });
+
+  router.get('/v1/me', requireScope(deps.auth, 'citizens:read'), (req, res) => {
+    const caller = req.caller!;
+    const me: components['schemas']['Me'] = {
+      name: caller.name,
+      kind: caller.kind,
+      roles: caller.roles ?? [],
+      ...(caller.pivotId ? { pivotId: caller.pivotId } : {}),
+      ...(caller.identityMatch ? { identity: caller.identityMatch } : {}),
+    };
+    res.json(me);
   });
 
   router.get('/v1/citizens/:pivotId/objections', requireScope(deps.auth, 'citizens:read'), async (req, res) => {

@@ -8,6 +8,10 @@
  *   - agents: the authorization code grant with PKCE through the provider's development login
  *     pages (any demo agent's name logs in, without a password: a demo, never production); the
  *     agent's roles (roles of flows/rights.yaml) are the `roles` claim of the access token.
+ *   - citizens: the same grant through the same pages for the citizen space's client (standing in
+ *     for FranceConnect): a demo citizen's access token carries the `citizen` role and the
+ *     identity claims FranceConnect vouches for (given_name, family_name, birthdate, birthplace,
+ *     birthcountry), which the gateway matches to a pivot id (gateway/citizen-identity.ts).
  * Stores are in memory: a restart forgets tokens and sessions.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -28,6 +32,19 @@ export interface DemoAgent {
   roles: string[];
 }
 
+/** A demo citizen: the identity claims a FranceConnect identity provider would vouch for. */
+export interface DemoCitizen {
+  sub: string;
+  given_name: string;
+  family_name: string;
+  /** YYYY-MM-DD */
+  birthdate: string;
+  /** INSEE code of the birth commune ('' when born abroad). */
+  birthplace: string;
+  /** INSEE code of the birth country (99100: France). */
+  birthcountry: string;
+}
+
 export interface DemoService {
   clientId: string;
   clientSecret: string;
@@ -43,6 +60,9 @@ export interface LocalProviderOptions {
   services: DemoService[];
   /** The agent-facing client (the console, later): public, PKCE, redirected to these URIs. */
   console: { clientId: string; redirectUris: string[] };
+  /** Demo citizens, and the citizen space's client (public, PKCE), when there is one. */
+  citizens?: DemoCitizen[];
+  citizenSpace?: { clientId: string; redirectUris: string[] };
   accessTokenTtlSeconds?: number;
 }
 
@@ -54,6 +74,15 @@ export interface LocalProvider {
 function configuration(options: LocalProviderOptions): Configuration {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const agents = new Map(options.agents.map((a) => [a.sub, a]));
+  const citizens = new Map((options.citizens ?? []).map((c) => [c.sub, c]));
+  const publicClient = (client: { clientId: string; redirectUris: string[] }) => ({
+    client_id: client.clientId,
+    token_endpoint_auth_method: 'none' as const,
+    grant_types: ['authorization_code'],
+    response_types: ['code' as const],
+    redirect_uris: client.redirectUris,
+    scope: `openid ${API_SCOPES}`,
+  });
   const ttl = options.accessTokenTtlSeconds ?? 600;
   return {
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'relais-local-1', alg: 'ES256', use: 'sig' }] },
@@ -66,27 +95,28 @@ function configuration(options: LocalProviderOptions): Configuration {
         redirect_uris: [],
         scope: s.scope,
       })),
-      {
-        client_id: options.console.clientId,
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: options.console.redirectUris,
-        scope: `openid ${API_SCOPES}`,
-      },
+      publicClient(options.console),
+      ...(options.citizenSpace ? [publicClient(options.citizenSpace)] : []),
     ],
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
     scopes: ['openid', ...API_SCOPES.split(' ')],
     claims: { openid: ['sub'], profile: ['name'] },
     async findAccount(_ctx, sub) {
       const agent = agents.get(sub);
-      if (!agent) return undefined;
-      return { accountId: sub, claims: () => ({ sub, name: agent.name }) };
+      const citizen = citizens.get(sub);
+      if (agent) return { accountId: sub, claims: () => ({ sub, name: agent.name }) };
+      if (citizen) return { accountId: sub, claims: () => ({ sub, name: `${citizen.given_name} ${citizen.family_name}` }) };
+      return undefined;
     },
     async extraTokenClaims(_ctx, token) {
       const accountId = 'accountId' in token ? token.accountId : undefined;
-      const agent = typeof accountId === 'string' ? agents.get(accountId) : undefined;
-      return agent ? { roles: agent.roles } : undefined;
+      if (typeof accountId !== 'string') return undefined;
+      const agent = agents.get(accountId);
+      if (agent) return { roles: agent.roles };
+      const citizen = citizens.get(accountId);
+      if (!citizen) return undefined;
+      const { sub: _sub, ...identity } = citizen;
+      return { roles: ['citizen'], ...identity };
     },
     features: {
       devInteractions: { enabled: true },

@@ -77,9 +77,16 @@ export function forbiddenArrow(from, to) {
         : "a simulator stands in for another vendor's software: it imports its own folder, silos/shared and its protocol";
     case 'gateway':
     case 'router':
-      return ['connectors', 'silos', 'bin', 'protocols', 'infra', 'console', from.zone === 'gateway' ? 'router' : 'gateway'].includes(
-        to.zone,
-      )
+      return [
+        'connectors',
+        'silos',
+        'bin',
+        'protocols',
+        'infra',
+        'console',
+        'citizen',
+        from.zone === 'gateway' ? 'router' : 'gateway',
+      ].includes(to.zone)
         ? `the ${from.zone} never imports ${to.zone}/`
         : undefined;
     case 'identity':
@@ -107,6 +114,14 @@ export function forbiddenArrow(from, to) {
       return ['console', 'web'].includes(to.zone) || to.path.startsWith('gateway/generated/')
         ? undefined
         : 'console/ is a client of the public API: it imports console/, web/ and gateway/generated/ only';
+    case 'citizen':
+      // The citizen space is a client of the public API too; it shares the console's web front
+      // (login, sessions, server), API client and components rather than copying them.
+      return ['citizen', 'web'].includes(to.zone) ||
+        ['console/api.ts', 'console/login.ts', 'console/session.ts', 'console/components.ts', 'console/web-front.ts'].includes(to.path) ||
+        to.path.startsWith('gateway/generated/')
+        ? undefined
+        : "citizen/ is a client of the public API: it imports citizen/, web/, the console's shared client parts and gateway/generated/ only";
     default:
       return undefined;
   }

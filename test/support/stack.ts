@@ -127,6 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: '0',
     RELAIS_OPS_PORT: '0',
     RELAIS_CONSOLE_PORT: '0',
+    RELAIS_CITIZEN_PORT: '0',
     ...(await ephemeralSimulatorPorts()),
     SOCIAL_SERVICES_WEBHOOK_PORT: String(await freePort('127.0.0.1')),
     SOCIAL_SERVICES_WEBHOOK_SECRET: webhookSecret,
