@@ -21,9 +21,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, logInAtProvider, PageChecks } from '../test/support/browser.ts';
 import { addressChange, startStack, type Stack } from '../test/support/stack.ts';
 
 const ARTIFACTS = 'test-artifacts/console';
@@ -40,82 +39,7 @@ async function waitFor(done: () => Promise<boolean>, what: string): Promise<void
 // The systems an address change goes to; the citizen's email is told once they have all settled
 // (privacy/settled-notice.ts), not as a recipient of the change.
 const RECIPIENTS = ['school-catering', 'social-services', 'tax', 'waste-management'];
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-interface Figures {
-  screen: string;
-  bytes: number;
-  /** First contentful paint, or (when Chromium reports none for a page that looks the same) DOMContentLoaded. */
-  firstPaintMs: number;
-}
-const figures: Figures[] = [];
-
-/** Counts the bytes transferred (headers and encoded bodies) while `navigate` runs. */
-async function weighed(page: Page, navigate: () => Promise<unknown>): Promise<number> {
-  const responses: Promise<number>[] = [];
-  const listener = (response: Response) =>
-    responses.push(
-      response
-        .request()
-        .sizes()
-        .then((s) => s.responseBodySize + s.responseHeadersSize)
-        .catch(() => 0),
-    );
-  page.on('response', listener);
-  await navigate();
-  await page.waitForLoadState('load');
-  page.off('response', listener);
-  return (await Promise.all(responses)).reduce((a, b) => a + b, 0);
-}
-
-/** The page as it is: 0 axe violations, a screenshot, its figures (in both languages). */
-async function check(page: Page, screen: string, lang: 'fr' | 'en'): Promise<void> {
-  const firstPaintMs = await page.evaluate<number>(
-    // A string: the test's TypeScript has no DOM library.
-    `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? -1`,
-  );
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${screen}: the page's language`);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-    [],
-    `${screen} (${lang}): axe-core violations`,
-  );
-  await page.screenshot({ path: `${ARTIFACTS}/${screen}-${lang}.png`, fullPage: true });
-  figures.push({ screen: `${screen} (${lang})`, bytes: -1, firstPaintMs: Math.round(firstPaintMs) });
-}
-
-/** Checks the screen as it is (French), then the same URL in English, then back in French. */
-async function bothLanguages(page: Page, screen: string, bytes: number): Promise<void> {
-  await check(page, screen, 'fr');
-  figures.at(-1)!.bytes = bytes;
-  const url = new URL(page.url());
-  url.searchParams.set('lang', 'en');
-  const englishBytes = await weighed(page, () => page.goto(url.toString()));
-  await check(page, screen, 'en');
-  figures.at(-1)!.bytes = englishBytes;
-  url.searchParams.set('lang', 'fr');
-  await page.goto(url.toString());
-}
-
-async function logIn(page: Page, consoleUrl: string, login: string): Promise<void> {
-  await page.goto(consoleUrl);
-  await page.getByRole('link', { name: 'Se connecter' }).first().click();
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', 'demo');
-  await page.click('button[type=submit]');
-  // The provider asks once for consent to the console's scopes.
-  const consent = page.locator('button:has-text("Continue")');
-  if (await consent.count()) await consent.click();
-  await page.waitForURL(`${consoleUrl}/**`);
-}
+const checks = new PageChecks(ARTIFACTS);
 
 describe('the agent console in Chromium', () => {
   let stack: Stack;
@@ -123,7 +47,6 @@ describe('the agent console in Chromium', () => {
   let consoleUrl: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack({
       store: 'postgres',
       flows: ['social-services.yaml', 'waste-management.yaml', 'tax.yaml', 'school-catering.yaml', 'email.yaml', 'civil-registry.yaml'],
@@ -137,32 +60,30 @@ describe('the agent console in Chromium', () => {
     });
     assert.ok(stack.relais.consoleUrl, 'the quick start runs the console');
     consoleUrl = stack.relais.consoleUrl;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await stack?.stop();
-    console.log('screen figures (bytes transferred, first contentful paint):');
-    for (const f of figures)
-      console.log(`  ${f.screen.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.firstPaintMs).padStart(5)} ms`);
+    checks.print();
   });
 
   test('a front-desk agent finds the demo citizen, logs a phone call, declares a move and sees it reach every system', async () => {
     const page = await (await browser.newContext()).newPage();
-    const homeBytes = await weighed(page, () => page.goto(consoleUrl));
-    await bothLanguages(page, 'home', homeBytes);
+    const homeBytes = await checks.weighed(page, () => page.goto(consoleUrl));
+    await checks.bothLanguages(page, 'home', homeBytes);
 
-    await logIn(page, consoleUrl, 'dominique.accueil');
+    await logInAtProvider(page, consoleUrl, 'dominique.accueil', 'Se connecter');
     assert.match(await page.locator('h1').innerText(), /Rechercher un usager/);
-    await bothLanguages(page, 'search', await weighed(page, () => page.reload()));
+    await checks.bothLanguages(page, 'search', await checks.weighed(page, () => page.reload()));
 
     await page.selectOption('#system', 'social-services');
     await page.fill('#identifier', 'SS-000123');
-    const citizenBytes = await weighed(page, () => page.getByRole('button', { name: 'Rechercher' }).click());
+    const citizenBytes = await checks.weighed(page, () => page.getByRole('button', { name: 'Rechercher' }).click());
     assert.match(page.url(), /\/citizens\/[0-9a-f-]{36}$/);
     assert.match(await page.locator('#files-title + div').innerText(), /SS-000123/);
-    await bothLanguages(page, 'citizen', citizenBytes);
+    await checks.bothLanguages(page, 'citizen', citizenBytes);
 
     // Keyboard only: from the channel to the button, each field reached by Tab.
     await page.focus('#channel');
@@ -177,14 +98,19 @@ describe('the agent console in Chromium', () => {
     await page.keyboard.type('Rappel prévu lundi');
     await page.keyboard.press('Tab');
     assert.equal((await page.locator('*:focus').innerText()).trim(), 'Consigner le contact');
+    // Enter submits the form; the next page is the one that says so (load state alone can
+    // still be the page the key was pressed on).
     await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
-    assert.match(await page.getByRole('status').first().innerText(), /Le contact est consigné/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Le contact est consigné/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.match(await page.locator('#timeline-title + div').innerText(), /Contact — Question sur la collecte des encombrants/);
     assert.match(await page.locator('#timeline-title + div').innerText(), /téléphone/);
 
-    const declareBytes = await weighed(page, () => page.getByRole('link', { name: 'Déclarer un changement d’adresse' }).click());
-    await bothLanguages(page, 'declare', declareBytes);
+    const declareBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Déclarer un changement d’adresse' }).click());
+    await checks.bothLanguages(page, 'declare', declareBytes);
     const declareUrl = new URL(page.url());
     const fillAddress = async (p: Page) => {
       await p.fill('#number', '8');
@@ -198,7 +124,7 @@ describe('the agent console in Chromium', () => {
     declareUrl.searchParams.set('lang', 'en');
     await english.goto(declareUrl.toString());
     await fillAddress(english);
-    const englishPreviewBytes = await weighed(english, () =>
+    const englishPreviewBytes = await checks.weighed(english, () =>
       english.getByRole('button', { name: 'See who will receive this change' }).click(),
     );
     assert.match(
@@ -208,20 +134,18 @@ describe('the agent console in Chromium', () => {
         .then((t) => t.join(' ')),
       /Who will receive this change/,
     );
-    await check(english, 'preview', 'en');
-    figures.at(-1)!.bytes = englishPreviewBytes;
+    await checks.check(english, 'preview', 'en', englishPreviewBytes);
     declareUrl.searchParams.set('lang', 'fr');
     await english.goto(declareUrl.toString());
     await english.close();
     await fillAddress(page);
-    const previewBytes = await weighed(page, () => page.getByRole('button', { name: 'Voir qui recevra ce changement' }).click());
+    const previewBytes = await checks.weighed(page, () => page.getByRole('button', { name: 'Voir qui recevra ce changement' }).click());
     const preview = await page.locator('table').innerText();
     for (const system of RECIPIENTS) assert.match(preview, new RegExp(system), `the preview names ${system}`);
     assert.match(preview, /address\.streetName/);
-    await check(page, 'preview', 'fr');
-    figures.at(-1)!.bytes = previewBytes;
+    await checks.check(page, 'preview', 'fr', previewBytes);
 
-    const journeyBytes = await weighed(page, () => page.getByRole('button', { name: 'Envoyer le changement' }).click());
+    const journeyBytes = await checks.weighed(page, () => page.getByRole('button', { name: 'Envoyer le changement' }).click());
     assert.match(page.url(), /\/changes\/[0-9a-f-]{36}$/);
     // live.js refreshes the journey until every system has answered.
     await page.waitForSelector('[data-live][data-settled="true"]', { timeout: 90_000 });
@@ -231,7 +155,7 @@ describe('the agent console in Chromium', () => {
       statuses,
       RECIPIENTS.map(() => 'applied'),
     );
-    await bothLanguages(page, 'journey', journeyBytes);
+    await checks.bothLanguages(page, 'journey', journeyBytes);
     await page.close();
   });
 
@@ -252,19 +176,19 @@ describe('the agent console in Chromium', () => {
     const requestId = ((await submitted.json()) as { id: string }).id;
 
     const page = await (await browser.newContext()).newPage();
-    await logIn(page, consoleUrl, 'dominique.accueil');
-    const listBytes = await weighed(page, () => page.getByRole('link', { name: 'Demandes' }).click());
+    await logInAtProvider(page, consoleUrl, 'dominique.accueil', 'Se connecter');
+    const listBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Demandes' }).click());
     assert.match(await page.locator('h1').innerText(), /Demandes des usagers/);
     await page.fill('#commune', '69383');
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForLoadState('load');
     assert.match(page.url(), /commune=69383/);
-    await bothLanguages(page, 'requests', listBytes);
+    await checks.bothLanguages(page, 'requests', listBytes);
 
-    const traceBytes = await weighed(page, () => page.locator(`a[href="/requests/${requestId}"]`).click());
+    const traceBytes = await checks.weighed(page, () => page.locator(`a[href="/requests/${requestId}"]`).click());
     assert.match(await page.locator('#competent-service').innerText(), /waste-management/);
     assert.match(await page.locator('dl').innerText(), /objectif : 48 h/);
-    await bothLanguages(page, 'request', traceBytes);
+    await checks.bothLanguages(page, 'request', traceBytes);
 
     await page.fill('#note', 'Le voisin signale le même oubli.');
     await page.getByRole('button', { name: 'Ajouter la note' }).click();
@@ -284,9 +208,14 @@ describe('the agent console in Chromium', () => {
     await page.keyboard.type('Votre bac sera collecté jeudi matin.');
     await page.keyboard.press('Tab');
     assert.equal((await page.locator('*:focus').innerText()).trim(), 'Envoyer la réponse');
+    // Enter submits the form; the next page is the one that says so (load state alone can
+    // still be the page the key was pressed on).
     await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
-    assert.match(await page.getByRole('status').first().innerText(), /La réponse est envoyée/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /La réponse est envoyée/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     // The gateway applies the answer's event to the request, and the email connector sends it.
     const mailbox = stack.silos.mailbox!;
@@ -304,7 +233,7 @@ describe('the agent console in Chromium', () => {
     const mail = mailbox.messages().find((m) => m.to.includes(MAIL) && m.subject === 'Votre demande a été traitée');
     assert.ok(mail, 'the answer reached the citizen');
     assert.match(mail.text, /Votre bac sera collecté jeudi matin/);
-    await check(page, 'request-answered', 'fr');
+    await checks.check(page, 'request-answered', 'fr');
     await page.close();
   });
 
@@ -329,17 +258,17 @@ describe('the agent console in Chromium', () => {
     assert.equal(change.status, 'held_for_review', JSON.stringify(change));
 
     const page = await (await browser.newContext()).newPage();
-    await logIn(page, consoleUrl, 'dominique.accueil');
-    const listBytes = await weighed(page, () => page.getByRole('link', { name: 'Identités à vérifier' }).click());
-    await bothLanguages(page, 'identity-reviews', listBytes);
-    const reviewBytes = await weighed(page, () => page.locator(`a[href="/identity-reviews/${change.identityReview!.id}"]`).click());
+    await logInAtProvider(page, consoleUrl, 'dominique.accueil', 'Se connecter');
+    const listBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Identités à vérifier' }).click());
+    await checks.bothLanguages(page, 'identity-reviews', listBytes);
+    const reviewBytes = await checks.weighed(page, () => page.locator(`a[href="/identity-reviews/${change.identityReview!.id}"]`).click());
     const sideBySide = await page.locator('#side-by-side + div').innerText();
     assert.match(sideBySide, /EC-00000901/);
     assert.match(sideBySide, /EC-00000902/);
     assert.match(sideBySide, /bérnard/);
     // The homonym born in Bron differs on the place of birth only.
     assert.equal(await page.locator('#side-by-side + div [data-matched="false"]').count(), 1);
-    await bothLanguages(page, 'identity-review', reviewBytes);
+    await checks.bothLanguages(page, 'identity-review', reviewBytes);
 
     await page.getByRole('button', { name: 'Choisir EC-00000901' }).click();
     await page.waitForLoadState('load');
@@ -365,11 +294,11 @@ describe('the agent console in Chromium', () => {
     }
 
     const page = await (await browser.newContext()).newPage();
-    await logIn(page, consoleUrl, 'alex.exploitation');
+    await logInAtProvider(page, consoleUrl, 'alex.exploitation', 'Se connecter');
     await page.getByRole('link', { name: 'Lettres mortes' }).click();
-    const inspectBytes = await weighed(page, () => page.locator(`a[href="/dead-letters/social-services/${changeId}"]`).click());
+    const inspectBytes = await checks.weighed(page, () => page.locator(`a[href="/dead-letters/social-services/${changeId}"]`).click());
     assert.match(await page.locator('h1').innerText(), /Lettre morte/);
-    await bothLanguages(page, 'dead-letter', inspectBytes);
+    await checks.bothLanguages(page, 'dead-letter', inspectBytes);
 
     const data = JSON.parse(await page.inputValue('#data')) as { address: { streetName: string } };
     assert.equal(data.address.streetName, 'rue Erronée');
@@ -383,7 +312,7 @@ describe('the agent console in Chromium', () => {
       await page.reload();
       return (await page.locator(`[data-event="${changeId}"][data-status="applied"]`).count()) === 1;
     }, 'the fixed dead letter applied');
-    await check(page, 'dead-letters-fixed', 'fr');
+    await checks.check(page, 'dead-letters-fixed', 'fr');
     const change = await stack.getChange(changeId);
     assert.equal(change.recipients.find((r) => r.system === 'social-services')?.status, 'applied');
     assert.match(JSON.stringify((await stack.file('SS-000123')).adresse), /rue Corrigée/);
@@ -392,23 +321,23 @@ describe('the agent console in Chromium', () => {
 
   test('an operator opens the dead letters and the figures (chart, CSV); a citizen’s file is refused, naming the rule', async () => {
     const page = await (await browser.newContext()).newPage();
-    await logIn(page, consoleUrl, 'alex.exploitation');
-    const bytes = await weighed(page, () => page.getByRole('link', { name: 'Lettres mortes' }).click());
+    await logInAtProvider(page, consoleUrl, 'alex.exploitation', 'Se connecter');
+    const bytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Lettres mortes' }).click());
     assert.match(await page.locator('h1').innerText(), /Lettres mortes/);
-    await bothLanguages(page, 'dead-letters', bytes);
+    await checks.bothLanguages(page, 'dead-letters', bytes);
     // The figures as a chart (with its table), and their CSV export.
-    const kpisBytes = await weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
+    const kpisBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
     assert.match(await page.locator('svg[role=img] title').innerHTML(), /Changements par canal/);
-    await bothLanguages(page, 'kpis', kpisBytes);
+    await checks.bothLanguages(page, 'kpis', kpisBytes);
     const csv = await page.request.get(`${consoleUrl}/kpis.csv`);
     assert.equal(csv.status(), 200);
     assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
     assert.match(csv.headers()['content-disposition'] ?? '', /relais-kpis\.csv/);
     assert.ok((await csv.text()).split('\n').length > 1, 'a header and rows');
     // The operator may not read citizens' files: the gateway refuses, the console says which rule.
-    const refusedBytes = await weighed(page, () => page.goto(`${consoleUrl}/search?system=social-services&identifier=SS-000123`));
+    const refusedBytes = await checks.weighed(page, () => page.goto(`${consoleUrl}/search?system=social-services&identifier=SS-000123`));
     assert.match(await page.getByRole('alert').innerText(), /read:timelines/);
-    await bothLanguages(page, 'refused', refusedBytes);
+    await checks.bothLanguages(page, 'refused', refusedBytes);
     await page.close();
   });
 });
