@@ -120,11 +120,11 @@ describe('the relais CLI against a running Relais', () => {
       ['dead_lettered', 'SILO_UNAVAILABLE', true, null],
     );
 
-    // A credential without the admin scope may list but not replay.
+    // A credential without dead-letters:write (or admin) may list but not replay.
     const forbidden = await relais(['dlq', 'replay', 'social-services', '--event', id], { RELAIS_TOKEN: readerToken });
     assert.equal(forbidden.code, 1);
     assert.deepEqual(forbidden.stderr, [
-      "relais: replaying social-services's dead letters: 403 forbidden: this operation needs the scope admin",
+      "relais: replaying social-services's dead letters: 403 forbidden: this operation needs the scope dead-letters:write",
     ]);
 
     const replayStarted = Date.now();

@@ -4,8 +4,10 @@
  * Row values are what both drivers agree on: text, uuid (string), jsonb (parsed), timestamptz
  * (Date), int4 (number). Queries cast 64-bit integers to text or int4 themselves.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { RelaisError } from '../errors.ts';
@@ -192,18 +194,18 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   return db;
 }
 
-/**
- * PGlite in `dir`: 16 MB of shared buffers (not 128), and a store initdb has just created is
- * opened afresh, since WASM memory never shrinks: ~400 MiB of RSS less (docs/adr/0039).
- */
+/** PGlite in `dir`, 16 MB of shared buffers; a new store's initdb (it grows WASM memory to ~550
+ * MiB, never given back) runs in a throwaway process (docs/adr/0039). */
 export async function openEmbeddedPostgres(dir: string): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite'); // loaded only by an embedded store
-  const open = () => PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'] });
+  const conf = { postgresqlconf: ['shared_buffers=16MB'] };
   if (!dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'))) {
     mkdirSync(dir, { recursive: true });
-    await (await open()).close();
+    const pglite = JSON.stringify(import.meta.resolve('@electric-sql/pglite'));
+    const script = `const { PGlite } = await import(${pglite}); await (await PGlite.create(${JSON.stringify(dir)}, ${JSON.stringify(conf)})).close();`;
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
   }
-  return open();
+  return PGlite.create(dir, conf);
 }
 
 /** `dir` is a directory (created if needed) or `memory://` for a throwaway store. */
