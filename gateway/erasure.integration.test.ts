@@ -29,6 +29,7 @@ import { loadRights } from './rights/rights.ts';
 const flows = loadFlows('flows');
 const rights = loadRights('flows/rights.yaml', flows);
 const jeanne = '6f1c1a52-8a47-4c3e-9a43-5d8f1a0c2b11';
+const other = '0b7e6a55-2c1d-4f3e-8a9b-1c2d3e4f5a6b';
 const ADDRESS = 'fr.relais.citizen.address.changed.v1';
 const address = {
   address: { number: '12', streetName: 'impasse des Oubliés', postcode: '69003', communeName: 'Lyon', country: 'FR' },
@@ -64,6 +65,16 @@ before(async () => {
   database = await createTestDatabase('postgres');
   keys = new CitizenKeys(masterKeyOf(randomBytes(32)));
   await linkIdentifier(database.db, jeanne, 'social-services', 'SS-000123');
+  await linkIdentifier(database.db, other, 'social-services', 'SS-000999');
+  // A phone call logged at a desk for each: the agent's words about Jeanne go with her erasure.
+  for (const [pivotId, note] of [
+    [jeanne, 'Mme Martin signale son déménagement rue des Oubliés'],
+    [other, 'Rappel prévu lundi'],
+  ])
+    await database.db.query(
+      `INSERT INTO interactions (id, pivot_id, channel, subject, note, occurred_at, agent) VALUES ($1, $2, 'phone', 'Déménagement', $3, now(), 'dominique')`,
+      [newEventId(), pivotId, note],
+    );
 });
 
 after(async () => {
@@ -100,7 +111,17 @@ test('the dpo erases a citizen: key destroyed, audited, the stored change reads 
   assert.equal(erased.status, 200);
   assert.equal(erased.body['pivotId'], jeanne);
   assert.equal(erased.body['keysDestroyed'], 1);
+  assert.equal(erased.body['notesErased'], 1);
   assert.deepEqual(erased.body['pivotIds'], [jeanne]);
+  // The agent's note on her call is emptied; the call itself (channel, time) stays for the KPIs;
+  // another citizen's note is untouched.
+  const contacts = await database.db.query<{ pivot_id: string; subject: string; note: string | null; channel: string }>(
+    'SELECT pivot_id, subject, note, channel FROM interactions ORDER BY pivot_id',
+  );
+  assert.deepEqual(contacts.rows.map((r) => [r.pivot_id === jeanne ? 'jeanne' : 'other', r.channel, r.subject, r.note]).sort(), [
+    ['jeanne', 'phone', '[erased]', null],
+    ['other', 'phone', 'Déménagement', 'Rappel prévu lundi'],
+  ]);
   // Another process, with nothing cached, reads the same: the key is gone from the store.
   const elsewhere = new CitizenKeys(masterKeyOf(randomBytes(32)));
   for (const reader of [keys, elsewhere])
@@ -117,6 +138,7 @@ test('the dpo erases a citizen: key destroyed, audited, the stored change reads 
   const again = await erase(url, 'dpo', jeanne);
   assert.equal(again.status, 200);
   assert.equal(again.body['keysDestroyed'], 0);
+  assert.equal(again.body['notesErased'], 0);
   // Told about again, the citizen gets a new key: what is sealed now opens, what was erased does not.
   const later = await sealStoredData(keys, database.db, { id: newEventId(), pivotId: jeanne, type: ADDRESS, data: address });
   assert.notEqual(
@@ -132,7 +154,7 @@ test('relais citizens erase: the same erasure through the CLI; a refusal is one 
   await sealStoredData(keys, database.db, { id: newEventId(), pivotId: paul, type: ADDRESS, data: address });
   const io = captureIo();
   assert.equal(await runCli(['citizens', 'erase', paul, '--url', url, '--token', 'dpo-token'], io), 0);
-  assert.match(io.stdout.join('\n'), new RegExp(`erased ${paul} at .*: 1 data key\\(s\\) destroyed`));
+  assert.match(io.stdout.join('\n'), new RegExp(`erased ${paul} at .*: 1 data key\\(s\\) destroyed, 0 note\\(s\\) emptied`));
   const refused = captureIo();
   assert.equal(await runCli(['citizens', 'erase', paul, '--url', url, '--token', 'counter-token'], refused), 1);
   assert.match(refused.stderr.join('\n'), /erasing citizen .*: 403 rights-refused/);

@@ -23,7 +23,7 @@ export function defineCitizens(citizens: Command, io: Io): void {
       );
       if (options.json) return printJson(io, erased);
       io.out(
-        `erased ${erased.pivotId} at ${erased.erasedAt}: ${erased.keysDestroyed} data key(s) destroyed` +
+        `erased ${erased.pivotId} at ${erased.erasedAt}: ${erased.keysDestroyed} data key(s) destroyed, ${erased.notesErased} note(s) emptied` +
           (erased.pivotIds.length > 1 ? ` (pivot ids ${erased.pivotIds.join(', ')})` : ''),
       );
     });

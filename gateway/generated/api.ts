@@ -1024,6 +1024,8 @@ export interface components {
             pivotIds: string[];
             /** @description Data keys destroyed now (0 when erased before */
             keysDestroyed: number;
+            /** @description Free texts about the citizen emptied now (agents' notes on contacts and requests, services' comments); a contact keeps its channel and time, its subject reads `[erased]`. */
+            notesErased: number;
             /** Format: date-time */
             erasedAt: string;
         };
