@@ -79,6 +79,15 @@ test('purges what is due and nothing else; counted, audited, and a second pass f
   const olderContact = await change(CONTACT_CHANGED_V1, { email: 'jeanne.martin@example.fr', phone: '+33612345678' }, daysAgo(800));
   await insertOutbox(database.db, { topic: 't', key: jeanne, value: Buffer.from('{"address":"…"}'), headers: {} });
   await database.db.query(`UPDATE outbox SET sent_at = $1, created_at = $1`, [daysAgo(400)]);
+  // Two calls logged at a desk: the agent's words about the older one are past the sensitive period (90 days).
+  for (const [agoDays, note] of [
+    [120, 'Signale un litige avec son bailleur'],
+    [30, 'Rappel prévu lundi'],
+  ] as const)
+    await database.db.query(
+      `INSERT INTO interactions (id, pivot_id, channel, subject, note, occurred_at, agent) VALUES (gen_random_uuid(), $1, 'phone', 'Logement', $2, $3, 'dominique')`,
+      [jeanne, note, daysAgo(agoDays)],
+    );
   const kpisBefore = await database.db.query(
     'SELECT change_id, system, status, settled_at, applied_at FROM change_recipients ORDER BY change_id',
   );
@@ -92,7 +101,17 @@ test('purges what is due and nothing else; counted, audited, and a second pass f
   assert.deepEqual(await dataOf(olderContact), {});
   assert.deepEqual(counts.changes, { identity: 0, contact: 2, location: 1, sensitive: 0 });
   assert.equal(counts.outbox, 1);
-  assert.deepEqual(purged.sort(), ['all:outbox:1', 'contact:changes:2', 'location:changes:1']);
+  assert.deepEqual(purged.sort(), ['all:outbox:1', 'contact:changes:2', 'location:changes:1', 'sensitive:interactions:1']);
+  const contacts = await database.db.query<{ subject: string; note: string | null; channel: string }>(
+    'SELECT subject, note, channel FROM interactions ORDER BY occurred_at',
+  );
+  assert.deepEqual(
+    contacts.rows.map((r) => [r.channel, r.subject, r.note]),
+    [
+      ['phone', '[erased]', null],
+      ['phone', 'Logement', 'Rappel prévu lundi'],
+    ],
+  );
 
   // What the KPIs count and the disclosure ledger are untouched.
   const kpisAfter = await database.db.query(
@@ -112,7 +131,12 @@ test('purges what is due and nothing else; counted, audited, and a second pass f
   assert.equal(audit.rows[0]!.details.asOf, now.toISOString());
 
   const again = await purgeExpired(database.db, days, now);
-  assert.deepEqual(again, { changes: { identity: 0, contact: 0, location: 0, sensitive: 0 }, outbox: 0, serviceRequestComments: 0 });
+  assert.deepEqual(again, {
+    changes: { identity: 0, contact: 0, location: 0, sensitive: 0 },
+    outbox: 0,
+    serviceRequestComments: 0,
+    interactionNotes: 0,
+  });
   assert.equal(
     (await database.db.query(`SELECT 1 FROM audit_log WHERE action = 'retention.purged'`)).rows.length,
     1,

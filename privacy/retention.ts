@@ -11,6 +11,7 @@
 import { appendAudit } from '../core/audit/append.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
 import { fieldLabels, isEventType } from '../schemas/index.ts';
+import { ERASED_TEXT } from './erasure.ts';
 import type { RetentionSettings } from './retention-settings.ts';
 
 export const dataClasses = ['identity', 'contact', 'location', 'sensitive'] as const;
@@ -21,11 +22,13 @@ export interface PurgeCounts {
   changes: Record<DataClass, number>;
   outbox: number;
   serviceRequestComments: number;
+  /** Logged contacts (docs/adr/0028) whose agent's words expired: subject and note emptied. */
+  interactionNotes: number;
 }
 
 /** Hooks for metrics (the gateway fills them from relais_retention_purged_total). */
 export interface RetentionMetrics {
-  purged?(dataClass: DataClass | 'all', store: 'changes' | 'outbox' | 'service-requests', count: number): void;
+  purged?(dataClass: DataClass | 'all', store: 'changes' | 'outbox' | 'service-requests' | 'interactions', count: number): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -94,7 +97,12 @@ async function purgeChangeBatch(tx: Queryable, days: RetentionDays, now: Date, a
  * Batches of 500 changes, each batch its own transaction; one audit entry for the pass.
  */
 export async function purgeExpired(db: Db, days: RetentionDays, now: Date, metrics: RetentionMetrics = {}): Promise<PurgeCounts> {
-  const counts: PurgeCounts = { changes: { identity: 0, contact: 0, location: 0, sensitive: 0 }, outbox: 0, serviceRequestComments: 0 };
+  const counts: PurgeCounts = {
+    changes: { identity: 0, contact: 0, location: 0, sensitive: 0 },
+    outbox: 0,
+    serviceRequestComments: 0,
+    interactionNotes: 0,
+  };
   const bound = scanBefore(days, now);
   if (!bound) return counts;
   let after = '00000000-0000-0000-0000-000000000000';
@@ -118,11 +126,19 @@ export async function purgeExpired(db: Db, days: RetentionDays, now: Date, metri
       new Date(now.getTime() - days.sensitive * DAY_MS),
     ]);
     counts.serviceRequestComments = comments.rowCount + notes.rowCount;
+    // What an agent wrote about a contact: emptied as an erasure does; the contact's channel and
+    // time stay for the KPIs.
+    const contacts = await db.query(
+      'UPDATE interactions SET subject = $2, note = NULL WHERE occurred_at < $1 AND (subject <> $2 OR note IS NOT NULL)',
+      [new Date(now.getTime() - days.sensitive * DAY_MS), ERASED_TEXT],
+    );
+    counts.interactionNotes = contacts.rowCount;
   }
   for (const c of dataClasses) if (counts.changes[c] > 0) metrics.purged?.(c, 'changes', counts.changes[c]);
   if (counts.outbox > 0) metrics.purged?.('all', 'outbox', counts.outbox);
   if (counts.serviceRequestComments > 0) metrics.purged?.('sensitive', 'service-requests', counts.serviceRequestComments);
-  if (purgedChanges + counts.outbox + counts.serviceRequestComments > 0)
+  if (counts.interactionNotes > 0) metrics.purged?.('sensitive', 'interactions', counts.interactionNotes);
+  if (purgedChanges + counts.outbox + counts.serviceRequestComments + counts.interactionNotes > 0)
     await appendAudit(db, {
       actor: 'relais:retention',
       action: 'retention.purged',
@@ -133,6 +149,7 @@ export async function purgeExpired(db: Db, days: RetentionDays, now: Date, metri
         fields: counts.changes,
         outbox: counts.outbox,
         comments: counts.serviceRequestComments,
+        interactions: counts.interactionNotes,
       },
     });
   return counts;
