@@ -813,6 +813,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/systems/{system}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause deliveries to one system, e.g. during its silo's maintenance
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: systems`
+         *     and `declare: connector-pause` (the `operator` role; docs/adr/0040). The system's
+         *     connector stops applying within about a second: its deliveries wait as `delivered`, are
+         *     neither applied nor dead-lettered, and its lag grows in GET /v1/systems. Audited
+         *     (`system.paused`, with the caller and the reason). 409 when already paused.
+         */
+        post: operations["pauseSystem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume deliveries to a paused system
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: systems`
+         *     and `declare: connector-pause`. The connector applies the waiting deliveries, in order,
+         *     within about a second. Audited (`system.resumed`). 409 when not paused.
+         */
+        post: operations["resumeSystem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/systems/{system}/dead-letters": {
         parameters: {
             query?: never;
@@ -1817,6 +1863,11 @@ export interface components {
              *     patience (RELAIS_SINK_PATIENCE_MS). Null while it answers.
              */
             unavailableSince?: string | null;
+            /**
+             * @description An operator's pause (POST /v1/systems/{system}/pause): since when, by whom, why. Its
+             *     deliveries wait as `delivered` until it is resumed. Null when not paused.
+             */
+            pause?: components["schemas"]["SystemPause"] | null;
             /** @description Deliveries waiting for the connector. */
             lag: number | null;
             /** @description Messages kept in the system's dead-letter topic. */
@@ -1896,6 +1947,21 @@ export interface components {
                 eventId: string;
                 reason: string;
             }[];
+        };
+        SystemPause: {
+            /** Format: date-time */
+            since: string;
+            /** @description Who paused it (the caller's name). */
+            by: string;
+            reason: string;
+        };
+        SystemPauseRequest: {
+            /** @description Why (kept in the audit log and shown with the system); no personal data. */
+            reason: string;
+        };
+        SystemPauseState: {
+            system: components["schemas"]["SystemName"];
+            pause: components["schemas"]["SystemPause"] | null;
         };
         DeadLetterDiscard: {
             eventIds: string[];
@@ -3074,6 +3140,66 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    pauseSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SystemPauseRequest"];
+            };
+        };
+        responses: {
+            /** @description The system is paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPauseState"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    resumeSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The system is no longer paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPauseState"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     listDeadLetters: {
