@@ -93,10 +93,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find a citizen by an identifier in any system, or by pivot id
+         * Find a citizen by an identifier in any system, by pivot id, or by civil data
          * @description Requires scope `citizens:read` and the rights file's `read: timelines` (a 403 naming the
          *     rule `read:timelines` otherwise). Give `pivotId`, or `system` and `identifier` (the
-         *     citizen's identifier in that system). A merged pivot id finds the citizen it was merged
+         *     citizen's identifier in that system), or `birthName`, `givenNames` and `dateOfBirth`
+         *     (and optionally `placeOfBirth`), searched in the civil register. A merged pivot id finds the citizen it was merged
          *     into. An empty list when no citizen matches. The search is recorded in the audit log
          *     (`personal-data.read`, with the count; the identifier is not recorded).
          */
@@ -1341,6 +1342,10 @@ export interface components {
             citizens: {
                 /** Format: uuid */
                 pivotId: string;
+                /** @description A search by civil data only; the criteria that matched. */
+                matched?: ("birthName" | "givenNames" | "dateOfBirth" | "placeOfBirth")[];
+                /** @description A search by civil data only; the identity score (docs/adr/0025). */
+                score?: number;
             }[];
         };
         Citizen: {
@@ -2144,6 +2149,13 @@ export interface operations {
                 pivotId?: string;
                 system?: components["schemas"]["SystemName"];
                 identifier?: string;
+                /** @description With givenNames and dateOfBirth */
+                birthName?: string;
+                /** @description Given names in order */
+                givenNames?: string;
+                dateOfBirth?: string;
+                /** @description Optional */
+                placeOfBirth?: string;
             };
             header?: never;
             path?: never;
@@ -2151,7 +2163,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The citizens found (at most one for a pivot id or an identifier). */
+            /**
+             * @description The citizens found (at most one for a pivot id or an identifier). By civil data: the
+             *     civil register's candidates that the identity rules (docs/adr/0025) find plausible and
+             *     that Relais knows, each with the criteria that matched and its score; an empty list
+             *     when no one is found. A search links no one. 503 when the register cannot be asked.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
