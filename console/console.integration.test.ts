@@ -13,8 +13,8 @@
  *     two homonyms in the register, compares them side by side with the data given, and chooses;
  *   - Alex, an operator, finds a change dead-lettered for social-services while it was down,
  *     corrects the street name it carried, replays it to that system alone and sees it applied;
- *   - Alex, an operator, opens the dead letters and the figures (a chart, and their CSV export),
- *     and is refused a citizen's file by the API, which names the rule.
+ *   - Alex, an operator, pauses social-services for its maintenance and resumes it, opens the
+ *     dead letters and the figures (a chart, and their CSV export), and is refused a citizen's file by the API, which names the rule.
  * Every screen, in French and in English, has 0 axe-core violations; each is kept as a
  * screenshot under test-artifacts/console/, and its weight (bytes transferred) and time to first
  * contentful paint are printed.
@@ -325,6 +325,20 @@ describe('the agent console in Chromium', () => {
     const bytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Lettres mortes' }).click());
     assert.match(await page.locator('h1').innerText(), /Lettres mortes/);
     await checks.bothLanguages(page, 'dead-letters', bytes);
+    // Social services goes into maintenance: Alex pauses its deliveries, with the reason, then resumes them.
+    await page.fill('#pause-reason-social-services', 'maintenance du logiciel social');
+    await page.getByRole('button', { name: 'Suspendre social-services' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /Livraisons à social-services suspendues/);
+    assert.match(
+      await page.locator('[data-system="social-services"]').innerText(),
+      /suspendu depuis .* par .*: maintenance du logiciel social/,
+    );
+    await checks.check(page, 'system-paused', 'fr');
+    await page.getByRole('button', { name: 'Reprendre social-services' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('status').first().innerText(), /Livraisons à social-services reprises/);
+    assert.equal(await page.locator('[data-system="social-services"]').getAttribute('data-paused'), 'false');
     // The figures as a chart (with its table), and their CSV export.
     const kpisBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
     assert.match(await page.locator('svg[role=img] title').innerHTML(), /Changements par canal/);

@@ -75,7 +75,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     importReviewsRoutes(deps, body),
     identityReviewsRoutes(deps, body),
     identitiesRoutes(deps, body),
-    systemsRoutes(deps),
+    systemsRoutes(deps, body),
     deadLettersRoutes(deps, body),
     kpisRoutes(deps),
   );

@@ -2,7 +2,7 @@
  * GET /v1/systems: each system declared in the flows, what it subscribes to, and how its
  * connector is doing — last success and dead letters from the connectors' ledger (the store),
  * its source's checkpoint and failure streak (source_checkpoints) when it has a source,
- * lag, dead-letter topic size and running instances from Kafka (null, with the reason in
+ * an operator's pause (connector_pauses), lag, dead-letter topic size and running instances from Kafka (null, with the reason in
  * `kafka`, when Kafka cannot be reached: the store's figures are still shown).
  */
 import type { Bus, GroupState, TopicOffsets } from '../core/bus/types.ts';
@@ -10,6 +10,7 @@ import { describeError } from '../core/errors.ts';
 import type { Flows } from '../core/flows/flows.ts';
 import type { Queryable } from '../core/store/db.ts';
 import type { TopicNames } from '../core/topics.ts';
+import { pausesOf } from './connector-pauses.ts';
 import type { components } from './generated/api.ts';
 
 type Systems = components['schemas']['Systems'];
@@ -76,7 +77,7 @@ function sourceStatus(row: SourceRow | undefined): { source: SourceStatus } | Re
 
 export async function describeSystems(sources: SystemsSources): Promise<Systems> {
   const names = [...sources.flows.systems.keys()].sort();
-  const [ledger, polled, circuits, kafka] = await Promise.all([
+  const [ledger, polled, circuits, pauses, kafka] = await Promise.all([
     sources.db.query<LedgerRow>(
       `SELECT system,
               count(*) FILTER (WHERE outcome = 'applied')::int AS applied,
@@ -93,6 +94,7 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
       'SELECT system, unavailable_since FROM sink_circuits WHERE system = ANY($1::text[])',
       [names],
     ),
+    pausesOf(sources.db, names),
     fromKafka(sources, names),
   ]);
   const unavailable = new Map(circuits.rows.map((r) => [r.system, r.unavailable_since]));
@@ -114,6 +116,7 @@ export async function describeSystems(sources: SystemsSources): Promise<Systems>
         applied: row?.applied ?? 0,
         deadLetteredRecorded: row?.dead_lettered ?? 0,
         unavailableSince: unavailable.get(name) ? new Date(unavailable.get(name)!).toISOString() : null,
+        pause: pauses.get(name) ?? null,
         lag: group ? group.partitions.reduce((sum, p) => sum + p.lag, 0) : null,
         deadLettersInTopic: dlq ? dlq.reduce((sum, p) => sum + Number(p.end - p.start), 0) : null,
         connectorInstances: group ? group.members : null,

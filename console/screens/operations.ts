@@ -3,7 +3,8 @@
  * and the triage of one (docs/adr/0036): inspect it (GET …/dead-letters/{eventId}), fix its data
  * and re-drive it (POST …/{eventId}/fix, checked by the gateway against the event's schema),
  * replay it as it is (POST …/replay) or discard it with a reason (POST …/discard) — each audited
- * by the gateway.
+ * by the gateway. Above them, every system with its waiting deliveries and an operator's pause,
+ * paused (a reason) or resumed here (POST /v1/systems/{system}/pause and …/resume, docs/adr/0040).
  */
 import { Router } from 'express';
 import { html } from '../../web/html.ts';
@@ -11,6 +12,7 @@ import { formatDateTime } from '../../web/i18n.ts';
 import { ApiProblem, ok } from '../api.ts';
 import { table, textarea } from '../components.ts';
 import { csrfField, field, gateway, render, screen, type ConsoleOptions, type Context } from '../context.ts';
+import type { components } from '../../gateway/generated/api.ts';
 import type { Sessions } from '../session.ts';
 
 function replayForm(ctx: Context, system: string, eventId: string, kind: string) {
@@ -89,6 +91,48 @@ function correctedData(ctx: Context): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
+type SystemView = components['schemas']['Systems']['systems'][number];
+
+/** Pause (with a reason) or resume one system's deliveries. */
+function pauseForm(ctx: Context, s: SystemView) {
+  if (s.pause)
+    return html`<form method="post" action="/systems/${s.name}/resume">
+      ${csrfField(ctx)}<button class="fr-btn fr-btn--sm" type="submit">${ctx.t('systemResume', { system: s.name })}</button>
+    </form>`;
+  return html`<form method="post" action="/systems/${s.name}/pause">
+    ${csrfField(ctx)}
+    <div class="fr-input-group">
+      <label class="fr-label" for="pause-reason-${s.name}">${ctx.t('systemPauseReason', { system: s.name })}</label>
+      <input class="fr-input" id="pause-reason-${s.name}" name="reason" required minlength="3" maxlength="500" />
+    </div>
+    <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">${ctx.t('systemPause', { system: s.name })}</button>
+  </form>`;
+}
+
+function systemsSection(ctx: Context, systems: SystemView[]) {
+  return html`<section aria-labelledby="systems-title">
+    <h2 id="systems-title">${ctx.t('systemsTitle')}</h2>
+    <p>${ctx.t('systemsIntro')}</p>
+    ${table(
+      // Not the section's name: one name per landmark.
+      `${ctx.t('systemsTitle')} — ${ctx.t('systemState')}`,
+      [ctx.t('systemName'), ctx.t('systemLag'), ctx.t('systemState'), ctx.t('systemAction')],
+      systems.map((s) => [
+        s.name,
+        s.lag === null ? '—' : String(s.lag),
+        html`<span data-system="${s.name}" data-paused="${s.pause ? 'true' : 'false'}"
+          >${
+            s.pause
+              ? ctx.t('systemPaused', { since: formatDateTime(ctx.lang, s.pause.since), by: s.pause.by, reason: s.pause.reason })
+              : ctx.t('systemRunning')
+          }</span
+        >`,
+        pauseForm(ctx, s),
+      ]),
+    )}
+  </section>`;
+}
+
 async function deadLettersPage(ctx: Context) {
   const api = gateway(ctx);
   const systems = ok(await api.GET('/v1/systems'));
@@ -128,6 +172,7 @@ async function deadLettersPage(ctx: Context) {
     ctx,
     ctx.t('deadLettersTitle'),
     html`<h1>${ctx.t('deadLettersTitle')}</h1>
+      ${systemsSection(ctx, systems.systems)}
       <p>${ctx.t('deadLettersIntro')}</p>
       ${sections.length ? sections : html`<p>${ctx.t('deadLettersNone')}</p>`}`,
     'dead-letters',
@@ -137,6 +182,19 @@ async function deadLettersPage(ctx: Context) {
 export function operationsScreens(sessions: Sessions, options: ConsoleOptions): Router {
   const router = Router();
   router.get('/dead-letters', screen(sessions, options, deadLettersPage));
+  for (const action of ['pause', 'resume'] as const)
+    router.post(
+      `/systems/:system/${action}`,
+      screen(sessions, options, async (ctx) => {
+        const system = String(ctx.req.params['system']);
+        const params = { path: { system } };
+        if (action === 'pause')
+          ok(await gateway(ctx).POST('/v1/systems/{system}/pause', { params, body: { reason: field(ctx, 'reason') } }));
+        else ok(await gateway(ctx).POST('/v1/systems/{system}/resume', { params }));
+        ctx.session.flash = { kind: 'success', text: ctx.t(action === 'pause' ? 'systemPausedDone' : 'systemResumedDone', { system }) };
+        ctx.res.redirect(303, '/dead-letters');
+      }),
+    );
   router.post(
     '/dead-letters/:system/replay',
     screen(sessions, options, async (ctx) => {

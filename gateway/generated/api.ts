@@ -93,10 +93,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find a citizen by an identifier in any system, or by pivot id
+         * Find a citizen by an identifier in any system, by pivot id, or by civil data
          * @description Requires scope `citizens:read` and the rights file's `read: timelines` (a 403 naming the
          *     rule `read:timelines` otherwise). Give `pivotId`, or `system` and `identifier` (the
-         *     citizen's identifier in that system). A merged pivot id finds the citizen it was merged
+         *     citizen's identifier in that system), or `birthName`, `givenNames` and `dateOfBirth`
+         *     (and optionally `placeOfBirth`), searched in the civil register. A merged pivot id finds the citizen it was merged
          *     into. An empty list when no citizen matches. The search is recorded in the audit log
          *     (`personal-data.read`, with the count; the identifier is not recorded).
          */
@@ -813,6 +814,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/systems/{system}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause deliveries to one system, e.g. during its silo's maintenance
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: systems`
+         *     and `declare: connector-pause` (the `operator` role; docs/adr/0040). The system's
+         *     connector stops applying within about a second: its deliveries wait as `delivered`, are
+         *     neither applied nor dead-lettered, and its lag grows in GET /v1/systems. Audited
+         *     (`system.paused`, with the caller and the reason). 409 when already paused.
+         */
+        post: operations["pauseSystem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{system}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume deliveries to a paused system
+         * @description Requires scope `dead-letters:write` (or `admin`) and, in the rights file, `read: systems`
+         *     and `declare: connector-pause`. The connector applies the waiting deliveries, in order,
+         *     within about a second. Audited (`system.resumed`). 409 when not paused.
+         */
+        post: operations["resumeSystem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/systems/{system}/dead-letters": {
         parameters: {
             query?: never;
@@ -1297,6 +1344,10 @@ export interface components {
             citizens: {
                 /** Format: uuid */
                 pivotId: string;
+                /** @description A search by civil data only; the criteria that matched. */
+                matched?: ("birthName" | "givenNames" | "dateOfBirth" | "placeOfBirth")[];
+                /** @description A search by civil data only; the identity score (docs/adr/0025). */
+                score?: number;
             }[];
         };
         Citizen: {
@@ -1819,6 +1870,11 @@ export interface components {
              *     patience (RELAIS_SINK_PATIENCE_MS). Null while it answers.
              */
             unavailableSince?: string | null;
+            /**
+             * @description An operator's pause (POST /v1/systems/{system}/pause): since when, by whom, why. Its
+             *     deliveries wait as `delivered` until it is resumed. Null when not paused.
+             */
+            pause?: components["schemas"]["SystemPause"] | null;
             /** @description Deliveries waiting for the connector. */
             lag: number | null;
             /** @description Messages kept in the system's dead-letter topic. */
@@ -1898,6 +1954,21 @@ export interface components {
                 eventId: string;
                 reason: string;
             }[];
+        };
+        SystemPause: {
+            /** Format: date-time */
+            since: string;
+            /** @description Who paused it (the caller's name). */
+            by: string;
+            reason: string;
+        };
+        SystemPauseRequest: {
+            /** @description Why (kept in the audit log and shown with the system); no personal data. */
+            reason: string;
+        };
+        SystemPauseState: {
+            system: components["schemas"]["SystemName"];
+            pause: components["schemas"]["SystemPause"] | null;
         };
         DeadLetterDiscard: {
             eventIds: string[];
@@ -2080,6 +2151,13 @@ export interface operations {
                 pivotId?: string;
                 system?: components["schemas"]["SystemName"];
                 identifier?: string;
+                /** @description With givenNames and dateOfBirth */
+                birthName?: string;
+                /** @description Given names in order */
+                givenNames?: string;
+                dateOfBirth?: string;
+                /** @description Optional */
+                placeOfBirth?: string;
             };
             header?: never;
             path?: never;
@@ -2087,7 +2165,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The citizens found (at most one for a pivot id or an identifier). */
+            /**
+             * @description The citizens found (at most one for a pivot id or an identifier). By civil data: the
+             *     civil register's candidates that the identity rules (docs/adr/0025) find plausible and
+             *     that Relais knows, each with the criteria that matched and its score; an empty list
+             *     when no one is found. A search links no one. 503 when the register cannot be asked.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3076,6 +3159,66 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+        };
+    };
+    pauseSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SystemPauseRequest"];
+            };
+        };
+        responses: {
+            /** @description The system is paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPauseState"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    resumeSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A system declared in the flows. */
+                system: components["parameters"]["System"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The system is no longer paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPauseState"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     listDeadLetters: {

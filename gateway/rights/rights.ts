@@ -33,7 +33,14 @@ export type ReadRight =
   | 'service-requests';
 /** What a caller may declare about a citizen that is not a change (schemas/rights.schema.json `declare`). */
 export type DeclareRight =
-  'family-contacts' | 'objections' | 'own-objections' | 'interactions' | 'erasure' | 'request-handling' | 'dead-letter-triage';
+  | 'family-contacts'
+  | 'objections'
+  | 'own-objections'
+  | 'interactions'
+  | 'erasure'
+  | 'request-handling'
+  | 'dead-letter-triage'
+  | 'connector-pause';
 
 export interface OriginateRule {
   id: string;

@@ -1,6 +1,7 @@
 /**
  * Finding a citizen and the systems that hold a file on them, for an agent at a desk:
  *   GET /v1/citizens?pivotId=… | ?system=…&identifier=…  scope citizens:read, rights `read: timelines`
+ *   GET /v1/citizens?birthName=…&givenNames=…&dateOfBirth=…[&placeOfBirth=…]  the same (citizen-civil-search.ts)
  *   GET /v1/citizens/{pivotId}                          scope citizens:read, rights `read: timelines`
  * Both are reads of personal data, recorded in the audit log before they are served (the
  * identifier searched for is not recorded: it may itself be personal data).
@@ -15,6 +16,7 @@ import type { components } from '../generated/api.ts';
 import { HttpProblem } from '../problems.ts';
 import { authorizeRead, recordRead } from '../rights/enforce.ts';
 import { citizenOf, pivotParameter } from './citizen-path.ts';
+import { civilQuery, searchByCivilData, type FoundCitizen } from '../citizen-civil-search.ts';
 
 type Citizen = components['schemas']['Citizen'];
 type CitizenFile = Citizen['files'][number];
@@ -65,14 +67,19 @@ async function filesOf(db: Queryable, pivots: string[]): Promise<CitizenFile[]> 
   });
 }
 
-export function citizenFilesRoutes(deps: Pick<GatewayDeps, 'auth' | 'db' | 'rights'>): Router {
+export function citizenFilesRoutes(
+  deps: Pick<GatewayDeps, 'auth' | 'db' | 'rights' | 'identityResolver' | 'identityTimeoutMs' | 'identityThresholds' | 'logger'>,
+): Router {
   const router = Router();
   router.get('/v1/citizens', requireScope(deps.auth, 'citizens:read'), async (req, res) => {
     const operation = 'GET /v1/citizens';
     const grant = await authorizeRead(deps, req.caller!, 'timelines', { operation });
-    const found = await search(deps.db, req.query);
-    await recordRead(deps, req.caller!, { operation, pivotId: found[0], grant, count: found.length });
-    res.json({ citizens: found.map((pivotId) => ({ pivotId })) });
+    const civil = civilQuery(req.query);
+    const found: FoundCitizen[] = civil
+      ? await searchByCivilData(deps, civil, req.query['placeOfBirth'] !== undefined)
+      : (await search(deps.db, req.query)).map((pivotId) => ({ pivotId }));
+    await recordRead(deps, req.caller!, { operation, pivotId: found[0]?.pivotId, grant, count: found.length });
+    res.json({ citizens: found });
   });
 
   router.get('/v1/citizens/:pivotId', requireScope(deps.auth, 'citizens:read'), async (req, res) => {

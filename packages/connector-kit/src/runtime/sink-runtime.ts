@@ -36,6 +36,7 @@ import type { Sink } from '../contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
 import { loadAppliedVersions, supersedeStale } from './versions.ts';
 import { SiloCircuit } from './circuit.ts';
+import { pauseGate } from './pause.ts';
 import type { CitizenKeys } from '../../../../privacy/citizen-keys.ts';
 import { ERASED, openMessages } from '../../../../privacy/sealed-messages.ts';
 import {
@@ -70,6 +71,8 @@ export interface SinkRuntimeOptions {
    * (default 6 hours).
    */
   circuit?: { threshold?: number; patienceMs?: number };
+  /** How often an operator's pause of the system is re-read (pause.ts); 1 s by default. */
+  pauseRefreshMs?: number;
   logger: Logger;
   metrics?: SinkMetrics;
   /**
@@ -141,6 +144,7 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
   checkBatchSink(system, sink);
   const write = createWriter({ system, bus, db, topics, logger, receiptKey: options.receiptKey });
   const circuit = startCircuit(options);
+  const paused = pauseGate(db, system, logger, options.pauseRefreshMs);
   const unknownReceipt = (delivery: Delivery) =>
     encodeReceipt(
       {
@@ -267,6 +271,9 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
     topics: [topics.delivery(system)],
     fromBeginning: true,
     handler: async (messages, context) => {
+      // Paused by an operator: wait before anything is applied or staged; stopping meanwhile
+      // leaves the batch unmarked, to be read again.
+      if (!(await paused.passed(context.signal))) return;
       const ids = messages.map((m) => m.headers['ce_id']).filter((id): id is string => typeof id === 'string' && isUuid(id));
       const decided = new Map<IncomingMessage, Decided>();
       const firstOf = new Map<string, IncomingMessage>();
