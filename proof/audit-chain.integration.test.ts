@@ -16,7 +16,11 @@ import { sealAuditEntries } from './seal.ts';
 test('concurrent transactions and pool appends make one unbroken chain on PostgreSQL, sealed once each has ended, and `relais audit verify` says so', async (t) => {
   const database = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'relais-audit-'));
+  // The held transaction below must end even when an assertion fails: the pool would wait for it
+  // for ever when dropped.
+  let release: () => void = () => undefined;
   t.after(async () => {
+    release();
     await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -43,7 +47,6 @@ test('concurrent transactions and pool appends make one unbroken chain on Postgr
     })
     .catch(() => undefined);
   // An entry whose transaction is still running waits: it cannot be sealed before it exists for good.
-  let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const open = database.db.transaction(async (tx) => {
     await appendAudit(tx, { actor: 'slow-caller', action: 'change.accepted' });
