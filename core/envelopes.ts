@@ -53,7 +53,7 @@ function seqHeader(seq: number | undefined): Record<string, string> {
 }
 
 /** A sequence from its header; absent or malformed (a message from before sequences) reads as none. */
-function seqOf(value: string | undefined): number | undefined {
+export function seqOf(value: string | undefined): number | undefined {
   return value !== undefined && /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : undefined;
 }
 

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from '../run.ts';
 import { loadFlows } from '../../core/flows/flows.ts';
+import { backendPids, brokerPids, cpuMeter, perChange } from '../lib/cpu.ts';
 import { directApply } from '../lib/direct.ts';
 import { load } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
@@ -124,6 +125,9 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
 
     for (const { rate, seconds } of plan) {
       const direct = await silosDirect(stack, rate, directSeconds);
+      // Every process that works for a change, from the first post until all are settled.
+      const meter = pipelineMeter(stack, ctx.brokers);
+      await meter.start();
       const from = new Date();
       const posted = await load({
         url: `${stack.gatewayUrl}/v1/changes`,
@@ -135,7 +139,17 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
       });
       ctx.say(`pipeline: ${posted.ok} changes posted at ${rate}/s; waiting for them to settle`);
       const open = await settled(stack, from, settleMs);
+      const cpu = perChange(await meter.stop(), posted.ok);
       const measured = await times(stack, from);
+      rows.push({
+        phase: 'pipeline',
+        metric: `CPU-ms per change, all processes, at ${rate}/s offered`,
+        value: cpu.total,
+        unit: 'ms',
+        baseline: null,
+        target: { value: 4, higher: false },
+        note: `${cpu.note}; over ${posted.ok} changes, from the first post until every delivery settled`,
+      });
       rows.push({
         phase: 'pipeline',
         metric: `changes/s applied in all ${stack.systems.length} system(s) at ${rate}/s offered`,
@@ -178,6 +192,19 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     await stack.stop();
   }
   return rows;
+}
+
+/** The pipeline's processes by role: the Node parts, the PostgreSQL backends of Relais's database, the broker. */
+function pipelineMeter(stack: BenchStack, brokers: string) {
+  const pidsOf = (test: (name: string) => boolean) => () => stack.parts.filter((p) => test(p.name)).map((p) => p.pid);
+  return cpuMeter([
+    { name: 'gateway', pids: pidsOf((n) => n === 'gateway') },
+    { name: 'router', pids: pidsOf((n) => n === 'router') },
+    { name: 'connectors', pids: pidsOf((n) => n.startsWith('connector ')) },
+    { name: 'simulators', pids: pidsOf((n) => n.startsWith('silo ')) },
+    { name: 'postgres', pids: () => backendPids(stack.db) },
+    { name: 'broker', pids: () => brokerPids(brokers) },
+  ]);
 }
 
 /** Each silo's connector applying the same changes directly at `rate`, no Relais around it. */

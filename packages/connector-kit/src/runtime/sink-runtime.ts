@@ -34,7 +34,7 @@ import type { TopicNames } from '../../../../core/topics.ts';
 import { stageDeliveries, startBatchWindow, type RunningWindow } from './batch-window.ts';
 import type { Sink } from '../contract.ts';
 import { settledEvents, type LedgerEntry } from './ledger.ts';
-import { loadAppliedVersions, supersedeStale } from './versions.ts';
+import { declaredVersions, loadAppliedVersions, supersedeStale, type AppliedVersions } from './versions.ts';
 import { SiloCircuit } from './circuit.ts';
 import { pauseGate } from './pause.ts';
 import type { CitizenKeys } from '../../../../privacy/citizen-keys.ts';
@@ -216,14 +216,10 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
   /** Applies a partition batch's undecided deliveries: in one applyBatch call, or per citizen lane. */
   async function applyPending(
     pending: { message: IncomingMessage; delivery: Delivery }[],
+    versions: AppliedVersions,
     decided: Map<IncomingMessage, Decided>,
     signal: AbortSignal,
   ): Promise<void> {
-    const versions = await loadAppliedVersions(
-      db,
-      system,
-      pending.map((p) => p.delivery),
-    );
     if (sink.applyBatch && pending.length > 0) {
       const fresh = supersedeStale(pending, versions, decided);
       if (fresh.length === 0) return;
@@ -279,10 +275,12 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       const firstOf = new Map<string, IncomingMessage>();
       const duplicates: { message: IncomingMessage; delivery: Delivery; of: IncomingMessage }[] = [];
       const pending: { message: IncomingMessage; delivery: Delivery }[] = [];
-      // The ledger and the keys are read side by side: one round trip's wait, not two.
-      const [settled, opened] = await Promise.all([
+      // The ledger, the keys and the applied versions are read side by side: one round trip's
+      // wait, not three (a lone change crosses this hop in the time of its slowest read).
+      const [settled, opened, versions] = await Promise.all([
         settledEvents(db, system, ids),
         options.citizenKeys ? openMessages(options.citizenKeys, db, messages) : messages,
+        window ? undefined : loadAppliedVersions(db, system, declaredVersions(messages)),
       ]);
       const erased = new Set(messages.filter((_, i) => opened[i] === ERASED));
       options.erased?.(erased.size);
@@ -313,7 +311,8 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
       }
       const started = performance.now();
       try {
-        await applyPending(pending, decided, context.signal);
+        const known = versions ?? (await loadAppliedVersions(db, system, declaredVersions(messages)));
+        await applyPending(pending, known, decided, context.signal);
       } catch (error) {
         // Stopping during a retry wait: that delivery stays undecided and uncommitted.
         if (!(error instanceof StopRequested)) throw error;
@@ -346,6 +345,7 @@ export async function startSinkRuntime(options: SinkRuntimeOptions): Promise<Run
     ready: subscription.ready,
     async stop() {
       await subscription.close();
+      paused.close();
       await window?.stop();
       await sink.close?.();
     },

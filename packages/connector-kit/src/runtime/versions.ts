@@ -7,7 +7,8 @@
  * Deliveries without a sequence (published before sequences existed) and kinds of data that
  * replace nothing of the citizen's (core/envelopes.ts dataKindOf) are never superseded.
  */
-import { dataKindOf, type Delivery } from '../../../../core/envelopes.ts';
+import { dataKindOf, seqOf, type Delivery } from '../../../../core/envelopes.ts';
+import { isUuid } from '../../../../core/ids.ts';
 import type { Queryable } from '../../../../core/store/db.ts';
 import type { IncomingMessage } from '../../../../core/bus/types.ts';
 import type { Decided, Settlement } from './settlement.ts';
@@ -19,7 +20,10 @@ interface Version {
   seq: number;
 }
 
-function versionOf(delivery: Delivery): Version | undefined {
+/** What a version is made of: the citizen, the kind of change, its sequence. */
+type Versioned = Pick<Delivery, 'pivotId' | 'type' | 'seq'>;
+
+function versionOf(delivery: Versioned): Version | undefined {
   const kind = dataKindOf(delivery.type);
   if (kind === undefined || delivery.seq === undefined) return undefined;
   return { key: `${delivery.pivotId} ${kind}`, pivotId: delivery.pivotId, kind, seq: delivery.seq };
@@ -53,7 +57,7 @@ export class AppliedVersions {
 }
 
 /** The applied versions for these deliveries' citizens and kinds of data, in one query. */
-export async function loadAppliedVersions(db: Queryable, system: string, deliveries: Delivery[]): Promise<AppliedVersions> {
+export async function loadAppliedVersions(db: Queryable, system: string, deliveries: Versioned[]): Promise<AppliedVersions> {
   const wanted = [...new Map(deliveries.flatMap((d) => versionOf(d) ?? []).map((v) => [v.key, v])).values()];
   if (wanted.length === 0) return new AppliedVersions();
   const result = await db.query<{ pivot_id: string; kind: string; seq: string }>(
@@ -63,6 +67,21 @@ export async function loadAppliedVersions(db: Queryable, system: string, deliver
     [system, wanted.map((v) => v.pivotId), wanted.map((v) => v.kind)],
   );
   return new AppliedVersions(new Map(result.rows.map((r) => [`${r.pivot_id} ${r.kind}`, Number(r.seq)])));
+}
+
+/**
+ * The versions messages declare in their CloudEvents headers (ce_subject, ce_type, ce_relaisseq),
+ * the same attributes decodeDelivery reads: known before a sealed message is opened, so the
+ * versions are read side by side with the ledger and the keys. A header that is not a pivot id
+ * names no version (such a message is poison, settled without the sink).
+ */
+export function declaredVersions(messages: Pick<IncomingMessage, 'headers'>[]): Versioned[] {
+  return messages.flatMap((m) => {
+    const pivotId = m.headers['ce_subject'];
+    const type = m.headers['ce_type'];
+    if (typeof pivotId !== 'string' || !isUuid(pivotId) || typeof type !== 'string') return [];
+    return [{ pivotId, type, seq: seqOf(m.headers['ce_relaisseq']) }];
+  });
 }
 
 /** Moves the stored versions forward for applied deliveries (never backward: safe to repeat, in any order). */
