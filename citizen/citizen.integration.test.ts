@@ -84,11 +84,13 @@ describe('the citizen space in Chromium', () => {
     const mandatory = await page.locator('table').innerText();
     for (const name of ['Restauration scolaire', 'Services sociaux', 'Impôts', 'Collecte des déchets'])
       assert.match(mandatory, new RegExp(name), `the preview names ${name}`);
-    assert.match(mandatory, /address\.streetName/);
+    // The fields as she calls them, not the data's paths.
+    assert.match(mandatory, /Voie/);
+    assert.doesNotMatch(mandatory, /address\./);
     assert.match(mandatory, /Obligation légale/);
     assert.match(mandatory, /Livre des procédures fiscales/);
     // The email confirmation is the citizen's to ask for: offered, ticked, and she unticks it.
-    const optional = page.getByRole('checkbox', { name: /Informer Confirmation par courriel/ });
+    const optional = page.getByRole('checkbox', { name: /M’envoyer une confirmation par courriel/ });
     assert.equal(await optional.isChecked(), true);
     await pages.check(page, 'preview', 'fr', previewBytes);
     // A DSFR checkbox is ticked through its label, as a person does.
@@ -121,6 +123,9 @@ describe('the citizen space in Chromium', () => {
     for (const name of ['Restauration scolaire', 'Services sociaux', 'Impôts', 'Collecte des déchets'])
       assert.match(ledger, new RegExp(name), `the ledger names ${name}`);
     assert.doesNotMatch(ledger, /courriel/, 'no disclosure to email');
+    // Each basis in words, then the law it rests on; never the flows' keys or the data's paths.
+    assert.match(ledger, /Obligation légale\s+Livre des procédures fiscales/);
+    assert.doesNotMatch(ledger, /legal-obligation|public-task|address\./);
     // Her own reads (the journey page polling her change) are not reads by someone else.
     assert.doesNotMatch(await page.locator('#reads-title + *').innerText(), /jeanne\.martin/);
     await pages.bothLanguages(page, 'disclosures', disclosuresBytes);

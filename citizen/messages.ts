@@ -283,3 +283,53 @@ const systemNames: Record<Lang, Record<string, string>> = {
 export function systemName(lang: Lang, system: string): string {
   return systemNames[lang][system] ?? system;
 }
+
+/** The fields a recipient receives (dot paths of the change's data), as the citizen calls them. */
+const fieldNames: Record<Lang, Record<string, string>> = {
+  fr: {
+    'address.number': 'Numéro',
+    'address.suffix': 'Indice de répétition (bis, ter…)',
+    'address.streetName': 'Voie',
+    'address.complement': 'Complément d’adresse',
+    'address.postcode': 'Code postal',
+    'address.communeName': 'Commune',
+    'address.communeInsee': 'Code INSEE de la commune',
+    'address.country': 'Pays',
+    effectiveDate: 'Date du changement',
+    email: 'Adresse électronique',
+    phone: 'Téléphone',
+    language: 'Langue de vos courriels',
+  },
+  en: {
+    'address.number': 'Number',
+    'address.suffix': 'Number suffix (bis, ter…)',
+    'address.streetName': 'Street',
+    'address.complement': 'Address complement',
+    'address.postcode': 'Postcode',
+    'address.communeName': 'Town',
+    'address.communeInsee': 'INSEE code of the town',
+    'address.country': 'Country',
+    effectiveDate: 'Date of the change',
+    email: 'Email address',
+    phone: 'Phone',
+    language: 'Language of your emails',
+  },
+};
+
+/** A field's name in the page's language; a field without one shows its path. */
+export function fieldName(lang: Lang, path: string): string {
+  return fieldNames[lang][path] ?? path;
+}
+
+/**
+ * The choice offered for an optional recipient: "Inform <administration>", or for what is sent
+ * to the citizen themself (the confirmation by email), what they receive.
+ */
+const choices: Record<Lang, Record<string, string>> = {
+  fr: { email: 'M’envoyer une confirmation par courriel' },
+  en: { email: 'Send me a confirmation by email' },
+};
+
+export function optionalChoice(lang: Lang, system: string): string | undefined {
+  return choices[lang][system];
+}

@@ -15,7 +15,8 @@ import type { Sessions } from '../../console/session.ts';
 import { html, type Html } from '../../web/html.ts';
 import { formatDateTime } from '../../web/i18n.ts';
 import { csrfField, field, fields, gateway, render, screen, type CitizenSpaceOptions, type Context } from '../context.ts';
-import { systemName, type MessageKey } from '../messages.ts';
+import { basisKind, legalBasis } from '../legal-basis.ts';
+import { fieldName, optionalChoice, systemName, type MessageKey } from '../messages.ts';
 
 const SETTLED = new Set(['applied', 'rejected', 'superseded', 'dead_lettered']);
 
@@ -96,16 +97,14 @@ function changeRequest(kind: Kind, pivotId: string, values: Record<string, strin
   };
 }
 
-const basisKey = (basis: string) => `basis_${basis.replace(/-/g, '_')}` as MessageKey;
-
 function recipientRows(ctx: Context, recipients: Schemas['ChangePreview']['recipients']) {
   return recipients.map((r) => [
     systemName(ctx.lang, r.system),
     // One field a line, so the legal basis stays in view beside them.
     html`<ul class="fr-raw-list">
-      ${r.fields.map((f) => html`<li><code>${f}</code></li>`)}
+      ${r.fields.map((f) => html`<li>${fieldName(ctx.lang, f)}</li>`)}
     </ul>`,
-    html`<strong>${ctx.t(basisKey(r.basis))}</strong><br />${r.basisReference}`,
+    legalBasis(ctx, r.basis, r.basisReference),
   ]);
 }
 
@@ -144,9 +143,10 @@ function previewPage(ctx: Context, kind: Kind, values: Record<string, string>, p
                       <div class="fr-checkbox-group">
                         <input type="checkbox" id="recipient-${r.system}" name="recipients" value="${r.system}" checked />
                         <label class="fr-label" for="recipient-${r.system}"
-                          >${ctx.t('previewInform', { system: systemName(ctx.lang, r.system) })}
+                          >${optionalChoice(ctx.lang, r.system) ?? ctx.t('previewInform', { system: systemName(ctx.lang, r.system) })}
                           <span class="fr-hint-text"
-                            >${r.fields.join(', ')} — ${ctx.t(basisKey(r.basis))} : ${r.basisReference}</span
+                            >${r.fields.map((f) => fieldName(ctx.lang, f)).join(', ')} — ${basisKind(ctx, r.basis)} :
+                            <span lang="fr">${r.basisReference}</span></span
                           ></label
                         >
                       </div>

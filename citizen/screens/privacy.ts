@@ -12,7 +12,8 @@ import type { Sessions } from '../../console/session.ts';
 import { html, type Html } from '../../web/html.ts';
 import { formatDateTime } from '../../web/i18n.ts';
 import { csrfField, gateway, render, screen, type CitizenSpaceOptions, type Context } from '../context.ts';
-import { systemName, type MessageKey } from '../messages.ts';
+import { recordedBasis } from '../legal-basis.ts';
+import { fieldName, systemName, type MessageKey } from '../messages.ts';
 
 type Disclosure = Schemas['Disclosure'];
 
@@ -49,10 +50,11 @@ function deliveries(ctx: Context, entries: Disclosure[], objected: Set<string>):
     entries.map((e) => [
       html`<span data-system="${e.system ?? ''}">${systemName(ctx.lang, e.system ?? '')}</span>`,
       formatDateTime(ctx.lang, e.appliedAt ?? e.handedOverAt ?? e.at),
-      e.legalBasis ?? '',
-      e.purpose ?? '',
+      // Long texts wrap (DSFR cells do not by default): the table then fits a 1280 px screen.
+      html`<div class="fr-cell--multiline">${recordedBasis(ctx, e.legalBasis ?? '')}</div>`,
+      html`<div class="fr-cell--multiline">${e.purpose ?? ''}</div>`,
       html`<ul class="fr-raw-list">
-        ${(e.fields ?? []).map((f) => html`<li><code>${f}</code></li>`)}
+        ${(e.fields ?? []).map((f) => html`<li>${fieldName(ctx.lang, f)}</li>`)}
       </ul>`,
       channelOf(ctx, e.channel),
       objectionCell(ctx, e, objected),
