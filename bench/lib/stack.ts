@@ -10,7 +10,7 @@ import type { Db } from '../../core/store/db.ts';
 import { createPostgresDatabase } from '@relais/connector-kit/testing';
 import { freePort } from '../../core/free-port.ts';
 import { answers, startPart, type Part } from './processes.ts';
-import { siloBenches, type RunningSilo } from './silos.ts';
+import { siloBenches, taxOffice, type RunningSilo } from './silos.ts';
 
 export const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const token = 'bench-token';
@@ -24,6 +24,8 @@ export interface BenchStack {
   parts: Part[];
   /** Systems the pipeline delivers to (a simulator and a connector each). */
   systems: string[];
+  /** Of `systems`, those that take files (a change waits for its window, then the acknowledgement). */
+  batched: string[];
   /** Systems declared in the flows that the harness cannot run yet. */
   skipped: string[];
   citizens: { index: number; pivotId: string }[];
@@ -65,17 +67,20 @@ export async function startBenchStack(options: {
       CIVIL_REGISTRY_PASSWORD: 'bench',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      // The tax office takes a file per window: a short one, so a change waits for it about as
+      // long as it crosses the rest of the pipeline, and acknowledgements are looked for often.
+      RELAIS_TAX_BATCH_MAX_AGE_MS: '200',
+      RELAIS_TAX_ACK_POLL_MS: '100',
       ...options.env,
     };
     const declared = subscribedSystems(loadFlows('flows'));
-    const benches = options.pipeline ? siloBenches.filter((s) => declared.includes(s.system)) : [];
+    const benches = options.pipeline ? [...siloBenches, taxOffice].filter((s) => declared.includes(s.system)) : [];
     const silos: RunningSilo[] = await Promise.all(benches.map((bench) => bench.start(serverUrl)));
-    for (const silo of silos) {
-      if (silo.part) parts.push(silo.part);
-      stops.push(() => silo.stop());
-    }
+    for (const silo of silos) stops.push(() => silo.stop());
     const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
     await Promise.all(silos.map((silo) => silo.prepare(database.db, citizens)));
+    // After prepare: a silo may start its process only once it knows the citizens (the tax office).
+    for (const silo of silos) if (silo.part) parts.push(silo.part);
 
     const start = async (
       name: string,
@@ -109,6 +114,7 @@ export async function startBenchStack(options: {
       gateway,
       parts,
       systems: benches.map((b) => b.system),
+      batched: benches.filter((b) => b.batched).map((b) => b.system),
       skipped: declared.filter((s) => !benches.some((b) => b.system === s)),
       citizens,
       silos: new Map(benches.map((b, i) => [b.system, silos[i]!])),

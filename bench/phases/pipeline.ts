@@ -162,6 +162,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
       });
       for (const s of measured.systems) {
         const base = direct.get(s.system);
+        const batched = stack.batched.includes(s.system);
         rows.push(
           {
             phase: 'pipeline',
@@ -169,8 +170,9 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
             value: s.p50 ?? Number.NaN,
             unit: 'ms',
             baseline: base ? { name: 'its connector called directly', value: base.p50 } : null,
-            ...(rate <= 100 ? { target: { value: 30, higher: false } } : {}),
-            note: `accepted → published p50 ${Math.round(s.published_p50 ?? Number.NaN)} ms, accepted → routed p50 ${Math.round(s.routed_p50 ?? Number.NaN)} ms, routed → applied p50 ${Math.round(s.connector_p50 ?? Number.NaN)} ms`,
+            // The targets are per change (REST, SOAP, SQL silos); a file's window is there by design.
+            ...(rate <= 100 && !batched ? { target: { value: 30, higher: false } } : {}),
+            note: `${batched ? 'to the file’s acknowledgement (window 200 ms); ' : ''}accepted → published p50 ${Math.round(s.published_p50 ?? Number.NaN)} ms, accepted → routed p50 ${Math.round(s.routed_p50 ?? Number.NaN)} ms, routed → applied p50 ${Math.round(s.connector_p50 ?? Number.NaN)} ms`,
           },
           {
             phase: 'pipeline',
@@ -178,7 +180,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
             value: s.p99 ?? Number.NaN,
             unit: 'ms',
             baseline: base ? { name: 'its connector called directly', value: base.p99 } : null,
-            ...(rate <= 100 ? { target: { value: 100, higher: false } } : {}),
+            ...(rate <= 100 && !batched ? { target: { value: 100, higher: false } } : {}),
             note: `${s.applied} applied`,
           },
         );
@@ -212,6 +214,8 @@ async function silosDirect(stack: BenchStack, rate: number, seconds: number): Pr
   const out = new Map<string, { p50: number; p99: number }>();
   const flows = loadFlows('flows');
   for (const [system, silo] of stack.silos) {
+    // A silo that takes files has no per-change call to compare with (bench/tax-batch.ts measures its files).
+    if (stack.batched.includes(system)) continue;
     const result = await directApply({
       system,
       flows,
