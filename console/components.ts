@@ -33,10 +33,11 @@ export function textarea(id: string, label: string, hint?: string): Html {
   </div>`;
 }
 
-export function select(id: string, label: string, options: { value: string; label: string; selected?: boolean }[]): Html {
+/** `name`: the field's name when it differs from its id (two forms of a page sending the same field). */
+export function select(id: string, label: string, options: { value: string; label: string; selected?: boolean }[], name = id): Html {
   return html`<div class="fr-select-group">
     <label class="fr-label" for="${id}">${label}</label>
-    <select class="fr-select" id="${id}" name="${id}">
+    <select class="fr-select" id="${id}" name="${name}">
       ${options.map((o) => html`<option value="${o.value}" ${o.selected ? html` selected` : ''}>${o.label}</option>`)}
     </select>
   </div>`;
@@ -75,6 +76,10 @@ const BADGES: Record<string, string> = {
   applied: 'success',
   rejected: 'error',
   dead_lettered: 'error',
+  poison: 'warning',
+  replay_pending: 'new',
+  published: 'success',
+  discarded: 'info',
   superseded: 'info',
   pending: 'new',
   delivered: 'info',

@@ -2,7 +2,8 @@
  * The agent console in a real browser (Debian's Chromium driven by playwright-core) against a
  * whole Relais — Kafka, PostgreSQL, the five silos' simulators, the local OpenID provider:
  *   - Dominique, a front-desk agent, logs in through the provider's login page, finds the demo
- *     citizen by her social-services file number, logs a phone call with the keyboard only,
+ *     citizen by her civil data (one candidate, what matched, its score; the fields reached with
+ *     the keyboard), then by her social-services file number, logs a phone call with the keyboard only,
  *     declares her new address at the desk, sees who will receive which fields, sends it and
  *     watches it reach every system;
  *   - Dominique, who also handles citizens' requests, filters the requests workspace, opens a
@@ -35,6 +36,12 @@ async function waitFor(done: () => Promise<boolean>, what: string): Promise<void
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+/** Presses Tab, checks the field reached is `id`, and types `text` in it. */
+async function tabTo(page: Page, id: string, text?: string): Promise<void> {
+  await page.keyboard.press('Tab');
+  assert.equal(await page.locator('*:focus').getAttribute('id'), id);
+  if (text) await page.keyboard.type(text);
 }
 // The systems an address change goes to; the citizen's email is told once they have all settled
 // (privacy/settled-notice.ts), not as a recipient of the change.
@@ -77,6 +84,33 @@ describe('the agent console in Chromium', () => {
     await logInAtProvider(page, consoleUrl, 'dominique.accueil', 'Se connecter');
     assert.match(await page.locator('h1').innerText(), /Rechercher un usager/);
     await checks.bothLanguages(page, 'search', await checks.weighed(page, () => page.reload()));
+
+    // By civil data, typed with the keyboard: from the purpose, each field reached by Tab in order
+    // (the date's day, month and year are Tab stops of their own: Tab until it is left).
+    await page.focus('#civil-purpose');
+    await tabTo(page, 'birthName', 'Martin');
+    await tabTo(page, 'givenNames', 'Jeanne');
+    await tabTo(page, 'dateOfBirth');
+    // A string: the test's TypeScript has no DOM library.
+    const focused = () => page.evaluate<string>(`document.activeElement?.id ?? ''`);
+    for (let stops = 0; stops < 4 && (await focused()) === 'dateOfBirth'; stops++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'placeOfBirth');
+    await page.keyboard.press('Tab');
+    assert.equal((await page.locator('*:focus').innerText()).trim(), 'Trouver par état civil');
+    // The date itself is filled in ISO form: typed, its order would depend on the browser's locale.
+    await page.fill('#dateOfBirth', '1948-05-02');
+    const civilBytes = await checks.weighed(page, () => page.getByRole('button', { name: 'Trouver par état civil' }).click());
+    assert.match(await page.locator('h1').innerText(), /Recherche par état civil/);
+    const candidates = page.locator('#civil-candidates + div tbody tr');
+    assert.equal(await candidates.count(), 1);
+    // The quick start's register has Jeanne Marie MARTIN, born 1948-05-02 in Lyon: no birth place given, 85 of 100.
+    assert.match(await candidates.innerText(), /Nom de naissance, Prénoms, Date de naissance\s+85 \/ 100/);
+    assert.match(await page.locator('main').innerText(), /Une recherche ne rattache personne/);
+    await checks.bothLanguages(page, 'civil-search', civilBytes);
+    await candidates.getByRole('link').click();
+    await page.waitForURL(/\/citizens\/[0-9a-f-]{36}$/);
+    assert.match(await page.locator('#files-title + div').innerText(), /SS-000123/);
+    await page.goto(consoleUrl);
 
     await page.selectOption('#system', 'social-services');
     await page.fill('#identifier', 'SS-000123');

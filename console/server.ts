@@ -12,6 +12,7 @@ import { identityReviewScreens } from './screens/identity-reviews.ts';
 import { kpisScreens } from './screens/kpis.ts';
 import { operationsScreens } from './screens/operations.ts';
 import { requestsScreens } from './screens/requests.ts';
+import { searchScreens } from './screens/search.ts';
 import { Sessions } from './session.ts';
 import { oidcLogin, serve, webFront, type RunningFront } from './web-front.ts';
 
@@ -41,6 +42,7 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
   );
 
   app.use(
+    searchScreens(sessions, options),
     citizenScreens(sessions, options),
     changeScreens(sessions, options),
     requestsScreens(sessions, options),

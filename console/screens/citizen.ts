@@ -1,41 +1,20 @@
 /**
- * Finding a citizen and their whole context at a desk: the search (by pivot id or an identifier
- * in any system), then one page with the systems holding a file and the last change each
- * applied, the open requests, the timeline across channels, and the form to log a contact.
- * Calls: GET /v1/citizens, GET /v1/citizens/{pivotId}, GET …/timeline, POST …/interactions.
+ * A citizen's whole context at a desk, once found (search.ts): one page with the systems holding
+ * a file and the last change each applied, the open requests, the timeline across channels, and
+ * the form to log a contact.
+ * Calls: GET /v1/citizens/{pivotId}, GET …/timeline, POST …/interactions.
  */
 import { Router } from 'express';
 import { html } from '../../web/html.ts';
 import { formatDateTime } from '../../web/i18n.ts';
 import { ok, type Schemas } from '../api.ts';
 import { input, select, statusBadge, table, textarea } from '../components.ts';
-import { csrfField, field, gateway, queryParam, render, screen, type ConsoleOptions, type Context } from '../context.ts';
+import { csrfField, field, gateway, render, screen, type ConsoleOptions, type Context } from '../context.ts';
 import type { MessageKey } from '../messages.ts';
 import type { Sessions } from '../session.ts';
 
 const CHANNELS = ['phone', 'desk', 'mail', 'email', 'web', 'mobile'] as const;
-const PURPOSES = { desk: 'desk-reception', request: 'request-handling' } as const;
 const CLOSED = new Set(['resolved', 'rejected', 'duplicate', 'withdrawn']);
-const PIVOT = '__pivot';
-
-function searchForm(ctx: Context, notFound = false) {
-  const purpose = ctx.session.purpose ?? PURPOSES.desk;
-  return html`<h1>${ctx.t('searchTitle')}</h1>
-    <p>${ctx.t('searchIntro')}</p>
-    ${notFound ? html`<div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w" role="status"><p>${ctx.t('searchNone')}</p></div>` : ''}
-    <form method="get" action="/search" class="fr-col-12 fr-col-md-8">
-      ${select('purpose', ctx.t('searchPurpose'), [
-        { value: PURPOSES.desk, label: ctx.t('purposeDesk'), selected: purpose === PURPOSES.desk },
-        { value: PURPOSES.request, label: ctx.t('purposeRequest'), selected: purpose === PURPOSES.request },
-      ])}
-      ${select('system', ctx.t('searchSystem'), [
-        { value: PIVOT, label: ctx.t('searchPivot') },
-        ...ctx.options.systems.map((s) => ({ value: s, label: s, selected: ctx.req.query['system'] === s })),
-      ])}
-      ${input('identifier', ctx.t('searchIdentifier'), { required: true, hint: ctx.t('searchIdentifierHint'), value: queryParam(ctx, 'identifier') })}
-      <button class="fr-btn" type="submit">${ctx.t('searchSubmit')}</button>
-    </form>`;
-}
 
 const statusLabel = (ctx: Context, status: string) => ctx.t(`status_${status}` as MessageKey);
 const channelLabel = (ctx: Context, channel: string) => ctx.t(`channel_${channel}` as MessageKey);
@@ -123,42 +102,6 @@ async function citizenPage(ctx: Context, pivotId: string) {
 
 export function citizenScreens(sessions: Sessions, options: ConsoleOptions): Router {
   const router = Router();
-  router.get(
-    '/',
-    screen(sessions, options, async (ctx) => {
-      if (!ctx.session.login) {
-        render(
-          ctx,
-          ctx.t('homeTitle'),
-          html`<h1>${ctx.t('homeTitle')}</h1>
-            <p>${ctx.t('homeIntro')}</p>
-            <p><a class="fr-btn" href="/login">${ctx.t('login')}</a></p>`,
-        );
-        return;
-      }
-      render(ctx, ctx.t('searchTitle'), searchForm(ctx), 'search');
-    }),
-  );
-
-  router.get(
-    '/search',
-    screen(sessions, options, async (ctx) => {
-      const purpose = queryParam(ctx, 'purpose');
-      if ((Object.values(PURPOSES) as string[]).includes(purpose)) ctx.session.purpose = purpose;
-      const system = queryParam(ctx, 'system') || PIVOT;
-      const identifier = queryParam(ctx, 'identifier');
-      const api = gateway(ctx);
-      const found = ok(
-        await api.GET('/v1/citizens', {
-          params: { query: system === PIVOT ? { pivotId: identifier } : { system, identifier } },
-        }),
-      );
-      const pivotId = found.citizens[0]?.pivotId;
-      if (pivotId) ctx.res.redirect(303, `/citizens/${pivotId}`);
-      else render(ctx, ctx.t('searchTitle'), searchForm(ctx, true), 'search', 404);
-    }),
-  );
-
   router.get(
     '/citizens/:pivotId',
     screen(sessions, options, (ctx) => citizenPage(ctx, String(ctx.req.params['pivotId']))),

@@ -5,15 +5,41 @@
  * replay it as it is (POST …/replay) or discard it with a reason (POST …/discard) — each audited
  * by the gateway. Above them, every system with its waiting deliveries and an operator's pause,
  * paused (a reason) or resumed here (POST /v1/systems/{system}/pause and …/resume, docs/adr/0040).
+ * The API keeps listing a dead letter once a fix or replay settled it (with its new state): the
+ * list shows the waiting ones first and every state as a badge (dead-letter-view.ts).
  */
 import { Router } from 'express';
 import { html } from '../../web/html.ts';
 import { formatDateTime } from '../../web/i18n.ts';
 import { ApiProblem, ok } from '../api.ts';
-import { table, textarea } from '../components.ts';
+import { statusBadge, table, textarea } from '../components.ts';
 import { csrfField, field, gateway, render, screen, type ConsoleOptions, type Context } from '../context.ts';
 import type { components } from '../../gateway/generated/api.ts';
+import type { MessageKey } from '../messages.ts';
 import type { Sessions } from '../session.ts';
+import { errorMessage, isWaiting, shortened, waitingFirst } from './dead-letter-view.ts';
+
+type DeadLetter = components['schemas']['DeadLetter'];
+
+/** The state as a badge; `data-event` and `data-status` on its box say which letter and state (tests, scripts). */
+const stateBadge = (ctx: Context, d: DeadLetter) =>
+  html`<div data-event="${d.eventId ?? ''}" data-status="${d.status}">
+    ${statusBadge(d.status, ctx.t(`status_${d.status}` as MessageKey))}
+  </div>`;
+
+/** The code once and the message shortened; whole in a disclosure when the letter has no page of its own to show it. */
+function errorCell(d: DeadLetter, hasOwnPage: boolean) {
+  const message = errorMessage(d.code, d.error);
+  const short = shortened(message);
+  const text =
+    short === message || hasOwnPage
+      ? short
+      : html`<details>
+          <summary>${short}</summary>
+          ${message}
+        </details>`;
+  return html`<code>${d.code}</code><br />${text}`;
+}
 
 function replayForm(ctx: Context, system: string, eventId: string, kind: string) {
   return html`<form method="post" action="/dead-letters/${system}/replay">
@@ -37,11 +63,11 @@ async function inspectPage(ctx: Context, system: string, eventId: string) {
         <dt>${ctx.t('deadLetterEvent')}</dt>
         <dd><code>${d.type ?? ''}</code> ${eventId}</dd>
         <dt>${ctx.t('deadLetterError')}</dt>
-        <dd>${d.code}: ${d.error}</dd>
+        <dd><code>${d.code}</code> ${errorMessage(d.code, d.error)}</dd>
         <dt>${ctx.t('deadLetterFailedAt')}</dt>
         <dd>${d.failedAt ? formatDateTime(ctx.lang, d.failedAt) : ''} (${ctx.t('deadLetterAttempts', { count: d.attempts })})</dd>
         <dt>${ctx.t('deadLetterState')}</dt>
-        <dd>${d.status}</dd>
+        <dd>${stateBadge(ctx, d)}</dd>
       </dl>
       <section aria-labelledby="fix-title">
         <h2 id="fix-title">${ctx.t('deadLetterFixTitle')}</h2>
@@ -133,6 +159,42 @@ function systemsSection(ctx: Context, systems: SystemView[]) {
   </section>`;
 }
 
+function letterRow(ctx: Context, system: string, d: DeadLetter) {
+  const actionable = d.eventId && d.status === 'dead_lettered' ? d.eventId : undefined;
+  return [
+    html`<code>${d.type ?? ''}</code><br />${d.eventId ?? ''}`,
+    errorCell(d, Boolean(actionable) && d.kind === 'delivery'),
+    d.failedAt ? formatDateTime(ctx.lang, d.failedAt) : '',
+    stateBadge(ctx, d),
+    actionable
+      ? d.kind === 'delivery'
+        ? html`<a class="fr-link" href="/dead-letters/${system}/${actionable}">${ctx.t('deadLetterInspect')}</a>`
+        : replayForm(ctx, system, actionable, d.kind)
+      : '',
+  ];
+}
+
+/** One system's dead letters: how many wait for an operator, then those first, the settled ones after. */
+function systemLetters(ctx: Context, list: components['schemas']['DeadLetters']) {
+  const waiting = list.deadLetters.filter(isWaiting).length;
+  return html`<section aria-labelledby="dl-${list.system}">
+    <h2 id="dl-${list.system}">${list.system}</h2>
+    <p>${ctx.t('deadLettersCount', { waiting, settled: list.deadLetters.length - waiting })}</p>
+    ${table(
+      // Not the system's name alone: the section around it is already named so (one name per landmark).
+      `${ctx.t('deadLettersTitle')} — ${list.system}`,
+      [
+        ctx.t('deadLetterEvent'),
+        ctx.t('deadLetterError'),
+        ctx.t('deadLetterFailedAt'),
+        ctx.t('deadLetterState'),
+        ctx.t('deadLetterAction'),
+      ],
+      waitingFirst(list.deadLetters).map((d) => letterRow(ctx, list.system, d)),
+    )}
+  </section>`;
+}
+
 async function deadLettersPage(ctx: Context) {
   const api = gateway(ctx);
   const systems = ok(await api.GET('/v1/systems'));
@@ -140,34 +202,7 @@ async function deadLettersPage(ctx: Context) {
     systems.systems.map((s) => api.GET('/v1/systems/{system}/dead-letters', { params: { path: { system: s.name } } }).then(ok)),
   );
   const withLetters = lists.filter((l) => l.deadLetters.length > 0);
-  const sections = withLetters.map(
-    (list) =>
-      html`<section aria-labelledby="dl-${list.system}">
-        <h2 id="dl-${list.system}">${list.system}</h2>
-        ${table(
-          // Not the system's name alone: the section around it is already named so (one name per landmark).
-          `${ctx.t('deadLettersTitle')} — ${list.system}`,
-          [
-            ctx.t('deadLetterEvent'),
-            ctx.t('deadLetterError'),
-            ctx.t('deadLetterFailedAt'),
-            ctx.t('deadLetterState'),
-            ctx.t('deadLetterAction'),
-          ],
-          list.deadLetters.map((d) => [
-            html`<code>${d.type ?? ''}</code> ${d.eventId ?? ''}`,
-            html`${d.code}: ${d.error}`,
-            d.failedAt ? formatDateTime(ctx.lang, d.failedAt) : '',
-            html`<span data-event="${d.eventId ?? ''}" data-status="${d.status}">${d.status}</span>`,
-            d.eventId && d.status === 'dead_lettered'
-              ? d.kind === 'delivery'
-                ? html`<a class="fr-link" href="/dead-letters/${list.system}/${d.eventId}">${ctx.t('deadLetterInspect')}</a>`
-                : replayForm(ctx, list.system, d.eventId, d.kind)
-              : '',
-          ]),
-        )}
-      </section>`,
-  );
+  const sections = withLetters.map((list) => systemLetters(ctx, list));
   render(
     ctx,
     ctx.t('deadLettersTitle'),
