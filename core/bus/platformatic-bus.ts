@@ -206,7 +206,8 @@ function startConsumer(
     groupId: options.groupId,
     bootstrapBrokers: brokers,
     ...connection,
-    maxWaitTime: options.maxWaitMs ?? 50,
+    // An empty fetch's wait; a record answers it at once, so it bounds idle traffic (ADR 0041).
+    maxWaitTime: options.maxWaitMs ?? 500,
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     highWaterMark: Math.max(64, maxBatch),

@@ -53,7 +53,7 @@ export interface ConsumeOptions {
   handler: PartitionBatchHandler;
   /** Read from the earliest offset when the group has no committed offset (default true). */
   fromBeginning?: boolean;
-  /** Longest time the broker holds a fetch waiting for data; keeps latency low. */
+  /** Longest time the broker holds an empty fetch (default 500 ms); a record arriving answers it at once. */
   maxWaitMs?: number;
   /** Largest number of messages handed to the handler at once. */
   maxBatchSize?: number;
