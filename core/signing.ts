@@ -1,9 +1,7 @@
 /**
- * Ed25519 keys and compact JWS (RFC 7515, `alg: EdDSA` per RFC 8037) with node:crypto alone:
- * the audit log's checkpoints and the receipts are signed with it, and a third party verifies
- * them with any JOSE library and the published JWKS. Why not `jose`: signing and verifying one
- * algorithm over compact serialisation is thirty lines on node:crypto, which the connector kit
- * (an installable package) then needs no dependency for (docs/adr/0021-proof.md).
+ * Ed25519 keys and compact JWS (RFC 7515, `alg: EdDSA` per RFC 8037) with node:crypto alone: the
+ * audit log's checkpoints and the receipts are signed with it, verifiable with any JOSE library
+ * and the published JWKS. Not `jose`: one algorithm is thirty lines here (docs/adr/0021-proof.md).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { RelaisError } from './errors.ts';
@@ -28,6 +26,10 @@ export interface SigningKey {
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
+/** Public keys by `x`, built once: building one cost a third of a verification (126 → 82 µs here). */
+const publicKeys = new Map<string, KeyObject>();
+const publicKeyOf = (x: string): KeyObject =>
+  publicKeys.get(x) ?? publicKeys.set(x, createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })).get(x)!;
 
 /** RFC 7638 thumbprint of an Ed25519 public key (its `x`), which names the key: `<signer>-<thumbprint>`. */
 function thumbprint(x: string): string {
@@ -86,8 +88,7 @@ export function verifyJws(jws: string, keys: readonly PublicJwk[], detachedPaylo
   if (!key) throw invalid(`key ${String(header.kid)} is not published`);
   if (detachedPayload !== undefined && body64 !== '') throw invalid('expected a detached payload');
   const body = detachedPayload === undefined ? body64 : b64url(detachedPayload);
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.x }, format: 'jwk' });
-  if (!verify(null, Buffer.from(`${header64}.${body}`), publicKey, Buffer.from(signature64, 'base64url'))) {
+  if (!verify(null, Buffer.from(`${header64}.${body}`), publicKeyOf(key.x), Buffer.from(signature64, 'base64url'))) {
     throw invalid(`the signature does not match (key ${key.kid})`);
   }
   return { key, payload: Buffer.from(body, 'base64url') };

@@ -6,11 +6,10 @@
  * (the same key lands on the same partition as with Java or KafkaJS producers), bounded retries
  * so a send fails after ~RETRIES×RETRY_DELAY instead of hanging while the broker is down.
  *
- * Consumer: committed offsets only (`mode: 'committed'`; the library's default would skip
- * them), manual commits after the handler marks messages, and the two rebalance guards the ADR
- * measured as necessary: drop buffered records of partitions this member no longer owns, and
- * drop records below this member's own per-partition position (a re-read after a rebalance).
- * A stream that fails is reopened from the committed offsets by a supervisor loop.
+ * Consumer: committed offsets only (not the library's default), manual commits after the handler
+ * marks messages, and the two rebalance guards the ADR measured: drop buffered records of
+ * partitions this member no longer owns, and those below its own position (a re-read). A failed
+ * stream is reopened from the committed offsets by a supervisor loop.
  *
  * Batching: after each record the stream yields, the records already buffered are taken too
  * (up to maxBatchSize), grouped by partition, and the partitions' batches run concurrently;
