@@ -26,7 +26,9 @@ try {
   await sleep(seconds * 1000);
   const spent = await meter.stop();
   const total = [...spent.values()].reduce((a, b) => a + b, 0);
-  console.log(`idle ${seconds} s: ${[...spent].map(([k, v]) => `${k} ${(v / seconds).toFixed(1)}`).join(', ')} ms of CPU per second; total ${(total / seconds / 10).toFixed(1)}% of one core`);
+  console.log(
+    `idle ${seconds} s: ${[...spent].map(([k, v]) => `${k} ${(v / seconds).toFixed(1)}`).join(', ')} ms of CPU per second; total ${(total / seconds / 10).toFixed(1)}% of one core`,
+  );
 } finally {
   for (const part of stack.parts) await part.stop();
   await stack.stop();

@@ -7,7 +7,7 @@
  *   the change, so the delivery ends in the DLQ (replayable once fixed), not rejected.
  */
 import createClient from 'openapi-fetch';
-import { RetryableError } from '@relais/connector-kit';
+import { httpFetch, RetryableError } from '@relais/connector-kit';
 import type { components, paths } from './generated/silo-api.ts';
 
 type Schemas = components['schemas'];
@@ -33,7 +33,8 @@ export class SchoolCateringClient {
 
   constructor(options: SchoolCateringClientOptions) {
     this.options = options;
-    this.http = createClient<paths>({ baseUrl: options.baseUrl });
+    // node:http instead of the global fetch: a third of this connector's CPU under load (ADR 0042).
+    this.http = createClient<paths>({ baseUrl: options.baseUrl, fetch: httpFetch() });
   }
 
   changeAddress(call: WriteCall, body: Schemas['ChangementAdresse']): Promise<WriteResult> {

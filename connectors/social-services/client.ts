@@ -8,7 +8,7 @@
  *   refusing the change, so the delivery ends in the DLQ (replayable once fixed), not rejected.
  */
 import createClient from 'openapi-fetch';
-import { RetryableError } from '@relais/connector-kit';
+import { httpFetch, RetryableError } from '@relais/connector-kit';
 import type { components, paths } from './generated/silo-api.ts';
 
 type Erreur = components['schemas']['Erreur'];
@@ -32,7 +32,8 @@ export class SocialServicesClient {
 
   constructor(options: SocialServicesClientOptions) {
     this.options = options;
-    this.http = createClient<paths>({ baseUrl: options.baseUrl });
+    // node:http instead of the global fetch: a third of this connector's CPU under load (ADR 0042).
+    this.http = createClient<paths>({ baseUrl: options.baseUrl, fetch: httpFetch() });
   }
 
   private headers(idempotencyKey: string): { 'Idempotency-Key': string; 'X-Api-Key'?: string } {

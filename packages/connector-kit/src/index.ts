@@ -8,6 +8,7 @@
 export * from './contract.ts';
 export { describeError, errorCodes, isRetriable, RelaisError, RetryableError, type ErrorCode } from '../../../core/errors.ts';
 export { unlessAborted } from '../../../core/abort.ts';
+export { httpFetch, type HttpFetch, type HttpFetchOptions } from './http-fetch.ts';
 export { createLogger, hashId, type Logger } from '../../../core/logger.ts';
 export { isUuid, sourceEventId, type EventId, type PivotId } from '../../../core/ids.ts';
 export {
