@@ -34,7 +34,8 @@ test('a hung round reads as trouble once it outlives the limit', async () => {
   assert.equal(relay.trouble(50), undefined, 'not started: no trouble');
   relay.start();
   await sleep(20);
-  assert.equal(relay.trouble(50), undefined, 'a round under way is not trouble yet');
+  // A generous limit here: on a loaded machine (CI) the 20 ms sleep may last 70.
+  assert.equal(relay.trouble(10_000), undefined, 'a round under way is not trouble yet');
   await sleep(60);
   assert.match(relay.trouble(50) ?? '', /a publishing round has run for \d+ ms without finishing/);
   assert.equal(relay.stats.consecutiveFailures, 0, 'no round failed: only the hang tells');
