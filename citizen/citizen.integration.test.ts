@@ -137,7 +137,7 @@ describe('the citizen space in Chromium', () => {
     assert.match(await page.getByRole('status').first().innerText(), /Votre opposition est enregistrée/);
     assert.equal(await page.locator('[data-objection="school-catering"]').count(), 1);
     assert.equal(await page.getByRole('button', { name: /M’opposer aux transmissions à Impôts/ }).count(), 0);
-    await pages.check(page, 'objected', 'fr', objectBytes);
+    await pages.bothLanguages(page, 'objected', objectBytes);
     const objections = await fetch(`${stack.relais.gatewayUrl}/v1/citizens/${change.pivotId}/objections`, {
       headers: { authorization: `Bearer ${stack.relais.devToken}` },
     });

@@ -267,7 +267,7 @@ describe('the agent console in Chromium', () => {
     const mail = mailbox.messages().find((m) => m.to.includes(MAIL) && m.subject === 'Votre demande a été traitée');
     assert.ok(mail, 'the answer reached the citizen');
     assert.match(mail.text, /Votre bac sera collecté jeudi matin/);
-    await checks.check(page, 'request-answered', 'fr');
+    await checks.bothLanguages(page, 'request-answered', await checks.weighed(page, () => page.reload()));
     await page.close();
   });
 
@@ -346,7 +346,7 @@ describe('the agent console in Chromium', () => {
       await page.reload();
       return (await page.locator(`[data-event="${changeId}"][data-status="applied"]`).count()) === 1;
     }, 'the fixed dead letter applied');
-    await checks.check(page, 'dead-letters-fixed', 'fr');
+    await checks.bothLanguages(page, 'dead-letters-fixed', await checks.weighed(page, () => page.reload()));
     const change = await stack.getChange(changeId);
     assert.equal(change.recipients.find((r) => r.system === 'social-services')?.status, 'applied');
     assert.match(JSON.stringify((await stack.file('SS-000123')).adresse), /rue Corrigée/);
@@ -368,7 +368,7 @@ describe('the agent console in Chromium', () => {
       await page.locator('[data-system="social-services"]').innerText(),
       /suspendu depuis .* par .*: maintenance du logiciel social/,
     );
-    await checks.check(page, 'system-paused', 'fr');
+    await checks.bothLanguages(page, 'system-paused', await checks.weighed(page, () => page.reload()));
     await page.getByRole('button', { name: 'Reprendre social-services' }).click();
     await page.waitForLoadState('load');
     assert.match(await page.getByRole('status').first().innerText(), /Livraisons à social-services reprises/);

@@ -33,7 +33,8 @@ test('batches pass without a read of their own: one background read per period',
   try {
     const stop = new AbortController();
     for (let i = 0; i < 50; i++) assert.equal(await gate.passed(stop.signal), true);
-    assert.equal(state.reads, 1, 'fifty batches, one read');
+    // One read, or two if the machine stalled past a period: never one per batch.
+    assert.ok(state.reads <= 2, `fifty batches, ${state.reads} read(s)`);
     await sleep(650);
     assert.ok(state.reads >= 2 && state.reads <= 5, `reads every period in the background (${state.reads})`);
   } finally {
