@@ -39,6 +39,8 @@ export interface SiloBench {
   system: string;
   /** The silo takes files, not changes: a change waits for its batch window, then the file's acknowledgement. */
   batched?: true;
+  /** The silo receives no change, only the citizen's notice once a change has settled everywhere (email). */
+  notices?: true;
   start(databaseServerUrl: string): Promise<RunningSilo>;
 }
 
@@ -154,6 +156,31 @@ const wasteManagement: SiloBench = {
 };
 
 export const siloBenches: SiloBench[] = [socialServices, schoolCatering, wasteManagement];
+
+/**
+ * The citizens' mailbox (silos/email, a real SMTP server) as its own process: the email
+ * connector writes to it the notice a citizen is owed once every system settled their change
+ * (privacy/settled-notice.ts). Address changes are not delivered to it (that route is the
+ * citizen's choice, which the bench's changes do not make): what it measures is the notice.
+ */
+export const mailbox: SiloBench = {
+  system: 'email',
+  notices: true,
+  async start() {
+    const port = await freePort();
+    const citizenId = (index: number) => `bench-${index}@example.fr`;
+    const part = await startPart('silo email', 'silos/email/main.ts', [], { MAILBOX_SMTP_PORT: String(port) }, /email mailbox started/);
+    return {
+      part,
+      connectorEnv: { EMAIL_SMTP_URL: `smtp://127.0.0.1:${port}` },
+      citizenId,
+      async prepare(db, citizens) {
+        await inBatches(citizens, 10, ({ index, pivotId }) => linkIdentifier(db, pivotId, 'email', citizenId(index)));
+      },
+      stop: () => part.stop(),
+    };
+  },
+};
 
 /**
  * The tax office simulator (silos/tax) as its own process: a real SSH/SFTP server over a fresh

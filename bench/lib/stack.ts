@@ -10,7 +10,7 @@ import type { Db } from '../../core/store/db.ts';
 import { createPostgresDatabase } from '@relais/connector-kit/testing';
 import { freePort } from '../../core/free-port.ts';
 import { answers, startPart, type Part } from './processes.ts';
-import { siloBenches, taxOffice, type RunningSilo } from './silos.ts';
+import { mailbox, siloBenches, taxOffice, type RunningSilo } from './silos.ts';
 
 export const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const token = 'bench-token';
@@ -26,6 +26,8 @@ export interface BenchStack {
   systems: string[];
   /** Of `systems`, those that take files (a change waits for its window, then the acknowledgement). */
   batched: string[];
+  /** Of `systems`, those that receive the citizen's notice once a change has settled, not the change (email). */
+  notified: string[];
   /** Systems declared in the flows that the harness cannot run yet. */
   skipped: string[];
   citizens: { index: number; pivotId: string }[];
@@ -74,7 +76,7 @@ export async function startBenchStack(options: {
       ...options.env,
     };
     const declared = subscribedSystems(loadFlows('flows'));
-    const benches = options.pipeline ? [...siloBenches, taxOffice].filter((s) => declared.includes(s.system)) : [];
+    const benches = options.pipeline ? [...siloBenches, taxOffice, mailbox].filter((s) => declared.includes(s.system)) : [];
     const silos: RunningSilo[] = await Promise.all(benches.map((bench) => bench.start(serverUrl)));
     for (const silo of silos) stops.push(() => silo.stop());
     const citizens = Array.from({ length: options.citizens }, (_, index) => ({ index, pivotId: randomUUID() }));
@@ -115,6 +117,7 @@ export async function startBenchStack(options: {
       parts,
       systems: benches.map((b) => b.system),
       batched: benches.filter((b) => b.batched).map((b) => b.system),
+      notified: benches.filter((b) => b.notices).map((b) => b.system),
       skipped: declared.filter((s) => !benches.some((b) => b.system === s)),
       citizens,
       silos: new Map(benches.map((b, i) => [b.system, silos[i]!])),

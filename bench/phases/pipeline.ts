@@ -45,9 +45,36 @@ async function settled(stack: BenchStack, from: Date, timeoutMs: number): Promis
         WHERE c.accepted_at >= $1 AND cr.status IN ('pending', 'delivered') AND cr.system = ANY($2::text[])`,
       [from, stack.systems],
     );
-    if (open.rows[0]!.n === 0 || Date.now() > deadline) return open.rows[0]!.n;
+    const unsent = stack.notified.length ? await notices(stack, from).then((n) => n.notices - n.emailed) : 0;
+    if ((open.rows[0]!.n === 0 && unsent <= 0) || Date.now() > deadline) return open.rows[0]!.n + Math.max(0, unsent);
     await sleep(200);
   }
+}
+
+/**
+ * The citizens' notices of the changes accepted since `from` (privacy/settled-notice.ts), and how
+ * long each took to reach the mailbox: from acceptance, and from the last system's settlement
+ * (the notice's own path: receipts consumer → outbox → router → email connector → SMTP).
+ */
+async function notices(stack: BenchStack, from: Date) {
+  const result = await stack.db.query<{
+    notices: number;
+    emailed: number;
+    p50: number | null;
+    p99: number | null;
+    after_settled_p50: number | null;
+  }>(
+    `WITH n AS (
+       SELECT n.notice_id, c.accepted_at, (SELECT max(r.settled_at) FROM change_recipients r WHERE r.change_id = c.id) AS settled_at
+         FROM settled_notices n JOIN changes c ON c.id = n.change_id WHERE c.accepted_at >= $1)
+     SELECT count(*)::int AS notices, count(l.event_id)::int AS emailed,
+            (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.recorded_at - n.accepted_at) * 1000))::float8 AS p50,
+            (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM l.recorded_at - n.accepted_at) * 1000))::float8 AS p99,
+            (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.recorded_at - n.settled_at) * 1000))::float8 AS after_settled_p50
+       FROM n LEFT JOIN sink_ledger l ON l.system = ANY($2::text[]) AND l.event_id = n.notice_id AND l.outcome = 'applied'`,
+    [from, stack.notified],
+  );
+  return result.rows[0]!;
 }
 
 async function times(stack: BenchStack, from: Date): Promise<{ systems: SystemTimes[]; changes: number; appliedPerSecond: number }> {
@@ -121,6 +148,8 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
       rate: 20,
     });
     await settled(stack, warm, ctx.quick ? 15_000 : 60_000);
+    // The systems a change goes to (email receives only the notice, measured apart).
+    const changeSystems = stack.systems.filter((system) => !stack.notified.includes(system));
     ctx.say(`pipeline: ${stack.systems.length} systems up and warm`);
 
     for (const { rate, seconds } of plan) {
@@ -152,13 +181,13 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
       });
       rows.push({
         phase: 'pipeline',
-        metric: `changes/s applied in all ${stack.systems.length} system(s) at ${rate}/s offered`,
+        metric: `changes/s applied in all ${changeSystems.length} system(s) at ${rate}/s offered`,
         value: measured.appliedPerSecond,
         unit: '/s',
         baseline: { name: 'accepted by the gateway', value: posted.okPerSecond },
         // Issue 17: at 500/s, ≥ 0.9× of what was accepted is applied everywhere.
         ...(rate === 500 ? { target: { value: 0.9, higher: true, on: 'ratio' as const } } : {}),
-        note: `${measured.changes} changes${open ? `, ${open} deliveries still open after ${settleMs / 1000} s (not in the times)` : ''}; systems: ${stack.systems.join(', ')}${stack.skipped.length ? `; not run: ${stack.skipped.join(', ')}` : ''}`,
+        note: `${measured.changes} changes${open ? `, ${open} deliveries still open after ${settleMs / 1000} s (not in the times)` : ''}; systems: ${changeSystems.join(', ')}${stack.skipped.length ? `; not run: ${stack.skipped.join(', ')}` : ''}`,
       });
       for (const s of measured.systems) {
         const base = direct.get(s.system);
@@ -184,6 +213,18 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
             note: `${s.applied} applied`,
           },
         );
+      }
+      if (stack.notified.length > 0) {
+        // The citizen's notice (email): told once every system has settled the change.
+        const sent = await notices(stack, from);
+        rows.push({
+          phase: 'pipeline',
+          metric: `time to the citizen's notice p50 at ${rate}/s (${stack.notified.join(', ')})`,
+          value: sent.p50 ?? Number.NaN,
+          unit: 'ms',
+          baseline: null,
+          note: `from acceptance; from the last system's settlement p50 ${Math.round(sent.after_settled_p50 ?? Number.NaN)} ms, p99 from acceptance ${Math.round(sent.p99 ?? Number.NaN)} ms; ${sent.emailed} of ${sent.notices} notices in the mailbox`,
+        });
       }
     }
   } finally {
@@ -214,8 +255,9 @@ async function silosDirect(stack: BenchStack, rate: number, seconds: number): Pr
   const out = new Map<string, { p50: number; p99: number }>();
   const flows = loadFlows('flows');
   for (const [system, silo] of stack.silos) {
-    // A silo that takes files has no per-change call to compare with (bench/tax-batch.ts measures its files).
-    if (stack.batched.includes(system)) continue;
+    // A silo that takes files has no per-change call to compare with (bench/tax-batch.ts measures
+    // its files); the mailbox receives notices, not changes.
+    if (stack.batched.includes(system) || stack.notified.includes(system)) continue;
     const result = await directApply({
       system,
       flows,
