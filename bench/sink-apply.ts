@@ -3,7 +3,7 @@
  * no runtime): the connector process's CPU per apply and the wall time, against the silo's
  * simulator in its own process. What a client library or a mapping costs per change, A/B'd in
  * the same minute (docs/adr/0042). `node bench/sink-apply.ts [system] [count]`, a REST or SQL
- * silo of bench/lib/silos.ts.
+ * silo of bench/lib/silos.ts, or `email` (the mailbox).
  */
 import { randomUUID } from 'node:crypto';
 import { loadConnectors } from '../connectors/loader.ts';
@@ -11,13 +11,14 @@ import { readSettings } from '../core/settings.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadFlows } from '../core/flows/flows.ts';
 import { planDeliveries } from '../core/flows/plan.ts';
-import { siloBenches } from './lib/silos.ts';
+import { mailbox, siloBenches } from './lib/silos.ts';
 import { createDatabase, serverUrl } from './lib/stack.ts';
 
 const system = process.argv[2] ?? 'social-services';
 const N = Number(process.argv[3] ?? 2000);
-const bench = siloBenches.find((b) => b.system === system);
-if (!bench) throw new Error(`no bench entry for ${system}: one of ${siloBenches.map((b) => b.system).join(', ')}`);
+const benches = [...siloBenches, mailbox];
+const bench = benches.find((b) => b.system === system);
+if (!bench) throw new Error(`no bench entry for ${system}: one of ${benches.map((b) => b.system).join(', ')}`);
 const database = await createDatabase(`restcpu${Date.now().toString(36)}`);
 const silo = await bench.start(serverUrl);
 const citizens = Array.from({ length: 20 }, (_, index) => ({ index, pivotId: randomUUID() }));
@@ -44,7 +45,7 @@ const run = async (count: number) => {
       },
       effectiveDate: '2026-11-01',
     };
-    const plan = planDeliveries(flows, { type, data, channel: 'web' }).deliveries.find((p) => p.system === system)!;
+    const plan = planDeliveries(flows, { type, data, channel: 'web', recipients: [system] }).deliveries.find((p) => p.system === system)!;
     const c = citizens[i % citizens.length]!;
     const outcome = await sink.apply(
       {

@@ -35,7 +35,17 @@ export class EmailClient {
   constructor(options: EmailClientOptions) {
     this.options = options;
     this.transport = nodemailer.createTransport(
-      { url: options.smtpUrl, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000, logger: false },
+      // Pooled: a connection per message cost an SMTP session each (TCP, greeting, EHLO, QUIT),
+      // ~105 ms of wall time and 3.6 ms of CPU per email here (docs/adr/0044).
+      {
+        url: options.smtpUrl,
+        pool: true,
+        maxConnections: 8,
+        connectionTimeout: 5000,
+        greetingTimeout: 5000,
+        socketTimeout: 10_000,
+        logger: false,
+      },
       { from: options.from },
     );
   }
