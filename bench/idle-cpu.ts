@@ -5,23 +5,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startKafka } from '../infra/kafka/kafka.ts';
-import { backendPids, brokerPids, cpuMeter } from './lib/cpu.ts';
-import { startBenchStack } from './lib/stack.ts';
+import { stackCpuMeter, startBenchStack } from './lib/stack.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const kafka = await startKafka({ port: Number(process.env['RELAIS_BENCH_KAFKA_PORT'] ?? 29592), fresh: true });
 const stack = await startBenchStack({ brokers: kafka.brokers, pipeline: true, citizens: 5, name: 'idle' });
 try {
   await sleep(5000);
-  const pidsOf = (test: (name: string) => boolean) => () => stack.parts.filter((p) => test(p.name)).map((p) => p.pid);
-  const meter = cpuMeter([
-    { name: 'gateway', pids: pidsOf((n) => n === 'gateway') },
-    { name: 'router', pids: pidsOf((n) => n === 'router') },
-    { name: 'connectors', pids: pidsOf((n) => n.startsWith('connector ')) },
-    { name: 'simulators', pids: pidsOf((n) => n.startsWith('silo ')) },
-    { name: 'postgres', pids: () => backendPids(stack.db) },
-    { name: 'broker', pids: () => brokerPids(kafka.brokers) },
-  ]);
+  const meter = stackCpuMeter(stack, kafka.brokers);
   await meter.start();
   await sleep(seconds * 1000);
   const spent = await meter.stop();

@@ -10,6 +10,7 @@ import type { Db } from '../../core/store/db.ts';
 import { createPostgresDatabase } from '@relais/connector-kit/testing';
 import { freePort } from '../../core/free-port.ts';
 import { answers, startPart, type Part } from './processes.ts';
+import { backendPids, brokerPids, cpuMeter } from './cpu.ts';
 import { mailbox, siloBenches, taxOffice, type RunningSilo } from './silos.ts';
 
 export const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -127,4 +128,17 @@ export async function startBenchStack(options: {
     await stop();
     throw error;
   }
+}
+
+/** A CPU meter over a stack's processes by role: the Node parts, the PostgreSQL backends of its database, the broker. */
+export function stackCpuMeter(stack: BenchStack, brokers: string): ReturnType<typeof cpuMeter> {
+  const pidsOf = (test: (name: string) => boolean) => () => stack.parts.filter((p) => test(p.name)).map((p) => p.pid);
+  return cpuMeter([
+    { name: 'gateway', pids: pidsOf((n) => n === 'gateway') },
+    { name: 'router', pids: pidsOf((n) => n === 'router') },
+    { name: 'connectors', pids: pidsOf((n) => n.startsWith('connector ')) },
+    { name: 'simulators', pids: pidsOf((n) => n.startsWith('silo ')) },
+    { name: 'postgres', pids: () => backendPids(stack.db) },
+    { name: 'broker', pids: () => brokerPids(brokers) },
+  ]);
 }

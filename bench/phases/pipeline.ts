@@ -9,11 +9,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from '../run.ts';
 import { loadFlows } from '../../core/flows/flows.ts';
-import { backendPids, brokerPids, cpuMeter, perChange } from '../lib/cpu.ts';
+import { perChange } from '../lib/cpu.ts';
 import { directApply } from '../lib/direct.ts';
 import { load } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
-import { startBenchStack, token, type BenchStack } from '../lib/stack.ts';
+import { stackCpuMeter, startBenchStack, token, type BenchStack } from '../lib/stack.ts';
 
 const address = (i: number) => ({
   number: String(1 + (i % 99)),
@@ -155,7 +155,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     for (const { rate, seconds } of plan) {
       const direct = await silosDirect(stack, rate, directSeconds);
       // Every process that works for a change, from the first post until all are settled.
-      const meter = pipelineMeter(stack, ctx.brokers);
+      const meter = stackCpuMeter(stack, ctx.brokers);
       await meter.start();
       const from = new Date();
       const posted = await load({
@@ -235,19 +235,6 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     await stack.stop();
   }
   return rows;
-}
-
-/** The pipeline's processes by role: the Node parts, the PostgreSQL backends of Relais's database, the broker. */
-function pipelineMeter(stack: BenchStack, brokers: string) {
-  const pidsOf = (test: (name: string) => boolean) => () => stack.parts.filter((p) => test(p.name)).map((p) => p.pid);
-  return cpuMeter([
-    { name: 'gateway', pids: pidsOf((n) => n === 'gateway') },
-    { name: 'router', pids: pidsOf((n) => n === 'router') },
-    { name: 'connectors', pids: pidsOf((n) => n.startsWith('connector ')) },
-    { name: 'simulators', pids: pidsOf((n) => n.startsWith('silo ')) },
-    { name: 'postgres', pids: () => backendPids(stack.db) },
-    { name: 'broker', pids: () => brokerPids(brokers) },
-  ]);
 }
 
 /** Each silo's connector applying the same changes directly at `rate`, no Relais around it. */
