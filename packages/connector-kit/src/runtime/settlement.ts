@@ -17,7 +17,7 @@ import { backoffDelay, TimedOut, withTimeLimit } from './backoff.ts';
 import { StopWaiting, type SiloCircuit } from './circuit.ts';
 import type { SinkOutcome } from '../contract.ts';
 import { recordSettled, type LedgerOutcome } from './ledger.ts';
-import { recordAppliedVersions } from './versions.ts';
+import { appliedVersions } from './versions.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -233,20 +233,20 @@ export function createWriter(options: WriterOptions): (decided: Decided[]) => Pr
       );
     }
     // The dead letters go first: once the ledger says `dead_lettered`, a re-read would only
-    // re-send the receipt, so the DLQ message must already be on the broker. The ledger rows
-    // and the receipts do not depend on each other (a crash between them re-applies under the
-    // same idempotency key, and receipts are idempotent at the gateway): written side by side,
-    // which saves one round trip per batch.
+    // re-send the receipt, so the DLQ message must already be on the broker. The ledger rows (with
+    // the versions they move forward) and the receipts do not depend on each other (a crash
+    // between them re-applies under the same idempotency key, and receipts are idempotent at the
+    // gateway): written side by side, which saves one round trip per batch.
     await bus.publish(dead.map((d) => dlqMessage(topics.dlq(system), d.message, d.settlement, !d.delivery)));
     const applied = decided.flatMap((d) => (d.delivery && !d.replay && d.settlement.outcome === 'applied' ? [d.delivery] : []));
     await Promise.all([
-      recordAppliedVersions(db, system, applied),
       recordSettled(
         db,
         system,
         decided.flatMap((d) =>
           d.delivery && !d.replay ? [{ eventId: d.delivery.eventId, outcome: d.settlement.outcome, reason: d.settlement.reason }] : [],
         ),
+        appliedVersions(applied),
       ),
       bus.publish(decided.flatMap((d) => (d.delivery ? [receiptMessage(d.delivery, d.settlement)] : []))),
     ]);

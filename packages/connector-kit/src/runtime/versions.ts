@@ -84,22 +84,28 @@ export function declaredVersions(messages: Pick<IncomingMessage, 'headers'>[]): 
   });
 }
 
-/** Moves the stored versions forward for applied deliveries (never backward: safe to repeat, in any order). */
-export async function recordAppliedVersions(db: Queryable, system: string, applied: Delivery[]): Promise<void> {
-  const newest = new Map<string, Version & { eventId: string }>();
+/** A version moved forward by a batch: the newest applied delivery of its citizen and kind. */
+export interface AppliedVersion {
+  pivotId: string;
+  kind: string;
+  seq: number;
+  eventId: string;
+}
+
+/**
+ * The versions a batch's applied deliveries move forward (the newest per citizen and kind),
+ * written with the batch's ledger rows (ledger.ts recordSettled): never backward, so safe to
+ * repeat, in any order.
+ */
+export function appliedVersions(applied: Delivery[]): AppliedVersion[] {
+  const newest = new Map<string, AppliedVersion>();
   for (const delivery of applied) {
     const version = versionOf(delivery);
-    if (version && version.seq > (newest.get(version.key)?.seq ?? 0)) newest.set(version.key, { ...version, eventId: delivery.eventId });
+    if (version && version.seq > (newest.get(version.key)?.seq ?? 0)) {
+      newest.set(version.key, { pivotId: version.pivotId, kind: version.kind, seq: version.seq, eventId: delivery.eventId });
+    }
   }
-  if (newest.size === 0) return;
-  const rows = [...newest.values()];
-  await db.query(
-    `INSERT INTO sink_versions (system, pivot_id, kind, seq, event_id)
-     SELECT $1, pivot_id, kind, seq, event_id FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::uuid[]) AS t (pivot_id, kind, seq, event_id)
-     ON CONFLICT (system, pivot_id, kind) DO UPDATE SET seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, applied_at = now()
-       WHERE sink_versions.seq < EXCLUDED.seq`,
-    [system, rows.map((r) => r.pivotId), rows.map((r) => r.kind), rows.map((r) => r.seq), rows.map((r) => r.eventId)],
-  );
+  return [...newest.values()];
 }
 
 /**
