@@ -3,7 +3,8 @@
  * no runtime): the connector process's CPU per apply and the wall time, against the silo's
  * simulator in its own process. What a client library or a mapping costs per change, A/B'd in
  * the same minute (docs/adr/0042). `node bench/sink-apply.ts [system] [count]`, a REST or SQL
- * silo of bench/lib/silos.ts, or `email` (the mailbox).
+ * silo of bench/lib/silos.ts, or `email` (the mailbox). The PostgreSQL server's CPU is counted
+ * beside the connector's (every `postgres` process of the machine: run it on a quiet one).
  */
 import { randomUUID } from 'node:crypto';
 import { loadConnectors } from '../connectors/loader.ts';
@@ -13,6 +14,7 @@ import { loadFlows } from '../core/flows/flows.ts';
 import { planDeliveries } from '../core/flows/plan.ts';
 import { mailbox, siloBenches } from './lib/silos.ts';
 import { createDatabase, serverUrl } from './lib/stack.ts';
+import { cpuMeter, postgresPids } from './lib/cpu.ts';
 
 const system = process.argv[2] ?? 'social-services';
 const N = Number(process.argv[3] ?? 2000);
@@ -64,12 +66,17 @@ const run = async (count: number) => {
   }
 };
 await run(300);
+// The database server's processes too (a SQL silo's statements cost there as much as here).
+const server = cpuMeter([{ name: 'postgres', pids: () => postgresPids() }]);
+await server.start();
 const c0 = process.cpuUsage();
 const t = performance.now();
 await run(N);
 const c = process.cpuUsage(c0);
+const wall = (performance.now() - t) / N;
+const postgres = (await server.stop()).get('postgres')! / N;
 console.log(
-  `${system}: ${N} applies, connector CPU ${((c.user + c.system) / N / 1000).toFixed(3)} ms per apply, wall ${((performance.now() - t) / N).toFixed(2)} ms`,
+  `${system}: ${N} applies, connector CPU ${((c.user + c.system) / N / 1000).toFixed(3)} ms per apply, PostgreSQL ${postgres.toFixed(3)} ms, wall ${wall.toFixed(2)} ms`,
 );
 await sink.close?.();
 await silo.stop();

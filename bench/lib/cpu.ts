@@ -38,6 +38,15 @@ export async function backendPids(db: Queryable): Promise<number[]> {
   return result.rows.map((row) => row.pid);
 }
 
+/** Every process of the machine's PostgreSQL server (backends, WAL writer, checkpointer…). */
+export function postgresPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The broker's JVM, found by the port in its command line (infra/kafka's node directories name it). */
 export function brokerPids(brokers: string): number[] {
   const port = brokers.split(',')[0]?.split(':').pop();

@@ -32,7 +32,7 @@ function addressChange(db: WasteDatabase, delivery: Delivery): Work {
     const person = await db.lockPerson(tx, delivery.citizenId);
     if (!person || person.statut !== 'ACTIF') return unknownPerson;
     const idAdresse = await db.findOrCreateAddress(tx, move.adresse);
-    if (idAdresse !== (await db.householdAddress(tx, person.id_foyer))) {
+    if (idAdresse !== person.id_adresse) {
       await db.moveHousehold(tx, person.id_foyer, idAdresse, move.dateEffet, move.dateFin);
     }
     return { status: 'applied' };
@@ -55,7 +55,7 @@ function serviceRequest(db: WasteDatabase, delivery: Delivery): Work {
   return async (tx) => {
     const person = await db.lockPerson(tx, delivery.citizenId);
     if (!person) return unknownPerson;
-    const idAdresse = address ? await db.findOrCreateAddress(tx, address) : await db.householdAddress(tx, person.id_foyer);
+    const idAdresse = address ? await db.findOrCreateAddress(tx, address) : person.id_adresse;
     await db.recordIncident(tx, incident, person, idAdresse);
     return { status: 'applied' };
   };
