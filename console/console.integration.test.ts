@@ -347,6 +347,11 @@ describe('the agent console in Chromium', () => {
       return (await page.locator(`[data-event="${changeId}"][data-status="applied"]`).count()) === 1;
     }, 'the fixed dead letter applied');
     await checks.bothLanguages(page, 'dead-letters-fixed', await checks.weighed(page, () => page.reload()));
+    // Nothing waits any more in this system: the count says so, not "to handle: 0".
+    assert.match(
+      await page.locator('section[aria-labelledby="dl-social-services"] > p').first().innerText(),
+      /^Rien à traiter\. Réglées depuis : \d+\.$/,
+    );
     const change = await stack.getChange(changeId);
     assert.equal(change.recipients.find((r) => r.system === 'social-services')?.status, 'applied');
     assert.match(JSON.stringify((await stack.file('SS-000123')).adresse), /rue Corrigée/);

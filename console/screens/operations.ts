@@ -179,7 +179,7 @@ function systemLetters(ctx: Context, list: components['schemas']['DeadLetters'])
   const waiting = list.deadLetters.filter(isWaiting).length;
   return html`<section aria-labelledby="dl-${list.system}">
     <h2 id="dl-${list.system}">${list.system}</h2>
-    <p>${ctx.t('deadLettersCount', { waiting, settled: list.deadLetters.length - waiting })}</p>
+    <p>${ctx.t(waiting === 0 ? 'deadLettersAllSettled' : 'deadLettersCount', { waiting, settled: list.deadLetters.length - waiting })}</p>
     ${table(
       // Not the system's name alone: the section around it is already named so (one name per landmark).
       `${ctx.t('deadLettersTitle')} — ${list.system}`,
