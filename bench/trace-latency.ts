@@ -1,37 +1,68 @@
 /**
  * One change at a time through the whole pipeline, each hop's time from the store: where a lone
- * change waits (issue 17's "time to applied at 10/s"). `node bench/trace-latency.ts [count]`.
+ * change waits (issue 17's "time to applied at 10/s").
+ * `node bench/trace-latency.ts [count] [warm-up changes]`.
+ *
+ * The lone changes follow a warm-up (default 500 changes at 100/s): a lone change in a process
+ * that has handled a few changes only runs interpreted code, and a fresh broker compiles its own
+ * hot paths for minutes; measured, both made a lone change 1.5–2× slower than in a system that
+ * has been running (docs/performance.md, 2026-12-07 afternoon). Only the lone changes are counted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startKafka } from '../infra/kafka/kafka.ts';
+import { load } from './lib/load.ts';
 import { startBenchStack, token } from './lib/stack.ts';
 
 const count = Number(process.argv[2] ?? 30);
+const warmUp = Number(process.argv[3] ?? 500);
 const kafka = process.env['KAFKA_BROKERS']
   ? undefined
   : await startKafka({ port: Number(process.env['RELAIS_BENCH_KAFKA_PORT'] ?? 29592), fresh: true });
 const brokers = process.env['KAFKA_BROKERS'] ?? kafka!.brokers;
-const stack = await startBenchStack({ brokers, pipeline: true, citizens: count + 5, name: 'trace' });
+const stack = await startBenchStack({ brokers, pipeline: true, citizens: count + 100, name: 'trace' });
+/** An address change for the i-th citizen (the warm-up goes round the last hundred). */
+const change = (citizen: number, n: number) =>
+  JSON.stringify({
+    type: 'fr.relais.citizen.address.changed.v1',
+    citizen: { pivotId: stack.citizens[citizen]!.pivotId },
+    channel: 'web',
+    data: {
+      address: { number: String(n + 1), streetName: 'rue T', postcode: '69003', communeName: 'Lyon', country: 'FR' },
+      effectiveDate: '2026-11-01',
+    },
+  });
 try {
+  let warmed = 0;
+  const warm = await load({
+    url: `${stack.gatewayUrl}/v1/changes`,
+    headers: { authorization: `Bearer ${token}` },
+    next: () => ({ body: change(count + (warmed % 100), warmed++) }),
+    seconds: warmUp / 100,
+    connections: 8,
+    rate: 100,
+  });
+  // The warm-up's deliveries settled (and a moment for their notices): the lone changes find idle parts.
+  for (let waited = 0; waited < 120_000; waited += 500) {
+    const open = await stack.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM change_recipients WHERE status IN ('pending', 'delivered') AND system = ANY($1::text[])`,
+      [stack.systems],
+    );
+    if (open.rows[0]!.n === 0) break;
+    await sleep(500);
+  }
+  await sleep(3000);
+  console.log(`warm-up: ${warm.ok} changes at 100/s (${warm.failed} failed)`);
   const from = new Date();
   const answered: number[] = [];
-  for (let i = 0; i < count + 5; i++) {
+  for (let i = 0; i < count; i++) {
     const started = performance.now();
     const response = await fetch(`${stack.gatewayUrl}/v1/changes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'fr.relais.citizen.address.changed.v1',
-        citizen: { pivotId: stack.citizens[i]!.pivotId },
-        channel: 'web',
-        data: {
-          address: { number: String(i + 1), streetName: 'rue T', postcode: '69003', communeName: 'Lyon', country: 'FR' },
-          effectiveDate: '2026-11-01',
-        },
-      }),
+      body: change(i, i),
     });
     await response.arrayBuffer();
-    if (i >= 5) answered.push(performance.now() - started);
+    answered.push(performance.now() - started);
     await sleep(200);
   }
   await sleep(3000);

@@ -137,17 +137,19 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
         }),
       };
     };
-    // Warm-up: a few changes through every part (JIT, connections, consumer fetch loops).
+    // Warm-up: enough changes through every part that the figures are a running system's, not
+    // a cold one's (connections, consumer fetch loops, and above all the JIT: a lone change
+    // through parts that handled ten changes took 1.5–2× longer; docs/performance.md).
     const warm = new Date();
     await load({
       url: `${stack.gatewayUrl}/v1/changes`,
       headers: { authorization: `Bearer ${token}` },
       next,
-      seconds: ctx.quick ? 0.5 : 2,
-      connections: 4,
-      rate: 20,
+      seconds: ctx.quick ? 3 : 10,
+      connections: 8,
+      rate: 100,
     });
-    await settled(stack, warm, ctx.quick ? 15_000 : 60_000);
+    await settled(stack, warm, ctx.quick ? 30_000 : 120_000);
     // The systems a change goes to (email receives only the notice, measured apart).
     const changeSystems = stack.systems.filter((system) => !stack.notified.includes(system));
     ctx.say(`pipeline: ${stack.systems.length} systems up and warm`);
