@@ -6,7 +6,7 @@
  * The lone changes follow a warm-up (default 500 changes at 100/s): a lone change in a process
  * that has handled a few changes only runs interpreted code, and a fresh broker compiles its own
  * hot paths for minutes; measured, both made a lone change 1.5–2× slower than in a system that
- * has been running (docs/performance.md, 2026-12-07 afternoon). Only the lone changes are counted.
+ * has been running (docs/adr/0045). Only the lone changes are counted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startKafka } from '../infra/kafka/kafka.ts';

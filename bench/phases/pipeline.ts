@@ -139,7 +139,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     };
     // Warm-up: enough changes through every part that the figures are a running system's, not
     // a cold one's (connections, consumer fetch loops, and above all the JIT: a lone change
-    // through parts that handled ten changes took 1.5–2× longer; docs/performance.md).
+    // through parts that handled ten changes took 1.5–2× longer; docs/adr/0045).
     const warm = new Date();
     await load({
       url: `${stack.gatewayUrl}/v1/changes`,
