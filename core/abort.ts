@@ -1,9 +1,7 @@
 /**
  * Giving up on a call that takes no AbortSignal (a driver's connect, an SMTP send, an SFTP
  * request): for connectors, whose calls must end when their context's signal aborts.
- */
-
-/**
+ *
  * `work`, or a rejection with `reason` as soon as `signal` aborts. `work` is not stopped: it is
  * left to finish or fail on its own (its failure is swallowed), so close what it holds (destroy
  * its connection) when that matters.

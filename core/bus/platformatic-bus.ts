@@ -210,6 +210,9 @@ function startConsumer(
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     highWaterMark: Math.max(64, maxBatch),
+    // Not the client's 50 MB per partition, decoded at once by a lagging consumer (ADR 0046).
+    maxBytes: 8 * 1_048_576,
+    maxBytesPerPartition: 1_048_576,
     // Retry broker errors forever: with the defaults the stream dies after ~12 s of outage.
     retries: true,
     retryDelay: RETRY_DELAY_MS,
@@ -267,8 +270,7 @@ function startConsumer(
       if (lastMarked) await commitThrough(lastMarked, key);
       const done = lastMarked?.offset ?? -1n;
       pending = pending.filter((r) => r.offset > done);
-      if (pending.length === 0 || closing.signal.aborted) return;
-      if (!owns(first.topic, first.partition)) return;
+      if (pending.length === 0 || closing.signal.aborted || !owns(first.topic, first.partition)) return;
       stalls = lastMarked ? 0 : stalls + 1;
       if (failure !== undefined && (stalls <= 1 || stalls % 10 === 0)) {
         logger.warn(
