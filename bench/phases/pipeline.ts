@@ -153,12 +153,20 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
     // The systems a change goes to (email receives only the notice, measured apart).
     const changeSystems = stack.systems.filter((system) => !stack.notified.includes(system));
     ctx.say(`pipeline: ${stack.systems.length} systems up and warm`);
+    // What the stack costs with nothing to do (fetch loops, heartbeats, polls, the broker's own
+    // work): at 10/s it is most of the CPU per change, so the rows also give the cost above it.
+    const idleMeter = stackCpuMeter(stack, ctx.brokers);
+    const idleSeconds = ctx.quick ? 2 : 5;
+    await idleMeter.start();
+    await sleep(idleSeconds * 1000);
+    const idlePerSecond = [...(await idleMeter.stop()).values()].reduce((sum, ms) => sum + ms, 0) / idleSeconds;
 
     for (const { rate, seconds } of plan) {
       const direct = await silosDirect(stack, rate, directSeconds);
       // Every process that works for a change, from the first post until all are settled.
       const meter = stackCpuMeter(stack, ctx.brokers);
       await meter.start();
+      const metered = performance.now();
       const from = new Date();
       const posted = await load({
         url: `${stack.gatewayUrl}/v1/changes`,
@@ -171,6 +179,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
       ctx.say(`pipeline: ${posted.ok} changes posted at ${rate}/s; waiting for them to settle`);
       const open = await settled(stack, from, settleMs);
       const cpu = perChange(await meter.stop(), posted.ok);
+      const idleShare = (idlePerSecond * (performance.now() - metered)) / 1000 / Math.max(1, posted.ok);
       const measured = await times(stack, from);
       rows.push({
         phase: 'pipeline',
@@ -180,6 +189,14 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Row[]> {
         baseline: null,
         target: { value: 4, higher: false },
         note: `${cpu.note}; over ${posted.ok} changes, from the first post until every delivery settled`,
+      });
+      rows.push({
+        phase: 'pipeline',
+        metric: `CPU-ms per change above the stack's idle cost, at ${rate}/s offered`,
+        value: cpu.total - idleShare,
+        unit: 'ms',
+        baseline: null,
+        note: `idle: ${Math.round(idlePerSecond)} ms of CPU per second over every process (measured ${idleSeconds} s before the rates), ${idleShare.toFixed(1)} ms per change over this rate's window`,
       });
       rows.push({
         phase: 'pipeline',
