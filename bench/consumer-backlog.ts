@@ -10,12 +10,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Consumer, stringDeserializer } from '@platformatic/kafka';
 import { createBus } from '../core/bus/index.ts';
 import { createLogger } from '../core/logger.ts';
 import { startKafka } from '../infra/kafka/kafka.ts';
+import { peakRss } from './lib/processes.ts';
 
 type Mode = 'bus' | 'client-defaults';
 
@@ -25,7 +25,7 @@ interface Drained {
   peakRssMiB: number;
 }
 
-const peakRssMiB = (): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+const peakRssMiB = (): number => peakRss(process.pid);
 
 /** In a child: drains `topic` from the beginning, marking (bus) or reading (client) every message. */
 async function drain(mode: Mode, brokers: string, topic: string, count: number): Promise<Drained> {

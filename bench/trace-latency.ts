@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startKafka } from '../infra/kafka/kafka.ts';
 import { load } from './lib/load.ts';
+import { settled } from './phases/pipeline.ts';
 import { startBenchStack, token } from './lib/stack.ts';
 
 const count = Number(process.argv[2] ?? 30);
@@ -33,6 +34,7 @@ const change = (citizen: number, n: number) =>
   });
 try {
   let warmed = 0;
+  const warmFrom = new Date();
   const warm = await load({
     url: `${stack.gatewayUrl}/v1/changes`,
     headers: { authorization: `Bearer ${token}` },
@@ -41,15 +43,8 @@ try {
     connections: 8,
     rate: 100,
   });
-  // The warm-up's deliveries settled (and a moment for their notices): the lone changes find idle parts.
-  for (let waited = 0; waited < 120_000; waited += 500) {
-    const open = await stack.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM change_recipients WHERE status IN ('pending', 'delivered') AND system = ANY($1::text[])`,
-      [stack.systems],
-    );
-    if (open.rows[0]!.n === 0) break;
-    await sleep(500);
-  }
+  // The warm-up's deliveries and notices settled, then a moment: the lone changes find idle parts.
+  await settled(stack, warmFrom, 120_000);
   await sleep(3000);
   console.log(`warm-up: ${warm.ok} changes at 100/s (${warm.failed} failed)`);
   const from = new Date();

@@ -28,7 +28,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-function peakRss(pid: number): number {
+/** A process's peak RSS (VmHWM) in MiB; NaN once it is gone. */
+export function peakRss(pid: number): number {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;

@@ -37,7 +37,7 @@ interface SystemTimes {
 /**
  * Waits until every delivery of the changes accepted since `from` to a system the bench runs is
  * settled (systems without a bench entry, such as tax and email, keep their deliveries pending); returns how many are still open at the deadline. */
-async function settled(stack: BenchStack, from: Date, timeoutMs: number): Promise<number> {
+export async function settled(stack: BenchStack, from: Date, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await stack.db.query<{ n: number }>(

@@ -25,31 +25,29 @@ export async function settledEvents(db: Queryable, system: string, eventIds: str
   return new Map(result.rows.map((r) => [r.event_id, { eventId: r.event_id, outcome: r.outcome, reason: r.reason ?? undefined }]));
 }
 
-const insertLedger = `INSERT INTO sink_ledger (system, event_id, outcome, reason)
-  SELECT $1, event_id, outcome, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t (event_id, outcome, reason)
-  ON CONFLICT (system, event_id) DO UPDATE SET outcome = EXCLUDED.outcome, reason = EXCLUDED.reason, recorded_at = now()`;
-
 /**
  * Records a batch's decisions (event ids must be distinct) and the versions its applied
  * deliveries move forward (versions.ts), in ONE statement: one round trip and one commit per
- * batch, where two statements side by side cost two commits (docs/performance.md).
+ * batch, where two statements side by side cost two commits (docs/performance.md). The versions'
+ * insert is a data-modifying CTE: it runs whether or not the batch has any.
  */
 export async function recordSettled(db: Queryable, system: string, entries: LedgerEntry[], versions: AppliedVersion[] = []): Promise<void> {
   if (entries.length === 0 && versions.length === 0) return;
-  const ledgerParams = [system, entries.map((e) => e.eventId), entries.map((e) => e.outcome), entries.map((e) => e.reason ?? null)];
-  if (versions.length === 0) {
-    await db.query(insertLedger, ledgerParams);
-    return;
-  }
   await db.query(
     `WITH versions AS (
        INSERT INTO sink_versions (system, pivot_id, kind, seq, event_id)
        SELECT $1, pivot_id, kind, seq, event_id FROM unnest($5::uuid[], $6::text[], $7::bigint[], $8::uuid[]) AS v (pivot_id, kind, seq, event_id)
        ON CONFLICT (system, pivot_id, kind) DO UPDATE SET seq = EXCLUDED.seq, event_id = EXCLUDED.event_id, applied_at = now()
          WHERE sink_versions.seq < EXCLUDED.seq
-     ) ${insertLedger}`,
+     )
+     INSERT INTO sink_ledger (system, event_id, outcome, reason)
+     SELECT $1, event_id, outcome, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t (event_id, outcome, reason)
+     ON CONFLICT (system, event_id) DO UPDATE SET outcome = EXCLUDED.outcome, reason = EXCLUDED.reason, recorded_at = now()`,
     [
-      ...ledgerParams,
+      system,
+      entries.map((e) => e.eventId),
+      entries.map((e) => e.outcome),
+      entries.map((e) => e.reason ?? null),
       versions.map((v) => v.pivotId),
       versions.map((v) => v.kind),
       versions.map((v) => v.seq),

@@ -85,12 +85,7 @@ export function declaredVersions(messages: Pick<IncomingMessage, 'headers'>[]): 
 }
 
 /** A version moved forward by a batch: the newest applied delivery of its citizen and kind. */
-export interface AppliedVersion {
-  pivotId: string;
-  kind: string;
-  seq: number;
-  eventId: string;
-}
+export type AppliedVersion = Omit<Version, 'key'> & { eventId: string };
 
 /**
  * The versions a batch's applied deliveries move forward (the newest per citizen and kind),
@@ -102,7 +97,8 @@ export function appliedVersions(applied: Delivery[]): AppliedVersion[] {
   for (const delivery of applied) {
     const version = versionOf(delivery);
     if (version && version.seq > (newest.get(version.key)?.seq ?? 0)) {
-      newest.set(version.key, { pivotId: version.pivotId, kind: version.kind, seq: version.seq, eventId: delivery.eventId });
+      const { key, ...rest } = version;
+      newest.set(key, { ...rest, eventId: delivery.eventId });
     }
   }
   return [...newest.values()];
