@@ -133,8 +133,9 @@ async function pacedLoad(options: LoadOptions & { rate: number }): Promise<LoadR
       const headers = { 'content-type': 'application/json', ...options.headers, ...next?.headers };
       const path = options.path?.() ?? `${url.pathname}${url.search}`;
       // A request late on its time counts from its time (a server falling behind shows); one
-      // sent up to a millisecond early (not worth a timer) counts from when it left, never below 0.
-      const from = Math.max(due, performance.now());
+      // sent up to a millisecond early (not worth a timer) counts from when it left: an answer
+      // may come back before its due time, and counting from that would make it negative.
+      const from = Math.min(due, performance.now());
       sent.push(
         send(agent, url, method, path, headers, body).then((status) => {
           latencies.push(performance.now() - from);
