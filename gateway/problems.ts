@@ -34,6 +34,7 @@ export const problemTypes = {
   'register-unavailable': { status: 503, title: 'The civil register could not be asked; nothing was stored, retry later' },
   'erasure-unavailable': { status: 503, title: 'Erasure needs the master key (RELAIS_MASTER_KEY_FILE); nothing was erased' },
   'kafka-unavailable': { status: 503, title: 'Kafka could not be reached; nothing was done, retry later' },
+  'gateway-overloaded': { status: 503, title: 'Too many changes are waiting for the store; nothing was stored, retry shortly' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -121,7 +122,9 @@ export function problemHandler(deps: Pick<GatewayDeps, 'logger' | 'maxBodyBytes'
           ? { 'WWW-Authenticate': 'Bearer realm="relais"' }
           : error.code === 'register-unavailable' || error.code === 'kafka-unavailable'
             ? { 'Retry-After': '5' }
-            : {};
+            : error.code === 'gateway-overloaded'
+              ? { 'Retry-After': '1' }
+              : {};
       return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors, rule: error.rule }), headers);
     }
     const refused = parserProblem(error, deps.maxBodyBytes, instance);

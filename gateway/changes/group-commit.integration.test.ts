@@ -15,6 +15,7 @@ import { createLogger } from '../../core/logger.ts';
 import { topicNames } from '../../core/topics.ts';
 import { DEATH_REGISTERED_V1 } from '../../schemas/index.ts';
 import type { Caller } from '../auth.ts';
+import { HttpProblem, problemTypes } from '../problems.ts';
 import type { AcceptOutcome, ChangeToAccept } from './accept.ts';
 import { ChangeGroups } from './group-commit.ts';
 
@@ -134,5 +135,34 @@ test('a lone change goes at once, in a group of one', async () => {
   );
   const outcome = await groups.accept(flows, change({ pivotId: citizens[2]! }, 'rue seule'));
   assert.equal(outcome.outcome, 'created');
-  assert.deepEqual(groups.stats, { groups: 1, largest: 1, changes: 1 });
+  assert.deepEqual(groups.stats, { groups: 1, largest: 1, changes: 1, refused: 0 });
+});
+
+test('beyond its bound, a change is refused at once as overload, and nothing of it is stored', async () => {
+  const { db } = database;
+  // Groups of 2, at most 4 waiting behind the one being written: 30 at once cannot all wait.
+  const groups = new ChangeGroups(
+    { db, topics: topicNames('group-test'), logger: createLogger({ component: 'test', level: 'silent' }) },
+    2,
+    4,
+  );
+  const streets = Array.from({ length: 30 }, (_, i) => `rue surcharge ${i}`);
+  const settled = await Promise.allSettled(streets.map((street, i) => groups.accept(flows, change({ pivotId: citizens[i % 5]! }, street))));
+
+  const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  assert.ok(refused.length > 0, 'some changes were refused');
+  for (const { reason } of refused) {
+    assert.ok(reason instanceof HttpProblem, String(reason));
+    assert.equal(reason.code, 'gateway-overloaded');
+    assert.equal(problemTypes[reason.code].status, 503);
+  }
+  assert.equal(groups.stats.refused, refused.length);
+  const created = settled.filter((s) => s.status === 'fulfilled' && s.value.outcome === 'created');
+  assert.equal(created.length + refused.length, 30, 'every change is either created or refused');
+  const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM changes WHERE request_hash LIKE 'hash-rue surcharge %'`);
+  assert.equal(stored.rows[0]?.n, created.length, 'exactly the created changes are stored');
+
+  // Once the queue has drained, the next change waits its turn again.
+  const later = await groups.accept(flows, change({ pivotId: citizens[0]! }, 'rue après'));
+  assert.equal(later.outcome, 'created');
 });

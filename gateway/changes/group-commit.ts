@@ -28,6 +28,7 @@ import type { Queryable } from '../../core/store/db.ts';
 import { holdingSystemsOf } from '../../identity/identity-store.ts';
 import { deathsOf } from '../../identity/life-state.ts';
 import { sealChangeWith } from '../../privacy/sealed-messages.ts';
+import { HttpProblem } from '../problems.ts';
 import {
   acceptChange,
   auditDeceased,
@@ -199,22 +200,36 @@ function concernsSomeChanges(error: unknown): boolean {
 }
 
 export class ChangeGroups {
-  /** Groups written, the largest, and the changes they held (metrics, tests). */
-  readonly stats = { groups: 0, largest: 0, changes: 0 };
+  /** Groups written, the largest, the changes they held, and those refused as overload (metrics, tests). */
+  readonly stats = { groups: 0, largest: 0, changes: 0, refused: 0 };
   private waiting: Waiting[] = [];
   private busy = false;
   private readonly deps: AcceptDeps;
   private readonly maxGroup: number;
+  private readonly maxWaiting: number;
 
-  constructor(deps: AcceptDeps, maxGroup = 256) {
+  /**
+   * `maxWaiting` bounds the changes queued behind the group being written: beyond it the store
+   * is not keeping up, and a change is refused at once (503 gateway-overloaded, nothing stored)
+   * rather than held. What an overload costs is then bounded memory, not a queue that grows as
+   * long as clients keep sending (docs/adr/0047).
+   */
+  constructor(deps: AcceptDeps, maxGroup = 256, maxWaiting = 16 * maxGroup) {
     this.deps = deps;
     this.maxGroup = maxGroup;
+    this.maxWaiting = maxWaiting;
   }
 
   /** acceptChange, in a group when the change has the common shape. */
   accept(flows: Flows, change: ChangeToAccept): Promise<AcceptOutcome> {
     const { citizen } = change;
     if ('civil' in citizen || change.within || change.contactEmail || change.contactLanguage) return acceptChange(this.deps, flows, change);
+    if (this.waiting.length >= this.maxWaiting) {
+      this.stats.refused++;
+      return Promise.reject(
+        new HttpProblem('gateway-overloaded', `${this.waiting.length} changes are waiting for the store; nothing was stored`),
+      );
+    }
     const { type, data, channel, recipients } = change;
     const plan = planDeliveries(flows, { type, data, channel, recipients, origin: change.caller.system });
     return new Promise((resolve, reject) => {

@@ -29,6 +29,10 @@ export interface paths {
          *     register's own corrections. The change goes only to the systems concerned: those that
          *     hold a file on the citizen, or every resident's where the flow says so; the others are
          *     listed under `notConcerned`.
+         *
+         *     Under overload, when more changes wait for the store than the gateway holds, a change is
+         *     a 503 `gateway-overloaded` with `Retry-After: 1` at once (nothing stored) instead of
+         *     waiting: retry it with the same `Idempotency-Key`.
          */
         post: operations["postChange"];
         delete?: never;
