@@ -9,6 +9,9 @@
  *   --phase <name>     only these phases (gateway, outbox, pipeline, connector, tax-batch); repeatable
  *   --cpu-prof         run the Relais processes with node --cpu-prof (profiles in bench/profiles/)
  *
+ * Before the first phase the broker is warmed up (lib/warm-broker.ts: 10 s quick, 30 s full;
+ * BENCH_BROKER_WARM_UP_SECONDS=0 measures a cold one).
+ *
  * Phases written by others plug in as bench/<name>.ts files exporting
  * `benchRows(ctx: BenchContext): Promise<Row[]>` (see lib/report.ts); bench/tax-batch.ts is
  * picked up when present, and run as its own program (output attached) if it has no such export.
@@ -20,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startKafka, type KafkaCluster } from '../infra/kafka/kafka.ts';
 import { machine, notes, ratio, table, targetMet, writeResults, type Results, type Row } from './lib/report.ts';
+import { warmBroker } from './lib/warm-broker.ts';
 import { connectorPhase } from './phases/connector.ts';
 import { gatewayPhase } from './phases/gateway.ts';
 import { outboxPhase } from './phases/outbox.ts';
@@ -93,6 +97,13 @@ async function main(): Promise<void> {
     brokers = kafka.brokers;
   }
   const peaks = new Map<string, number>();
+  const warmUpSeconds = Number(process.env['BENCH_BROKER_WARM_UP_SECONDS'] ?? (quick ? 10 : 30));
+  if (warmUpSeconds > 0) {
+    const warm = await warmBroker(brokers, warmUpSeconds);
+    console.log(
+      `# broker warm-up: ${warm.requests} produce requests (${warm.messages} messages, ${warm.consumed} read back) in ${warm.seconds.toFixed(1)} s`,
+    );
+  }
   const ctx: BenchContext = {
     brokers,
     quick,

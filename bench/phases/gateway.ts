@@ -14,14 +14,20 @@ import { backendPids, brokerPids, cpuMeter, perChange } from '../lib/cpu.ts';
 import { storeCeiling } from '../lib/store-ceiling.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Waits until the relay has published every stored change, so its work is inside the CPU figure. */
+/**
+ * Waits until the relay has published every stored change, so its work is inside the CPU figure.
+ * Throws if it has not by the deadline: figures taken while the relay cannot publish (a broker
+ * out of reach) leave out its work and the broker's, and would look better than the truth.
+ */
 async function drained(db: Db, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
+  let unsent = Number.NaN;
   while (Date.now() < deadline) {
-    const unsent = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
-    if (unsent.rows[0]!.n === 0) return;
+    unsent = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0]!.n;
+    if (unsent === 0) return;
     await sleep(100);
   }
+  throw new Error(`gateway phase: ${unsent} changes still unpublished after ${deadlineMs / 1000} s: is the broker reachable?`);
 }
 
 /**
