@@ -98,11 +98,9 @@ async function main(): Promise<void> {
   }
   const peaks = new Map<string, number>();
   const warmUpSeconds = Number(process.env['BENCH_BROKER_WARM_UP_SECONDS'] ?? (quick ? 10 : 30));
-  if (warmUpSeconds > 0) {
-    const warm = await warmBroker(brokers, warmUpSeconds);
-    console.log(
-      `# broker warm-up: ${warm.requests} produce requests (${warm.messages} messages, ${warm.consumed} read back) in ${warm.seconds.toFixed(1)} s`,
-    );
+  if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0) {
+    await kafka?.stop();
+    throw new Error(`BENCH_BROKER_WARM_UP_SECONDS must be a number of seconds ≥ 0, not ${process.env['BENCH_BROKER_WARM_UP_SECONDS']}`);
   }
   const ctx: BenchContext = {
     brokers,
@@ -119,6 +117,12 @@ async function main(): Promise<void> {
   ];
   const rows: Row[] = [];
   try {
+    if (warmUpSeconds > 0) {
+      const warm = await warmBroker(brokers, warmUpSeconds);
+      ctx.say(
+        `broker warmed up: ${warm.requests} produce requests (${warm.messages} messages, ${warm.consumed} read back before closing) in ${warm.seconds.toFixed(1)} s`,
+      );
+    }
     for (const [name, phase] of phases) {
       if (values.phase && !values.phase.includes(name)) continue;
       const started = Date.now();

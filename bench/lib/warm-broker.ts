@@ -26,7 +26,8 @@ export async function warmBroker(brokers: string, seconds: number, batch = 20, i
   let requests = 0;
   let consumed = 0;
   try {
-    await bus.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
+    // Kept a minute: a broker held across runs (KAFKA_BROKERS) does not keep every run's warm-up.
+    await bus.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' } }]);
     const subscription = await bus.consume({
       groupId: `bench-warm-up-${randomUUID()}`,
       topics: [topic],

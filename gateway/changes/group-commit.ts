@@ -207,12 +207,15 @@ export class ChangeGroups {
   private readonly deps: AcceptDeps;
   private readonly maxGroup: number;
   private readonly maxWaiting: number;
+  private lastRefusalReport = 0;
+  private refusedSinceReport = 0;
 
   /**
    * `maxWaiting` bounds the changes queued behind the group being written: beyond it the store
    * is not keeping up, and a change is refused at once (503 gateway-overloaded, nothing stored)
-   * rather than held. What an overload costs is then bounded memory, not a queue that grows as
-   * long as clients keep sending (docs/adr/0047).
+   * rather than held. What an overload of grouped changes costs is then bounded memory, not a
+   * queue that grows as long as clients keep sending (docs/adr/0047). Changes that do not take
+   * the group path (named by civil data, with a contact address…) are not counted here.
    */
   constructor(deps: AcceptDeps, maxGroup = 256, maxWaiting = 16 * maxGroup) {
     this.deps = deps;
@@ -226,6 +229,7 @@ export class ChangeGroups {
     if ('civil' in citizen || change.within || change.contactEmail || change.contactLanguage) return acceptChange(this.deps, flows, change);
     if (this.waiting.length >= this.maxWaiting) {
       this.stats.refused++;
+      this.reportRefusal();
       return Promise.reject(
         new HttpProblem('gateway-overloaded', `${this.waiting.length} changes are waiting for the store; nothing was stored`),
       );
@@ -236,6 +240,18 @@ export class ChangeGroups {
       this.waiting.push({ flows, change: { ...change, citizen }, plan, id: change.id ?? newEventId(), resolve, reject });
       this.next();
     });
+  }
+
+  /** One warning at most every 10 s while refusing, with the count (never the changes). */
+  private reportRefusal(): void {
+    this.refusedSinceReport++;
+    if (Date.now() - this.lastRefusalReport < 10_000) return;
+    this.deps.logger.warn(
+      { refused: this.refusedSinceReport, waiting: this.waiting.length, maxWaiting: this.maxWaiting },
+      'gateway overloaded: changes refused (503 gateway-overloaded)',
+    );
+    this.lastRefusalReport = Date.now();
+    this.refusedSinceReport = 0;
   }
 
   private next(): void {
