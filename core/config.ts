@@ -246,7 +246,8 @@ export const settings = {
     env: 'RELAIS_GROUP_COMMIT_MAX',
     default: '256',
     parse: integer(0, 10_000),
-    description: 'Most changes the gateway writes in one transaction (group commit, ADR 0034); 0 writes each in its own.',
+    description:
+      'Most changes the gateway writes in one transaction (group commit, ADR 0034); 0 writes each in its own. 16 × this many may wait behind a group; more are refused (503 `gateway-overloaded`, ADR 0047).',
   },
   outboxBatchSize: {
     env: 'RELAIS_OUTBOX_BATCH',
