@@ -83,7 +83,8 @@ export class OutboxRelay {
 
   /** A change was committed: publish now rather than at the next poll. */
   nudge(): void {
-    this.wake.abort();
+    // abort() builds its DOMException reason even when the signal is already aborted.
+    if (!this.wake.signal.aborted) this.wake.abort();
   }
 
   async stop(): Promise<void> {
