@@ -381,6 +381,8 @@ describe('the agent console in Chromium', () => {
     // The figures as a chart (with its table), and their CSV export.
     const kpisBytes = await checks.weighed(page, () => page.getByRole('link', { name: 'Indicateurs' }).click());
     assert.match(await page.locator('svg[role=img] title').innerHTML(), /Changements par canal/);
+    // A change told by a silo itself is labelled by its system, in the page's language.
+    assert.match(await page.locator('table').first().innerText(), /depuis waste-management/);
     await checks.bothLanguages(page, 'kpis', kpisBytes);
     const csv = await page.request.get(`${consoleUrl}/kpis.csv`);
     assert.equal(csv.status(), 200);

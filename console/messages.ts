@@ -113,6 +113,7 @@ const fr = {
   channel_mail: 'courrier',
   channel_phone: 'téléphone',
   channel_email: 'courriel',
+  channel_origin: 'depuis {system}',
   systemsTitle: 'Systèmes',
   systemsIntro:
     'Suspendre les livraisons à un système, par exemple pendant sa maintenance : elles attendent et reprennent à la reprise, sans rien perdre.',
@@ -380,6 +381,7 @@ const en: Record<Key, string> = {
   channel_mail: 'letter',
   channel_phone: 'phone',
   channel_email: 'email',
+  channel_origin: 'from {system}',
   systemsTitle: 'Systems',
   systemsIntro:
     'Pause deliveries to a system, for example during its maintenance: they wait and resume when it is resumed, with nothing lost.',

@@ -13,13 +13,15 @@ import type { MessageKey } from '../messages.ts';
 import type { Sessions } from '../session.ts';
 
 const BAR_HEIGHT = 28;
-const LABEL_WIDTH = 140;
 const CHART_WIDTH = 640;
+/** Room for the longest label, at ~8 px a character in 14 px Marianne (SVG text does not wrap). */
+const labelWidth = (labels: string[]): number => Math.min(280, Math.max(100, 12 + 8 * Math.max(0, ...labels.map((l) => l.length))));
 
 /** Horizontal bars, one per row: drawn with the DSFR's blue, labelled in text (not colour alone). */
 function barChart(title: string, rows: { label: string; value: number; shown: string }[]): Html {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const height = rows.length * BAR_HEIGHT + 8;
+  const labelSpace = labelWidth(rows.map((r) => r.label));
   return html`<svg
     role="img"
     aria-labelledby="chart-title"
@@ -29,11 +31,11 @@ function barChart(title: string, rows: { label: string; value: number; shown: st
   >
     <title id="chart-title">${title}</title>
     ${rows.map((r, i) => {
-      const width = Math.round(((CHART_WIDTH - LABEL_WIDTH - 80) * r.value) / max);
+      const width = Math.round(((CHART_WIDTH - labelSpace - 80) * r.value) / max);
       const y = i * BAR_HEIGHT + 4;
       return html`<text x="0" y="${y + 18}" font-size="14" fill="#161616">${r.label}</text>
-        <rect x="${LABEL_WIDTH}" y="${y + 4}" width="${width}" height="${BAR_HEIGHT - 10}" fill="#000091"></rect>
-        <text x="${LABEL_WIDTH + width + 6}" y="${y + 18}" font-size="14" fill="#161616">${r.shown}</text>`;
+        <rect x="${labelSpace}" y="${y + 4}" width="${width}" height="${BAR_HEIGHT - 10}" fill="#000091"></rect>
+        <text x="${labelSpace + width + 6}" y="${y + 18}" font-size="14" fill="#161616">${r.shown}</text>`;
     })}
   </svg>`;
 }
@@ -43,7 +45,12 @@ const percent = (ctx: Context, value: number | null) => (value === null ? '—' 
 
 function kpisPage(ctx: Context, kpis: Schemas['Kpis']) {
   const channels = kpis.byChannel.map((c) => ({
-    label: c.channel ? ctx.t(`channel_${c.channel}` as MessageKey) : (c.originSystem ?? '—'),
+    // A change that started in a silo (a source connector's) has no channel: its system stands in.
+    label: c.channel
+      ? ctx.t(`channel_${c.channel}` as MessageKey)
+      : c.originSystem
+        ? ctx.t('channel_origin', { system: c.originSystem })
+        : '—',
     value: c.changes,
     shown: formatNumber(ctx.lang, c.changes),
   }));
