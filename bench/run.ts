@@ -86,6 +86,10 @@ async function taxBatch(ctx: BenchContext, attachments: Results['attachments']):
 async function main(): Promise<void> {
   const startedAt = new Date();
   const attachments: Results['attachments'] = [];
+  const warmUpSeconds = Number(process.env['BENCH_BROKER_WARM_UP_SECONDS'] ?? (quick ? 10 : 30));
+  if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0) {
+    throw new Error(`BENCH_BROKER_WARM_UP_SECONDS must be a number of seconds ≥ 0, not ${process.env['BENCH_BROKER_WARM_UP_SECONDS']}`);
+  }
   let kafka: KafkaCluster | undefined;
   let brokers = process.env['KAFKA_BROKERS'];
   if (!brokers) {
@@ -97,11 +101,6 @@ async function main(): Promise<void> {
     brokers = kafka.brokers;
   }
   const peaks = new Map<string, number>();
-  const warmUpSeconds = Number(process.env['BENCH_BROKER_WARM_UP_SECONDS'] ?? (quick ? 10 : 30));
-  if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0) {
-    await kafka?.stop();
-    throw new Error(`BENCH_BROKER_WARM_UP_SECONDS must be a number of seconds ≥ 0, not ${process.env['BENCH_BROKER_WARM_UP_SECONDS']}`);
-  }
   const ctx: BenchContext = {
     brokers,
     quick,

@@ -40,6 +40,21 @@ export const problemTypes = {
 
 export type ProblemCode = keyof typeof problemTypes;
 
+/** Seconds to wait before retrying, for the problems a retry can cure (sent as Retry-After). */
+const retryAfterSeconds: Partial<Record<ProblemCode, number>> = {
+  'store-unavailable': 5,
+  'register-unavailable': 5,
+  'kafka-unavailable': 5,
+  'gateway-overloaded': 1,
+};
+
+/** The headers a problem carries besides its body: the bearer challenge, or when to retry. */
+function headersOf(code: ProblemCode): Record<string, string> {
+  if (code === 'unauthenticated') return { 'WWW-Authenticate': 'Bearer realm="relais"' };
+  const seconds = retryAfterSeconds[code];
+  return seconds === undefined ? {} : { 'Retry-After': String(seconds) };
+}
+
 export class HttpProblem extends Error {
   readonly code: ProblemCode;
   readonly detail: string | undefined;
@@ -117,15 +132,8 @@ export function problemHandler(deps: Pick<GatewayDeps, 'logger' | 'maxBodyBytes'
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const instance = req.originalUrl;
     if (error instanceof HttpProblem) {
-      const headers: Record<string, string> =
-        error.code === 'unauthenticated'
-          ? { 'WWW-Authenticate': 'Bearer realm="relais"' }
-          : error.code === 'register-unavailable' || error.code === 'kafka-unavailable'
-            ? { 'Retry-After': '5' }
-            : error.code === 'gateway-overloaded'
-              ? { 'Retry-After': '1' }
-              : {};
-      return sendProblem(res, problemBody(error.code, { detail: error.detail, instance, errors: error.errors, rule: error.rule }), headers);
+      const body = problemBody(error.code, { detail: error.detail, instance, errors: error.errors, rule: error.rule });
+      return sendProblem(res, body, headersOf(error.code));
     }
     const refused = parserProblem(error, deps.maxBodyBytes, instance);
     if (refused) return sendProblem(res, refused);
@@ -135,7 +143,7 @@ export function problemHandler(deps: Pick<GatewayDeps, 'logger' | 'maxBodyBytes'
     }
     if (error instanceof RelaisError && error.code === 'STORE_UNAVAILABLE') {
       deps.logger.error({ err: error, route: routeOf(req) }, 'state store failed');
-      return sendProblem(res, problemBody('store-unavailable', { instance }), { 'Retry-After': '5' });
+      return sendProblem(res, problemBody('store-unavailable', { instance }), headersOf('store-unavailable'));
     }
     deps.logger.error({ err: error, route: routeOf(req) }, 'unhandled error');
     sendProblem(res, problemBody('internal', { instance }));

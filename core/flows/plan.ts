@@ -85,7 +85,8 @@ interface Projection {
  */
 function minimise(value: Json, path: string, label: PiiLevel, projection: Projection): Json {
   if (Array.isArray(value)) return value.map((item: Json) => minimise(item, path, label, projection));
-  if (value === null || typeof value !== 'object' || !projection.labels) return typeof value === 'object' ? structuredClone(value) : value;
+  if (value === null || typeof value !== 'object') return value; // immutable: no copy to make
+  if (!projection.labels) return structuredClone(value);
   const out: Record<string, Json> = {};
   for (const [key, inner] of Object.entries(value as Record<string, Json>)) {
     const childPath = `${path}.${key}`;

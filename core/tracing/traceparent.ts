@@ -1,9 +1,8 @@
 /**
  * W3C Trace Context `traceparent` values (version 00). The gateway starts or continues a trace
  * per request; the value travels in Kafka headers so every hop can be tied back to the request.
- * Ids are cut from randomUUID (Node's entropy cache; randomBytes asks OpenSSL on each call, ~11%
- * of a connector runtime's time): a trace id keeps the UUID's fixed bits in its left 9 bytes, a
- * span id takes only random ones.
+ * Ids are cut from randomUUID (Node's entropy cache; randomBytes asks OpenSSL each call, ~11% of
+ * a connector runtime): a trace id keeps the UUID's fixed bits in its left 9 bytes; a span id none.
  */
 import { randomUUID } from 'node:crypto';
 
