@@ -127,8 +127,7 @@ function nodeLayouts(port: number, nodes: number, dir: string): NodeLayout[] {
     return {
       id,
       port: port + i,
-      // Controller ports sit 100 above the client ports so both ranges stay predictable.
-      // Far from the client ports, so test brokers a few ports apart never take each other's.
+      // 1,000 above the client ports, so test brokers a few ports apart never take each other's.
       controllerPort: port + CONTROLLER_PORT_OFFSET + i,
       dir: join(dir, `node-${id}`),
       properties: join(dir, `node-${id}`, 'server.properties'),

@@ -81,12 +81,14 @@ test('the production code has no folder cycle', () => {
 });
 
 // 4,100 since transport security joined the bus (core/bus/security.ts, ADR 0027): every
-// process's clients need it; the tools' helpers stay in infra/kafka/client-env.ts.
-test('the kernel (core/) holds under 4,100 lines of production code', () => {
+// process's clients need it; the tools' helpers stay in infra/kafka/client-env.ts. 4,125 since
+// free ports are claimed across processes (core/free-port.ts): the kit's testing entry exports
+// it, and the kit may build on the kernel only, so it cannot move to infra/.
+test('the kernel (core/) holds under 4,125 lines of production code', () => {
   const lines = sources
     .filter((file) => file.startsWith('core/') && isProduction(file))
     .reduce((total, file) => total + readFileSync(`${root}/${file}`, 'utf8').split('\n').length - 1, 0);
-  assert.ok(lines < 4100, `core/ holds ${lines} lines of production code`);
+  assert.ok(lines < 4125, `core/ holds ${lines} lines of production code`);
 });
 
 test('the audit log has one way in (core/audit/append.ts) and one sealer (proof/seal.ts), so its entries can be chained', () => {
