@@ -17,7 +17,7 @@ import {
 import { testDelivery, testSinkContext } from '@relais/connector-kit/testing';
 import { openSqlClient, type SqlDialect } from '../../protocols/sql/sql-client.ts';
 import { householdOf, listIncidents } from '../../silos/waste-management/desk.ts';
-import { addHousehold } from '../../silos/waste-management/seed.ts';
+import { addHousehold, roundsFor } from '../../silos/waste-management/seed.ts';
 import { createWasteVendorDatabase, type VendorDatabase } from '../../test/support/vendor-databases.ts';
 import { WasteDatabase } from './client.ts';
 import { createWasteManagementSink } from './sink.ts';
@@ -104,6 +104,71 @@ for (const dialect of ['mariadb', 'postgres'] as SqlDialect[]) {
         before,
       );
       assert.deepEqual(await householdOf(silo.sql, person!), moved);
+    });
+
+    test("moved to a neighbour's address, a subscription takes a free bin of its stream there, never one in use; a new address takes its postcode's rounds", async () => {
+      const [neighbour] = await household(silo, 'bins');
+      const ids = async (sql: string): Promise<(number | null)[]> =>
+        (await silo.sql.query<Record<string, number | null>>(sql)).rows.map((row) => Object.values(row)[0] ?? null);
+      const [idAdresse = null] = await ids("SELECT id_adresse FROM adresse WHERE libelle_voie = 'rue bins'");
+      // A spare household-waste bin stands there; the neighbour's two bins are in use.
+      await silo.sql.query("INSERT INTO bac (numero_puce, flux, volume_litres, id_adresse) VALUES ('PUCE-SPARE', 'OM', 120, ?)", [
+        idAdresse,
+      ]);
+      const [spare] = await ids("SELECT id_bac FROM bac WHERE numero_puce = 'PUCE-SPARE'");
+      const [mover] = await household(silo, 'mover');
+      const toNeighbour = {
+        number: '1',
+        streetName: 'rue bins',
+        postcode: '69003',
+        communeName: 'Lyon',
+        communeInsee: '69383',
+        country: 'FR',
+      };
+      const moved = delivery(ADDRESS_CHANGED_V1, mover!, { address: toNeighbour, effectiveDate: '2026-11-01' });
+      assert.deepEqual(await sink.apply(moved, context()), { status: 'applied' });
+      const active = (await householdOf(silo.sql, mover!))!.abonnements.filter((s) => s.statut === 'ACTIF');
+      assert.deepEqual(
+        active.map((s) => [s.flux, s.libelle_voie, s.id_bac]),
+        [
+          ['OM', 'rue bins', spare],
+          ['CS', 'rue bins', null],
+        ],
+        'the spare bin, and none for sorted waste (the neighbour uses the only one)',
+      );
+      assert.equal((await householdOf(silo.sql, neighbour!))!.abonnements.filter((s) => s.statut === 'ACTIF').length, 2);
+
+      // New addresses: in the 7th (whose first address has the 7th's rounds), and in a postcode the vendor has never served.
+      const seventh = Object.values(await roundsFor(silo.sql, '69007'));
+      assert.ok(
+        seventh.every((id) => id !== null),
+        'the 7th has rounds of its own',
+      );
+      await silo.sql.query(
+        "INSERT INTO adresse (numero, indice, libelle_voie, code_postal, commune, id_tournee_om, id_tournee_cs, date_creation) VALUES ('2', '', 'rue du 7e', '69007', 'Lyon', ?, ?, '2020-01-01')",
+        seventh,
+      );
+      for (const [n, postcode, expected] of [
+        ['7', '69007', seventh],
+        ['9', '69009', [null, null]],
+      ] as const) {
+        const [person] = await household(silo, `new-${postcode}`);
+        const address = { ...newAddress, number: n, streetName: `rue neuve ${postcode}`, postcode };
+        assert.deepEqual(await sink.apply(delivery(ADDRESS_CHANGED_V1, person!, { address, effectiveDate: '2026-11-01' }), context()), {
+          status: 'applied',
+        });
+        const rounds = (
+          await silo.sql.query<{ id_tournee_om: number | null; id_tournee_cs: number | null }>(
+            'SELECT id_tournee_om, id_tournee_cs FROM adresse WHERE libelle_voie = ?',
+            [`rue neuve ${postcode}`],
+          )
+        ).rows;
+        assert.deepEqual(
+          rounds.map((r) => [r.id_tournee_om, r.id_tournee_cs]),
+          [expected],
+          `a new address in ${postcode}: its postcode's rounds`,
+        );
+      }
     });
 
     test('two different deliveries of one move racing: one applies, the other finds the household there already', async () => {
