@@ -24,7 +24,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, logInAtProvider, PageChecks } from '../test/support/browser.ts';
-import { addressChange, startStack, type Stack } from '../test/support/stack.ts';
+import { addressChange, settledAll, startStack, type Stack } from '../test/support/stack.ts';
 
 const ARTIFACTS = 'test-artifacts/console';
 const MAIL = 'jeanne.console@example.fr';
@@ -309,6 +309,15 @@ describe('the agent console in Chromium', () => {
     assert.match(page.url(), new RegExp(`/changes/${change.id}$`));
     assert.match(await page.getByRole('status').first().innerText(), /Décision enregistrée : matched/);
     await page.close();
+    // Released by the decision, the change goes on to its systems: settled before the next test
+    // breaks social-services on purpose (on a slow machine it was still on its way, and was
+    // dead-lettered there too).
+    const released = await stack.waitForStatus(change.id, settledAll, 60_000);
+    assert.deepEqual(
+      released.recipients.filter((r) => r.status !== 'applied'),
+      [],
+      'the released change is applied in every system',
+    );
   });
 
   test('an operator fixes a dead letter’s data, replays it to social-services alone and sees it applied', async () => {
