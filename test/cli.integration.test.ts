@@ -72,7 +72,15 @@ describe('the relais CLI against a running Relais', () => {
       relais(['changes', 'send', '--type', 'fr.relais.citizen.address.changed.v1', '--citizen', 'social-services:SS-310002', ...rest]);
     const sent = await sendAddress('--channel', 'web', '--data', data, '--json');
     assert.equal(sent.code, 0, sent.stderr.join('\n'));
-    assert.equal((JSON.parse(sent.stdout) as ChangeView).recipients[0]?.system, 'social-services');
+    const posted = JSON.parse(sent.stdout) as ChangeView;
+    assert.equal(posted.recipients[0]?.system, 'social-services');
+    // Applied before a later test breaks social-services on purpose (on a slow machine it was
+    // still on its way, was dead-lettered there, and that test's `dlq replay --all` found it).
+    const applied = await stack.waitForStatus(posted.id, settledAll);
+    assert.deepEqual(
+      applied.recipients.map((r) => r.status),
+      ['applied'],
+    );
 
     const refused = await sendAddress('--data', '{"effectiveDate":"soon"}');
     assert.equal(refused.code, 1);
