@@ -35,10 +35,14 @@ test('ports asked for at once are all different, below the ephemeral range, and 
 
 test('a port another process claimed in this window or the last is never handed out', async () => {
   await withClaims(async (claims) => {
-    // Every port claimed by someone else, half of them in the last window: nothing is left.
+    // Every port claimed by someone else, half of them in the last window: nothing is left. (All
+    // of them in the next window too, in case the clock crosses into it during the test.)
     const window = windowNow();
-    for (const w of [window - 1, window]) mkdirSync(join(claims, String(w)), { recursive: true });
-    for (let port = 21_000; port < 29_000; port++) writeFileSync(join(claims, String(window - (port % 2)), String(port)), '');
+    for (const w of [window - 1, window, window + 1]) mkdirSync(join(claims, String(w)), { recursive: true });
+    for (let port = 21_000; port < 29_000; port++) {
+      writeFileSync(join(claims, String(window - (port % 2)), String(port)), '');
+      writeFileSync(join(claims, String(window + 1), String(port)), '');
+    }
     await assert.rejects(freePort(), /no free port between 21000 and 29000 on 127\.0\.0\.1 after 50 tries/);
   });
 });
